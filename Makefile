@@ -1,0 +1,85 @@
+# Fotfeste: `make run` serves the demo on http://127.0.0.1:8000, `make test` runs the tests.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PY := $(BIN)/python
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+# WeasyPrint's system libraries, and gettext for translations.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b fonts-dejavu-core gettext
+BROWSER_PACKAGES := chromium
+
+.PHONY: run test test-browser lint format check migrate seed worker beat messages system-deps browser-deps clean
+
+$(STAMP): pyproject.toml
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and python3.11-venv"; exit 1; }
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Installs the system packages with apt when they are missing and we may (root or sudo).
+system-deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	  else echo "Please install: $$missing"; exit 1; fi; \
+	fi
+
+browser-deps:
+	@test -x /usr/bin/chromium || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); fi; }
+
+migrate: $(STAMP)
+	$(PY) manage.py migrate --noinput
+
+seed: migrate
+	$(PY) manage.py seed_demo
+
+run: system-deps seed
+	@echo ""
+	@echo "Fotfeste demo on http://$(HOST):$(PORT)/ — sign in as veileder@lyngdal.example.org"
+	@echo "Demo password for every demo user: $$($(PY) -c 'from config.settings.base import FOTFESTE_DEMO_PASSWORD as p; print(p)')"
+	@echo ""
+	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# On SQLite by default. With DATABASE_URL=postgres://… and CELERY_BROKER_URL=redis://… set, the
+# tests marked "services" run too, with a real Celery worker.
+test: system-deps $(STAMP)
+	@if [[ "$${DATABASE_URL:-}" == postgres* && -n "$${CELERY_BROKER_URL:-}" ]]; then \
+	  $(BIN)/pytest -m "not browser" -q; \
+	else \
+	  $(BIN)/pytest -m "not browser and not services" -q; \
+	fi
+
+test-browser: browser-deps $(STAMP)
+	$(BIN)/pytest -m browser -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(STAMP)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+check: $(STAMP)
+	$(PY) manage.py makemigrations --check --dry-run
+	$(PY) manage.py spectacular --validate --fail-on-warn --file /dev/null
+
+worker: $(STAMP)
+	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
+
+beat: $(STAMP)
+	$(BIN)/celery -A config beat --loglevel=INFO
+
+messages: $(STAMP)
+	$(PY) manage.py makemessages --all --no-location --ignore='.venv/*' --ignore='tests/*'
+	$(PY) manage.py compilemessages --ignore='.venv/*'
+
+clean:
+	rm -rf $(VENV) db.sqlite3 db.sqlite3-* var

@@ -1,0 +1,43 @@
+from django import forms
+from django.contrib.auth.forms import SetPasswordForm
+from django.utils.translation import gettext_lazy as _
+
+from accounts.models import ProgrammeRole
+from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN
+from placements.models import Worksite
+from programs.models import Programme
+
+ROLE_CHOICES = [
+    (ProgrammeRole.CASEWORKER, _("Caseworker")),
+    (ProgrammeRole.PROGRAMME_LEAD, _("Programme lead")),
+    (ROLE_ARBEIDSLEDER, _("Work supervisor (arbeidsleder)")),
+    (ROLE_MUNICIPALITY_ADMIN, _("Municipality admin")),
+]
+
+
+class InviteForm(forms.Form):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.none(),
+        required=False,
+        help_text=_("For caseworkers and programme leads."),
+    )
+    worksite = forms.ModelChoiceField(
+        label=_("Worksite"),
+        queryset=Worksite.objects.none(),
+        required=False,
+        help_text=_("For work supervisors."),
+    )
+
+    def __init__(self, *args, municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Only the admin's own municipality is offered; any other id is "not one of the choices".
+        self.fields["programme"].queryset = Programme.objects.filter(municipality=municipality)
+        self.fields["worksite"].queryset = Worksite.objects.filter(municipality=municipality)
+
+
+class InvitationPasswordForm(SetPasswordForm):
+    """Django's set-password form; the password rules are checked by the service as well."""

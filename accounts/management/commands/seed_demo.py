@@ -1,0 +1,311 @@
+"""Load the fictional demo world of DESIGN.md §7. Running it again changes nothing."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from accounts.models import Country, Municipality, ProgrammeRole, User
+from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN, role_grant
+from participants.models import EnrollmentStatus, Participant
+from participants.services import enrollment_create, participant_create
+from placements.models import PlacementType, WorkField, Worksite, WorksiteKind
+from placements.services import placement_create, worksite_create
+from programs.models import Cohort, Programme, ProgrammeKind
+
+# Invented names; any likeness to a real person is chance.
+LYNGDAL_PEOPLE = [
+    ("Amalie", "Fjellstad", WorkField.HEALTH_CARE),
+    ("Jonas", "Brekkevik", WorkField.CLEANING),
+    ("Sara", "Lindtveit", WorkField.HEALTH_CARE),
+    ("Mohammed", "Aasli", WorkField.CARETAKER),
+    ("Ingrid", "Tjørnhom", WorkField.HEALTH_CARE),
+    ("Elias", "Sølvberg", WorkField.CLEANING),
+    ("Nora", "Kvinlaug", WorkField.HEALTH_CARE),
+    ("Filip", "Heskestad", WorkField.CARETAKER),
+    ("Hiba", "Rosfjord", WorkField.HEALTH_CARE),
+    ("Tobias", "Skjævesland", WorkField.CLEANING),
+]
+KRISTIANSAND_SITES = ["Ternevig", "Presteheia", "Lundsbakken", "Vågsheia"]
+KRISTIANSAND_PEOPLE = [
+    ("Emma", "Hægeland"),
+    ("Lukas", "Flekkerøy"),
+    ("Maja", "Randesund"),
+    ("Aksel", "Justvik"),
+    ("Selma", "Tveitevåg"),
+    ("Isak", "Dvergsnes"),
+    ("Leah", "Hamresand"),
+    ("Noah", "Kjerrheia"),
+    ("Yasmin", "Bråvann"),
+    ("Oskar", "Torsvik"),
+    ("Aurora", "Gimlevang"),
+    ("Henrik", "Strømsbu"),
+]
+SOLVIK_PEOPLE = [
+    ("Alva", "Bergqvist"),
+    ("Elton", "Lindahl"),
+    ("Wilma", "Sjöberg"),
+    ("Melvin", "Åkerlund"),
+    ("Ebba", "Holmgren"),
+    ("Liam", "Falkvik"),
+    ("Saga", "Nordling"),
+    ("Adam", "Ekström"),
+]
+
+
+class Command(BaseCommand):
+    help = "Load the demo municipalities, programmes, worksites, people and sign-ins."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="Run even when DEBUG is off.")
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError("DEBUG is off: refusing to load demo data. Use --force to insist.")
+        with transaction.atomic():
+            self.today = date.today()
+            self._lyngdal()
+            self._kristiansand()
+            self._solvik()
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Demo data ready. Every demo user's password is: {settings.FOTFESTE_DEMO_PASSWORD}"
+            )
+        )
+
+    # --- building blocks ----------------------------------------------------------------------
+    def _user(
+        self, municipality, email: str, full_name: str, role: str, *, programme=None, worksite=None
+    ) -> User:
+        user = User.objects.filter(email=email).first()
+        if user is None:
+            user = User.objects.create_user(
+                email,
+                password=settings.FOTFESTE_DEMO_PASSWORD,
+                full_name=full_name,
+                municipality=municipality,
+            )
+        role_grant(actor=None, user=user, role=role, programme=programme, worksite=worksite)
+        return user
+
+    def _worksite(self, municipality, name: str, kind: str, address: str) -> Worksite:
+        existing = Worksite.objects.filter(municipality=municipality, name=name).first()
+        return existing or worksite_create(
+            actor=None, municipality=municipality, name=name, kind=kind, address=address
+        )
+
+    def _person(
+        self,
+        municipality,
+        first: str,
+        last: str,
+        *,
+        programme,
+        cohort,
+        caseworker,
+        worksite=None,
+        field=WorkField.HEALTH_CARE,
+        ptype=PlacementType.WORK_TRAINING,
+        supervisor=None,
+        weeks_ago: int = 6,
+        status=EnrollmentStatus.ACTIVE,
+    ) -> None:
+        if Participant.objects.filter(
+            municipality=municipality, first_name=first, last_name=last
+        ).exists():
+            return
+        person = participant_create(
+            actor=None, municipality=municipality, first_name=first, last_name=last
+        )
+        starts_on = self.today - timedelta(weeks=weeks_ago)
+        enrollment = enrollment_create(
+            actor=None,
+            participant=person,
+            programme=programme,
+            cohort=cohort,
+            caseworker=caseworker,
+            status=status,
+            starts_on=starts_on,
+        )
+        if worksite is not None:
+            placement_create(
+                actor=None,
+                enrollment=enrollment,
+                worksite=worksite,
+                type=ptype,
+                field=field,
+                starts_on=starts_on + timedelta(days=7),
+                supervisor=supervisor,
+                ends_on=self.today + timedelta(weeks=20),
+            )
+
+    # --- the three municipalities -------------------------------------------------------------
+    def _lyngdal(self) -> None:
+        lyngdal, _ = Municipality.objects.get_or_create(name="Lyngdal", country=Country.NORWAY)
+        programme, _ = Programme.objects.get_or_create(
+            municipality=lyngdal,
+            name="En av mange",
+            defaults={
+                "kind": ProgrammeKind.INN_I_JOBB,
+                "starts_on": date(2025, 8, 1),
+                "ends_on": date(2027, 12, 31),
+                "target_participants": 10,
+            },
+        )
+        cohort, _ = Cohort.objects.get_or_create(
+            programme=programme,
+            name="Høst 2026",
+            defaults={"starts_on": date(2026, 8, 17), "capacity": 10},
+        )
+        helsehus = self._worksite(
+            lyngdal, "Lyngdal helsehus", WorksiteKind.HEALTH_HOUSE, "Kirkeveien 1, 4580 Lyngdal"
+        )
+        veileder = self._user(
+            lyngdal,
+            "veileder@lyngdal.example.org",
+            "Kari Veileder",
+            ProgrammeRole.CASEWORKER,
+            programme=programme,
+        )
+        arbeidsleder = self._user(
+            lyngdal,
+            "arbeidsleder@lyngdal.example.org",
+            "Per Arbeidsleder",
+            ROLE_ARBEIDSLEDER,
+            worksite=helsehus,
+        )
+        self._user(
+            lyngdal,
+            "programleder@lyngdal.example.org",
+            "Liv Programleder",
+            ProgrammeRole.PROGRAMME_LEAD,
+            programme=programme,
+        )
+        self._user(
+            lyngdal, "admin@lyngdal.example.org", "Ola Systemansvarlig", ROLE_MUNICIPALITY_ADMIN
+        )
+        for index, (first, last, field) in enumerate(LYNGDAL_PEOPLE):
+            self._person(
+                lyngdal,
+                first,
+                last,
+                programme=programme,
+                cohort=cohort,
+                caseworker=veileder,
+                worksite=helsehus,
+                field=field,
+                supervisor=arbeidsleder,
+                weeks_ago=4 + index % 5,
+            )
+
+    def _kristiansand(self) -> None:
+        kristiansand, _ = Municipality.objects.get_or_create(
+            name="Kristiansand", country=Country.NORWAY
+        )
+        programme, _ = Programme.objects.get_or_create(
+            municipality=kristiansand,
+            name="Flere i arbeid",
+            defaults={
+                "kind": ProgrammeKind.INN_I_JOBB,
+                "starts_on": date(2025, 1, 1),
+                "ends_on": date(2027, 12, 31),
+                "target_participants": 24,
+            },
+        )
+        cohort, _ = Cohort.objects.get_or_create(
+            programme=programme,
+            name="Vår 2026",
+            defaults={"starts_on": date(2026, 1, 12), "capacity": 16},
+        )
+        veileder = self._user(
+            kristiansand,
+            "veileder@kristiansand.example.org",
+            "Sigrid Veileder",
+            ProgrammeRole.CASEWORKER,
+            programme=programme,
+        )
+        self._user(
+            kristiansand,
+            "programleder@kristiansand.example.org",
+            "Trond Programleder",
+            ProgrammeRole.PROGRAMME_LEAD,
+            programme=programme,
+        )
+        for index, site in enumerate(KRISTIANSAND_SITES):
+            worksite = self._worksite(
+                kristiansand,
+                f"{site} omsorgssenter",
+                WorksiteKind.CARE_CENTRE,
+                f"{site}veien {index + 2}, Kristiansand",
+            )
+            slug = site.lower().replace("å", "a")
+            supervisor = self._user(
+                kristiansand,
+                f"arbeidsleder.{slug}@kristiansand.example.org",
+                f"Arbeidsleder {site}",
+                ROLE_ARBEIDSLEDER,
+                worksite=worksite,
+            )
+            for first, last in KRISTIANSAND_PEOPLE[index * 3 : (index + 1) * 3]:
+                self._person(
+                    kristiansand,
+                    first,
+                    last,
+                    programme=programme,
+                    cohort=cohort,
+                    caseworker=veileder,
+                    worksite=worksite,
+                    supervisor=supervisor,
+                    ptype=PlacementType.TRAINEE_CANDIDATE,
+                    weeks_ago=10 + index,
+                )
+
+    def _solvik(self) -> None:
+        solvik, _ = Municipality.objects.get_or_create(name="Solvik", country=Country.SWEDEN)
+        programme, _ = Programme.objects.get_or_create(
+            municipality=solvik,
+            name="Feriearbete 2026",
+            defaults={
+                "kind": ProgrammeKind.SUMMER_JOBS,
+                "starts_on": date(2026, 6, 15),
+                "ends_on": date(2026, 12, 31),
+                "target_participants": 8,
+            },
+        )
+        cohort, _ = Cohort.objects.get_or_create(
+            programme=programme,
+            name="Sommar 2026",
+            defaults={"starts_on": date(2026, 6, 15), "capacity": 8},
+        )
+        kok = self._worksite(
+            solvik, "Solviks äldreboende", WorksiteKind.CARE_CENTRE, "Storgatan 12, Solvik"
+        )
+        handlaggare = self._user(
+            solvik,
+            "handlaggare@solvik.example.org",
+            "Maria Handläggare",
+            ProgrammeRole.CASEWORKER,
+            programme=programme,
+        )
+        handledare = self._user(
+            solvik,
+            "handledare@solvik.example.org",
+            "Johan Handledare",
+            ROLE_ARBEIDSLEDER,
+            worksite=kok,
+        )
+        for index, (first, last) in enumerate(SOLVIK_PEOPLE):
+            self._person(
+                solvik,
+                first,
+                last,
+                programme=programme,
+                cohort=cohort,
+                caseworker=handlaggare,
+                worksite=kok,
+                supervisor=handledare,
+                field=WorkField.KITCHEN if index % 2 else WorkField.HEALTH_CARE,
+                ptype=PlacementType.SUMMER_JOB,
+                weeks_ago=3,
+            )

@@ -1,0 +1,122 @@
+"""Request policies that hold for every page: language, session lifetime, second factor."""
+
+import re
+import time
+from collections.abc import Callable
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import translation
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+
+Handler = Callable[[HttpRequest], HttpResponse]
+
+# Browsers say "no", "no-NO", "nn" or "nb-NO"; Fotfeste speaks bokmål to all of them.
+_NORWEGIAN = re.compile(r"(?<![A-Za-z-])(?:no|nn|nb)(?:-[A-Za-z]{2})?(?=\s*(?:[;,]|$))", re.I)
+
+_STARTED = "_fotfeste_started"
+_SEEN = "_fotfeste_seen"
+_MFA_OK = "_fotfeste_mfa_ok"
+
+
+def norwegian_language_alias(get_response: Handler) -> Handler:
+    def middleware(request: HttpRequest) -> HttpResponse:
+        header = request.META.get("HTTP_ACCEPT_LANGUAGE")
+        if header:
+            request.META["HTTP_ACCEPT_LANGUAGE"] = _NORWEGIAN.sub("nb", header)
+        return get_response(request)
+
+    return middleware
+
+
+def _redirect_or_refuse(request: HttpRequest, url: str, api_message: str) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": api_message}, status=401)
+    if request.headers.get("HX-Request"):
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = url
+        return response
+    return redirect(url)
+
+
+def session_lifetime(get_response: Handler) -> Handler:
+    """End a session after 30 idle minutes or 12 hours, whichever comes first."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = time.time()
+            started = request.session.get(_STARTED)
+            seen = request.session.get(_SEEN, now)
+            if started is None:
+                request.session[_STARTED] = now
+                request.session[_SEEN] = now
+            elif (
+                now - seen > settings.FOTFESTE_SESSION_IDLE_SECONDS
+                or now - started > settings.FOTFESTE_SESSION_ABSOLUTE_SECONDS
+            ):
+                logout(request)
+                message = _("Your session has expired. Please sign in again.")
+                messages.info(request, message)
+                login = f"{reverse('account_login')}?{urlencode({'next': request.path})}"
+                return _redirect_or_refuse(request, login, message)
+            elif now - seen > 60:
+                # Written at most once a minute, so most requests do not write the session.
+                request.session[_SEEN] = now
+        return get_response(request)
+
+    return middleware
+
+
+def municipality_language(get_response: Handler) -> Handler:
+    """Without an explicit choice, a signed-in user gets their municipality's language."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        user = request.user
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        if not chosen and user.is_authenticated and user.municipality_id:
+            language = user.municipality.default_language
+            translation.activate(language)
+            request.LANGUAGE_CODE = language
+        return get_response(request)
+
+    return middleware
+
+
+_MFA_EXEMPT_PREFIXES = (
+    "/accounts/2fa/",
+    "/accounts/logout/",
+    "/accounts/reauthenticate/",
+    "/static/",
+    "/i18n/",
+)
+
+
+def second_factor_required(get_response: Handler) -> Handler:
+    """Where the setting requires it, a user without TOTP sets it up before anything else."""
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        if (
+            settings.FOTFESTE_MFA_REQUIRED
+            and request.user.is_authenticated
+            and not request.session.get(_MFA_OK)
+            and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
+        ):
+            from allauth.mfa.models import Authenticator
+
+            if Authenticator.objects.filter(
+                user=request.user, type=Authenticator.Type.TOTP
+            ).exists():
+                request.session[_MFA_OK] = True
+            else:
+                message = _("Set up two-factor authentication to continue.")
+                if not request.path.startswith("/api/"):
+                    messages.warning(request, message)
+                return _redirect_or_refuse(request, reverse("mfa_activate_totp"), message)
+        return get_response(request)
+
+    return middleware

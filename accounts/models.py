@@ -1,0 +1,168 @@
+from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class Country(models.TextChoices):
+    NORWAY = "NO", _("Norway")
+    SWEDEN = "SE", _("Sweden")
+
+
+class Municipality(models.Model):
+    name = models.CharField(_("name"), max_length=100, unique=True)
+    country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+
+    class Meta:
+        verbose_name = _("municipality")
+        verbose_name_plural = _("municipalities")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def default_language(self) -> str:
+        return "sv" if self.country == Country.SWEDEN else "nb"
+
+
+class UserManager(BaseUserManager["User"]):
+    use_in_migrations = True
+
+    def get_queryset(self):
+        # Every page needs the user's municipality (scoping, language): load it with the user.
+        return super().get_queryset().select_related("municipality")
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        if not email:
+            raise ValueError("A user needs an e-mail address.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields.update(is_staff=True, is_superuser=True)
+        return self.create_user(email, password, **fields)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    email = models.EmailField(_("e-mail address"), unique=True)
+    full_name = models.CharField(_("full name"), max_length=150)
+    municipality = models.ForeignKey(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.PROTECT,
+        related_name="users",
+        null=True,
+        blank=True,
+        help_text=_("Empty only for the platform's own operators."),
+    )
+    is_municipality_admin = models.BooleanField(_("municipality admin"), default=False)
+    is_active = models.BooleanField(_("active"), default=True)
+    is_staff = models.BooleanField(_("platform staff"), default=False)
+    date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        ordering = ["full_name"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+
+class ProgrammeRole(models.TextChoices):
+    CASEWORKER = "caseworker", _("Caseworker")
+    PROGRAMME_LEAD = "programme_lead", _("Programme lead")
+
+
+class ProgrammeMembership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    programme = models.ForeignKey(
+        "programs.Programme", on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=20, choices=ProgrammeRole.choices)
+
+    class Meta:
+        verbose_name = _("programme membership")
+        verbose_name_plural = _("programme memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "programme"],
+                name="one_role_per_user_and_programme",
+                violation_error_message=_("This user already has a role in this programme."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.programme} · {self.get_role_display()}"
+
+
+class WorksiteSupervisor(models.Model):
+    """An arbeidsleder / handledare at one worksite."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="supervised_worksites")
+    worksite = models.ForeignKey(
+        "placements.Worksite", on_delete=models.CASCADE, related_name="supervisors"
+    )
+
+    class Meta:
+        verbose_name = _("work supervisor")
+        verbose_name_plural = _("work supervisors")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "worksite"],
+                name="one_supervision_per_user_and_worksite",
+                violation_error_message=_("This user already supervises this worksite."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.worksite}"
+
+
+class Invitation(models.Model):
+    """A one-time link that lets an invited user set their first password."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="invitations")
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    nonce = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.created_at:%Y-%m-%d})"
+
+    @property
+    def is_open(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )

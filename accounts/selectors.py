@@ -1,0 +1,21 @@
+from django.db.models import Prefetch, QuerySet
+
+from accounts.models import Invitation, ProgrammeMembership, User, WorksiteSupervisor
+
+
+def municipality_users(*, admin: User) -> QuerySet[User]:
+    """The users of the admin's municipality with their roles and latest invitation."""
+    return (
+        User.objects.filter(municipality_id=admin.municipality_id)
+        .prefetch_related(
+            Prefetch(
+                "memberships", queryset=ProgrammeMembership.objects.select_related("programme")
+            ),
+            Prefetch(
+                "supervised_worksites",
+                queryset=WorksiteSupervisor.objects.select_related("worksite"),
+            ),
+            Prefetch("invitations", queryset=Invitation.objects.order_by("-created_at")),
+        )
+        .order_by("full_name")
+    )

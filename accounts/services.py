@@ -1,0 +1,229 @@
+"""Writes for users, roles and invitations."""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import (
+    Invitation,
+    ProgrammeMembership,
+    ProgrammeRole,
+    User,
+    WorksiteSupervisor,
+)
+from audit.models import ChangeAction
+from audit.services import change_record, snapshot
+from config.errors import ApplicationError
+
+_SALT = "fotfeste.invitation"
+ROLE_ARBEIDSLEDER = "arbeidsleder"
+ROLE_MUNICIPALITY_ADMIN = "municipality_admin"
+_USER_FIELDS = ("email", "full_name", "municipality", "is_municipality_admin", "is_active")
+
+
+def user_invite(
+    *,
+    invited_by: User,
+    email: str,
+    full_name: str,
+    role: str,
+    programme=None,
+    worksite=None,
+) -> Invitation:
+    """Create the user with their first role and send them a link to set a password."""
+    municipality = invited_by.municipality
+    if municipality is None or not invited_by.is_municipality_admin:
+        raise ApplicationError(_("Only a municipality admin can invite users."))
+    email = User.objects.normalize_email(email).lower()
+    if User.objects.filter(email__iexact=email).exists():
+        raise ApplicationError(_("A user with this e-mail address already exists."), field="email")
+    _check_role_target(municipality=municipality, role=role, programme=programme, worksite=worksite)
+    with transaction.atomic():
+        user = User.objects.create_user(
+            email,
+            full_name=full_name,
+            municipality=municipality,
+            is_municipality_admin=role == ROLE_MUNICIPALITY_ADMIN,
+        )
+        change_record(
+            actor=invited_by,
+            instance=user,
+            action=ChangeAction.CREATE,
+            after=snapshot(user, _USER_FIELDS),
+        )
+        role_grant(actor=invited_by, user=user, role=role, programme=programme, worksite=worksite)
+        return invitation_create(user=user, invited_by=invited_by)
+
+
+def _check_role_target(*, municipality, role: str, programme, worksite) -> None:
+    if role in ProgrammeRole.values:
+        if programme is None or programme.municipality_id != municipality.pk:
+            raise ApplicationError(
+                _("Choose one of your municipality's programmes."), field="programme"
+            )
+    elif role == ROLE_ARBEIDSLEDER:
+        if worksite is None or worksite.municipality_id != municipality.pk:
+            raise ApplicationError(
+                _("Choose one of your municipality's worksites."), field="worksite"
+            )
+    elif role != ROLE_MUNICIPALITY_ADMIN:
+        raise ApplicationError(_("Choose a role."), field="role")
+
+
+def role_grant(*, actor: User | None, user: User, role: str, programme=None, worksite=None) -> None:
+    """Give ``user`` a role; granting a role they already hold changes nothing."""
+    if user.municipality is None:
+        raise ApplicationError(_("The user does not belong to a municipality."))
+    _check_role_target(
+        municipality=user.municipality, role=role, programme=programme, worksite=worksite
+    )
+    if role in ProgrammeRole.values:
+        membership, created = ProgrammeMembership.objects.get_or_create(
+            user=user, programme=programme, defaults={"role": role}
+        )
+        if not created and membership.role != role:
+            before = snapshot(membership, ["role"])
+            membership.role = role
+            membership.save(update_fields=["role"])
+            change_record(
+                actor=actor,
+                instance=membership,
+                action=ChangeAction.UPDATE,
+                before=before,
+                after=snapshot(membership, ["role"]),
+            )
+        elif created:
+            change_record(
+                actor=actor,
+                instance=membership,
+                action=ChangeAction.CREATE,
+                after=snapshot(membership, ["user", "programme", "role"]),
+            )
+    elif role == ROLE_ARBEIDSLEDER:
+        supervision, created = WorksiteSupervisor.objects.get_or_create(
+            user=user, worksite=worksite
+        )
+        if created:
+            change_record(
+                actor=actor,
+                instance=supervision,
+                action=ChangeAction.CREATE,
+                after=snapshot(supervision, ["user", "worksite"]),
+            )
+    elif not user.is_municipality_admin:
+        before = snapshot(user, ["is_municipality_admin"])
+        user.is_municipality_admin = True
+        user.save(update_fields=["is_municipality_admin"])
+        change_record(
+            actor=actor,
+            instance=user,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(user, ["is_municipality_admin"]),
+        )
+
+
+def invitation_create(*, user: User, invited_by: User | None) -> Invitation:
+    """A new invitation; earlier open invitations of the same user stop working."""
+    from accounts.tasks import invitation_send_task
+
+    now = timezone.now()
+    Invitation.objects.filter(user=user, accepted_at=None, revoked_at=None).update(revoked_at=now)
+    invitation = Invitation.objects.create(
+        user=user,
+        invited_by=invited_by,
+        nonce=secrets.token_urlsafe(24),
+        expires_at=now + timedelta(days=settings.FOTFESTE_INVITATION_DAYS),
+    )
+    transaction.on_commit(lambda: invitation_send_task.delay(invitation.pk))
+    return invitation
+
+
+def invitation_token(invitation: Invitation) -> str:
+    return signing.dumps({"i": invitation.pk, "n": invitation.nonce}, salt=_SALT, compress=True)
+
+
+def invitation_from_token(token: str) -> Invitation:
+    """The open invitation a link stands for, or an ApplicationError saying why not."""
+    invalid = ApplicationError(
+        _(
+            "This invitation link is not valid. It may have expired or been used already. "
+            "Ask your municipality's admin to send a new one."
+        )
+    )
+    try:
+        data = signing.loads(
+            token, salt=_SALT, max_age=timedelta(days=settings.FOTFESTE_INVITATION_DAYS)
+        )
+        invitation = Invitation.objects.select_related("user").get(pk=int(data["i"]))
+    except (signing.BadSignature, Invitation.DoesNotExist, KeyError, TypeError, ValueError):
+        raise invalid from None
+    if not secrets.compare_digest(str(data.get("n", "")), invitation.nonce):
+        raise invalid
+    if not invitation.is_open or not invitation.user.is_active:
+        raise invalid
+    return invitation
+
+
+def invitation_send(*, invitation_id: int) -> bool:
+    """Send the invitation e-mail once. Safe to run twice: the ``sent_at`` claim lets only one
+    run through."""
+    claimed = Invitation.objects.filter(
+        pk=invitation_id, sent_at=None, accepted_at=None, revoked_at=None
+    ).update(sent_at=timezone.now())
+    if claimed != 1:
+        return False
+    invitation = Invitation.objects.select_related("user__municipality").get(pk=invitation_id)
+    user = invitation.user
+    link = settings.FOTFESTE_SITE_URL.rstrip("/") + reverse(
+        "accounts:invitation", kwargs={"token": invitation_token(invitation)}
+    )
+    language = user.municipality.default_language if user.municipality else settings.LANGUAGE_CODE
+    try:
+        with translation.override(language):
+            context = {"user": user, "link": link, "expires_at": invitation.expires_at}
+            send_mail(
+                subject=_("[Fotfeste] You are invited to Fotfeste"),
+                message=render_to_string("accounts/email/invitation.txt", context),
+                from_email=None,
+                recipient_list=[user.email],
+            )
+    except Exception:
+        # Give the claim back so that a retry can send it.
+        Invitation.objects.filter(pk=invitation_id).update(sent_at=None)
+        raise
+    return True
+
+
+def invitation_accept(*, invitation: Invitation, password: str) -> User:
+    user = invitation.user
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ApplicationError(" ".join(exc.messages), field="new_password1") from exc
+    with transaction.atomic():
+        claimed = Invitation.objects.filter(
+            pk=invitation.pk, accepted_at=None, revoked_at=None
+        ).update(accepted_at=timezone.now())
+        if claimed != 1:
+            raise ApplicationError(_("This invitation has already been used."))
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        change_record(
+            actor=user,
+            instance=user,
+            action=ChangeAction.UPDATE,
+            before={"password": None},
+            after={"password": "***"},
+        )
+    return user

@@ -1,0 +1,103 @@
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse, reverse_lazy
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views import View
+from django.views.generic import ListView, TemplateView
+
+from accounts.forms import InvitationPasswordForm, InviteForm
+from accounts.roles import Roles, roles_of
+from accounts.selectors import municipality_users
+from accounts.services import invitation_accept, invitation_from_token, user_invite
+from config.errors import ApplicationError
+from config.views import RoleRequiredMixin, ServiceFormView
+from participants.selectors import caseload_summary
+from placements.selectors import placements_at_supervised_worksites, supervised_worksites
+from programs.selectors import programmes_led
+
+
+class HomeView(LoginRequiredMixin, TemplateView):
+    template_name = "home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        user, roles = self.request.user, roles_of(self.request.user)
+        if roles.follows_participants:
+            context["summary"] = caseload_summary(user=user)
+        if roles.programme_lead:
+            context["programmes"] = programmes_led(user=user)
+        if roles.arbeidsleder:
+            context["worksites"] = supervised_worksites(user=user)
+            context["today"] = placements_at_supervised_worksites(user=user)
+        return context
+
+
+class MunicipalityAdminMixin(LoginRequiredMixin, RoleRequiredMixin):
+    def allowed(self, roles: Roles) -> bool:
+        return roles.municipality_admin
+
+
+class UserListView(MunicipalityAdminMixin, ListView):
+    template_name = "accounts/user_list.html"
+    context_object_name = "users"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return municipality_users(admin=self.request.user)
+
+
+class UserInviteView(MunicipalityAdminMixin, ServiceFormView):
+    template_name = "accounts/invite.html"
+    form_class = InviteForm
+    success_url = reverse_lazy("accounts:users")
+    success_message = gettext_lazy("The invitation has been sent.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "municipality": self.request.user.municipality}
+
+    def perform(self, form):
+        return user_invite(invited_by=self.request.user, **form.cleaned_data)
+
+
+class InvitationAcceptView(View):
+    """Set a first password from an invitation link; works only once and only until it expires."""
+
+    template_name = "accounts/invitation_accept.html"
+
+    def dispatch(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            self.invitation = invitation_from_token(token)
+        except ApplicationError as exc:
+            context = {"message": exc.message}
+            return render(request, "accounts/invitation_invalid.html", context, status=400)
+        return super().dispatch(request, token)
+
+    def get(self, request: HttpRequest, token: str) -> HttpResponse:
+        return self._render(InvitationPasswordForm(self.invitation.user))
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        form = InvitationPasswordForm(self.invitation.user, request.POST)
+        if form.is_valid():
+            try:
+                invitation_accept(
+                    invitation=self.invitation, password=form.cleaned_data["new_password1"]
+                )
+            except ApplicationError as exc:
+                form.add_error(None, str(exc.message))
+                return self._render(form)
+            messages.success(request, _("Your password is set. Sign in to continue."))
+            return redirect(reverse("account_login"))
+        return self._render(form)
+
+    def _render(self, form) -> HttpResponse:
+        context = {"form": form, "invited": self.invitation.user}
+        return render(self.request, self.template_name, context)
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    context = {"login_url": reverse(settings.LOGIN_URL)}
+    return render(request, "csrf_failure.html", context, status=403)

@@ -1,0 +1,51 @@
+"""Writing the audit record. Call these inside the same transaction as the change they describe."""
+
+from collections.abc import Iterable
+
+from django.db import models
+
+from audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
+
+
+def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, str | None]:
+    """The audited values of ``fields`` as strings; foreign keys as their primary key."""
+    values: dict[str, str | None] = {}
+    for name in fields:
+        field = instance._meta.get_field(name)
+        value = getattr(instance, field.attname)
+        values[name] = None if value is None else str(value)
+    return values
+
+
+def access_record(*, user, participant, page: str, action: str = AccessAction.VIEW) -> AccessEvent:
+    return AccessEvent.objects.create(user=user, participant=participant, page=page, action=action)
+
+
+def change_record(
+    *,
+    actor,
+    instance: models.Model,
+    action: str,
+    before: dict[str, str | None] | None = None,
+    after: dict[str, str | None] | None = None,
+    participant=None,
+) -> ChangeEvent | None:
+    """Record what changed; an update that changed nothing records nothing."""
+    before = before or {}
+    after = after or {}
+    names = sorted(set(before) | set(after))
+    changes = {
+        name: [before.get(name), after.get(name)]
+        for name in names
+        if before.get(name) != after.get(name)
+    }
+    if action == ChangeAction.UPDATE and not changes:
+        return None
+    return ChangeEvent.objects.create(
+        user=actor if actor is not None and actor.is_authenticated else None,
+        participant=participant,
+        model=instance._meta.label_lower,
+        object_id=str(instance.pk),
+        action=action,
+        changes=changes,
+    )

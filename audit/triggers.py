@@ -1,0 +1,81 @@
+"""Database triggers that keep audit tables append-only, on SQLite and PostgreSQL alike.
+
+The only edit allowed is the one-time redaction of a change event's values (``redacted_at``
+goes from empty to set, nothing else but ``changes`` moves), which anonymisation needs.
+"""
+
+SQLITE = [
+    """CREATE TRIGGER audit_accessevent_no_update BEFORE UPDATE ON audit_accessevent
+       BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END""",
+    """CREATE TRIGGER audit_accessevent_no_delete BEFORE DELETE ON audit_accessevent
+       BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END""",
+    """CREATE TRIGGER audit_changeevent_no_delete BEFORE DELETE ON audit_changeevent
+       BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END""",
+    """CREATE TRIGGER audit_changeevent_redact_only BEFORE UPDATE ON audit_changeevent
+       WHEN OLD.redacted_at IS NOT NULL OR NEW.redacted_at IS NULL
+         OR NEW.id IS NOT OLD.id OR NEW.at IS NOT OLD.at OR NEW.user_id IS NOT OLD.user_id
+         OR NEW.participant_id IS NOT OLD.participant_id OR NEW.model IS NOT OLD.model
+         OR NEW.object_id IS NOT OLD.object_id OR NEW.action IS NOT OLD.action
+       BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END""",
+]
+
+SQLITE_REVERSE = [
+    "DROP TRIGGER IF EXISTS audit_accessevent_no_update",
+    "DROP TRIGGER IF EXISTS audit_accessevent_no_delete",
+    "DROP TRIGGER IF EXISTS audit_changeevent_no_delete",
+    "DROP TRIGGER IF EXISTS audit_changeevent_redact_only",
+]
+
+POSTGRESQL = [
+    """CREATE OR REPLACE FUNCTION audit_refuse_change() RETURNS trigger AS $$
+       BEGIN RAISE EXCEPTION 'audit rows are append-only'; END; $$ LANGUAGE plpgsql""",
+    """CREATE OR REPLACE FUNCTION audit_changeevent_redact_only() RETURNS trigger AS $$
+       BEGIN
+         IF OLD.redacted_at IS NOT NULL OR NEW.redacted_at IS NULL
+            OR NEW.id IS DISTINCT FROM OLD.id OR NEW.at IS DISTINCT FROM OLD.at
+            OR NEW.user_id IS DISTINCT FROM OLD.user_id
+            OR NEW.participant_id IS DISTINCT FROM OLD.participant_id
+            OR NEW.model IS DISTINCT FROM OLD.model OR NEW.object_id IS DISTINCT FROM OLD.object_id
+            OR NEW.action IS DISTINCT FROM OLD.action THEN
+           RAISE EXCEPTION 'audit rows are append-only';
+         END IF;
+         RETURN NEW;
+       END; $$ LANGUAGE plpgsql""",
+    """CREATE TRIGGER audit_accessevent_append_only BEFORE UPDATE OR DELETE ON audit_accessevent
+       FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()""",
+    """CREATE TRIGGER audit_changeevent_no_delete BEFORE DELETE ON audit_changeevent
+       FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()""",
+    """CREATE TRIGGER audit_changeevent_redact_only BEFORE UPDATE ON audit_changeevent
+       FOR EACH ROW EXECUTE FUNCTION audit_changeevent_redact_only()""",
+    # TRUNCATE bypasses row triggers.
+    """CREATE TRIGGER audit_accessevent_no_truncate BEFORE TRUNCATE ON audit_accessevent
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()""",
+    """CREATE TRIGGER audit_changeevent_no_truncate BEFORE TRUNCATE ON audit_changeevent
+       FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()""",
+]
+
+POSTGRESQL_REVERSE = [
+    "DROP TRIGGER IF EXISTS audit_accessevent_append_only ON audit_accessevent",
+    "DROP TRIGGER IF EXISTS audit_changeevent_no_delete ON audit_changeevent",
+    "DROP TRIGGER IF EXISTS audit_changeevent_redact_only ON audit_changeevent",
+    "DROP TRIGGER IF EXISTS audit_accessevent_no_truncate ON audit_accessevent",
+    "DROP TRIGGER IF EXISTS audit_changeevent_no_truncate ON audit_changeevent",
+    "DROP FUNCTION IF EXISTS audit_changeevent_redact_only()",
+    "DROP FUNCTION IF EXISTS audit_refuse_change()",
+]
+
+
+def install(apps, schema_editor) -> None:
+    _run(schema_editor, SQLITE if schema_editor.connection.vendor == "sqlite" else POSTGRESQL)
+
+
+def uninstall(apps, schema_editor) -> None:
+    vendor = schema_editor.connection.vendor
+    _run(schema_editor, SQLITE_REVERSE if vendor == "sqlite" else POSTGRESQL_REVERSE)
+
+
+def _run(schema_editor, statements: list[str]) -> None:
+    if schema_editor.connection.vendor not in {"sqlite", "postgresql"}:
+        raise RuntimeError("Fotfeste runs on SQLite or PostgreSQL only.")
+    for statement in statements:
+        schema_editor.execute(statement)

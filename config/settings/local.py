@@ -1,0 +1,9 @@
+"""The embedded default: SQLite, in-process tasks, demo data, served on localhost."""
+
+from config.env import env_bool, env_list, env_str
+from config.settings.base import *
+
+DEBUG = env_bool("DEBUG", True)
+SECRET_KEY = env_str("SECRET_KEY", "") or "local-development-only-not-a-secret-3f9c1e7a"
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
+FOTFESTE_MFA_REQUIRED = env_bool("FOTFESTE_MFA_REQUIRED", False)

@@ -1,0 +1,27 @@
+from allauth.account.decorators import secure_admin_login
+from django.contrib import admin
+from django.urls import include, path, register_converter
+from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from accounts.views import HomeView
+from config.api import router
+from config.converters import IdConverter
+
+register_converter(IdConverter, "id")
+
+# The Django admin signs in through the same flow as everyone else: password, then second factor.
+admin.site.login = secure_admin_login(admin.site.login)
+
+urlpatterns = [
+    path("", HomeView.as_view(), name="home"),
+    path("participants/", include("participants.urls")),
+    path("worksites/", include("placements.urls")),
+    path("manage/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("admin/", admin.site.urls),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
+    path("api/", include(router.urls)),
+]

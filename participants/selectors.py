@@ -1,0 +1,86 @@
+"""Reads of participants. Every one starts from ``Participant.objects.visible_to(user)``."""
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
+
+from participants.models import Enrollment, EnrollmentStatus, Participant
+from placements.models import Placement
+
+
+def _current_placements() -> Prefetch:
+    return Prefetch(
+        "enrollments__placements",
+        queryset=Placement.objects.current().select_related("worksite"),
+        to_attr="current_placements",
+    )
+
+
+def participant_list(*, user, search: str = "") -> QuerySet[Participant]:
+    """The caseload: everyone the user may see, with what the list shows, in a fixed number of
+    queries whatever the page size."""
+    participants = (
+        Participant.objects.visible_to(user)
+        .with_case_access(user)
+        .prefetch_related(
+            Prefetch(
+                "enrollments",
+                queryset=Enrollment.objects.select_related("programme", "cohort", "caseworker"),
+            ),
+            _current_placements(),
+        )
+    )
+    for term in search.split()[:5]:
+        participants = participants.filter(
+            Q(first_name__icontains=term) | Q(last_name__icontains=term)
+        )
+    return participants
+
+
+@dataclass(frozen=True)
+class ParticipantView:
+    """A participant as one user may see them: an arbeidsleder without case access sees the
+    placements at their own worksites and nothing of the case."""
+
+    participant: Participant
+    case_access: bool
+    supervised_worksite_ids: frozenset[int]
+
+    @property
+    def enrollments(self) -> list[Enrollment]:
+        return list(self.participant.enrollments.all()) if self.case_access else []
+
+    @property
+    def placements(self) -> list[Placement]:
+        placements = [p for e in self.participant.enrollments.all() for p in e.current_placements]
+        if self.case_access:
+            return placements
+        return [p for p in placements if p.worksite_id in self.supervised_worksite_ids]
+
+
+def participant_get(*, user, pk: int) -> ParticipantView:
+    """One participant, or 404 when the user may not see them."""
+    participant = get_object_or_404(participant_list(user=user), pk=pk)
+    supervised = frozenset(user.supervised_worksites.values_list("worksite_id", flat=True))
+    return ParticipantView(
+        participant=participant,
+        case_access=participant.case_access,
+        supervised_worksite_ids=supervised,
+    )
+
+
+def caseload_summary(*, user) -> dict:
+    """How many people the user follows, as assigned caseworker, by enrollment status."""
+    counts = (
+        Enrollment.objects.filter(
+            caseworker=user, participant__in=Participant.objects.visible_to(user)
+        )
+        .values("status")
+        .annotate(n=Count("pk"))
+    )
+    by_status = {row["status"]: row["n"] for row in counts}
+    return {
+        "statuses": [(s.label, by_status.get(s.value, 0)) for s in EnrollmentStatus],
+        "mine": sum(by_status.values()),
+    }

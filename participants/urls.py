@@ -1,0 +1,10 @@
+from django.urls import path
+
+from participants import views
+
+app_name = "participants"
+urlpatterns = [
+    path("", views.CaseloadView.as_view(), name="caseload"),
+    path("<id:pk>/", views.ParticipantDetailView.as_view(), name="detail"),
+    path("<id:pk>/edit/", views.ParticipantEditView.as_view(), name="edit"),
+]

@@ -1,0 +1,125 @@
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class WorksiteKind(models.TextChoices):
+    HEALTH_HOUSE = "helsehus", _("Health house (helsehus)")
+    CARE_CENTRE = "omsorgssenter", _("Care centre (omsorgssenter)")
+    KITCHEN = "kitchen", _("Kitchen")
+    SCHOOL = "school", _("School")
+    OTHER = "other", _("Other")
+
+
+class WorksiteQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "WorksiteQuerySet":
+        """Staff of a programme and the municipality admin see the municipality's worksites;
+        an arbeidsleder sees only the worksites they supervise."""
+        if not user.is_authenticated or user.municipality_id is None:
+            return self.none()
+        mine = self.filter(municipality_id=user.municipality_id)
+        if user.is_municipality_admin or user.memberships.exists():
+            return mine
+        return mine.filter(supervisors__user=user)
+
+
+class Worksite(models.Model):
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="worksites"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=WorksiteKind.choices)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+
+    objects = WorksiteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("worksite")
+        verbose_name_plural = _("worksites")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                name="worksite_name_unique_in_municipality",
+                violation_error_message=_("The municipality already has a worksite by this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlacementType(models.TextChoices):
+    WORK_TRAINING = "arbeidstrening", _("Work training (arbeidstrening)")
+    AFT = "aft", _("Adapted work training (AFT)")
+    PRACTICE = "praksis", _("Work practice (praksis)")
+    APPRENTICE = "laerling", _("Apprentice (lærling)")
+    TRAINEE_CANDIDATE = "laerekandidat", _("Training candidate (lærekandidat)")
+    CERTIFICATE_AT_WORK = "fagbrev_paa_jobb", _("Trade certificate at work (fagbrev på jobb)")
+    WAGE_SUBSIDY = "lonnstilskudd", _("Wage subsidy (lønnstilskudd)")
+    SUMMER_JOB = "feriearbete", _("Summer job (feriearbete / feriepraktik)")
+    ORDINARY_JOB = "ordinary", _("Ordinary job")
+
+
+class WorkField(models.TextChoices):
+    HEALTH_CARE = "helse_omsorg", _("Health and care")
+    CLEANING = "renhold", _("Cleaning")
+    CARETAKER = "vaktmester", _("Caretaker")
+    KITCHEN = "kjokken", _("Kitchen")
+    OTHER = "other", _("Other")
+
+
+class PlacementStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ACTIVE = "active", _("Active")
+    ENDED = "ended", _("Ended")
+    STOPPED = "stopped", _("Stopped early")
+
+
+class PlacementQuerySet(models.QuerySet):
+    def current(self) -> "PlacementQuerySet":
+        """Planned or running placements that have not passed their end date."""
+        today = timezone.localdate()
+        return self.filter(
+            status__in=[PlacementStatus.PLANNED, PlacementStatus.ACTIVE],
+        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+
+
+class Placement(models.Model):
+    enrollment = models.ForeignKey(
+        "participants.Enrollment", on_delete=models.CASCADE, related_name="placements"
+    )
+    worksite = models.ForeignKey(Worksite, on_delete=models.PROTECT, related_name="placements")
+    supervisor = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("supervisor"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="supervised_placements",
+    )
+    type = models.CharField(_("type"), max_length=20, choices=PlacementType.choices)
+    field = models.CharField(_("field"), max_length=20, choices=WorkField.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=PlacementStatus.choices, default=PlacementStatus.PLANNED
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+
+    objects = PlacementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="placement_ends_after_start",
+                violation_error_message=_("A placement cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment.participant} · {self.worksite}"

@@ -1,0 +1,80 @@
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ProgrammeKind(models.TextChoices):
+    INN_I_JOBB = "inn_i_jobb", _("KS «Inn i jobb» project")
+    KVP = "kvp", _("Qualification programme (KVP)")
+    WORK_TRAINING = "arbeidstrening", _("Work training scheme")
+    SUMMER_JOBS = "feriearbete", _("Summer jobs (feriearbete)")
+    JOBBSPAR = "jobbspar", _("Jobbspår")
+    OTHER = "other", _("Other")
+
+
+class ProgrammeQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ProgrammeQuerySet":
+        if not user.is_authenticated or user.municipality_id is None:
+            return self.none()
+        mine = self.filter(municipality_id=user.municipality_id)
+        if user.is_municipality_admin:
+            return mine
+        return mine.filter(memberships__user=user).distinct()
+
+
+class Programme(models.Model):
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="programmes"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=ProgrammeKind.choices)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    target_participants = models.PositiveIntegerField(
+        _("target participants"), null=True, blank=True
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                name="programme_name_unique_in_municipality",
+                violation_error_message=_("The municipality already has a programme by this name."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(ends_on__isnull=True)
+                | models.Q(starts_on__isnull=True)
+                | models.Q(ends_on__gte=models.F("starts_on")),
+                name="programme_ends_after_start",
+                violation_error_message=_("A programme cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cohort(models.Model):
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cohorts")
+    name = models.CharField(_("name"), max_length=100)
+    starts_on = models.DateField(_("starts on"), null=True, blank=True)
+    capacity = models.PositiveIntegerField(_("capacity"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["starts_on", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name"],
+                name="cohort_name_unique_in_programme",
+                violation_error_message=_("The programme already has a cohort by this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme} · {self.name}"
