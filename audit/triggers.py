@@ -2,6 +2,8 @@
 
 The only edit allowed is the one-time redaction of a change event's values (``redacted_at``
 goes from empty to set, nothing else but ``changes`` moves), which anonymisation needs.
+TRUNCATE is not a row operation and is left to database privileges: in production the
+application's database role should not hold TRUNCATE on the audit tables.
 """
 
 SQLITE = [
@@ -47,19 +49,12 @@ POSTGRESQL = [
        FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()""",
     """CREATE TRIGGER audit_changeevent_redact_only BEFORE UPDATE ON audit_changeevent
        FOR EACH ROW EXECUTE FUNCTION audit_changeevent_redact_only()""",
-    # TRUNCATE bypasses row triggers.
-    """CREATE TRIGGER audit_accessevent_no_truncate BEFORE TRUNCATE ON audit_accessevent
-       FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()""",
-    """CREATE TRIGGER audit_changeevent_no_truncate BEFORE TRUNCATE ON audit_changeevent
-       FOR EACH STATEMENT EXECUTE FUNCTION audit_refuse_change()""",
 ]
 
 POSTGRESQL_REVERSE = [
     "DROP TRIGGER IF EXISTS audit_accessevent_append_only ON audit_accessevent",
     "DROP TRIGGER IF EXISTS audit_changeevent_no_delete ON audit_changeevent",
     "DROP TRIGGER IF EXISTS audit_changeevent_redact_only ON audit_changeevent",
-    "DROP TRIGGER IF EXISTS audit_accessevent_no_truncate ON audit_accessevent",
-    "DROP TRIGGER IF EXISTS audit_changeevent_no_truncate ON audit_changeevent",
     "DROP FUNCTION IF EXISTS audit_changeevent_redact_only()",
     "DROP FUNCTION IF EXISTS audit_refuse_change()",
 ]

@@ -1,0 +1,122 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.factories import EnrollmentFactory, ParticipantFactory, PlacementFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def edit(client, participant, **data):
+    return client.post(reverse("participants:edit", args=[participant.pk]), data)
+
+
+def test_a_second_edit_based_on_an_old_version_is_refused_and_shows_what_changed(world, client_for):
+    first, second = client_for(world.caseworker), client_for(world.programme_lead)
+    assert (
+        edit(
+            first, world.participant, first_name="Amalia", last_name="Testesen", version=1
+        ).status_code
+        == 302
+    )
+    response = edit(second, world.participant, first_name="Amelie", last_name="Testesen", version=1)
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Somebody else saved this person" in page and "Amalia" in page
+    world.participant.refresh_from_db()
+    assert world.participant.first_name == "Amalia"  # the first save was not overwritten
+    # The form now carries the current version, so saving again is a deliberate choice.
+    assert 'name="version" value="2"' in page
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        {"first_name": "", "last_name": "X", "version": 1},
+        {"first_name": "A", "last_name": "X" * 101, "version": 1},
+        {"first_name": "A", "last_name": "X", "version": "abc"},
+        {"first_name": "A", "last_name": "X", "version": 99999999999999999999},
+        {"first_name": "A\x00B", "last_name": "X", "version": 1},
+        {"first_name": "   ", "last_name": "X", "version": 1},
+    ],
+)
+def test_bad_edits_get_a_form_error_and_change_nothing(world, client_for, data):
+    response = edit(client_for(world.caseworker), world.participant, **data)
+    assert response.status_code == 200
+    assert 'class="error' in response.content.decode() or "errors" in response.content.decode()
+    world.participant.refresh_from_db()
+    assert (world.participant.first_name, world.participant.version) == ("Amalie", 1)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/participants/0/",
+        "/participants/99999999999999999999/",
+        "/participants/-1/",
+        "/participants/abc/",
+        "/worksites/99999999999999999999/",
+        "/participants/%00/",
+    ],
+)
+def test_malformed_or_unknown_ids_are_404(world, client_for, path):
+    assert client_for(world.caseworker).get(path).status_code == 404
+
+
+@pytest.mark.parametrize("page", ["abc", "-1", "0", "99999", "1.5", "%00"])
+def test_a_malformed_page_number_shows_a_real_page(world, client_for, page):
+    response = client_for(world.caseworker).get(f"/participants/?page={page}")
+    assert response.status_code == 200
+    assert "Testesen" in response.content.decode()
+
+
+def test_a_search_with_a_nul_byte_is_harmless(world, client_for):
+    client = client_for(world.caseworker)
+    response = client.post(reverse("participants:caseload"), {"q": "Ama\x00lie"}, follow=True)
+    assert response.status_code == 200
+
+
+def test_anonymous_visitors_are_sent_to_sign_in(world, client):
+    response = client.get(reverse("participants:detail", args=[world.participant.pk]))
+    assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def _caseload_queries(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("participants:caseload")).status_code == 200
+    return len(queries)
+
+
+def test_the_caseload_costs_the_same_queries_for_one_row_or_a_full_page(world, client_for):
+    client = client_for(world.caseworker)
+    client.get(reverse("participants:caseload"))  # session and role caches warm
+    with_one = _caseload_queries(client)
+    for _ in range(30):
+        person = ParticipantFactory(municipality=world.municipality)
+        PlacementFactory(
+            enrollment=EnrollmentFactory(
+                participant=person, programme=world.programme, caseworker=world.caseworker
+            ),
+            worksite=world.worksite,
+        )
+    with_a_page = _caseload_queries(client)
+    assert with_one == with_a_page
+    assert with_a_page <= 12
+
+
+def test_the_participant_page_costs_a_fixed_number_of_queries(world, client_for):
+    client = client_for(world.caseworker)
+    url = reverse("participants:detail", args=[world.participant.pk])
+    client.get(url)
+    with CaptureQueriesContext(connection) as before:
+        client.get(url)
+    for _ in range(5):
+        PlacementFactory(
+            enrollment=EnrollmentFactory(participant=world.participant, programme=world.programme),
+            worksite=world.worksite,
+        )
+        client.get(url)  # more access events too
+    with CaptureQueriesContext(connection) as after:
+        client.get(url)
+    assert len(before) == len(after) <= 12
