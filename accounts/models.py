@@ -93,9 +93,14 @@ class ProgrammeRole(models.TextChoices):
 
 
 class ProgrammeMembership(models.Model):
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="memberships"
+    )
     programme = models.ForeignKey(
-        "programs.Programme", on_delete=models.CASCADE, related_name="memberships"
+        "programs.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=20, choices=ProgrammeRole.choices)
 
@@ -117,9 +122,14 @@ class ProgrammeMembership(models.Model):
 class WorksiteSupervisor(models.Model):
     """An arbeidsleder / handledare at one worksite."""
 
-    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="supervised_worksites")
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="supervised_worksites"
+    )
     worksite = models.ForeignKey(
-        "placements.Worksite", on_delete=models.CASCADE, related_name="supervisors"
+        "placements.Worksite",
+        verbose_name=_("worksite"),
+        on_delete=models.CASCADE,
+        related_name="supervisors",
     )
 
     class Meta:

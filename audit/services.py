@@ -8,12 +8,17 @@ from audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, str | None]:
-    """The audited values of ``fields`` as strings; foreign keys as their primary key."""
+    """The audited values of ``fields`` as strings. A foreign key is kept as the name of what it
+    points to at the time of the change, so the history reads the same after later renames."""
     values: dict[str, str | None] = {}
     for name in fields:
         field = instance._meta.get_field(name)
-        value = getattr(instance, field.attname)
-        values[name] = None if value is None else str(value)
+        if field.is_relation:
+            related = getattr(instance, name)
+            values[name] = None if related is None else str(related)
+        else:
+            value = getattr(instance, field.attname)
+            values[name] = None if value is None else str(value)
     return values
 
 

@@ -76,10 +76,14 @@ class Enrollment(models.Model):
         Participant, on_delete=models.CASCADE, related_name="enrollments"
     )
     programme = models.ForeignKey(
-        "programs.Programme", on_delete=models.PROTECT, related_name="enrollments"
+        "programs.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="enrollments",
     )
     cohort = models.ForeignKey(
         "programs.Cohort",
+        verbose_name=_("cohort"),
         on_delete=models.PROTECT,
         related_name="enrollments",
         null=True,

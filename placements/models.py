@@ -88,9 +88,14 @@ class PlacementQuerySet(models.QuerySet):
 
 class Placement(models.Model):
     enrollment = models.ForeignKey(
-        "participants.Enrollment", on_delete=models.CASCADE, related_name="placements"
+        "participants.Enrollment",
+        verbose_name=_("enrollment"),
+        on_delete=models.CASCADE,
+        related_name="placements",
     )
-    worksite = models.ForeignKey(Worksite, on_delete=models.PROTECT, related_name="placements")
+    worksite = models.ForeignKey(
+        Worksite, verbose_name=_("worksite"), on_delete=models.PROTECT, related_name="placements"
+    )
     supervisor = models.ForeignKey(
         "accounts.User",
         verbose_name=_("supervisor"),

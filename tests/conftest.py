@@ -5,6 +5,7 @@ a user of the same municipality who may not, a user of another municipality."""
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from accounts.models import Country
@@ -99,10 +100,12 @@ def world(db) -> World:
 
 @pytest.fixture
 def client_for():
-    """A test client signed in as the given user."""
+    """A test client signed in as the given user, reading the pages in English."""
 
     def make(user) -> Client:
-        client = Client()
+        client = Client(HTTP_ACCEPT_LANGUAGE="en")
+        # An explicit choice, as the language menu makes it: it beats the municipality's default.
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         client.force_login(user)
         return client
 

@@ -107,10 +107,13 @@ def test_visible_to_is_empty_for_users_without_a_municipality(world):
 def test_a_user_with_two_roles_sees_the_union_but_case_data_only_where_they_follow(
     world, client_for
 ):
-    from tests.factories import EnrollmentFactory, ParticipantFactory, PlacementFactory
-
     # The caseworker also supervises the kitchen, where someone from another programme works.
-    from tests.factories import SupervisorFactory
+    from tests.factories import (
+        EnrollmentFactory,
+        ParticipantFactory,
+        PlacementFactory,
+        SupervisorFactory,
+    )
 
     SupervisorFactory(user=world.caseworker, worksite=world.other_worksite)
     stranger = ParticipantFactory(municipality=world.municipality, last_name="Kjøkkensen")
