@@ -1,5 +1,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
+from django.http import Http404
 from django.urls import include, path, register_converter
 from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
@@ -13,11 +14,18 @@ register_converter(IdConverter, "id")
 # The Django admin signs in through the same flow as everyone else: password, then second factor.
 admin.site.login = secure_admin_login(admin.site.login)
 
+
+def _not_offered(request, *args, **kwargs):
+    """Sign-in addresses are managed by the municipality admin, not changed by users."""
+    raise Http404
+
+
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("participants/", include("participants.urls")),
     path("worksites/", include("placements.urls")),
     path("manage/", include("accounts.urls")),
+    path("accounts/email/", _not_offered),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
