@@ -9,6 +9,12 @@ class AccountAdapter(DefaultAccountAdapter):
         # Users are invited by their municipality's admin; nobody signs up on their own.
         return False
 
+    def set_password(self, user, password: str) -> None:
+        """Password reset and change: an open invitation must not overwrite the new password."""
+        from accounts.services import user_password_set
+
+        user_password_set(user=user, password=password)
+
 
 class MFAAdapter(DefaultMFAAdapter):
     def can_delete_authenticator(self, authenticator: Authenticator) -> bool:

@@ -15,9 +15,7 @@ ROLE_CHOICES = [
 ]
 
 
-class InviteForm(forms.Form):
-    full_name = forms.CharField(label=_("Full name"), max_length=150)
-    email = forms.EmailField(label=_("E-mail address"))
+class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
     programme = forms.ModelChoiceField(
         label=_("Programme"),
@@ -37,6 +35,12 @@ class InviteForm(forms.Form):
         # Only the admin's own municipality is offered; any other id is "not one of the choices".
         self.fields["programme"].queryset = Programme.objects.filter(municipality=municipality)
         self.fields["worksite"].queryset = Worksite.objects.filter(municipality=municipality)
+
+
+class InviteForm(RoleForm):
+    full_name = forms.CharField(label=_("Full name"), max_length=150)
+    email = forms.EmailField(label=_("E-mail address"))
+    field_order = ["full_name", "email", "role", "programme", "worksite"]
 
 
 class InvitationPasswordForm(SetPasswordForm):

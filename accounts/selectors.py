@@ -1,4 +1,5 @@
 from django.db.models import Prefetch, QuerySet
+from django.shortcuts import get_object_or_404
 
 from accounts.models import Invitation, ProgrammeMembership, User, WorksiteSupervisor
 
@@ -19,3 +20,8 @@ def municipality_users(*, admin: User) -> QuerySet[User]:
         )
         .order_by("full_name")
     )
+
+
+def municipality_user_get(*, admin: User, pk: int) -> User:
+    """One user of the admin's municipality, or 404."""
+    return get_object_or_404(municipality_users(admin=admin), pk=pk)

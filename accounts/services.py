@@ -133,6 +133,67 @@ def role_grant(*, actor: User | None, user: User, role: str, programme=None, wor
         )
 
 
+def role_revoke(
+    *,
+    actor: User,
+    user: User,
+    membership_id: int | None = None,
+    supervision_id: int | None = None,
+    admin: bool = False,
+) -> None:
+    """Take one role away from ``user``; ids of another user's roles are not found."""
+    if membership_id is not None:
+        role = ProgrammeMembership.objects.filter(user=user, pk=membership_id).first()
+        fields = ["user", "programme", "role"]
+    elif supervision_id is not None:
+        role = WorksiteSupervisor.objects.filter(user=user, pk=supervision_id).first()
+        fields = ["user", "worksite"]
+    else:
+        role = None
+    if role is not None:
+        with transaction.atomic():
+            change_record(
+                actor=actor,
+                instance=role,
+                action=ChangeAction.DELETE,
+                before=snapshot(role, fields),
+            )
+            role.delete()
+        return
+    if admin and user.is_municipality_admin:
+        if user == actor:
+            raise ApplicationError(_("You cannot remove your own admin role."))
+        _user_update(actor=actor, user=user, is_municipality_admin=False)
+        return
+    raise ApplicationError(_("The user does not hold that role."))
+
+
+def user_set_active(*, actor: User, user: User, active: bool) -> None:
+    """Deactivated users cannot sign in; their sessions stop working at the next request."""
+    if user == actor and not active:
+        raise ApplicationError(_("You cannot deactivate yourself."))
+    _user_update(actor=actor, user=user, is_active=active)
+    if not active:
+        Invitation.objects.filter(user=user, accepted_at=None, revoked_at=None).update(
+            revoked_at=timezone.now()
+        )
+
+
+def _user_update(*, actor: User, user: User, **values) -> None:
+    with transaction.atomic():
+        before = snapshot(user, list(values))
+        for name, value in values.items():
+            setattr(user, name, value)
+        user.save(update_fields=list(values))
+        change_record(
+            actor=actor,
+            instance=user,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(user, list(values)),
+        )
+
+
 def invitation_create(*, user: User, invited_by: User | None) -> Invitation:
     """A new invitation; earlier open invitations of the same user stop working."""
     from accounts.tasks import invitation_send_task
@@ -203,6 +264,23 @@ def invitation_send(*, invitation_id: int) -> bool:
         Invitation.objects.filter(pk=invitation_id).update(sent_at=None)
         raise
     return True
+
+
+def user_password_set(*, user: User, password: str) -> None:
+    """Set a password (reset or change); open invitations stop working from that moment."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        Invitation.objects.filter(user=user, accepted_at=None, revoked_at=None).update(
+            revoked_at=timezone.now()
+        )
+        change_record(
+            actor=user,
+            instance=user,
+            action=ChangeAction.UPDATE,
+            before={"password": "***"},
+            after={"password": "*** (new)"},
+        )
 
 
 def invitation_accept(*, invitation: Invitation, password: str) -> User:

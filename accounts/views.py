@@ -9,10 +9,18 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from accounts.forms import InvitationPasswordForm, InviteForm
+from accounts.forms import InvitationPasswordForm, InviteForm, RoleForm
 from accounts.roles import Roles, roles_of
-from accounts.selectors import municipality_users
-from accounts.services import invitation_accept, invitation_from_token, user_invite
+from accounts.selectors import municipality_user_get, municipality_users
+from accounts.services import (
+    invitation_accept,
+    invitation_create,
+    invitation_from_token,
+    role_grant,
+    role_revoke,
+    user_invite,
+    user_set_active,
+)
 from config.errors import ApplicationError
 from config.views import RoleRequiredMixin, ServiceFormView
 from participants.selectors import caseload_summary
@@ -61,6 +69,69 @@ class UserInviteView(MunicipalityAdminMixin, ServiceFormView):
 
     def perform(self, form):
         return user_invite(invited_by=self.request.user, **form.cleaned_data)
+
+
+class UserDetailView(MunicipalityAdminMixin, ServiceFormView):
+    """One user's roles and status; adding a role is the page's form."""
+
+    template_name = "accounts/user_detail.html"
+    form_class = RoleForm
+    success_message = gettext_lazy("The role has been added.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "municipality": self.request.user.municipality}
+
+    def get_context_data(self, **kwargs):
+        member = municipality_user_get(admin=self.request.user, pk=self.kwargs["pk"])
+        return {**super().get_context_data(**kwargs), "member": member}
+
+    def perform(self, form):
+        member = municipality_user_get(admin=self.request.user, pk=self.kwargs["pk"])
+        return role_grant(actor=self.request.user, user=member, **form.cleaned_data)
+
+    def get_success_url(self) -> str:
+        return reverse("accounts:user", kwargs={"pk": self.kwargs["pk"]})
+
+
+class UserActionView(MunicipalityAdminMixin, View):
+    """The buttons on a user's page: remove a role, (de)activate, send a new invitation."""
+
+    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+        member = municipality_user_get(admin=request.user, pk=pk)
+        try:
+            message = self.perform(action, member, request.POST)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, message)
+        return redirect("accounts:user", pk=member.pk)
+
+    def perform(self, action: str, member, data) -> str:
+        actor = self.request.user
+        if action == "remove-role":
+            role_revoke(
+                actor=actor,
+                user=member,
+                membership_id=_int(data.get("membership")),
+                supervision_id=_int(data.get("supervision")),
+                admin="admin" in data,
+            )
+            return _("The role has been removed.")
+        if action in {"deactivate", "activate"}:
+            user_set_active(actor=actor, user=member, active=action == "activate")
+            return (
+                _("The user can sign in.")
+                if action == "activate"
+                else _("The user can no longer sign in.")
+            )
+        if action == "reinvite" and not member.has_usable_password() and member.is_active:
+            invitation_create(user=member, invited_by=actor)
+            return _("A new invitation has been sent.")
+        raise ApplicationError(_("That cannot be done for this user."))
+
+
+def _int(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
 
 
 class InvitationAcceptView(View):

@@ -427,3 +427,37 @@ def test_the_user_list_needs_a_fixed_number_of_queries(
         response = admin_client.get("/manage/users/")
 
     assert text(response).count("@test.example.org") >= 20
+
+
+def test_a_password_set_through_reset_revokes_the_open_invitation(world, browser):
+    from django.core import mail
+
+    from accounts.models import Invitation
+    from accounts.services import invitation_create, invitation_token
+    from tests.accounts.conftest import link_in
+    from tests.factories import UserFactory
+
+    invited = UserFactory(municipality=world.municipality, password=None)
+    invited.set_unusable_password()
+    invited.save()
+    invitation = invitation_create(user=invited, invited_by=world.admin)
+    invitation_url = f"/manage/invitation/{invitation_token(invitation)}/"
+
+    client = browser()
+    client.post("/accounts/password/reset/", {"email": invited.email})
+    form_page = client.get(link_in(mail.outbox[-1], "/accounts/password/reset/key/"), follow=True)
+    new_password = "a-brand-new-passphrase-77"
+    client.post(
+        form_page.redirect_chain[-1][0], {"password1": new_password, "password2": new_password}
+    )
+
+    invitation.refresh_from_db()
+    assert invitation.revoked_at is not None
+    response = browser().post(
+        invitation_url,
+        {"new_password1": "overwrite-attempt-123", "new_password2": "overwrite-attempt-123"},
+    )
+    assert response.status_code == 400
+    invited.refresh_from_db()
+    assert invited.check_password(new_password)
+    assert Invitation.objects.filter(user=invited, revoked_at=None, accepted_at=None).count() == 0
