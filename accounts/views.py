@@ -34,7 +34,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         user, roles = self.request.user, roles_of(self.request.user)
-        if roles.follows_participants:
+        if roles.caseworker:
             context["summary"] = caseload_summary(user=user)
         if roles.programme_lead:
             context["programmes"] = programmes_led(user=user)
