@@ -61,6 +61,8 @@ RUN export SECRET_KEY=build-only-dummy-secret-key-never-used-at-runtime-00000000
            CELERY_BROKER_URL=redis://build.invalid:6379/1 \
            DATABASE_URL=postgres://build.invalid/none \
            FOTFESTE_SITE_URL=https://build.invalid \
+           FOTFESTE_NATIONAL_ID_KEYS=build-only-dummy-key-never-used-at-runtime-000 \
+           FOTFESTE_NATIONAL_ID_HASH_KEY=build-only-dummy-key-never-used-at-runtime-000 \
  && python manage.py compilemessages \
  && python manage.py collectstatic --noinput
 

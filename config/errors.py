@@ -26,3 +26,13 @@ class StaleEditError(ApplicationError):
         super().__init__(message, code="stale")
         self.changed = changed
         self.current_version = current_version
+
+
+class DuplicateError(ApplicationError):
+    """The person may already be registered. ``certain`` when the national ID matches: then
+    registering again is refused; otherwise the user may confirm that it is someone else."""
+
+    def __init__(self, message: str | Promise, *, matches: list, certain: bool):
+        super().__init__(message, code="duplicate", field=None)
+        self.matches = matches
+        self.certain = certain

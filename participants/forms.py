@@ -1,12 +1,112 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from accounts.models import ProgrammeRole, User
+from participants.models import Participant, ReferralSource
+from programs.models import Cohort, Programme
 
-class ParticipantNamesForm(forms.Form):
-    first_name = forms.CharField(label=_("First name"), max_length=100)
-    last_name = forms.CharField(label=_("Last name"), max_length=100)
+PERSON_FORM_FIELDS = [
+    "first_name",
+    "last_name",
+    "birth_date",
+    "gender",
+    "phone",
+    "email",
+    "address",
+    "postcode",
+    "city",
+    "protected_address",
+    "languages",
+    "language_level",
+    "education_level",
+    "neet_status",
+    "nav_innsatsgruppe",
+    "social_assistance",
+]
+
+
+class PersonForm(forms.ModelForm):
+    """The person's record. The model only lends its fields: rules live in the services."""
+
+    national_id = forms.CharField(
+        label=_("National ID"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        help_text=_("Optional. Fødselsnummer or D-number in Norway, personnummer in Sweden."),
+    )
+
+    class Meta:
+        model = Participant
+        fields = PERSON_FORM_FIELDS
+        widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+
+    def __init__(self, *args, country: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.order_fields(["first_name", "last_name", "national_id", *PERSON_FORM_FIELDS[2:]])
+        if country != "NO":
+            del self.fields["nav_innsatsgruppe"]
+
+    def validate_constraints(self):
+        # Uniqueness of the national ID is checked by the service, against the keyed hash.
+        return None
+
+    def person_values(self) -> dict:
+        skip = {
+            "first_name",
+            "last_name",
+            "national_id",
+            "version",
+            "programme",
+            "cohort",
+            "caseworker",
+            "referral_source",
+            "confirmed_new",
+        }
+        return {k: v for k, v in self.cleaned_data.items() if k not in skip}
+
+
+class IntakeForm(PersonForm):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"), queryset=Cohort.objects.none(), required=False
+    )
+    caseworker = forms.ModelChoiceField(
+        label=_("Caseworker"), queryset=User.objects.none(), required=False
+    )
+    referral_source = forms.ChoiceField(
+        label=_("Referred by"), required=False, choices=[("", "–"), *ReferralSource.choices]
+    )
+    confirmed_new = forms.BooleanField(
+        label=_("I have checked: this is another person"), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, country=user.municipality.country, **kwargs)
+        programmes = Programme.objects.filter(memberships__user=user).distinct()
+        self.fields["programme"].queryset = programmes
+        self.fields["cohort"].queryset = Cohort.objects.filter(programme__in=programmes)
+        self.fields["caseworker"].queryset = User.objects.filter(
+            is_active=True,
+            memberships__programme__in=programmes,
+            memberships__role=ProgrammeRole.CASEWORKER,
+        ).distinct()
+        if programmes.count() == 1:
+            self.fields["programme"].initial = programmes.first()
+        if self.fields["caseworker"].queryset.filter(pk=user.pk).exists():
+            self.fields["caseworker"].initial = user.pk
+
+
+class ParticipantEditForm(PersonForm):
     # The version the user started from; a save based on an older one is refused.
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+    national_id = forms.CharField(
+        label=_("New national ID"),
+        required=False,
+        max_length=20,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
+        help_text=_("Leave empty to keep the registered number."),
+    )
 
 
 class CaseloadFilterForm(forms.Form):

@@ -35,12 +35,94 @@ def _via_worksite(user):
     )
 
 
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Female")
+    MALE = "male", _("Male")
+    OTHER = "other", _("Other or not stated")
+
+
+class LanguageLevel(models.TextChoices):
+    """CEFR levels in the municipality's language (Norwegian or Swedish)."""
+
+    NONE = "none", _("No knowledge")
+    A1 = "A1", "A1"
+    A2 = "A2", "A2"
+    B1 = "B1", "B1"
+    B2 = "B2", "B2"
+    C1 = "C1", "C1"
+    NATIVE = "native", _("First language")
+
+
+class EducationLevel(models.TextChoices):
+    """Highest completed level, in SSB's grouping."""
+
+    NONE = "none", _("No completed schooling")
+    PRIMARY = "primary", _("Lower secondary school (grunnskole)")
+    UPPER_SECONDARY_STARTED = "upper_started", _("Upper secondary started, not completed")
+    UPPER_SECONDARY = "upper_secondary", _("Upper secondary completed")
+    VOCATIONAL = "vocational", _("Trade or journeyman's certificate (fagbrev)")
+    HIGHER = "higher", _("Higher education")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class NeetStatus(models.TextChoices):
+    """Status at intake, after SSB's NEET definition (not in employment, education or training)."""
+
+    NEET_SEEKING = "neet_seeking", _("Outside work and education, seeking work")
+    NEET_INACTIVE = "neet_inactive", _("Outside work and education, not seeking work")
+    PART_TIME_WORK = "part_time", _("In part-time work")
+    IN_EDUCATION = "education", _("In education or training")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class NavInnsatsgruppe(models.TextChoices):
+    """NAV's assessment of need for help (Norway only)."""
+
+    NONE = "", _("Not assessed / not relevant")
+    STANDARD = "standard", _("Standard effort (standardinnsats)")
+    SITUATIONAL = "situational", _("Situational effort (situasjonsbestemt innsats)")
+    SPECIAL = "special", _("Specially adapted effort (spesielt tilpasset innsats)")
+    PERMANENT = "permanent", _("Permanently adapted effort (varig tilpasset innsats)")
+
+
 class Participant(models.Model):
     municipality = models.ForeignKey(
         "accounts.Municipality", on_delete=models.PROTECT, related_name="participants"
     )
     first_name = models.CharField(_("first name"), max_length=100)
     last_name = models.CharField(_("last name"), max_length=100)
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    # Never stored in the clear: encrypted, and a keyed hash for look-up and duplicates.
+    national_id_encrypted = models.TextField(blank=True, default="")
+    national_id_hash = models.CharField(max_length=64, blank=True, default="", db_index=True)
+    national_id_masked = models.CharField(_("national ID"), max_length=16, blank=True, default="")
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    email = models.EmailField(_("e-mail address"), blank=True)
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    postcode = models.CharField(_("postcode"), max_length=10, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    protected_address = models.BooleanField(
+        _("protected address"),
+        default=False,
+        help_text=_("The address is shown only to the assigned caseworker."),
+    )
+    languages = models.CharField(_("languages spoken"), max_length=200, blank=True)
+    language_level = models.CharField(
+        _("Norwegian / Swedish level"), max_length=10, choices=LanguageLevel.choices, blank=True
+    )
+    education_level = models.CharField(
+        _("education level"), max_length=20, choices=EducationLevel.choices, blank=True
+    )
+    neet_status = models.CharField(
+        _("status at intake"), max_length=20, choices=NeetStatus.choices, blank=True
+    )
+    nav_innsatsgruppe = models.CharField(
+        _("NAV innsatsgruppe"), max_length=20, choices=NavInnsatsgruppe.choices, blank=True
+    )
+    social_assistance = models.BooleanField(
+        _("receives social assistance (sosialhjelp / ekonomiskt bistånd)"), default=False
+    )
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
     # Optimistic concurrency: each save bumps it; a save based on an older one is refused.
@@ -52,7 +134,20 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["last_name", "first_name", "pk"]
-        indexes = [models.Index(fields=["municipality", "last_name", "first_name"])]
+        indexes = [
+            models.Index(fields=["municipality", "last_name", "first_name"]),
+            models.Index(fields=["municipality", "birth_date"]),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "national_id_hash"],
+                condition=~models.Q(national_id_hash=""),
+                name="one_person_per_national_id_in_municipality",
+                violation_error_message=_(
+                    "A person with this national ID is already registered in the municipality."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.full_name
@@ -60,6 +155,14 @@ class Participant(models.Model):
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+    @property
+    def age(self) -> int | None:
+        if self.birth_date is None:
+            return None
+        today = timezone.localdate()
+        before_birthday = (today.month, today.day) < (self.birth_date.month, self.birth_date.day)
+        return today.year - self.birth_date.year - before_birthday
 
 
 class EnrollmentStatus(models.TextChoices):
@@ -69,6 +172,18 @@ class EnrollmentStatus(models.TextChoices):
     PAUSED = "paused", _("Paused")
     COMPLETED = "completed", _("Completed")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class ReferralSource(models.TextChoices):
+    NAV = "nav", _("NAV / Arbetsförmedlingen")
+    FOLLOW_UP_SERVICE = "oppfolging", _("Follow-up service (oppfølgingstjenesten)")
+    SCHOOL = "school", _("School")
+    CHILD_WELFARE = "child_welfare", _("Child welfare")
+    SOCIAL_SERVICES = "social_services", _("Social services")
+    HEALTH = "health", _("Health services")
+    SELF = "self", _("Self-referral")
+    FAMILY = "family", _("Family or friends")
+    OTHER = "other", _("Other")
 
 
 class Enrollment(models.Model):
@@ -103,8 +218,12 @@ class Enrollment(models.Model):
         blank=True,
         related_name="caseload",
     )
+    referral_source = models.CharField(
+        _("referred by"), max_length=20, choices=ReferralSource.choices, blank=True
+    )
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     class Meta:
         verbose_name = _("enrollment")
@@ -122,3 +241,29 @@ class Enrollment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.participant} · {self.programme}"
+
+
+class EnrollmentStatusChange(models.Model):
+    """The status pipeline's history: when each step happened and who took it."""
+
+    enrollment = models.ForeignKey(
+        Enrollment, on_delete=models.CASCADE, related_name="status_changes"
+    )
+    status = models.CharField(_("status"), max_length=20, choices=EnrollmentStatus.choices)
+    at = models.DateTimeField(_("when"), default=timezone.now)
+    by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+        ordering = ["at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id}: {self.status}"

@@ -1,11 +1,17 @@
 """Reads of participants. Every one starts from ``Participant.objects.visible_to(user)``."""
 
 from dataclasses import dataclass
+from difflib import SequenceMatcher
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from participants.models import Enrollment, EnrollmentStatus, Participant
+from participants.models import (
+    Enrollment,
+    EnrollmentStatus,
+    EnrollmentStatusChange,
+    Participant,
+)
 from placements.models import Placement
 
 
@@ -46,6 +52,16 @@ class ParticipantView:
     participant: Participant
     case_access: bool
     supervised_worksite_ids: frozenset[int]
+    viewer_id: int
+
+    @property
+    def address_visible(self) -> bool:
+        """A protected address is shown only to the person's assigned caseworker."""
+        if not self.case_access:
+            return False
+        if not self.participant.protected_address:
+            return True
+        return any(e.caseworker_id == self.viewer_id for e in self.participant.enrollments.all())
 
     @property
     def enrollments(self) -> list[Enrollment]:
@@ -61,12 +77,23 @@ class ParticipantView:
 
 def participant_get(*, user, pk: int) -> ParticipantView:
     """One participant, or 404 when the user may not see them."""
-    participant = get_object_or_404(participant_list(user=user), pk=pk)
+    participant = get_object_or_404(
+        participant_list(user=user)
+        .select_related("municipality")
+        .prefetch_related(
+            Prefetch(
+                "enrollments__status_changes",
+                queryset=EnrollmentStatusChange.objects.select_related("by"),
+            )
+        ),
+        pk=pk,
+    )
     supervised = frozenset(user.supervised_worksites.values_list("worksite_id", flat=True))
     return ParticipantView(
         participant=participant,
         case_access=participant.case_access,
         supervised_worksite_ids=supervised,
+        viewer_id=user.pk,
     )
 
 
@@ -84,3 +111,41 @@ def caseload_summary(*, user) -> dict:
         "statuses": [(s.label, by_status.get(s.value, 0)) for s in EnrollmentStatus],
         "mine": sum(by_status.values()),
     }
+
+
+def _normalised(name: str) -> str:
+    return " ".join(name.casefold().split())
+
+
+def possible_duplicates(
+    *,
+    municipality,
+    national_id_hash: str,
+    first_name: str,
+    last_name: str,
+    birth_date,
+    exclude_pk: int | None = None,
+) -> tuple[list[Participant], bool]:
+    """People in the municipality who may be the same person, and whether that is certain.
+
+    This deliberately looks past ``visible_to``: a duplicate in another programme must still be
+    found. Callers show details only of the matches the user may see."""
+    people = Participant.objects.filter(municipality=municipality).exclude(pk=exclude_pk)
+    if national_id_hash:
+        same_id = list(people.filter(national_id_hash=national_id_hash)[:5])
+        if same_id:
+            return same_id, True
+    if birth_date is None:
+        return [], False
+    wanted = _normalised(f"{first_name} {last_name}")
+    flipped = _normalised(f"{last_name} {first_name}")
+    similar = [
+        person
+        for person in people.filter(birth_date=birth_date)[:200]
+        if max(
+            SequenceMatcher(None, wanted, _normalised(person.full_name)).ratio(),
+            SequenceMatcher(None, flipped, _normalised(person.full_name)).ratio(),
+        )
+        >= 0.8
+    ]
+    return similar[:5], False

@@ -1,17 +1,67 @@
 """Writes for participants and enrollments. Each one is audited in its own transaction."""
 
-from django.db import transaction
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import ProgrammeMembership, ProgrammeRole
 from audit.models import ChangeAction
 from audit.services import change_record, snapshot
-from config.errors import ApplicationError, StaleEditError
-from participants.models import Enrollment, EnrollmentStatus, Participant
+from config.errors import ApplicationError, DuplicateError, StaleEditError
+from participants import national_id as nid
+from participants.models import (
+    Enrollment,
+    EnrollmentStatus,
+    EnrollmentStatusChange,
+    Participant,
+)
+from participants.selectors import possible_duplicates
 
 NAME_FIELDS = ("first_name", "last_name")
-_ENROLLMENT_FIELDS = ("programme", "cohort", "status", "caseworker", "starts_on", "ends_on")
+# Everything a caseworker records about the person; the national ID is kept apart (encrypted).
+PERSON_FIELDS = (
+    "first_name",
+    "last_name",
+    "birth_date",
+    "gender",
+    "phone",
+    "email",
+    "address",
+    "postcode",
+    "city",
+    "protected_address",
+    "languages",
+    "language_level",
+    "education_level",
+    "neet_status",
+    "nav_innsatsgruppe",
+    "social_assistance",
+)
+_AUDITED = (*PERSON_FIELDS, "national_id_masked")
+_ENROLLMENT_FIELDS = (
+    "programme",
+    "cohort",
+    "status",
+    "caseworker",
+    "referral_source",
+    "starts_on",
+    "ends_on",
+)
+_OLDEST_AGE = 100
+
+
+@dataclass
+class PersonData:
+    """What intake and edit forms hand to the services; ``national_id`` is the raw input."""
+
+    first_name: str
+    last_name: str
+    national_id: str = ""
+    values: dict = field(default_factory=dict)
 
 
 def _clean_name(value: str, label: str) -> str:
@@ -25,45 +75,180 @@ def _clean_name(value: str, label: str) -> str:
     return value
 
 
-def participant_create(*, actor, municipality, first_name: str, last_name: str) -> Participant:
-    first_name = _clean_name(first_name, _("First name"))
-    last_name = _clean_name(last_name, _("Last name"))
-    with transaction.atomic():
-        participant = Participant.objects.create(
-            municipality=municipality, first_name=first_name, last_name=last_name
+def _clean_person(data: PersonData, *, country: str) -> tuple[dict, nid.NationalId | None]:
+    values = {k: v for k, v in data.values.items() if k in PERSON_FIELDS}
+    values["first_name"] = _clean_name(data.first_name, _("First name"))
+    values["last_name"] = _clean_name(data.last_name, _("Last name"))
+    parsed = nid.parse(data.national_id, country=country) if data.national_id.strip() else None
+    born = values.get("birth_date")
+    if parsed is not None:
+        if born and born != parsed.birth_date:
+            raise ApplicationError(
+                _("The birth date does not match the national ID."), field="birth_date"
+            )
+        values["birth_date"] = born = parsed.birth_date
+    if born is not None:
+        today = timezone.localdate()
+        if born > today:
+            raise ApplicationError(_("The birth date cannot be in the future."), field="birth_date")
+        if born < date(today.year - _OLDEST_AGE, today.month, min(today.day, 28)):
+            raise ApplicationError(
+                _("The birth date is more than 100 years ago."), field="birth_date"
+            )
+    return values, parsed
+
+
+def _check_duplicates(
+    *, municipality, values: dict, parsed, exclude_pk=None, confirmed_new: bool
+) -> None:
+    matches, certain = possible_duplicates(
+        municipality=municipality,
+        national_id_hash=nid.lookup_hash(parsed.value) if parsed else "",
+        first_name=values["first_name"],
+        last_name=values["last_name"],
+        birth_date=values.get("birth_date"),
+        exclude_pk=exclude_pk,
+    )
+    if certain:
+        raise DuplicateError(
+            _("A person with this national ID is already registered in the municipality."),
+            matches=matches,
+            certain=True,
         )
-        change_record(
+    if matches and not confirmed_new:
+        raise DuplicateError(
+            _(
+                "Someone with a similar name and the same birth date is already registered. "
+                "Open that record instead, or confirm that this is another person."
+            ),
+            matches=matches,
+            certain=False,
+        )
+
+
+def _national_id_columns(parsed: nid.NationalId | None) -> dict:
+    if parsed is None:
+        return {}
+    return {
+        "national_id_encrypted": nid.encrypt(parsed.value),
+        "national_id_hash": nid.lookup_hash(parsed.value),
+        "national_id_masked": parsed.masked,
+    }
+
+
+def participant_create(
+    *,
+    actor,
+    municipality,
+    first_name: str,
+    last_name: str,
+    national_id: str = "",
+    values: dict | None = None,
+    confirmed_new: bool = False,
+) -> Participant:
+    data = PersonData(first_name, last_name, national_id, values or {})
+    clean, parsed = _clean_person(data, country=municipality.country)
+    _check_duplicates(
+        municipality=municipality, values=clean, parsed=parsed, confirmed_new=confirmed_new
+    )
+    try:
+        with transaction.atomic():
+            participant = Participant.objects.create(
+                municipality=municipality, **clean, **_national_id_columns(parsed)
+            )
+            change_record(
+                actor=actor,
+                instance=participant,
+                participant=participant,
+                action=ChangeAction.CREATE,
+                after=snapshot(participant, _AUDITED),
+            )
+    except IntegrityError:
+        # Two people registered the same national ID at the same moment.
+        raise ApplicationError(
+            _("A person with this national ID is already registered in the municipality."),
+            field="national_id",
+        ) from None
+    return participant
+
+
+def participant_intake(
+    *,
+    actor,
+    municipality,
+    person: PersonData,
+    programme,
+    cohort=None,
+    caseworker=None,
+    referral_source: str = "",
+    confirmed_new: bool = False,
+) -> Participant:
+    """Register a person and enroll them in a programme, in one step."""
+    _check_may_enroll(actor=actor, programme=programme)
+    with transaction.atomic():
+        participant = participant_create(
             actor=actor,
-            instance=participant,
+            municipality=municipality,
+            first_name=person.first_name,
+            last_name=person.last_name,
+            national_id=person.national_id,
+            values=person.values,
+            confirmed_new=confirmed_new,
+        )
+        enrollment_create(
+            actor=actor,
             participant=participant,
-            action=ChangeAction.CREATE,
-            after=snapshot(participant, NAME_FIELDS),
+            programme=programme,
+            cohort=cohort,
+            caseworker=caseworker,
+            referral_source=referral_source,
+            status=EnrollmentStatus.INTAKE,
+            starts_on=timezone.localdate(),
         )
     return participant
 
 
+def _check_may_enroll(*, actor, programme) -> None:
+    if not ProgrammeMembership.objects.filter(user=actor, programme=programme).exists():
+        raise ApplicationError(_("Choose one of your programmes."), field="programme")
+
+
 def participant_update(
-    *, actor, participant: Participant, expected_version: int, first_name: str, last_name: str
+    *,
+    actor,
+    participant: Participant,
+    expected_version: int,
+    person: PersonData,
+    confirmed_new: bool = True,
 ) -> Participant:
-    """Save new names unless somebody else saved the person since ``expected_version``."""
-    values = {
-        "first_name": _clean_name(first_name, _("First name")),
-        "last_name": _clean_name(last_name, _("Last name")),
-    }
+    """Save the person's record unless somebody else saved it since ``expected_version``."""
+    country = participant.municipality.country
+    values, parsed = _clean_person(person, country=country)
     with transaction.atomic():
         current = Participant.objects.select_for_update().get(pk=participant.pk)
         if current.version != expected_version:
             raise StaleEditError(
                 _(
-                    "Somebody else saved this person while you were editing. "
+                    "Somebody else saved changes to this person while you were editing. "
                     "Their changes are shown below; check them and save again."
                 ),
                 changed=_differences(participant, current),
                 current_version=current.version,
             )
-        before = snapshot(current, NAME_FIELDS)
+        if parsed is not None:
+            _check_duplicates(
+                municipality=current.municipality,
+                values=values,
+                parsed=parsed,
+                exclude_pk=current.pk,
+                confirmed_new=True,
+            )
+        before = snapshot(current, _AUDITED)
         Participant.objects.filter(pk=current.pk).update(
-            **values, version=F("version") + 1, updated_at=timezone.now()
+            **values,
+            **_national_id_columns(parsed),
+            version=F("version") + 1,
+            updated_at=timezone.now(),
         )
         current.refresh_from_db()
         change_record(
@@ -72,17 +257,37 @@ def participant_update(
             participant=current,
             action=ChangeAction.UPDATE,
             before=before,
-            after=snapshot(current, NAME_FIELDS),
+            after=snapshot(current, _AUDITED),
         )
     return current
 
 
 def _differences(seen: Participant, now: Participant) -> dict[str, tuple[object, object]]:
     return {
-        name: (getattr(seen, name), getattr(now, name))
-        for name in NAME_FIELDS
+        str(Participant._meta.get_field(name).verbose_name): (
+            getattr(seen, name),
+            getattr(now, name),
+        )
+        for name in _AUDITED
         if getattr(seen, name) != getattr(now, name)
     }
+
+
+def participant_reveal_national_id(*, actor, participant: Participant) -> str:
+    """The full number, for one explicit request, recorded in the access log."""
+    from audit.models import AccessAction
+    from audit.services import access_record
+
+    if not participant.national_id_encrypted:
+        raise ApplicationError(_("No national ID is registered."))
+    value = nid.decrypt(participant.national_id_encrypted)
+    access_record(
+        user=actor,
+        participant=participant,
+        page="participants:national-id",
+        action=AccessAction.REVEAL,
+    )
+    return value
 
 
 def enrollment_create(
@@ -94,6 +299,7 @@ def enrollment_create(
     caseworker=None,
     status: str = EnrollmentStatus.REFERRED,
     starts_on=None,
+    referral_source: str = "",
 ) -> Enrollment:
     if programme.municipality_id != participant.municipality_id:
         raise ApplicationError(
@@ -101,8 +307,18 @@ def enrollment_create(
         )
     if cohort is not None and cohort.programme_id != programme.pk:
         raise ApplicationError(_("The cohort does not belong to this programme."), field="cohort")
-    if caseworker is not None and caseworker.municipality_id != participant.municipality_id:
-        raise ApplicationError(_("Choose a caseworker in your municipality."), field="caseworker")
+    if (
+        caseworker is not None
+        and not ProgrammeMembership.objects.filter(
+            user=caseworker, programme=programme, role=ProgrammeRole.CASEWORKER
+        ).exists()
+    ):
+        raise ApplicationError(_("Choose a caseworker of this programme."), field="caseworker")
+    if (
+        cohort is not None
+        and Enrollment.objects.filter(participant=participant, cohort=cohort).exists()
+    ):
+        raise ApplicationError(_("The person is already enrolled in this cohort."), field="cohort")
     with transaction.atomic():
         enrollment = Enrollment.objects.create(
             participant=participant,
@@ -111,6 +327,10 @@ def enrollment_create(
             caseworker=caseworker,
             status=status,
             starts_on=starts_on,
+            referral_source=referral_source,
+        )
+        EnrollmentStatusChange.objects.create(
+            enrollment=enrollment, status=status, by=actor if _is_user(actor) else None
         )
         change_record(
             actor=actor,
@@ -120,3 +340,7 @@ def enrollment_create(
             after=snapshot(enrollment, _ENROLLMENT_FIELDS),
         )
     return enrollment
+
+
+def _is_user(actor) -> bool:
+    return actor is not None and actor.is_authenticated

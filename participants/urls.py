@@ -5,6 +5,8 @@ from participants import views
 app_name = "participants"
 urlpatterns = [
     path("", views.CaseloadView.as_view(), name="caseload"),
+    path("new/", views.ParticipantCreateView.as_view(), name="create"),
     path("<id:pk>/", views.ParticipantDetailView.as_view(), name="detail"),
     path("<id:pk>/edit/", views.ParticipantEditView.as_view(), name="edit"),
+    path("<id:pk>/national-id/", views.NationalIdRevealView.as_view(), name="national-id"),
 ]

@@ -1,18 +1,26 @@
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accounts.roles import Roles
 from audit.selectors import participant_access_log, participant_change_log
 from audit.services import access_record
-from config.errors import StaleEditError
+from config.errors import ApplicationError, DuplicateError, StaleEditError
 from config.views import RoleRequiredMixin, ServiceFormView
-from participants.forms import CaseloadFilterForm, ParticipantNamesForm
+from participants.forms import CaseloadFilterForm, IntakeForm, ParticipantEditForm
+from participants.models import Participant
 from participants.selectors import participant_get, participant_list
-from participants.services import participant_update
+from participants.services import (
+    PersonData,
+    participant_intake,
+    participant_reveal_national_id,
+    participant_update,
+)
 
 CASELOAD_SEARCH = "caseload_search"
 
@@ -68,9 +76,64 @@ class ParticipantDetailView(LoginRequiredMixin, TemplateView):
         return context
 
 
-class ParticipantEditView(LoginRequiredMixin, ServiceFormView):
+class DuplicatesMixin:
+    """Shows the people a DuplicateError found: a link where the user may open the record."""
+
+    def duplicates_context(self) -> dict:
+        error = getattr(self, "duplicate", None)
+        if error is None:
+            return {}
+        visible = set(
+            Participant.objects.visible_to(self.request.user)
+            .filter(pk__in=[p.pk for p in error.matches])
+            .values_list("pk", flat=True)
+        )
+        rows = [(person, person.pk in visible) for person in error.matches]
+        return {"duplicate": error, "duplicate_rows": rows}
+
+
+class ParticipantCreateView(
+    LoginRequiredMixin, RoleRequiredMixin, DuplicatesMixin, ServiceFormView
+):
+    template_name = "participants/intake.html"
+    form_class = IntakeForm
+    success_message = _("The person has been registered.")
+
+    def allowed(self, roles: Roles) -> bool:
+        return roles.follows_participants
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        try:
+            return participant_intake(
+                actor=self.request.user,
+                municipality=self.request.user.municipality,
+                person=PersonData(
+                    data["first_name"], data["last_name"], data["national_id"], form.person_values()
+                ),
+                programme=data["programme"],
+                cohort=data["cohort"],
+                caseworker=data["caseworker"],
+                referral_source=data["referral_source"],
+                confirmed_new=data["confirmed_new"],
+            )
+        except DuplicateError as exc:
+            self.duplicate = exc
+            raise
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **self.duplicates_context()}
+
+    def get_success_url(self) -> str:
+        return reverse("participants:detail", kwargs={"pk": self.result.pk})
+
+
+class ParticipantEditView(LoginRequiredMixin, DuplicatesMixin, ServiceFormView):
     template_name = "participants/edit.html"
-    form_class = ParticipantNamesForm
+    form_class = ParticipantEditForm
     success_message = _("The changes have been saved.")
 
     @cached_property
@@ -80,21 +143,40 @@ class ParticipantEditView(LoginRequiredMixin, ServiceFormView):
             raise Http404
         return seen
 
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "instance": self.seen.participant,
+            "country": self.seen.participant.municipality.country,
+        }
+
     def get_initial(self):
-        p = self.seen.participant
-        return {"first_name": p.first_name, "last_name": p.last_name, "version": p.version}
+        return {"version": self.seen.participant.version}
+
+    def get_form(self, form_class=None):
+        form = super().get_form(form_class)
+        if not self.seen.address_visible:
+            for name in ("address", "postcode", "city"):
+                del form.fields[name]
+        return form
 
     def perform(self, form):
+        data = form.cleaned_data
+        person = PersonData(
+            data["first_name"], data["last_name"], data["national_id"], form.person_values()
+        )
         try:
             return participant_update(
                 actor=self.request.user,
                 participant=self.seen.participant,
-                expected_version=form.cleaned_data["version"],
-                first_name=form.cleaned_data["first_name"],
-                last_name=form.cleaned_data["last_name"],
+                expected_version=data["version"],
+                person=person,
             )
-        except StaleEditError as exc:
-            self.stale = exc
+        except (StaleEditError, DuplicateError) as exc:
+            if isinstance(exc, StaleEditError):
+                self.stale = exc
+            else:
+                self.duplicate = exc
             raise
 
     def form_invalid(self, form):
@@ -110,9 +192,32 @@ class ParticipantEditView(LoginRequiredMixin, ServiceFormView):
         context = super().get_context_data(**kwargs)
         return {
             **context,
+            **self.duplicates_context(),
             "participant": self.seen.participant,
             "stale": getattr(self, "stale", None),
         }
 
     def get_success_url(self) -> str:
         return reverse("participants:detail", kwargs={"pk": self.seen.participant.pk})
+
+
+class NationalIdRevealView(LoginRequiredMixin, View):
+    """POST only: shows the full national ID once, and records that it was shown."""
+
+    def post(self, request, pk: int):
+        seen = participant_get(user=request.user, pk=pk)
+        if not seen.case_access:
+            raise Http404
+        try:
+            value = participant_reveal_national_id(actor=request.user, participant=seen.participant)
+        except ApplicationError as exc:
+            return render(
+                request,
+                "participants/includes/national_id.html",
+                {"participant": seen.participant, "error": exc.message},
+            )
+        return render(
+            request,
+            "participants/includes/national_id.html",
+            {"participant": seen.participant, "revealed": value},
+        )

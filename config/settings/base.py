@@ -266,5 +266,11 @@ LOGGING = {
 }
 
 # The one password of the fictional demo users; seed_demo refuses to run in production.
+# National IDs: encrypted with the first of these keys (all of them decrypt, for rotation) and
+# found by a keyed hash. Production must set both; the local and test values are not secret.
+FOTFESTE_NATIONAL_ID_KEYS = env_list("FOTFESTE_NATIONAL_ID_KEYS", [])
+FOTFESTE_NATIONAL_ID_HASH_KEY = env_str("FOTFESTE_NATIONAL_ID_HASH_KEY", "")
+FOTFESTE_ALLOW_SYNTHETIC_IDS = env_bool("FOTFESTE_ALLOW_SYNTHETIC_IDS", False)
+
 FOTFESTE_DEMO_PASSWORD = "fotfeste-demo-2026"  # noqa: S105
 MFA_ADAPTER = "accounts.adapter.MFAAdapter"

@@ -10,3 +10,8 @@ FOTFESTE_MFA_REQUIRED = env_bool("FOTFESTE_MFA_REQUIRED", False)
 # Serve static files from the apps and static/ directly; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+FOTFESTE_NATIONAL_ID_KEYS = env_list("FOTFESTE_NATIONAL_ID_KEYS", ["local-demo-key-not-secret"])
+FOTFESTE_NATIONAL_ID_HASH_KEY = env_str(
+    "FOTFESTE_NATIONAL_ID_HASH_KEY", "local-demo-hash-not-secret"
+)
+FOTFESTE_ALLOW_SYNTHETIC_IDS = env_bool("FOTFESTE_ALLOW_SYNTHETIC_IDS", True)

@@ -12,12 +12,21 @@ if len(SECRET_KEY) < 50:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 if not ALLOWED_HOSTS:
     raise ImproperlyConfigured("ALLOWED_HOSTS must name the host names Fotfeste is served on.")
+if not env_str("DATABASE_URL", "").startswith(("postgres://", "postgresql://")):
+    raise ImproperlyConfigured("DATABASE_URL must name the PostgreSQL database in production.")
+FOTFESTE_SITE_URL = env_str("FOTFESTE_SITE_URL", "")
+if not FOTFESTE_SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("FOTFESTE_SITE_URL must be the https:// address users open.")
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set in production (rate limits, sessions).")
 if not CELERY_BROKER_URL:
     raise ImproperlyConfigured("CELERY_BROKER_URL must be set in production (report workers).")
 
 FOTFESTE_MFA_REQUIRED = env_bool("FOTFESTE_MFA_REQUIRED", True)
+if not FOTFESTE_NATIONAL_ID_KEYS or any(len(k) < 32 for k in FOTFESTE_NATIONAL_ID_KEYS):
+    raise ImproperlyConfigured("FOTFESTE_NATIONAL_ID_KEYS must list keys of 32+ characters.")
+if len(FOTFESTE_NATIONAL_ID_HASH_KEY) < 32:
+    raise ImproperlyConfigured("FOTFESTE_NATIONAL_ID_HASH_KEY must be 32+ characters.")
 EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.smtp.EmailBackend")
 
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)

@@ -25,3 +25,6 @@ LOGGING = {"version": 1, "disable_existing_loggers": False}
 # Serve static files from the apps and static/ directly; no collectstatic needed.
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+FOTFESTE_NATIONAL_ID_KEYS = ["test-key-one-not-secret"]
+FOTFESTE_NATIONAL_ID_HASH_KEY = "test-hash-key-not-secret"
+FOTFESTE_ALLOW_SYNTHETIC_IDS = True

@@ -14,6 +14,10 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 REQUIRED = {
     "ALLOWED_HOSTS": "fotfeste.example.org",
+    "DATABASE_URL": "postgres://fotfeste@127.0.0.1:5432/fotfeste",
+    "FOTFESTE_SITE_URL": "https://fotfeste.example.org",
+    "FOTFESTE_NATIONAL_ID_KEYS": "k" * 40 + ",old-" + "k" * 40,
+    "FOTFESTE_NATIONAL_ID_HASH_KEY": "h" * 40,
     "REDIS_URL": "redis://127.0.0.1:6379/0",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/1",
 }

@@ -5,7 +5,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.urls import reverse
 
 from audit.models import AccessEvent, AppendOnlyError, ChangeEvent
-from participants.services import participant_update
+from participants.services import PersonData, participant_update
 
 pytestmark = pytest.mark.django_db
 
@@ -34,8 +34,7 @@ def test_the_participant_page_shows_who_looked_and_what_changed(world, client_fo
         actor=world.caseworker,
         participant=world.participant,
         expected_version=1,
-        first_name="Amalia",
-        last_name="Testesen",
+        person=PersonData("Amalia", "Testesen"),
     )
     page = (
         client_for(world.programme_lead)
@@ -69,8 +68,7 @@ def test_a_change_and_its_audit_row_are_written_together_or_not_at_all(world, mo
             actor=world.caseworker,
             participant=world.participant,
             expected_version=1,
-            first_name="Lost",
-            last_name="Edit",
+            person=PersonData("Lost", "Edit"),
         )
     world.participant.refresh_from_db()
     assert world.participant.first_name == "Amalie"
@@ -96,8 +94,7 @@ def test_the_database_refuses_to_edit_or_delete_audit_rows(world, client_for, ta
         actor=world.caseworker,
         participant=world.participant,
         expected_version=1,
-        first_name="Amalia",
-        last_name="Testesen",
+        person=PersonData("Amalia", "Testesen"),
     )
     column = "page" if table == "audit_accessevent" else "model"
     statements = (f"UPDATE {table} SET {column} = 'forged'", f"DELETE FROM {table}")  # noqa: S608
@@ -116,8 +113,7 @@ def test_the_database_allows_one_redaction_of_change_values_and_nothing_more(wor
         actor=world.caseworker,
         participant=world.participant,
         expected_version=1,
-        first_name="Amalia",
-        last_name="Testesen",
+        person=PersonData("Amalia", "Testesen"),
     )
     change_id = ChangeEvent.objects.get(action="update").pk
     with connection.cursor() as cursor:

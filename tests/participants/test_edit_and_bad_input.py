@@ -23,7 +23,7 @@ def test_a_second_edit_based_on_an_old_version_is_refused_and_shows_what_changed
     response = edit(second, world.participant, first_name="Amelie", last_name="Testesen", version=1)
     assert response.status_code == 200
     page = response.content.decode()
-    assert "Somebody else saved this person" in page and "Amalia" in page
+    assert "Somebody else saved changes to this person" in page and "Amalia" in page
     world.participant.refresh_from_db()
     assert world.participant.first_name == "Amalia"  # the first save was not overwritten
     # The form now carries the current version, so saving again is a deliberate choice.

@@ -8,8 +8,16 @@ from django.db import transaction
 
 from accounts.models import Country, Municipality, ProgrammeRole, User
 from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN, role_grant
-from participants.models import EnrollmentStatus, Participant
+from participants.models import (
+    EducationLevel,
+    EnrollmentStatus,
+    Gender,
+    LanguageLevel,
+    NeetStatus,
+    Participant,
+)
 from participants.services import enrollment_create, participant_create
+from participants.synthetic import synthetic_fodselsnummer, synthetic_personnummer
 from placements.models import PlacementType, WorkField, Worksite, WorksiteKind
 from placements.services import placement_create, worksite_create
 from programs.models import Cohort, Programme, ProgrammeKind
@@ -116,7 +124,12 @@ class Command(BaseCommand):
         ).exists():
             return
         person = participant_create(
-            actor=None, municipality=municipality, first_name=first, last_name=last
+            actor=None,
+            municipality=municipality,
+            first_name=first,
+            last_name=last,
+            national_id=self._national_id(municipality),
+            values=self._details(municipality),
         )
         starts_on = self.today - timedelta(weeks=weeks_ago)
         enrollment = enrollment_create(
@@ -139,6 +152,32 @@ class Command(BaseCommand):
                 supervisor=supervisor,
                 ends_on=self.today + timedelta(weeks=20),
             )
+
+    def _national_id(self, municipality) -> str:
+        """Synthetic numbers only: they can never belong to a real person."""
+        self.serial = getattr(self, "serial", 0) + 1
+        age = (
+            16 + self.serial % 9 if municipality.country == Country.NORWAY else 16 + self.serial % 4
+        )
+        born = date(self.today.year - age, 1 + self.serial % 12, 1 + (self.serial * 7) % 28)
+        if municipality.country == Country.SWEDEN:
+            return synthetic_personnummer(born, 200 + self.serial)
+        return synthetic_fodselsnummer(born, (500 if born.year >= 2000 else 100) + self.serial)
+
+    def _details(self, municipality) -> dict:
+        n = self.serial
+        prefix = "+46 70 000" if municipality.country == Country.SWEDEN else "+47 400 00"
+        return {
+            "gender": [Gender.FEMALE, Gender.MALE][n % 2],
+            "phone": f"{prefix} {n:03d}",
+            "language_level": [LanguageLevel.NATIVE, LanguageLevel.B1, LanguageLevel.A2][n % 3],
+            "education_level": [EducationLevel.PRIMARY, EducationLevel.UPPER_SECONDARY_STARTED][
+                n % 2
+            ],
+            "neet_status": NeetStatus.NEET_SEEKING if n % 4 else NeetStatus.NEET_INACTIVE,
+            "protected_address": n == 3,
+            "address": f"Demoveien {n}",
+        }
 
     # --- the three municipalities -------------------------------------------------------------
     def _lyngdal(self) -> None:

@@ -1,0 +1,177 @@
+"""National identity numbers: Norwegian fødselsnummer (with D- and H-numbers) and Swedish
+personnummer (with samordningsnummer), validated for the municipality's country, kept
+encrypted, found by a keyed hash, and shown masked.
+
+Synthetic numbers for demos and tests cannot belong to anyone: Norwegian ones add 80 to the
+month (as in Skatteetaten's synthetic test data), Swedish ones add 20 to the month. They carry
+valid check digits and are accepted only where FOTFESTE_ALLOW_SYNTHETIC_IDS is on.
+"""
+
+import base64
+import hashlib
+import hmac
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import luhn
+from stdnum.no import fodselsnummer
+
+from config.errors import ApplicationError
+
+NORWAY, SWEDEN = "NO", "SE"
+
+
+@dataclass(frozen=True)
+class NationalId:
+    value: str  # canonical: 11 digits (NO) or 12 digits YYYYMMDDNNNC (SE)
+    birth_date: date
+    synthetic: bool
+
+    @property
+    def masked(self) -> str:
+        return mask(self.value)
+
+
+def mask(value: str) -> str:
+    """The birth-date part and bullets: enough to tell two people apart on screen."""
+    if len(value) == 12:
+        return f"{value[2:8]}-••••"
+    return f"{value[:6]} •••••"
+
+
+def parse(raw: str, *, country: str) -> NationalId:
+    """Validate ``raw`` for ``country``, or raise an ApplicationError that says what is wrong."""
+    digits = re.sub(r"[\s.]", "", raw or "")
+    if "\x00" in digits or not re.fullmatch(r"[0-9+-]{10,13}", digits):
+        raise _invalid(country)
+    plain = digits.replace("-", "").replace("+", "")
+    if country == NORWAY:
+        if len(plain) != 11 and _is_valid(lambda: _swedish(plain, centenarian=False)):
+            raise ApplicationError(
+                _("This looks like a Swedish personnummer; the municipality is Norwegian."),
+                field="national_id",
+            )
+        return _norwegian(plain)
+    if len(plain) == 11 and _is_valid(lambda: _norwegian(plain)):
+        raise ApplicationError(
+            _("This looks like a Norwegian fødselsnummer; the municipality is Swedish."),
+            field="national_id",
+        )
+    return _swedish(plain, centenarian="+" in digits)
+
+
+def _is_valid(parser) -> bool:
+    try:
+        parser()
+    except ApplicationError:
+        return False
+    return True
+
+
+def _invalid(country: str) -> ApplicationError:
+    if country == NORWAY:
+        return ApplicationError(
+            _("Enter a valid fødselsnummer or D-number (11 digits)."), field="national_id"
+        )
+    return ApplicationError(
+        _("Enter a valid personnummer or samordningsnummer (YYYYMMDD-NNNN)."), field="national_id"
+    )
+
+
+def _check_birth_date(born: date, country: str) -> date:
+    if born > timezone.localdate():
+        raise _invalid(country)
+    return born
+
+
+def _norwegian(number: str) -> NationalId:
+    if len(number) != 11:
+        raise _invalid(NORWAY)
+    synthetic = int(number[2:4]) > 80
+    if synthetic and not settings.FOTFESTE_ALLOW_SYNTHETIC_IDS:
+        raise ApplicationError(
+            _("Synthetic test numbers are not accepted here."), field="national_id"
+        )
+    check = number[:2] + f"{int(number[2:4]) - 80:02d}" + number[4:] if synthetic else number
+    digits_ok = number[-2] == fodselsnummer.calc_check_digit1(number) and number[
+        -1
+    ] == fodselsnummer.calc_check_digit2(number)
+    if not digits_ok:
+        raise _invalid(NORWAY)
+    try:
+        born = fodselsnummer.get_birth_date(check)
+    except Exception:  # stdnum raises several ValidationError kinds and ValueError
+        raise _invalid(NORWAY) from None
+    return NationalId(number, _check_birth_date(born, NORWAY), synthetic)
+
+
+def _swedish(number: str, *, centenarian: bool) -> NationalId:
+    if len(number) == 10:
+        number = _with_century(number, centenarian=centenarian)
+    if len(number) != 12 or not luhn.is_valid(number[2:]):
+        raise _invalid(SWEDEN)
+    year, month, day = int(number[:4]), int(number[4:6]), int(number[6:8])
+    synthetic = 20 < month <= 32
+    if synthetic and not settings.FOTFESTE_ALLOW_SYNTHETIC_IDS:
+        raise ApplicationError(
+            _("Synthetic test numbers are not accepted here."), field="national_id"
+        )
+    month -= 20 if synthetic else 0
+    day -= 60 if day > 60 else 0  # samordningsnummer
+    try:
+        born = date(year, month, day)
+    except ValueError:
+        raise _invalid(SWEDEN) from None
+    return NationalId(number, _check_birth_date(born, SWEDEN), synthetic)
+
+
+def _with_century(number: str, *, centenarian: bool) -> str:
+    today = timezone.localdate()
+    century = today.year // 100 - (1 if int(number[:2]) > today.year % 100 else 0)
+    return f"{century - (1 if centenarian else 0)}{number}"
+
+
+# --- keeping it ------------------------------------------------------------------------------
+
+
+def _key(purpose: str, secret: str) -> bytes:
+    return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
+
+
+def lookup_hash(value: str) -> str:
+    """A keyed hash: finds a number without storing it in the clear; useless without the key."""
+    key = _key("fotfeste.national-id.lookup", settings.FOTFESTE_NATIONAL_ID_HASH_KEY)
+    return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
+
+
+def _fernet() -> MultiFernet:
+    # The first key encrypts; all of them decrypt, so keys can be rotated (README: key rotation).
+    keys = [
+        Fernet(base64.urlsafe_b64encode(_key("fotfeste.national-id.encrypt", secret)))
+        for secret in settings.FOTFESTE_NATIONAL_ID_KEYS
+    ]
+    return MultiFernet(keys)
+
+
+def encrypt(value: str) -> str:
+    return _fernet().encrypt(value.encode()).decode()
+
+
+def decrypt(token: str) -> str:
+    try:
+        return _fernet().decrypt(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ApplicationError(_("The national ID cannot be read with the current keys.")) from exc
+
+
+def reencrypt(token: str) -> str:
+    """The same number, encrypted with the first (newest) key."""
+    try:
+        return _fernet().rotate(token.encode()).decode()
+    except InvalidToken as exc:
+        raise ApplicationError(_("The national ID cannot be read with the current keys.")) from exc
