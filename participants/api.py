@@ -1,7 +1,7 @@
 from rest_framework import serializers, viewsets
 
 from participants.models import Participant
-from participants.selectors import participant_list
+from participants.selectors import CaseloadFilters, participant_list
 
 
 class ParticipantSerializer(serializers.ModelSerializer):
@@ -18,4 +18,4 @@ class ParticipantViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         search = self.request.query_params.get("search", "").replace("\x00", "")[:100]
-        return participant_list(user=self.request.user, search=search)
+        return participant_list(user=self.request.user, filters=CaseloadFilters(name=search))

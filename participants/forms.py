@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ProgrammeRole, User
-from participants.models import Participant, ReferralSource
+from participants.models import EnrollmentStatus, Participant, ReferralSource
 from programs.models import Cohort, Programme
 
 PERSON_FORM_FIELDS = [
@@ -33,7 +33,10 @@ class PersonForm(forms.ModelForm):
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-        help_text=_("Optional. Fødselsnummer or D-number in Norway, personnummer in Sweden."),
+        help_text=_(
+            "Optional. Fødselsnummer or D-number in Norway; personnummer or samordningsnummer "
+            "in Sweden."
+        ),
     )
 
     class Meta:
@@ -110,7 +113,51 @@ class ParticipantEditForm(PersonForm):
 
 
 class CaseloadFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search by name"), required=False, max_length=100)
+    q = forms.CharField(label=_("Name or national ID"), required=False, max_length=100)
+    programme = forms.ModelChoiceField(
+        label=_("Programme"), queryset=Programme.objects.none(), required=False
+    )
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"), queryset=Cohort.objects.none(), required=False
+    )
+    caseworker = forms.ModelChoiceField(
+        label=_("Caseworker"), queryset=User.objects.none(), required=False
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), required=False, choices=[("", "–"), *EnrollmentStatus.choices]
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        programmes = Programme.objects.filter(memberships__user=user).distinct()
+        self.fields["programme"].queryset = programmes
+        self.fields["cohort"].queryset = Cohort.objects.filter(programme__in=programmes)
+        self.fields["caseworker"].queryset = User.objects.filter(
+            memberships__programme__in=programmes, memberships__role=ProgrammeRole.CASEWORKER
+        ).distinct()
 
     def clean_q(self) -> str:
         return self.cleaned_data["q"].replace("\x00", "").strip()
+
+
+class BulkForm(forms.Form):
+    """A selection of people on the caseload page and what to do with them."""
+
+    selected = forms.TypedMultipleChoiceField(
+        coerce=int,
+        choices=[],
+        required=True,
+        error_messages={"required": _("Select someone first.")},
+    )
+    caseworker = forms.ModelChoiceField(
+        label=_("New caseworker"), queryset=User.objects.none(), required=False
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Any number is accepted here; the services keep only people the user may see.
+        raw = self.data.getlist("selected") if hasattr(self.data, "getlist") else []
+        self.fields["selected"].choices = [(v, v) for v in raw if v.isdigit() and len(v) < 19]
+        self.fields["caseworker"].queryset = (
+            CaseloadFilterForm(user=user).fields["caseworker"].queryset
+        )

@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from participants.models import (
@@ -23,9 +23,46 @@ def _current_placements() -> Prefetch:
     )
 
 
-def participant_list(*, user, search: str = "") -> QuerySet[Participant]:
+@dataclass(frozen=True)
+class CaseloadFilters:
+    """What the caseload is narrowed to. A national ID is carried only as its keyed hash."""
+
+    name: str = ""
+    id_hash: str = ""
+    programme_id: int | None = None
+    cohort_id: int | None = None
+    caseworker_id: int | None = None
+    status: str = ""
+    sort: str = "name"
+
+    @property
+    def enrollment_filters(self) -> dict:
+        wanted = {
+            "programme_id": self.programme_id,
+            "cohort_id": self.cohort_id,
+            "caseworker_id": self.caseworker_id,
+            "status": self.status,
+        }
+        return {key: value for key, value in wanted.items() if value}
+
+    @property
+    def active(self) -> bool:
+        return bool(self.name or self.id_hash or self.enrollment_filters)
+
+
+SORTS = {
+    "name": ("last_name", "first_name", "pk"),
+    "-name": ("-last_name", "-first_name", "-pk"),
+    "birth_date": ("birth_date", "last_name", "pk"),
+    "-birth_date": ("-birth_date", "last_name", "pk"),
+    "newest": ("-created_at", "-pk"),
+}
+
+
+def participant_list(*, user, filters: CaseloadFilters | None = None) -> QuerySet[Participant]:
     """The caseload: everyone the user may see, with what the list shows, in a fixed number of
     queries whatever the page size."""
+    filters = filters or CaseloadFilters()
     participants = (
         Participant.objects.visible_to(user)
         .with_case_access(user)
@@ -36,12 +73,26 @@ def participant_list(*, user, search: str = "") -> QuerySet[Participant]:
             ),
             _current_placements(),
         )
+        .order_by(*SORTS.get(filters.sort, SORTS["name"]))
     )
-    for term in search.split()[:5]:
+    for term in filters.name.split()[:5]:
         participants = participants.filter(
             Q(first_name__icontains=term) | Q(last_name__icontains=term)
         )
+    if filters.id_hash:
+        # Only people the user follows: an arbeidsleder must not confirm anyone's number.
+        participants = participants.filter(case_access=True, national_id_hash=filters.id_hash)
+    if filters.enrollment_filters:
+        followed = _via_programme_enrollments(user).filter(**filters.enrollment_filters)
+        participants = participants.filter(Exists(followed.filter(participant=OuterRef("pk"))))
     return participants
+
+
+def _via_programme_enrollments(user) -> QuerySet[Enrollment]:
+    from accounts.models import ProgrammeMembership
+
+    programmes = ProgrammeMembership.objects.filter(user=user).values("programme_id")
+    return Enrollment.objects.filter(programme_id__in=programmes)
 
 
 @dataclass(frozen=True)

@@ -313,7 +313,7 @@ def enrollment_create(
             user=caseworker, programme=programme, role=ProgrammeRole.CASEWORKER
         ).exists()
     ):
-        raise ApplicationError(_("Choose a caseworker of this programme."), field="caseworker")
+        raise ApplicationError(_("Choose a caseworker in this programme."), field="caseworker")
     if (
         cohort is not None
         and Enrollment.objects.filter(participant=participant, cohort=cohort).exists()
@@ -344,3 +344,45 @@ def enrollment_create(
 
 def _is_user(actor) -> bool:
     return actor is not None and actor.is_authenticated
+
+
+def enrollments_reassign(*, actor, participant_ids: list[int], caseworker) -> tuple[int, int]:
+    """Make ``caseworker`` responsible for the selected people's enrollments in the actor's
+    programmes. Returns (changed, skipped): skipped where the caseworker is not in that
+    programme."""
+    from participants.selectors import participant_list
+
+    visible = participant_list(user=actor).filter(pk__in=participant_ids[:1000], case_access=True)
+    my_programmes = ProgrammeMembership.objects.filter(user=actor).values("programme_id")
+    their_programmes = set(
+        ProgrammeMembership.objects.filter(
+            user=caseworker, role=ProgrammeRole.CASEWORKER
+        ).values_list("programme_id", flat=True)
+    )
+    changed = skipped = 0
+    with transaction.atomic():
+        enrollments = (
+            Enrollment.objects.filter(participant__in=visible, programme_id__in=my_programmes)
+            .select_related("participant", "programme", "cohort", "caseworker")
+            .select_for_update()
+        )
+        for enrollment in enrollments:
+            if enrollment.programme_id not in their_programmes:
+                skipped += 1
+                continue
+            if enrollment.caseworker_id == caseworker.pk:
+                continue
+            before = snapshot(enrollment, ["caseworker"])
+            enrollment.caseworker = caseworker
+            enrollment.version += 1
+            enrollment.save(update_fields=["caseworker", "version"])
+            change_record(
+                actor=actor,
+                instance=enrollment,
+                participant=enrollment.participant,
+                action=ChangeAction.UPDATE,
+                before=before,
+                after=snapshot(enrollment, ["caseworker"]),
+            )
+            changed += 1
+    return changed, skipped

@@ -1,7 +1,11 @@
+from allauth.account.decorators import reauthentication_required
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.decorators import method_decorator
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from django.views import View
@@ -12,17 +16,35 @@ from audit.selectors import participant_access_log, participant_change_log
 from audit.services import access_record
 from config.errors import ApplicationError, DuplicateError, StaleEditError
 from config.views import RoleRequiredMixin, ServiceFormView
-from participants.forms import CaseloadFilterForm, IntakeForm, ParticipantEditForm
+from participants import national_id as nid
+from participants.exports import participants_csv
+from participants.forms import BulkForm, CaseloadFilterForm, IntakeForm, ParticipantEditForm
 from participants.models import Participant
-from participants.selectors import participant_get, participant_list
+from participants.selectors import SORTS, CaseloadFilters, participant_get, participant_list
 from participants.services import (
     PersonData,
+    enrollments_reassign,
     participant_intake,
     participant_reveal_national_id,
     participant_update,
 )
 
-CASELOAD_SEARCH = "caseload_search"
+CASELOAD_FILTERS = "caseload_filters"
+EXPORT_SELECTION = "export_selection"
+
+
+def _filters_from_session(request) -> CaseloadFilters:
+    stored = request.session.get(CASELOAD_FILTERS) or {}
+    sort = request.GET.get("sort", "name")
+    return CaseloadFilters(
+        name=stored.get("name", ""),
+        id_hash=stored.get("id_hash", ""),
+        programme_id=stored.get("programme"),
+        cohort_id=stored.get("cohort"),
+        caseworker_id=stored.get("caseworker"),
+        status=stored.get("status", ""),
+        sort=sort if sort in SORTS else "name",
+    )
 
 
 class CaseloadView(LoginRequiredMixin, RoleRequiredMixin, ListView):
@@ -34,18 +56,35 @@ class CaseloadView(LoginRequiredMixin, RoleRequiredMixin, ListView):
         return roles.follows_participants or roles.arbeidsleder
 
     def get_queryset(self):
-        search = self.request.session.get(CASELOAD_SEARCH, "")
-        self.filters = CaseloadFilterForm(initial={"q": search})
-        return participant_list(user=self.request.user, search=search)
+        self.filters = _filters_from_session(self.request)
+        return participant_list(user=self.request.user, filters=self.filters)
 
     def post(self, request, *args, **kwargs):
-        """Searches are posted and kept in the session: a name never goes into a URL."""
-        form = CaseloadFilterForm(request.POST)
-        search = form.cleaned_data["q"] if form.is_valid() else ""
-        if "clear" in request.POST:
-            search = ""
-        request.session[CASELOAD_SEARCH] = search
+        """Searches are posted and kept in the session: names and national IDs never go into a
+        URL, and a national ID is kept only as its keyed hash."""
+        form = CaseloadFilterForm(request.POST, user=request.user)
+        stored = {}
+        if "clear" not in request.POST and form.is_valid():
+            stored = self._stored(form)
+        request.session[CASELOAD_FILTERS] = stored
         return HttpResponseRedirect(reverse("participants:caseload"), status=303)
+
+    def _stored(self, form) -> dict:
+        data = form.cleaned_data
+        stored = {key: data[key].pk for key in ("programme", "cohort", "caseworker") if data[key]}
+        if data["status"]:
+            stored["status"] = data["status"]
+        query = data["q"]
+        if looks_like_national_id(query):
+            try:
+                parsed = nid.parse(query, country=self.request.user.municipality.country)
+            except ApplicationError as exc:
+                messages.error(self.request, str(exc.message))
+                return {}
+            stored.update(id_hash=nid.lookup_hash(parsed.value), id_masked=parsed.masked)
+        elif query:
+            stored["name"] = query
+        return stored
 
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
@@ -54,7 +93,75 @@ class CaseloadView(LoginRequiredMixin, RoleRequiredMixin, ListView):
         return paginator, page, page.object_list, page.has_other_pages()
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "filters": self.filters}
+        stored = self.request.session.get(CASELOAD_FILTERS) or {}
+        initial = {**stored, "q": stored.get("name") or stored.get("id_masked", "")}
+        form = CaseloadFilterForm(initial=initial, user=self.request.user)
+        return {
+            **super().get_context_data(**kwargs),
+            "filters": self.filters,
+            "filter_form": form,
+            "bulk_form": BulkForm(user=self.request.user),
+            "sort": self.filters.sort,
+        }
+
+
+def looks_like_national_id(query: str) -> bool:
+    return (
+        bool(query)
+        and sum(c.isdigit() for c in query) >= 10
+        and not any(c.isalpha() for c in query)
+    )
+
+
+class CaseloadBulkView(LoginRequiredMixin, RoleRequiredMixin, View):
+    """Reassign or export the people ticked on the caseload page."""
+
+    def allowed(self, roles: Roles) -> bool:
+        return roles.follows_participants
+
+    def post(self, request):
+        form = BulkForm(request.POST, user=request.user)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+            return HttpResponseRedirect(reverse("participants:caseload"), status=303)
+        selected = form.cleaned_data["selected"]
+        if request.POST.get("action") == "export":
+            request.session[EXPORT_SELECTION] = selected[:1000]
+            return HttpResponseRedirect(reverse("participants:export"), status=303)
+        caseworker = form.cleaned_data["caseworker"]
+        if caseworker is None:
+            messages.error(request, _("Choose the new caseworker."))
+        else:
+            changed, skipped = enrollments_reassign(
+                actor=request.user, participant_ids=selected, caseworker=caseworker
+            )
+            messages.success(
+                request,
+                _("Reassigned: %(changed)d. Skipped: %(skipped)d.")
+                % {"changed": changed, "skipped": skipped},
+            )
+        return HttpResponseRedirect(reverse("participants:caseload"), status=303)
+
+
+@method_decorator(reauthentication_required, name="dispatch")
+class CaseloadExportView(LoginRequiredMixin, RoleRequiredMixin, View):
+    """The ticked people as CSV, after a recent re-entry of the password."""
+
+    def allowed(self, roles: Roles) -> bool:
+        return roles.follows_participants
+
+    def get(self, request):
+        selected = request.session.pop(EXPORT_SELECTION, None)
+        if not selected:
+            messages.error(request, _("Select someone first."))
+            return HttpResponseRedirect(reverse("participants:caseload"))
+        content = participants_csv(user=request.user, participant_ids=selected)
+        response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+        stamp = timezone.localdate().isoformat()
+        response["Content-Disposition"] = f'attachment; filename="fotfeste-{stamp}.csv"'
+        response["Cache-Control"] = "no-store"
+        return response
 
 
 class ParticipantDetailView(LoginRequiredMixin, TemplateView):
