@@ -2,7 +2,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ProgrammeRole, User
-from participants.models import EnrollmentStatus, Participant, ReferralSource
+from participants.models import (
+    Destination,
+    EnrollmentStatus,
+    ExitReason,
+    FollowUpSource,
+    FollowUpStatus,
+    Participant,
+    ReferralSource,
+)
 from programs.models import Cohort, Programme
 
 PERSON_FORM_FIELDS = [
@@ -161,3 +169,35 @@ class BulkForm(forms.Form):
         self.fields["caseworker"].queryset = (
             CaseloadFilterForm(user=user).fields["caseworker"].queryset
         )
+
+
+class EnrollmentStatusForm(forms.Form):
+    status = forms.ChoiceField(label=_("New status"), choices=[])
+    exit_date = forms.DateField(
+        label=_("Exit date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    exit_reason = forms.ChoiceField(
+        label=_("Exit reason"), required=False, choices=[("", "–"), *ExitReason.choices]
+    )
+    destination = forms.ChoiceField(
+        label=_("Destination"),
+        required=False,
+        choices=[("", "–"), *Destination.choices],
+        help_text=_("Where the person went, as NAV and SSB count it."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, *args, allowed: list[tuple[str, str]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = allowed
+
+
+class FollowUpForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=[("", "–"), *FollowUpStatus.choices])
+    source = forms.ChoiceField(label=_("Source"), choices=[("", "–"), *FollowUpSource.choices])
+    verified = forms.BooleanField(
+        label=_("Verified"),
+        required=False,
+        help_text=_("Checked against a document or a register."),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)

@@ -186,6 +186,43 @@ class ReferralSource(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class ExitReason(models.TextChoices):
+    COMPLETED = "completed", _("Completed the programme")
+    GOT_JOB = "job", _("Got a job")
+    STARTED_EDUCATION = "education", _("Started education")
+    OTHER_MEASURE = "measure", _("Moved to another measure")
+    MOVED = "moved", _("Moved away")
+    HEALTH = "health", _("Health reasons")
+    LOST_CONTACT = "lost_contact", _("Lost contact")
+    DECLINED = "declined", _("Did not wish to continue")
+    OTHER = "other", _("Other")
+
+
+class Destination(models.TextChoices):
+    """Where the person went, grouped as NAV and SSB report outcomes."""
+
+    WORK_FULL_TIME = "work_full", _("Work, full time")
+    WORK_PART_TIME = "work_part", _("Work, part time")
+    APPRENTICESHIP = "apprenticeship", _("Apprenticeship or trainee contract")
+    EDUCATION = "education", _("Education")
+    NAV_MEASURE = "measure", _("A NAV measure / labour-market programme")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Unknown")
+
+
+class EnrollmentQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "EnrollmentQuerySet":
+        """Enrollments in the user's own programmes, in their municipality."""
+        if not user.is_authenticated or user.municipality_id is None:
+            return self.none()
+        from accounts.models import ProgrammeMembership
+
+        programmes = ProgrammeMembership.objects.filter(user=user).values("programme_id")
+        return self.filter(
+            programme_id__in=programmes, participant__municipality_id=user.municipality_id
+        )
+
+
 class Enrollment(models.Model):
     participant = models.ForeignKey(
         Participant, on_delete=models.CASCADE, related_name="enrollments"
@@ -223,7 +260,15 @@ class Enrollment(models.Model):
     )
     starts_on = models.DateField(_("starts on"), null=True, blank=True)
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    exit_reason = models.CharField(
+        _("exit reason"), max_length=20, choices=ExitReason.choices, blank=True
+    )
+    destination = models.CharField(
+        _("destination"), max_length=20, choices=Destination.choices, blank=True
+    )
     version = models.PositiveIntegerField(default=1)
+
+    objects = EnrollmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("enrollment")
@@ -267,3 +312,59 @@ class EnrollmentStatusChange(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment_id}: {self.status}"
+
+
+class FollowUpStatus(models.TextChoices):
+    IN_WORK = "work", _("In work")
+    IN_EDUCATION = "education", _("In education")
+    IN_MEASURE = "measure", _("In a NAV measure / labour-market programme")
+    OTHER = "other", _("Other")
+    UNKNOWN = "unknown", _("Could not be reached")
+
+
+class FollowUpSource(models.TextChoices):
+    PARTICIPANT = "participant", _("The person themself")
+    NAV = "nav", _("NAV / Arbetsförmedlingen")
+    EMPLOYER = "employer", _("Employer or school")
+    REGISTER = "register", _("Register data")
+    OTHER = "other", _("Other")
+
+
+class FollowUp(models.Model):
+    """Status 6 and 12 months after exit, as funders ask for it."""
+
+    enrollment = models.ForeignKey(Enrollment, on_delete=models.CASCADE, related_name="follow_ups")
+    months = models.PositiveSmallIntegerField(_("months after exit"))
+    due_on = models.DateField(_("due on"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=FollowUpStatus.choices, blank=True
+    )
+    source = models.CharField(
+        _("source"), max_length=20, choices=FollowUpSource.choices, blank=True
+    )
+    verified = models.BooleanField(_("verified"), default=False)
+    recorded_on = models.DateField(_("recorded on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("recorded by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("follow-up")
+        verbose_name_plural = _("follow-ups")
+        ordering = ["due_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["enrollment", "months"],
+                name="one_follow_up_per_enrollment_and_month",
+                violation_error_message=_("This follow-up already exists."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.enrollment_id} +{self.months}"

@@ -135,7 +135,8 @@ def participant_get(*, user, pk: int) -> ParticipantView:
             Prefetch(
                 "enrollments__status_changes",
                 queryset=EnrollmentStatusChange.objects.select_related("by"),
-            )
+            ),
+            "enrollments__follow_ups",
         ),
         pk=pk,
     )
@@ -200,3 +201,23 @@ def possible_duplicates(
         >= 0.8
     ]
     return similar[:5], False
+
+
+def enrollment_get(*, user, pk: int) -> Enrollment:
+    """An enrollment in one of the user's programmes, or 404."""
+    return get_object_or_404(
+        Enrollment.objects.visible_to(user).select_related("participant", "programme", "cohort"),
+        pk=pk,
+    )
+
+
+def follow_up_get(*, user, pk: int):
+    from participants.models import FollowUp
+
+    enrollments = Enrollment.objects.visible_to(user)
+    return get_object_or_404(
+        FollowUp.objects.filter(enrollment__in=enrollments).select_related(
+            "enrollment__participant", "enrollment__programme"
+        ),
+        pk=pk,
+    )

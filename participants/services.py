@@ -386,3 +386,156 @@ def enrollments_reassign(*, actor, participant_ids: list[int], caseworker) -> tu
             )
             changed += 1
     return changed, skipped
+
+
+# --- status pipeline, exit and follow-ups -----------------------------------------------------
+
+S = EnrollmentStatus
+TRANSITIONS: dict[str, set[str]] = {
+    S.REFERRED: {S.INTAKE, S.WITHDRAWN},
+    S.INTAKE: {S.ACTIVE, S.WITHDRAWN},
+    S.ACTIVE: {S.PAUSED, S.COMPLETED, S.WITHDRAWN},
+    S.PAUSED: {S.ACTIVE, S.COMPLETED, S.WITHDRAWN},
+    S.COMPLETED: set(),
+    S.WITHDRAWN: set(),
+}
+EXIT_STATUSES = {S.COMPLETED, S.WITHDRAWN}
+FOLLOW_UP_MONTHS = (6, 12)
+
+
+def add_months(day: date, months: int) -> date:
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    for last in (31, 30, 29, 28):
+        try:
+            return date(year, month, min(day.day, last))
+        except ValueError:
+            continue
+    raise ValueError(day)
+
+
+def _claim_version(model, obj, expected_version: int, message: str) -> None:
+    """Bump the version if it is still the one the user saw; otherwise refuse the save."""
+    if not model.objects.filter(pk=obj.pk, version=expected_version).update(
+        version=F("version") + 1
+    ):
+        current = model.objects.get(pk=obj.pk)
+        raise StaleEditError(message, changed={}, current_version=current.version)
+
+
+def enrollment_change_status(
+    *,
+    actor,
+    enrollment: Enrollment,
+    expected_version: int,
+    status: str,
+    exit_date: date | None = None,
+    exit_reason: str = "",
+    destination: str = "",
+) -> Enrollment:
+    """Move an enrollment along the pipeline; an exit records why and where, and creates the
+    follow-ups at + 6 and + 12 months."""
+    if status not in TRANSITIONS.get(enrollment.status, set()):
+        raise ApplicationError(
+            _("An enrollment cannot go from %(old)s to %(new)s.")
+            % {"old": enrollment.get_status_display(), "new": S(status).label}
+            if status in S.values
+            else _("Choose a status."),
+            field="status",
+        )
+    values: dict = {"status": status}
+    if status in EXIT_STATUSES:
+        values.update(_exit_values(enrollment, exit_date, exit_reason, destination))
+    with transaction.atomic():
+        _claim_version(
+            Enrollment,
+            enrollment,
+            expected_version,
+            _(
+                "Somebody else changed this enrollment while you were working. "
+                "Look at it again and repeat your change."
+            ),
+        )
+        before = snapshot(enrollment, [*values])
+        for name, value in values.items():
+            setattr(enrollment, name, value)
+        enrollment.save(update_fields=[*values])
+        EnrollmentStatusChange.objects.create(enrollment=enrollment, status=status, by=actor)
+        if status in EXIT_STATUSES:
+            _create_follow_ups(enrollment)
+        change_record(
+            actor=actor,
+            instance=enrollment,
+            participant=enrollment.participant,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(enrollment, [*values]),
+        )
+    enrollment.refresh_from_db()
+    return enrollment
+
+
+def _exit_values(enrollment: Enrollment, exit_date, exit_reason: str, destination: str) -> dict:
+    from participants.models import Destination, ExitReason
+
+    if exit_date is None:
+        raise ApplicationError(_("Enter the exit date."), field="exit_date")
+    if enrollment.starts_on and exit_date < enrollment.starts_on:
+        raise ApplicationError(
+            _("The exit date cannot be before the enrollment started."), field="exit_date"
+        )
+    if exit_date > timezone.localdate():
+        raise ApplicationError(_("The exit date cannot be in the future."), field="exit_date")
+    if exit_reason not in ExitReason.values:
+        raise ApplicationError(_("Choose the reason for the exit."), field="exit_reason")
+    if destination not in Destination.values:
+        raise ApplicationError(_("Choose where the person went."), field="destination")
+    return {"ends_on": exit_date, "exit_reason": exit_reason, "destination": destination}
+
+
+def _create_follow_ups(enrollment: Enrollment) -> None:
+    from participants.models import FollowUp
+
+    for months in FOLLOW_UP_MONTHS:
+        FollowUp.objects.get_or_create(
+            enrollment=enrollment,
+            months=months,
+            defaults={"due_on": add_months(enrollment.ends_on, months)},
+        )
+
+
+def follow_up_record(
+    *, actor, follow_up, expected_version: int, status: str, source: str, verified: bool
+):
+    """Record what became of the person; the form offers only valid choices."""
+    from participants.models import FollowUp
+
+    if not status:
+        raise ApplicationError(_("Choose the person's status."), field="status")
+    if not source:
+        raise ApplicationError(_("Say where the information comes from."), field="source")
+    with transaction.atomic():
+        _claim_version(
+            FollowUp,
+            follow_up,
+            expected_version,
+            _(
+                "Somebody else recorded this follow-up while you were working. "
+                "Look at it again before you save."
+            ),
+        )
+        fields = ["status", "source", "verified", "recorded_on", "recorded_by"]
+        before = snapshot(follow_up, fields)
+        follow_up.status, follow_up.source, follow_up.verified = status, source, verified
+        follow_up.recorded_on, follow_up.recorded_by = timezone.localdate(), actor
+        follow_up.save(update_fields=fields)
+        change_record(
+            actor=actor,
+            instance=follow_up,
+            participant=follow_up.enrollment.participant,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(follow_up, fields),
+        )
+    follow_up.refresh_from_db()
+    return follow_up

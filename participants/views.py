@@ -18,12 +18,29 @@ from config.errors import ApplicationError, DuplicateError, StaleEditError
 from config.views import RoleRequiredMixin, ServiceFormView
 from participants import national_id as nid
 from participants.exports import participants_csv
-from participants.forms import BulkForm, CaseloadFilterForm, IntakeForm, ParticipantEditForm
-from participants.models import Participant
-from participants.selectors import SORTS, CaseloadFilters, participant_get, participant_list
+from participants.forms import (
+    BulkForm,
+    CaseloadFilterForm,
+    EnrollmentStatusForm,
+    FollowUpForm,
+    IntakeForm,
+    ParticipantEditForm,
+)
+from participants.models import EnrollmentStatus, Participant
+from participants.selectors import (
+    SORTS,
+    CaseloadFilters,
+    enrollment_get,
+    follow_up_get,
+    participant_get,
+    participant_list,
+)
 from participants.services import (
+    TRANSITIONS,
     PersonData,
+    enrollment_change_status,
     enrollments_reassign,
+    follow_up_record,
     participant_intake,
     participant_reveal_national_id,
     participant_update,
@@ -327,4 +344,89 @@ class NationalIdRevealView(LoginRequiredMixin, View):
             request,
             "participants/includes/national_id.html",
             {"participant": seen.participant, "revealed": value},
+        )
+
+
+class EnrollmentStatusView(LoginRequiredMixin, ServiceFormView):
+    template_name = "participants/enrollment_status.html"
+    form_class = EnrollmentStatusForm
+    success_message = _("The status has been changed.")
+
+    @cached_property
+    def enrollment(self):
+        return enrollment_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_form_kwargs(self):
+        allowed = [
+            (s, EnrollmentStatus(s).label)
+            for s in EnrollmentStatus.values
+            if s in TRANSITIONS[self.enrollment.status]
+        ]
+        return {**super().get_form_kwargs(), "allowed": allowed}
+
+    def get_initial(self):
+        return {"version": self.enrollment.version, "exit_date": timezone.localdate()}
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return enrollment_change_status(
+            actor=self.request.user,
+            enrollment=self.enrollment,
+            expected_version=data["version"],
+            status=data["status"],
+            exit_date=data["exit_date"],
+            exit_reason=data["exit_reason"],
+            destination=data["destination"],
+        )
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "enrollment": self.enrollment,
+            "participant": self.enrollment.participant,
+        }
+
+    def get_success_url(self) -> str:
+        return reverse("participants:detail", kwargs={"pk": self.enrollment.participant_id})
+
+
+class FollowUpView(LoginRequiredMixin, ServiceFormView):
+    template_name = "participants/follow_up.html"
+    form_class = FollowUpForm
+    success_message = _("The follow-up has been recorded.")
+
+    @cached_property
+    def follow_up(self):
+        return follow_up_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        f = self.follow_up
+        return {
+            "status": f.status,
+            "source": f.source,
+            "verified": f.verified,
+            "version": f.version,
+        }
+
+    def perform(self, form):
+        data = form.cleaned_data
+        return follow_up_record(
+            actor=self.request.user,
+            follow_up=self.follow_up,
+            expected_version=data["version"],
+            status=data["status"],
+            source=data["source"],
+            verified=data["verified"],
+        )
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "follow_up": self.follow_up,
+            "participant": self.follow_up.enrollment.participant,
+        }
+
+    def get_success_url(self) -> str:
+        return reverse(
+            "participants:detail", kwargs={"pk": self.follow_up.enrollment.participant_id}
         )
