@@ -2,7 +2,9 @@
 
 from dataclasses import dataclass
 
-from accounts.models import ProgrammeRole
+from django.db.models import Exists
+
+from accounts.models import ProgrammeMembership, ProgrammeRole, User, WorksiteSupervisor
 
 
 @dataclass(frozen=True)
@@ -26,12 +28,20 @@ def roles_of(user) -> Roles:
         return Roles()
     cached = getattr(user, "_fotfeste_roles", None)
     if cached is None:
-        held = set(user.memberships.values_list("role", flat=True).distinct())
-        cached = Roles(
-            caseworker=ProgrammeRole.CASEWORKER in held,
-            programme_lead=ProgrammeRole.PROGRAMME_LEAD in held,
-            arbeidsleder=user.supervised_worksites.exists(),
-            municipality_admin=user.is_municipality_admin,
+        row = (
+            User.objects.filter(pk=user.pk)
+            .annotate(
+                caseworker=_holds(user, ProgrammeRole.CASEWORKER),
+                programme_lead=_holds(user, ProgrammeRole.PROGRAMME_LEAD),
+                arbeidsleder=Exists(WorksiteSupervisor.objects.filter(user=user)),
+            )
+            .values("caseworker", "programme_lead", "arbeidsleder")
+            .get()
         )
+        cached = Roles(**row, municipality_admin=user.is_municipality_admin)
         user._fotfeste_roles = cached
     return cached
+
+
+def _holds(user, role: str) -> Exists:
+    return Exists(ProgrammeMembership.objects.filter(user=user, role=role))

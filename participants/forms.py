@@ -8,6 +8,7 @@ from participants.models import (
     ExitReason,
     FollowUpSource,
     FollowUpStatus,
+    NoteKind,
     Participant,
     ReferralSource,
 )
@@ -201,3 +202,43 @@ class FollowUpForm(forms.Form):
         help_text=_("Checked against a document or a register."),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class NoteForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=NoteKind.choices)
+    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    text = forms.CharField(
+        label=_("Note"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10})
+    )
+    confidential = forms.BooleanField(
+        label=_("Confidential"),
+        required=False,
+        help_text=_("Only you and the programme lead can read a confidential note."),
+    )
+    follow_up_on = forms.DateField(
+        label=_("Follow up on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Creates a task for you on that day."),
+    )
+
+
+class NoteEditForm(NoteForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["follow_up_on"]
+
+
+class TaskForm(forms.Form):
+    title = forms.CharField(label=_("Task"), max_length=200)
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    assignee = forms.ModelChoiceField(label=_("Assigned to"), queryset=User.objects.none())
+
+    def __init__(self, *args, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = User.objects.filter(
+            is_active=True,
+            memberships__programme__enrollments__participant=participant,
+        ).distinct()

@@ -368,3 +368,136 @@ class FollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment_id} +{self.months}"
+
+
+class NoteKind(models.TextChoices):
+    MEETING = "meeting", _("Meeting")
+    PHONE = "phone", _("Phone call")
+    HOME_VISIT = "home_visit", _("Home visit")
+    NAV_MEETING = "nav_meeting", _("Meeting with NAV / Arbetsförmedlingen")
+    OTHER = "other", _("Other")
+
+
+class CaseNoteQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "CaseNoteQuerySet":
+        """Notes on people the user follows; a confidential note only to its author and to the
+        programme leads of the person's programmes."""
+        if not user.is_authenticated or user.municipality_id is None:
+            return self.none()
+        from accounts.models import ProgrammeMembership, ProgrammeRole
+
+        followed = Enrollment.objects.visible_to(user).values("participant_id")
+        led = ProgrammeMembership.objects.filter(
+            user=user, role=ProgrammeRole.PROGRAMME_LEAD
+        ).values("programme_id")
+        lead_of = Enrollment.objects.filter(programme_id__in=led).values("participant_id")
+        return self.filter(participant_id__in=followed).filter(
+            models.Q(confidential=False)
+            | models.Q(author=user)
+            | models.Q(participant_id__in=lead_of)
+        )
+
+
+class CaseNote(models.Model):
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        "accounts.User", verbose_name=_("author"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=NoteKind.choices)
+    occurred_on = models.DateField(_("date"))
+    text = models.TextField(_("text"), max_length=20000)
+    confidential = models.BooleanField(
+        _("confidential"),
+        default=False,
+        help_text=_("Only you and the programme lead can read a confidential note."),
+    )
+    follow_up_on = models.DateField(
+        _("follow up on"),
+        null=True,
+        blank=True,
+        help_text=_("Creates a task for you on that day."),
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = CaseNoteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case note")
+        verbose_name_plural = _("case notes")
+        ordering = ["-occurred_on", "-created_at", "-pk"]
+        indexes = [models.Index(fields=["participant", "-occurred_on"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.occurred_on}"
+
+
+class NoteDraft(models.Model):
+    """What a user is writing, saved while they type, so a lost session loses nothing."""
+
+    author = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["author", "participant"], name="one_draft_per_author_and_participant"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"draft {self.author_id}/{self.participant_id}"
+
+
+class TaskQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "TaskQuerySet":
+        """Tasks on people the user follows, and tasks assigned to the user."""
+        if not user.is_authenticated or user.municipality_id is None:
+            return self.none()
+        followed = Enrollment.objects.visible_to(user).values("participant_id")
+        return self.filter(models.Q(participant_id__in=followed) | models.Q(assignee=user)).filter(
+            participant__municipality_id=user.municipality_id
+        )
+
+    def open(self) -> "TaskQuerySet":
+        return self.filter(done_at__isnull=True)
+
+
+class Task(models.Model):
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="tasks")
+    title = models.CharField(_("task"), max_length=200)
+    due_on = models.DateField(_("due on"))
+    assignee = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("assigned to"),
+        on_delete=models.PROTECT,
+        related_name="tasks",
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    note = models.ForeignKey(
+        CaseNote, on_delete=models.SET_NULL, null=True, blank=True, related_name="tasks"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    done_at = models.DateTimeField(_("done"), null=True, blank=True)
+    done_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = TaskQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("task")
+        verbose_name_plural = _("tasks")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["assignee", "done_at", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def overdue(self) -> bool:
+        return self.done_at is None and self.due_on < timezone.localdate()

@@ -140,7 +140,12 @@ def participant_get(*, user, pk: int) -> ParticipantView:
         ),
         pk=pk,
     )
-    supervised = frozenset(user.supervised_worksites.values_list("worksite_id", flat=True))
+    # Only an arbeidsleder's restricted view needs to know which worksites are theirs.
+    supervised = frozenset(
+        ()
+        if participant.case_access
+        else user.supervised_worksites.values_list("worksite_id", flat=True)
+    )
     return ParticipantView(
         participant=participant,
         case_access=participant.case_access,
@@ -221,3 +226,40 @@ def follow_up_get(*, user, pk: int):
         ),
         pk=pk,
     )
+
+
+def participant_notes(*, user, participant: Participant) -> QuerySet:
+    from participants.models import CaseNote
+
+    return (
+        CaseNote.objects.visible_to(user).filter(participant=participant).select_related("author")
+    )
+
+
+def participant_tasks(*, user, participant: Participant) -> QuerySet:
+    from participants.models import Task
+
+    return (
+        Task.objects.visible_to(user)
+        .filter(participant=participant)
+        .select_related("assignee")
+        .order_by("done_at", "due_on", "pk")
+    )
+
+
+def note_get(*, user, pk: int):
+    from participants.models import CaseNote
+
+    return get_object_or_404(CaseNote.objects.visible_to(user).select_related("participant"), pk=pk)
+
+
+def task_get(*, user, pk: int):
+    from participants.models import Task
+
+    return get_object_or_404(Task.objects.visible_to(user).select_related("participant"), pk=pk)
+
+
+def note_draft_get(*, user, participant: Participant):
+    from participants.models import NoteDraft
+
+    return NoteDraft.objects.filter(author=user, participant=participant).first()

@@ -16,5 +16,10 @@ urlpatterns = [
         name="enrollment-status",
     ),
     path("follow-ups/<id:pk>/", views.FollowUpView.as_view(), name="follow-up"),
+    path("<id:pk>/notes/new/", views.NoteCreateView.as_view(), name="note-create"),
+    path("<id:pk>/notes/draft/", views.NoteDraftView.as_view(), name="note-draft"),
+    path("notes/<id:pk>/edit/", views.NoteEditView.as_view(), name="note-edit"),
+    path("<id:pk>/tasks/new/", views.TaskCreateView.as_view(), name="task-create"),
+    path("tasks/<id:pk>/done/", views.TaskDoneView.as_view(), name="task-done"),
     path("<id:pk>/national-id/", views.NationalIdRevealView.as_view(), name="national-id"),
 ]

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -24,16 +26,25 @@ from participants.forms import (
     EnrollmentStatusForm,
     FollowUpForm,
     IntakeForm,
+    NoteEditForm,
+    NoteForm,
     ParticipantEditForm,
+    TaskForm,
 )
+from participants.journal import draft_save, note_create, note_update, task_create, task_set_done
 from participants.models import EnrollmentStatus, Participant
 from participants.selectors import (
     SORTS,
     CaseloadFilters,
     enrollment_get,
     follow_up_get,
+    note_draft_get,
+    note_get,
     participant_get,
     participant_list,
+    participant_notes,
+    participant_tasks,
+    task_get,
 )
 from participants.services import (
     TRANSITIONS,
@@ -195,6 +206,12 @@ class ParticipantDetailView(LoginRequiredMixin, TemplateView):
             "participant": seen.participant,
         }
         if seen.case_access:
+            context["notes"] = participant_notes(
+                user=self.request.user, participant=seen.participant
+            )
+            context["tasks"] = participant_tasks(
+                user=self.request.user, participant=seen.participant
+            )
             context["access_log"] = participant_access_log(participant=seen.participant)
             context["change_log"] = participant_change_log(participant=seen.participant)
         return context
@@ -429,4 +446,125 @@ class FollowUpView(LoginRequiredMixin, ServiceFormView):
     def get_success_url(self) -> str:
         return reverse(
             "participants:detail", kwargs={"pk": self.follow_up.enrollment.participant_id}
+        )
+
+
+class CaseAccessMixin(LoginRequiredMixin):
+    """For pages about one person that need case access: anyone else gets 404."""
+
+    @cached_property
+    def seen(self):
+        seen = participant_get(user=self.request.user, pk=self.kwargs["pk"])
+        if not seen.case_access:
+            raise Http404
+        return seen
+
+    def detail_url(self) -> str:
+        return reverse("participants:detail", kwargs={"pk": self.seen.participant.pk})
+
+    def get_success_url(self) -> str:
+        return self.detail_url()
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "participant": self.seen.participant}
+
+
+class NoteCreateView(CaseAccessMixin, ServiceFormView):
+    template_name = "participants/note_form.html"
+    form_class = NoteForm
+    success_message = _("The note has been saved.")
+
+    def get_initial(self):
+        draft = note_draft_get(user=self.request.user, participant=self.seen.participant)
+        self.draft = draft
+        return draft.data if draft else {"occurred_on": timezone.localdate(), "kind": "meeting"}
+
+    def perform(self, form):
+        return note_create(
+            actor=self.request.user, participant=self.seen.participant, **form.cleaned_data
+        )
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "draft": getattr(self, "draft", None)}
+
+
+class NoteDraftView(CaseAccessMixin, View):
+    """htmx: saves what is being typed, a couple of seconds after the last key."""
+
+    def post(self, request, pk: int):
+        draft = draft_save(
+            actor=request.user, participant=self.seen.participant, data=request.POST.dict()
+        )
+        return render(request, "participants/includes/draft_saved.html", {"draft": draft})
+
+
+class NoteEditView(LoginRequiredMixin, ServiceFormView):
+    template_name = "participants/note_form.html"
+    form_class = NoteEditForm
+    success_message = _("The note has been saved.")
+
+    @cached_property
+    def note(self):
+        note = note_get(user=self.request.user, pk=self.kwargs["pk"])
+        if note.author_id != self.request.user.pk:
+            raise Http404
+        return note
+
+    def get_initial(self):
+        n = self.note
+        return {
+            "kind": n.kind,
+            "occurred_on": n.occurred_on,
+            "text": n.text,
+            "confidential": n.confidential,
+            "version": n.version,
+        }
+
+    def perform(self, form):
+        return note_update(
+            actor=self.request.user,
+            note=self.note,
+            expected_version=form.cleaned_data.pop("version"),
+            **form.cleaned_data,
+        )
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "participant": self.note.participant,
+            "note": self.note,
+        }
+
+    def get_success_url(self) -> str:
+        return reverse("participants:detail", kwargs={"pk": self.note.participant_id})
+
+
+class TaskCreateView(CaseAccessMixin, ServiceFormView):
+    template_name = "participants/task_form.html"
+    form_class = TaskForm
+    success_message = _("The task has been added.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "participant": self.seen.participant}
+
+    def get_initial(self):
+        return {
+            "assignee": self.request.user.pk,
+            "due_on": timezone.localdate() + timedelta(days=7),
+        }
+
+    def perform(self, form):
+        return task_create(
+            actor=self.request.user, participant=self.seen.participant, **form.cleaned_data
+        )
+
+
+class TaskDoneView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        task = task_get(user=request.user, pk=pk)
+        task_set_done(actor=request.user, task=task, done=request.POST.get("done") == "1")
+        return HttpResponseRedirect(
+            request.POST.get("next")
+            if request.POST.get("next") == reverse("home")
+            else reverse("participants:detail", kwargs={"pk": task.participant_id})
         )

@@ -1,0 +1,186 @@
+"""Writes for the journal: case notes, drafts saved while typing, and tasks."""
+
+from datetime import date
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ProgrammeMembership
+from audit.models import ChangeAction
+from audit.services import change_record, snapshot
+from config.errors import ApplicationError
+from participants.models import CaseNote, Enrollment, NoteDraft, NoteKind, Participant, Task
+from participants.services import _claim_version
+
+# The text itself stays out of the change history, which everyone following the person reads:
+# a confidential note must not leak through it.
+_NOTE_FIELDS = ("kind", "occurred_on", "confidential", "follow_up_on")
+MAX_NOTE_LENGTH = 20000
+
+
+def _clean_note(*, kind: str, occurred_on: date | None, text: str, follow_up_on) -> str:
+    if kind not in NoteKind.values:
+        raise ApplicationError(_("Choose what kind of note this is."), field="kind")
+    if occurred_on is None or occurred_on > timezone.localdate():
+        raise ApplicationError(_("The date cannot be in the future."), field="occurred_on")
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError(_("Write the note."), field="text")
+    if "\x00" in text or len(text) > MAX_NOTE_LENGTH:
+        raise ApplicationError(
+            _("The note is too long or contains characters that are not allowed."), field="text"
+        )
+    if follow_up_on is not None and follow_up_on < timezone.localdate():
+        raise ApplicationError(_("The follow-up date cannot be in the past."), field="follow_up_on")
+    return text
+
+
+def note_create(
+    *,
+    actor,
+    participant: Participant,
+    kind: str,
+    occurred_on,
+    text: str,
+    confidential: bool = False,
+    follow_up_on=None,
+) -> CaseNote:
+    text = _clean_note(kind=kind, occurred_on=occurred_on, text=text, follow_up_on=follow_up_on)
+    with transaction.atomic():
+        note = CaseNote.objects.create(
+            participant=participant,
+            author=actor,
+            kind=kind,
+            occurred_on=occurred_on,
+            text=text,
+            confidential=confidential,
+            follow_up_on=follow_up_on,
+        )
+        change_record(
+            actor=actor,
+            instance=note,
+            participant=participant,
+            action=ChangeAction.CREATE,
+            after={**snapshot(note, _NOTE_FIELDS), "text": _("(written)")},
+        )
+        if follow_up_on is not None:
+            task_create(
+                actor=actor,
+                participant=participant,
+                assignee=actor,
+                due_on=follow_up_on,
+                note=note,
+                title=_("Follow up: %(kind)s of %(date)s")
+                % {"kind": note.get_kind_display(), "date": occurred_on.isoformat()},
+            )
+        NoteDraft.objects.filter(author=actor, participant=participant).delete()
+    return note
+
+
+def note_update(
+    *,
+    actor,
+    note: CaseNote,
+    expected_version: int,
+    kind: str,
+    occurred_on,
+    text: str,
+    confidential: bool,
+) -> CaseNote:
+    """Only the author edits a note; the history shows that the text changed, not the text."""
+    if note.author_id != actor.pk:
+        raise ApplicationError(_("Only the author can change a note."))
+    text = _clean_note(kind=kind, occurred_on=occurred_on, text=text, follow_up_on=None)
+    with transaction.atomic():
+        _claim_version(
+            CaseNote,
+            note,
+            expected_version,
+            _(
+                "This note was changed in another window or tab. Reload it and make your change "
+                "again."
+            ),
+        )
+        before = snapshot(note, _NOTE_FIELDS)
+        text_changed = note.text != text
+        note.kind, note.occurred_on, note.text, note.confidential = (
+            kind,
+            occurred_on,
+            text,
+            confidential,
+        )
+        note.save(update_fields=["kind", "occurred_on", "text", "confidential"])
+        after = snapshot(note, _NOTE_FIELDS)
+        if text_changed:
+            before["text"], after["text"] = _("(earlier text)"), _("(new text)")
+        change_record(
+            actor=actor,
+            instance=note,
+            participant=note.participant,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=after,
+        )
+    return note
+
+
+def draft_save(*, actor, participant: Participant, data: dict) -> NoteDraft:
+    """Keep what the user is typing. Only known fields, strings, bounded in size."""
+    allowed = {"kind", "occurred_on", "text", "confidential", "follow_up_on"}
+    clean = {
+        k: str(v)[:MAX_NOTE_LENGTH].replace("\x00", "") for k, v in data.items() if k in allowed
+    }
+    draft, _created = NoteDraft.objects.update_or_create(
+        author=actor,
+        participant=participant,
+        defaults={"data": clean, "updated_at": timezone.now()},
+    )
+    return draft
+
+
+def task_create(
+    *, actor, participant: Participant, title: str, due_on, assignee, note: CaseNote | None = None
+) -> Task:
+    title = (title or "").strip().replace("\x00", "")
+    if not title:
+        raise ApplicationError(_("Say what is to be done."), field="title")
+    if due_on is None:
+        raise ApplicationError(_("Choose a due date."), field="due_on")
+    programmes = Enrollment.objects.filter(participant=participant).values("programme_id")
+    if not ProgrammeMembership.objects.filter(user=assignee, programme_id__in=programmes).exists():
+        raise ApplicationError(_("Choose someone who works with this person."), field="assignee")
+    with transaction.atomic():
+        task = Task.objects.create(
+            participant=participant,
+            title=title[:200],
+            due_on=due_on,
+            assignee=assignee,
+            created_by=actor,
+            note=note,
+        )
+        change_record(
+            actor=actor,
+            instance=task,
+            participant=participant,
+            action=ChangeAction.CREATE,
+            after=snapshot(task, ["title", "due_on", "assignee"]),
+        )
+    return task
+
+
+def task_set_done(*, actor, task: Task, done: bool) -> Task:
+    fields = ["done_at", "done_by"]
+    with transaction.atomic():
+        before = snapshot(task, fields)
+        task.done_at, task.done_by = (timezone.now(), actor) if done else (None, None)
+        task.save(update_fields=fields)
+        change_record(
+            actor=actor,
+            instance=task,
+            participant=task.participant,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(task, fields),
+        )
+    return task
