@@ -23,7 +23,7 @@ from accounts.services import (
 )
 from config.errors import ApplicationError
 from config.views import RoleRequiredMixin, ServiceFormView
-from participants.selectors import caseload_summary
+from participants.selectors import caseload_summary, needs_attention
 from placements.selectors import placements_at_supervised_worksites, supervised_worksites
 from programs.selectors import programmes_led
 
@@ -36,6 +36,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         user, roles = self.request.user, roles_of(self.request.user)
         if roles.caseworker:
             context["summary"] = caseload_summary(user=user)
+            context["attention"] = needs_attention(user=user)
         if roles.programme_lead:
             context["programmes"] = programmes_led(user=user)
         if roles.arbeidsleder:

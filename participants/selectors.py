@@ -1,10 +1,12 @@
 """Reads of participants. Every one starts from ``Participant.objects.visible_to(user)``."""
 
 from dataclasses import dataclass
+from datetime import timedelta
 from difflib import SequenceMatcher
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from participants.models import (
     Enrollment,
@@ -263,3 +265,52 @@ def note_draft_get(*, user, participant: Participant):
     from participants.models import NoteDraft
 
     return NoteDraft.objects.filter(author=user, participant=participant).first()
+
+
+NOTE_QUIET_DAYS = 30
+
+
+def needs_attention(*, user, limit: int = 20) -> dict:
+    """What a caseworker should look at today: a fixed number of queries."""
+    from participants.models import CaseNote, FollowUp, Task
+
+    today = timezone.localdate()
+    tasks = (
+        Task.objects.visible_to(user)
+        .open()
+        .filter(assignee=user, due_on__lte=today + timedelta(days=7))
+        .select_related("participant")
+        .order_by("due_on", "pk")
+    )
+    mine = Enrollment.objects.visible_to(user).filter(caseworker=user)
+    follow_ups = (
+        FollowUp.objects.filter(
+            enrollment__in=mine, status="", due_on__lte=today + timedelta(days=14)
+        )
+        .select_related("enrollment__participant")
+        .order_by("due_on", "pk")
+    )
+    recent_note = CaseNote.objects.filter(
+        participant=OuterRef("pk"), occurred_on__gte=today - timedelta(days=NOTE_QUIET_DAYS)
+    )
+    quiet = (
+        Participant.objects.visible_to(user)
+        .filter(
+            enrollments__in=mine.filter(
+                status__in=[
+                    EnrollmentStatus.INTAKE,
+                    EnrollmentStatus.ACTIVE,
+                    EnrollmentStatus.PAUSED,
+                ]
+            )
+        )
+        .exclude(Exists(recent_note))
+        .distinct()
+        .order_by("last_name", "first_name")
+    )
+    return {
+        "tasks": list(tasks[:limit]),
+        "follow_ups": list(follow_ups[:limit]),
+        "quiet": list(quiet[:limit]),
+        "today": today,
+    }

@@ -1,0 +1,89 @@
+from datetime import date, timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from participants.journal import note_create, task_create
+from participants.models import FollowUp
+from tests.factories import EnrollmentFactory, ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+
+
+def home(client) -> str:
+    return client.get("/").content.decode()
+
+
+def test_a_person_without_a_recent_note_needs_attention_until_one_is_written(world, client_for):
+    client = client_for(world.caseworker)
+    assert "No note in 30 days" in home(client) and "Testesen" in home(client)
+    note_create(
+        actor=world.caseworker,
+        participant=world.participant,
+        kind="meeting",
+        occurred_on=TODAY,
+        text="Saw them today.",
+    )
+    assert "No note in 30 days" not in home(client)
+
+
+def test_overdue_and_coming_tasks_are_listed_for_their_assignee_only(world, client_for):
+    task_create(
+        actor=world.programme_lead,
+        participant=world.participant,
+        title="Send the CV",
+        due_on=TODAY - timedelta(days=2),
+        assignee=world.caseworker,
+    )
+    task_create(
+        actor=world.caseworker,
+        participant=world.participant,
+        title="Later thing",
+        due_on=TODAY + timedelta(days=30),
+        assignee=world.caseworker,
+    )
+    page = home(client_for(world.caseworker))
+    assert "Send the CV" in page and "Overdue" in page and "Later thing" not in page
+    assert "Send the CV" not in home(client_for(world.programme_lead))
+
+
+def test_a_follow_up_due_soon_is_listed_until_recorded(world, client_for):
+    world.enrollment.status = "completed"
+    world.enrollment.save()
+    follow_up = FollowUp.objects.create(
+        enrollment=world.enrollment, months=6, due_on=TODAY + timedelta(days=3)
+    )
+    client = client_for(world.caseworker)
+    assert "Follow-ups due" in home(client)
+    follow_up.status, follow_up.source = "work", "nav"
+    follow_up.save()
+    assert "Follow-ups due" not in home(client)
+
+
+def test_other_municipalities_and_other_programmes_do_not_appear(world, client_for):
+    assert "Utlandsson" not in home(client_for(world.caseworker))
+    assert "Testesen" not in home(client_for(world.other_caseworker))
+
+
+def test_the_home_page_costs_the_same_queries_for_many_people(world, client_for):
+    client = client_for(world.caseworker)
+    home(client)
+    with CaptureQueriesContext(connection) as few:
+        home(client)
+    for _ in range(25):
+        person = ParticipantFactory(municipality=world.municipality)
+        EnrollmentFactory(
+            participant=person, programme=world.programme, caseworker=world.caseworker
+        )
+        task_create(
+            actor=world.caseworker,
+            participant=person,
+            title="Check in",
+            due_on=TODAY,
+            assignee=world.caseworker,
+        )
+    with CaptureQueriesContext(connection) as many:
+        home(client)
+    assert len(few) == len(many) <= 12
