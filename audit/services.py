@@ -46,6 +46,9 @@ def change_record(
     }
     if action == ChangeAction.UPDATE and not changes:
         return None
+    if action == ChangeAction.CREATE:
+        # A new record: its empty fields say nothing.
+        changes = {name: values for name, values in changes.items() if values[1] not in ("", None)}
     return ChangeEvent.objects.create(
         user=actor if actor is not None and actor.is_authenticated else None,
         participant=participant,

