@@ -28,10 +28,17 @@ def _via_programme(user):
 
 
 def _via_worksite(user):
+    """An arbeidsleder sees a person placed at their worksite, and only while the person's
+    consent to share with the worksite is in force (withdrawal cuts access at once)."""
     from placements.models import Placement
 
-    return Placement.objects.current().filter(
-        enrollment__participant=OuterRef("pk"), worksite__supervisors__user=user
+    sharing = Consent.objects.in_force().filter(
+        participant=OuterRef(OuterRef("pk")), purpose=ConsentPurpose.SHARE_WORKSITE
+    )
+    return (
+        Placement.objects.current()
+        .filter(enrollment__participant=OuterRef("pk"), worksite__supervisors__user=user)
+        .filter(Exists(sharing))
     )
 
 
@@ -501,3 +508,101 @@ class Task(models.Model):
     @property
     def overdue(self) -> bool:
         return self.done_at is None and self.due_on < timezone.localdate()
+
+
+class DocumentCategory(models.TextChoices):
+    CV = "cv", _("CV")
+    APPRENTICESHIP_CONTRACT = "laerekontrakt", _("Apprenticeship contract (lærekontrakt)")
+    REFERENCE = "attest", _("Reference or certificate (attest)")
+    CONSENT = "consent", _("Consent")
+    OTHER = "other", _("Other")
+
+
+class Document(models.Model):
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="documents")
+    category = models.CharField(_("category"), max_length=20, choices=DocumentCategory.choices)
+    # A random storage name; the name the user gave is kept only for display.
+    file = models.FileField(_("file"), max_length=200)
+    display_name = models.CharField(_("name"), max_length=120)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    uploaded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+
+class ConsentPurpose(models.TextChoices):
+    PROCESSING = "processing", _("Processing in the programme")
+    SHARE_NAV = "share_nav", _("Sharing with NAV / Arbetsförmedlingen")
+    SHARE_WORKSITE = "share_worksite", _("Sharing with the worksite")
+    OTHER = "other", _("Other")
+
+
+class ConsentQuerySet(models.QuerySet):
+    def in_force(self, on=None) -> "ConsentQuerySet":
+        """Given, not withdrawn, not expired (on ``on``, default today)."""
+        day = on or timezone.localdate()
+        return (
+            self.filter(given_on__lte=day)
+            .filter(models.Q(withdrawn_on__isnull=True) | models.Q(withdrawn_on__gt=day))
+            .filter(models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=day))
+        )
+
+
+class Consent(models.Model):
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="consents")
+    purpose = models.CharField(_("purpose"), max_length=20, choices=ConsentPurpose.choices)
+    recipient = models.CharField(_("recipient"), max_length=200, blank=True)
+    given_on = models.DateField(_("given on"))
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    evidence = models.ForeignKey(
+        Document,
+        verbose_name=_("evidence"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ConsentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("consent")
+        verbose_name_plural = _("consents")
+        ordering = ["-given_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(expires_on__isnull=True)
+                | models.Q(expires_on__gte=models.F("given_on")),
+                name="consent_expires_after_given",
+                violation_error_message=_("A consent cannot expire before it was given."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(withdrawn_on__isnull=True)
+                | models.Q(withdrawn_on__gte=models.F("given_on")),
+                name="consent_withdrawn_after_given",
+                violation_error_message=_("A consent cannot be withdrawn before it was given."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_display()} {self.given_on}"
+
+    @property
+    def in_force(self) -> bool:
+        today = timezone.localdate()
+        return (
+            self.given_on <= today
+            and (self.withdrawn_on is None or self.withdrawn_on > today)
+            and (self.expires_on is None or self.expires_on >= today)
+        )

@@ -364,7 +364,7 @@ def enrollments_reassign(*, actor, participant_ids: list[int], caseworker) -> tu
         enrollments = (
             Enrollment.objects.filter(participant__in=visible, programme_id__in=my_programmes)
             .select_related("participant", "programme", "cohort", "caseworker")
-            .select_for_update()
+            .select_for_update(of=("self",))
         )
         for enrollment in enrollments:
             if enrollment.programme_id not in their_programmes:

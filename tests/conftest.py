@@ -50,6 +50,8 @@ def world(db) -> World:
         return f.UserFactory(municipality=municipality, **kwargs)
 
     caseworker = user(home, full_name="Kari Caseworker")
+    # The person agreed that the worksite may see what its arbeidsleder needs.
+    f.ConsentFactory(participant=participant, recorded_by=caseworker)
     f.MembershipFactory(user=caseworker, programme=programme, role="caseworker")
     enrollment.caseworker = caseworker
     enrollment.save()
@@ -76,6 +78,7 @@ def world(db) -> World:
         participant=foreign_participant, programme=foreign_programme
     )
     f.PlacementFactory(enrollment=foreign_enrollment, worksite=foreign_worksite)
+    f.ConsentFactory(participant=foreign_participant, recorded_by=foreign_caseworker)
     return World(
         municipality=home,
         programme=programme,

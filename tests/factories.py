@@ -6,7 +6,7 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Country, Municipality, ProgrammeMembership, User, WorksiteSupervisor
-from participants.models import Enrollment, EnrollmentStatus, Participant
+from participants.models import Consent, Enrollment, EnrollmentStatus, Participant
 from placements.models import Placement, PlacementStatus, PlacementType, WorkField, Worksite
 from programs.models import Cohort, Programme, ProgrammeKind
 
@@ -110,3 +110,13 @@ class PlacementFactory(factory.django.DjangoModelFactory):
     status = PlacementStatus.ACTIVE
     starts_on = factory.LazyFunction(lambda: timezone.localdate() - timedelta(days=14))
     ends_on = factory.LazyFunction(lambda: timezone.localdate() + timedelta(days=60))
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    participant = factory.SubFactory(ParticipantFactory)
+    purpose = "share_worksite"
+    given_on = factory.LazyFunction(lambda: date.today() - timedelta(days=30))
+    recorded_by = factory.SubFactory(UserFactory)

@@ -15,6 +15,7 @@ from participants.services import participant_create
 from participants.synthetic import synthetic_fodselsnummer
 from tests.factories import (
     CohortFactory,
+    ConsentFactory,
     EnrollmentFactory,
     MembershipFactory,
     ParticipantFactory,
@@ -68,6 +69,7 @@ def test_an_arbeidsleder_cannot_confirm_a_number_by_searching(world, client_for,
     from tests.factories import PlacementFactory
 
     PlacementFactory(enrollment=registered.enrollments.get(), worksite=world.worksite)
+    ConsentFactory(participant=registered, recorded_by=world.caseworker)
     client = client_for(world.arbeidsleder)
     assert "Nummersen" in names(client)
     client.post(CASELOAD, {"q": NUMBER})

@@ -117,6 +117,9 @@ def test_a_user_with_two_roles_sees_the_union_but_case_data_only_where_they_foll
 
     SupervisorFactory(user=world.caseworker, worksite=world.other_worksite)
     stranger = ParticipantFactory(municipality=world.municipality, last_name="Kjøkkensen")
+    from tests.factories import ConsentFactory
+
+    ConsentFactory(participant=stranger, recorded_by=world.caseworker)
     PlacementFactory(
         enrollment=EnrollmentFactory(participant=stranger, programme=world.other_programme),
         worksite=world.other_worksite,

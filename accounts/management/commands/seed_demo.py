@@ -8,7 +8,9 @@ from django.db import transaction
 
 from accounts.models import Country, Municipality, ProgrammeRole, User
 from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN, role_grant
+from participants.consents import consent_record
 from participants.models import (
+    ConsentPurpose,
     EducationLevel,
     EnrollmentStatus,
     Gender,
@@ -132,6 +134,10 @@ class Command(BaseCommand):
             values=self._details(municipality),
         )
         starts_on = self.today - timedelta(weeks=weeks_ago)
+        for purpose in (ConsentPurpose.PROCESSING, ConsentPurpose.SHARE_WORKSITE):
+            consent_record(
+                actor=caseworker, participant=person, purpose=purpose, given_on=starts_on
+            )
         enrollment = enrollment_create(
             actor=None,
             participant=person,
