@@ -3,7 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ProgrammeRole, User
 from participants.models import (
+    ConsentPurpose,
     Destination,
+    DocumentCategory,
     EnrollmentStatus,
     ExitReason,
     FollowUpSource,
@@ -242,3 +244,31 @@ class TaskForm(forms.Form):
             is_active=True,
             memberships__programme__enrollments__participant=participant,
         ).distinct()
+
+
+class DocumentForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=DocumentCategory.choices)
+    file = forms.FileField(
+        label=_("File"), allow_empty_file=False, help_text=_("PDF, images or office documents.")
+    )
+
+
+class ConsentForm(forms.Form):
+    purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
+    recipient = forms.CharField(label=_("Recipient"), required=False, max_length=200)
+    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = forms.DateField(
+        label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    evidence = forms.FileField(
+        label=_("Evidence (optional)"),
+        required=False,
+        help_text=_("A signed form or a scan: PDF or image."),
+    )
+
+
+class ConsentWithdrawForm(forms.Form):
+    withdrawn_on = forms.DateField(
+        label=_("Withdrawn on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)

@@ -314,3 +314,42 @@ def needs_attention(*, user, limit: int = 20) -> dict:
         "quiet": list(quiet[:limit]),
         "today": today,
     }
+
+
+def participant_consents(*, participant: Participant) -> QuerySet:
+    from participants.models import Consent
+
+    return Consent.objects.filter(participant=participant).select_related("evidence")
+
+
+def participant_documents(*, participant: Participant) -> QuerySet:
+    from participants.models import Document
+
+    return Document.objects.filter(participant=participant).select_related("uploaded_by")
+
+
+def _case_access_participants(user) -> QuerySet[Participant]:
+    return Participant.objects.visible_to(user).with_case_access(user).filter(case_access=True)
+
+
+def document_get(*, user, pk: int):
+    """A document of someone the user follows (never an arbeidsleder), or 404."""
+    from participants.models import Document
+
+    return get_object_or_404(
+        Document.objects.filter(participant__in=_case_access_participants(user)).select_related(
+            "participant"
+        ),
+        pk=pk,
+    )
+
+
+def consent_get(*, user, pk: int):
+    from participants.models import Consent
+
+    return get_object_or_404(
+        Consent.objects.filter(participant__in=_case_access_participants(user)).select_related(
+            "participant"
+        ),
+        pk=pk,
+    )

@@ -21,5 +21,12 @@ urlpatterns = [
     path("notes/<id:pk>/edit/", views.NoteEditView.as_view(), name="note-edit"),
     path("<id:pk>/tasks/new/", views.TaskCreateView.as_view(), name="task-create"),
     path("tasks/<id:pk>/done/", views.TaskDoneView.as_view(), name="task-done"),
+    path("<id:pk>/audit/", views.ParticipantAuditView.as_view(), name="audit"),
+    path("<id:pk>/documents/new/", views.DocumentUploadView.as_view(), name="document-upload"),
+    path("documents/<id:pk>/", views.DocumentDownloadView.as_view(), name="document"),
+    path("<id:pk>/consents/new/", views.ConsentCreateView.as_view(), name="consent-create"),
+    path(
+        "consents/<id:pk>/withdraw/", views.ConsentWithdrawView.as_view(), name="consent-withdraw"
+    ),
     path("<id:pk>/national-id/", views.NationalIdRevealView.as_view(), name="national-id"),
 ]

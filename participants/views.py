@@ -3,7 +3,7 @@ from datetime import timedelta
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -14,15 +14,20 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accounts.roles import Roles
+from audit.models import AccessAction
 from audit.selectors import participant_access_log, participant_change_log
 from audit.services import access_record
 from config.errors import ApplicationError, DuplicateError, StaleEditError
 from config.views import RoleRequiredMixin, ServiceFormView
 from participants import national_id as nid
+from participants.consents import consent_record, consent_withdraw, document_upload
 from participants.exports import participants_csv
 from participants.forms import (
     BulkForm,
     CaseloadFilterForm,
+    ConsentForm,
+    ConsentWithdrawForm,
+    DocumentForm,
     EnrollmentStatusForm,
     FollowUpForm,
     IntakeForm,
@@ -36,10 +41,14 @@ from participants.models import EnrollmentStatus, Participant
 from participants.selectors import (
     SORTS,
     CaseloadFilters,
+    consent_get,
+    document_get,
     enrollment_get,
     follow_up_get,
     note_draft_get,
     note_get,
+    participant_consents,
+    participant_documents,
     participant_get,
     participant_list,
     participant_notes,
@@ -209,11 +218,11 @@ class ParticipantDetailView(LoginRequiredMixin, TemplateView):
             context["notes"] = participant_notes(
                 user=self.request.user, participant=seen.participant
             )
+            context["consents"] = participant_consents(participant=seen.participant)
+            context["documents"] = participant_documents(participant=seen.participant)
             context["tasks"] = participant_tasks(
                 user=self.request.user, participant=seen.participant
             )
-            context["access_log"] = participant_access_log(participant=seen.participant)
-            context["change_log"] = participant_change_log(participant=seen.participant)
         return context
 
 
@@ -568,3 +577,107 @@ class TaskDoneView(LoginRequiredMixin, View):
             if request.POST.get("next") == reverse("home")
             else reverse("participants:detail", kwargs={"pk": task.participant_id})
         )
+
+
+class DocumentUploadView(CaseAccessMixin, ServiceFormView):
+    template_name = "participants/document_form.html"
+    form_class = DocumentForm
+    success_message = _("The document has been uploaded.")
+
+    def perform(self, form):
+        return document_upload(
+            actor=self.request.user,
+            participant=self.seen.participant,
+            category=form.cleaned_data["category"],
+            upload=form.cleaned_data["file"],
+        )
+
+
+class DocumentDownloadView(LoginRequiredMixin, View):
+    """Serves a document to those who follow the person; every download is in the access log.
+    The file name says nothing about the person."""
+
+    def get(self, request, pk: int):
+        document = document_get(user=request.user, pk=pk)
+        try:
+            handle = document.file.open("rb")
+        except (FileNotFoundError, OSError):
+            raise Http404 from None
+        access_record(
+            user=request.user,
+            participant=document.participant,
+            page="participants:document",
+            action=AccessAction.DOWNLOAD,
+        )
+        response = FileResponse(
+            handle,
+            content_type=document.content_type,
+            as_attachment=True,
+            filename=f"document-{document.pk}.{document.file.name.rsplit('.', 1)[-1]}",
+        )
+        response["Cache-Control"] = "no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response
+
+
+class ConsentCreateView(CaseAccessMixin, ServiceFormView):
+    template_name = "participants/consent_form.html"
+    form_class = ConsentForm
+    success_message = _("The consent has been recorded.")
+
+    def get_initial(self):
+        return {"given_on": timezone.localdate()}
+
+    def perform(self, form):
+        return consent_record(
+            actor=self.request.user, participant=self.seen.participant, **form.cleaned_data
+        )
+
+
+class ConsentWithdrawView(LoginRequiredMixin, ServiceFormView):
+    template_name = "participants/consent_withdraw.html"
+    form_class = ConsentWithdrawForm
+    success_message = _("The consent has been withdrawn.")
+
+    @cached_property
+    def consent(self):
+        return consent_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        return {"withdrawn_on": timezone.localdate(), "version": self.consent.version}
+
+    def perform(self, form):
+        return consent_withdraw(
+            actor=self.request.user,
+            consent=self.consent,
+            expected_version=form.cleaned_data["version"],
+            withdrawn_on=form.cleaned_data["withdrawn_on"],
+        )
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "consent": self.consent,
+            "participant": self.consent.participant,
+        }
+
+    def get_success_url(self) -> str:
+        return reverse("participants:detail", kwargs={"pk": self.consent.participant_id})
+
+
+class ParticipantAuditView(CaseAccessMixin, TemplateView):
+    """Who has looked and what changed: loaded when the section scrolls into view (htmx), or
+    as a page of its own without JavaScript."""
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx:
+            return ["participants/includes/audit.html"]
+        return ["participants/audit.html"]
+
+    def get_context_data(self, **kwargs):
+        participant = self.seen.participant
+        return {
+            **super().get_context_data(**kwargs),
+            "access_log": participant_access_log(participant=participant),
+            "change_log": participant_change_log(participant=participant),
+        }

@@ -36,11 +36,14 @@ def test_the_participant_page_shows_who_looked_and_what_changed(world, client_fo
         expected_version=1,
         person=PersonData("Amalia", "Testesen"),
     )
-    page = (
-        client_for(world.programme_lead)
-        .get(reverse("participants:detail", args=[world.participant.pk]))
-        .content.decode()
-    )
+    client = client_for(world.programme_lead)
+    page = client.get(reverse("participants:detail", args=[world.participant.pk])).content.decode()
+    assert reverse("participants:audit", args=[world.participant.pk]) in page
+    # The page loads the history with htmx when it scrolls into view.
+    page = client.get(
+        reverse("participants:audit", args=[world.participant.pk]), HTTP_HX_REQUEST="true"
+    ).content.decode()
+    assert "<html" not in page  # a fragment for htmx
     assert "Per Supervisor" in page  # the arbeidsleder's read
     assert "Amalie" in page and "Amalia" in page  # old and new value
     assert "Kari Caseworker" in page  # who changed it
@@ -138,3 +141,15 @@ def test_the_arbeidsleder_does_not_see_the_audit_record(world, client_for):
         .content.decode()
     )
     assert "Who has looked at this record" not in page
+
+
+@pytest.mark.parametrize("who", ["arbeidsleder", "other_caseworker", "admin", "foreign_caseworker"])
+def test_only_people_who_follow_the_case_may_read_its_audit_record(world, client_for, who):
+    url = reverse("participants:audit", args=[world.participant.pk])
+    assert client_for(getattr(world, who)).get(url).status_code == 404
+
+
+def test_without_javascript_the_audit_record_is_a_page_of_its_own(world, client_for):
+    url = reverse("participants:audit", args=[world.participant.pk])
+    page = client_for(world.caseworker).get(url).content.decode()
+    assert "<html" in page and "Who has looked at this record" in page
