@@ -10,6 +10,8 @@ from participants.models import (
     ExitReason,
     FollowUpSource,
     FollowUpStatus,
+    GoalCategory,
+    GoalStatus,
     NoteKind,
     Participant,
     ReferralSource,
@@ -272,3 +274,23 @@ class ConsentWithdrawForm(forms.Form):
         label=_("Withdrawn on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class GoalForm(forms.Form):
+    category = forms.ChoiceField(label=_("Category"), choices=GoalCategory.choices)
+    title = forms.CharField(label=_("Goal"), max_length=200)
+    target_on = forms.DateField(
+        label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+class GoalEditForm(GoalForm):
+    status = forms.ChoiceField(label=_("Status"), choices=GoalStatus.choices)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class MilestoneForm(forms.Form):
+    title = forms.CharField(label=_("Milestone"), max_length=200)
+    due_on = forms.DateField(
+        label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -606,3 +606,57 @@ class Consent(models.Model):
             and (self.withdrawn_on is None or self.withdrawn_on > today)
             and (self.expires_on is None or self.expires_on >= today)
         )
+
+
+class GoalCategory(models.TextChoices):
+    TRADE_CERTIFICATE = "fagbrev", _("Achieve a trade certificate (oppnå fagbrev)")
+    WORK = "work", _("Work (arbeid)")
+    EDUCATION = "education", _("Education (utdanning)")
+    LANGUAGE = "language", _("Language (språk)")
+    EVERYDAY = "everyday", _("Everyday life and health")
+    OTHER = "other", _("Other")
+
+
+class GoalStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ACHIEVED = "achieved", _("Achieved")
+    DROPPED = "dropped", _("Dropped")
+
+
+class Goal(models.Model):
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="goals")
+    category = models.CharField(_("category"), max_length=20, choices=GoalCategory.choices)
+    title = models.CharField(_("goal"), max_length=200)
+    target_on = models.DateField(_("target date"), null=True, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=GoalStatus.choices, default=GoalStatus.PLANNED
+    )
+    created_by = models.ForeignKey(
+        "accounts.User", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("goal")
+        verbose_name_plural = _("goals")
+        ordering = [models.F("target_on").asc(nulls_last=True), "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Milestone(models.Model):
+    goal = models.ForeignKey(Goal, on_delete=models.CASCADE, related_name="milestones")
+    title = models.CharField(_("milestone"), max_length=200)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("milestone")
+        verbose_name_plural = _("milestones")
+        ordering = [models.F("due_on").asc(nulls_last=True), "pk"]
+
+    def __str__(self) -> str:
+        return self.title

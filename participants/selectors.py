@@ -353,3 +353,31 @@ def consent_get(*, user, pk: int):
         ),
         pk=pk,
     )
+
+
+def participant_plan(*, participant: Participant) -> QuerySet:
+    from participants.models import Goal
+
+    return Goal.objects.filter(participant=participant).prefetch_related("milestones")
+
+
+def goal_get(*, user, pk: int):
+    from participants.models import Goal
+
+    return get_object_or_404(
+        Goal.objects.filter(participant__in=_case_access_participants(user)).select_related(
+            "participant"
+        ),
+        pk=pk,
+    )
+
+
+def milestone_get(*, user, pk: int):
+    from participants.models import Milestone
+
+    return get_object_or_404(
+        Milestone.objects.filter(
+            goal__participant__in=_case_access_participants(user)
+        ).select_related("goal__participant"),
+        pk=pk,
+    )

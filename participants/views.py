@@ -30,7 +30,10 @@ from participants.forms import (
     DocumentForm,
     EnrollmentStatusForm,
     FollowUpForm,
+    GoalEditForm,
+    GoalForm,
     IntakeForm,
+    MilestoneForm,
     NoteEditForm,
     NoteForm,
     ParticipantEditForm,
@@ -38,6 +41,7 @@ from participants.forms import (
 )
 from participants.journal import draft_save, note_create, note_update, task_create, task_set_done
 from participants.models import EnrollmentStatus, Participant
+from participants.plan import goal_create, goal_update, milestone_add, milestone_set_done
 from participants.selectors import (
     SORTS,
     CaseloadFilters,
@@ -45,6 +49,8 @@ from participants.selectors import (
     document_get,
     enrollment_get,
     follow_up_get,
+    goal_get,
+    milestone_get,
     note_draft_get,
     note_get,
     participant_consents,
@@ -52,6 +58,7 @@ from participants.selectors import (
     participant_get,
     participant_list,
     participant_notes,
+    participant_plan,
     participant_tasks,
     task_get,
 )
@@ -681,3 +688,93 @@ class ParticipantAuditView(CaseAccessMixin, TemplateView):
             "access_log": participant_access_log(participant=participant),
             "change_log": participant_change_log(participant=participant),
         }
+
+
+class PlanView(CaseAccessMixin, TemplateView):
+    """The action plan as a timeline: a fragment for htmx, a page of its own without it."""
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx:
+            return ["participants/includes/plan.html"]
+        return ["participants/plan.html"]
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "goals": participant_plan(participant=self.seen.participant),
+            "today": timezone.localdate(),
+        }
+
+
+class GoalCreateView(CaseAccessMixin, ServiceFormView):
+    template_name = "participants/goal_form.html"
+    form_class = GoalForm
+    success_message = _("The goal has been added to the plan.")
+
+    def perform(self, form):
+        return goal_create(
+            actor=self.request.user, participant=self.seen.participant, **form.cleaned_data
+        )
+
+
+class GoalEditView(LoginRequiredMixin, ServiceFormView):
+    template_name = "participants/goal_form.html"
+    form_class = GoalEditForm
+    success_message = _("The goal has been saved.")
+
+    @cached_property
+    def goal(self):
+        return goal_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        g = self.goal
+        return {
+            "category": g.category,
+            "title": g.title,
+            "target_on": g.target_on,
+            "status": g.status,
+            "version": g.version,
+        }
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        return goal_update(
+            actor=self.request.user, goal=self.goal, expected_version=data.pop("version"), **data
+        )
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "goal": self.goal,
+            "participant": self.goal.participant,
+            "milestone_form": MilestoneForm(),
+        }
+
+    def get_success_url(self) -> str:
+        return reverse("participants:detail", kwargs={"pk": self.goal.participant_id}) + "#plan"
+
+
+class MilestoneAddView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        goal = goal_get(user=request.user, pk=pk)
+        form = MilestoneForm(request.POST)
+        if form.is_valid():
+            try:
+                milestone_add(actor=request.user, goal=goal, **form.cleaned_data)
+            except ApplicationError as exc:
+                messages.error(request, str(exc.message))
+        else:
+            for errors in form.errors.values():
+                messages.error(request, " ".join(errors))
+        return HttpResponseRedirect(reverse("participants:goal-edit", kwargs={"pk": goal.pk}))
+
+
+class MilestoneDoneView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        milestone = milestone_get(user=request.user, pk=pk)
+        milestone_set_done(
+            actor=request.user, milestone=milestone, done=request.POST.get("done") == "1"
+        )
+        return HttpResponseRedirect(
+            reverse("participants:detail", kwargs={"pk": milestone.goal.participant_id}) + "#plan"
+        )

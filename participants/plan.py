@@ -1,0 +1,103 @@
+"""Writes for the action plan: goals and their milestones."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import ChangeAction
+from audit.services import change_record, snapshot
+from config.errors import ApplicationError
+from participants.models import Goal, GoalCategory, GoalStatus, Milestone, Participant
+from participants.services import _claim_version
+
+_GOAL_FIELDS = ("category", "title", "target_on", "status")
+
+
+def _clean_title(title: str, field: str = "title") -> str:
+    title = (title or "").replace("\x00", "").strip()
+    if not title:
+        raise ApplicationError(_("Give it a title."), field=field)
+    return title[:200]
+
+
+def goal_create(
+    *, actor, participant: Participant, category: str, title: str, target_on=None
+) -> Goal:
+    if category not in GoalCategory.values:
+        raise ApplicationError(_("Choose a category."), field="category")
+    with transaction.atomic():
+        goal = Goal.objects.create(
+            participant=participant,
+            category=category,
+            title=_clean_title(title),
+            target_on=target_on,
+            created_by=actor,
+        )
+        change_record(
+            actor=actor,
+            instance=goal,
+            participant=participant,
+            action=ChangeAction.CREATE,
+            after=snapshot(goal, _GOAL_FIELDS),
+        )
+    return goal
+
+
+def goal_update(
+    *, actor, goal: Goal, expected_version: int, category: str, title: str, target_on, status: str
+) -> Goal:
+    if category not in GoalCategory.values or status not in GoalStatus.values:
+        raise ApplicationError(_("Choose a category and a status."))
+    with transaction.atomic():
+        _claim_version(
+            Goal,
+            goal,
+            expected_version,
+            _("Somebody else changed this goal while you were working. Look at it again."),
+        )
+        before = snapshot(goal, _GOAL_FIELDS)
+        goal.category, goal.title, goal.target_on, goal.status = (
+            category,
+            _clean_title(title),
+            target_on,
+            status,
+        )
+        goal.save(update_fields=list(_GOAL_FIELDS))
+        change_record(
+            actor=actor,
+            instance=goal,
+            participant=goal.participant,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(goal, _GOAL_FIELDS),
+        )
+    return goal
+
+
+def milestone_add(*, actor, goal: Goal, title: str, due_on=None) -> Milestone:
+    with transaction.atomic():
+        milestone = Milestone.objects.create(goal=goal, title=_clean_title(title), due_on=due_on)
+        change_record(
+            actor=actor,
+            instance=milestone,
+            participant=goal.participant,
+            action=ChangeAction.CREATE,
+            after=snapshot(milestone, ["goal", "title", "due_on"]),
+        )
+    return milestone
+
+
+def milestone_set_done(*, actor, milestone: Milestone, done: bool) -> Milestone:
+    with transaction.atomic():
+        before = snapshot(milestone, ["done_on"])
+        milestone.done_on = timezone.localdate() if done else None
+        milestone.save(update_fields=["done_on"])
+        change_record(
+            actor=actor,
+            instance=milestone,
+            participant=milestone.goal.participant,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(milestone, ["done_on"]),
+        )
+    return milestone
