@@ -1,11 +1,16 @@
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from audit.models import AccessEvent, ChangeEvent
 
 
+def _records(participant):
+    """The person's record and any records merged into it: their history is one history."""
+    return Q(participant=participant) | Q(participant__merged_into=participant)
+
+
 def participant_access_log(*, participant, limit: int = 50) -> QuerySet[AccessEvent]:
-    return AccessEvent.objects.filter(participant=participant).select_related("user")[:limit]
+    return AccessEvent.objects.filter(_records(participant)).select_related("user")[:limit]
 
 
 def participant_change_log(*, participant, limit: int = 50) -> QuerySet[ChangeEvent]:
-    return ChangeEvent.objects.filter(participant=participant).select_related("user")[:limit]
+    return ChangeEvent.objects.filter(_records(participant)).select_related("user")[:limit]

@@ -294,3 +294,26 @@ class MilestoneForm(forms.Form):
     due_on = forms.DateField(
         label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+
+class MergeForm(forms.Form):
+    other = forms.ModelChoiceField(
+        label=_("The other record"),
+        queryset=Participant.objects.none(),
+        help_text=_(
+            "Its enrollments, notes, tasks, plan, consents and documents move to this "
+            "record; the other record disappears from every list."
+        ),
+    )
+    reason = forms.CharField(
+        label=_("Why are they the same person?"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["other"].queryset = candidates
+        self.fields["other"].label_from_instance = lambda p: (
+            f"{p.full_name} · {p.birth_date:%d.%m.%Y}" if p.birth_date else p.full_name
+        )

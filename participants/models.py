@@ -10,7 +10,7 @@ class ParticipantQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ParticipantQuerySet":
         if not user.is_authenticated or user.municipality_id is None:
             return self.none()
-        return self.filter(municipality_id=user.municipality_id).filter(
+        return self.filter(municipality_id=user.municipality_id, merged_into__isnull=True).filter(
             Exists(_via_programme(user)) | Exists(_via_worksite(user))
         )
 
@@ -130,6 +130,12 @@ class Participant(models.Model):
     social_assistance = models.BooleanField(
         _("receives social assistance (sosialhjelp / ekonomiskt bistånd)"), default=False
     )
+    # Set when this record was merged into another: it stays (its audit rows point to it) but
+    # nobody sees it any more.
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
+    )
+    merged_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
     # Optimistic concurrency: each save bumps it; a save based on an older one is refused.

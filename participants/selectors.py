@@ -189,7 +189,9 @@ def possible_duplicates(
 
     This deliberately looks past ``visible_to``: a duplicate in another programme must still be
     found. Callers show details only of the matches the user may see."""
-    people = Participant.objects.filter(municipality=municipality).exclude(pk=exclude_pk)
+    people = Participant.objects.filter(
+        municipality=municipality, merged_into__isnull=True
+    ).exclude(pk=exclude_pk)
     if national_id_hash:
         same_id = list(people.filter(national_id_hash=national_id_hash)[:5])
         if same_id:
@@ -380,4 +382,17 @@ def milestone_get(*, user, pk: int):
             goal__participant__in=_case_access_participants(user)
         ).select_related("goal__participant"),
         pk=pk,
+    )
+
+
+def merge_candidates(*, user, participant: Participant) -> QuerySet[Participant]:
+    """Records the user may see that could be the same person: same birth date or surname."""
+    same = Q(last_name__iexact=participant.last_name)
+    if participant.birth_date:
+        same |= Q(birth_date=participant.birth_date)
+    return (
+        _case_access_participants(user)
+        .exclude(pk=participant.pk)
+        .filter(same)
+        .order_by("last_name", "first_name")
     )

@@ -23,6 +23,7 @@ urlpatterns = [
     path("tasks/<id:pk>/done/", views.TaskDoneView.as_view(), name="task-done"),
     path("<id:pk>/audit/", views.ParticipantAuditView.as_view(), name="audit"),
     path("<id:pk>/plan/", views.PlanView.as_view(), name="plan"),
+    path("<id:pk>/merge/", views.MergeView.as_view(), name="merge"),
     path("<id:pk>/plan/goals/new/", views.GoalCreateView.as_view(), name="goal-create"),
     path("goals/<id:pk>/", views.GoalEditView.as_view(), name="goal-edit"),
     path("goals/<id:pk>/milestones/", views.MilestoneAddView.as_view(), name="milestone-add"),

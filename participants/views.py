@@ -33,6 +33,7 @@ from participants.forms import (
     GoalEditForm,
     GoalForm,
     IntakeForm,
+    MergeForm,
     MilestoneForm,
     NoteEditForm,
     NoteForm,
@@ -40,6 +41,7 @@ from participants.forms import (
     TaskForm,
 )
 from participants.journal import draft_save, note_create, note_update, task_create, task_set_done
+from participants.merge import participants_merge
 from participants.models import EnrollmentStatus, Participant
 from participants.plan import goal_create, goal_update, milestone_add, milestone_set_done
 from participants.selectors import (
@@ -50,6 +52,7 @@ from participants.selectors import (
     enrollment_get,
     follow_up_get,
     goal_get,
+    merge_candidates,
     milestone_get,
     note_draft_get,
     note_get,
@@ -777,4 +780,29 @@ class MilestoneDoneView(LoginRequiredMixin, View):
         )
         return HttpResponseRedirect(
             reverse("participants:detail", kwargs={"pk": milestone.goal.participant_id}) + "#plan"
+        )
+
+
+@method_decorator(reauthentication_required, name="dispatch")
+class MergeView(CaseAccessMixin, RoleRequiredMixin, ServiceFormView):
+    """A programme lead merges a duplicate record into this one, after re-entering the
+    password."""
+
+    template_name = "participants/merge.html"
+    form_class = MergeForm
+    success_message = _("The records have been merged.")
+
+    def allowed(self, roles: Roles) -> bool:
+        return roles.programme_lead
+
+    def get_form_kwargs(self):
+        candidates = merge_candidates(user=self.request.user, participant=self.seen.participant)
+        return {**super().get_form_kwargs(), "candidates": candidates}
+
+    def perform(self, form):
+        return participants_merge(
+            actor=self.request.user,
+            keep=self.seen.participant,
+            remove=form.cleaned_data["other"],
+            reason=form.cleaned_data["reason"],
         )

@@ -1,0 +1,110 @@
+"""Merging two records of the same person (a programme lead's decision, audited)."""
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import ProgrammeMembership, ProgrammeRole
+from audit.models import ChangeAction
+from audit.services import change_record
+from config.errors import ApplicationError
+from participants.models import (
+    CaseNote,
+    Consent,
+    Document,
+    Enrollment,
+    Goal,
+    NoteDraft,
+    Participant,
+    Task,
+)
+from participants.services import PERSON_FIELDS
+
+# Everything that belongs to a person and moves with them. Audit rows do not move (they are
+# append-only); the kept record's history includes the merged record's.
+_MOVES = (Enrollment, CaseNote, Task, Goal, Consent, Document)
+
+
+def participants_merge(
+    *, actor, keep: Participant, remove: Participant, reason: str
+) -> Participant:
+    """Fold ``remove`` into ``keep``: ``keep``'s values win, its blanks are filled from
+    ``remove``, and every enrollment, note, task, goal, consent and document moves over."""
+    _check_merge(actor=actor, keep=keep, remove=remove, reason=reason)
+    with transaction.atomic():
+        keep = Participant.objects.select_for_update().get(pk=keep.pk)
+        remove = Participant.objects.select_for_update().get(pk=remove.pk)
+        if remove.merged_into_id or keep.merged_into_id:
+            raise ApplicationError(_("One of the records has already been merged."))
+        moved = {
+            model._meta.verbose_name_plural: model.objects.filter(participant=remove).update(
+                participant=keep
+            )
+            for model in _MOVES
+        }
+        NoteDraft.objects.filter(participant=remove).delete()
+        filled = _fill_blanks(keep, remove)
+        Participant.objects.filter(pk=remove.pk).update(
+            merged_into=keep,
+            merged_at=timezone.now(),
+            national_id_encrypted="",
+            national_id_hash="",
+            national_id_masked="",
+        )
+        if filled:
+            Participant.objects.filter(pk=keep.pk).update(**filled)
+        change_record(
+            actor=actor,
+            instance=keep,
+            participant=keep,
+            action=ChangeAction.UPDATE,
+            before={"merged": None},
+            after={
+                "merged": _("record #%(id)s merged in: %(reason)s · moved %(moved)s")
+                % {
+                    "id": remove.pk,
+                    "reason": reason.strip()[:300],
+                    "moved": ", ".join(f"{n} {label}" for label, n in moved.items() if n) or "–",
+                }
+            },
+        )
+    keep.refresh_from_db()
+    return keep
+
+
+def _check_merge(*, actor, keep: Participant, remove: Participant, reason: str) -> None:
+    if keep.pk == remove.pk:
+        raise ApplicationError(_("Choose two different records."), field="other")
+    if keep.municipality_id != remove.municipality_id:
+        raise ApplicationError(_("Choose two different records."), field="other")
+    if not (reason or "").strip():
+        raise ApplicationError(_("Say why these records are the same person."), field="reason")
+    if (
+        keep.national_id_hash
+        and remove.national_id_hash
+        and keep.national_id_hash != remove.national_id_hash
+    ):
+        raise ApplicationError(
+            _("The records have different national IDs: they are not the same person."),
+            field="other",
+        )
+    programmes = Enrollment.objects.filter(participant__in=[keep, remove]).values("programme_id")
+    if not ProgrammeMembership.objects.filter(
+        user=actor, role=ProgrammeRole.PROGRAMME_LEAD, programme_id__in=programmes
+    ).exists():
+        raise ApplicationError(_("Only a programme lead of the person's programme can merge."))
+
+
+def _fill_blanks(keep: Participant, remove: Participant) -> dict:
+    filled = {
+        name: getattr(remove, name)
+        for name in PERSON_FIELDS
+        if getattr(keep, name) in ("", None) and getattr(remove, name) not in ("", None)
+    }
+    if not keep.national_id_hash and remove.national_id_hash:
+        filled.update(
+            national_id_encrypted=remove.national_id_encrypted,
+            national_id_hash=remove.national_id_hash,
+            national_id_masked=remove.national_id_masked,
+        )
+    return filled
