@@ -317,3 +317,22 @@ class MergeForm(forms.Form):
         self.fields["other"].label_from_instance = lambda p: (
             f"{p.full_name} · {p.birth_date:%d.%m.%Y}" if p.birth_date else p.full_name
         )
+
+
+class EnrollmentForm(forms.Form):
+    programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
+    cohort = forms.ModelChoiceField(
+        label=_("Cohort"), queryset=Cohort.objects.none(), required=False
+    )
+    caseworker = forms.ModelChoiceField(
+        label=_("Caseworker"), queryset=User.objects.none(), required=False
+    )
+    referral_source = forms.ChoiceField(
+        label=_("Referred by"), required=False, choices=[("", "–"), *ReferralSource.choices]
+    )
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        intake = IntakeForm(user=user)
+        for name in ("programme", "cohort", "caseworker"):
+            self.fields[name].queryset = intake.fields[name].queryset

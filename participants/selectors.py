@@ -270,11 +270,12 @@ def note_draft_get(*, user, participant: Participant):
 
 
 NOTE_QUIET_DAYS = 30
+CONSENT_WARNING_DAYS = 30
 
 
 def needs_attention(*, user, limit: int = 20) -> dict:
     """What a caseworker should look at today: a fixed number of queries."""
-    from participants.models import CaseNote, FollowUp, Task
+    from participants.models import CaseNote, Consent, FollowUp, Task
 
     today = timezone.localdate()
     tasks = (
@@ -310,10 +311,22 @@ def needs_attention(*, user, limit: int = 20) -> dict:
         .distinct()
         .order_by("last_name", "first_name")
     )
+    expiring = (
+        Consent.objects.in_force()
+        .filter(
+            participant__enrollments__in=mine,
+            expires_on__isnull=False,
+            expires_on__lte=today + timedelta(days=CONSENT_WARNING_DAYS),
+        )
+        .select_related("participant")
+        .distinct()
+        .order_by("expires_on", "pk")
+    )
     return {
         "tasks": list(tasks[:limit]),
         "follow_ups": list(follow_ups[:limit]),
         "quiet": list(quiet[:limit]),
+        "consents": list(expiring[:limit]),
         "today": today,
     }
 

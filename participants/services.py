@@ -208,6 +208,28 @@ def participant_intake(
     return participant
 
 
+def enrollment_enroll(
+    *,
+    actor,
+    participant: Participant,
+    programme,
+    cohort=None,
+    caseworker=None,
+    referral_source: str = "",
+) -> Enrollment:
+    """Enroll someone already registered in one of the actor's programmes."""
+    _check_may_enroll(actor=actor, programme=programme)
+    return enrollment_create(
+        actor=actor,
+        participant=participant,
+        programme=programme,
+        cohort=cohort,
+        caseworker=caseworker,
+        referral_source=referral_source,
+        starts_on=timezone.localdate(),
+    )
+
+
 def _check_may_enroll(*, actor, programme) -> None:
     if not ProgrammeMembership.objects.filter(user=actor, programme=programme).exists():
         raise ApplicationError(_("Choose one of your programmes."), field="programme")

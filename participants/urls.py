@@ -6,6 +6,7 @@ app_name = "participants"
 urlpatterns = [
     path("", views.CaseloadView.as_view(), name="caseload"),
     path("new/", views.ParticipantCreateView.as_view(), name="create"),
+    path("<id:pk>/enroll/", views.EnrollmentCreateView.as_view(), name="enroll"),
     path("bulk/", views.CaseloadBulkView.as_view(), name="bulk"),
     path("export/", views.CaseloadExportView.as_view(), name="export"),
     path("<id:pk>/", views.ParticipantDetailView.as_view(), name="detail"),

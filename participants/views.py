@@ -28,6 +28,7 @@ from participants.forms import (
     ConsentForm,
     ConsentWithdrawForm,
     DocumentForm,
+    EnrollmentForm,
     EnrollmentStatusForm,
     FollowUpForm,
     GoalEditForm,
@@ -69,6 +70,7 @@ from participants.services import (
     TRANSITIONS,
     PersonData,
     enrollment_change_status,
+    enrollment_enroll,
     enrollments_reassign,
     follow_up_record,
     participant_intake,
@@ -805,4 +807,18 @@ class MergeView(CaseAccessMixin, RoleRequiredMixin, ServiceFormView):
             keep=self.seen.participant,
             remove=form.cleaned_data["other"],
             reason=form.cleaned_data["reason"],
+        )
+
+
+class EnrollmentCreateView(CaseAccessMixin, ServiceFormView):
+    template_name = "participants/enrollment_form.html"
+    form_class = EnrollmentForm
+    success_message = _("The person has been enrolled.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def perform(self, form):
+        return enrollment_enroll(
+            actor=self.request.user, participant=self.seen.participant, **form.cleaned_data
         )

@@ -279,3 +279,49 @@ def test_rotating_keys_keeps_every_number_readable(world, client_for, settings):
     assert person.national_id_encrypted != old_token
     settings.FOTFESTE_NATIONAL_ID_KEYS = ["a-brand-new-key"]
     assert nid.decrypt(person.national_id_encrypted) == NUMBER
+
+
+class TestEnrollAgain:
+    def url(self, world):
+        return reverse("participants:enroll", args=[world.participant.pk])
+
+    def test_a_registered_person_is_enrolled_in_a_new_cohort(self, world, client_for):
+        cohort = CohortFactory(programme=world.programme)
+        response = client_for(world.caseworker).post(
+            self.url(world),
+            {
+                "programme": world.programme.pk,
+                "cohort": cohort.pk,
+                "caseworker": world.caseworker.pk,
+                "referral_source": "school",
+            },
+        )
+        assert response.status_code == 302
+        assert world.participant.enrollments.filter(cohort=cohort, status="referred").exists()
+
+    def test_the_same_cohort_twice_is_refused(self, world, client_for):
+        cohort = CohortFactory(programme=world.programme)
+        client = client_for(world.caseworker)
+        data = {"programme": world.programme.pk, "cohort": cohort.pk}
+        client.post(self.url(world), data)
+        response = client.post(self.url(world), data)
+        assert "already enrolled in this cohort" in response.content.decode()
+        assert world.participant.enrollments.filter(cohort=cohort).count() == 1
+
+    def test_a_cohort_of_another_programme_is_refused(self, world, client_for):
+        from tests.factories import MembershipFactory
+
+        MembershipFactory(user=world.caseworker, programme=world.other_programme)
+        cohort = CohortFactory(programme=world.other_programme)
+        response = client_for(world.caseworker).post(
+            self.url(world), {"programme": world.programme.pk, "cohort": cohort.pk}
+        )
+        assert "does not belong to this programme" in response.content.decode()
+
+    @pytest.mark.parametrize("who", ["arbeidsleder", "other_caseworker", "foreign_caseworker"])
+    def test_others_cannot_enroll_the_person(self, world, client_for, who):
+        response = client_for(getattr(world, who)).post(
+            self.url(world), {"programme": world.programme.pk}
+        )
+        assert response.status_code == 404
+        assert world.participant.enrollments.count() == 1

@@ -87,3 +87,17 @@ def test_the_home_page_costs_the_same_queries_for_many_people(world, client_for)
     with CaptureQueriesContext(connection) as many:
         home(client)
     assert len(few) == len(many) <= 12
+
+
+def test_a_consent_that_expires_within_a_month_needs_attention(world, client_for):
+    from participants.models import Consent
+
+    sharing = Consent.objects.get(participant=world.participant, purpose="share_worksite")
+    client = client_for(world.caseworker)
+    assert "Consents expiring" not in home(client)
+    sharing.expires_on = TODAY + timedelta(days=10)
+    sharing.save()
+    assert "Consents expiring" in home(client)
+    sharing.expires_on = TODAY - timedelta(days=1)  # already expired: no longer in force
+    sharing.save()
+    assert "Consents expiring" not in home(client)
