@@ -16,26 +16,10 @@ from participants.models import (
     Participant,
     ReferralSource,
 )
+from participants.services import PERSON_FIELDS
 from programs.models import Cohort, Programme
 
-PERSON_FORM_FIELDS = [
-    "first_name",
-    "last_name",
-    "birth_date",
-    "gender",
-    "phone",
-    "email",
-    "address",
-    "postcode",
-    "city",
-    "protected_address",
-    "languages",
-    "language_level",
-    "education_level",
-    "neet_status",
-    "nav_innsatsgruppe",
-    "social_assistance",
-]
+PERSON_FORM_FIELDS = list(PERSON_FIELDS)
 
 
 class PersonForm(forms.ModelForm):

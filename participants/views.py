@@ -385,31 +385,55 @@ class NationalIdRevealView(LoginRequiredMixin, View):
         )
 
 
-class EnrollmentStatusView(LoginRequiredMixin, ServiceFormView):
+class ParticipantRecordMixin:
+    """A page about one record of a person (an enrollment, a note, a goal …): the template gets
+    the record and the person, and saving returns to the person's page."""
+
+    record_name: str = "record"
+    anchor: str = ""
+
+    def participant_of(self, record):
+        return record.participant
+
+    def get_context_data(self, **kwargs):
+        record = self.record
+        return {
+            **super().get_context_data(**kwargs),
+            self.record_name: record,
+            "participant": self.participant_of(record),
+        }
+
+    def get_success_url(self) -> str:
+        person = self.participant_of(self.record)
+        return reverse("participants:detail", kwargs={"pk": person.pk}) + self.anchor
+
+
+class EnrollmentStatusView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
     template_name = "participants/enrollment_status.html"
     form_class = EnrollmentStatusForm
+    record_name = "enrollment"
     success_message = _("The status has been changed.")
 
     @cached_property
-    def enrollment(self):
+    def record(self):
         return enrollment_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
         allowed = [
             (s, EnrollmentStatus(s).label)
             for s in EnrollmentStatus.values
-            if s in TRANSITIONS[self.enrollment.status]
+            if s in TRANSITIONS[self.record.status]
         ]
         return {**super().get_form_kwargs(), "allowed": allowed}
 
     def get_initial(self):
-        return {"version": self.enrollment.version, "exit_date": timezone.localdate()}
+        return {"version": self.record.version, "exit_date": timezone.localdate()}
 
     def perform(self, form):
         data = form.cleaned_data
         return enrollment_change_status(
             actor=self.request.user,
-            enrollment=self.enrollment,
+            enrollment=self.record,
             expected_version=data["version"],
             status=data["status"],
             exit_date=data["exit_date"],
@@ -417,28 +441,23 @@ class EnrollmentStatusView(LoginRequiredMixin, ServiceFormView):
             destination=data["destination"],
         )
 
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "enrollment": self.enrollment,
-            "participant": self.enrollment.participant,
-        }
 
-    def get_success_url(self) -> str:
-        return reverse("participants:detail", kwargs={"pk": self.enrollment.participant_id})
-
-
-class FollowUpView(LoginRequiredMixin, ServiceFormView):
+class FollowUpView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
     template_name = "participants/follow_up.html"
     form_class = FollowUpForm
+    record_name = "follow_up"
+
+    def participant_of(self, record):
+        return record.enrollment.participant
+
     success_message = _("The follow-up has been recorded.")
 
     @cached_property
-    def follow_up(self):
+    def record(self):
         return follow_up_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_initial(self):
-        f = self.follow_up
+        f = self.record
         return {
             "status": f.status,
             "source": f.source,
@@ -450,23 +469,11 @@ class FollowUpView(LoginRequiredMixin, ServiceFormView):
         data = form.cleaned_data
         return follow_up_record(
             actor=self.request.user,
-            follow_up=self.follow_up,
+            follow_up=self.record,
             expected_version=data["version"],
             status=data["status"],
             source=data["source"],
             verified=data["verified"],
-        )
-
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "follow_up": self.follow_up,
-            "participant": self.follow_up.enrollment.participant,
-        }
-
-    def get_success_url(self) -> str:
-        return reverse(
-            "participants:detail", kwargs={"pk": self.follow_up.enrollment.participant_id}
         )
 
 
@@ -519,20 +526,22 @@ class NoteDraftView(CaseAccessMixin, View):
         return render(request, "participants/includes/draft_saved.html", {"draft": draft})
 
 
-class NoteEditView(LoginRequiredMixin, ServiceFormView):
+class NoteEditView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
     template_name = "participants/note_form.html"
     form_class = NoteEditForm
+    record_name = "note"
+    anchor = "#journal"
     success_message = _("The note has been saved.")
 
     @cached_property
-    def note(self):
+    def record(self):
         note = note_get(user=self.request.user, pk=self.kwargs["pk"])
         if note.author_id != self.request.user.pk:
             raise Http404
         return note
 
     def get_initial(self):
-        n = self.note
+        n = self.record
         return {
             "kind": n.kind,
             "occurred_on": n.occurred_on,
@@ -542,22 +551,10 @@ class NoteEditView(LoginRequiredMixin, ServiceFormView):
         }
 
     def perform(self, form):
+        data = dict(form.cleaned_data)
         return note_update(
-            actor=self.request.user,
-            note=self.note,
-            expected_version=form.cleaned_data.pop("version"),
-            **form.cleaned_data,
+            actor=self.request.user, note=self.record, expected_version=data.pop("version"), **data
         )
-
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "participant": self.note.participant,
-            "note": self.note,
-        }
-
-    def get_success_url(self) -> str:
-        return reverse("participants:detail", kwargs={"pk": self.note.participant_id})
 
 
 class TaskCreateView(CaseAccessMixin, ServiceFormView):
@@ -646,35 +643,26 @@ class ConsentCreateView(CaseAccessMixin, ServiceFormView):
         )
 
 
-class ConsentWithdrawView(LoginRequiredMixin, ServiceFormView):
+class ConsentWithdrawView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
     template_name = "participants/consent_withdraw.html"
     form_class = ConsentWithdrawForm
+    record_name = "consent"
     success_message = _("The consent has been withdrawn.")
 
     @cached_property
-    def consent(self):
+    def record(self):
         return consent_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_initial(self):
-        return {"withdrawn_on": timezone.localdate(), "version": self.consent.version}
+        return {"withdrawn_on": timezone.localdate(), "version": self.record.version}
 
     def perform(self, form):
         return consent_withdraw(
             actor=self.request.user,
-            consent=self.consent,
+            consent=self.record,
             expected_version=form.cleaned_data["version"],
             withdrawn_on=form.cleaned_data["withdrawn_on"],
         )
-
-    def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "consent": self.consent,
-            "participant": self.consent.participant,
-        }
-
-    def get_success_url(self) -> str:
-        return reverse("participants:detail", kwargs={"pk": self.consent.participant_id})
 
 
 class ParticipantAuditView(CaseAccessMixin, TemplateView):
@@ -722,17 +710,19 @@ class GoalCreateView(CaseAccessMixin, ServiceFormView):
         )
 
 
-class GoalEditView(LoginRequiredMixin, ServiceFormView):
+class GoalEditView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
     template_name = "participants/goal_form.html"
     form_class = GoalEditForm
+    record_name = "goal"
+    anchor = "#plan"
     success_message = _("The goal has been saved.")
 
     @cached_property
-    def goal(self):
+    def record(self):
         return goal_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_initial(self):
-        g = self.goal
+        g = self.record
         return {
             "category": g.category,
             "title": g.title,
@@ -744,19 +734,11 @@ class GoalEditView(LoginRequiredMixin, ServiceFormView):
     def perform(self, form):
         data = dict(form.cleaned_data)
         return goal_update(
-            actor=self.request.user, goal=self.goal, expected_version=data.pop("version"), **data
+            actor=self.request.user, goal=self.record, expected_version=data.pop("version"), **data
         )
 
     def get_context_data(self, **kwargs):
-        return {
-            **super().get_context_data(**kwargs),
-            "goal": self.goal,
-            "participant": self.goal.participant,
-            "milestone_form": MilestoneForm(),
-        }
-
-    def get_success_url(self) -> str:
-        return reverse("participants:detail", kwargs={"pk": self.goal.participant_id}) + "#plan"
+        return {**super().get_context_data(**kwargs), "milestone_form": MilestoneForm()}
 
 
 class MilestoneAddView(LoginRequiredMixin, View):

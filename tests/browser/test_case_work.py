@@ -43,8 +43,10 @@ def test_a_caseworker_takes_a_person_from_intake_to_follow_up(page, live_site):
     page.goto(person_url + "consents/new/")
     page.select_option("#id_purpose", "share_worksite")
     page.fill("#id_recipient", "Ternevig omsorgssenter")
-    page.set_input_files("#id_evidence", files=[
-        {"name": "samtykke.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.set_input_files(
+        "#id_evidence",
+        files=[{"name": "samtykke.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
     submit(page)
     page.wait_for_url(person_url)
     assert page.locator("#consents >> text=Ternevig omsorgssenter").count() == 1
@@ -74,8 +76,9 @@ def test_a_caseworker_takes_a_person_from_intake_to_follow_up(page, live_site):
     # A document, checked by its content.
     page.goto(person_url + "documents/new/")
     page.select_option("#id_category", "cv")
-    page.set_input_files("#id_file", files=[
-        {"name": "cv.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+    page.set_input_files(
+        "#id_file", files=[{"name": "cv.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     submit(page)
     page.wait_for_url(person_url)
     assert page.locator("#documents >> text=cv.pdf").count() == 1
