@@ -26,6 +26,13 @@ def access_record(*, user, participant, page: str, action: str = AccessAction.VI
     return AccessEvent.objects.create(user=user, participant=participant, page=page, action=action)
 
 
+def access_record_many(*, user, participants, page: str, action: str) -> None:
+    """One access event per person, in one statement (an export of many people)."""
+    AccessEvent.objects.bulk_create(
+        [AccessEvent(user=user, participant=p, page=page, action=action) for p in participants]
+    )
+
+
 def change_record(
     *,
     actor,

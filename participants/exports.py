@@ -3,10 +3,10 @@
 import csv
 import io
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from audit.models import AccessAction, AccessEvent
+from audit.models import AccessAction
+from audit.services import access_record_many
 from participants.selectors import participant_list
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -37,7 +37,7 @@ def participants_csv(*, user, participant_ids: list[int]) -> str:
         ]
     )
     for person in rows:
-        enrollment = next(iter(person.enrollments.all()), None)
+        enrollment = next(iter(person.followed_enrollments), None)
         writer.writerow(
             [
                 spreadsheet_safe(v)
@@ -54,16 +54,7 @@ def participants_csv(*, user, participant_ids: list[int]) -> str:
                 )
             ]
         )
-    with transaction.atomic():
-        AccessEvent.objects.bulk_create(
-            [
-                AccessEvent(
-                    user=user,
-                    participant=person,
-                    action=AccessAction.EXPORT,
-                    page="participants:export",
-                )
-                for person in rows
-            ]
-        )
+    access_record_many(
+        user=user, participants=rows, page="participants:export", action=AccessAction.EXPORT
+    )
     return out.getvalue()

@@ -62,7 +62,7 @@ def note_create(
             instance=note,
             participant=participant,
             action=ChangeAction.CREATE,
-            after={**snapshot(note, _NOTE_FIELDS), "text": _("(written)")},
+            after=_note_snapshot(note, text=_("(written)")),
         )
         if follow_up_on is not None:
             task_create(
@@ -71,7 +71,9 @@ def note_create(
                 assignee=actor,
                 due_on=follow_up_on,
                 note=note,
-                title=_("Follow up: %(kind)s of %(date)s")
+                title=_("Follow up a confidential note")
+                if confidential
+                else _("Follow up: %(kind)s of %(date)s")
                 % {"kind": note.get_kind_display(), "date": occurred_on.isoformat()},
             )
         NoteDraft.objects.filter(author=actor, participant=participant).delete()
@@ -102,7 +104,8 @@ def note_update(
                 "again."
             ),
         )
-        before = snapshot(note, _NOTE_FIELDS)
+        was_confidential = note.confidential
+        before = _note_snapshot(note)
         text_changed = note.text != text
         note.kind, note.occurred_on, note.text, note.confidential = (
             kind,
@@ -111,7 +114,7 @@ def note_update(
             confidential,
         )
         note.save(update_fields=["kind", "occurred_on", "text", "confidential"])
-        after = snapshot(note, _NOTE_FIELDS)
+        after = _note_snapshot(note, hidden=was_confidential)
         if text_changed:
             before["text"], after["text"] = _("(earlier text)"), _("(new text)")
         change_record(
@@ -123,6 +126,17 @@ def note_update(
             after=after,
         )
     return note
+
+
+def _note_snapshot(note: CaseNote, *, hidden: bool = False, text: str | None = None) -> dict:
+    """What the history may say of a note. Of a confidential note only that it is one: its
+    kind and date are for its author and the programme lead."""
+    if note.confidential or hidden:
+        return {"confidential": str(note.confidential)}
+    values = snapshot(note, _NOTE_FIELDS)
+    if text is not None:
+        values["text"] = text
+    return values
 
 
 def draft_save(*, actor, participant: Participant, data: dict) -> NoteDraft:

@@ -1,6 +1,7 @@
 """Merging two records of the same person (a programme lead's decision, audited)."""
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -18,8 +19,9 @@ from participants.models import (
     Participant,
     Task,
 )
-from participants.services import PERSON_FIELDS
+from participants.services import PERSON_FIELDS, person_snapshot
 
+_FLAGS = ("protected_address", "social_assistance")
 # Everything that belongs to a person and moves with them. Audit rows do not move (they are
 # append-only); the kept record's history includes the merged record's.
 _MOVES = (Enrollment, CaseNote, Task, Goal, Consent, Document)
@@ -43,6 +45,7 @@ def participants_merge(
             for model in _MOVES
         }
         NoteDraft.objects.filter(participant=remove).delete()
+        before = person_snapshot(keep)
         filled = _fill_blanks(keep, remove)
         Participant.objects.filter(pk=remove.pk).update(
             merged_into=keep,
@@ -51,8 +54,17 @@ def participants_merge(
             national_id_hash="",
             national_id_masked="",
         )
-        if filled:
-            Participant.objects.filter(pk=keep.pk).update(**filled)
+        # Bumping the version makes an edit form opened before the merge ask again.
+        Participant.objects.filter(pk=keep.pk).update(**filled, version=F("version") + 1)
+        keep.refresh_from_db()
+        change_record(
+            actor=actor,
+            instance=keep,
+            participant=keep,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=person_snapshot(keep),
+        )
         change_record(
             actor=actor,
             instance=keep,
@@ -99,8 +111,12 @@ def _fill_blanks(keep: Participant, remove: Participant) -> dict:
     filled = {
         name: getattr(remove, name)
         for name in PERSON_FIELDS
-        if getattr(keep, name) in ("", None) and getattr(remove, name) not in ("", None)
+        if name not in _FLAGS
+        and getattr(keep, name) in ("", None)
+        and getattr(remove, name) not in ("", None)
     }
+    # A flag set on either record holds for the person: protection is never lost in a merge.
+    filled.update({name: True for name in _FLAGS if getattr(remove, name)})
     if not keep.national_id_hash and remove.national_id_hash:
         filled.update(
             national_id_encrypted=remove.national_id_encrypted,

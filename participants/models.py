@@ -169,6 +169,21 @@ class Participant(models.Model):
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
 
+    # The next two read what participants.selectors prefetched for one user
+    # (``scoped_enrollments``); they never query.
+    @property
+    def followed_enrollments(self) -> list:
+        return [e for e in self.scoped_enrollments if e.followed]
+
+    @property
+    def visible_placements(self) -> list:
+        return [
+            p
+            for e in self.scoped_enrollments
+            for p in e.current_placements
+            if e.followed or p.supervised
+        ]
+
     @property
     def age(self) -> int | None:
         if self.birth_date is None:
@@ -466,13 +481,12 @@ class NoteDraft(models.Model):
 
 class TaskQuerySet(models.QuerySet):
     def visible_to(self, user) -> "TaskQuerySet":
-        """Tasks on people the user follows, and tasks assigned to the user."""
+        """Tasks on people the user follows. A task assigned to someone who no longer follows
+        the person is out of their sight too."""
         if not user.is_authenticated or user.municipality_id is None:
             return self.none()
         followed = Enrollment.objects.visible_to(user).values("participant_id")
-        return self.filter(models.Q(participant_id__in=followed) | models.Q(assignee=user)).filter(
-            participant__municipality_id=user.municipality_id
-        )
+        return self.filter(participant_id__in=followed)
 
     def open(self) -> "TaskQuerySet":
         return self.filter(done_at__isnull=True)

@@ -1,5 +1,6 @@
 """Reads of participants. Every one starts from ``Participant.objects.visible_to(user)``."""
 
+import re
 from dataclasses import dataclass
 from datetime import timedelta
 from difflib import SequenceMatcher
@@ -17,12 +18,32 @@ from participants.models import (
 from placements.models import Placement
 
 
-def _current_placements() -> Prefetch:
-    return Prefetch(
-        "enrollments__placements",
-        queryset=Placement.objects.current().select_related("worksite"),
-        to_attr="current_placements",
+def _scoped_enrollments(user) -> Prefetch:
+    """A person's enrollments as this user may see them, in two queries whatever the rows:
+    those in the user's programmes (``followed``: the case), and those with a current
+    placement at a worksite the user supervises (only the placement, ``supervised``)."""
+    from accounts.models import ProgrammeMembership, WorksiteSupervisor
+
+    mine = ProgrammeMembership.objects.filter(user=user)
+    supervises = WorksiteSupervisor.objects.filter(user=user)
+    supervised_placements = Placement.objects.current().filter(
+        worksite_id__in=supervises.values("worksite_id")
     )
+    placements = (
+        Placement.objects.current()
+        .select_related("worksite")
+        .annotate(supervised=Exists(supervises.filter(worksite=OuterRef("worksite"))))
+    )
+    enrollments = (
+        Enrollment.objects.filter(
+            Q(programme_id__in=mine.values("programme_id"))
+            | Q(pk__in=supervised_placements.values("enrollment_id"))
+        )
+        .annotate(followed=Exists(mine.filter(programme=OuterRef("programme"))))
+        .select_related("programme", "cohort", "caseworker")
+        .prefetch_related(Prefetch("placements", queryset=placements, to_attr="current_placements"))
+    )
+    return Prefetch("enrollments", queryset=enrollments, to_attr="scoped_enrollments")
 
 
 @dataclass(frozen=True)
@@ -68,13 +89,7 @@ def participant_list(*, user, filters: CaseloadFilters | None = None) -> QuerySe
     participants = (
         Participant.objects.visible_to(user)
         .with_case_access(user)
-        .prefetch_related(
-            Prefetch(
-                "enrollments",
-                queryset=Enrollment.objects.select_related("programme", "cohort", "caseworker"),
-            ),
-            _current_placements(),
-        )
+        .prefetch_related(_scoped_enrollments(user))
         .order_by(*SORTS.get(filters.sort, SORTS["name"]))
     )
     for term in filters.name.split()[:5]:
@@ -100,11 +115,11 @@ def _via_programme_enrollments(user) -> QuerySet[Enrollment]:
 @dataclass(frozen=True)
 class ParticipantView:
     """A participant as one user may see them: an arbeidsleder without case access sees the
-    placements at their own worksites and nothing of the case."""
+    placements at their own worksites and nothing of the case; a caseworker sees the
+    enrollments in their own programmes, not the person's other programmes."""
 
     participant: Participant
     case_access: bool
-    supervised_worksite_ids: frozenset[int]
     viewer_id: int
 
     @property
@@ -114,18 +129,15 @@ class ParticipantView:
             return False
         if not self.participant.protected_address:
             return True
-        return any(e.caseworker_id == self.viewer_id for e in self.participant.enrollments.all())
+        return any(e.caseworker_id == self.viewer_id for e in self.enrollments)
 
     @property
     def enrollments(self) -> list[Enrollment]:
-        return list(self.participant.enrollments.all()) if self.case_access else []
+        return self.participant.followed_enrollments if self.case_access else []
 
     @property
     def placements(self) -> list[Placement]:
-        placements = [p for e in self.participant.enrollments.all() for p in e.current_placements]
-        if self.case_access:
-            return placements
-        return [p for p in placements if p.worksite_id in self.supervised_worksite_ids]
+        return self.participant.visible_placements
 
 
 def participant_get(*, user, pk: int) -> ParticipantView:
@@ -135,24 +147,15 @@ def participant_get(*, user, pk: int) -> ParticipantView:
         .select_related("municipality")
         .prefetch_related(
             Prefetch(
-                "enrollments__status_changes",
+                "scoped_enrollments__status_changes",
                 queryset=EnrollmentStatusChange.objects.select_related("by"),
             ),
-            "enrollments__follow_ups",
+            "scoped_enrollments__follow_ups",
         ),
         pk=pk,
     )
-    # Only an arbeidsleder's restricted view needs to know which worksites are theirs.
-    supervised = frozenset(
-        ()
-        if participant.case_access
-        else user.supervised_worksites.values_list("worksite_id", flat=True)
-    )
     return ParticipantView(
-        participant=participant,
-        case_access=participant.case_access,
-        supervised_worksite_ids=supervised,
-        viewer_id=user.pk,
+        participant=participant, case_access=participant.case_access, viewer_id=user.pk
     )
 
 
@@ -293,7 +296,8 @@ def needs_attention(*, user, limit: int = 20) -> dict:
         .select_related("enrollment__participant")
         .order_by("due_on", "pk")
     )
-    recent_note = CaseNote.objects.filter(
+    # Only notes this user may read count: a confidential note by someone else does not.
+    recent_note = CaseNote.objects.visible_to(user).filter(
         participant=OuterRef("pk"), occurred_on__gte=today - timedelta(days=NOTE_QUIET_DAYS)
     )
     quiet = (
@@ -409,3 +413,18 @@ def merge_candidates(*, user, participant: Participant) -> QuerySet[Participant]
         .filter(same)
         .order_by("last_name", "first_name")
     )
+
+
+_DIGIT_RUN = re.compile(r"\d[\d\s+-]{8,}\d")
+
+
+def caseload_search(*, user, query: str) -> dict:
+    """What a caseload search keeps in the session: a name, or, when the query holds a run of
+    ten or more digits, only the keyed hash of the national ID (never the digits)."""
+    from participants import national_id as nid
+
+    run = _DIGIT_RUN.search(query or "")
+    if run and sum(c.isdigit() for c in run.group()) >= 10:
+        parsed = nid.parse(run.group(), country=user.municipality.country)
+        return {"id_hash": nid.lookup_hash(parsed.value)}
+    return {"name": query} if query else {}

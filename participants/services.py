@@ -42,6 +42,24 @@ PERSON_FIELDS = (
     "social_assistance",
 )
 _AUDITED = (*PERSON_FIELDS, "national_id_masked")
+ADDRESS_FIELDS = ("address", "postcode", "city")
+_HIDDEN = "•••"
+
+
+def person_snapshot(person: Participant) -> dict[str, str | None]:
+    """The audited values; a protected address is recorded only as having a value, because
+    the history is read by everyone who follows the person."""
+    values = snapshot(person, _AUDITED)
+    if person.protected_address:
+        for name in ADDRESS_FIELDS:
+            values[name] = _HIDDEN if values[name] else None
+    return values
+
+
+def is_assigned_caseworker(user, person: Participant) -> bool:
+    return Enrollment.objects.filter(participant=person, caseworker=user).exists()
+
+
 _ENROLLMENT_FIELDS = (
     "programme",
     "cohort",
@@ -161,7 +179,7 @@ def participant_create(
                 instance=participant,
                 participant=participant,
                 action=ChangeAction.CREATE,
-                after=snapshot(participant, _AUDITED),
+                after=person_snapshot(participant),
             )
     except IntegrityError:
         # Two people registered the same national ID at the same moment.
@@ -265,13 +283,22 @@ def participant_update(
                 exclude_pk=current.pk,
                 confirmed_new=True,
             )
-        before = snapshot(current, _AUDITED)
-        Participant.objects.filter(pk=current.pk).update(
-            **values,
-            **_national_id_columns(parsed),
-            version=F("version") + 1,
-            updated_at=timezone.now(),
-        )
+        _guard_protected_address(actor=actor, person=current, values=values)
+        before = person_snapshot(current)
+        try:
+            with transaction.atomic():
+                Participant.objects.filter(pk=current.pk).update(
+                    **values,
+                    **_national_id_columns(parsed),
+                    version=F("version") + 1,
+                    updated_at=timezone.now(),
+                )
+        except IntegrityError:
+            # Someone gave another record the same national ID at the same moment.
+            raise ApplicationError(
+                _("A person with this national ID is already registered in the municipality."),
+                field="national_id",
+            ) from None
         current.refresh_from_db()
         change_record(
             actor=actor,
@@ -279,9 +306,23 @@ def participant_update(
             participant=current,
             action=ChangeAction.UPDATE,
             before=before,
-            after=snapshot(current, _AUDITED),
+            after=person_snapshot(current),
         )
     return current
+
+
+def _guard_protected_address(*, actor, person: Participant, values: dict) -> None:
+    """Only the assigned caseworker changes a protected address or lifts its protection;
+    anyone may turn protection on."""
+    if not person.protected_address or is_assigned_caseworker(actor, person):
+        return
+    if values.get("protected_address") is False:
+        raise ApplicationError(
+            _("Only the person's assigned caseworker can lift the address protection."),
+            field="protected_address",
+        )
+    for name in ADDRESS_FIELDS:
+        values.pop(name, None)
 
 
 def _differences(seen: Participant, now: Participant) -> dict[str, tuple[object, object]]:

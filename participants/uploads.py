@@ -8,6 +8,7 @@ import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import SuspiciousFileOperation
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.text import get_valid_filename
@@ -63,7 +64,13 @@ def inspect_upload(upload: UploadedFile) -> Inspected:
 def display_name(name: str) -> str:
     """The name as shown in the list: no folders, no control characters, bounded length."""
     base = os.path.basename(name.replace("\\", "/")).replace("\x00", "")
-    cleaned = get_valid_filename(base) if base.strip(". ") else ""
+    try:
+        cleaned = get_valid_filename(base) if base.strip(". ") else ""
+    except SuspiciousFileOperation:  # nothing left of the name, e.g. only symbols
+        cleaned = ""
+    stem, dot, extension = cleaned.rpartition(".")
+    if dot and not stem.strip("._-"):
+        cleaned = f"document.{extension}"
     return (cleaned or "document")[:120]
 
 
@@ -90,7 +97,11 @@ def _office_zip(upload) -> tuple[str, str] | None:
         with zipfile.ZipFile(data) as archive:
             names = archive.namelist()[:2000]
             if "mimetype" in names:
-                mimetype = archive.read("mimetype")[:100].decode("ascii", "replace").strip()
+                # Read at most 100 bytes: a crafted archive must not unpack gigabytes here.
+                if archive.getinfo("mimetype").file_size > 100:
+                    return None
+                with archive.open("mimetype") as entry:
+                    mimetype = entry.read(100).decode("ascii", "replace").strip()
                 return (mimetype, _ODF[mimetype]) if mimetype in _ODF else None
             if "[Content_Types].xml" in names:
                 for prefix, kind in _OOXML.items():

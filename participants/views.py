@@ -1,3 +1,4 @@
+import copy
 from datetime import timedelta
 
 from allauth.account.decorators import reauthentication_required
@@ -19,7 +20,6 @@ from audit.selectors import participant_access_log, participant_change_log
 from audit.services import access_record
 from config.errors import ApplicationError, DuplicateError, StaleEditError
 from config.views import RoleRequiredMixin, ServiceFormView
-from participants import national_id as nid
 from participants.consents import consent_record, consent_withdraw, document_upload
 from participants.exports import participants_csv
 from participants.forms import (
@@ -48,6 +48,7 @@ from participants.plan import goal_create, goal_update, milestone_add, milestone
 from participants.selectors import (
     SORTS,
     CaseloadFilters,
+    caseload_search,
     consent_get,
     document_get,
     enrollment_get,
@@ -123,16 +124,11 @@ class CaseloadView(LoginRequiredMixin, RoleRequiredMixin, ListView):
         stored = {key: data[key].pk for key in ("programme", "cohort", "caseworker") if data[key]}
         if data["status"]:
             stored["status"] = data["status"]
-        query = data["q"]
-        if looks_like_national_id(query):
-            try:
-                parsed = nid.parse(query, country=self.request.user.municipality.country)
-            except ApplicationError as exc:
-                messages.error(self.request, str(exc.message))
-                return {}
-            stored.update(id_hash=nid.lookup_hash(parsed.value), id_masked=parsed.masked)
-        elif query:
-            stored["name"] = query
+        try:
+            stored.update(caseload_search(user=self.request.user, query=data["q"]))
+        except ApplicationError as exc:
+            messages.error(self.request, str(exc.message))
+            return {}
         return stored
 
     def paginate_queryset(self, queryset, page_size):
@@ -143,7 +139,8 @@ class CaseloadView(LoginRequiredMixin, RoleRequiredMixin, ListView):
 
     def get_context_data(self, **kwargs):
         stored = self.request.session.get(CASELOAD_FILTERS) or {}
-        initial = {**stored, "q": stored.get("name") or stored.get("id_masked", "")}
+        shown = stored.get("name") or (_("(national ID)") if stored.get("id_hash") else "")
+        initial = {**stored, "q": shown}
         form = CaseloadFilterForm(initial=initial, user=self.request.user)
         return {
             **super().get_context_data(**kwargs),
@@ -152,14 +149,6 @@ class CaseloadView(LoginRequiredMixin, RoleRequiredMixin, ListView):
             "bulk_form": BulkForm(user=self.request.user),
             "sort": self.filters.sort,
         }
-
-
-def looks_like_national_id(query: str) -> bool:
-    return (
-        bool(query)
-        and sum(c.isdigit() for c in query) >= 10
-        and not any(c.isalpha() for c in query)
-    )
 
 
 class CaseloadBulkView(LoginRequiredMixin, RoleRequiredMixin, View):
@@ -308,7 +297,9 @@ class ParticipantEditView(LoginRequiredMixin, DuplicatesMixin, ServiceFormView):
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
-            "instance": self.seen.participant,
+            # A copy: the form writes the posted values onto it, and the service must compare
+            # the record as it was loaded.
+            "instance": copy.copy(self.seen.participant),
             "country": self.seen.participant.municipality.country,
         }
 
@@ -318,7 +309,7 @@ class ParticipantEditView(LoginRequiredMixin, DuplicatesMixin, ServiceFormView):
     def get_form(self, form_class=None):
         form = super().get_form(form_class)
         if not self.seen.address_visible:
-            for name in ("address", "postcode", "city"):
+            for name in ("address", "postcode", "city", "protected_address"):
                 del form.fields[name]
         return form
 

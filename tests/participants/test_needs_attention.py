@@ -30,6 +30,10 @@ def test_a_person_without_a_recent_note_needs_attention_until_one_is_written(wor
 
 
 def test_overdue_and_coming_tasks_are_listed_for_their_assignee_only(world, client_for):
+    from tests.factories import MembershipFactory, UserFactory
+
+    colleague = UserFactory(municipality=world.municipality)
+    MembershipFactory(user=colleague, programme=world.programme, role="caseworker")
     task_create(
         actor=world.programme_lead,
         participant=world.participant,
@@ -46,7 +50,8 @@ def test_overdue_and_coming_tasks_are_listed_for_their_assignee_only(world, clie
     )
     page = home(client_for(world.caseworker))
     assert "Send the CV" in page and "Overdue" in page and "Later thing" not in page
-    assert "Send the CV" not in home(client_for(world.programme_lead))
+    assert "Send the CV" not in home(client_for(colleague))
+    assert "Tasks due this week" not in home(client_for(colleague))
 
 
 def test_a_follow_up_due_soon_is_listed_until_recorded(world, client_for):
