@@ -1,3 +1,6 @@
+from datetime import date
+from decimal import Decimal
+
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -111,6 +114,15 @@ class Placement(models.Model):
     )
     starts_on = models.DateField(_("starts on"))
     ends_on = models.DateField(_("ends on"), null=True, blank=True)
+    # Weekdays the person is expected, Monday = 0: "01234" is Monday to Friday.
+    schedule_days = models.CharField(_("days"), max_length=7, default="01234")
+    hours_per_day = models.DecimalField(
+        _("hours per day"), max_digits=4, decimal_places=2, default=Decimal("6.00")
+    )
+    percentage = models.PositiveSmallIntegerField(_("percentage"), default=100)
+    nav_agreement = models.CharField(_("NAV agreement reference"), max_length=50, blank=True)
+    stop_reason = models.CharField(_("stop reason"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     objects = PlacementQuerySet.as_manager()
 
@@ -128,3 +140,51 @@ class Placement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.enrollment.participant} · {self.worksite}"
+
+    def expects(self, day: date) -> bool:
+        """Whether the schedule expects the person at the worksite on ``day``."""
+        return (
+            self.status in (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
+            and self.starts_on <= day
+            and (self.ends_on is None or day <= self.ends_on)
+            and str(day.weekday()) in self.schedule_days
+        )
+
+
+class AttendanceStatus(models.TextChoices):
+    PRESENT = "present", _("Present")
+    LATE = "late", _("Late")
+    EXCUSED = "excused", _("Excused absence")
+    UNEXCUSED = "unexcused", _("Unexcused absence")
+
+
+class AttendanceRecord(models.Model):
+    """One person's day at the worksite. A day the schedule expects and nobody recorded is
+    *missing*; it has no row."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="attendance")
+    date = models.DateField(_("date"))
+    status = models.CharField(_("attendance"), max_length=20, choices=AttendanceStatus.choices)
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2, null=True, blank=True)
+    recorded_by = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("attendance")
+        verbose_name_plural = _("attendance")
+        ordering = ["-date", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["placement", "date"],
+                name="one_record_per_day",
+                violation_error_message=_("This day is already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__isnull=True) | (Q(hours__gte=0) & Q(hours__lte=24)),
+                name="attendance_hours_within_a_day",
+                violation_error_message=_("Hours must be between 0 and 24."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.date} {self.status}"

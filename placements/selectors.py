@@ -1,11 +1,16 @@
 """Reads of worksites and placements, scoped through ``visible_to``."""
 
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
-from participants.models import Participant
-from placements.models import Placement, Worksite
+from participants.models import Enrollment, Participant
+from placements.attendance import MISSING_LOOKBACK_DAYS, missing_days
+from placements.models import AttendanceRecord, Placement, Worksite
 
 
 def _visible_current_placements(user) -> QuerySet[Placement]:
@@ -54,4 +59,54 @@ def placements_at_supervised_worksites(*, user) -> QuerySet[Placement]:
         .filter(worksite__supervisors__user=user)
         .select_related("enrollment__participant", "worksite")
         .order_by("worksite__name", "enrollment__participant__last_name")
+    )
+
+
+@dataclass(frozen=True)
+class AttendanceRow:
+    placement: Placement
+    record: AttendanceRecord | None
+    missing: list[date]
+
+
+def attendance_day(*, user, day: date) -> list[AttendanceRow]:
+    """The people an arbeidsleder expects on ``day`` at their worksites, each with that day's
+    record and the days nobody recorded: three queries whatever the number of people."""
+    today = timezone.localdate()
+    recent = AttendanceRecord.objects.filter(
+        date__gte=min(day, today) - timedelta(days=MISSING_LOOKBACK_DAYS)
+    )
+    placements = (
+        _visible_current_placements(user)
+        .filter(worksite__supervisors__user=user, starts_on__lte=day)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("enrollment__participant", "worksite")
+        .prefetch_related(Prefetch("attendance", queryset=recent, to_attr="recent"))
+        .order_by(
+            "worksite__name",
+            "enrollment__participant__last_name",
+            "enrollment__participant__first_name",
+        )
+    )
+    rows = []
+    for placement in placements:
+        if not placement.expects(day):
+            continue
+        by_day = {r.date: r for r in placement.recent}
+        rows.append(
+            AttendanceRow(placement, by_day.get(day), missing_days(placement, set(by_day), today))
+        )
+    return rows
+
+
+def placement_for_attendance(*, user, pk: int) -> Placement:
+    """A placement the user may record attendance for: at a worksite they supervise (the
+    person's consent in force), or in one of their programmes. Otherwise 404."""
+    supervised = _visible_current_placements(user).filter(worksite__supervisors__user=user)
+    followed = Placement.objects.filter(enrollment__in=Enrollment.objects.visible_to(user))
+    return get_object_or_404(
+        Placement.objects.filter(
+            Q(pk__in=supervised.values("pk")) | Q(pk__in=followed.values("pk"))
+        ).select_related("enrollment__participant", "worksite"),
+        pk=pk,
     )

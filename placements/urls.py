@@ -5,5 +5,7 @@ from placements import views
 app_name = "placements"
 urlpatterns = [
     path("", views.WorksiteListView.as_view(), name="worksites"),
+    path("attendance/", views.AttendanceView.as_view(), name="attendance"),
+    path("attendance/<id:pk>/", views.AttendanceRecordView.as_view(), name="attendance-record"),
     path("<id:pk>/", views.WorksiteDetailView.as_view(), name="worksite"),
 ]

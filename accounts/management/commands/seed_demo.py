@@ -20,7 +20,8 @@ from participants.models import (
 )
 from participants.services import enrollment_create, participant_create
 from participants.synthetic import synthetic_fodselsnummer, synthetic_personnummer
-from placements.models import PlacementType, WorkField, Worksite, WorksiteKind
+from placements.attendance import attendance_record, expected_days
+from placements.models import AttendanceStatus, PlacementType, WorkField, Worksite, WorksiteKind
 from placements.services import placement_create, worksite_create
 from programs.models import Cohort, Programme, ProgrammeKind
 
@@ -148,7 +149,7 @@ class Command(BaseCommand):
             starts_on=starts_on,
         )
         if worksite is not None:
-            placement_create(
+            placement = placement_create(
                 actor=None,
                 enrollment=enrollment,
                 worksite=worksite,
@@ -158,6 +159,23 @@ class Command(BaseCommand):
                 supervisor=supervisor,
                 ends_on=self.today + timedelta(weeks=20),
             )
+            self._attendance(placement, supervisor)
+
+    def _attendance(self, placement, supervisor) -> None:
+        """Two weeks of recorded days, with the odd day nobody recorded (shown as missing)."""
+        start = max(placement.starts_on, self.today - timedelta(days=14))
+        for day in expected_days(placement, start, self.today - timedelta(days=1)):
+            n = self.serial + day.toordinal()
+            if n % 9 == 0:
+                continue  # missing: the demo should show what that looks like
+            status = (
+                AttendanceStatus.LATE
+                if n % 7 == 0
+                else AttendanceStatus.EXCUSED
+                if n % 11 == 0
+                else AttendanceStatus.PRESENT
+            )
+            attendance_record(actor=supervisor, placement=placement, day=day, status=status)
 
     def _national_id(self, municipality) -> str:
         """Synthetic numbers only: they can never belong to a real person."""
