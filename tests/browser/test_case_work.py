@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 
 from participants.synthetic import synthetic_fodselsnummer
-from tests.browser.test_signin_to_participant import screenshot, set_up_second_factor, sign_in
+from tests.browser.helpers import screenshot, sign_in_fully
 
 pytestmark = pytest.mark.browser
 
@@ -21,8 +21,7 @@ def submit(page) -> None:
 
 
 def test_a_caseworker_takes_a_person_from_intake_to_follow_up(page, live_site):
-    sign_in(page, live_site, "veileder@kristiansand.example.org")
-    set_up_second_factor(page, set())
+    sign_in_fully(page, live_site, "veileder@kristiansand.example.org")
 
     # Intake with a national ID; it is shown masked.
     page.goto(f"{live_site}/participants/new/")

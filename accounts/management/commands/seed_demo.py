@@ -20,7 +20,7 @@ from participants.models import (
 )
 from participants.services import enrollment_create, participant_create
 from participants.synthetic import synthetic_fodselsnummer, synthetic_personnummer
-from placements.attendance import attendance_record, expected_days
+from placements.attendance import MISSING_LOOKBACK_DAYS, attendance_record, expected_days
 from placements.models import AttendanceStatus, PlacementType, WorkField, Worksite, WorksiteKind
 from placements.services import placement_create, worksite_create
 from programs.models import Cohort, Programme, ProgrammeKind
@@ -162,8 +162,8 @@ class Command(BaseCommand):
             self._attendance(placement, supervisor)
 
     def _attendance(self, placement, supervisor) -> None:
-        """Two weeks of recorded days, with the odd day nobody recorded (shown as missing)."""
-        start = max(placement.starts_on, self.today - timedelta(days=14))
+        """The last four weeks recorded, with the odd day nobody recorded (shown as missing)."""
+        start = max(placement.starts_on, self.today - timedelta(days=MISSING_LOOKBACK_DAYS))
         for day in expected_days(placement, start, self.today - timedelta(days=1)):
             n = self.serial + day.toordinal()
             if n % 9 == 0:
