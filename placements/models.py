@@ -188,3 +188,50 @@ class AttendanceRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.placement_id} {self.date} {self.status}"
+
+
+RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
+
+
+class ProgressEntry(models.Model):
+    """The arbeidsleder's observation of how the placement goes."""
+
+    placement = models.ForeignKey(Placement, on_delete=models.CASCADE, related_name="progress")
+    author = models.ForeignKey(
+        "accounts.User", verbose_name=_("written by"), on_delete=models.PROTECT, related_name="+"
+    )
+    written_on = models.DateField(_("date"), default=timezone.localdate)
+    punctuality = models.PositiveSmallIntegerField(
+        _("punctuality"), choices=RATING_CHOICES, null=True, blank=True
+    )
+    cooperation = models.PositiveSmallIntegerField(
+        _("cooperation"), choices=RATING_CHOICES, null=True, blank=True
+    )
+    independence = models.PositiveSmallIntegerField(
+        _("independence"), choices=RATING_CHOICES, null=True, blank=True
+    )
+    text = models.TextField(_("observation"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("progress entry")
+        verbose_name_plural = _("progress entries")
+        ordering = ["-written_on", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.written_on}"
+
+
+class ProgressReply(models.Model):
+    entry = models.ForeignKey(ProgressEntry, on_delete=models.CASCADE, related_name="replies")
+    author = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    text = models.TextField(_("reply"), max_length=5000)
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        verbose_name = _("reply")
+        verbose_name_plural = _("replies")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"reply to {self.entry_id}"

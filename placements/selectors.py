@@ -10,7 +10,13 @@ from django.utils import timezone
 
 from participants.models import Enrollment, Participant
 from placements.attendance import MISSING_LOOKBACK_DAYS, missing_days
-from placements.models import AttendanceRecord, Placement, Worksite
+from placements.models import (
+    AttendanceRecord,
+    Placement,
+    ProgressEntry,
+    ProgressReply,
+    Worksite,
+)
 
 
 def _visible_current_placements(user) -> QuerySet[Placement]:
@@ -102,11 +108,43 @@ def attendance_day(*, user, day: date) -> list[AttendanceRow]:
 def placement_for_attendance(*, user, pk: int) -> Placement:
     """A placement the user may record attendance for: at a worksite they supervise (the
     person's consent in force), or in one of their programmes. Otherwise 404."""
-    supervised = _visible_current_placements(user).filter(worksite__supervisors__user=user)
-    followed = Placement.objects.filter(enrollment__in=Enrollment.objects.visible_to(user))
     return get_object_or_404(
-        Placement.objects.filter(
-            Q(pk__in=supervised.values("pk")) | Q(pk__in=followed.values("pk"))
-        ).select_related("enrollment__participant", "worksite"),
+        _seeable_placements(user).select_related("enrollment__participant", "worksite"),
         pk=pk,
     )
+
+
+def _seeable_placements(user) -> QuerySet[Placement]:
+    """Placements the user may see: in their programmes, or current ones at a worksite they
+    supervise (the person's consent in force)."""
+    supervised = _visible_current_placements(user).filter(worksite__supervisors__user=user)
+    followed = Placement.objects.filter(enrollment__in=Enrollment.objects.visible_to(user))
+    return Placement.objects.filter(
+        Q(pk__in=supervised.values("pk")) | Q(pk__in=followed.values("pk"))
+    )
+
+
+def participant_progress(*, user, participant) -> QuerySet[ProgressEntry]:
+    return (
+        ProgressEntry.objects.filter(
+            placement__in=_seeable_placements(user), placement__enrollment__participant=participant
+        )
+        .select_related("author", "placement__worksite")
+        .prefetch_related(
+            Prefetch("replies", queryset=ProgressReply.objects.select_related("author"))
+        )
+    )
+
+
+def progress_entry_get(*, user, pk: int) -> ProgressEntry:
+    return get_object_or_404(
+        ProgressEntry.objects.filter(placement__in=_seeable_placements(user)).select_related(
+            "placement__enrollment__participant"
+        ),
+        pk=pk,
+    )
+
+
+def participant_seen_by(*, user, pk: int):
+    """The person, if the user may see them at all (as caseworker or as arbeidsleder)."""
+    return get_object_or_404(Participant.objects.visible_to(user), pk=pk)

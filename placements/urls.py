@@ -6,6 +6,13 @@ app_name = "placements"
 urlpatterns = [
     path("", views.WorksiteListView.as_view(), name="worksites"),
     path("attendance/", views.AttendanceView.as_view(), name="attendance"),
+    path("people/<id:pk>/progress/", views.ProgressListView.as_view(), name="progress"),
+    path(
+        "placements/<id:pk>/progress/new/",
+        views.ProgressCreateView.as_view(),
+        name="progress-create",
+    ),
+    path("progress/<id:pk>/reply/", views.ProgressReplyView.as_view(), name="progress-reply"),
     path("attendance/<id:pk>/", views.AttendanceRecordView.as_view(), name="attendance-record"),
     path("<id:pk>/", views.WorksiteDetailView.as_view(), name="worksite"),
 ]

@@ -7,19 +7,26 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accounts.roles import Roles
 from config.errors import ApplicationError
-from config.views import RoleRequiredMixin
+from config.views import RoleRequiredMixin, ServiceFormView
 from placements.attendance import attendance_record
+from placements.forms import ProgressForm, ReplyForm
 from placements.models import AttendanceStatus
+from placements.progress import progress_reply, progress_write
 from placements.selectors import (
     AttendanceRow,
     attendance_day,
+    participant_progress,
+    participant_seen_by,
     placement_for_attendance,
+    progress_entry_get,
     worksite_get,
     worksite_list,
     worksite_placements,
@@ -128,4 +135,67 @@ class AttendanceRecordView(LoginRequiredMixin, View):
                 "error": error,
                 "placement": placement,
             },
+        )
+
+
+class ProgressListView(LoginRequiredMixin, TemplateView):
+    """A person's progress entries with their replies: a fragment for htmx on the person's page,
+    or a page of its own."""
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx:
+            return ["placements/includes/progress.html"]
+        return ["placements/progress.html"]
+
+    def get_context_data(self, **kwargs):
+        participant = participant_seen_by(user=self.request.user, pk=self.kwargs["pk"])
+        return {
+            **super().get_context_data(**kwargs),
+            "participant": participant,
+            "entries": participant_progress(user=self.request.user, participant=participant),
+            "reply_form": ReplyForm(),
+        }
+
+
+class ProgressCreateView(LoginRequiredMixin, ServiceFormView):
+    template_name = "placements/progress_form.html"
+    form_class = ProgressForm
+    success_message = gettext_lazy("The progress entry has been saved.")
+
+    @cached_property
+    def placement(self):
+        return placement_for_attendance(user=self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, form):
+        return progress_write(
+            actor=self.request.user, placement=self.placement, **form.cleaned_data
+        )
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "placement": self.placement,
+            "participant": self.placement.enrollment.participant,
+        }
+
+    def get_success_url(self) -> str:
+        return (
+            reverse("participants:detail", kwargs={"pk": self.placement.enrollment.participant_id})
+            + "#progress"
+        )
+
+
+class ProgressReplyView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        entry = progress_entry_get(user=request.user, pk=pk)
+        form = ReplyForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ApplicationError(_("Write a few words."))
+            progress_reply(actor=request.user, entry=entry, text=form.cleaned_data["text"])
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        return HttpResponseRedirect(
+            reverse("participants:detail", kwargs={"pk": entry.placement.enrollment.participant_id})
+            + "#progress"
         )
