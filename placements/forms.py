@@ -1,7 +1,9 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from placements.models import RATING_CHOICES
+from accounts.models import User
+from participants.models import Enrollment
+from placements.models import RATING_CHOICES, PlacementType, WorkField, Worksite
 
 _RATING = [("", "–"), *RATING_CHOICES]
 
@@ -25,3 +27,60 @@ class ReplyForm(forms.Form):
     text = forms.CharField(
         label=_("Reply"), max_length=5000, widget=forms.Textarea(attrs={"rows": 2})
     )
+
+
+WEEKDAYS = [
+    ("0", _("Mon")),
+    ("1", _("Tue")),
+    ("2", _("Wed")),
+    ("3", _("Thu")),
+    ("4", _("Fri")),
+    ("5", _("Sat")),
+    ("6", _("Sun")),
+]
+
+
+class PlacementForm(forms.Form):
+    enrollment = forms.ModelChoiceField(label=_("Enrollment"), queryset=Enrollment.objects.none())
+    worksite = forms.ModelChoiceField(label=_("Worksite"), queryset=Worksite.objects.none())
+    supervisor = forms.ModelChoiceField(
+        label=_("Work supervisor"), required=False, queryset=User.objects.none()
+    )
+    type = forms.ChoiceField(label=_("Type"), choices=PlacementType.choices)
+    field = forms.ChoiceField(label=_("Field"), choices=WorkField.choices)
+    starts_on = forms.DateField(
+        label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    ends_on = forms.DateField(
+        label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    schedule_days = forms.MultipleChoiceField(
+        label=_("Days"),
+        choices=WEEKDAYS,
+        initial=["0", "1", "2", "3", "4"],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    hours_per_day = forms.DecimalField(
+        label=_("Hours per day"), min_value=0, max_value=24, decimal_places=2, initial=6
+    )
+    percentage = forms.IntegerField(label=_("Percentage"), min_value=1, max_value=100, initial=100)
+    nav_agreement = forms.CharField(
+        label=_("NAV agreement reference"), max_length=50, required=False
+    )
+    confirmed_over_capacity = forms.BooleanField(
+        label=_("Place the person even though the field is full"), required=False
+    )
+
+    def __init__(self, *args, user, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrollment"].queryset = (
+            Enrollment.objects.visible_to(user)
+            .filter(participant=participant, status__in=["intake", "active", "paused"])
+            .select_related("programme")
+        )
+        self.fields["enrollment"].label_from_instance = lambda e: e.programme.name
+        worksites = Worksite.objects.filter(municipality_id=participant.municipality_id)
+        self.fields["worksite"].queryset = worksites
+        self.fields["supervisor"].queryset = User.objects.filter(
+            is_active=True, supervised_worksites__worksite__in=worksites
+        ).distinct()

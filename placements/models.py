@@ -73,6 +73,26 @@ class WorkField(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class WorksiteCapacity(models.Model):
+    """How many people a worksite takes in one field at a time."""
+
+    worksite = models.ForeignKey(Worksite, on_delete=models.CASCADE, related_name="capacities")
+    field = models.CharField(_("field"), max_length=20, choices=WorkField.choices)
+    places = models.PositiveSmallIntegerField(_("places"))
+
+    class Meta:
+        verbose_name = _("capacity")
+        verbose_name_plural = _("capacities")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["worksite", "field"], name="one_capacity_per_worksite_and_field"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.worksite} {self.field}: {self.places}"
+
+
 class PlacementStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
     ACTIVE = "active", _("Active")

@@ -1,12 +1,14 @@
 """Writes for worksites and placements."""
 
 from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
-from placements.models import Placement, PlacementStatus, Worksite
+from placements.models import Placement, PlacementStatus, Worksite, WorksiteCapacity
 
 _PLACEMENT_FIELDS = (
     "enrollment",
@@ -17,6 +19,10 @@ _PLACEMENT_FIELDS = (
     "status",
     "starts_on",
     "ends_on",
+    "schedule_days",
+    "hours_per_day",
+    "percentage",
+    "nav_agreement",
 )
 
 
@@ -52,7 +58,9 @@ def placement_create(
     ends_on=None,
     supervisor=None,
     status: str = PlacementStatus.ACTIVE,
+    **schedule,
 ) -> Placement:
+    """``schedule``: schedule_days, hours_per_day, percentage, nav_agreement (all optional)."""
     participant = enrollment.participant
     if worksite.municipality_id != participant.municipality_id:
         raise ApplicationError(_("Choose one of your municipality's worksites."), field="worksite")
@@ -68,6 +76,7 @@ def placement_create(
             starts_on=starts_on,
             ends_on=ends_on,
             status=status,
+            **{k: v for k, v in schedule.items() if v not in (None, "")},
         )
         change_record(
             actor=actor,
@@ -76,4 +85,87 @@ def placement_create(
             action=ChangeAction.CREATE,
             after=snapshot(placement, _PLACEMENT_FIELDS),
         )
+    return placement
+
+
+class CapacityWarning(ApplicationError):
+    """The field at the worksite is full for (part of) the period: the user may go ahead."""
+
+    def __init__(self, message):
+        super().__init__(message, code="capacity", field=None)
+
+
+def _overlaps(query, starts_on, ends_on):
+    query = query.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+    return query if ends_on is None else query.filter(starts_on__lte=ends_on)
+
+
+def placement_start(
+    *,
+    actor,
+    enrollment,
+    worksite: Worksite,
+    type: str,
+    field: str,
+    starts_on,
+    ends_on=None,
+    schedule_days: str = "01234",
+    hours_per_day=None,
+    percentage: int = 100,
+    nav_agreement: str = "",
+    supervisor=None,
+    confirmed_over_capacity: bool = False,
+) -> Placement:
+    """Place a person at a worksite. Overlapping placements of one person are refused unless
+    their weekdays do not collide; a full field at the worksite asks for confirmation."""
+    if (
+        supervisor is not None
+        and not supervisor.supervised_worksites.filter(worksite=worksite).exists()
+    ):
+        raise ApplicationError(_("Choose a work supervisor at this worksite."), field="supervisor")
+    days = "".join(sorted(set(schedule_days or "")))
+    if not days or any(d not in "0123456" for d in days):
+        raise ApplicationError(_("Choose at least one weekday."), field="schedule_days")
+    if not 1 <= int(percentage or 0) <= 100:
+        raise ApplicationError(_("The percentage must be between 1 and 100."), field="percentage")
+    mine = _overlaps(
+        Placement.objects.current().filter(enrollment__participant=enrollment.participant),
+        starts_on,
+        ends_on,
+    )
+    if any(set(days) & set(other.schedule_days) for other in mine):
+        raise ApplicationError(
+            _("The person already has a placement on some of these days in this period."),
+            field="schedule_days",
+        )
+    capacity = WorksiteCapacity.objects.filter(worksite=worksite, field=field).first()
+    if capacity is not None and not confirmed_over_capacity:
+        taken = _overlaps(
+            Placement.objects.current().filter(worksite=worksite, field=field), starts_on, ends_on
+        ).count()
+        if taken >= capacity.places:
+            raise CapacityWarning(
+                _(
+                    "%(site)s has %(places)d places in this field and %(taken)d are taken in "
+                    "this period. Confirm to place the person anyway."
+                )
+                % {"site": worksite.name, "places": capacity.places, "taken": taken}
+            )
+    placement = placement_create(
+        actor=actor,
+        enrollment=enrollment,
+        worksite=worksite,
+        type=type,
+        field=field,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        supervisor=supervisor,
+        status=PlacementStatus.ACTIVE
+        if starts_on <= timezone.localdate()
+        else PlacementStatus.PLANNED,
+        schedule_days=days,
+        hours_per_day=hours_per_day,
+        percentage=percentage,
+        nav_agreement=(nav_agreement or "")[:50],
+    )
     return placement

@@ -6,6 +6,11 @@ app_name = "placements"
 urlpatterns = [
     path("", views.WorksiteListView.as_view(), name="worksites"),
     path("attendance/", views.AttendanceView.as_view(), name="attendance"),
+    path(
+        "people/<id:pk>/placements/new/",
+        views.PlacementCreateView.as_view(),
+        name="placement-create",
+    ),
     path("people/<id:pk>/progress/", views.ProgressListView.as_view(), name="progress"),
     path(
         "placements/<id:pk>/progress/new/",

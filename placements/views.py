@@ -2,7 +2,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,8 +16,9 @@ from django.views.generic import ListView, TemplateView
 from accounts.roles import Roles
 from config.errors import ApplicationError
 from config.views import RoleRequiredMixin, ServiceFormView
+from participants.selectors import participant_get
 from placements.attendance import attendance_record
-from placements.forms import ProgressForm, ReplyForm
+from placements.forms import PlacementForm, ProgressForm, ReplyForm
 from placements.models import AttendanceStatus
 from placements.progress import progress_reply, progress_write
 from placements.selectors import (
@@ -31,6 +32,7 @@ from placements.selectors import (
     worksite_list,
     worksite_placements,
 )
+from placements.services import CapacityWarning, placement_start
 
 
 class WorksiteListView(LoginRequiredMixin, ListView):
@@ -199,3 +201,47 @@ class ProgressReplyView(LoginRequiredMixin, View):
             reverse("participants:detail", kwargs={"pk": entry.placement.enrollment.participant_id})
             + "#progress"
         )
+
+
+class PlacementCreateView(LoginRequiredMixin, ServiceFormView):
+    """A caseworker places a person they follow at one of the municipality's worksites."""
+
+    template_name = "placements/placement_form.html"
+    form_class = PlacementForm
+    success_message = gettext_lazy("The placement has been registered.")
+
+    @cached_property
+    def seen(self):
+        seen = participant_get(user=self.request.user, pk=self.kwargs["pk"])
+        if not seen.case_access:
+            raise Http404
+        return seen
+
+    def get_form_kwargs(self):
+        return {
+            **super().get_form_kwargs(),
+            "user": self.request.user,
+            "participant": self.seen.participant,
+        }
+
+    def get_initial(self):
+        return {"starts_on": timezone.localdate()}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        data["schedule_days"] = "".join(data["schedule_days"])
+        try:
+            return placement_start(actor=self.request.user, **data)
+        except CapacityWarning as exc:
+            self.capacity_warning = exc
+            raise
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "participant": self.seen.participant,
+            "capacity_warning": getattr(self, "capacity_warning", None),
+        }
+
+    def get_success_url(self) -> str:
+        return reverse("participants:detail", kwargs={"pk": self.seen.participant.pk})

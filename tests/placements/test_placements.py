@@ -1,0 +1,95 @@
+"""A caseworker places a person: schedule, capacity warning, overlapping placements."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.urls import reverse
+
+from placements.models import Placement, WorksiteCapacity
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+
+
+def place(client, world, **overrides):
+    data = {
+        "enrollment": world.enrollment.pk,
+        "worksite": world.other_worksite.pk,
+        "type": "praksis",
+        "field": "kjokken",
+        "starts_on": TODAY.isoformat(),
+        "ends_on": (TODAY + timedelta(days=90)).isoformat(),
+        "schedule_days": ["0", "1"],
+        "hours_per_day": "5",
+        "percentage": "40",
+        **overrides,
+    }
+    return client.post(reverse("placements:placement-create", args=[world.participant.pk]), data)
+
+
+@pytest.fixture(autouse=True)
+def weekdays_only_in_the_first_placement(world):
+    world.placement.schedule_days = "234"  # Wednesday to Friday
+    world.placement.save()
+
+
+def test_a_second_placement_on_other_weekdays_is_registered(world, client_for):
+    assert place(client_for(world.caseworker), world).status_code == 302
+    placement = Placement.objects.get(worksite=world.other_worksite)
+    assert (
+        placement.schedule_days,
+        str(placement.hours_per_day),
+        placement.percentage,
+        placement.status,
+    ) == ("01", "5.00", 40, "active")
+
+
+def test_overlapping_weekdays_are_refused(world, client_for):
+    response = place(client_for(world.caseworker), world, schedule_days=["1", "2"])
+    assert "already has a placement on some of these days" in response.content.decode()
+    assert not Placement.objects.filter(worksite=world.other_worksite).exists()
+
+
+def test_a_full_field_warns_and_can_be_confirmed(world, client_for):
+    WorksiteCapacity.objects.create(worksite=world.other_worksite, field="kjokken", places=0)
+    client = client_for(world.caseworker)
+    response = place(client, world)
+    assert "Confirm to place the person anyway" in response.content.decode()
+    assert not Placement.objects.filter(worksite=world.other_worksite).exists()
+    assert place(client, world, confirmed_over_capacity="on").status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"ends_on": (TODAY - timedelta(days=1)).isoformat()}, "cannot end before it starts"),
+        ({"schedule_days": []}, "required"),
+        ({"schedule_days": ["9"]}, "valid choice"),
+        ({"hours_per_day": "25"}, "less than or equal to 24"),
+        ({"percentage": "0"}, "greater than or equal to 1"),
+        ({"supervisor": "999999"}, "valid choice"),
+    ],
+)
+def test_bad_placements_are_refused(world, client_for, overrides, message):
+    response = place(client_for(world.caseworker), world, **overrides)
+    assert response.status_code == 200 and message in response.content.decode()
+    assert not Placement.objects.filter(worksite=world.other_worksite).exists()
+
+
+def test_a_supervisor_from_another_worksite_is_refused(world, client_for):
+    response = place(client_for(world.caseworker), world, supervisor=world.arbeidsleder.pk)
+    assert "work supervisor at this worksite" in response.content.decode()
+
+
+def test_a_worksite_of_another_municipality_cannot_be_chosen(world, client_for):
+    from tests.factories import WorksiteFactory
+
+    foreign = WorksiteFactory(municipality=world.foreign_municipality)
+    response = place(client_for(world.caseworker), world, worksite=foreign.pk)
+    assert "valid choice" in response.content.decode()
+
+
+@pytest.mark.parametrize("who", ["arbeidsleder", "other_caseworker", "foreign_caseworker", "admin"])
+def test_only_people_who_follow_the_case_place_someone(world, client_for, who):
+    assert place(client_for(getattr(world, who)), world).status_code == 404
+    assert not Placement.objects.filter(worksite=world.other_worksite).exists()
