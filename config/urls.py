@@ -24,6 +24,7 @@ urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("participants/", include("participants.urls")),
     path("worksites/", include("placements.urls")),
+    path("programmes/", include("programs.urls")),
     path("manage/", include("accounts.urls")),
     path("accounts/email/", _not_offered),
     path("accounts/", include("allauth.urls")),

@@ -274,6 +274,7 @@ def note_draft_get(*, user, participant: Participant):
 
 NOTE_QUIET_DAYS = 30
 CONSENT_WARNING_DAYS = 30
+DEADLINE_WARNING_DAYS = 60
 
 
 def needs_attention(*, user, limit: int = 20) -> dict:
@@ -326,11 +327,26 @@ def needs_attention(*, user, limit: int = 20) -> dict:
         .distinct()
         .order_by("expires_on", "pk")
     )
+    from placements.models import QualificationPath
+
+    # The fagprøve must be registered three months before the contract ends: warn in time.
+    deadlines = (
+        QualificationPath.objects.filter(
+            enrollment__in=mine,
+            fagprove_on__isnull=True,
+            fagprove_result="",
+            registration_deadline__isnull=False,
+            registration_deadline__lte=today + timedelta(days=DEADLINE_WARNING_DAYS),
+        )
+        .select_related("enrollment__participant", "track")
+        .order_by("registration_deadline", "pk")
+    )
     return {
         "tasks": list(tasks[:limit]),
         "follow_ups": list(follow_ups[:limit]),
         "quiet": list(quiet[:limit]),
         "consents": list(expiring[:limit]),
+        "deadlines": list(deadlines[:limit]),
         "today": today,
     }
 

@@ -3,7 +3,8 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from participants.models import Enrollment
-from placements.models import RATING_CHOICES, PlacementType, WorkField, Worksite
+from placements.models import RATING_CHOICES, PlacementType, Route, WorkField, Worksite
+from programs.models import QualificationTrack
 
 _RATING = [("", "–"), *RATING_CHOICES]
 
@@ -84,3 +85,31 @@ class PlacementForm(forms.Form):
         self.fields["supervisor"].queryset = User.objects.filter(
             is_active=True, supervised_worksites__worksite__in=worksites
         ).distinct()
+
+
+class PathForm(forms.Form):
+    enrollment = forms.ModelChoiceField(label=_("Enrollment"), queryset=Enrollment.objects.none())
+    track = forms.ModelChoiceField(label=_("Trade"), queryset=QualificationTrack.objects.all())
+    route = forms.ChoiceField(label=_("Route"), choices=Route.choices)
+    training_office = forms.CharField(label=_("Training office"), max_length=150, required=False)
+    contract_starts_on = forms.DateField(
+        label=_("Contract starts"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    contract_ends_on = forms.DateField(
+        label=_("Contract ends"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The fagprøve registration deadline is set three months before."),
+    )
+    vg3_exam_on = forms.DateField(
+        label=_("Vg3 exam"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, user, participant, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enrollment"].queryset = (
+            Enrollment.objects.visible_to(user)
+            .filter(participant=participant)
+            .select_related("programme")
+        )
+        self.fields["enrollment"].label_from_instance = lambda e: e.programme.name

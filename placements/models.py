@@ -255,3 +255,91 @@ class ProgressReply(models.Model):
 
     def __str__(self) -> str:
         return f"reply to {self.entry_id}"
+
+
+class Route(models.TextChoices):
+    APPRENTICE = "laerling", _("Apprentice (lærling)")
+    TRAINEE_CANDIDATE = "laerekandidat", _("Training candidate (lærekandidat)")
+    PRACTICE_CANDIDATE = "praksiskandidat", _("Experience-based candidate (praksiskandidat)")
+    CERTIFICATE_AT_WORK = "fagbrev_paa_jobb", _("Trade certificate at work (fagbrev på jobb)")
+    MFY = "mfy", _("Modules toward a trade certificate (MFY)")
+
+
+class ExamResult(models.TextChoices):
+    PASSED = "passed", _("Passed")
+    NOT_PASSED = "not_passed", _("Not passed")
+
+
+class QualificationPath(models.Model):
+    """The road to a fagbrev for one enrollment."""
+
+    enrollment = models.ForeignKey(
+        "participants.Enrollment",
+        verbose_name=_("enrollment"),
+        on_delete=models.CASCADE,
+        related_name="qualification_paths",
+    )
+    track = models.ForeignKey(
+        "programs.QualificationTrack",
+        verbose_name=_("trade"),
+        on_delete=models.PROTECT,
+        related_name="paths",
+    )
+    route = models.CharField(_("route"), max_length=20, choices=Route.choices)
+    training_office = models.CharField(_("training office"), max_length=150, blank=True)
+    contract_starts_on = models.DateField(_("contract starts"), null=True, blank=True)
+    contract_ends_on = models.DateField(_("contract ends"), null=True, blank=True)
+    vg3_exam_on = models.DateField(_("Vg3 exam"), null=True, blank=True)
+    # At least three months before the contract ends (set by the service from the contract).
+    registration_deadline = models.DateField(
+        _("fagprøve registration deadline"), null=True, blank=True
+    )
+    fagprove_on = models.DateField(_("fagprøve date"), null=True, blank=True)
+    fagprove_result = models.CharField(
+        _("fagprøve result"), max_length=20, choices=ExamResult.choices, blank=True
+    )
+
+    class Meta:
+        verbose_name = _("qualification path")
+        verbose_name_plural = _("qualification paths")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contract_ends_on__isnull=True)
+                | Q(contract_starts_on__isnull=True)
+                | Q(contract_ends_on__gte=models.F("contract_starts_on")),
+                name="contract_ends_after_start",
+                violation_error_message=_("A contract cannot end before it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.track} ({self.get_route_display()})"
+
+
+class ModuleProgress(models.Model):
+    path = models.ForeignKey(QualificationPath, on_delete=models.CASCADE, related_name="modules")
+    module = models.ForeignKey("programs.Module", on_delete=models.PROTECT, related_name="+")
+    started_on = models.DateField(_("started"), null=True, blank=True)
+    result = models.CharField(_("result"), max_length=20, choices=ExamResult.choices, blank=True)
+    signed_off_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("signed off by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    signed_off_on = models.DateField(_("signed off"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("module progress")
+        verbose_name_plural = _("module progress")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["path", "module"], name="one_progress_per_path_and_module"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.path_id}/{self.module_id} {self.result}"

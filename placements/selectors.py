@@ -148,3 +148,40 @@ def progress_entry_get(*, user, pk: int) -> ProgressEntry:
 def participant_seen_by(*, user, pk: int):
     """The person, if the user may see them at all (as caseworker or as arbeidsleder)."""
     return get_object_or_404(Participant.objects.visible_to(user), pk=pk)
+
+
+def _seeable_paths(user):
+    from placements.models import QualificationPath
+
+    return QualificationPath.objects.filter(
+        Q(enrollment__in=Enrollment.objects.visible_to(user))
+        | Q(enrollment__placements__in=_seeable_placements(user))
+    ).distinct()
+
+
+def participant_paths(*, user, participant) -> list:
+    """The person's qualification paths with each module's progress, in three queries."""
+    from placements.models import ModuleProgress
+    from programs.models import Module
+
+    paths = list(
+        _seeable_paths(user)
+        .filter(enrollment__participant=participant)
+        .select_related("track", "enrollment__programme")
+        .prefetch_related(
+            Prefetch("track__modules", queryset=Module.objects.order_by("number")),
+            Prefetch("modules", queryset=ModuleProgress.objects.select_related("signed_off_by")),
+        )
+    )
+    for path in paths:
+        done = {p.module_id: p for p in path.modules.all()}
+        path.rows = [(module, done.get(module.pk)) for module in path.track.modules.all()]
+        path.passed = sum(1 for p in done.values() if p.result == "passed")
+        path.total = len(path.rows)
+    return paths
+
+
+def path_get(*, user, pk: int):
+    return get_object_or_404(
+        _seeable_paths(user).select_related("enrollment__participant", "track"), pk=pk
+    )

@@ -16,16 +16,20 @@ from django.views.generic import ListView, TemplateView
 from accounts.roles import Roles
 from config.errors import ApplicationError
 from config.views import RoleRequiredMixin, ServiceFormView
+from participants.models import Enrollment
 from participants.selectors import participant_get
 from placements.attendance import attendance_record
-from placements.forms import PlacementForm, ProgressForm, ReplyForm
+from placements.forms import PathForm, PlacementForm, ProgressForm, ReplyForm
 from placements.models import AttendanceStatus
 from placements.progress import progress_reply, progress_write
+from placements.qualification import module_sign_off, path_create
 from placements.selectors import (
     AttendanceRow,
     attendance_day,
+    participant_paths,
     participant_progress,
     participant_seen_by,
+    path_get,
     placement_for_attendance,
     progress_entry_get,
     worksite_get,
@@ -245,3 +249,56 @@ class PlacementCreateView(LoginRequiredMixin, ServiceFormView):
 
     def get_success_url(self) -> str:
         return reverse("participants:detail", kwargs={"pk": self.seen.participant.pk})
+
+
+class QualificationView(LoginRequiredMixin, TemplateView):
+    """A person's road to a fagbrev: a fragment for htmx on their page, or a page of its own."""
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx:
+            return ["placements/includes/qualification.html"]
+        return ["placements/qualification.html"]
+
+    def get_context_data(self, **kwargs):
+        participant = participant_seen_by(user=self.request.user, pk=self.kwargs["pk"])
+        return {
+            **super().get_context_data(**kwargs),
+            "participant": participant,
+            "paths": participant_paths(user=self.request.user, participant=participant),
+            "case_access": Enrollment.objects.visible_to(self.request.user)
+            .filter(participant=participant)
+            .exists(),
+        }
+
+
+class PathCreateView(PlacementCreateView):
+    template_name = "placements/path_form.html"
+    form_class = PathForm
+    success_message = gettext_lazy("The qualification path has been registered.")
+
+    def perform(self, form):
+        return path_create(actor=self.request.user, **form.cleaned_data)
+
+
+class ModuleSignOffView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        path = path_get(user=request.user, pk=pk)
+        module = path.track.modules.filter(pk=_id(request.POST.get("module"))).first()
+        try:
+            if module is None:
+                raise ApplicationError(_("The module does not belong to this trade."))
+            module_sign_off(
+                actor=request.user, path=path, module=module, result=request.POST.get("result", "")
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The module has been signed off."))
+        return HttpResponseRedirect(
+            reverse("participants:detail", kwargs={"pk": path.enrollment.participant_id})
+            + "#qualification"
+        )
+
+
+def _id(value) -> int | None:
+    return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None

@@ -78,3 +78,34 @@ class Cohort(models.Model):
 
     def __str__(self) -> str:
         return f"{self.programme} · {self.name}"
+
+
+class QualificationTrack(models.Model):
+    """A lærefag, such as helsearbeiderfaget, with its ordered modules (MFY)."""
+
+    name = models.CharField(_("trade"), max_length=150, unique=True)
+
+    class Meta:
+        verbose_name = _("qualification track")
+        verbose_name_plural = _("qualification tracks")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Module(models.Model):
+    track = models.ForeignKey(QualificationTrack, on_delete=models.CASCADE, related_name="modules")
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=150)
+
+    class Meta:
+        verbose_name = _("module")
+        verbose_name_plural = _("modules")
+        ordering = ["track", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["track", "number"], name="one_module_number_per_track")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"

@@ -1,8 +1,9 @@
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.shortcuts import get_object_or_404
 
 from accounts.models import ProgrammeRole
 from participants.models import EnrollmentStatus
-from programs.models import Programme
+from programs.models import Cohort, Module, Programme
 
 
 def programmes_led(*, user) -> QuerySet[Programme]:
@@ -19,5 +20,51 @@ def programmes_led(*, user) -> QuerySet[Programme]:
             ),
             total_count=Count("enrollments", distinct=True),
         )
+        .prefetch_related("cohorts")
         .order_by("name")
     )
+
+
+def cohort_get(*, user, pk: int) -> Cohort:
+    """A cohort of one of the user's programmes, or 404."""
+    return get_object_or_404(
+        Cohort.objects.filter(
+            programme__in=Programme.objects.visible_to(user).filter(memberships__user=user)
+        )
+        .select_related("programme")
+        .distinct(),
+        pk=pk,
+    )
+
+
+def cohort_module_progress(*, user, cohort: Cohort) -> dict:
+    """Per trade: the modules, and each person's progress through them, in a fixed number of
+    queries."""
+    from participants.models import Enrollment
+    from placements.models import ModuleProgress, QualificationPath
+
+    paths = (
+        QualificationPath.objects.filter(
+            enrollment__in=Enrollment.objects.visible_to(user).filter(cohort=cohort)
+        )
+        .select_related("enrollment__participant", "track")
+        .prefetch_related(
+            Prefetch("track__modules", queryset=Module.objects.order_by("number")),
+            Prefetch("modules", queryset=ModuleProgress.objects.filter(result="passed")),
+        )
+        .order_by("track__name", "enrollment__participant__last_name")
+    )
+    tracks: dict = {}
+    for path in paths:
+        modules = list(path.track.modules.all())
+        passed = {p.module_id for p in path.modules.all()}
+        entry = tracks.setdefault(
+            path.track.name,
+            {"modules": modules, "people": [], "passed_per_module": [0] * len(modules)},
+        )
+        row = [m.pk in passed for m in modules]
+        entry["people"].append((path.enrollment.participant, row, sum(row)))
+        entry["passed_per_module"] = [
+            a + b for a, b in zip(entry["passed_per_module"], row, strict=True)
+        ]
+    return tracks

@@ -12,6 +12,7 @@ from participants.consents import consent_record
 from participants.models import (
     ConsentPurpose,
     EducationLevel,
+    Enrollment,
     EnrollmentStatus,
     Gender,
     LanguageLevel,
@@ -21,9 +22,18 @@ from participants.models import (
 from participants.services import enrollment_create, participant_create
 from participants.synthetic import synthetic_fodselsnummer, synthetic_personnummer
 from placements.attendance import MISSING_LOOKBACK_DAYS, attendance_record, expected_days
-from placements.models import AttendanceStatus, PlacementType, WorkField, Worksite, WorksiteKind
+from placements.models import (
+    AttendanceStatus,
+    ExamResult,
+    PlacementType,
+    Route,
+    WorkField,
+    Worksite,
+    WorksiteKind,
+)
+from placements.qualification import module_sign_off, path_create
 from placements.services import placement_create, worksite_create
-from programs.models import Cohort, Programme, ProgrammeKind
+from programs.models import Cohort, Module, Programme, ProgrammeKind, QualificationTrack
 
 # Invented names; any likeness to a real person is chance.
 LYNGDAL_PEOPLE = [
@@ -37,6 +47,13 @@ LYNGDAL_PEOPLE = [
     ("Filip", "Heskestad", WorkField.CARETAKER),
     ("Hiba", "Rosfjord", WorkField.HEALTH_CARE),
     ("Tobias", "Skjævesland", WorkField.CLEANING),
+]
+MFY_MODULES = [
+    "Helsefremmende arbeid",
+    "Kommunikasjon og samhandling",
+    "Yrkesutøvelse og etikk",
+    "Praksis i sykehjem",
+    "Praksis i hjemmetjenesten",
 ]
 KRISTIANSAND_SITES = ["Ternevig", "Presteheia", "Lundsbakken", "Vågsheia"]
 KRISTIANSAND_PEOPLE = [
@@ -322,6 +339,34 @@ class Command(BaseCommand):
                     supervisor=supervisor,
                     ptype=PlacementType.TRAINEE_CANDIDATE,
                     weeks_ago=10 + index,
+                )
+        self._mfy_paths(programme, veileder)
+
+    def _mfy_paths(self, programme, caseworker) -> None:
+        """MFY toward helsearbeiderfaget for everyone in «Flere i arbeid», at different stages;
+        one contract ends soon enough that the fagprøve must be registered within weeks."""
+        track, _ = QualificationTrack.objects.get_or_create(name="Helsearbeiderfaget")
+        for number, name in enumerate(MFY_MODULES, start=1):
+            Module.objects.get_or_create(track=track, number=number, defaults={"name": name})
+        modules = list(track.modules.order_by("number"))
+        enrollments = Enrollment.objects.filter(programme=programme).order_by("pk")
+        for index, enrollment in enumerate(enrollments):
+            if enrollment.qualification_paths.exists():
+                continue
+            months_left = 4 if index == 0 else 8 + index % 5
+            path = path_create(
+                actor=caseworker,
+                enrollment=enrollment,
+                track=track,
+                route=Route.MFY,
+                training_office="Opplæringskontoret for offentlig sektor (demo)",
+                contract_starts_on=self.today - timedelta(weeks=10),
+                contract_ends_on=self.today + timedelta(days=30 * months_left),
+            )
+            supervisor = enrollment.placements.first().supervisor
+            for module in modules[: index % (len(modules) + 1)]:
+                module_sign_off(
+                    actor=supervisor, path=path, module=module, result=ExamResult.PASSED
                 )
 
     def _solvik(self) -> None:

@@ -1,0 +1,97 @@
+"""Writes for the road to a fagbrev: qualification paths and module sign-offs."""
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.models import ChangeAction
+from audit.services import change_record, snapshot
+from config.errors import ApplicationError
+from participants.services import add_months
+from placements.models import ExamResult, ModuleProgress, QualificationPath, Route
+
+REGISTRATION_MONTHS_BEFORE_END = 3
+_PATH_FIELDS = (
+    "track",
+    "route",
+    "training_office",
+    "contract_starts_on",
+    "contract_ends_on",
+    "vg3_exam_on",
+    "registration_deadline",
+    "fagprove_on",
+    "fagprove_result",
+)
+
+
+def path_create(
+    *,
+    actor,
+    enrollment,
+    track,
+    route: str,
+    training_office: str = "",
+    contract_starts_on=None,
+    contract_ends_on=None,
+    vg3_exam_on=None,
+) -> QualificationPath:
+    if route not in Route.values:
+        raise ApplicationError(_("Choose a route."), field="route")
+    if contract_starts_on and contract_ends_on and contract_ends_on < contract_starts_on:
+        raise ApplicationError(
+            _("A contract cannot end before it starts."), field="contract_ends_on"
+        )
+    # The fagprøve must be registered at least three months before the contract ends.
+    deadline = (
+        add_months(contract_ends_on, -REGISTRATION_MONTHS_BEFORE_END) if contract_ends_on else None
+    )
+    with transaction.atomic():
+        path = QualificationPath.objects.create(
+            enrollment=enrollment,
+            track=track,
+            route=route,
+            training_office=(training_office or "")[:150],
+            contract_starts_on=contract_starts_on,
+            contract_ends_on=contract_ends_on,
+            vg3_exam_on=vg3_exam_on,
+            registration_deadline=deadline,
+        )
+        change_record(
+            actor=actor,
+            instance=path,
+            participant=enrollment.participant,
+            action=ChangeAction.CREATE,
+            after=snapshot(path, _PATH_FIELDS),
+        )
+    return path
+
+
+def module_sign_off(*, actor, path: QualificationPath, module, result: str) -> ModuleProgress:
+    """Sign a module off as passed or not passed. A passed module is final; a module not
+    passed may be taken again and signed off as passed."""
+    if module.track_id != path.track_id:
+        raise ApplicationError(_("The module does not belong to this trade."))
+    if result not in ExamResult.values:
+        raise ApplicationError(_("Choose passed or not passed."))
+    today = timezone.localdate()
+    try:
+        with transaction.atomic():
+            progress, _created = ModuleProgress.objects.select_for_update().get_or_create(
+                path=path, module=module, defaults={"started_on": today}
+            )
+            if progress.result == ExamResult.PASSED or progress.result == result:
+                raise ApplicationError(_("This module has already been signed off."))
+            before = snapshot(progress, ["result", "signed_off_by", "signed_off_on"])
+            progress.result, progress.signed_off_by, progress.signed_off_on = (result, actor, today)
+            progress.save(update_fields=["result", "signed_off_by", "signed_off_on"])
+            change_record(
+                actor=actor,
+                instance=progress,
+                participant=path.enrollment.participant,
+                action=ChangeAction.UPDATE,
+                before=before,
+                after=snapshot(progress, ["result", "signed_off_by", "signed_off_on"]),
+            )
+    except IntegrityError:
+        raise ApplicationError(_("This module has already been signed off.")) from None
+    return progress
