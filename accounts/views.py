@@ -24,7 +24,11 @@ from accounts.services import (
 from config.errors import ApplicationError
 from config.views import RoleRequiredMixin, ServiceFormView
 from participants.selectors import caseload_summary, needs_attention
-from placements.selectors import placements_at_supervised_worksites, supervised_worksites
+from placements.selectors import (
+    attendance_concerns,
+    placements_at_supervised_worksites,
+    supervised_worksites,
+)
 from programs.selectors import programmes_led
 
 
@@ -37,6 +41,7 @@ class HomeView(LoginRequiredMixin, TemplateView):
         if roles.caseworker:
             context["summary"] = caseload_summary(user=user)
             context["attention"] = needs_attention(user=user)
+            context["attendance_concerns"] = attendance_concerns(user=user)
         if roles.programme_lead:
             context["programmes"] = programmes_led(user=user)
         if roles.arbeidsleder:

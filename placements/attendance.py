@@ -1,5 +1,6 @@
 """Attendance: recording a day in one tap, and finding the days nobody recorded."""
 
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
@@ -13,6 +14,7 @@ from config.errors import ApplicationError
 from placements.models import AttendanceRecord, AttendanceStatus, Placement
 
 MISSING_LOOKBACK_DAYS = 28
+_ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
 _FIELDS = ("date", "status", "hours")
 
 
@@ -102,3 +104,25 @@ def missing_days(placement: Placement, recorded: set[date], today: date) -> list
     return [
         d for d in expected_days(placement, start, today - timedelta(days=1)) if d not in recorded
     ]
+
+
+@dataclass(frozen=True)
+class AttendanceStats:
+    rate: int | None  # percent of expected days attended (present or late)
+    consecutive_absences: int  # the latest expected days in a row not attended
+    missing: int
+
+
+def attendance_stats(placement: Placement, records: dict, today: date) -> AttendanceStats:
+    """From the records of the last four weeks (``records``: date → record)."""
+    start = max(placement.starts_on, today - timedelta(days=MISSING_LOOKBACK_DAYS))
+    days = expected_days(placement, start, today - timedelta(days=1))
+    attended = [d for d in days if d in records and records[d].status in _ATTENDED]
+    streak = 0
+    for day in reversed(days):
+        if day in records and records[day].status in _ATTENDED:
+            break
+        streak += 1
+    missing = sum(1 for d in days if d not in records)
+    rate = round(100 * len(attended) / len(days)) if days else None
+    return AttendanceStats(rate, streak, missing)

@@ -9,7 +9,12 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from participants.models import Enrollment, Participant
-from placements.attendance import MISSING_LOOKBACK_DAYS, missing_days
+from placements.attendance import (
+    MISSING_LOOKBACK_DAYS,
+    AttendanceStats,
+    attendance_stats,
+    missing_days,
+)
 from placements.models import (
     AttendanceRecord,
     Placement,
@@ -73,6 +78,7 @@ class AttendanceRow:
     placement: Placement
     record: AttendanceRecord | None
     missing: list[date]
+    stats: AttendanceStats | None = None
 
 
 def attendance_day(*, user, day: date) -> list[AttendanceRow]:
@@ -100,7 +106,12 @@ def attendance_day(*, user, day: date) -> list[AttendanceRow]:
             continue
         by_day = {r.date: r for r in placement.recent}
         rows.append(
-            AttendanceRow(placement, by_day.get(day), missing_days(placement, set(by_day), today))
+            AttendanceRow(
+                placement,
+                by_day.get(day),
+                missing_days(placement, set(by_day), today),
+                attendance_stats(placement, by_day, today),
+            )
         )
     return rows
 
@@ -185,3 +196,74 @@ def path_get(*, user, pk: int):
     return get_object_or_404(
         _seeable_paths(user).select_related("enrollment__participant", "track"), pk=pk
     )
+
+
+@dataclass(frozen=True)
+class WeekRow:
+    placement: Placement
+    cells: list  # (day, record or None, expected, missing)
+    stats: AttendanceStats
+
+
+def attendance_week(*, user, monday: date) -> list[WeekRow]:
+    """The week for catching up: every person at the user's worksites, each day's record, the
+    days nobody recorded; three queries whatever the number of people."""
+    today = timezone.localdate()
+    sunday = monday + timedelta(days=6)
+    since = min(monday, today - timedelta(days=MISSING_LOOKBACK_DAYS))
+    placements = (
+        _visible_current_placements(user)
+        .filter(worksite__supervisors__user=user, starts_on__lte=sunday)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday))
+        .select_related("enrollment__participant", "worksite")
+        .prefetch_related(
+            Prefetch(
+                "attendance",
+                to_attr="recent",
+                queryset=AttendanceRecord.objects.filter(date__gte=since),
+            )
+        )
+        .order_by("worksite__name", "enrollment__participant__last_name")
+    )
+    rows = []
+    for placement in placements:
+        by_day = {r.date: r for r in placement.recent}
+        cells = []
+        for offset in range(7):
+            day = monday + timedelta(days=offset)
+            expected = placement.expects(day)
+            cells.append(
+                (day, by_day.get(day), expected, expected and day < today and day not in by_day)
+            )
+        rows.append(WeekRow(placement, cells, attendance_stats(placement, by_day, today)))
+    return rows
+
+
+def attendance_concerns(*, user, limit: int = 20) -> list[AttendanceRow]:
+    """For a caseworker: their people whose attendance needs a look, with days nobody
+    recorded in the last week, or absent two expected days or more in a row."""
+    today = timezone.localdate()
+    placements = (
+        Placement.objects.current()
+        .filter(enrollment__in=Enrollment.objects.visible_to(user).filter(caseworker=user))
+        .select_related("enrollment__participant", "worksite")
+        .prefetch_related(
+            Prefetch(
+                "attendance",
+                to_attr="recent",
+                queryset=AttendanceRecord.objects.filter(
+                    date__gte=today - timedelta(days=MISSING_LOOKBACK_DAYS)
+                ),
+            )
+        )
+    )
+    rows = []
+    for placement in placements:
+        by_day = {r.date: r for r in placement.recent}
+        stats = attendance_stats(placement, by_day, today)
+        week = [
+            d for d in missing_days(placement, set(by_day), today) if d >= today - timedelta(days=7)
+        ]
+        if week or stats.consecutive_absences >= 2:
+            rows.append(AttendanceRow(placement, None, week, stats))
+    return rows[:limit]

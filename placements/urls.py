@@ -6,6 +6,7 @@ app_name = "placements"
 urlpatterns = [
     path("", views.WorksiteListView.as_view(), name="worksites"),
     path("attendance/", views.AttendanceView.as_view(), name="attendance"),
+    path("attendance/week/", views.AttendanceWeekView.as_view(), name="attendance-week"),
     path("people/<id:pk>/qualification/", views.QualificationView.as_view(), name="qualification"),
     path("people/<id:pk>/qualification/new/", views.PathCreateView.as_view(), name="path-create"),
     path("paths/<id:pk>/sign-off/", views.ModuleSignOffView.as_view(), name="module-sign-off"),

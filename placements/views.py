@@ -26,6 +26,7 @@ from placements.qualification import module_sign_off, path_create
 from placements.selectors import (
     AttendanceRow,
     attendance_day,
+    attendance_week,
     participant_paths,
     participant_progress,
     participant_seen_by,
@@ -302,3 +303,25 @@ class ModuleSignOffView(LoginRequiredMixin, View):
 
 def _id(value) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
+
+
+class AttendanceWeekView(AttendanceView):
+    """A week at a glance, for catching up on days nobody recorded."""
+
+    template_name = "placements/attendance_week.html"
+
+    def get_context_data(self, **kwargs):
+        day, problem = _day_from(self.request)
+        if problem:
+            messages.warning(self.request, problem)
+        monday = day - timedelta(days=day.weekday())
+        today = timezone.localdate()
+        return {
+            "view": self,
+            "monday": monday,
+            "today": today,
+            "days": [monday + timedelta(days=n) for n in range(7)],
+            "rows": attendance_week(user=self.request.user, monday=monday),
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7) if monday + timedelta(days=7) <= today else None,
+        }

@@ -149,3 +149,59 @@ def test_the_page_costs_the_same_queries_for_thirty_people(world, client_for):
         page = client.get(PAGE).content.decode()
     assert page.count('name="status" value="present"') == 30
     assert len(one) == len(thirty) <= 12
+
+
+class TestWeekAndStats:
+    def test_the_week_grid_shows_recorded_and_missing_days(self, world, client_for):
+        client = client_for(world.arbeidsleder)
+        tap(client, world, "present", day=TODAY - timedelta(days=1), htmx=False)
+        yesterday = (TODAY - timedelta(days=1)).isoformat()
+        page = client.get(
+            reverse("placements:attendance-week"), {"date": yesterday}
+        ).content.decode()
+        assert "Testesen" in page and "cell-present" in page and "cell-missing" in page
+
+    def test_attendance_rate_and_absences_in_a_row(self, world):
+        from placements.attendance import attendance_record, attendance_stats
+
+        for offset, status in ((4, "present"), (3, "late"), (2, "unexcused"), (1, "excused")):
+            attendance_record(
+                actor=world.arbeidsleder,
+                placement=world.placement,
+                day=TODAY - timedelta(days=offset),
+                status=status,
+            )
+        records = {r.date: r for r in AttendanceRecord.objects.all()}
+        stats = attendance_stats(world.placement, records, TODAY)
+        # Ten expected days before today: 2 attended, 2 absent, 6 nobody recorded.
+        assert (stats.rate, stats.consecutive_absences, stats.missing) == (20, 2, 6)
+
+    def test_the_caseworker_is_told_about_missing_days_and_absences(self, world, client_for):
+        page = client_for(world.caseworker).get("/").content.decode()
+        assert "days missing" in page and "Testesen" in page
+        client_for(world.other_caseworker).get("/")
+        assert "Testesen" not in client_for(world.other_caseworker).get("/").content.decode()
+
+    @pytest.mark.parametrize("who", ["caseworker", "admin", "foreign_caseworker"])
+    def test_the_week_grid_is_for_work_supervisors(self, world, client_for, who):
+        response = client_for(getattr(world, who)).get(reverse("placements:attendance-week"))
+        assert response.status_code == 404
+
+    def test_the_week_grid_costs_the_same_queries_for_many_people(self, world, client_for):
+        client = client_for(world.arbeidsleder)
+        url = reverse("placements:attendance-week")
+        client.get(url)
+        with CaptureQueriesContext(connection) as one:
+            client.get(url)
+        for _ in range(15):
+            person = ParticipantFactory(municipality=world.municipality)
+            ConsentFactory(participant=person, recorded_by=world.caseworker)
+            PlacementFactory(
+                enrollment=EnrollmentFactory(participant=person, programme=world.programme),
+                worksite=world.worksite,
+                schedule_days="0123456",
+                starts_on=TODAY - timedelta(days=10),
+            )
+        with CaptureQueriesContext(connection) as many:
+            client.get(url)
+        assert len(one) == len(many) <= 12
