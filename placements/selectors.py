@@ -267,3 +267,37 @@ def attendance_concerns(*, user, limit: int = 20) -> list[AttendanceRow]:
         if week or stats.consecutive_absences >= 2:
             rows.append(AttendanceRow(placement, None, week, stats))
     return rows[:limit]
+
+
+def participant_attendance(*, user, participant) -> list[WeekRow]:
+    """The person's last two weeks at each placement the user may see, with the stats."""
+    today = timezone.localdate()
+    start = today - timedelta(days=13)
+    placements = (
+        _seeable_placements(user)
+        .current()
+        .filter(enrollment__participant=participant)
+        .select_related("worksite")
+        .prefetch_related(
+            Prefetch(
+                "attendance",
+                to_attr="recent",
+                queryset=AttendanceRecord.objects.filter(
+                    date__gte=today - timedelta(days=MISSING_LOOKBACK_DAYS)
+                ),
+            )
+        )
+    )
+    rows = []
+    for placement in placements:
+        by_day = {r.date: r for r in placement.recent}
+        cells = []
+        for offset in range(14):
+            day = start + timedelta(days=offset)
+            expected = placement.expects(day)
+            if expected or day in by_day:
+                cells.append(
+                    (day, by_day.get(day), expected, expected and day < today and day not in by_day)
+                )
+        rows.append(WeekRow(placement, cells, attendance_stats(placement, by_day, today)))
+    return rows

@@ -27,6 +27,7 @@ from placements.selectors import (
     AttendanceRow,
     attendance_day,
     attendance_week,
+    participant_attendance,
     participant_paths,
     participant_progress,
     participant_seen_by,
@@ -160,6 +161,7 @@ class ProgressListView(LoginRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "participant": participant,
             "entries": participant_progress(user=self.request.user, participant=participant),
+            "attendance": participant_attendance(user=self.request.user, participant=participant),
             "reply_form": ReplyForm(),
         }
 
