@@ -32,6 +32,7 @@ class Programme(models.Model):
     target_participants = models.PositiveIntegerField(
         _("target participants"), null=True, blank=True
     )
+    version = models.PositiveIntegerField(default=1)
 
     objects = ProgrammeQuerySet.as_manager()
 
@@ -109,3 +110,79 @@ class Module(models.Model):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
+
+
+class GrantQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "GrantQuerySet":
+        """Grants of the user's municipality that fund a programme the user leads."""
+        if not user.is_authenticated or user.municipality_id is None:
+            return self.none()
+        from accounts.models import ProgrammeRole
+
+        led = Programme.objects.filter(
+            memberships__user=user, memberships__role=ProgrammeRole.PROGRAMME_LEAD
+        )
+        return self.filter(municipality_id=user.municipality_id, programmes__in=led).distinct()
+
+
+class Grant(models.Model):
+    """Money from a funder, e.g. Agder fylkeskommune's LIM-tilskudd, for one or more programmes."""
+
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="grants"
+    )
+    funder = models.CharField(_("funder"), max_length=150)
+    name = models.CharField(_("name"), max_length=150)
+    amount = models.DecimalField(_("amount (NOK/SEK)"), max_digits=12, decimal_places=2)
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    own_contribution_percent = models.DecimalField(
+        _("required own contribution (%)"), max_digits=5, decimal_places=2, default=0
+    )
+    funded_position_share = models.DecimalField(
+        _("funded position (FTE)"),
+        max_digits=4,
+        decimal_places=2,
+        default=0,
+        help_text=_("For example 0.5 for half a position."),
+    )
+    programmes = models.ManyToManyField(
+        Programme, verbose_name=_("programmes"), related_name="grants"
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    objects = GrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("grant")
+        verbose_name_plural = _("grants")
+        ordering = ["-starts_on", "name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_on__gte=models.F("starts_on")),
+                name="grant_ends_after_start",
+                violation_error_message=_("A grant cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0),
+                name="grant_amount_positive",
+                violation_error_message=_("The amount cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReportDeadline(models.Model):
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="deadlines")
+    due_on = models.DateField(_("due on"))
+    label = models.CharField(_("report"), max_length=150)
+
+    class Meta:
+        verbose_name = _("report deadline")
+        verbose_name_plural = _("report deadlines")
+        ordering = ["due_on"]
+
+    def __str__(self) -> str:
+        return f"{self.label} {self.due_on}"

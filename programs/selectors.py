@@ -68,3 +68,56 @@ def cohort_module_progress(*, user, cohort: Cohort) -> dict:
             a + b for a, b in zip(entry["passed_per_module"], row, strict=True)
         ]
     return tracks
+
+
+def _led(user) -> QuerySet[Programme]:
+    return (
+        Programme.objects.visible_to(user)
+        .filter(memberships__user=user, memberships__role=ProgrammeRole.PROGRAMME_LEAD)
+        .distinct()
+    )
+
+
+def programmes_for_setup(*, user) -> QuerySet[Programme]:
+    """The programmes the user leads, with cohorts, members and grants."""
+    from accounts.models import ProgrammeMembership
+
+    return (
+        _led(user)
+        .prefetch_related(
+            "cohorts",
+            Prefetch(
+                "memberships",
+                queryset=ProgrammeMembership.objects.select_related("user").order_by(
+                    "role", "user__full_name"
+                ),
+            ),
+            "grants",
+        )
+        .order_by("name")
+    )
+
+
+def programme_led_get(*, user, pk: int) -> Programme:
+    return get_object_or_404(_led(user), pk=pk)
+
+
+def grant_list(*, user) -> QuerySet:
+    from programs.models import Grant
+
+    return Grant.objects.visible_to(user).prefetch_related("programmes", "deadlines")
+
+
+def grant_get(*, user, pk: int):
+    return get_object_or_404(grant_list(user=user), pk=pk)
+
+
+def membership_get(*, user, pk: int):
+    from accounts.models import ProgrammeMembership
+
+    return get_object_or_404(
+        ProgrammeMembership.objects.filter(programme__in=_led(user)).select_related(
+            "user", "programme"
+        ),
+        pk=pk,
+    )

@@ -1,6 +1,7 @@
 """Load the fictional demo world of DESIGN.md §7. Running it again changes nothing."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -33,7 +34,15 @@ from placements.models import (
 )
 from placements.qualification import module_sign_off, path_create
 from placements.services import placement_create, worksite_create
-from programs.models import Cohort, Module, Programme, ProgrammeKind, QualificationTrack
+from programs.models import (
+    Cohort,
+    Grant,
+    Module,
+    Programme,
+    ProgrammeKind,
+    QualificationTrack,
+)
+from programs.services import deadline_add, grant_save
 
 # Invented names; any likeness to a real person is chance.
 LYNGDAL_PEOPLE = [
@@ -255,13 +264,14 @@ class Command(BaseCommand):
             ROLE_ARBEIDSLEDER,
             worksite=helsehus,
         )
-        self._user(
+        lead = self._user(
             lyngdal,
             "programleder@lyngdal.example.org",
             "Liv Programleder",
             ProgrammeRole.PROGRAMME_LEAD,
             programme=programme,
         )
+        self._lim_grant(lyngdal, programme, lead)
         self._user(
             lyngdal, "admin@lyngdal.example.org", "Ola Systemansvarlig", ROLE_MUNICIPALITY_ADMIN
         )
@@ -278,6 +288,28 @@ class Command(BaseCommand):
                 supervisor=arbeidsleder,
                 weeks_ago=4 + index % 5,
             )
+
+    def _lim_grant(self, municipality, programme, lead) -> None:
+        """A LIM grant from the fylkeskommune that funds half an arbeidsleder position."""
+        if Grant.objects.filter(municipality=municipality).exists():
+            return
+        year = self.today.year
+        grant = grant_save(
+            actor=lead,
+            municipality=municipality,
+            programmes=[programme],
+            funder="Agder fylkeskommune",
+            name=f"LIM-tilskudd {year} – En av mange",
+            amount=Decimal("450000"),
+            starts_on=date(year, 1, 1),
+            ends_on=date(year, 12, 31),
+            own_contribution_percent=Decimal("20"),
+            funded_position_share=Decimal("0.5"),
+        )
+        deadline_add(actor=lead, grant=grant, due_on=date(year, 8, 31), label="Halvårsrapport LIM")
+        deadline_add(
+            actor=lead, grant=grant, due_on=date(year + 1, 2, 15), label="Sluttrapport LIM"
+        )
 
     def _kristiansand(self) -> None:
         kristiansand, _ = Municipality.objects.get_or_create(

@@ -1,0 +1,167 @@
+"""Writes for programme set-up: the programme, its cohorts and members, and grants."""
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from accounts.models import ProgrammeMembership, ProgrammeRole
+from accounts.services import role_grant, role_revoke
+from audit.models import ChangeAction
+from audit.services import change_record, snapshot
+from config.errors import ApplicationError
+from participants.services import _claim_version
+from programs.models import Cohort, Grant, Programme, ReportDeadline
+
+_PROGRAMME_FIELDS = ("name", "kind", "starts_on", "ends_on", "target_participants")
+_GRANT_FIELDS = (
+    "funder",
+    "name",
+    "amount",
+    "starts_on",
+    "ends_on",
+    "own_contribution_percent",
+    "funded_position_share",
+)
+
+
+def check_leads(*, actor, programme: Programme) -> None:
+    if not ProgrammeMembership.objects.filter(
+        user=actor, programme=programme, role=ProgrammeRole.PROGRAMME_LEAD
+    ).exists():
+        raise ApplicationError(_("Only the programme's lead can change it."))
+
+
+def _check_dates(starts_on, ends_on) -> None:
+    if starts_on and ends_on and ends_on < starts_on:
+        raise ApplicationError(_("The end cannot be before the start."), field="ends_on")
+
+
+def programme_update(*, actor, programme: Programme, expected_version: int, **values) -> Programme:
+    check_leads(actor=actor, programme=programme)
+    _check_dates(values.get("starts_on"), values.get("ends_on"))
+    if (
+        Programme.objects.filter(municipality=programme.municipality, name__iexact=values["name"])
+        .exclude(pk=programme.pk)
+        .exists()
+    ):
+        raise ApplicationError(
+            _("The municipality already has a programme by this name."), field="name"
+        )
+    with transaction.atomic():
+        _claim_version(
+            Programme,
+            programme,
+            expected_version,
+            _("Somebody else changed this programme while you were working. Look at it again."),
+        )
+        before = snapshot(programme, _PROGRAMME_FIELDS)
+        for name in _PROGRAMME_FIELDS:
+            setattr(programme, name, values[name])
+        programme.save(update_fields=list(_PROGRAMME_FIELDS))
+        change_record(
+            actor=actor,
+            instance=programme,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(programme, _PROGRAMME_FIELDS),
+        )
+    return programme
+
+
+def cohort_create(
+    *, actor, programme: Programme, name: str, starts_on=None, capacity=None
+) -> Cohort:
+    check_leads(actor=actor, programme=programme)
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("Give the cohort a name."), field="name")
+    if capacity is not None and capacity < 0:
+        raise ApplicationError(_("The capacity cannot be below zero."), field="capacity")
+    if programme.cohorts.filter(name__iexact=name).exists():
+        raise ApplicationError(_("The programme already has a cohort by this name."), field="name")
+    with transaction.atomic():
+        cohort = Cohort.objects.create(
+            programme=programme, name=name, starts_on=starts_on, capacity=capacity
+        )
+        change_record(
+            actor=actor,
+            instance=cohort,
+            action=ChangeAction.CREATE,
+            after=snapshot(cohort, ["programme", "name", "starts_on", "capacity"]),
+        )
+    return cohort
+
+
+def member_add(*, actor, programme: Programme, user, role: str) -> None:
+    check_leads(actor=actor, programme=programme)
+    if user.municipality_id != programme.municipality_id:
+        raise ApplicationError(_("Choose someone in your municipality."), field="user")
+    role_grant(actor=actor, user=user, role=role, programme=programme)
+
+
+def member_remove(*, actor, membership: ProgrammeMembership) -> None:
+    check_leads(actor=actor, programme=membership.programme)
+    if membership.user_id == actor.pk and membership.role == ProgrammeRole.PROGRAMME_LEAD:
+        raise ApplicationError(_("You cannot remove yourself as programme lead."))
+    role_revoke(actor=actor, user=membership.user, membership_id=membership.pk)
+
+
+def grant_save(
+    *,
+    actor,
+    municipality,
+    programmes,
+    grant: Grant | None = None,
+    expected_version: int | None = None,
+    **values,
+) -> Grant:
+    """Create or change a grant; every programme it funds must be one the actor leads."""
+    _check_dates(values["starts_on"], values["ends_on"])
+    if not programmes:
+        raise ApplicationError(_("Choose the programmes the grant funds."), field="programmes")
+    for programme in programmes:
+        if programme.municipality_id != municipality.pk:
+            raise ApplicationError(
+                _("Choose one of your municipality's programmes."), field="programmes"
+            )
+        check_leads(actor=actor, programme=programme)
+    with transaction.atomic():
+        if grant is None:
+            grant = Grant.objects.create(municipality=municipality, **values)
+            before, action = {}, ChangeAction.CREATE
+        else:
+            _claim_version(
+                Grant,
+                grant,
+                expected_version or 0,
+                _("Somebody else changed this grant while you were working. Look at it again."),
+            )
+            before, action = snapshot(grant, _GRANT_FIELDS), ChangeAction.UPDATE
+            for name, value in values.items():
+                setattr(grant, name, value)
+            grant.save(update_fields=list(values))
+        grant.programmes.set(programmes)
+        change_record(
+            actor=actor,
+            instance=grant,
+            action=action,
+            before=before,
+            after=snapshot(grant, _GRANT_FIELDS),
+        )
+    return grant
+
+
+def deadline_add(*, actor, grant: Grant, due_on, label: str) -> ReportDeadline:
+    for programme in grant.programmes.all():
+        check_leads(actor=actor, programme=programme)
+    label = (label or "").strip()
+    if not label or due_on is None:
+        raise ApplicationError(_("Give the report a name and a date."))
+    with transaction.atomic():
+        deadline = ReportDeadline.objects.create(grant=grant, due_on=due_on, label=label[:150])
+        change_record(
+            actor=actor,
+            instance=deadline,
+            action=ChangeAction.CREATE,
+            after=snapshot(deadline, ["grant", "due_on", "label"]),
+        )
+    return deadline
