@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from participants.models import Enrollment
-from placements.models import RATING_CHOICES, PlacementType, Route, WorkField, Worksite
+from placements.models import (
+    RATING_CHOICES,
+    PlacementType,
+    Route,
+    WorkField,
+    Worksite,
+    WorksiteKind,
+)
 from programs.models import QualificationTrack
 
 _RATING = [("", "–"), *RATING_CHOICES]
@@ -113,3 +120,18 @@ class PathForm(forms.Form):
             .select_related("programme")
         )
         self.fields["enrollment"].label_from_instance = lambda e: e.programme.name
+
+
+class WorksiteForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=150)
+    kind = forms.ChoiceField(label=_("Kind"), choices=WorksiteKind.choices)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+
+
+class WorksiteEditForm(WorksiteForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class CapacityForm(forms.Form):
+    field = forms.ChoiceField(label=_("Field"), choices=WorkField.choices)
+    places = forms.IntegerField(label=_("Places"), min_value=0, max_value=1000)

@@ -34,6 +34,7 @@ class Worksite(models.Model):
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=20, choices=WorksiteKind.choices)
     address = models.CharField(_("address"), max_length=200, blank=True)
+    version = models.PositiveIntegerField(default=1)
 
     objects = WorksiteQuerySet.as_manager()
 

@@ -301,3 +301,33 @@ def participant_attendance(*, user, participant) -> list[WeekRow]:
                 )
         rows.append(WeekRow(placement, cells, attendance_stats(placement, by_day, today)))
     return rows
+
+
+def capacity_by_week(*, user, monday: date) -> list[dict]:
+    """Places per worksite and field for one week: places, taken, free. Two queries."""
+    sunday = monday + timedelta(days=6)
+    worksites = list(
+        Worksite.objects.visible_to(user).prefetch_related("capacities").order_by("name")
+    )
+    taken = (
+        Placement.objects.current()
+        .filter(worksite__in=worksites, starts_on__lte=sunday)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday))
+        .values("worksite_id", "field")
+        .annotate(n=Count("pk"))
+    )
+    counts = {(row["worksite_id"], row["field"]): row["n"] for row in taken}
+    rows = []
+    for worksite in worksites:
+        for capacity in worksite.capacities.all():
+            used = counts.get((worksite.pk, capacity.field), 0)
+            rows.append(
+                {
+                    "worksite": worksite,
+                    "field": capacity.get_field_display(),
+                    "places": capacity.places,
+                    "taken": used,
+                    "free": capacity.places - used,
+                }
+            )
+    return rows

@@ -169,3 +169,71 @@ def placement_start(
         nav_agreement=(nav_agreement or "")[:50],
     )
     return placement
+
+
+def _may_manage_worksites(actor) -> None:
+    from accounts.roles import roles_of
+
+    roles = roles_of(actor)
+    if not (roles.municipality_admin or roles.programme_lead):
+        raise ApplicationError(_("Only the municipality admin or a programme lead can do this."))
+
+
+def worksite_update(
+    *, actor, worksite: Worksite, expected_version: int, name: str, kind: str, address: str = ""
+) -> Worksite:
+    from participants.services import _claim_version
+
+    _may_manage_worksites(actor)
+    name = (name or "").strip()
+    if not name:
+        raise ApplicationError(_("A worksite needs a name."), field="name")
+    if (
+        Worksite.objects.filter(municipality_id=worksite.municipality_id, name__iexact=name)
+        .exclude(pk=worksite.pk)
+        .exists()
+    ):
+        raise ApplicationError(
+            _("The municipality already has a worksite by this name."), field="name"
+        )
+    fields = ["name", "kind", "address"]
+    with transaction.atomic():
+        _claim_version(
+            Worksite,
+            worksite,
+            expected_version,
+            _("Somebody else changed this worksite while you were working. Look at it again."),
+        )
+        before = snapshot(worksite, fields)
+        worksite.name, worksite.kind, worksite.address = name, kind, (address or "")[:200]
+        worksite.save(update_fields=fields)
+        change_record(
+            actor=actor,
+            instance=worksite,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(worksite, fields),
+        )
+    return worksite
+
+
+def capacity_set(*, actor, worksite: Worksite, field: str, places: int) -> WorksiteCapacity:
+    _may_manage_worksites(actor)
+    if places is None or places < 0:
+        raise ApplicationError(_("The capacity cannot be below zero."), field="places")
+    with transaction.atomic():
+        capacity, created = WorksiteCapacity.objects.get_or_create(
+            worksite=worksite, field=field, defaults={"places": places}
+        )
+        before = {} if created else snapshot(capacity, ["places"])
+        if not created:
+            capacity.places = places
+            capacity.save(update_fields=["places"])
+        change_record(
+            actor=actor,
+            instance=capacity,
+            action=ChangeAction.CREATE if created else ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(capacity, ["worksite", "field", "places"]),
+        )
+    return capacity

@@ -19,7 +19,15 @@ from config.views import RoleRequiredMixin, ServiceFormView
 from participants.models import Enrollment
 from participants.selectors import participant_get
 from placements.attendance import attendance_record
-from placements.forms import PathForm, PlacementForm, ProgressForm, ReplyForm
+from placements.forms import (
+    CapacityForm,
+    PathForm,
+    PlacementForm,
+    ProgressForm,
+    ReplyForm,
+    WorksiteEditForm,
+    WorksiteForm,
+)
 from placements.models import AttendanceStatus
 from placements.progress import progress_reply, progress_write
 from placements.qualification import module_sign_off, path_create
@@ -27,6 +35,7 @@ from placements.selectors import (
     AttendanceRow,
     attendance_day,
     attendance_week,
+    capacity_by_week,
     participant_attendance,
     participant_paths,
     participant_progress,
@@ -38,7 +47,13 @@ from placements.selectors import (
     worksite_list,
     worksite_placements,
 )
-from placements.services import CapacityWarning, placement_start
+from placements.services import (
+    CapacityWarning,
+    capacity_set,
+    placement_start,
+    worksite_create,
+    worksite_update,
+)
 
 
 class WorksiteListView(LoginRequiredMixin, ListView):
@@ -326,4 +341,96 @@ class AttendanceWeekView(AttendanceView):
             "rows": attendance_week(user=self.request.user, monday=monday),
             "previous": monday - timedelta(days=7),
             "next": monday + timedelta(days=7) if monday + timedelta(days=7) <= today else None,
+        }
+
+
+class WorksiteManagerMixin(LoginRequiredMixin, RoleRequiredMixin):
+    def allowed(self, roles: Roles) -> bool:
+        return roles.municipality_admin or roles.programme_lead
+
+
+class WorksiteCreateView(WorksiteManagerMixin, ServiceFormView):
+    template_name = "placements/worksite_form.html"
+    form_class = WorksiteForm
+    success_message = gettext_lazy("The worksite has been saved.")
+
+    def perform(self, form):
+        return worksite_create(
+            actor=self.request.user,
+            municipality=self.request.user.municipality,
+            **form.cleaned_data,
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("placements:worksite", kwargs={"pk": self.result.pk})
+
+
+class WorksiteEditView(WorksiteManagerMixin, ServiceFormView):
+    template_name = "placements/worksite_form.html"
+    form_class = WorksiteEditForm
+    success_message = gettext_lazy("The worksite has been saved.")
+
+    @cached_property
+    def worksite(self):
+        return worksite_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_initial(self):
+        w = self.worksite
+        return {"name": w.name, "kind": w.kind, "address": w.address, "version": w.version}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        return worksite_update(
+            actor=self.request.user,
+            worksite=self.worksite,
+            expected_version=data.pop("version"),
+            **data,
+        )
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "worksite": self.worksite,
+            "capacity_form": CapacityForm(),
+        }
+
+    def get_success_url(self) -> str:
+        return reverse("placements:worksite", kwargs={"pk": self.worksite.pk})
+
+
+class CapacitySetView(WorksiteManagerMixin, View):
+    def post(self, request, pk: int):
+        worksite = worksite_get(user=request.user, pk=pk)
+        form = CapacityForm(request.POST)
+        try:
+            if not form.is_valid():
+                raise ApplicationError(" ".join(e for errs in form.errors.values() for e in errs))
+            capacity_set(actor=request.user, worksite=worksite, **form.cleaned_data)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The capacity has been saved."))
+        return HttpResponseRedirect(reverse("placements:worksite-edit", kwargs={"pk": pk}))
+
+
+class CapacityView(LoginRequiredMixin, RoleRequiredMixin, TemplateView):
+    """Places per worksite and field, taken and free, one week at a time."""
+
+    template_name = "placements/capacity.html"
+
+    def get_context_data(self, **kwargs):
+        raw = self.request.GET.get("date") or ""
+        try:
+            day = parse_date(raw) if raw else None
+        except ValueError:
+            day = None
+        day = day or timezone.localdate()
+        monday = day - timedelta(days=day.weekday())
+        return {
+            **super().get_context_data(**kwargs),
+            "monday": monday,
+            "sunday": monday + timedelta(days=6),
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "rows": capacity_by_week(user=self.request.user, monday=monday),
         }

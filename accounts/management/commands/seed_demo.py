@@ -33,7 +33,7 @@ from placements.models import (
     WorksiteKind,
 )
 from placements.qualification import module_sign_off, path_create
-from placements.services import placement_create, worksite_create
+from placements.services import capacity_set, placement_create, worksite_create
 from programs.models import (
     Cohort,
     Grant,
@@ -272,6 +272,12 @@ class Command(BaseCommand):
             programme=programme,
         )
         self._lim_grant(lyngdal, programme, lead)
+        for field, places in (
+            (WorkField.HEALTH_CARE, 6),
+            (WorkField.CLEANING, 3),
+            (WorkField.CARETAKER, 2),
+        ):
+            capacity_set(actor=lead, worksite=helsehus, field=field, places=places)
         self._user(
             lyngdal, "admin@lyngdal.example.org", "Ola Systemansvarlig", ROLE_MUNICIPALITY_ADMIN
         )
