@@ -218,6 +218,7 @@ def worksite_update(
 
 
 def capacity_set(*, actor, worksite: Worksite, field: str, places: int) -> WorksiteCapacity:
+    """Set the places for one field; setting the same number again changes nothing."""
     _may_manage_worksites(actor)
     if places is None or places < 0:
         raise ApplicationError(_("The capacity cannot be below zero."), field="places")
@@ -225,15 +226,22 @@ def capacity_set(*, actor, worksite: Worksite, field: str, places: int) -> Works
         capacity, created = WorksiteCapacity.objects.get_or_create(
             worksite=worksite, field=field, defaults={"places": places}
         )
-        before = {} if created else snapshot(capacity, ["places"])
-        if not created:
+        if created:
+            change_record(
+                actor=actor,
+                instance=capacity,
+                action=ChangeAction.CREATE,
+                after=snapshot(capacity, ["worksite", "field", "places"]),
+            )
+        elif capacity.places != places:
+            before = snapshot(capacity, ["places"])
             capacity.places = places
             capacity.save(update_fields=["places"])
-        change_record(
-            actor=actor,
-            instance=capacity,
-            action=ChangeAction.CREATE if created else ChangeAction.UPDATE,
-            before=before,
-            after=snapshot(capacity, ["worksite", "field", "places"]),
-        )
+            change_record(
+                actor=actor,
+                instance=capacity,
+                action=ChangeAction.UPDATE,
+                before=before,
+                after=snapshot(capacity, ["places"]),
+            )
     return capacity
