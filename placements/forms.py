@@ -5,6 +5,7 @@ from accounts.models import User
 from participants.models import Enrollment
 from placements.models import (
     RATING_CHOICES,
+    ExamResult,
     PlacementType,
     Route,
     WorkField,
@@ -135,3 +136,22 @@ class WorksiteEditForm(WorksiteForm):
 class CapacityForm(forms.Form):
     field = forms.ChoiceField(label=_("Field"), choices=WorkField.choices)
     places = forms.IntegerField(label=_("Places"), min_value=0, max_value=1000)
+
+
+class PlacementEndForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("How it ended"),
+        choices=[("ended", _("Ended as planned")), ("stopped", _("Stopped early"))],
+    )
+    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    stop_reason = forms.CharField(label=_("Stop reason"), max_length=200, required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+
+class FagproveForm(forms.Form):
+    fagprove_on = forms.DateField(
+        label=_("Fagprøve date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    fagprove_result = forms.ChoiceField(
+        label=_("Result"), required=False, choices=[("", "–"), *ExamResult.choices]
+    )

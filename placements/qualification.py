@@ -95,3 +95,31 @@ def module_sign_off(*, actor, path: QualificationPath, module, result: str) -> M
     except IntegrityError:
         raise ApplicationError(_("This module has already been signed off.")) from None
     return progress
+
+
+def fagprove_record(
+    *, actor, path: QualificationPath, fagprove_on, result: str = ""
+) -> QualificationPath:
+    """The fagprøve's date, and its result once it is known."""
+    if fagprove_on is None:
+        raise ApplicationError(_("Enter the date of the fagprøve."), field="fagprove_on")
+    if result and result not in ExamResult.values:
+        raise ApplicationError(_("Choose passed or not passed."), field="fagprove_result")
+    if result and fagprove_on > timezone.localdate():
+        raise ApplicationError(
+            _("A result cannot be recorded before the fagprøve."), field="fagprove_result"
+        )
+    fields = ["fagprove_on", "fagprove_result"]
+    with transaction.atomic():
+        before = snapshot(path, fields)
+        path.fagprove_on, path.fagprove_result = fagprove_on, result
+        path.save(update_fields=fields)
+        change_record(
+            actor=actor,
+            instance=path,
+            participant=path.enrollment.participant,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(path, fields),
+        )
+    return path

@@ -245,3 +245,44 @@ def capacity_set(*, actor, worksite: Worksite, field: str, places: int) -> Works
                 after=snapshot(capacity, ["places"]),
             )
     return capacity
+
+
+def placement_end(
+    *,
+    actor,
+    placement: Placement,
+    expected_version: int,
+    ends_on,
+    status: str,
+    stop_reason: str = "",
+) -> Placement:
+    """End a placement as planned, or stop it early with a reason."""
+    from participants.services import _claim_version
+
+    if status not in (PlacementStatus.ENDED, PlacementStatus.STOPPED):
+        raise ApplicationError(_("Choose ended or stopped early."), field="status")
+    if ends_on is None or ends_on < placement.starts_on:
+        raise ApplicationError(_("A placement cannot end before it starts."), field="ends_on")
+    if status == PlacementStatus.STOPPED and not (stop_reason or "").strip():
+        raise ApplicationError(_("Say why the placement stopped."), field="stop_reason")
+    fields = ["status", "ends_on", "stop_reason"]
+    with transaction.atomic():
+        _claim_version(
+            Placement,
+            placement,
+            expected_version,
+            _("Somebody else changed this placement while you were working. Look at it again."),
+        )
+        before = snapshot(placement, fields)
+        placement.status, placement.ends_on = status, ends_on
+        placement.stop_reason = (stop_reason or "").strip()[:200]
+        placement.save(update_fields=fields)
+        change_record(
+            actor=actor,
+            instance=placement,
+            participant=placement.enrollment.participant,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(placement, fields),
+        )
+    return placement

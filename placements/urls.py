@@ -13,6 +13,8 @@ urlpatterns = [
     path("attendance/week/", views.AttendanceWeekView.as_view(), name="attendance-week"),
     path("people/<id:pk>/qualification/", views.QualificationView.as_view(), name="qualification"),
     path("people/<id:pk>/qualification/new/", views.PathCreateView.as_view(), name="path-create"),
+    path("placements/<id:pk>/end/", views.PlacementEndView.as_view(), name="placement-end"),
+    path("paths/<id:pk>/fagprove/", views.FagproveView.as_view(), name="fagprove"),
     path("paths/<id:pk>/sign-off/", views.ModuleSignOffView.as_view(), name="module-sign-off"),
     path(
         "people/<id:pk>/placements/new/",

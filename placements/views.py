@@ -21,7 +21,9 @@ from participants.selectors import participant_get
 from placements.attendance import attendance_record
 from placements.forms import (
     CapacityForm,
+    FagproveForm,
     PathForm,
+    PlacementEndForm,
     PlacementForm,
     ProgressForm,
     ReplyForm,
@@ -30,7 +32,7 @@ from placements.forms import (
 )
 from placements.models import AttendanceStatus
 from placements.progress import progress_reply, progress_write
-from placements.qualification import module_sign_off, path_create
+from placements.qualification import fagprove_record, module_sign_off, path_create
 from placements.selectors import (
     AttendanceRow,
     attendance_day,
@@ -50,6 +52,7 @@ from placements.selectors import (
 from placements.services import (
     CapacityWarning,
     capacity_set,
+    placement_end,
     placement_start,
     worksite_create,
     worksite_update,
@@ -434,3 +437,85 @@ class CapacityView(LoginRequiredMixin, RoleRequiredMixin, TemplateView):
             "next": monday + timedelta(days=7),
             "rows": capacity_by_week(user=self.request.user, monday=monday),
         }
+
+
+class PlacementEndView(LoginRequiredMixin, ServiceFormView):
+    template_name = "placements/placement_end.html"
+    form_class = PlacementEndForm
+    success_message = gettext_lazy("The placement has been ended.")
+
+    @cached_property
+    def placement(self):
+        placement = placement_for_attendance(user=self.request.user, pk=self.kwargs["pk"])
+        if (
+            not Enrollment.objects.visible_to(self.request.user)
+            .filter(pk=placement.enrollment_id)
+            .exists()
+        ):
+            raise Http404  # ending a placement is the caseworker's, not the worksite's
+        return placement
+
+    def get_initial(self):
+        return {"ends_on": timezone.localdate(), "version": self.placement.version}
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        return placement_end(
+            actor=self.request.user,
+            placement=self.placement,
+            expected_version=data.pop("version"),
+            **data,
+        )
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "placement": self.placement,
+            "participant": self.placement.enrollment.participant,
+        }
+
+    def get_success_url(self) -> str:
+        return reverse(
+            "participants:detail", kwargs={"pk": self.placement.enrollment.participant_id}
+        )
+
+
+class FagproveView(LoginRequiredMixin, ServiceFormView):
+    template_name = "placements/fagprove_form.html"
+    form_class = FagproveForm
+    success_message = gettext_lazy("The fagprøve has been recorded.")
+
+    @cached_property
+    def path(self):
+        path = path_get(user=self.request.user, pk=self.kwargs["pk"])
+        if (
+            not Enrollment.objects.visible_to(self.request.user)
+            .filter(pk=path.enrollment_id)
+            .exists()
+        ):
+            raise Http404
+        return path
+
+    def get_initial(self):
+        return {"fagprove_on": self.path.fagprove_on, "fagprove_result": self.path.fagprove_result}
+
+    def perform(self, form):
+        return fagprove_record(
+            actor=self.request.user,
+            path=self.path,
+            fagprove_on=form.cleaned_data["fagprove_on"],
+            result=form.cleaned_data["fagprove_result"],
+        )
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "path": self.path,
+            "participant": self.path.enrollment.participant,
+        }
+
+    def get_success_url(self) -> str:
+        return (
+            reverse("participants:detail", kwargs={"pk": self.path.enrollment.participant_id})
+            + "#qualification"
+        )

@@ -93,3 +93,55 @@ def test_a_worksite_of_another_municipality_cannot_be_chosen(world, client_for):
 def test_only_people_who_follow_the_case_place_someone(world, client_for, who):
     assert place(client_for(getattr(world, who)), world).status_code == 404
     assert not Placement.objects.filter(worksite=world.other_worksite).exists()
+
+
+class TestEnding:
+    def url(self, world):
+        return reverse("placements:placement-end", args=[world.placement.pk])
+
+    def test_a_placement_is_stopped_early_with_a_reason(self, world, client_for):
+        response = client_for(world.caseworker).post(
+            self.url(world),
+            {
+                "status": "stopped",
+                "ends_on": TODAY.isoformat(),
+                "stop_reason": "Moved away",
+                "version": 1,
+            },
+        )
+        assert response.status_code == 302
+        world.placement.refresh_from_db()
+        assert (world.placement.status, world.placement.stop_reason) == ("stopped", "Moved away")
+        # The arbeidsleder no longer expects the person.
+        page = client_for(world.arbeidsleder).get(reverse("placements:attendance")).content
+        assert b"Testesen" not in page
+
+    @pytest.mark.parametrize(
+        ("data", "message"),
+        [
+            ({"status": "stopped", "ends_on": TODAY.isoformat()}, "Say why"),
+            ({"status": "ended", "ends_on": "2000-01-01"}, "cannot end before it starts"),
+            ({"status": "vanished", "ends_on": TODAY.isoformat()}, "valid choice"),
+        ],
+    )
+    def test_bad_endings_are_refused(self, world, client_for, data, message):
+        response = client_for(world.caseworker).post(self.url(world), {**data, "version": 1})
+        assert message in response.content.decode()
+        world.placement.refresh_from_db()
+        assert world.placement.status == "active"
+
+    def test_a_stale_ending_is_refused(self, world, client_for):
+        client = client_for(world.caseworker)
+        data = {"status": "ended", "ends_on": TODAY.isoformat(), "version": 1}
+        client.post(self.url(world), data)
+        response = client.post(self.url(world), {**data, "status": "stopped", "stop_reason": "x"})
+        assert "Somebody else changed this placement" in response.content.decode()
+
+    @pytest.mark.parametrize("who", ["arbeidsleder", "other_caseworker", "foreign_caseworker"])
+    def test_only_the_caseworker_side_ends_a_placement(self, world, client_for, who):
+        response = client_for(getattr(world, who)).post(
+            self.url(world), {"status": "ended", "ends_on": TODAY.isoformat(), "version": 1}
+        )
+        assert response.status_code == 404
+        world.placement.refresh_from_db()
+        assert world.placement.status == "active"

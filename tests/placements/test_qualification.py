@@ -193,3 +193,39 @@ class TestCohort:
             reverse("programs:cohort-modules", args=[cohort.pk])
         )
         assert response.status_code == 404
+
+
+class TestFagprove:
+    def url(self, path):
+        return reverse("placements:fagprove", args=[path.pk])
+
+    def test_the_date_and_result_are_recorded_and_the_deadline_warning_stops(
+        self, world, client_for, track
+    ):
+        path = path_create(
+            actor=world.caseworker,
+            enrollment=world.enrollment,
+            track=track,
+            route="mfy",
+            contract_ends_on=TODAY + timedelta(days=100),
+        )
+        client = client_for(world.caseworker)
+        client.post(self.url(path), {"fagprove_on": (TODAY + timedelta(days=20)).isoformat()})
+        assert "Fagprøve registration deadlines" not in client.get("/").content.decode()
+        response = client.post(
+            self.url(path),
+            {"fagprove_on": (TODAY + timedelta(days=20)).isoformat(), "fagprove_result": "passed"},
+        )
+        assert "before the fagprøve" in response.content.decode()
+        client.post(self.url(path), {"fagprove_on": TODAY.isoformat(), "fagprove_result": "passed"})
+        path.refresh_from_db()
+        assert (path.fagprove_on, path.fagprove_result) == (TODAY, "passed")
+
+    @pytest.mark.parametrize("who", ["arbeidsleder", "other_caseworker", "foreign_caseworker"])
+    def test_only_the_caseworker_side_records_it(self, world, client_for, path, who):
+        response = client_for(getattr(world, who)).post(
+            self.url(path), {"fagprove_on": TODAY.isoformat(), "fagprove_result": "passed"}
+        )
+        assert response.status_code == 404
+        path.refresh_from_db()
+        assert path.fagprove_result == ""
