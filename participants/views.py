@@ -20,6 +20,7 @@ from audit.selectors import participant_access_log, participant_change_log
 from audit.services import access_record
 from config.errors import ApplicationError, DuplicateError, StaleEditError
 from config.views import RoleRequiredMixin, ServiceFormView
+from participants.access import CaseAccessMixin
 from participants.consents import consent_record, consent_withdraw, document_upload
 from participants.exports import participants_csv
 from participants.forms import (
@@ -282,17 +283,10 @@ class ParticipantCreateView(
         return reverse("participants:detail", kwargs={"pk": self.result.pk})
 
 
-class ParticipantEditView(LoginRequiredMixin, DuplicatesMixin, ServiceFormView):
+class ParticipantEditView(CaseAccessMixin, DuplicatesMixin, ServiceFormView):
     template_name = "participants/edit.html"
     form_class = ParticipantEditForm
     success_message = _("The changes have been saved.")
-
-    @cached_property
-    def seen(self):
-        seen = participant_get(user=self.request.user, pk=self.kwargs["pk"])
-        if not seen.case_access:
-            raise Http404
-        return seen
 
     def get_form_kwargs(self):
         return {
@@ -466,26 +460,6 @@ class FollowUpView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
             source=data["source"],
             verified=data["verified"],
         )
-
-
-class CaseAccessMixin(LoginRequiredMixin):
-    """For pages about one person that need case access: anyone else gets 404."""
-
-    @cached_property
-    def seen(self):
-        seen = participant_get(user=self.request.user, pk=self.kwargs["pk"])
-        if not seen.case_access:
-            raise Http404
-        return seen
-
-    def detail_url(self) -> str:
-        return reverse("participants:detail", kwargs={"pk": self.seen.participant.pk})
-
-    def get_success_url(self) -> str:
-        return self.detail_url()
-
-    def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "participant": self.seen.participant}
 
 
 class NoteCreateView(CaseAccessMixin, ServiceFormView):

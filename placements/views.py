@@ -16,8 +16,8 @@ from django.views.generic import ListView, TemplateView
 from accounts.roles import Roles
 from config.errors import ApplicationError
 from config.views import RoleRequiredMixin, ServiceFormView
+from participants.access import CaseAccessMixin
 from participants.models import Enrollment
-from participants.selectors import participant_get
 from placements.attendance import attendance_record
 from placements.forms import (
     CapacityForm,
@@ -228,19 +228,12 @@ class ProgressReplyView(LoginRequiredMixin, View):
         )
 
 
-class PlacementCreateView(LoginRequiredMixin, ServiceFormView):
+class PlacementCreateView(CaseAccessMixin, ServiceFormView):
     """A caseworker places a person they follow at one of the municipality's worksites."""
 
     template_name = "placements/placement_form.html"
     form_class = PlacementForm
     success_message = gettext_lazy("The placement has been registered.")
-
-    @cached_property
-    def seen(self):
-        seen = participant_get(user=self.request.user, pk=self.kwargs["pk"])
-        if not seen.case_access:
-            raise Http404
-        return seen
 
     def get_form_kwargs(self):
         return {
