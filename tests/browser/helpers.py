@@ -28,7 +28,9 @@ def totp(secret: str, at: float | None = None) -> str:
 
 
 def fresh_totp(secret: str) -> str:
-    """A code not used before: wait for the next one if needed."""
+    """A code not used before, and not about to expire: wait for the next one if needed."""
+    if time.time() % 30 > 25:  # would expire before the server checks it
+        time.sleep(30 - time.time() % 30 + 0.5)
     code = totp(secret)
     while code in USED:
         time.sleep(1)

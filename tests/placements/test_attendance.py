@@ -205,3 +205,11 @@ class TestWeekAndStats:
         with CaptureQueriesContext(connection) as many:
             client.get(url)
         assert len(one) == len(many) <= 12
+
+
+def test_hours_typed_in_the_row_are_recorded_with_the_tap(world, client_for):
+    client = client_for(world.arbeidsleder)
+    page = client.get(PAGE).content.decode()
+    assert 'name="hours"' in page
+    tap(client, world, "present", hours="3.5")
+    assert str(AttendanceRecord.objects.get().hours) == "3.50"
