@@ -22,7 +22,7 @@ from accounts.models import (
     WorksiteSupervisor,
 )
 from audit.models import ChangeAction
-from audit.services import change_record, snapshot
+from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
 
 _SALT = "fotfeste.invitation"
@@ -92,16 +92,7 @@ def role_grant(*, actor: User | None, user: User, role: str, programme=None, wor
             user=user, programme=programme, defaults={"role": role}
         )
         if not created and membership.role != role:
-            before = snapshot(membership, ["role"])
-            membership.role = role
-            membership.save(update_fields=["role"])
-            change_record(
-                actor=actor,
-                instance=membership,
-                action=ChangeAction.UPDATE,
-                before=before,
-                after=snapshot(membership, ["role"]),
-            )
+            audited_save(actor=actor, instance=membership, role=role)
         elif created:
             change_record(
                 actor=actor,
@@ -181,17 +172,7 @@ def user_set_active(*, actor: User, user: User, active: bool) -> None:
 
 def _user_update(*, actor: User, user: User, **values) -> None:
     with transaction.atomic():
-        before = snapshot(user, list(values))
-        for name, value in values.items():
-            setattr(user, name, value)
-        user.save(update_fields=list(values))
-        change_record(
-            actor=actor,
-            instance=user,
-            action=ChangeAction.UPDATE,
-            before=before,
-            after=snapshot(user, list(values)),
-        )
+        audited_save(actor=actor, instance=user, **values)
 
 
 def invitation_create(*, user: User, invited_by: User | None) -> Invitation:

@@ -64,3 +64,21 @@ def change_record(
         action=action,
         changes=changes,
     )
+
+
+def audited_save(*, actor, instance: models.Model, participant=None, **values) -> None:
+    """Set ``values`` on ``instance``, save just those fields and record the old and new
+    values. Call inside the transaction of the change."""
+    fields = list(values)
+    before = snapshot(instance, fields)
+    for name, value in values.items():
+        setattr(instance, name, value)
+    instance.save(update_fields=fields)
+    change_record(
+        actor=actor,
+        instance=instance,
+        participant=participant,
+        action=ChangeAction.UPDATE,
+        before=before,
+        after=snapshot(instance, fields),
+    )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeAction
-from audit.services import change_record, snapshot
+from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
 from participants.models import (
     Consent,
@@ -128,15 +128,7 @@ def consent_withdraw(
             expected_version,
             _("Somebody else changed this consent while you were working. Look at it again."),
         )
-        before = snapshot(consent, ["withdrawn_on"])
-        consent.withdrawn_on = day
-        consent.save(update_fields=["withdrawn_on"])
-        change_record(
-            actor=actor,
-            instance=consent,
-            participant=consent.participant,
-            action=ChangeAction.UPDATE,
-            before=before,
-            after=snapshot(consent, ["withdrawn_on"]),
+        audited_save(
+            actor=actor, instance=consent, participant=consent.participant, withdrawn_on=day
         )
     return consent

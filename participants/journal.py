@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ProgrammeMembership
 from audit.models import ChangeAction
-from audit.services import change_record, snapshot
+from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
 from participants.models import CaseNote, Enrollment, NoteDraft, NoteKind, Participant, Task
 from participants.services import _claim_version
@@ -184,17 +184,12 @@ def task_create(
 
 
 def task_set_done(*, actor, task: Task, done: bool) -> Task:
-    fields = ["done_at", "done_by"]
     with transaction.atomic():
-        before = snapshot(task, fields)
-        task.done_at, task.done_by = (timezone.now(), actor) if done else (None, None)
-        task.save(update_fields=fields)
-        change_record(
+        audited_save(
             actor=actor,
             instance=task,
             participant=task.participant,
-            action=ChangeAction.UPDATE,
-            before=before,
-            after=snapshot(task, fields),
+            done_at=timezone.now() if done else None,
+            done_by=actor if done else None,
         )
     return task

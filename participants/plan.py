@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeAction
-from audit.services import change_record, snapshot
+from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
 from participants.models import Goal, GoalCategory, GoalStatus, Milestone, Participant
 from participants.services import _claim_version
@@ -89,15 +89,10 @@ def milestone_add(*, actor, goal: Goal, title: str, due_on=None) -> Milestone:
 
 def milestone_set_done(*, actor, milestone: Milestone, done: bool) -> Milestone:
     with transaction.atomic():
-        before = snapshot(milestone, ["done_on"])
-        milestone.done_on = timezone.localdate() if done else None
-        milestone.save(update_fields=["done_on"])
-        change_record(
+        audited_save(
             actor=actor,
             instance=milestone,
             participant=milestone.goal.participant,
-            action=ChangeAction.UPDATE,
-            before=before,
-            after=snapshot(milestone, ["done_on"]),
+            done_on=timezone.localdate() if done else None,
         )
     return milestone

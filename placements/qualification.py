@@ -5,7 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeAction
-from audit.services import change_record, snapshot
+from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
 from participants.services import add_months
 from placements.models import ExamResult, ModuleProgress, QualificationPath, Route
@@ -109,17 +109,12 @@ def fagprove_record(
         raise ApplicationError(
             _("A result cannot be recorded before the fagprøve."), field="fagprove_result"
         )
-    fields = ["fagprove_on", "fagprove_result"]
     with transaction.atomic():
-        before = snapshot(path, fields)
-        path.fagprove_on, path.fagprove_result = fagprove_on, result
-        path.save(update_fields=fields)
-        change_record(
+        audited_save(
             actor=actor,
             instance=path,
             participant=path.enrollment.participant,
-            action=ChangeAction.UPDATE,
-            before=before,
-            after=snapshot(path, fields),
+            fagprove_on=fagprove_on,
+            fagprove_result=result,
         )
     return path

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeAction
-from audit.services import change_record, snapshot
+from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
 from placements.models import Placement, PlacementStatus, Worksite, WorksiteCapacity
 
@@ -234,16 +234,7 @@ def capacity_set(*, actor, worksite: Worksite, field: str, places: int) -> Works
                 after=snapshot(capacity, ["worksite", "field", "places"]),
             )
         elif capacity.places != places:
-            before = snapshot(capacity, ["places"])
-            capacity.places = places
-            capacity.save(update_fields=["places"])
-            change_record(
-                actor=actor,
-                instance=capacity,
-                action=ChangeAction.UPDATE,
-                before=before,
-                after=snapshot(capacity, ["places"]),
-            )
+            audited_save(actor=actor, instance=capacity, places=places)
     return capacity
 
 
