@@ -19,8 +19,9 @@ def suppress_breakdown(cells: dict[str, int], total: int | None = None) -> dict[
     if total is None or suppress_count(total) == SMALL:
         return shown
     while _recoverable([cells[k] for k, v in shown.items() if v == SMALL]):
-        candidates = sorted((value, key) for key, value in cells.items()
-                            if shown[key] != SMALL and value > 0)
+        candidates = sorted(
+            (value, key) for key, value in cells.items() if shown[key] != SMALL and value > 0
+        )
         if not candidates:
             break
         shown[candidates[0][1]] = SMALL

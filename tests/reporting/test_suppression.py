@@ -27,7 +27,7 @@ def _bounds(shown: dict, total: int) -> dict[str, set[int]]:
     known = sum(v for v in shown.values() if v != SMALL)
     options = {k: set() for k in hidden}
     for combo in product(range(0, total + 1), repeat=len(hidden)):
-        if sum(combo) + known == total and all(1 <= c for c in combo):
+        if sum(combo) + known == total and all(c >= 1 for c in combo):
             for key, value in zip(hidden, combo, strict=True):
                 options[key].add(value)
     return options
