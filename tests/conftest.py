@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from accounts.models import Country
 from tests import factories as f
@@ -32,6 +33,15 @@ class World:
     foreign_caseworker: object
     foreign_arbeidsleder: object
     foreign_participant: object
+
+
+@pytest.fixture(autouse=True)
+def _english_outside_requests():
+    """Messages from services called directly read in English, whatever language an earlier
+    request in the same thread left active; pages choose their language per request."""
+    translation.activate("en")
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

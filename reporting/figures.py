@@ -1,0 +1,70 @@
+"""The figures of a report, computed from the database and returned as plain JSON-ready data,
+suppressed for small cells before anything leaves Fotfeste."""
+
+from datetime import date
+
+from django.db.models import Q
+
+from participants.models import Enrollment, FollowUp
+from placements.models import Placement, PlacementType, QualificationPath
+from reporting.suppression import suppress_breakdown, suppress_count
+
+_WORK_TRAINING = [PlacementType.WORK_TRAINING, PlacementType.AFT, PlacementType.PRACTICE]
+_AGE_BANDS = [
+    ("under 18", 0, 17),
+    ("18–20", 18, 20),
+    ("21–24", 21, 24),
+    ("25–29", 25, 29),
+    ("30 and over", 30, 200),
+]
+
+
+def _age_band(born: date | None, on: date) -> str:
+    if born is None:
+        return "unknown"
+    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+    return next((label for label, low, high in _AGE_BANDS if low <= age <= high), "unknown")
+
+
+def _breakdown(values: list[str]) -> dict:
+    counts: dict[str, int] = {}
+    for value in values:
+        counts[value] = counts.get(value, 0) + 1
+    return suppress_breakdown(counts, total=len(values))
+
+
+def ks_figures(*, programme, start: date, end: date) -> dict:
+    """KS «Inn i jobb» progress figures for one programme and period."""
+    enrollments = Enrollment.objects.filter(programme=programme).select_related("participant")
+    in_period = enrollments.filter(
+        Q(starts_on__lte=end) & (Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+    )
+    recruited = [e for e in in_period if e.starts_on and start <= e.starts_on <= end]
+    training = Placement.objects.filter(
+        enrollment__in=in_period, type__in=_WORK_TRAINING, starts_on__lte=end
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+    routes = QualificationPath.objects.filter(enrollment__in=in_period)
+    employed = in_period.filter(
+        Q(destination__in=["work_full", "work_part"], ends_on__range=(start, end))
+        | Q(placements__type=PlacementType.ORDINARY_JOB)
+    ).distinct()
+    follow_ups = FollowUp.objects.filter(
+        enrollment__programme=programme, recorded_on__range=(start, end)
+    ).exclude(status="")
+    return {
+        "participants": suppress_count(len(in_period)),
+        "recruited": suppress_count(len(recruited)),
+        "by_gender": _breakdown([e.participant.gender or "unknown" for e in recruited]),
+        "by_age": _breakdown([_age_band(e.participant.birth_date, end) for e in recruited]),
+        "in_work_training": suppress_count(
+            training.values("enrollment__participant").distinct().count()
+        ),
+        "qualification_routes": _breakdown(list(routes.values_list("route", flat=True))),
+        "in_ordinary_employment": suppress_count(employed.count()),
+        "follow_up_6": _breakdown(
+            list(follow_ups.filter(months=6).values_list("status", flat=True))
+        ),
+        "follow_up_12": _breakdown(
+            list(follow_ups.filter(months=12).values_list("status", flat=True))
+        ),
+    }

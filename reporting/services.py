@@ -1,0 +1,98 @@
+"""Requesting and building reports. Building runs in a Celery worker, never in a request."""
+
+import csv
+import hashlib
+import io
+from datetime import date, timedelta
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from config.errors import ApplicationError
+from participants.exports import spreadsheet_safe
+from programs.services import check_leads
+from reporting.figures import ks_figures
+from reporting.models import ReportKind, ReportRun, RunStatus
+
+FILES_KEPT_DAYS = 30
+
+
+def report_request(
+    *,
+    actor,
+    kind: str,
+    programme,
+    period_start: date | None,
+    period_end: date | None,
+    language: str = "nb",
+) -> ReportRun:
+    """Queue a report; the task is sent only once the transaction has committed."""
+    from reporting.tasks import report_build_task
+
+    if kind != ReportKind.KS:
+        raise ApplicationError(_("This report is not available yet."), field="kind")
+    if period_start is None or period_end is None or period_end < period_start:
+        raise ApplicationError(_("A period cannot end before it starts."), field="period_end")
+    check_leads(actor=actor, programme=programme)
+    run = ReportRun.objects.create(
+        kind=kind,
+        programme=programme,
+        period_start=period_start,
+        period_end=period_end,
+        language=language,
+        requested_by=actor,
+    )
+    transaction.on_commit(lambda: report_build_task.delay(run.pk))
+    return run
+
+
+def report_build(*, run_id: int) -> bool:
+    """Build one run. Safe to run twice: the claim takes a queued run, or a running one whose
+    worker died (the broker delivers it again), never a finished one; the file has a fixed name
+    and is overwritten, so a second delivery replaces it and never adds a second file."""
+    claimed = ReportRun.objects.filter(
+        pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ).update(status=RunStatus.RUNNING, progress=10)
+    if not claimed:
+        return False
+    run = ReportRun.objects.select_related("programme").get(pk=run_id)
+    try:
+        figures = ks_figures(programme=run.programme, start=run.period_start, end=run.period_end)
+        ReportRun.objects.filter(pk=run_id).update(progress=60)
+        content = _csv(run, figures).encode("utf-8")
+        name = f"reports/run-{run.pk}.csv"
+        with default_storage.open(name, "wb") as handle:
+            handle.write(content)
+    except Exception as exc:  # the run records why; the worker must not crash on it
+        ReportRun.objects.filter(pk=run_id).update(
+            status=RunStatus.FAILED, error=type(exc).__name__, finished_at=timezone.now()
+        )
+        raise
+    ReportRun.objects.filter(pk=run_id).update(
+        status=RunStatus.READY,
+        progress=100,
+        snapshot=figures,
+        csv_file=name,
+        checksum=hashlib.sha256(content).hexdigest(),
+        finished_at=timezone.now(),
+        expires_at=timezone.now() + timedelta(days=FILES_KEPT_DAYS),
+        error="",
+    )
+    return True
+
+
+def _csv(run: ReportRun, figures: dict) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(["figure", "value"])
+    writer.writerow(["programme", spreadsheet_safe(run.programme.name)])
+    writer.writerow(["period", f"{run.period_start.isoformat()}/{run.period_end.isoformat()}"])
+    for key, value in figures.items():
+        if isinstance(value, dict):
+            for part, count in value.items():
+                writer.writerow([f"{key}.{part}", count])
+        else:
+            writer.writerow([key, value])
+    return out.getvalue()

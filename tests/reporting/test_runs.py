@@ -1,0 +1,124 @@
+"""A report run is built after commit, once, into one file, with its figures frozen."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.files.storage import default_storage
+
+from config.errors import ApplicationError
+from reporting.models import ReportRun
+from reporting.services import report_build, report_request
+
+pytestmark = pytest.mark.django_db
+TODAY = date.today()
+
+
+def request(world, django_capture_on_commit_callbacks, **overrides):
+    data = {
+        "actor": world.programme_lead,
+        "kind": "ks",
+        "programme": world.programme,
+        "period_start": TODAY - timedelta(days=90),
+        "period_end": TODAY,
+        **overrides,
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        return report_request(**data)
+
+
+def test_a_requested_report_is_built_after_commit_with_frozen_figures(
+    world, django_capture_on_commit_callbacks
+):
+    run = request(world, django_capture_on_commit_callbacks)
+    run.refresh_from_db()
+    assert (run.status, run.progress) == ("ready", 100)
+    assert run.snapshot["recruited"] == "<5"  # one person: never shown as a number
+    content = default_storage.open(run.csv_file.name).read().decode()
+    assert "recruited,<5" in content and "Testesen" not in content
+    assert len(run.checksum) == 64
+
+
+def test_a_second_delivery_changes_nothing_and_adds_no_file(
+    world, django_capture_on_commit_callbacks
+):
+    run = request(world, django_capture_on_commit_callbacks)
+    run.refresh_from_db()
+    first = (run.csv_file.name, run.checksum, run.finished_at)
+    assert report_build(run_id=run.pk) is False  # already ready: not built again
+    run.refresh_from_db()
+    assert (run.csv_file.name, run.checksum, run.finished_at) == first
+
+
+def test_a_run_left_running_by_a_killed_worker_completes_once(world):
+    run = ReportRun.objects.create(
+        kind="ks",
+        programme=world.programme,
+        period_start=TODAY - timedelta(days=30),
+        period_end=TODAY,
+        requested_by=world.programme_lead,
+        status="running",
+    )
+    assert report_build(run_id=run.pk) is True
+    assert report_build(run_id=run.pk) is False
+    run.refresh_from_db()
+    assert run.status == "ready" and run.csv_file.name == f"reports/run-{run.pk}.csv"
+
+
+def test_a_period_with_no_data_is_a_valid_report_saying_so(
+    world, django_capture_on_commit_callbacks
+):
+    run = request(
+        world,
+        django_capture_on_commit_callbacks,
+        period_start=date(2010, 1, 1),
+        period_end=date(2010, 12, 31),
+    )
+    run.refresh_from_db()
+    assert run.status == "ready" and run.snapshot["participants"] == 0
+
+
+def test_a_period_ending_before_it_starts_is_refused(world):
+    with pytest.raises(ApplicationError, match="cannot end before it starts"):
+        report_request(
+            actor=world.programme_lead,
+            kind="ks",
+            programme=world.programme,
+            period_start=TODAY,
+            period_end=TODAY - timedelta(days=1),
+        )
+    assert not ReportRun.objects.exists()
+
+
+@pytest.mark.parametrize("who", ["caseworker", "other_caseworker", "foreign_caseworker"])
+def test_only_a_lead_of_the_programme_requests_its_report(world, who):
+    with pytest.raises(ApplicationError):
+        report_request(
+            actor=getattr(world, who),
+            kind="ks",
+            programme=world.programme,
+            period_start=TODAY - timedelta(days=30),
+            period_end=TODAY,
+        )
+    assert not ReportRun.objects.exists()
+
+
+def test_a_rolled_back_request_never_builds(world, django_capture_on_commit_callbacks):
+    from django.db import transaction
+
+    class Abort(Exception):
+        pass
+
+    with (
+        django_capture_on_commit_callbacks(execute=True) as callbacks,
+        pytest.raises(Abort),
+        transaction.atomic(),
+    ):
+        report_request(
+            actor=world.programme_lead,
+            kind="ks",
+            programme=world.programme,
+            period_start=TODAY - timedelta(days=30),
+            period_end=TODAY,
+        )
+        raise Abort
+    assert callbacks == [] and not ReportRun.objects.exists()
