@@ -25,6 +25,7 @@ urlpatterns = [
     path("participants/", include("participants.urls")),
     path("worksites/", include("placements.urls")),
     path("programmes/", include("programs.urls")),
+    path("reports/", include("reporting.urls")),
     path("manage/", include("accounts.urls")),
     path("accounts/email/", _not_offered),
     path("accounts/", include("allauth.urls")),

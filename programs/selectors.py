@@ -70,7 +70,7 @@ def cohort_module_progress(*, user, cohort: Cohort) -> dict:
     return tracks
 
 
-def _led(user) -> QuerySet[Programme]:
+def led_programmes(user) -> QuerySet[Programme]:
     return (
         Programme.objects.visible_to(user)
         .filter(memberships__user=user, memberships__role=ProgrammeRole.PROGRAMME_LEAD)
@@ -83,7 +83,7 @@ def programmes_for_setup(*, user) -> QuerySet[Programme]:
     from accounts.models import ProgrammeMembership
 
     return (
-        _led(user)
+        led_programmes(user)
         .prefetch_related(
             "cohorts",
             Prefetch(
@@ -99,7 +99,7 @@ def programmes_for_setup(*, user) -> QuerySet[Programme]:
 
 
 def programme_led_get(*, user, pk: int) -> Programme:
-    return get_object_or_404(_led(user), pk=pk)
+    return get_object_or_404(led_programmes(user), pk=pk)
 
 
 def grant_list(*, user) -> QuerySet:
@@ -116,7 +116,7 @@ def membership_get(*, user, pk: int):
     from accounts.models import ProgrammeMembership
 
     return get_object_or_404(
-        ProgrammeMembership.objects.filter(programme__in=_led(user)).select_related(
+        ProgrammeMembership.objects.filter(programme__in=led_programmes(user)).select_related(
             "user", "programme"
         ),
         pk=pk,
