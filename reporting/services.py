@@ -3,10 +3,12 @@
 import csv
 import hashlib
 import io
+import logging
 from datetime import date, timedelta
 
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import OperationalError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +19,7 @@ from reporting.figures import ks_figures
 from reporting.models import ReportKind, ReportRun, RunStatus
 
 FILES_KEPT_DAYS = 30
+logger = logging.getLogger(__name__)
 
 
 def report_request(
@@ -62,14 +65,16 @@ def report_build(*, run_id: int) -> bool:
         figures = ks_figures(programme=run.programme, start=run.period_start, end=run.period_end)
         ReportRun.objects.filter(pk=run_id).update(progress=60)
         content = _csv(run, figures).encode("utf-8")
-        name = f"reports/run-{run.pk}.csv"
-        with default_storage.open(name, "wb") as handle:
-            handle.write(content)
-    except Exception as exc:  # the run records why; the worker must not crash on it
+        name = _store(f"reports/run-{run.pk}.csv", content)
+    except OperationalError:
+        raise  # the database went away: Celery retries, and the claim takes the run again
+    except Exception as exc:
+        # Recorded on the run for the person who asked; logged with the run's id only.
+        logger.exception("report run %s failed", run_id)
         ReportRun.objects.filter(pk=run_id).update(
             status=RunStatus.FAILED, error=type(exc).__name__, finished_at=timezone.now()
         )
-        raise
+        return False
     ReportRun.objects.filter(pk=run_id).update(
         status=RunStatus.READY,
         progress=100,
@@ -81,6 +86,17 @@ def report_build(*, run_id: int) -> bool:
         error="",
     )
     return True
+
+
+def _store(name: str, content: bytes) -> str:
+    """Save under ``name``, replacing an earlier file of that name (a second delivery of the
+    task): one run never has two files."""
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    saved = default_storage.save(name, ContentFile(content))
+    if saved != name:  # another delivery saved the same name at the same moment
+        default_storage.delete(saved)
+    return name
 
 
 def _csv(run: ReportRun, figures: dict) -> str:

@@ -122,3 +122,43 @@ def test_a_rolled_back_request_never_builds(world, django_capture_on_commit_call
         )
         raise Abort
     assert callbacks == [] and not ReportRun.objects.exists()
+
+
+def test_a_build_that_fails_is_recorded_on_the_run_and_does_not_raise(world, monkeypatch):
+    def broken(**kwargs):
+        raise ValueError("boom")
+
+    monkeypatch.setattr("reporting.services.ks_figures", broken)
+    run = ReportRun.objects.create(
+        kind="ks",
+        programme=world.programme,
+        period_start=TODAY - timedelta(days=30),
+        period_end=TODAY,
+        requested_by=world.programme_lead,
+    )
+    assert report_build(run_id=run.pk) is False
+    run.refresh_from_db()
+    assert (run.status, run.error) == ("failed", "ValueError")
+
+
+def test_the_file_is_written_to_real_disk_storage_and_replaced_not_duplicated(
+    world, settings, tmp_path
+):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
+    }
+    run = ReportRun.objects.create(
+        kind="ks",
+        programme=world.programme,
+        period_start=TODAY - timedelta(days=30),
+        period_end=TODAY,
+        requested_by=world.programme_lead,
+    )
+    assert report_build(run_id=run.pk) is True
+    ReportRun.objects.filter(pk=run.pk).update(status="running")  # delivered again
+    assert report_build(run_id=run.pk) is True
+    assert [p.name for p in (tmp_path / "reports").iterdir()] == [f"run-{run.pk}.csv"]
