@@ -68,3 +68,33 @@ def ks_figures(*, programme, start: date, end: date) -> dict:
             list(follow_ups.filter(months=12).values_list("status", flat=True))
         ),
     }
+
+
+def figure_labels() -> dict[str, str]:
+    """What each figure is called on the page and in the files."""
+    from django.utils.translation import gettext as _
+
+    return {
+        "participants": _("Participants in the period"),
+        "recruited": _("Recruited in the period"),
+        "by_gender": _("Recruited, by gender"),
+        "by_age": _("Recruited, by age"),
+        "in_work_training": _("In structured work training"),
+        "qualification_routes": _("In a formal qualification route"),
+        "in_ordinary_employment": _("In ordinary employment"),
+        "follow_up_6": _("Status 6 months after exit"),
+        "follow_up_12": _("Status 12 months after exit"),
+    }
+
+
+def category_labels() -> dict[str, str]:
+    """What each category of a breakdown is called (gender, route, status, age band)."""
+    from django.utils.translation import gettext as _
+
+    from participants.models import FollowUpStatus, Gender
+    from placements.models import Route
+
+    labels = {"unknown": _("Unknown"), "under 18": _("under 18"), "30 and over": _("30 and over")}
+    for choices in (Gender, Route, FollowUpStatus):
+        labels.update({value: str(label) for value, label in choices.choices})
+    return labels

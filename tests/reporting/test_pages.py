@@ -101,3 +101,14 @@ def test_nobody_else_reaches_the_reports(
         reverse("reporting:download", args=[run.pk]),
     ):
         assert client.get(url).status_code == 404
+
+
+def test_the_figures_are_shown_with_translated_labels(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    client = client_for(world.programme_lead)
+    request(client, world, django_capture_on_commit_callbacks)
+    run = ReportRun.objects.get()
+    page = client.get(reverse("reporting:run", args=[run.pk])).content.decode()
+    assert "Recruited, by gender" in page and "by_gender" not in page
+    assert "Status 6 months after exit</th><td>–" in page
