@@ -87,14 +87,21 @@ def figure_labels() -> dict[str, str]:
     }
 
 
-def category_labels() -> dict[str, str]:
-    """What each category of a breakdown is called (gender, route, status, age band)."""
+def category_labels(figure: str) -> dict[str, str]:
+    """What each category of one figure's breakdown is called: «unknown» means «gender not
+    stated» in one breakdown and «could not be reached» in another."""
     from django.utils.translation import gettext as _
 
     from participants.models import FollowUpStatus, Gender
     from placements.models import Route
 
-    labels = {"unknown": _("Unknown"), "under 18": _("under 18"), "30 and over": _("30 and over")}
-    for choices in (Gender, Route, FollowUpStatus):
-        labels.update({value: str(label) for value, label in choices.choices})
+    by_figure = {
+        "by_gender": dict(Gender.choices),
+        "qualification_routes": dict(Route.choices),
+        "follow_up_6": dict(FollowUpStatus.choices),
+        "follow_up_12": dict(FollowUpStatus.choices),
+        "by_age": {"under 18": _("under 18"), "30 and over": _("30 and over")},
+    }
+    labels = {"unknown": _("Unknown")}
+    labels.update({value: str(label) for value, label in by_figure.get(figure, {}).items()})
     return labels

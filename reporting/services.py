@@ -9,7 +9,7 @@ from datetime import date, timedelta
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import OperationalError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError
@@ -100,15 +100,24 @@ def _store(name: str, content: bytes) -> str:
 
 
 def _csv(run: ReportRun, figures: dict) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(["figure", "value"])
-    writer.writerow(["programme", spreadsheet_safe(run.programme.name)])
-    writer.writerow(["period", f"{run.period_start.isoformat()}/{run.period_end.isoformat()}"])
-    for key, value in figures.items():
-        if isinstance(value, dict):
-            for part, count in value.items():
-                writer.writerow([f"{key}.{part}", count])
-        else:
-            writer.writerow([key, value])
-    return out.getvalue()
+    """The figures under their names, in the language the run was asked for."""
+    from reporting.figures import category_labels, figure_labels
+
+    with translation.override(run.language):
+        names = figure_labels()
+        out = io.StringIO()
+        writer = csv.writer(out)
+        writer.writerow([_("Figure"), _("Value")])
+        writer.writerow([_("Programme"), spreadsheet_safe(run.programme.name)])
+        writer.writerow(
+            [_("Period"), f"{run.period_start.isoformat()}/{run.period_end.isoformat()}"]
+        )
+        for key, value in figures.items():
+            name = names.get(key, key)
+            if isinstance(value, dict):
+                for part, count in value.items():
+                    label = category_labels(key).get(part, part)
+                    writer.writerow([f"{name}: {label}", count])
+            else:
+                writer.writerow([name, value])
+        return out.getvalue()

@@ -8,16 +8,13 @@ register = template.Library()
 @register.filter
 def figure_rows(snapshot: dict) -> list[tuple[str, str]]:
     """(label, text) rows; a breakdown reads «category: count · …», an empty one «–»."""
-    names, categories = figure_labels(), category_labels()
+    names = figure_labels()
     rows = []
     for key, value in snapshot.items():
         if isinstance(value, dict):
-            text = (
-                " · ".join(
-                    f"{categories.get(part, part)}: {count}" for part, count in value.items()
-                )
-                or "–"
-            )
+            categories = category_labels(key)
+            parts = [f"{categories.get(part, part)}: {count}" for part, count in value.items()]
+            text = " · ".join(parts) or "–"
         else:
             text = str(value)
         rows.append((names.get(key, key), text))

@@ -34,7 +34,8 @@ def test_a_requested_report_is_built_after_commit_with_frozen_figures(
     assert (run.status, run.progress) == ("ready", 100)
     assert run.snapshot["recruited"] == "<5"  # one person: never shown as a number
     content = default_storage.open(run.csv_file.name).read().decode()
-    assert "recruited,<5" in content and "Testesen" not in content
+    assert "Rekruttert i perioden,<5" in content and "Testesen" not in content
+    assert "recruited" not in content  # labels, not internal names
     assert len(run.checksum) == 64
 
 
@@ -162,3 +163,22 @@ def test_the_file_is_written_to_real_disk_storage_and_replaced_not_duplicated(
     ReportRun.objects.filter(pk=run.pk).update(status="running")  # delivered again
     assert report_build(run_id=run.pk) is True
     assert [p.name for p in (tmp_path / "reports").iterdir()] == [f"run-{run.pk}.csv"]
+
+
+def test_the_file_is_written_in_the_language_the_run_asked_for(
+    world, django_capture_on_commit_callbacks
+):
+    run = request(world, django_capture_on_commit_callbacks, language="sv")
+    run.refresh_from_db()
+    content = default_storage.open(run.csv_file.name).read().decode()
+    assert content.startswith("Uppgift,Värde") and "Rekryterade under perioden,<5" in content
+
+
+def test_unknown_means_different_things_in_different_breakdowns():
+    from django.utils import translation
+
+    from reporting.figures import category_labels
+
+    with translation.override("en"):
+        assert category_labels("by_age")["unknown"] == "Unknown"
+        assert category_labels("follow_up_6")["unknown"] == "Could not be reached"
