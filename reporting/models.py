@@ -43,10 +43,19 @@ class ReportRun(models.Model):
         _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
     )
     progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # Empty for a draft made by a schedule: the programme's leads are told instead.
     requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    scheduled = models.BooleanField(_("made by a schedule"), default=False)
+    narrative_activities = models.TextField(_("activities"), max_length=5000, blank=True)
+    narrative_deviations = models.TextField(
+        _("deviations from the plan"), max_length=5000, blank=True
+    )
+    pdf_file = models.FileField(max_length=200, blank=True)
+    xlsx_file = models.FileField(max_length=200, blank=True)
     csv_file = models.FileField(max_length=200, blank=True)
+    # SHA-256 of the frozen figures; the files are rendered from them alone.
     checksum = models.CharField(max_length=64, blank=True)
     snapshot = models.JSONField(default=dict, blank=True)
     error = models.CharField(max_length=500, blank=True)
@@ -64,7 +73,29 @@ class ReportRun(models.Model):
                 name="report_period_ends_after_start",
                 violation_error_message=_("A period cannot end before it starts."),
             ),
+            models.CheckConstraint(
+                condition=(
+                    models.Q(kind="lim", grant__isnull=False, programme__isnull=True)
+                    | (
+                        ~models.Q(kind="lim")
+                        & models.Q(programme__isnull=False, grant__isnull=True)
+                    )
+                ),
+                name="report_subject_matches_kind",
+                violation_error_message=_(
+                    "A LIM report is made for a grant, the others for a programme."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.period_start}–{self.period_end}"
+
+    @property
+    def subject(self):
+        """The programme the report is about, or the grant for a LIM report."""
+        return self.grant if self.kind == ReportKind.LIM else self.programme
+
+    @property
+    def municipality_id(self) -> int:
+        return self.subject.municipality_id

@@ -6,6 +6,7 @@ import io
 import logging
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import OperationalError, transaction
@@ -26,29 +27,60 @@ def report_request(
     *,
     actor,
     kind: str,
-    programme,
     period_start: date | None,
     period_end: date | None,
+    programme=None,
+    grant=None,
     language: str = "nb",
+    narrative_activities: str = "",
+    narrative_deviations: str = "",
+    scheduled: bool = False,
 ) -> ReportRun:
-    """Queue a report; the task is sent only once the transaction has committed."""
+    """Queue a report; the task is sent only once the transaction has committed. A scheduled
+    draft has no actor: the programme's leads are told when it is ready."""
     from reporting.tasks import report_build_task
 
-    if kind != ReportKind.KS:
-        raise ApplicationError(_("This report is not available yet."), field="kind")
+    if kind not in ReportKind.values:
+        raise ApplicationError(_("Choose a report."), field="kind")
     if period_start is None or period_end is None or period_end < period_start:
         raise ApplicationError(_("A period cannot end before it starts."), field="period_end")
-    check_leads(actor=actor, programme=programme)
+    if language not in dict(settings.LANGUAGES):
+        raise ApplicationError(_("Choose a language."), field="language")
+    programme, grant = _subject(actor, kind, programme, grant, scheduled)
     run = ReportRun.objects.create(
         kind=kind,
         programme=programme,
+        grant=grant,
         period_start=period_start,
         period_end=period_end,
         language=language,
         requested_by=actor,
+        scheduled=scheduled,
+        narrative_activities=narrative_activities.strip()[:5000],
+        narrative_deviations=narrative_deviations.strip()[:5000],
     )
     transaction.on_commit(lambda: report_build_task.delay(run.pk))
     return run
+
+
+def _subject(actor, kind: str, programme, grant, scheduled: bool) -> tuple:
+    """The programme (or, for a LIM report, the grant) the report is about, checked against
+    the person asking: only a lead of the programme, or of a programme the grant funds."""
+    from programs.models import Grant
+
+    if kind == ReportKind.LIM:
+        if grant is None:
+            raise ApplicationError(_("Choose the grant."), field="grant")
+        if not scheduled and not Grant.objects.visible_to(actor).filter(pk=grant.pk).exists():
+            raise ApplicationError(
+                _("Only a lead of a programme this grant funds can report on it.")
+            )
+        return None, grant
+    if programme is None:
+        raise ApplicationError(_("Choose the programme."), field="programme")
+    if not scheduled:
+        check_leads(actor=actor, programme=programme)
+    return programme, None
 
 
 def report_build(*, run_id: int) -> bool:
