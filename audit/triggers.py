@@ -74,3 +74,29 @@ def _run(schema_editor, statements: list[str]) -> None:
         raise RuntimeError("Fotfeste runs on SQLite or PostgreSQL only.")
     for statement in statements:
         schema_editor.execute(statement)
+
+
+def append_only(table: str):
+    """Forward and backward migration steps that make another app's audit table append-only
+    (the PostgreSQL function comes from the audit app's own migration)."""
+    sqlite = [
+        f"""CREATE TRIGGER {table}_no_change_{verb} BEFORE {verb.upper()} ON {table}
+           BEGIN SELECT RAISE(ABORT, 'audit rows are append-only'); END"""
+        for verb in ("update", "delete")
+    ]
+    sqlite_reverse = [f"DROP TRIGGER IF EXISTS {table}_no_change_{v}" for v in ("update", "delete")]
+    postgresql = [
+        f"""CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
+           FOR EACH ROW EXECUTE FUNCTION audit_refuse_change()"""
+    ]
+    postgresql_reverse = [f"DROP TRIGGER IF EXISTS {table}_append_only ON {table}"]
+
+    def forward(apps, schema_editor) -> None:
+        sqlite_vendor = schema_editor.connection.vendor == "sqlite"
+        _run(schema_editor, sqlite if sqlite_vendor else postgresql)
+
+    def backward(apps, schema_editor) -> None:
+        sqlite_vendor = schema_editor.connection.vendor == "sqlite"
+        _run(schema_editor, sqlite_reverse if sqlite_vendor else postgresql_reverse)
+
+    return forward, backward

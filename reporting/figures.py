@@ -1,15 +1,29 @@
-"""The figures of a report, computed from the database and returned as plain JSON-ready data,
-suppressed for small cells before anything leaves Fotfeste."""
+"""The figures of a report, computed from the database and returned as plain JSON-ready data.
 
+Every figure is computed in a fixed number of queries, whatever the number of participants.
+Figures that leave Fotfeste are suppressed for small cells; the dashboard, which the programme
+lead sees inside Fotfeste, shows the exact counts.
+"""
+
+from collections import Counter
 from datetime import date
 
-from django.db.models import Q
+from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 
-from participants.models import Enrollment, FollowUp
-from placements.models import Placement, PlacementType, QualificationPath
+from participants.models import Destination, Enrollment, FollowUp
+from placements.models import (
+    AttendanceRecord,
+    AttendanceStatus,
+    ModuleProgress,
+    Placement,
+    PlacementType,
+    QualificationPath,
+)
 from reporting.suppression import suppress_breakdown, suppress_count
 
 _WORK_TRAINING = [PlacementType.WORK_TRAINING, PlacementType.AFT, PlacementType.PRACTICE]
+_IN_WORK = [Destination.WORK_FULL_TIME, Destination.WORK_PART_TIME]
 _AGE_BANDS = [
     ("under 18", 0, 17),
     ("18–20", 18, 20),
@@ -17,6 +31,79 @@ _AGE_BANDS = [
     ("25–29", 25, 29),
     ("30 and over", 30, 200),
 ]
+MAX_MONTHS = 60
+
+# Which figures each report carries, in the order they are shown.
+KS_FIGURES = [
+    "participants",
+    "recruited",
+    "by_gender",
+    "by_age",
+    "in_work_training",
+    "qualification_routes",
+    "in_ordinary_employment",
+    "follow_up_6",
+    "follow_up_12",
+]
+LIM_FIGURES = [
+    "participants",
+    "new",
+    "continuing",
+    "reached_by_gender",
+    "reached_by_age",
+    "by_education",
+    "by_neet_status",
+    "activities",
+    "started_qualification_route",
+    "exits",
+    "outcomes",
+    "in_ordinary_employment",
+    "in_education",
+    "placement_hours",
+    "attendance_rate",
+]
+SUMMARY_FIGURES = [
+    "participants",
+    "recruited",
+    "continuing",
+    "by_gender",
+    "by_age",
+    "in_work_training",
+    "activities",
+    "qualification_routes",
+    "modules_passed",
+    "exits",
+    "outcomes",
+    "in_ordinary_employment",
+    "placement_hours",
+    "attendance_rate",
+    "follow_up_6",
+    "follow_up_12",
+]
+
+
+class Cells:
+    """How counts are shown: suppressed when they leave Fotfeste, exact on the dashboard."""
+
+    def __init__(self, suppress: bool) -> None:
+        self.suppress = suppress
+
+    def count(self, value: int) -> int | str:
+        return suppress_count(value) if self.suppress else value
+
+    def breakdown(self, values: list[str], *, partition: bool = True) -> dict:
+        """Counts per category. ``partition``: every value is one person, so the cells add up
+        to a shown total and need secondary suppression."""
+        counts = dict(sorted(Counter(values).items()))
+        if not self.suppress:
+            return counts
+        return suppress_breakdown(counts, total=len(values) if partition else None)
+
+    def rate(self, numerator: int, denominator: int, persons: int) -> float | None:
+        """A percentage, withheld when fewer than five people stand behind it."""
+        if denominator == 0 or (self.suppress and persons < 5):
+            return None
+        return round(100 * numerator / denominator, 1)
 
 
 def _age_band(born: date | None, on: date) -> str:
@@ -26,48 +113,196 @@ def _age_band(born: date | None, on: date) -> str:
     return next((label for label, low, high in _AGE_BANDS if low <= age <= high), "unknown")
 
 
-def _breakdown(values: list[str]) -> dict:
-    counts: dict[str, int] = {}
-    for value in values:
-        counts[value] = counts.get(value, 0) + 1
-    return suppress_breakdown(counts, total=len(values))
+def _months(start: date, end: date) -> list[date]:
+    """First days of the months the period touches, the last ``MAX_MONTHS`` at most."""
+    months, current = [], start.replace(day=1)
+    while current <= end:
+        months.append(current)
+        current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
+    return months[-MAX_MONTHS:]
+
+
+def _month_end(first: date) -> date:
+    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
+    return date.fromordinal(following.toordinal() - 1)
+
+
+def enrollments_for(*, programmes, cohort=None) -> QuerySet[Enrollment]:
+    enrollments = Enrollment.objects.filter(programme__in=programmes)
+    return enrollments.filter(cohort=cohort) if cohort is not None else enrollments
+
+
+def figures(*, enrollments: QuerySet[Enrollment], start: date, end: date, suppress: bool) -> dict:
+    """Every figure and chart series of the period, in six queries."""
+    cells = Cells(suppress)
+    people = _people(enrollments, start, end)
+    ids = [e.pk for e in people]
+    recruited = [e for e in people if start <= e.starts_on <= end]
+    exits = [e for e in people if e.ends_on and start <= e.ends_on <= end and e.destination]
+    exit_ids = {e.pk for e in exits}
+    values = {
+        "participants": cells.count(len(people)),
+        "recruited": cells.count(len(recruited)),
+        "new": cells.count(len(recruited)),
+        "continuing": cells.count(len(people) - len(recruited)),
+        "by_gender": cells.breakdown([e.participant.gender or "unknown" for e in recruited]),
+        "by_age": cells.breakdown([_age_band(e.participant.birth_date, end) for e in recruited]),
+        "reached_by_gender": cells.breakdown([e.participant.gender or "unknown" for e in people]),
+        "reached_by_age": cells.breakdown(
+            [_age_band(e.participant.birth_date, end) for e in people]
+        ),
+        "by_education": cells.breakdown(
+            [e.participant.education_level or "unknown" for e in people]
+        ),
+        "by_neet_status": cells.breakdown([e.participant.neet_status or "unknown" for e in people]),
+        "in_work_training": cells.count(len({e.participant_id for e in people if e.in_training})),
+        "in_ordinary_employment": cells.count(
+            sum(1 for e in people if e.has_job or (e.pk in exit_ids and e.destination in _IN_WORK))
+        ),
+        "in_education": cells.count(
+            sum(1 for e in exits if e.destination == Destination.EDUCATION)
+        ),
+        "exits": cells.count(len(exits)),
+        "outcomes": cells.breakdown([e.destination for e in exits]),
+    }
+    values.update(_routes(ids, start, end, cells))
+    values.update(_follow_ups(ids, start, end, cells))
+    values["activities"] = _activities(ids, start, end, cells)
+    attendance = _attendance(ids, start, end, cells)
+    modules = _modules(ids, start, end)
+    values["placement_hours"] = attendance["hours"]
+    values["attendance_rate"] = attendance["rate"]
+    values["modules_passed"] = cells.count(sum(modules.values()))
+    months = _months(start, end)
+    series = {
+        "participants_over_time": [
+            [m.isoformat(), cells.count(_active_in(people, m, _month_end(m)))] for m in months
+        ],
+        "attendance_rate": [[m.isoformat(), attendance["by_month"].get(m)] for m in months],
+        "module_progress": [[m.isoformat(), cells.count(modules.get(m, 0))] for m in months],
+        "outcomes": [[k, v] for k, v in values["outcomes"].items()],
+    }
+    return {"figures": values, "series": series, "empty": not people}
+
+
+def _people(enrollments: QuerySet[Enrollment], start: date, end: date) -> list[Enrollment]:
+    """Enrollments active at some point of the period, with the facts the figures need."""
+    in_placement = Placement.objects.filter(enrollment=OuterRef("pk"), starts_on__lte=end).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=start)
+    )
+    return list(
+        enrollments.filter(starts_on__lte=end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        .annotate(
+            in_training=Exists(in_placement.filter(type__in=_WORK_TRAINING)),
+            has_job=Exists(in_placement.filter(type=PlacementType.ORDINARY_JOB)),
+        )
+        .select_related("participant")
+        .only(
+            "participant_id",
+            "starts_on",
+            "ends_on",
+            "destination",
+            "participant__gender",
+            "participant__birth_date",
+            "participant__education_level",
+            "participant__neet_status",
+        )
+    )
+
+
+def _active_in(people: list[Enrollment], first: date, last: date) -> int:
+    return sum(
+        1 for e in people if e.starts_on <= last and (e.ends_on is None or e.ends_on >= first)
+    )
+
+
+def _routes(ids: list[int], start: date, end: date, cells: Cells) -> dict:
+    routes = list(
+        QualificationPath.objects.filter(enrollment_id__in=ids).values_list(
+            "route", "contract_starts_on"
+        )
+    )
+    started = [r for r, begun in routes if begun is None or start <= begun <= end]
+    return {
+        "qualification_routes": cells.breakdown([r for r, _ in routes]),
+        "started_qualification_route": cells.count(len(started)),
+    }
+
+
+def _follow_ups(ids: list[int], start: date, end: date, cells: Cells) -> dict:
+    rows = list(
+        FollowUp.objects.filter(enrollment_id__in=ids, recorded_on__range=(start, end))
+        .exclude(status="")
+        .values_list("months", "status")
+    )
+    return {
+        f"follow_up_{months}": cells.breakdown([s for m, s in rows if m == months])
+        for months in (6, 12)
+    }
+
+
+def _activities(ids: list[int], start: date, end: date, cells: Cells) -> dict:
+    """People per kind of placement; one person may be in several, so no total is shown."""
+    pairs = (
+        Placement.objects.filter(enrollment_id__in=ids, starts_on__lte=end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        .values_list("type", "enrollment__participant_id")
+        .distinct()
+    )
+    return cells.breakdown([kind for kind, _ in pairs], partition=False)
+
+
+def _attendance(ids: list[int], start: date, end: date, cells: Cells) -> dict:
+    """Attendance rate per month and hours worked, in one grouped query. A day recorded
+    present or late counts the hours written down, or the placement's hours per day."""
+    attended = Q(status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE])
+    rows = (
+        AttendanceRecord.objects.filter(placement__enrollment_id__in=ids, date__range=(start, end))
+        .annotate(month=TruncMonth("date"))
+        .values("month")
+        .annotate(
+            days=Count("pk"),
+            attended=Count("pk", filter=attended),
+            persons=Count("placement__enrollment__participant", distinct=True),
+            hours=Sum(
+                Coalesce("hours", "placement__hours_per_day"),
+                filter=attended,
+                output_field=DecimalField(max_digits=12, decimal_places=2),
+            ),
+        )
+    )
+    by_month, days, present, hours, persons = {}, 0, 0, 0.0, 0
+    for row in rows:
+        month = row["month"] if isinstance(row["month"], date) else row["month"].date()
+        by_month[month.replace(day=1)] = cells.rate(row["attended"], row["days"], row["persons"])
+        days, present = days + row["days"], present + row["attended"]
+        hours += float(row["hours"] or 0)
+        persons = max(persons, row["persons"])
+    return {"by_month": by_month, "rate": cells.rate(present, days, persons), "hours": round(hours)}
+
+
+def _modules(ids: list[int], start: date, end: date) -> dict[date, int]:
+    rows = (
+        ModuleProgress.objects.filter(
+            path__enrollment_id__in=ids, result="passed", signed_off_on__range=(start, end)
+        )
+        .annotate(month=TruncMonth("signed_off_on"))
+        .values("month")
+        .annotate(n=Count("pk"))
+    )
+    return {
+        (r["month"] if isinstance(r["month"], date) else r["month"].date()).replace(day=1): r["n"]
+        for r in rows
+    }
 
 
 def ks_figures(*, programme, start: date, end: date) -> dict:
-    """KS «Inn i jobb» progress figures for one programme and period."""
-    enrollments = Enrollment.objects.filter(programme=programme).select_related("participant")
-    in_period = enrollments.filter(
-        Q(starts_on__lte=end) & (Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+    """KS «Inn i jobb» progress figures for one programme and period, suppressed."""
+    data = figures(
+        enrollments=enrollments_for(programmes=[programme]), start=start, end=end, suppress=True
     )
-    recruited = [e for e in in_period if e.starts_on and start <= e.starts_on <= end]
-    training = Placement.objects.filter(
-        enrollment__in=in_period, type__in=_WORK_TRAINING, starts_on__lte=end
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
-    routes = QualificationPath.objects.filter(enrollment__in=in_period)
-    employed = in_period.filter(
-        Q(destination__in=["work_full", "work_part"], ends_on__range=(start, end))
-        | Q(placements__type=PlacementType.ORDINARY_JOB)
-    ).distinct()
-    follow_ups = FollowUp.objects.filter(
-        enrollment__programme=programme, recorded_on__range=(start, end)
-    ).exclude(status="")
-    return {
-        "participants": suppress_count(len(in_period)),
-        "recruited": suppress_count(len(recruited)),
-        "by_gender": _breakdown([e.participant.gender or "unknown" for e in recruited]),
-        "by_age": _breakdown([_age_band(e.participant.birth_date, end) for e in recruited]),
-        "in_work_training": suppress_count(
-            training.values("enrollment__participant").distinct().count()
-        ),
-        "qualification_routes": _breakdown(list(routes.values_list("route", flat=True))),
-        "in_ordinary_employment": suppress_count(employed.count()),
-        "follow_up_6": _breakdown(
-            list(follow_ups.filter(months=6).values_list("status", flat=True))
-        ),
-        "follow_up_12": _breakdown(
-            list(follow_ups.filter(months=12).values_list("status", flat=True))
-        ),
-    }
+    return {key: data["figures"][key] for key in KS_FIGURES}
 
 
 def figure_labels() -> dict[str, str]:
@@ -77,11 +312,25 @@ def figure_labels() -> dict[str, str]:
     return {
         "participants": _("Participants in the period"),
         "recruited": _("Recruited in the period"),
+        "new": _("New in the period"),
+        "continuing": _("Continuing from before the period"),
         "by_gender": _("Recruited, by gender"),
         "by_age": _("Recruited, by age"),
+        "reached_by_gender": _("Reached, by gender"),
+        "reached_by_age": _("Reached, by age"),
+        "by_education": _("Reached, by education"),
+        "by_neet_status": _("Reached, by status at intake"),
         "in_work_training": _("In structured work training"),
+        "activities": _("Activities: people per kind of placement"),
         "qualification_routes": _("In a formal qualification route"),
+        "started_qualification_route": _("Started a qualification route"),
+        "modules_passed": _("Modules passed"),
+        "exits": _("Exits in the period"),
+        "outcomes": _("Exits, by destination"),
         "in_ordinary_employment": _("In ordinary employment"),
+        "in_education": _("Went on to education"),
+        "placement_hours": _("Hours in placements"),
+        "attendance_rate": _("Attendance rate (%)"),
         "follow_up_6": _("Status 6 months after exit"),
         "follow_up_12": _("Status 12 months after exit"),
     }
@@ -92,15 +341,22 @@ def category_labels(figure: str) -> dict[str, str]:
     stated» in one breakdown and «could not be reached» in another."""
     from django.utils.translation import gettext as _
 
-    from participants.models import FollowUpStatus, Gender
+    from participants.models import EducationLevel, FollowUpStatus, Gender, NeetStatus
     from placements.models import Route
 
+    ages = {"under 18": _("under 18"), "30 and over": _("30 and over")}
     by_figure = {
         "by_gender": dict(Gender.choices),
+        "reached_by_gender": dict(Gender.choices),
+        "by_age": ages,
+        "reached_by_age": ages,
+        "by_education": dict(EducationLevel.choices),
+        "by_neet_status": dict(NeetStatus.choices),
+        "activities": dict(PlacementType.choices),
         "qualification_routes": dict(Route.choices),
+        "outcomes": dict(Destination.choices),
         "follow_up_6": dict(FollowUpStatus.choices),
         "follow_up_12": dict(FollowUpStatus.choices),
-        "by_age": {"under 18": _("under 18"), "30 and over": _("30 and over")},
     }
     labels = {"unknown": _("Unknown")}
     labels.update({value: str(label) for value, label in by_figure.get(figure, {}).items()})

@@ -3,6 +3,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AppendOnlyModel
+
 
 class ReportKind(models.TextChoices):
     KS = "ks", _("KS «Inn i jobb» progress report")
@@ -99,3 +101,26 @@ class ReportRun(models.Model):
     @property
     def municipality_id(self) -> int:
         return self.subject.municipality_id
+
+
+class ReportFormat(models.TextChoices):
+    PDF = "pdf", "PDF"
+    XLSX = "xlsx", "XLSX"
+    CSV = "csv", "CSV"
+
+
+class ReportDownload(AppendOnlyModel):
+    """Who downloaded which report file, when: append-only, like the rest of the audit."""
+
+    run = models.ForeignKey(ReportRun, on_delete=models.PROTECT, related_name="downloads")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    format = models.CharField(max_length=10, choices=ReportFormat.choices)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("report download")
+        verbose_name_plural = _("report downloads")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.format} #{self.run_id}"

@@ -1,7 +1,9 @@
+from datetime import date
+
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from programs.models import Grant
+from programs.models import Cohort, Grant
 from programs.selectors import led_programmes
 from reporting.models import ReportRun
 
@@ -16,3 +18,30 @@ def report_runs(*, user) -> QuerySet[ReportRun]:
 
 def report_run_get(*, user, pk: int) -> ReportRun:
     return get_object_or_404(report_runs(user=user), pk=pk)
+
+
+def led_cohorts(*, user) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(programme__in=led_programmes(user)).order_by("name")
+
+
+def dashboard_figures(*, programme, cohort, period_start: date, period_end: date) -> dict:
+    """The programme summary's figures, exact and live, in a fixed number of queries; the
+    caller has checked that the user leads the programme (the form offers no other)."""
+    from reporting.documents import figure_sections
+    from reporting.figures import SUMMARY_FIGURES, enrollments_for, figures
+
+    data = figures(
+        enrollments=enrollments_for(programmes=[programme], cohort=cohort),
+        start=period_start,
+        end=period_end,
+        suppress=False,
+    )
+    snapshot = {
+        "figures": {key: data["figures"][key] for key in SUMMARY_FIGURES},
+        "series": data["series"],
+    }
+    return {
+        "figures": snapshot["figures"],
+        "sections": figure_sections(snapshot),
+        "empty": data["empty"],
+    }

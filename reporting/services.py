@@ -1,8 +1,7 @@
 """Requesting and building reports. Building runs in a Celery worker, never in a request."""
 
-import csv
 import hashlib
-import io
+import json
 import logging
 from datetime import date, timedelta
 
@@ -14,9 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError
-from participants.exports import spreadsheet_safe
 from programs.services import check_leads
-from reporting.figures import ks_figures
 from reporting.models import ReportKind, ReportRun, RunStatus
 
 FILES_KEPT_DAYS = 30
@@ -85,19 +82,21 @@ def _subject(actor, kind: str, programme, grant, scheduled: bool) -> tuple:
 
 def report_build(*, run_id: int) -> bool:
     """Build one run. Safe to run twice: the claim takes a queued run, or a running one whose
-    worker died (the broker delivers it again), never a finished one; the file has a fixed name
-    and is overwritten, so a second delivery replaces it and never adds a second file."""
+    worker died (the broker delivers it again), never a finished one; the files have fixed
+    names and are overwritten, so a second delivery replaces them and never adds a file; only
+    the delivery that marks the run ready sends the mail."""
     claimed = ReportRun.objects.filter(
         pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
-    ).update(status=RunStatus.RUNNING, progress=10)
+    ).update(status=RunStatus.RUNNING, progress=5)
     if not claimed:
         return False
-    run = ReportRun.objects.select_related("programme").get(pk=run_id)
+    run = ReportRun.objects.select_related(
+        "programme__municipality", "grant__municipality", "requested_by"
+    ).get(pk=run_id)
     try:
-        figures = ks_figures(programme=run.programme, start=run.period_start, end=run.period_end)
-        ReportRun.objects.filter(pk=run_id).update(progress=60)
-        content = _csv(run, figures).encode("utf-8")
-        name = _store(f"reports/run-{run.pk}.csv", content)
+        snapshot = report_snapshot(run)
+        _progress(run_id, 30)
+        names = _write_files(run, snapshot)
     except OperationalError:
         raise  # the database went away: Celery retries, and the claim takes the run again
     except Exception as exc:
@@ -107,22 +106,103 @@ def report_build(*, run_id: int) -> bool:
             status=RunStatus.FAILED, error=type(exc).__name__, finished_at=timezone.now()
         )
         return False
-    ReportRun.objects.filter(pk=run_id).update(
+    finished = ReportRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
         status=RunStatus.READY,
         progress=100,
-        snapshot=figures,
-        csv_file=name,
-        checksum=hashlib.sha256(content).hexdigest(),
+        snapshot=snapshot,
+        checksum=hashlib.sha256(_canonical(snapshot)).hexdigest(),
         finished_at=timezone.now(),
         expires_at=timezone.now() + timedelta(days=FILES_KEPT_DAYS),
         error="",
+        **names,
     )
-    return True
+    if finished:
+        transaction.on_commit(lambda: _tell_ready(run))
+    return bool(finished)
+
+
+def _progress(run_id: int, percent: int) -> None:
+    ReportRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(progress=percent)
+
+
+def _canonical(snapshot: dict) -> bytes:
+    return json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode("utf-8")
+
+
+def report_snapshot(run: ReportRun) -> dict:
+    """Every figure of the report, suppressed, with what the document says about its subject:
+    frozen on the run so that the report never changes afterwards."""
+    from reporting.figures import (
+        KS_FIGURES,
+        LIM_FIGURES,
+        SUMMARY_FIGURES,
+        enrollments_for,
+        figures,
+    )
+
+    keys = {
+        ReportKind.KS: KS_FIGURES,
+        ReportKind.LIM: LIM_FIGURES,
+        ReportKind.SUMMARY: SUMMARY_FIGURES,
+    }[run.kind]
+    programmes = list(run.grant.programmes.all()) if run.grant else [run.programme]
+    data = figures(
+        enrollments=enrollments_for(programmes=programmes),
+        start=run.period_start,
+        end=run.period_end,
+        suppress=True,
+    )
+    return {
+        "meta": _meta(run, programmes),
+        "figures": {key: data["figures"][key] for key in keys},
+        "series": data["series"],
+        "empty": data["empty"],
+    }
+
+
+def _meta(run: ReportRun, programmes: list) -> dict:
+    subject = run.subject
+    meta = {
+        "municipality": subject.municipality.name,
+        "subject": subject.name,
+        "programmes": sorted(p.name for p in programmes),
+        "built_at": timezone.localtime().isoformat(timespec="minutes"),
+    }
+    if run.grant:
+        meta["grant"] = {
+            "funder": run.grant.funder,
+            "name": run.grant.name,
+            "amount": str(run.grant.amount),
+            "starts_on": run.grant.starts_on.isoformat(),
+            "ends_on": run.grant.ends_on.isoformat(),
+            "position_share": str(run.grant.funded_position_share),
+            "own_share": str(run.grant.own_contribution_percent),
+        }
+    return meta
+
+
+def _write_files(run: ReportRun, snapshot: dict) -> dict[str, str]:
+    """The PDF, the spreadsheet and the CSV, in the run's language, under fixed names."""
+    from reporting.documents import render_csv, render_xlsx
+    from reporting.pdf import render_pdf
+
+    with translation.override(run.language):
+        pdf = render_pdf(run, snapshot)
+        _progress(run.pk, 70)
+        xlsx = render_xlsx(run, snapshot)
+        _progress(run.pk, 85)
+        csv_content = render_csv(run, snapshot)
+    base = f"reports/run-{run.pk}"
+    return {
+        "pdf_file": _store(f"{base}.pdf", pdf),
+        "xlsx_file": _store(f"{base}.xlsx", xlsx),
+        "csv_file": _store(f"{base}.csv", csv_content),
+    }
 
 
 def _store(name: str, content: bytes) -> str:
     """Save under ``name``, replacing an earlier file of that name (a second delivery of the
-    task): one run never has two files."""
+    task): one run never has two files of a kind."""
     if default_storage.exists(name):
         default_storage.delete(name)
     saved = default_storage.save(name, ContentFile(content))
@@ -131,25 +211,20 @@ def _store(name: str, content: bytes) -> str:
     return name
 
 
-def _csv(run: ReportRun, figures: dict) -> str:
-    """The figures under their names, in the language the run was asked for."""
-    from reporting.figures import category_labels, figure_labels
+def _tell_ready(run: ReportRun) -> None:
+    """A mail with a link to the run: what report, never a figure or a name."""
+    from reporting.notifications import report_ready_send
 
-    with translation.override(run.language):
-        names = figure_labels()
-        out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow([_("Figure"), _("Value")])
-        writer.writerow([_("Programme"), spreadsheet_safe(run.programme.name)])
-        writer.writerow(
-            [_("Period"), f"{run.period_start.isoformat()}/{run.period_end.isoformat()}"]
-        )
-        for key, value in figures.items():
-            name = names.get(key, key)
-            if isinstance(value, dict):
-                for part, count in value.items():
-                    label = category_labels(key).get(part, part)
-                    writer.writerow([f"{name}: {label}", count])
-            else:
-                writer.writerow([name, value])
-        return out.getvalue()
+    report_ready_send(run=run)
+
+
+def report_download(*, user, run: ReportRun, fmt: str):
+    """Open one of the run's files for the user and record that they took it."""
+    from reporting.models import ReportDownload, ReportFormat
+
+    field = getattr(run, f"{fmt}_file", None) if fmt in ReportFormat.values else None
+    if run.status != RunStatus.READY or not field:
+        raise ApplicationError(_("This report has no such file."))
+    handle = field.open("rb")
+    ReportDownload.objects.create(run=run, user=user, format=fmt)
+    return handle

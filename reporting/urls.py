@@ -5,6 +5,7 @@ from reporting import views
 app_name = "reporting"
 urlpatterns = [
     path("", views.ReportListView.as_view(), name="reports"),
+    path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
     path("<id:pk>/", views.ReportRunView.as_view(), name="run"),
-    path("<id:pk>/download/", views.ReportDownloadView.as_view(), name="download"),
+    path("<id:pk>/download/<slug:fmt>/", views.ReportDownloadView.as_view(), name="download"),
 ]

@@ -1,20 +1,30 @@
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.roles import Roles
+from config.errors import ApplicationError
 from config.views import RoleRequiredMixin, ServiceFormView
-from programs.selectors import programmes_for_setup
-from reporting.forms import ReportRequestForm
-from reporting.models import ReportKind, RunStatus
-from reporting.selectors import report_run_get, report_runs
-from reporting.services import report_request
+from programs.models import Grant
+from programs.selectors import led_programmes
+from reporting.forms import DashboardForm, ReportRequestForm
+from reporting.models import ReportFormat, RunStatus
+from reporting.selectors import dashboard_figures, led_cohorts, report_run_get, report_runs
+from reporting.services import report_download, report_request
+
+CONTENT_TYPES = {
+    ReportFormat.PDF: "application/pdf",
+    ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ReportFormat.CSV: "text/csv; charset=utf-8",
+}
 
 
 class LeadMixin(LoginRequiredMixin, RoleRequiredMixin):
@@ -23,7 +33,7 @@ class LeadMixin(LoginRequiredMixin, RoleRequiredMixin):
 
 
 class ReportListView(LeadMixin, ServiceFormView):
-    """Request a KS report and see the runs of your programmes."""
+    """Ask for a report and see the runs of your programmes and grants."""
 
     template_name = "reporting/list.html"
     form_class = ReportRequestForm
@@ -32,11 +42,13 @@ class ReportListView(LeadMixin, ServiceFormView):
     def get_form_kwargs(self):
         return {
             **super().get_form_kwargs(),
-            "programmes": programmes_for_setup(user=self.request.user),
+            "programmes": led_programmes(self.request.user).order_by("name"),
+            "grants": Grant.objects.visible_to(self.request.user).order_by("name"),
+            "language": translation.get_language() or "nb",
         }
 
     def perform(self, form):
-        return report_request(actor=self.request.user, kind=ReportKind.KS, **form.cleaned_data)
+        return report_request(actor=self.request.user, **form.cleaned_data)
 
     def get_context_data(self, **kwargs):
         return {
@@ -63,26 +75,60 @@ class ReportRunView(LeadMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "run": run,
             "expired": expired,
+            "formats": [f for f in ReportFormat if getattr(run, f"{f}_file")],
             "polling": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
         }
 
 
 class ReportDownloadView(LeadMixin, View):
-    """The report file for the programme's lead; the file name says nothing about anyone."""
+    """One file of the run for a lead of its programme, recorded; the file name says nothing
+    about anyone."""
 
-    def get(self, request, pk: int):
+    def get(self, request, pk: int, fmt: str):
         run = report_run_get(user=request.user, pk=pk)
-        if run.status != RunStatus.READY or not run.csv_file:
+        if fmt not in ReportFormat.values:
             raise Http404
-        if run.expires_at and run.expires_at < timezone.now():
+        if run.status == RunStatus.READY and run.expires_at and run.expires_at < timezone.now():
             messages.error(request, _("This report's file has expired. Build the report again."))
             return HttpResponseRedirect(reverse("reporting:run", kwargs={"pk": run.pk}))
+        try:
+            handle = report_download(user=request.user, run=run, fmt=fmt)
+        except ApplicationError as exc:
+            raise Http404 from exc
         response = FileResponse(
-            run.csv_file.open("rb"),
-            content_type="text/csv; charset=utf-8",
+            handle,
+            content_type=CONTENT_TYPES[fmt],
             as_attachment=True,
-            filename=f"fotfeste-{run.kind}-{run.period_start}-{run.pk}.csv",
+            filename=f"fotfeste-{run.kind}-{run.period_start}-{run.pk}.{fmt}",
         )
         response["Cache-Control"] = "no-store"
         response["X-Content-Type-Options"] = "nosniff"
         return response
+
+
+class DashboardView(LeadMixin, TemplateView):
+    """The report's figures live, exact (they stay inside Fotfeste), with the same charts."""
+
+    template_name = "reporting/dashboard.html"
+
+    def get_context_data(self, **kwargs):
+        user = self.request.user
+        programmes, cohorts = led_programmes(user), led_cohorts(user=user)
+        form = DashboardForm(self.request.GET or None, programmes=programmes, cohorts=cohorts)
+        today = timezone.localdate()
+        choice = {
+            "programme": programmes.order_by("name").first(),
+            "cohort": None,
+            "period_start": date(today.year, 1, 1),
+            "period_end": today,
+        }
+        if form.is_bound and form.is_valid():
+            choice.update(form.cleaned_data)
+        elif not form.is_bound:
+            form = DashboardForm(initial=choice, programmes=programmes, cohorts=cohorts)
+        return {
+            **super().get_context_data(**kwargs),
+            "form": form,
+            "choice": choice,
+            "board": dashboard_figures(**choice) if choice["programme"] else None,
+        }

@@ -17,7 +17,9 @@ def request(client, world, captured):
         return client.post(
             reverse("reporting:reports"),
             {
+                "kind": "ks",
                 "programme": world.programme.pk,
+                "language": "nb",
                 "period_start": (TODAY - timedelta(days=90)).isoformat(),
                 "period_end": TODAY.isoformat(),
             },
@@ -34,9 +36,9 @@ def test_the_lead_requests_watches_and_downloads(
     fragment = client.get(
         reverse("reporting:run", args=[run.pk]), HTTP_HX_REQUEST="true"
     ).content.decode()
-    assert "<html" not in fragment and "Download (CSV)" in fragment
+    assert "<html" not in fragment and "Download PDF" in fragment and "Download CSV" in fragment
     assert 'hx-trigger="every 1s"' not in fragment  # ready: polling stops
-    download = client.get(reverse("reporting:download", args=[run.pk]))
+    download = client.get(reverse("reporting:download", args=[run.pk, "csv"]))
     assert download.status_code == 200
     assert "Rekruttert i perioden,<5" in b"".join(download.streaming_content).decode()
     assert "Testesen" not in download["Content-Disposition"]
@@ -58,7 +60,7 @@ def test_a_queued_run_keeps_polling(world, client_for):
     assert 'hx-trigger="every 1s"' in fragment
     assert (
         client_for(world.programme_lead)
-        .get(reverse("reporting:download", args=[run.pk]))
+        .get(reverse("reporting:download", args=[run.pk, "pdf"]))
         .status_code
         == 404
     )
@@ -71,7 +73,7 @@ def test_an_expired_file_gives_a_clear_message(
     request(client, world, django_capture_on_commit_callbacks)
     run = ReportRun.objects.get()
     ReportRun.objects.filter(pk=run.pk).update(expires_at=timezone.now() - timedelta(days=1))
-    response = client.get(reverse("reporting:download", args=[run.pk]), follow=True)
+    response = client.get(reverse("reporting:download", args=[run.pk, "pdf"]), follow=True)
     assert "has expired" in response.content.decode()
 
 
@@ -79,7 +81,9 @@ def test_a_bad_period_is_a_form_error(world, client_for):
     response = client_for(world.programme_lead).post(
         reverse("reporting:reports"),
         {
+            "kind": "ks",
             "programme": world.programme.pk,
+            "language": "nb",
             "period_start": TODAY.isoformat(),
             "period_end": (TODAY - timedelta(days=1)).isoformat(),
         },
@@ -98,7 +102,8 @@ def test_nobody_else_reaches_the_reports(
     for url in (
         reverse("reporting:reports"),
         reverse("reporting:run", args=[run.pk]),
-        reverse("reporting:download", args=[run.pk]),
+        reverse("reporting:download", args=[run.pk, "pdf"]),
+        reverse("reporting:dashboard"),
     ):
         assert client.get(url).status_code == 404
 

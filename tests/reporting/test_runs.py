@@ -32,7 +32,7 @@ def test_a_requested_report_is_built_after_commit_with_frozen_figures(
     run = request(world, django_capture_on_commit_callbacks)
     run.refresh_from_db()
     assert (run.status, run.progress) == ("ready", 100)
-    assert run.snapshot["recruited"] == "<5"  # one person: never shown as a number
+    assert run.snapshot["figures"]["recruited"] == "<5"  # one person: never shown as a number
     content = default_storage.open(run.csv_file.name).read().decode()
     assert "Rekruttert i perioden,<5" in content and "Testesen" not in content
     assert "recruited" not in content  # labels, not internal names
@@ -75,7 +75,11 @@ def test_a_period_with_no_data_is_a_valid_report_saying_so(
         period_end=date(2010, 12, 31),
     )
     run.refresh_from_db()
-    assert run.status == "ready" and run.snapshot["participants"] == 0
+    assert (
+        run.status == "ready"
+        and run.snapshot["figures"]["participants"] == 0
+        and run.snapshot["empty"]
+    )
 
 
 def test_a_period_ending_before_it_starts_is_refused(world):
@@ -129,7 +133,7 @@ def test_a_build_that_fails_is_recorded_on_the_run_and_does_not_raise(world, mon
     def broken(**kwargs):
         raise ValueError("boom")
 
-    monkeypatch.setattr("reporting.services.ks_figures", broken)
+    monkeypatch.setattr("reporting.figures.figures", broken)
     run = ReportRun.objects.create(
         kind="ks",
         programme=world.programme,
@@ -162,7 +166,9 @@ def test_the_file_is_written_to_real_disk_storage_and_replaced_not_duplicated(
     assert report_build(run_id=run.pk) is True
     ReportRun.objects.filter(pk=run.pk).update(status="running")  # delivered again
     assert report_build(run_id=run.pk) is True
-    assert [p.name for p in (tmp_path / "reports").iterdir()] == [f"run-{run.pk}.csv"]
+    assert sorted(p.name for p in (tmp_path / "reports").iterdir()) == [
+        f"run-{run.pk}.{ext}" for ext in ("csv", "pdf", "xlsx")
+    ]
 
 
 def test_the_file_is_written_in_the_language_the_run_asked_for(

@@ -1,0 +1,49 @@
+"""Telling people a report is ready: a link to the run, never a figure or a name."""
+
+import logging
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from accounts.models import ProgrammeMembership, ProgrammeRole, User
+from reporting.models import ReportRun
+
+logger = logging.getLogger(__name__)
+
+
+def report_recipients(run: ReportRun) -> list[User]:
+    """The person who asked; for a scheduled draft, the leads of the programmes concerned."""
+    if run.requested_by_id:
+        return [run.requested_by] if run.requested_by.is_active else []
+    programmes = run.grant.programmes.all() if run.grant_id else [run.programme]
+    leads = ProgrammeMembership.objects.filter(
+        programme__in=programmes, role=ProgrammeRole.PROGRAMME_LEAD, user__is_active=True
+    ).select_related("user__municipality")
+    return list({m.user_id: m.user for m in leads}.values())
+
+
+def report_ready_send(*, run: ReportRun) -> int:
+    """One mail per recipient, in their municipality's language. A failed mail is logged with
+    the run's id and does not undo the report, which the reports page shows anyway."""
+    link = settings.FOTFESTE_SITE_URL.rstrip("/") + reverse("reporting:run", kwargs={"pk": run.pk})
+    sent = 0
+    for user in report_recipients(run):
+        language = user.municipality.default_language if user.municipality else "nb"
+        try:
+            with translation.override(language):
+                send_mail(
+                    subject=_("[Fotfeste] Your report is ready"),
+                    message=render_to_string(
+                        "reporting/email/report_ready.txt", {"run": run, "link": link}
+                    ),
+                    from_email=None,
+                    recipient_list=[user.email],
+                )
+            sent += 1
+        except Exception:
+            logger.exception("report run %s: the ready mail could not be sent", run.pk)
+    return sent

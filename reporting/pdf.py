@@ -1,0 +1,57 @@
+"""The report as a PDF, rendered by WeasyPrint from a template and the run's frozen figures.
+
+Report pages hold text that people typed (the narrative), so WeasyPrint may load only the
+project's own static files: anything else (a web address, a file elsewhere on the disk) is
+refused before it is fetched.
+"""
+
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher
+
+from reporting.documents import sections, title_rows
+
+
+def static_roots() -> list[Path]:
+    roots = [Path(location).resolve() for location in finders.searched_locations]
+    if settings.STATIC_ROOT:
+        roots.append(Path(settings.STATIC_ROOT).resolve())
+    return roots
+
+
+class StaticOnlyFetcher(URLFetcher):
+    """Fetches ``file:`` URLs inside the project's static folders, and nothing else."""
+
+    def fetch(self, url: str, headers=None):
+        parts = urlsplit(url)
+        if parts.scheme == "file":
+            path = Path(unquote(parts.path)).resolve()
+            if any(path.is_relative_to(root) for root in static_roots()):
+                return super().fetch(url, headers)
+        raise ValueError("Only Fotfeste's own static files are loaded into a report.")
+
+
+def report_html(run, snapshot: dict) -> str:
+    """The document as HTML, in the active language (the run's)."""
+    return render_to_string(
+        "reporting/pdf/report.html",
+        {
+            "run": run,
+            "meta": snapshot.get("meta", {}),
+            "title_rows": title_rows(run, snapshot),
+            "sections": sections(run, snapshot),
+            "empty": snapshot.get("empty", False),
+        },
+    )
+
+
+def render_pdf(run, snapshot: dict) -> bytes:
+    html = report_html(run, snapshot)
+    return HTML(
+        string=html, base_url=str(settings.BASE_DIR), url_fetcher=StaticOnlyFetcher()
+    ).write_pdf()
