@@ -1,14 +1,14 @@
 """Charts as SVG, drawn from a report's figures: the same markup goes into the PDF and onto the
 dashboard. Only presentation attributes, no scripts or styles, so it passes the page's CSP.
 
-A suppressed count («<5») is drawn as a dashed outline, a withheld rate as a gap: a chart
-never shows more than the table beside it.
+A small count («<5») is drawn as a dashed outline, a hidden count («:») and a withheld rate
+as a gap: a chart never shows more than the table beside it.
 """
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from reporting.suppression import SMALL
+from reporting.suppression import HIDDEN, SMALL
 
 WIDTH, HEIGHT = 640, 220
 LEFT, RIGHT, TOP, BOTTOM = 44, 12, 16, 36
@@ -77,6 +77,11 @@ def _column(x: float, width: float, value, top: float, plot_h: float, show_value
     base = TOP + plot_h
     if value is None:
         return ""
+    if value == HIDDEN:
+        return (
+            f'<text x="{x + width / 2:.1f}" y="{base - 3:.1f}" font-size="9" fill="{INK}" '
+            f'text-anchor="middle" {FONT}>{escape(HIDDEN)}</text>'
+        )
     if value == SMALL:
         height = plot_h * min(4 / top, 1)
         return (
@@ -114,7 +119,9 @@ def bar_chart(points: list[tuple[str, int | str]], *, title: str) -> SafeString:
             f'<text x="{label_w - 8}" y="{y + 15}" font-size="11" fill="{INK}" '
             f'text-anchor="end" {FONT}>{escape(label[:40])}</text>'
         )
-        if value == SMALL:
+        if value == HIDDEN:
+            width = 0.0
+        elif value == SMALL:
             width = plot_w * 4 / top
             body.append(
                 f'<rect x="{label_w}" y="{y + 4}" width="{width:.1f}" height="{row_h - 8}" '
@@ -126,7 +133,7 @@ def bar_chart(points: list[tuple[str, int | str]], *, title: str) -> SafeString:
                 f'<rect x="{label_w}" y="{y + 4}" width="{width:.1f}" height="{row_h - 8}" '
                 f'fill="{BAR}"/>'
             )
-        text = SMALL if value == SMALL else _number(value)
+        text = value if isinstance(value, str) else _number(value)
         body.append(
             f'<text x="{label_w + width + 6:.1f}" y="{y + 15}" font-size="11" fill="{INK}" '
             f"{FONT}>{escape(text)}</text>"

@@ -184,9 +184,9 @@ def narrative_rows(run) -> list[tuple[str, str]]:
 
 def method_text() -> str:
     return _(
-        "Counts from 1 to 4 are shown as «<5», and where a total would reveal such a count, "
-        "the next smallest count is hidden too. A rate is withheld when fewer than five people "
-        "stand behind it. The figures were frozen when the report was built."
+        "Counts from 1 to 4 are shown as «<5». Where a total would reveal such a count, "
+        "another count is hidden too and shown as «:». A rate is withheld («–») when fewer "
+        "than five people stand behind it. The figures were frozen when the report was built."
     )
 
 

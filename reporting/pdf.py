@@ -9,7 +9,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
@@ -18,7 +17,8 @@ from reporting.documents import sections, title_rows
 
 
 def static_roots() -> list[Path]:
-    roots = [Path(location).resolve() for location in finders.searched_locations]
+    """The project's own static folders (not those of installed packages)."""
+    roots = [Path(str(folder)).resolve() for folder in settings.STATICFILES_DIRS]
     if settings.STATIC_ROOT:
         roots.append(Path(settings.STATIC_ROOT).resolve())
     return roots

@@ -21,7 +21,11 @@ def report_run_get(*, user, pk: int) -> ReportRun:
 
 
 def led_cohorts(*, user) -> QuerySet[Cohort]:
-    return Cohort.objects.filter(programme__in=led_programmes(user)).order_by("name")
+    return (
+        Cohort.objects.filter(programme__in=led_programmes(user))
+        .select_related("programme")
+        .order_by("programme__name", "name")
+    )
 
 
 def dashboard_figures(*, programme, cohort, period_start: date, period_end: date) -> dict:

@@ -1,11 +1,14 @@
 """Small-cell suppression for every aggregated figure that leaves Fotfeste.
 
-Counts from 1 to 4 are shown as «<5» (primary suppression). If a breakdown would then have a
-single hidden cell next to a shown total, that cell could be worked out by subtraction, so the
-next smallest shown cell is hidden too (secondary suppression). Zero is shown: it names nobody.
+Counts from 1 to 4 are shown as «<5» (primary suppression). If a reader could then work a
+hidden cell out from a shown total (one hidden cell, or small cells whose sum allows one
+value only), another cell is hidden as «:», the smallest shown one first (secondary
+suppression). «:» says only that a count is hidden, never how large it is: a secondary cell
+of eleven is not passed off as «<5». Zero is shown: it names nobody.
 """
 
 SMALL = "<5"
+HIDDEN = ":"
 THRESHOLD = 5
 
 
@@ -18,23 +21,31 @@ def suppress_breakdown(cells: dict[str, int], total: int | None = None) -> dict[
     shown: dict[str, int | str] = {key: suppress_count(value) for key, value in cells.items()}
     if total is None or suppress_count(total) == SMALL:
         return shown
-    while _recoverable([cells[k] for k, v in shown.items() if v == SMALL]):
+    while _recoverable(shown, total):
         candidates = sorted(
-            (value, key) for key, value in cells.items() if shown[key] != SMALL and value > 0
+            (value, key) for key, value in cells.items() if isinstance(shown[key], int) and value
         )
-        if not candidates:
+        if candidates:
+            shown[candidates[0][1]] = HIDDEN
+            continue
+        small = sorted((cells[k], k) for k, v in shown.items() if v == SMALL)
+        if not small:
             break
-        shown[candidates[0][1]] = SMALL
+        shown[small[0][1]] = HIDDEN  # nothing left to hide beside it: blur what «<5» tells
     return shown
 
 
-def _recoverable(hidden: list[int]) -> bool:
-    """Whether the total (minus the shown cells) pins down every hidden cell: one hidden cell,
-    or small cells whose sum allows only all ones or all fours."""
+def _recoverable(shown: dict[str, int | str], total: int) -> bool:
+    """Whether the shown cells and the total pin down any hidden cell. What a reader knows:
+    a «<5» cell is 1–4, a «:» cell is at least 1, and the hidden cells add up to the rest. A
+    cell's possible values are then one interval; a single value gives it away."""
+    hidden = [v for v in shown.values() if not isinstance(v, int)]
     if not hidden:
         return False
-    if len(hidden) == 1:
-        return True
-    if all(value < THRESHOLD for value in hidden):
-        return sum(hidden) in (len(hidden), (THRESHOLD - 1) * len(hidden))
+    rest = total - sum(v for v in shown.values() if isinstance(v, int))
+    bounds = [(1, THRESHOLD - 1) if v == SMALL else (1, rest) for v in hidden]
+    low_sum, high_sum = sum(b[0] for b in bounds), sum(b[1] for b in bounds)
+    for low, high in bounds:
+        if max(low, rest - (high_sum - high)) >= min(high, rest - (low_sum - low)):
+            return True
     return False

@@ -7,11 +7,19 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from placements.models import AttendanceRecord
 from placements.progress import progress_reply, progress_write
 from placements.qualification import module_sign_off, path_create
 from programs.models import Module, QualificationTrack
 from reporting.models import ReportRun
-from tests.factories import CohortFactory, MembershipFactory, UserFactory
+from tests.factories import (
+    CohortFactory,
+    EnrollmentFactory,
+    MembershipFactory,
+    ParticipantFactory,
+    PlacementFactory,
+    UserFactory,
+)
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
@@ -55,6 +63,16 @@ def grow(world, n: int) -> None:
             period_end=TODAY,
             requested_by=world.programme_lead,
         )
+        placement = PlacementFactory(
+            enrollment=EnrollmentFactory(
+                participant=ParticipantFactory(municipality=world.municipality),
+                programme=world.programme,
+            ),
+            worksite=world.worksite,
+        )
+        AttendanceRecord.objects.create(
+            placement=placement, date=TODAY, status="present", recorded_by=world.arbeidsleder
+        )
 
 
 @pytest.mark.parametrize(
@@ -64,6 +82,7 @@ def grow(world, n: int) -> None:
         ("caseworker", "placements:qualification", True),
         ("programme_lead", "programs:setup", False),
         ("programme_lead", "reporting:reports", False),
+        ("programme_lead", "reporting:dashboard", False),
         ("admin", "accounts:users", False),
     ],
 )

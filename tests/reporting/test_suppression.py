@@ -4,7 +4,7 @@ from itertools import product
 
 import pytest
 
-from reporting.suppression import SMALL, suppress_breakdown, suppress_count
+from reporting.suppression import HIDDEN, SMALL, suppress_breakdown, suppress_count
 
 
 @pytest.mark.parametrize(("value", "shown"), [(0, 0), (1, SMALL), (4, SMALL), (5, 5), (37, 37)])
@@ -14,7 +14,18 @@ def test_counts_from_one_to_four_are_hidden(value, shown):
 
 def test_a_single_hidden_cell_next_to_a_shown_total_hides_one_more():
     shown = suppress_breakdown({"female": 3, "male": 7, "other": 12}, total=22)
-    assert shown == {"female": SMALL, "male": SMALL, "other": 12}
+    assert shown == {"female": SMALL, "male": HIDDEN, "other": 12}
+
+
+def test_a_cell_hidden_for_a_total_is_never_passed_off_as_small():
+    shown = suppress_breakdown({"female": 11, "unknown": 1}, total=12)
+    assert shown == {"female": HIDDEN, "unknown": SMALL}
+
+
+def test_small_cells_that_only_one_sum_allows_are_blurred():
+    # Two cells of 4 and a total of 8: «<5» and «<5» would say both are 4.
+    shown = suppress_breakdown({"a": 4, "b": 4}, total=8)
+    assert _bounds(shown, 8)["a"] != {4}
 
 
 def test_without_a_total_one_hidden_cell_is_enough():
@@ -22,12 +33,17 @@ def test_without_a_total_one_hidden_cell_is_enough():
 
 
 def _bounds(shown: dict, total: int) -> dict[str, set[int]]:
-    """Every value each hidden cell could take, given the shown cells and the total."""
-    hidden = [k for k, v in shown.items() if v == SMALL]
-    known = sum(v for v in shown.values() if v != SMALL)
+    """Every value each hidden cell could take, given the shown cells and the total, and
+    what the marks say: «<5» is 1–4, «:» is at least 1."""
+    hidden = [k for k, v in shown.items() if not isinstance(v, int)]
+    known = sum(v for v in shown.values() if isinstance(v, int))
     options = {k: set() for k in hidden}
     for combo in product(range(0, total + 1), repeat=len(hidden)):
-        if sum(combo) + known == total and all(c >= 1 for c in combo):
+        fits = all(
+            1 <= c <= (4 if shown[k] == SMALL else total)
+            for k, c in zip(hidden, combo, strict=True)
+        )
+        if sum(combo) + known == total and fits:
             for key, value in zip(hidden, combo, strict=True):
                 options[key].add(value)
     return options
@@ -41,6 +57,9 @@ def _bounds(shown: dict, total: int) -> dict[str, set[int]]:
         {"a": 4, "b": 5},
         {"a": 1, "b": 1, "c": 1, "d": 40},
         {"a": 6, "b": 2, "c": 6},
+        {"a": 1, "b": 5, "c": 20},
+        {"a": 4, "b": 4},
+        {"a": 3, "b": 0, "c": 9},
     ],
 )
 def test_no_hidden_cell_can_be_recovered_from_the_total(cells):
