@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.utils import timezone
@@ -85,6 +86,14 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     def get_short_name(self) -> str:
         return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def language(self) -> str:
+        """The language of mail to this user: their municipality's (the manager loads it with
+        the user, so this does not query)."""
+        if self.municipality_id is None:
+            return settings.LANGUAGE_CODE
+        return self.municipality.default_language
 
 
 class ProgrammeRole(models.TextChoices):

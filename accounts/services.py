@@ -230,9 +230,8 @@ def invitation_send(*, invitation_id: int) -> bool:
     link = settings.FOTFESTE_SITE_URL.rstrip("/") + reverse(
         "accounts:invitation", kwargs={"token": invitation_token(invitation)}
     )
-    language = user.municipality.default_language if user.municipality else settings.LANGUAGE_CODE
     try:
-        with translation.override(language):
+        with translation.override(user.language):
             context = {"user": user, "link": link, "expires_at": invitation.expires_at}
             send_mail(
                 subject=_("[Fotfeste] You are invited to Fotfeste"),

@@ -680,3 +680,20 @@ class Milestone(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DigestSent(models.Model):
+    """That the daily "needs attention" e-mail went to a user on a day: the claim that lets a
+    second run of the same day send nothing."""
+
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    day = models.DateField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "day"], name="one_digest_per_user_and_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"digest {self.user_id} {self.day}"

@@ -2,7 +2,7 @@
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from difflib import SequenceMatcher
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
@@ -277,11 +277,11 @@ CONSENT_WARNING_DAYS = 30
 DEADLINE_WARNING_DAYS = 60
 
 
-def needs_attention(*, user, limit: int = 20) -> dict:
-    """What a caseworker should look at today: a fixed number of queries."""
+def _attention(user, today: date) -> dict[str, QuerySet]:
+    """What needs a caseworker's attention on ``today``, one query set per kind, unevaluated."""
     from participants.models import CaseNote, Consent, FollowUp, Task
+    from placements.models import QualificationPath
 
-    today = timezone.localdate()
     tasks = (
         Task.objects.visible_to(user)
         .open()
@@ -327,8 +327,6 @@ def needs_attention(*, user, limit: int = 20) -> dict:
         .distinct()
         .order_by("expires_on", "pk")
     )
-    from placements.models import QualificationPath
-
     # The fagprøve must be registered three months before the contract ends: warn in time.
     deadlines = (
         QualificationPath.objects.filter(
@@ -342,13 +340,26 @@ def needs_attention(*, user, limit: int = 20) -> dict:
         .order_by("registration_deadline", "pk")
     )
     return {
-        "tasks": list(tasks[:limit]),
-        "follow_ups": list(follow_ups[:limit]),
-        "quiet": list(quiet[:limit]),
-        "consents": list(expiring[:limit]),
-        "deadlines": list(deadlines[:limit]),
-        "today": today,
+        "tasks": tasks,
+        "follow_ups": follow_ups,
+        "quiet": quiet,
+        "consents": expiring,
+        "deadlines": deadlines,
     }
+
+
+def needs_attention(*, user, limit: int = 20) -> dict:
+    """What a caseworker should look at today: a fixed number of queries."""
+    today = timezone.localdate()
+    found = {kind: list(rows[:limit]) for kind, rows in _attention(user, today).items()}
+    return {**found, "today": today}
+
+
+def needs_attention_counts(*, user) -> dict[str, int]:
+    """How many of each kind ``needs_attention`` would list, without a limit: one query per
+    kind, whatever the number of people."""
+    today = timezone.localdate()
+    return {kind: rows.count() for kind, rows in _attention(user, today).items()}
 
 
 def participant_consents(*, participant: Participant) -> QuerySet:

@@ -4,7 +4,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -556,15 +556,48 @@ def _exit_values(enrollment: Enrollment, exit_date, exit_reason: str, destinatio
     return {"ends_on": exit_date, "exit_reason": exit_reason, "destination": destination}
 
 
-def _create_follow_ups(enrollment: Enrollment) -> None:
+def _create_follow_ups(*enrollments: Enrollment) -> None:
+    """The + 6 and + 12 month follow-ups of exited enrollments, counted from the exit date. One
+    statement; a follow-up that already exists is left as it is (the unique constraint)."""
     from participants.models import FollowUp
 
-    for months in FOLLOW_UP_MONTHS:
-        FollowUp.objects.get_or_create(
-            enrollment=enrollment,
-            months=months,
-            defaults={"due_on": add_months(enrollment.ends_on, months)},
-        )
+    FollowUp.objects.bulk_create(
+        [
+            FollowUp(
+                enrollment=enrollment,
+                months=months,
+                due_on=add_months(enrollment.ends_on, months),
+            )
+            for enrollment in enrollments
+            for months in FOLLOW_UP_MONTHS
+        ],
+        ignore_conflicts=True,
+    )
+
+
+FOLLOW_UP_BATCH = 500
+
+
+def follow_ups_create_missing() -> int:
+    """Create the follow-ups that exited enrollments lack: exits from before follow-ups were
+    made at exit, or imported ones. Returns how many enrollments were given them.
+
+    Safe to run twice: only enrollments missing a follow-up are read, and the unique
+    constraint on (enrollment, months) makes a concurrent run create nothing more. Like the
+    follow-ups made at exit, they are not recorded in the change history on their own (the
+    exit is). Two queries per batch of enrollments."""
+    lacking = (
+        Enrollment.objects.filter(status__in=EXIT_STATUSES, ends_on__isnull=False)
+        .annotate(made=Count("follow_ups", filter=Q(follow_ups__months__in=FOLLOW_UP_MONTHS)))
+        .filter(made__lt=len(FOLLOW_UP_MONTHS))
+        .only("pk", "ends_on")
+        .order_by("pk")
+    )
+    done, last = 0, 0
+    while batch := list(lacking.filter(pk__gt=last)[:FOLLOW_UP_BATCH]):
+        _create_follow_ups(*batch)
+        done, last = done + len(batch), batch[-1].pk
+    return done
 
 
 def follow_up_record(

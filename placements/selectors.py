@@ -116,6 +116,36 @@ def attendance_day(*, user, day: date) -> list[AttendanceRow]:
     return rows
 
 
+def _recent_attendance(today: date) -> Prefetch:
+    """A placement's records of the last four weeks, as ``placement.recent``."""
+    return Prefetch(
+        "attendance",
+        to_attr="recent",
+        queryset=AttendanceRecord.objects.filter(
+            date__gte=today - timedelta(days=MISSING_LOOKBACK_DAYS)
+        ),
+    )
+
+
+def missing_attendance(*, user) -> tuple[int, int]:
+    """For an arbeidsleder: how many expected days in the last four weeks nobody recorded at
+    their worksites, and for how many people. Two queries whatever the number of people."""
+    today = timezone.localdate()
+    placements = (
+        _visible_current_placements(user)
+        .filter(worksite__supervisors__user=user)
+        .select_related("enrollment")
+        .prefetch_related(_recent_attendance(today))
+    )
+    days, people = 0, set()
+    for placement in placements:
+        missing = missing_days(placement, {r.date for r in placement.recent}, today)
+        if missing:
+            days += len(missing)
+            people.add(placement.enrollment.participant_id)
+    return days, len(people)
+
+
 def placement_for_attendance(*, user, pk: int) -> Placement:
     """A placement the user may record attendance for: at a worksite they supervise (the
     person's consent in force), or in one of their programmes. Otherwise 404."""
@@ -247,15 +277,7 @@ def attendance_concerns(*, user, limit: int = 20) -> list[AttendanceRow]:
         Placement.objects.current()
         .filter(enrollment__in=Enrollment.objects.visible_to(user).filter(caseworker=user))
         .select_related("enrollment__participant", "worksite")
-        .prefetch_related(
-            Prefetch(
-                "attendance",
-                to_attr="recent",
-                queryset=AttendanceRecord.objects.filter(
-                    date__gte=today - timedelta(days=MISSING_LOOKBACK_DAYS)
-                ),
-            )
-        )
+        .prefetch_related(_recent_attendance(today))
     )
     rows = []
     for placement in placements:
@@ -278,15 +300,7 @@ def participant_attendance(*, user, participant) -> list[WeekRow]:
         .current()
         .filter(enrollment__participant=participant)
         .select_related("worksite")
-        .prefetch_related(
-            Prefetch(
-                "attendance",
-                to_attr="recent",
-                queryset=AttendanceRecord.objects.filter(
-                    date__gte=today - timedelta(days=MISSING_LOOKBACK_DAYS)
-                ),
-            )
-        )
+        .prefetch_related(_recent_attendance(today))
     )
     rows = []
     for placement in placements:

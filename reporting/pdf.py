@@ -50,8 +50,13 @@ def report_html(run, snapshot: dict) -> str:
     )
 
 
-def render_pdf(run, snapshot: dict) -> bytes:
+def render_document(run, snapshot: dict):
+    """The laid-out pages (WeasyPrint's ``Document``), before they are written as PDF."""
     html = report_html(run, snapshot)
     return HTML(
         string=html, base_url=str(settings.BASE_DIR), url_fetcher=StaticOnlyFetcher()
-    ).write_pdf()
+    ).render()
+
+
+def render_pdf(run, snapshot: dict) -> bytes:
+    return render_document(run, snapshot).write_pdf()

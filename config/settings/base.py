@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
@@ -122,11 +123,41 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = 30 * 60
 CELERY_TASK_SOFT_TIME_LIMIT = 25 * 60
-# Longer than the longest task, so a slow task is not delivered a second time while it runs.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+# Seconds Redis gives a worker to acknowledge a task it took (after running it: acks_late)
+# before another worker gets it: that is how the task of a killed worker runs again. Longer
+# than the longest task (production refuses less), or a slow task is delivered twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TIMEZONE = "Europe/Oslo"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# The scheduled jobs (`make beat`), at Europe/Oslo times (CELERY_TIMEZONE). Each task is safe
+# to run twice and takes no arguments. The digest expires by the evening: a morning digest
+# delivered the next day would speak of the wrong day.
+CELERY_BEAT_SCHEDULE = {
+    "follow-ups": {
+        "task": "participants.tasks.follow_ups_create_missing_task",
+        "schedule": crontab(hour=2, minute=0),
+    },
+    "report-files-expiry": {
+        "task": "reporting.tasks.report_files_expire_task",
+        "schedule": crontab(hour=3, minute=0),
+    },
+    "lim-drafts": {
+        "task": "reporting.tasks.lim_drafts_create_task",
+        "schedule": crontab(hour=5, minute=0),
+    },
+    "ks-drafts": {
+        "task": "reporting.tasks.ks_drafts_create_task",
+        "schedule": crontab(hour=5, minute=15, day_of_month=1),
+    },
+    "needs-attention-digest": {
+        "task": "participants.tasks.digests_send_task",
+        "schedule": crontab(hour=6, minute=30),
+        "options": {"expires": 12 * 60 * 60},
+    },
+}
 
 # --- Authentication -------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
