@@ -57,7 +57,6 @@ LIM_FIGURES = [
     "started_qualification_route",
     "exits",
     "outcomes",
-    "in_ordinary_employment",
     "in_education",
     "placement_hours",
     "attendance_rate",
@@ -69,12 +68,10 @@ SUMMARY_FIGURES = [
     "by_gender",
     "by_age",
     "in_work_training",
-    "activities",
     "qualification_routes",
     "modules_passed",
     "exits",
     "outcomes",
-    "in_ordinary_employment",
     "placement_hours",
     "attendance_rate",
     "follow_up_6",
@@ -133,18 +130,23 @@ def enrollments_for(*, programmes, cohort=None) -> QuerySet[Enrollment]:
 
 
 def figures(*, enrollments: QuerySet[Enrollment], start: date, end: date, suppress: bool) -> dict:
-    """Every figure and chart series of the period, in six queries."""
+    """Every figure and chart series of the period, in six queries. People are counted once
+    each, however many enrollments they have in the programmes."""
     cells = Cells(suppress)
-    people = _people(enrollments, start, end)
-    ids = [e.pk for e in people]
-    recruited = [e for e in people if start <= e.starts_on <= end]
-    exits = [e for e in people if e.ends_on and start <= e.ends_on <= end and e.destination]
-    exit_ids = {e.pk for e in exits}
+    enrolled = _people(enrollments, start, end)
+    ids = [e.pk for e in enrolled]
+    people = _persons(enrolled)
+    recruited = [e for e in people if e.starts_on >= start]
+    exits = [e for e in enrolled if e.ends_on and start <= e.ends_on <= end and e.destination]
+    into_work = {e.participant_id for e in exits if e.destination in _IN_WORK}
+    # New and continuing add up to the participants: one breakdown, suppressed together.
+    split = cells.breakdown(["new" if e.starts_on >= start else "continuing" for e in people])
+    outcomes = cells.breakdown([e.destination for e in exits])
     values = {
         "participants": cells.count(len(people)),
-        "recruited": cells.count(len(recruited)),
-        "new": cells.count(len(recruited)),
-        "continuing": cells.count(len(people) - len(recruited)),
+        "recruited": split.get("new", 0),
+        "new": split.get("new", 0),
+        "continuing": split.get("continuing", 0),
         "by_gender": cells.breakdown([e.participant.gender or "unknown" for e in recruited]),
         "by_age": cells.breakdown([_age_band(e.participant.birth_date, end) for e in recruited]),
         "reached_by_gender": cells.breakdown([e.participant.gender or "unknown" for e in people]),
@@ -155,18 +157,17 @@ def figures(*, enrollments: QuerySet[Enrollment], start: date, end: date, suppre
             [e.participant.education_level or "unknown" for e in people]
         ),
         "by_neet_status": cells.breakdown([e.participant.neet_status or "unknown" for e in people]),
-        "in_work_training": cells.count(len({e.participant_id for e in people if e.in_training})),
+        "in_work_training": cells.count(sum(1 for e in people if e.in_training)),
         "in_ordinary_employment": cells.count(
-            sum(1 for e in people if e.has_job or (e.pk in exit_ids and e.destination in _IN_WORK))
+            sum(1 for e in people if e.has_job or e.participant_id in into_work)
         ),
-        "in_education": cells.count(
-            sum(1 for e in exits if e.destination == Destination.EDUCATION)
-        ),
+        # The same cell as in the breakdown by destination, so that the two agree.
+        "in_education": outcomes.get(Destination.EDUCATION, 0),
         "exits": cells.count(len(exits)),
-        "outcomes": cells.breakdown([e.destination for e in exits]),
+        "outcomes": outcomes,
     }
     values.update(_routes(ids, start, end, cells))
-    values.update(_follow_ups(ids, start, end, cells))
+    values.update(_follow_ups(enrollments, start, end, cells))
     values["activities"] = _activities(ids, start, end, cells)
     attendance = _attendance(ids, start, end, cells)
     modules = _modules(ids, start, end)
@@ -174,15 +175,28 @@ def figures(*, enrollments: QuerySet[Enrollment], start: date, end: date, suppre
     values["attendance_rate"] = attendance["rate"]
     values["modules_passed"] = cells.count(sum(modules.values()))
     months = _months(start, end)
+    # Modules per month add up to the modules passed: suppressed as one breakdown.
+    per_month = cells.breakdown([m.isoformat() for m, n in modules.items() for _ in range(n)])
     series = {
         "participants_over_time": [
             [m.isoformat(), cells.count(_active_in(people, m, _month_end(m)))] for m in months
         ],
         "attendance_rate": [[m.isoformat(), attendance["by_month"].get(m)] for m in months],
-        "module_progress": [[m.isoformat(), cells.count(modules.get(m, 0))] for m in months],
-        "outcomes": [[k, v] for k, v in values["outcomes"].items()],
+        "module_progress": [[m.isoformat(), per_month.get(m.isoformat(), 0)] for m in months],
+        "outcomes": [[k, v] for k, v in outcomes.items()],
     }
     return {"figures": values, "series": series, "empty": not people}
+
+
+def _persons(enrolled: list[Enrollment]) -> list[Enrollment]:
+    """One row per person: their earliest enrollment of the period, marked as in training or
+    in a job if any of their enrollments is."""
+    first: dict[int, Enrollment] = {}
+    for enrollment in sorted(enrolled, key=lambda e: (e.starts_on, e.pk)):
+        kept = first.setdefault(enrollment.participant_id, enrollment)
+        kept.in_training = kept.in_training or enrollment.in_training
+        kept.has_job = kept.has_job or enrollment.has_job
+    return list(first.values())
 
 
 def _people(enrollments: QuerySet[Enrollment], start: date, end: date) -> list[Enrollment]:
@@ -218,21 +232,24 @@ def _active_in(people: list[Enrollment], first: date, last: date) -> int:
 
 
 def _routes(ids: list[int], start: date, end: date, cells: Cells) -> dict:
+    """Routes of the people in the period; a route started when its contract did, or, with no
+    contract (MFY), when the enrollment did."""
     routes = list(
         QualificationPath.objects.filter(enrollment_id__in=ids).values_list(
-            "route", "contract_starts_on"
+            "route", "contract_starts_on", "enrollment__starts_on"
         )
     )
-    started = [r for r, begun in routes if begun is None or start <= begun <= end]
+    started = [r for r, contract, enrolled in routes if start <= (contract or enrolled) <= end]
     return {
-        "qualification_routes": cells.breakdown([r for r, _ in routes]),
+        "qualification_routes": cells.breakdown([r for r, _, _ in routes]),
         "started_qualification_route": cells.count(len(started)),
     }
 
 
-def _follow_ups(ids: list[int], start: date, end: date, cells: Cells) -> dict:
+def _follow_ups(enrollments: QuerySet, start: date, end: date, cells: Cells) -> dict:
+    """Follow-ups recorded in the period, whenever the person left: they come after the exit."""
     rows = list(
-        FollowUp.objects.filter(enrollment_id__in=ids, recorded_on__range=(start, end))
+        FollowUp.objects.filter(enrollment__in=enrollments, recorded_on__range=(start, end))
         .exclude(status="")
         .values_list("months", "status")
     )
@@ -247,6 +264,7 @@ def _activities(ids: list[int], start: date, end: date, cells: Cells) -> dict:
     pairs = (
         Placement.objects.filter(enrollment_id__in=ids, starts_on__lte=end)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        .order_by()  # the model's ordering would otherwise enter the DISTINCT
         .values_list("type", "enrollment__participant_id")
         .distinct()
     )
@@ -279,7 +297,13 @@ def _attendance(ids: list[int], start: date, end: date, cells: Cells) -> dict:
         days, present = days + row["days"], present + row["attended"]
         hours += float(row["hours"] or 0)
         persons = max(persons, row["persons"])
-    return {"by_month": by_month, "rate": cells.rate(present, days, persons), "hours": round(hours)}
+    # Hours are withheld, like the rate, when fewer than five people stand behind them.
+    withheld = cells.suppress and persons < 5 and days > 0
+    return {
+        "by_month": by_month,
+        "rate": cells.rate(present, days, persons),
+        "hours": None if withheld else round(hours),
+    }
 
 
 def _modules(ids: list[int], start: date, end: date) -> dict[date, int]:

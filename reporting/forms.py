@@ -70,10 +70,16 @@ class DashboardForm(forms.Form):
         self.fields["cohort"].queryset = cohorts
 
     def clean(self):
+        from config.errors import ApplicationError
+        from reporting.services import period_check
+
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", _("A period cannot end before it starts."))
+        if start and end:
+            try:
+                period_check(start, end)
+            except ApplicationError as exc:
+                self.add_error(exc.field, str(exc.message))
         cohort, programme = data.get("cohort"), data.get("programme")
         if cohort and programme and cohort.programme_id != programme.pk:
             self.add_error("cohort", _("Choose a cohort of this programme."))

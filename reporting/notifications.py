@@ -17,13 +17,18 @@ logger = logging.getLogger(__name__)
 
 def report_recipients(run: ReportRun) -> list[User]:
     """The person who asked; for a scheduled draft, the leads of the programmes concerned."""
+    from reporting.selectors import report_runs
+
     if run.requested_by_id:
-        return [run.requested_by] if run.requested_by.is_active else []
-    programmes = run.grant.programmes.all() if run.grant_id else [run.programme]
-    leads = ProgrammeMembership.objects.filter(
-        programme__in=programmes, role=ProgrammeRole.PROGRAMME_LEAD, user__is_active=True
-    ).select_related("user__municipality")
-    return list({m.user_id: m.user for m in leads}.values())
+        candidates = [run.requested_by] if run.requested_by.is_active else []
+    else:
+        programmes = run.grant.programmes.all() if run.grant_id else [run.programme]
+        leads = ProgrammeMembership.objects.filter(
+            programme__in=programmes, role=ProgrammeRole.PROGRAMME_LEAD, user__is_active=True
+        ).select_related("user__municipality")
+        candidates = list({m.user_id: m.user for m in leads}.values())
+    # Only people who may still open the run (a lead who left the programme may not).
+    return [u for u in candidates if report_runs(user=u).filter(pk=run.pk).exists()]
 
 
 def report_ready_send(*, run: ReportRun) -> int:
@@ -32,9 +37,8 @@ def report_ready_send(*, run: ReportRun) -> int:
     link = settings.FOTFESTE_SITE_URL.rstrip("/") + reverse("reporting:run", kwargs={"pk": run.pk})
     sent = 0
     for user in report_recipients(run):
-        language = user.municipality.default_language if user.municipality else "nb"
         try:
-            with translation.override(language):
+            with translation.override(user.language):
                 send_mail(
                     subject=_("[Fotfeste] Your report is ready"),
                     message=render_to_string(

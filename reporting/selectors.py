@@ -8,11 +8,21 @@ from programs.selectors import led_programmes
 from reporting.models import ReportRun
 
 
+def reportable_grants(user) -> QuerySet[Grant]:
+    """Grants whose every funded programme the user leads: a grant report adds up people of
+    all of them, so a lead of only one could subtract their own programme's exact figures
+    and learn another's."""
+    from programs.models import Programme
+
+    not_led = Programme.objects.exclude(pk__in=led_programmes(user).values("pk"))
+    return Grant.objects.visible_to(user).exclude(programmes__in=not_led)
+
+
 def report_runs(*, user) -> QuerySet[ReportRun]:
-    """Runs of programmes the user leads, and of grants that fund one of them (a lead who
-    leaves the programme loses them)."""
+    """Runs of programmes the user leads, and of grants whose programmes they all lead (a
+    lead who leaves a programme loses them)."""
     return ReportRun.objects.filter(
-        Q(programme__in=led_programmes(user)) | Q(grant__in=Grant.objects.visible_to(user))
+        Q(programme__in=led_programmes(user)) | Q(grant__in=reportable_grants(user))
     ).select_related("programme__municipality", "grant__municipality", "requested_by")
 
 

@@ -39,8 +39,7 @@ def report_request(
 
     if kind not in ReportKind.values:
         raise ApplicationError(_("Choose a report."), field="kind")
-    if period_start is None or period_end is None or period_end < period_start:
-        raise ApplicationError(_("A period cannot end before it starts."), field="period_end")
+    period_check(period_start, period_end)
     if language not in dict(settings.LANGUAGES):
         raise ApplicationError(_("Choose a language."), field="language")
     programme, grant = _subject(actor, kind, programme, grant, scheduled)
@@ -60,17 +59,35 @@ def report_request(
     return run
 
 
+EARLIEST_YEAR, LATEST_YEAR, LONGEST_DAYS = 2000, 2100, 10 * 366
+
+
+def period_check(start: date | None, end: date | None) -> None:
+    """A period that a report can cover: it ends after it starts, lies in this century and
+    spans ten years at most."""
+    if start is None or end is None or end < start:
+        raise ApplicationError(_("A period cannot end before it starts."), field="period_end")
+    if start.year < EARLIEST_YEAR or end.year > LATEST_YEAR:
+        raise ApplicationError(
+            _("Choose a period between %(first)s and %(last)s.")
+            % {"first": EARLIEST_YEAR, "last": LATEST_YEAR},
+            field="period_start",
+        )
+    if (end - start).days > LONGEST_DAYS:
+        raise ApplicationError(_("A report covers ten years at most."), field="period_end")
+
+
 def _subject(actor, kind: str, programme, grant, scheduled: bool) -> tuple:
     """The programme (or, for a LIM report, the grant) the report is about, checked against
     the person asking: only a lead of the programme, or of a programme the grant funds."""
-    from programs.models import Grant
+    from reporting.selectors import reportable_grants
 
     if kind == ReportKind.LIM:
         if grant is None:
             raise ApplicationError(_("Choose the grant."), field="grant")
-        if not scheduled and not Grant.objects.visible_to(actor).filter(pk=grant.pk).exists():
+        if not scheduled and not reportable_grants(actor).filter(pk=grant.pk).exists():
             raise ApplicationError(
-                _("Only a lead of a programme this grant funds can report on it.")
+                _("Only a lead of every programme this grant funds can report on it.")
             )
         return None, grant
     if programme is None:
@@ -102,9 +119,7 @@ def report_build(*, run_id: int) -> bool:
     except Exception as exc:
         # Recorded on the run for the person who asked; logged with the run's id only.
         logger.exception("report run %s failed", run_id)
-        ReportRun.objects.filter(pk=run_id).update(
-            status=RunStatus.FAILED, error=type(exc).__name__, finished_at=timezone.now()
-        )
+        report_fail(run_id=run_id, reason=type(exc).__name__)
         return False
     finished = ReportRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
         status=RunStatus.READY,
@@ -119,6 +134,21 @@ def report_build(*, run_id: int) -> bool:
     if finished:
         transaction.on_commit(lambda: _tell_ready(run))
     return bool(finished)
+
+
+def report_fail(*, run_id: int, reason: str) -> None:
+    """Record a run that could not be built, and remove any file a part-way build left, so
+    that no file outlives the run that names none."""
+    from django.db import connection
+
+    connection.close_if_unusable_or_obsolete()
+    ReportRun.objects.filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
+        status=RunStatus.FAILED, error=reason[:500], finished_at=timezone.now()
+    )
+    for ext in ("pdf", "xlsx", "csv"):
+        name = f"reports/run-{run_id}.{ext}"
+        if default_storage.exists(name):
+            default_storage.delete(name)
 
 
 def _progress(run_id: int, percent: int) -> None:
@@ -225,6 +255,11 @@ def report_download(*, user, run: ReportRun, fmt: str):
     field = getattr(run, f"{fmt}_file", None) if fmt in ReportFormat.values else None
     if run.status != RunStatus.READY or not field:
         raise ApplicationError(_("This report has no such file."))
-    handle = field.open("rb")
+    try:
+        handle = field.open("rb")
+    except OSError as exc:  # gone from storage, or being replaced by a second delivery
+        raise ApplicationError(
+            _("This report's file is not there any more. Build the report again.")
+        ) from exc
     ReportDownload.objects.create(run=run, user=user, format=fmt)
     return handle

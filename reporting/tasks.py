@@ -1,22 +1,24 @@
 from celery import shared_task
-from django.db import OperationalError
+from django.db import InterfaceError, OperationalError
 
-from reporting.services import report_build
+from reporting.services import report_build, report_fail
+
+RETRY_DELAYS = [30, 120, 600, 1800]  # seconds: long enough to outlast a database restart
 
 
-@shared_task(
-    acks_late=True,
-    time_limit=30 * 60,
-    soft_time_limit=25 * 60,
-    autoretry_for=(OperationalError,),
-    retry_backoff=True,
-    max_retries=3,
-)
-def report_build_task(run_id: int) -> None:
+@shared_task(bind=True, acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)
+def report_build_task(self, run_id: int) -> None:
     """Builds one report run, by id. Safe to run twice: ``report_build`` claims the run with a
-    conditional update and overwrites one file of a fixed name. Retries only on database
-    errors that pass (a restart, a lost connection)."""
-    report_build(run_id=run_id)
+    conditional update and overwrites files of fixed names. Retries only when the database
+    went away (a restart, a lost connection), for about forty minutes in all; after the last
+    try the run is recorded as failed rather than left "running"."""
+    try:
+        report_build(run_id=run_id)
+    except (OperationalError, InterfaceError) as exc:
+        if self.request.retries >= len(RETRY_DELAYS):
+            report_fail(run_id=run_id, reason=type(exc).__name__)
+            return
+        raise self.retry(exc=exc, countdown=RETRY_DELAYS[self.request.retries]) from exc
 
 
 @shared_task(acks_late=True, time_limit=20 * 60, soft_time_limit=15 * 60)

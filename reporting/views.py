@@ -13,11 +13,16 @@ from django.views.generic import TemplateView
 from accounts.roles import Roles
 from config.errors import ApplicationError
 from config.views import RoleRequiredMixin, ServiceFormView
-from programs.models import Grant
 from programs.selectors import led_programmes
 from reporting.forms import DashboardForm, ReportRequestForm
 from reporting.models import ReportFormat, RunStatus
-from reporting.selectors import dashboard_figures, led_cohorts, report_run_get, report_runs
+from reporting.selectors import (
+    dashboard_figures,
+    led_cohorts,
+    report_run_get,
+    report_runs,
+    reportable_grants,
+)
 from reporting.services import report_download, report_request
 
 CONTENT_TYPES = {
@@ -43,7 +48,7 @@ class ReportListView(LeadMixin, ServiceFormView):
         return {
             **super().get_form_kwargs(),
             "programmes": led_programmes(self.request.user).order_by("name"),
-            "grants": Grant.objects.visible_to(self.request.user).order_by("name"),
+            "grants": reportable_grants(self.request.user).order_by("name"),
             "language": translation.get_language() or "nb",
         }
 
@@ -94,7 +99,10 @@ class ReportDownloadView(LeadMixin, View):
         try:
             handle = report_download(user=request.user, run=run, fmt=fmt)
         except ApplicationError as exc:
-            raise Http404 from exc
+            if run.status != RunStatus.READY:
+                raise Http404 from exc
+            messages.error(request, str(exc.message))
+            return HttpResponseRedirect(reverse("reporting:run", kwargs={"pk": run.pk}))
         response = FileResponse(
             handle,
             content_type=CONTENT_TYPES[fmt],

@@ -248,3 +248,187 @@ def test_a_scheduled_draft_is_mailed_to_the_programmes_leads(
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         [world.programme_lead.email, second.email]
     )
+
+
+def test_one_person_is_counted_once_however_many_placements_or_programmes(
+    world, grant, django_capture_on_commit_callbacks
+):
+    grant.programmes.add(world.other_programme)
+    f.MembershipFactory(
+        user=world.programme_lead, programme=world.other_programme, role="programme_lead"
+    )
+    f.EnrollmentFactory(participant=world.participant, programme=world.other_programme)
+    f.PlacementFactory(enrollment=world.enrollment, worksite=world.worksite)  # a second one
+    from reporting.figures import enrollments_for, figures
+
+    data = figures(
+        enrollments=enrollments_for(programmes=[world.programme, world.other_programme]),
+        start=START,
+        end=TODAY,
+        suppress=False,
+    )["figures"]
+    assert data["participants"] == 1
+    assert data["activities"] == {"arbeidstrening": 1}
+
+
+def test_a_lead_of_only_one_funded_programme_cannot_report_on_the_grant(
+    world, grant, client_for, django_capture_on_commit_callbacks
+):
+    grant.programmes.add(world.other_programme)  # led by nobody here
+    with pytest.raises(ApplicationError, match="every programme"):
+        report_request(
+            actor=world.programme_lead,
+            kind="lim",
+            grant=grant,
+            period_start=START,
+            period_end=TODAY,
+        )
+    run = ReportRun.objects.create(
+        kind="lim",
+        grant=grant,
+        period_start=START,
+        period_end=TODAY,
+        requested_by=None,
+        scheduled=True,
+    )
+    from django.urls import reverse
+
+    client = client_for(world.programme_lead)
+    assert client.get(reverse("reporting:run", args=[run.pk])).status_code == 404
+    assert grant.name not in client.get(reverse("reporting:reports")).content.decode()
+
+
+def test_new_and_continuing_are_suppressed_together_with_the_total(
+    world, django_capture_on_commit_callbacks
+):
+    people(world, 8, started=START + timedelta(days=5))  # nine new with world.participant
+    people(world, 3, started=START - timedelta(days=100))  # three continuing
+    run = build(world, django_capture_on_commit_callbacks, kind="summary")
+    figures = run.snapshot["figures"]
+    assert figures["participants"] == 12 and figures["continuing"] == "<5"
+    assert figures["recruited"] == ":"  # 12 − 9 would give the three away
+
+
+def test_hours_are_withheld_when_fewer_than_five_people_worked_them(
+    world, grant, django_capture_on_commit_callbacks
+):
+    people(world, 2, started=START + timedelta(days=5))
+    run = build(world, django_capture_on_commit_callbacks, kind="lim", grant=grant, programme=None)
+    assert run.snapshot["figures"]["placement_hours"] is None
+    assert run.snapshot["figures"]["attendance_rate"] is None
+
+
+def test_a_follow_up_recorded_in_the_period_counts_though_the_exit_was_earlier(world):
+    from participants.models import FollowUp
+    from reporting.figures import enrollments_for, figures
+
+    world.enrollment.starts_on = date(2024, 1, 1)
+    world.enrollment.ends_on = date(2024, 3, 1)
+    world.enrollment.status = "completed"
+    world.enrollment.save()
+    FollowUp.objects.create(
+        enrollment=world.enrollment,
+        months=6,
+        due_on=date(2024, 9, 1),
+        status="work",
+        recorded_on=date(2024, 10, 2),
+    )
+    data = figures(
+        enrollments=enrollments_for(programmes=[world.programme]),
+        start=date(2024, 10, 1),
+        end=date(2024, 10, 31),
+        suppress=False,
+    )["figures"]
+    assert data["follow_up_6"] == {"work": 1}
+
+
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        (date(9999, 1, 1), date(9999, 12, 31)),
+        (date(1900, 1, 1), date(1900, 2, 1)),
+        (date(2001, 1, 1), date(2026, 1, 1)),
+    ],
+)
+def test_a_period_out_of_range_is_refused_and_never_a_server_error(world, client_for, start, end):
+    from django.urls import reverse
+
+    with pytest.raises(ApplicationError):
+        report_request(
+            actor=world.programme_lead,
+            kind="ks",
+            programme=world.programme,
+            period_start=start,
+            period_end=end,
+        )
+    response = client_for(world.programme_lead).get(
+        reverse("reporting:dashboard"),
+        {"programme": world.programme.pk, "period_start": start, "period_end": end},
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+
+
+def test_a_file_gone_from_storage_gives_a_clear_message_not_an_error(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    run = build(world, django_capture_on_commit_callbacks)
+    default_storage.delete(run.pdf_file.name)
+    response = client_for(world.programme_lead).get(
+        reverse("reporting:download", args=[run.pk, "pdf"]), follow=True
+    )
+    assert response.status_code == 200 and "not there any more" in response.content.decode()
+
+
+def test_a_failed_build_leaves_no_file_behind(world, monkeypatch):
+    from reporting import services
+    from reporting.services import report_build
+
+    store = services._store
+
+    def full_disk_at_the_spreadsheet(name: str, content: bytes) -> str:
+        if name.endswith(".xlsx"):
+            raise OSError("disk full")
+        return store(name, content)
+
+    monkeypatch.setattr(services, "_store", full_disk_at_the_spreadsheet)
+    run = ReportRun.objects.create(
+        kind="ks",
+        programme=world.programme,
+        period_start=START,
+        period_end=TODAY,
+        requested_by=world.programme_lead,
+    )
+    assert report_build(run_id=run.pk) is False
+    run.refresh_from_db()
+    assert (run.status, run.error) == ("failed", "OSError")
+    assert not default_storage.exists(f"reports/run-{run.pk}.pdf")  # stored, then removed
+
+
+def test_a_build_whose_database_stays_away_is_failed_after_the_last_retry(world, monkeypatch):
+    from django.db import OperationalError
+
+    from reporting import tasks
+
+    def database_gone(*, run_id):
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(tasks, "report_build", database_gone)
+    run = ReportRun.objects.create(
+        kind="ks",
+        programme=world.programme,
+        period_start=START,
+        period_end=TODAY,
+        requested_by=world.programme_lead,
+        status="running",
+    )
+    from celery.exceptions import Retry
+
+    with pytest.raises(Retry):
+        tasks.report_build_task.apply(args=[run.pk])
+    run.refresh_from_db()
+    assert run.status == "running"  # a passing outage: tried again later
+    tasks.report_build_task.apply(args=[run.pk], retries=len(tasks.RETRY_DELAYS))
+    run.refresh_from_db()
+    assert (run.status, run.error) == ("failed", "OperationalError")
