@@ -12,6 +12,9 @@ from django.utils import translation
 from accounts.models import Country
 from tests import factories as f
 
+# The fixtures that start real Celery workers (the tests marked "services").
+pytest_plugins = ["tests.worker"]
+
 
 @dataclass
 class World:

@@ -21,6 +21,11 @@ if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set in production (rate limits, sessions).")
 if not CELERY_BROKER_URL:
     raise ImproperlyConfigured("CELERY_BROKER_URL must be set in production (report workers).")
+if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
+    raise ImproperlyConfigured(
+        f"CELERY_VISIBILITY_TIMEOUT must be longer than the task time limit "
+        f"({CELERY_TASK_TIME_LIMIT} seconds), or a slow task runs twice."
+    )
 
 FOTFESTE_MFA_REQUIRED = env_bool("FOTFESTE_MFA_REQUIRED", True)
 if not FOTFESTE_NATIONAL_ID_KEYS or any(len(k) < 32 for k in FOTFESTE_NATIONAL_ID_KEYS):

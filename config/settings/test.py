@@ -1,6 +1,7 @@
 """Settings for the test suite: SQLite in memory unless DATABASE_URL names another database."""
 
 import os
+from pathlib import Path
 
 from config.settings.base import *
 
@@ -17,8 +18,14 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
 EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", "")
 FOTFESTE_MFA_REQUIRED = False
+# A worker started by the tests stores its files in a folder the test reads: the tests' own
+# in-memory storage is invisible to another process.
+_DEFAULT_STORAGE = "django.core.files.storage.InMemoryStorage"
+if os.environ.get("FOTFESTE_TEST_MEDIA_ROOT"):
+    MEDIA_ROOT = Path(os.environ["FOTFESTE_TEST_MEDIA_ROOT"])
+    _DEFAULT_STORAGE = "django.core.files.storage.FileSystemStorage"
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "default": {"BACKEND": _DEFAULT_STORAGE},
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False}

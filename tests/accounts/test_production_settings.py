@@ -89,6 +89,14 @@ def test_production_refuses_to_start_without_each_required_variable(missing):
     assert missing in result.stderr
 
 
+def test_production_refuses_a_visibility_timeout_not_longer_than_the_task_time_limit():
+    # Redis would hand a task still running to a second worker.
+    result = load_settings(SECRET_KEY=secret_key(), CELERY_VISIBILITY_TIMEOUT="1800", **REQUIRED)
+
+    assert result.returncode != 0
+    assert "CELERY_VISIBILITY_TIMEOUT" in result.stderr
+
+
 def test_production_settings_hold_the_security_promises():
     result = load_settings(SECRET_KEY=secret_key(), **REQUIRED)
 
