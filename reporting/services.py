@@ -139,9 +139,6 @@ def report_build(*, run_id: int) -> bool:
 def report_fail(*, run_id: int, reason: str) -> None:
     """Record a run that could not be built, and remove any file a part-way build left, so
     that no file outlives the run that names none."""
-    from django.db import connection
-
-    connection.close_if_unusable_or_obsolete()
     ReportRun.objects.filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
         status=RunStatus.FAILED, error=reason[:500], finished_at=timezone.now()
     )
