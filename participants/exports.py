@@ -18,27 +18,24 @@ def spreadsheet_safe(value: object) -> str:
     return f"'{text}" if text.startswith(_FORMULA_START) else text
 
 
-def participants_csv(*, user, participant_ids: list[int]) -> str:
-    """The selected people the user may see; each export is recorded in their access log."""
-    rows = list(participant_list(user=user).filter(pk__in=participant_ids[:1000], case_access=True))
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            _("Last name"),
-            _("First name"),
-            _("Birth date"),
-            _("Programme"),
-            _("Cohort"),
-            _("Status"),
-            _("Caseworker"),
-            _("Phone"),
-            _("E-mail address"),
-        ]
-    )
-    for person in rows:
+def caseload_table(people) -> tuple[list[str], list[list[str]]]:
+    """The caseload's columns, one row per person, each cell safe in a spreadsheet. ``people``
+    come from ``participant_list`` (their followed enrollments are prefetched)."""
+    header = [
+        _("Last name"),
+        _("First name"),
+        _("Birth date"),
+        _("Programme"),
+        _("Cohort"),
+        _("Status"),
+        _("Caseworker"),
+        _("Phone"),
+        _("E-mail address"),
+    ]
+    rows = []
+    for person in people:
         enrollment = next(iter(person.followed_enrollments), None)
-        writer.writerow(
+        rows.append(
             [
                 spreadsheet_safe(v)
                 for v in (
@@ -54,7 +51,20 @@ def participants_csv(*, user, participant_ids: list[int]) -> str:
                 )
             ]
         )
+    return header, rows
+
+
+def participants_csv(*, user, participant_ids: list[int]) -> str:
+    """The selected people the user may see; each export is recorded in their access log."""
+    people = list(
+        participant_list(user=user).filter(pk__in=participant_ids[:1000], case_access=True)
+    )
+    header, rows = caseload_table(people)
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(header)
+    writer.writerows(rows)
     access_record_many(
-        user=user, participants=rows, page="participants:export", action=AccessAction.EXPORT
+        user=user, participants=people, page="participants:export", action=AccessAction.EXPORT
     )
     return out.getvalue()

@@ -3,7 +3,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Cohort, Grant, Programme
-from reporting.models import ReportKind
+from reporting.models import ExportKind, ReportKind
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -84,3 +84,20 @@ class DashboardForm(forms.Form):
         if cohort and programme and cohort.programme_id != programme.pk:
             self.add_error("cohort", _("Choose a cohort of this programme."))
         return data
+
+
+class DataExportForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Export"), choices=ExportKind.choices)
+    programme = forms.ModelChoiceField(
+        label=_("Programme"),
+        queryset=Programme.objects.none(),
+        required=False,
+        help_text=_("For a programme's data: programmes you lead."),
+    )
+    file_format = forms.ChoiceField(
+        label=_("Format"), choices=[("xlsx", "XLSX"), ("csv", "CSV")], initial="xlsx"
+    )
+
+    def __init__(self, *args, programmes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["programme"].queryset = programmes

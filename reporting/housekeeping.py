@@ -7,7 +7,7 @@ from django.core.files.storage import default_storage
 from django.db.models import Q
 from django.utils import timezone
 
-from reporting.models import ReportRun
+from reporting.models import DataExport, ReportRun
 
 FILE_FIELDS = ("csv_file", "pdf_file", "xlsx_file")
 logger = logging.getLogger(__name__)
@@ -34,4 +34,16 @@ def report_files_expire(*, now: datetime | None = None) -> int:
         ReportRun.objects.filter(pk=run.pk).update(**dict.fromkeys(FILE_FIELDS, ""))
         count += 1
     logger.info("report files expired for %s runs", count)
+    return count + _exports_expire(now)
+
+
+def _exports_expire(now: datetime) -> int:
+    """The same for exports of people: their files hold personal data, so they go first."""
+    expired = DataExport.objects.exclude(file="").filter(expires_at__lte=now).only("pk", "file")
+    count = 0
+    for export in list(expired):
+        default_storage.delete(export.file.name)
+        DataExport.objects.filter(pk=export.pk).update(file="")
+        count += 1
+    logger.info("export files expired for %s exports", count)
     return count

@@ -124,3 +124,46 @@ class ReportDownload(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.format} #{self.run_id}"
+
+
+class ExportKind(models.TextChoices):
+    CASELOAD = "caseload", _("My caseload")
+    PROGRAMME = "programme", _("A programme's data")
+
+
+class DataExport(models.Model):
+    """A spreadsheet of people, built in the background for the person who asked and for them
+    alone; each person in it is recorded as exported, and the file expires."""
+
+    kind = models.CharField(_("export"), max_length=20, choices=ExportKind.choices)
+    programme = models.ForeignKey(
+        "programs.Programme", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    format = models.CharField(_("format"), max_length=10, choices=ReportFormat.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(max_length=200, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("data export")
+        verbose_name_plural = _("data exports")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(format__in=["csv", "xlsx"]),
+                name="data_export_csv_or_xlsx",
+                violation_error_message=_("Choose CSV or XLSX."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"

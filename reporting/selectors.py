@@ -59,3 +59,14 @@ def dashboard_figures(*, programme, cohort, period_start: date, period_end: date
         "sections": figure_sections(snapshot),
         "empty": data["empty"],
     }
+
+
+def data_exports(*, user) -> QuerySet:
+    """The user's own exports: a file of people is for the person who asked, no one else."""
+    from reporting.models import DataExport
+
+    return DataExport.objects.filter(requested_by=user).select_related("programme")
+
+
+def data_export_get(*, user, pk: int):
+    return get_object_or_404(data_exports(user=user), pk=pk)

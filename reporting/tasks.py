@@ -21,6 +21,22 @@ def report_build_task(self, run_id: int) -> None:
         raise self.retry(exc=exc, countdown=RETRY_DELAYS[self.request.retries]) from exc
 
 
+@shared_task(
+    acks_late=True,
+    time_limit=30 * 60,
+    soft_time_limit=25 * 60,
+    autoretry_for=(OperationalError, InterfaceError),
+    retry_backoff=30,
+    max_retries=4,
+)
+def data_export_build_task(export_id: int) -> None:
+    """Builds one export, by id. Safe to run twice: ``data_export_build`` claims the export
+    with a conditional update and replaces one file of a fixed name."""
+    from reporting.exports import data_export_build
+
+    data_export_build(export_id=export_id)
+
+
 @shared_task(acks_late=True, time_limit=20 * 60, soft_time_limit=15 * 60)
 def report_files_expire_task() -> None:
     """Nightly: deletes the files of runs past ``expires_at``, keeping the runs and their

@@ -6,6 +6,13 @@ app_name = "reporting"
 urlpatterns = [
     path("", views.ReportListView.as_view(), name="reports"),
     path("dashboard/", views.DashboardView.as_view(), name="dashboard"),
+    path("exports/", views.DataExportListView.as_view(), name="exports"),
+    path("exports/<id:pk>/", views.DataExportView.as_view(), name="export"),
+    path(
+        "exports/<id:pk>/download/",
+        views.DataExportDownloadView.as_view(),
+        name="export_download",
+    ),
     path("<id:pk>/", views.ReportRunView.as_view(), name="run"),
     path("<id:pk>/download/<slug:fmt>/", views.ReportDownloadView.as_view(), name="download"),
 ]

@@ -1,10 +1,12 @@
 from datetime import date
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -14,10 +16,13 @@ from accounts.roles import Roles
 from config.errors import ApplicationError
 from config.views import RoleRequiredMixin, ServiceFormView
 from programs.selectors import led_programmes
-from reporting.forms import DashboardForm, ReportRequestForm
+from reporting.exports import data_export_request
+from reporting.forms import DashboardForm, DataExportForm, ReportRequestForm
 from reporting.models import ReportFormat, RunStatus
 from reporting.selectors import (
     dashboard_figures,
+    data_export_get,
+    data_exports,
     led_cohorts,
     report_run_get,
     report_runs,
@@ -140,3 +145,76 @@ class DashboardView(LeadMixin, TemplateView):
             "choice": choice,
             "board": dashboard_figures(**choice) if choice["programme"] else None,
         }
+
+
+@method_decorator(reauthentication_required, name="dispatch")
+class DataExportListView(LoginRequiredMixin, RoleRequiredMixin, ServiceFormView):
+    """Ask for an export of people and see your own exports; after a recent password."""
+
+    template_name = "reporting/exports.html"
+    form_class = DataExportForm
+    success_message = gettext_lazy("The export is being built.")
+
+    def allowed(self, roles: Roles) -> bool:
+        return roles.follows_participants
+
+    def get_form_kwargs(self):
+        programmes = led_programmes(self.request.user).order_by("name")
+        return {**super().get_form_kwargs(), "programmes": programmes}
+
+    def perform(self, form):
+        return data_export_request(actor=self.request.user, **form.cleaned_data)
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "exports": data_exports(user=self.request.user)[:20],
+        }
+
+    def get_success_url(self) -> str:
+        return reverse("reporting:export", kwargs={"pk": self.result.pk})
+
+
+class DataExportView(LoginRequiredMixin, RoleRequiredMixin, TemplateView):
+    """One export's progress (htmx polls it) and its download."""
+
+    def allowed(self, roles: Roles) -> bool:
+        return roles.follows_participants
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx:
+            return ["reporting/includes/export_status.html"]
+        return ["reporting/export.html"]
+
+    def get_context_data(self, **kwargs):
+        export = data_export_get(user=self.request.user, pk=self.kwargs["pk"])
+        return {
+            **super().get_context_data(**kwargs),
+            "export": export,
+            "expired": export.expires_at is not None and export.expires_at < timezone.now(),
+            "polling": export.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+        }
+
+
+class DataExportDownloadView(LoginRequiredMixin, RoleRequiredMixin, View):
+    """The file, for the person who asked for it, until it expires."""
+
+    def allowed(self, roles: Roles) -> bool:
+        return roles.follows_participants
+
+    def get(self, request, pk: int):
+        export = data_export_get(user=request.user, pk=pk)
+        if export.status != RunStatus.READY:
+            raise Http404
+        if not export.file or (export.expires_at and export.expires_at < timezone.now()):
+            messages.error(request, _("This export has expired. Ask for a new one."))
+            return HttpResponseRedirect(reverse("reporting:export", kwargs={"pk": export.pk}))
+        response = FileResponse(
+            export.file.open("rb"),
+            content_type=CONTENT_TYPES[export.format],
+            as_attachment=True,
+            filename=f"fotfeste-export-{export.pk}.{export.format}",
+        )
+        response["Cache-Control"] = "no-store"
+        response["X-Content-Type-Options"] = "nosniff"
+        return response

@@ -1,0 +1,212 @@
+"""Exports of people to CSV or XLSX, built by a worker for the person who asked: the caseload
+they follow, or, for a programme lead, the programme's data. Everyone in the file is recorded
+as exported, the file has a neutral name, and it expires."""
+
+import csv
+import io
+import logging
+from datetime import timedelta
+
+from django.db import OperationalError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from audit.models import AccessAction
+from audit.services import access_record_many
+from config.errors import ApplicationError
+from participants.exports import caseload_table, spreadsheet_safe
+from programs.selectors import led_programmes
+from reporting.models import DataExport, ExportKind, RunStatus
+
+EXPORT_KEPT_DAYS = 7
+logger = logging.getLogger(__name__)
+
+Table = tuple[str, list[str], list[list]]
+
+
+def data_export_request(*, actor, kind: str, file_format: str, programme=None) -> DataExport:
+    """Queue an export; it is built once the transaction has committed."""
+    from reporting.tasks import data_export_build_task
+
+    if kind not in ExportKind.values:
+        raise ApplicationError(_("Choose what to export."), field="kind")
+    if file_format not in ("csv", "xlsx"):
+        raise ApplicationError(_("Choose CSV or XLSX."), field="file_format")
+    if kind == ExportKind.PROGRAMME:
+        if programme is None:
+            raise ApplicationError(_("Choose the programme."), field="programme")
+        _check_leads(actor, programme)
+    export = DataExport.objects.create(
+        kind=kind,
+        programme=programme if kind == ExportKind.PROGRAMME else None,
+        format=file_format,
+        requested_by=actor,
+    )
+    transaction.on_commit(lambda: data_export_build_task.delay(export.pk))
+    return export
+
+
+def _check_leads(actor, programme) -> None:
+    if not led_programmes(actor).filter(pk=programme.pk).exists():
+        raise ApplicationError(_("Only the programme's lead can export its data."))
+
+
+def data_export_build(*, export_id: int) -> bool:
+    """Build one export. Safe to run twice: a conditional update claims it (queued, or running
+    after a worker died); the file has a fixed name and is replaced. The scope is the
+    requester's at build time: a lead who left the programme gets nothing."""
+    from reporting.services import _store
+
+    claimed = DataExport.objects.filter(
+        pk=export_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ).update(status=RunStatus.RUNNING)
+    if not claimed:
+        return False
+    export = DataExport.objects.select_related("requested_by__municipality", "programme").get(
+        pk=export_id
+    )
+    try:
+        with translation.override(export.requested_by.language):
+            tables, people = _tables(export)
+            content = _xlsx(tables) if export.format == "xlsx" else _csv(tables[0])
+        name = _store(f"exports/export-{export.pk}.{export.format}", content)
+        with transaction.atomic():
+            access_record_many(
+                user=export.requested_by,
+                participants=people,
+                page="reporting:data_export",
+                action=AccessAction.EXPORT,
+            )
+            DataExport.objects.filter(pk=export_id).update(
+                status=RunStatus.READY,
+                file=name,
+                rows=len(tables[0][2]),
+                finished_at=timezone.now(),
+                expires_at=timezone.now() + timedelta(days=EXPORT_KEPT_DAYS),
+                error="",
+            )
+    except OperationalError:
+        raise
+    except Exception as exc:
+        logger.exception("data export %s failed", export_id)
+        DataExport.objects.filter(pk=export_id).update(
+            status=RunStatus.FAILED, error=type(exc).__name__[:500], finished_at=timezone.now()
+        )
+        return False
+    return True
+
+
+def _tables(export: DataExport) -> tuple[list[Table], list]:
+    from participants.selectors import participant_list
+
+    user = export.requested_by
+    if export.kind == ExportKind.CASELOAD:
+        people = list(participant_list(user=user).filter(case_access=True))
+        header, rows = caseload_table(people)
+        return [(_("Caseload"), header, rows)], people
+    _check_leads(user, export.programme)
+    return _programme_tables(user, export.programme)
+
+
+def _programme_tables(user, programme) -> tuple[list[Table], list]:
+    from participants.models import Enrollment
+    from placements.models import Placement
+
+    enrollments = list(
+        Enrollment.objects.visible_to(user)
+        .filter(programme=programme)
+        .select_related("participant", "cohort", "caseworker")
+        .order_by("participant__last_name", "participant__first_name", "pk")
+    )
+    header = [
+        _("Last name"),
+        _("First name"),
+        _("Birth date"),
+        _("Gender"),
+        _("Cohort"),
+        _("Status"),
+        _("Starts on"),
+        _("Ends on"),
+        _("Exit reason"),
+        _("Destination"),
+        _("Caseworker"),
+    ]
+    rows = [
+        [
+            spreadsheet_safe(v)
+            for v in (
+                e.participant.last_name,
+                e.participant.first_name,
+                e.participant.birth_date or "",
+                e.participant.get_gender_display(),
+                e.cohort.name if e.cohort else "",
+                e.get_status_display(),
+                e.starts_on or "",
+                e.ends_on or "",
+                e.get_exit_reason_display(),
+                e.get_destination_display(),
+                e.caseworker.full_name if e.caseworker else "",
+            )
+        ]
+        for e in enrollments
+    ]
+    placements = (
+        Placement.objects.filter(enrollment__in=[e.pk for e in enrollments])
+        .select_related("enrollment__participant", "worksite")
+        .order_by("enrollment__participant__last_name", "starts_on", "pk")
+    )
+    placement_header = [
+        _("Last name"),
+        _("First name"),
+        _("Worksite"),
+        _("Type"),
+        _("Field"),
+        _("Status"),
+        _("Starts on"),
+        _("Ends on"),
+        _("Hours per day"),
+    ]
+    placement_rows = [
+        [
+            spreadsheet_safe(v)
+            for v in (
+                p.enrollment.participant.last_name,
+                p.enrollment.participant.first_name,
+                p.worksite.name,
+                p.get_type_display(),
+                p.get_field_display(),
+                p.get_status_display(),
+                p.starts_on,
+                p.ends_on or "",
+                p.hours_per_day,
+            )
+        ]
+        for p in placements
+    ]
+    people = list({e.participant_id: e.participant for e in enrollments}.values())
+    return [
+        (_("Enrollments"), header, rows),
+        (_("Placements"), placement_header, placement_rows),
+    ], people
+
+
+def _csv(table: Table) -> bytes:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(table[1])
+    writer.writerows(table[2])
+    return out.getvalue().encode("utf-8")
+
+
+def _xlsx(tables: list[Table]) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook(write_only=True)
+    for title, header, rows in tables:
+        sheet = book.create_sheet(title[:31])
+        sheet.append(header)
+        for row in rows:
+            sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
