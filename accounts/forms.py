@@ -45,3 +45,16 @@ class InviteForm(RoleForm):
 
 class InvitationPasswordForm(SetPasswordForm):
     """Django's set-password form; the password rules are checked by the service as well."""
+
+
+class ApiTokenForm(forms.Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=100,
+        help_text=_("What the token is for, e.g. the system that will use it."),
+    )
+    expires_on = forms.DateField(
+        label=_("Valid until"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("At most a year from today."),
+    )

@@ -1,15 +1,17 @@
+from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from accounts.forms import InvitationPasswordForm, InviteForm, RoleForm
+from accounts.forms import ApiTokenForm, InvitationPasswordForm, InviteForm, RoleForm
 from accounts.roles import Roles, roles_of
 from accounts.selectors import municipality_user_get, municipality_users
 from accounts.services import (
@@ -20,6 +22,14 @@ from accounts.services import (
     role_revoke,
     user_invite,
     user_set_active,
+)
+from accounts.tokens import (
+    MAX_DAYS,
+    api_token_create,
+    api_token_revoke,
+    token_default_expiry,
+    user_token_get,
+    user_tokens,
 )
 from config.errors import ApplicationError
 from config.views import RoleRequiredMixin, ServiceFormView
@@ -173,6 +183,59 @@ class InvitationAcceptView(View):
     def _render(self, form) -> HttpResponse:
         context = {"form": form, "invited": self.invitation.user}
         return render(self.request, self.template_name, context)
+
+
+class ApiTokenListView(LoginRequiredMixin, RoleRequiredMixin, ListView):
+    """The user's own API tokens: made, used, expired or revoked."""
+
+    template_name = "accounts/token_list.html"
+    context_object_name = "tokens"
+    paginate_by = 50
+
+    def get_queryset(self):
+        return user_tokens(user=self.request.user)
+
+
+@method_decorator(reauthentication_required, name="dispatch")
+class ApiTokenCreateView(LoginRequiredMixin, RoleRequiredMixin, ServiceFormView):
+    """Make a token after a recent re-entry of the password; its secret is shown on the answer
+    to this request and never again (it is not stored, and the page is not cached)."""
+
+    template_name = "accounts/token_form.html"
+    form_class = ApiTokenForm
+
+    def get_initial(self):
+        return {"expires_on": token_default_expiry()}
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "max_days": MAX_DAYS}
+
+    def perform(self, form):
+        return api_token_create(actor=self.request.user, **form.cleaned_data)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if not hasattr(self, "result"):
+            return response
+        token, secret = self.result
+        shown = render(
+            self.request, "accounts/token_created.html", {"token": token, "secret": secret}
+        )
+        shown["Cache-Control"] = "no-store"
+        return shown
+
+    def get_success_url(self) -> str:
+        return reverse("tokens:list")
+
+
+class ApiTokenRevokeView(LoginRequiredMixin, View):
+    """POST only; another user's token is not found."""
+
+    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+        token = user_token_get(user=request.user, pk=pk)
+        api_token_revoke(actor=request.user, token=token)
+        messages.success(request, _("The token has been revoked. It no longer works."))
+        return redirect("tokens:list")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
