@@ -303,6 +303,22 @@ class MergeForm(forms.Form):
         )
 
 
+class EraseForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "For example: the person asked to be erased. The reason is kept in the record's "
+            "history; the person's names and numbers are blotted out of it."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=_("I understand that this cannot be undone."),
+        error_messages={"required": _("Tick the box to confirm.")},
+    )
+
+
 class EnrollmentForm(forms.Form):
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=Programme.objects.none())
     cohort = forms.ModelChoiceField(

@@ -1,6 +1,7 @@
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 
@@ -136,6 +137,9 @@ class Participant(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="merged_from"
     )
     merged_at = models.DateTimeField(null=True, blank=True)
+    # Set when the person was anonymised (retention passed, or an erasure request): what
+    # identified them is gone; what the figures are built from is kept (participants/erasure.py).
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)
     # Optimistic concurrency: each save bumps it; a save based on an older one is refused.
@@ -167,6 +171,8 @@ class Participant(models.Model):
 
     @property
     def full_name(self) -> str:
+        if self.anonymised_at is not None:
+            return gettext("Anonymised #%(id)s") % {"id": self.pk}
         return f"{self.first_name} {self.last_name}"
 
     # The next two read what participants.selectors prefetched for one user

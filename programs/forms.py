@@ -2,7 +2,13 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ProgrammeRole, User
-from programs.models import Grant, Programme, ProgrammeKind
+from programs.models import (
+    MAX_RETENTION_MONTHS,
+    MIN_RETENTION_MONTHS,
+    Grant,
+    Programme,
+    ProgrammeKind,
+)
 
 
 def _date(label, required=False):
@@ -18,6 +24,17 @@ class ProgrammeForm(forms.Form):
     ends_on = _date(_("Ends on"))
     target_participants = forms.IntegerField(
         label=_("Target participants"), min_value=0, max_value=100000, required=False
+    )
+    retention_months = forms.IntegerField(
+        label=_("Keep records after exit (months)"),
+        min_value=MIN_RETENTION_MONTHS,
+        max_value=MAX_RETENTION_MONTHS,
+        required=False,
+        help_text=_(
+            "After a person's last exit, their record is kept this long and then anonymised: "
+            "names, national ID, contact details, free text and documents are removed, the "
+            "figures are kept. At least 12 months, for the follow-up a year after exit."
+        ),
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 

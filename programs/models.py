@@ -11,6 +11,13 @@ class ProgrammeKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# Months a person's record is kept after their last exit. At least a year, so that the
+# follow-up at exit + 12 months can still reach them.
+DEFAULT_RETENTION_MONTHS = 60
+MIN_RETENTION_MONTHS = 12
+MAX_RETENTION_MONTHS = 360
+
+
 class ProgrammeQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ProgrammeQuerySet":
         if not user.is_authenticated or user.municipality_id is None:
@@ -32,6 +39,11 @@ class Programme(models.Model):
     target_participants = models.PositiveIntegerField(
         _("target participants"), null=True, blank=True
     )
+    # How long a person's record is kept after their last exit; then the nightly job
+    # anonymises it (participants/erasure.py), keeping the figures.
+    retention_months = models.PositiveSmallIntegerField(
+        _("retention after exit (months)"), default=DEFAULT_RETENTION_MONTHS
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = ProgrammeQuerySet.as_manager()
@@ -52,6 +64,17 @@ class Programme(models.Model):
                 | models.Q(ends_on__gte=models.F("starts_on")),
                 name="programme_ends_after_start",
                 violation_error_message=_("A programme cannot end before it starts."),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(
+                    retention_months__gte=MIN_RETENTION_MONTHS,
+                    retention_months__lte=MAX_RETENTION_MONTHS,
+                ),
+                name="programme_retention_within_bounds",
+                violation_error_message=_(
+                    "Keep records between 12 and 360 months after exit: at least long enough "
+                    "for the follow-up a year after exit."
+                ),
             ),
         ]
 

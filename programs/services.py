@@ -9,9 +9,23 @@ from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
 from participants.services import _claim_version
-from programs.models import Cohort, Grant, Programme, ReportDeadline
+from programs.models import (
+    MAX_RETENTION_MONTHS,
+    MIN_RETENTION_MONTHS,
+    Cohort,
+    Grant,
+    Programme,
+    ReportDeadline,
+)
 
-_PROGRAMME_FIELDS = ("name", "kind", "starts_on", "ends_on", "target_participants")
+_PROGRAMME_FIELDS = (
+    "name",
+    "kind",
+    "starts_on",
+    "ends_on",
+    "target_participants",
+    "retention_months",
+)
 _GRANT_FIELDS = (
     "funder",
     "name",
@@ -36,8 +50,10 @@ def _check_dates(starts_on, ends_on) -> None:
 
 
 def programme_update(*, actor, programme: Programme, expected_version: int, **values) -> Programme:
+    """Change the programme. ``retention_months`` left out (or empty) keeps the current one."""
     check_leads(actor=actor, programme=programme)
     _check_dates(values.get("starts_on"), values.get("ends_on"))
+    values["retention_months"] = _retention(values.get("retention_months"), programme)
     if (
         Programme.objects.filter(municipality=programme.municipality, name__iexact=values["name"])
         .exclude(pk=programme.pk)
@@ -65,6 +81,18 @@ def programme_update(*, actor, programme: Programme, expected_version: int, **va
             after=snapshot(programme, _PROGRAMME_FIELDS),
         )
     return programme
+
+
+def _retention(months, programme: Programme) -> int:
+    if months in (None, ""):
+        return programme.retention_months
+    if not MIN_RETENTION_MONTHS <= months <= MAX_RETENTION_MONTHS:
+        raise ApplicationError(
+            _("Keep records between %(low)d and %(high)d months after exit.")
+            % {"low": MIN_RETENTION_MONTHS, "high": MAX_RETENTION_MONTHS},
+            field="retention_months",
+        )
+    return months
 
 
 def cohort_create(

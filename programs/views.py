@@ -95,6 +95,7 @@ class ProgrammeEditView(LeadMixin, ServiceFormView):
             "starts_on": p.starts_on,
             "ends_on": p.ends_on,
             "target_participants": p.target_participants,
+            "retention_months": p.retention_months,
             "version": p.version,
         }
 
