@@ -98,3 +98,7 @@ class ChangeEvent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.model}#{self.object_id}"
+
+
+# Registered here so that Django finds it; kept in a module of its own.
+from audit.subject_access import SubjectAccessExport  # noqa: E402, F401

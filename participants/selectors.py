@@ -22,9 +22,10 @@ def _scoped_enrollments(user) -> Prefetch:
     """A person's enrollments as this user may see them, in two queries whatever the rows:
     those in the user's programmes (``followed``: the case), and those with a current
     placement at a worksite the user supervises (only the placement, ``supervised``)."""
-    from accounts.models import ProgrammeMembership, WorksiteSupervisor
+    from accounts.models import ProgrammeMembership, ProgrammeRole, WorksiteSupervisor
 
     mine = ProgrammeMembership.objects.filter(user=user)
+    leads = mine.filter(role=ProgrammeRole.PROGRAMME_LEAD)
     supervises = WorksiteSupervisor.objects.filter(user=user)
     supervised_placements = Placement.objects.current().filter(
         worksite_id__in=supervises.values("worksite_id")
@@ -40,6 +41,7 @@ def _scoped_enrollments(user) -> Prefetch:
             | Q(pk__in=supervised_placements.values("enrollment_id"))
         )
         .annotate(followed=Exists(mine.filter(programme=OuterRef("programme"))))
+        .annotate(led=Exists(leads.filter(programme=OuterRef("programme"))))
         .select_related("programme", "cohort", "caseworker")
         .prefetch_related(Prefetch("placements", queryset=placements, to_attr="current_placements"))
     )
@@ -138,6 +140,11 @@ class ParticipantView:
     @property
     def placements(self) -> list[Placement]:
         return self.participant.visible_placements
+
+    @property
+    def led(self) -> bool:
+        """Whether the viewer leads one of the person's programmes (exports are theirs)."""
+        return any(e.led for e in self.enrollments)
 
 
 def participant_get(*, user, pk: int) -> ParticipantView:
@@ -427,6 +434,20 @@ def milestone_get(*, user, pk: int):
         ).select_related("goal__participant"),
         pk=pk,
     )
+
+
+def participant_records(*, participant: Participant) -> list[int]:
+    """The person's record and every record merged into it, however many merges ago: what
+    is held on the person is held on all of them."""
+    records, frontier = [participant.pk], [participant.pk]
+    while frontier:
+        frontier = list(
+            Participant.objects.filter(merged_into__in=frontier)
+            .exclude(pk__in=records)
+            .values_list("pk", flat=True)
+        )
+        records += frontier
+    return records
 
 
 def merge_candidates(*, user, participant: Participant) -> QuerySet[Participant]:

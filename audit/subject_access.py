@@ -1,0 +1,55 @@
+"""The files of a right-of-access export (GDPR art. 15): everything held on one person, built
+by a worker for the programme lead who asked. Registered with the audit app's models; the
+building is in participants/subject_access.py."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ExportStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    READY = "ready", _("Ready")
+    FAILED = "failed", _("Failed")
+
+
+class SubjectAccessExport(models.Model):
+    """One export of one person. Its files hold everything on the person, so they are kept
+    for days, not weeks (``expires_at``), are named by this row's number only, and are
+    opened only by the lead who asked."""
+
+    participant = models.ForeignKey(
+        "participants.Participant", on_delete=models.PROTECT, related_name="+"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    language = models.CharField(_("language"), max_length=5, default="nb")
+    status = models.CharField(
+        _("status"), max_length=20, choices=ExportStatus.choices, default=ExportStatus.QUEUED
+    )
+    pdf_file = models.FileField(max_length=200, blank=True)
+    json_file = models.FileField(max_length=200, blank=True)
+    zip_file = models.FileField(max_length=200, blank=True)
+    # The kind of error only (never a message that could quote the person's data).
+    error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(_("requested"), default=timezone.now)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("right-of-access export")
+        verbose_name_plural = _("right-of-access exports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"subject access #{self.pk} ({self.status})"
+
+    @property
+    def expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -1,0 +1,226 @@
+"""Who may export a person, and the life of an export: asked for, built by a worker, downloaded
+by the lead who asked, its files deleted after ``FILES_KEPT_DAYS`` days."""
+
+import logging
+import traceback
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import OperationalError, transaction
+from django.db.models import Exists, OuterRef, QuerySet
+from django.shortcuts import get_object_or_404
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import ProgrammeMembership, ProgrammeRole
+from audit.models import AccessAction
+from audit.services import access_record
+from audit.subject_access import ExportStatus, SubjectAccessExport
+from config.errors import ApplicationError
+from participants.models import Enrollment, Participant
+from participants.subject_access.render import render_json, render_pdf, render_zip
+from participants.subject_access.sections import participant_access_export
+
+FILES_KEPT_DAYS = 7
+FORMATS = ("pdf", "json", "zip")
+CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json", "zip": "application/zip"}
+logger = logging.getLogger(__name__)
+
+# ----- who may ------------------------------------------------------------------------------
+
+
+def _exportable(user) -> QuerySet[Participant]:
+    """People the user may export: those in a programme the user leads (DESIGN.md §3:
+    exports are for programme leads)."""
+    led = ProgrammeMembership.objects.filter(user=user, role=ProgrammeRole.PROGRAMME_LEAD).values(
+        "programme_id"
+    )
+    in_led = Enrollment.objects.filter(participant=OuterRef("pk"), programme_id__in=led)
+    return Participant.objects.visible_to(user).filter(Exists(in_led))
+
+
+def subject_access_participant(*, user, pk: int) -> Participant:
+    """The person, for a programme lead of one of their programmes; 404 for anyone else
+    (caseworkers, arbeidsledere, leads of other programmes, other municipalities)."""
+    return get_object_or_404(_exportable(user).select_related("municipality"), pk=pk)
+
+
+def subject_access_exports(*, user, participant: Participant) -> QuerySet[SubjectAccessExport]:
+    """The user's own exports of the person, newest first."""
+    return SubjectAccessExport.objects.filter(requested_by=user, participant=participant)
+
+
+def subject_access_export_get(*, user, pk: int) -> SubjectAccessExport:
+    """One of the user's own exports, of a person they may still export; otherwise 404."""
+    return get_object_or_404(
+        SubjectAccessExport.objects.filter(
+            requested_by=user, participant__in=_exportable(user)
+        ).select_related("participant"),
+        pk=pk,
+    )
+
+
+# ----- asking, building, downloading, expiring ------------------------------------------------
+
+
+def subject_access_request(
+    *, actor, participant: Participant, language: str
+) -> SubjectAccessExport:
+    """Queue an export of everything held on the person, recorded in the access log now;
+    the task is sent once the transaction has committed. Asking again while one is being
+    built returns that one."""
+    from audit.tasks import subject_access_build_task
+
+    if not _exportable(actor).filter(pk=participant.pk).exists():
+        raise ApplicationError(_("Only a programme lead of the person's programme can do this."))
+    if language not in dict(settings.LANGUAGES):
+        language = settings.LANGUAGE_CODE
+    with transaction.atomic():
+        pending = subject_access_exports(user=actor, participant=participant).filter(
+            status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
+        )
+        export = pending.first()
+        if export is not None:
+            return export
+        export = SubjectAccessExport.objects.create(
+            participant=participant, requested_by=actor, language=language
+        )
+        access_record(
+            user=actor,
+            participant=participant,
+            page="participants:subject-access",
+            action=AccessAction.EXPORT,
+        )
+        transaction.on_commit(lambda: subject_access_build_task.delay(export.pk))
+    return export
+
+
+def subject_access_build(*, export_id: int) -> bool:
+    """Build one export's files. Safe to run twice: the claim takes a queued export, or a
+    running one whose worker died (the broker delivers it again), never a finished one; the
+    files have fixed names and are replaced, never added to."""
+    claimed = SubjectAccessExport.objects.filter(
+        pk=export_id, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
+    ).update(status=ExportStatus.RUNNING)
+    if not claimed:
+        return False
+    row = SubjectAccessExport.objects.select_related(
+        "participant__municipality", "requested_by"
+    ).get(pk=export_id)
+    try:
+        names = _write_files(row)
+    except OperationalError:
+        raise  # the database went away: Celery retries, and the claim takes the export again
+    except Exception as exc:
+        # The kind of error and where, never its message: that could quote the person's data.
+        logger.error(
+            "subject access export %s failed: %s\n%s",
+            export_id,
+            type(exc).__name__,
+            "".join(traceback.format_tb(exc.__traceback__)),
+        )
+        subject_access_fail(export_id=export_id, reason=type(exc).__name__)
+        return False
+    return _finish(row, names)
+
+
+def _finish(row: SubjectAccessExport, names: dict[str, str]) -> bool:
+    """Mark the export ready, unless the person was anonymised while it was being built: the
+    erasure could not delete files that did not exist yet, so they go now. The lock on the
+    person orders this against an erasure (which takes the same lock)."""
+    with transaction.atomic():
+        person = Participant.objects.select_for_update().get(pk=row.participant_id)
+        if person.anonymised_at is not None and person.anonymised_at >= row.created_at:
+            subject_access_fail(export_id=row.pk, reason="Anonymised")
+            return False
+        now = timezone.now()
+        return bool(
+            SubjectAccessExport.objects.filter(pk=row.pk, status=ExportStatus.RUNNING).update(
+                status=ExportStatus.READY,
+                finished_at=now,
+                expires_at=now + timedelta(days=FILES_KEPT_DAYS),
+                error="",
+                **names,
+            )
+        )
+
+
+def subject_access_fail(*, export_id: int, reason: str) -> None:
+    """Record an export that could not be built and remove any file it left."""
+    SubjectAccessExport.objects.filter(
+        pk=export_id, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
+    ).update(status=ExportStatus.FAILED, error=reason[:200], finished_at=timezone.now())
+    for fmt in FORMATS:
+        default_storage.delete(_stored_name(export_id, fmt))
+
+
+def subject_access_file(*, user, export: SubjectAccessExport, fmt: str):
+    """Open one of the export's files for the lead who asked for it, and record that the
+    person's data left Fotfeste."""
+    if export.status != ExportStatus.READY or fmt not in FORMATS:
+        raise ApplicationError(_("This export has no such file."))
+    stored = getattr(export, f"{fmt}_file")
+    if export.expired or not stored:
+        raise ApplicationError(_("The export's files have been deleted. Make a new export."))
+    try:
+        handle = stored.open("rb")
+    except OSError as exc:
+        raise ApplicationError(
+            _("The export's files have been deleted. Make a new export.")
+        ) from exc
+    access_record(
+        user=user,
+        participant=export.participant,
+        page="participants:subject-access-file",
+        action=AccessAction.EXPORT,
+    )
+    return handle
+
+
+def subject_access_files_expire(*, now: datetime | None = None) -> int:
+    """Delete the files of exports past ``expires_at``, keeping the rows (that an export was
+    made stays in the record). Safe to run twice: files go before the fields are cleared,
+    and a file already gone is no error."""
+    fields = [f"{fmt}_file" for fmt in FORMATS]
+    expired = SubjectAccessExport.objects.filter(expires_at__lte=now or timezone.now()).exclude(
+        pdf_file="", json_file="", zip_file=""
+    )
+    count = 0
+    for export in list(expired.only("pk", *fields)):
+        for name in fields:
+            if getattr(export, name).name:
+                default_storage.delete(getattr(export, name).name)
+        SubjectAccessExport.objects.filter(pk=export.pk).update(**dict.fromkeys(fields, ""))
+        count += 1
+    logger.info("subject access files expired for %s exports", count)
+    return count
+
+
+def _stored_name(export_id: int, fmt: str) -> str:
+    return f"subject-access/export-{export_id}.{fmt}"
+
+
+def _write_files(row: SubjectAccessExport) -> dict[str, str]:
+    with translation.override(row.language):
+        export = participant_access_export(actor=row.requested_by, participant=row.participant)
+        data = render_json(export)
+        pdf = render_pdf(export)
+        archive = render_zip(export, pdf=pdf, data=data)
+    with archive:
+        return {
+            "json_file": _store(_stored_name(row.pk, "json"), ContentFile(data)),
+            "pdf_file": _store(_stored_name(row.pk, "pdf"), ContentFile(pdf)),
+            "zip_file": _store(_stored_name(row.pk, "zip"), File(archive)),
+        }
+
+
+def _store(name: str, content: File) -> str:
+    """Save under ``name``, replacing the file a first delivery of the task left."""
+    default_storage.delete(name)
+    saved = default_storage.save(name, content)
+    if saved != name:  # another delivery saved the same name at the same moment
+        default_storage.delete(saved)
+    return name
