@@ -1,0 +1,104 @@
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class ImportKind(models.TextChoices):
+    PARTICIPANTS = "participants", _("Participants")
+    PLACEMENTS = "placements", _("Placements")
+
+
+class ImportFormat(models.TextChoices):
+    CSV = "csv", "CSV"
+    XLSX = "xlsx", "XLSX"
+
+
+class ImportStatus(models.TextChoices):
+    CHECKING = "checking", _("Checking")
+    READY = "ready", _("Checked: ready to import")
+    INVALID = "invalid", _("Has errors")
+    QUEUED = "queued", _("Waiting to import")
+    IMPORTING = "importing", _("Importing")
+    DONE = "done", _("Imported")
+    FAILED = "failed", _("Not imported")
+    EXPIRED = "expired", _("Expired")
+
+
+class ImportRunQuerySet(models.QuerySet):
+    def visible_to(self, user) -> "ImportRunQuerySet":
+        """Imports into the programmes the user leads, in their municipality."""
+        if not user.is_authenticated or user.municipality_id is None:
+            return self.none()
+        from accounts.models import ProgrammeMembership, ProgrammeRole
+
+        led = ProgrammeMembership.objects.filter(
+            user=user, role=ProgrammeRole.PROGRAMME_LEAD
+        ).values("programme_id")
+        return self.filter(programme_id__in=led, programme__municipality_id=user.municipality_id)
+
+
+class ImportRun(models.Model):
+    """One uploaded file: checked first (the dry run), then imported all or nothing. The file
+    is kept only between the two, under a name made of the id; the problems found are kept as
+    (row, column, message), never a value from the file."""
+
+    programme = models.ForeignKey(
+        "programs.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="import_runs",
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
+    file_format = models.CharField(max_length=10, choices=ImportFormat.choices)
+    status = models.CharField(
+        _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # The language the problems are written in: the uploader's.
+    language = models.CharField(max_length=5, default="nb")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    file = models.FileField(max_length=200, blank=True)
+    rows_total = models.PositiveIntegerField(default=0)
+    rows_created = models.PositiveIntegerField(default=0)
+    # [{"line": 12, "field": "birth_date", "message": "...", "warning": false}, ...]
+    problems = models.JSONField(default=list, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    warning_count = models.PositiveIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    checked_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # The file is deleted when the run is imported, fails, or reaches this time.
+    expires_at = models.DateTimeField()
+
+    objects = ImportRunQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def errors(self) -> list[dict]:
+        return [p for p in self.problems if not p.get("warning")]
+
+    @property
+    def warnings(self) -> list[dict]:
+        return [p for p in self.problems if p.get("warning")]
+
+    @property
+    def expired(self) -> bool:
+        return self.status == ImportStatus.EXPIRED or self.expires_at <= timezone.now()
+
+    @property
+    def polling(self) -> bool:
+        return self.status in (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.IMPORTING)

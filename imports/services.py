@@ -1,0 +1,484 @@
+"""Importing a programme's spreadsheet of people or placements: the upload, a dry run that
+finds every problem by row and column and writes nothing, then the import itself, all or
+nothing. Both runs happen in a Celery worker, never in a request."""
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from accounts.models import User
+from config.errors import ApplicationError
+from imports.columns import columns_for
+from imports.files import Record, inspect_import, read_records
+from imports.forms import ParticipantRowForm, PlacementRowForm, RowForms
+from imports.models import ImportKind, ImportRun, ImportStatus
+from participants import national_id as nid
+from participants.bulk import (
+    BATCH,
+    BulkError,
+    IntakeRow,
+    RowProblem,
+    participants_intake_check,
+    participants_intake_many,
+)
+from participants.models import Enrollment, EnrollmentStatus
+from participants.services import PersonData
+from placements.bulk import PlacementRow, placements_start_check, placements_start_many
+from placements.models import Worksite
+from programs.services import check_leads
+
+FILES_KEPT = timedelta(hours=24)
+IMPORT_GRACE = timedelta(hours=1)  # a file confirmed just before expiry is kept to be imported
+PROBLEMS_KEPT = 1000
+PROGRESS_EVERY = 500
+OPEN_ENROLLMENTS = (EnrollmentStatus.INTAKE, EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED)
+S = ImportStatus
+logger = logging.getLogger(__name__)
+
+
+def import_upload(*, actor, programme, kind: str, upload, language: str = "nb") -> ImportRun:
+    """Keep the file under a name made of the run's id and queue the dry run; the task is sent
+    only once the transaction has committed."""
+    from imports.tasks import import_check_task
+
+    check_leads(actor=actor, programme=programme)
+    if kind not in ImportKind.values:
+        raise ApplicationError(_("Choose what the file holds."), field="kind")
+    file_format = inspect_import(upload)
+    with transaction.atomic():
+        run = ImportRun.objects.create(
+            programme=programme,
+            kind=kind,
+            file_format=file_format,
+            requested_by=actor,
+            language=language,
+            expires_at=timezone.now() + FILES_KEPT,
+        )
+        run.file.name = _store(run, upload)
+        try:
+            run.save(update_fields=["file"])
+        except Exception:
+            default_storage.delete(run.file.name)
+            raise
+        transaction.on_commit(lambda: import_check_task.delay(run.pk))
+    return run
+
+
+def _store(run: ImportRun, upload) -> str:
+    """Save as imports/import-<id>.<format>, replacing a file of that name left by a rolled
+    back upload that had the same id."""
+    name = f"imports/import-{run.pk}.{run.file_format}"
+    if default_storage.exists(name):
+        default_storage.delete(name)
+    upload.seek(0)
+    return default_storage.save(name, upload)
+
+
+def import_check(*, import_id: int) -> bool:
+    """The dry run: every row read, checked with the pages' forms and services' rules and
+    against the rest of the file; nothing is written but the findings. A file with errors is
+    deleted at once (it can only be uploaded again, corrected).
+
+    Safe to run twice: a status guard. It writes its findings only onto a run still being
+    checked, so a second delivery finds nothing to do, or writes the same findings."""
+    run = (
+        ImportRun.objects.select_related(*_RELATED).filter(pk=import_id, status=S.CHECKING).first()
+    )
+    if run is None:
+        return False
+    with translation.override(run.language):
+        try:
+            total, problems = _dry_run(run)
+        except BulkError as exc:
+            total, problems = 0, exc.problems
+        except ApplicationError as exc:
+            total, problems = 0, [RowProblem(0, None, str(exc.message))]
+    errors = any(not p.warning for p in problems)
+    done = ImportRun.objects.filter(pk=import_id, status=S.CHECKING).update(
+        status=S.INVALID if errors else S.READY,
+        progress=100,
+        rows_total=total,
+        checked_at=timezone.now(),
+        **_findings(problems),
+    )
+    if errors:
+        _discard_file(run)
+    return bool(done)
+
+
+_RELATED = ("programme__municipality", "requested_by", "confirmed_by")
+
+
+def _dry_run(run: ImportRun) -> tuple[int, list[RowProblem]]:
+    actor = run.requested_by
+    check_leads(actor=actor, programme=run.programme)
+    records = _read(run)
+    cleaned, problems = _clean(run, records, progress=(5, 80))
+    rows, found = _resolve(run, actor, cleaned)
+    problems += found
+    if run.kind == ImportKind.PARTICIPANTS:
+        problems += participants_intake_check(
+            actor=actor, municipality=run.programme.municipality, programme=run.programme, rows=rows
+        )
+    else:
+        problems += placements_start_check(rows=rows)
+    return len(records), sorted(problems, key=lambda p: p.line)
+
+
+def import_confirm(*, actor, run: ImportRun, confirmed: bool = False) -> ImportRun:
+    """Queue the import of a checked file. Warnings (a similar person, a full worksite) must
+    be confirmed, as on the one-person pages."""
+    from imports.tasks import import_run_task
+
+    check_leads(actor=actor, programme=run.programme)
+    if run.status == S.READY and run.expired:
+        raise ApplicationError(_("The file has expired. Upload it again."))
+    if run.status != S.READY:
+        raise ApplicationError(_("This file cannot be imported: look at its status."))
+    if run.warning_count and not confirmed:
+        raise ApplicationError(
+            _("Read the warnings, and confirm that the rows should be imported anyway."),
+            field="confirmed",
+        )
+    queued = ImportRun.objects.filter(pk=run.pk, status=S.READY).update(
+        status=S.QUEUED,
+        confirmed_by=actor,
+        progress=0,
+        expires_at=max(run.expires_at, timezone.now() + IMPORT_GRACE),
+    )
+    if not queued:  # a second click, or another lead at the same moment
+        raise ApplicationError(_("This file is already being imported."))
+    transaction.on_commit(lambda: import_run_task.delay(run.pk))
+    run.refresh_from_db()
+    return run
+
+
+def import_run(*, import_id: int) -> bool:
+    """Import a checked file, all or nothing: every row is checked again (the register may
+    have changed since the dry run) and written in one transaction, with the change history
+    of each new record; any problem writes nothing and is reported.
+
+    Safe to run twice: the claim takes a queued run, or an importing one whose worker died;
+    the writing transaction first locks the run and goes on only while it is still
+    importing, and marks it imported in the same transaction, so a second delivery waits
+    for the first and then finds nothing to do."""
+    claimed = ImportRun.objects.filter(pk=import_id, status__in=[S.QUEUED, S.IMPORTING]).update(
+        status=S.IMPORTING, progress=5
+    )
+    if not claimed:
+        return False
+    run = ImportRun.objects.select_related(*_RELATED).get(pk=import_id)
+    with translation.override(run.language):
+        try:
+            imported = _import(run)
+        except BulkError as exc:
+            imported = _finish_failed(run, exc.problems)
+        except ApplicationError as exc:
+            imported = _finish_failed(run, [RowProblem(0, None, str(exc.message))])
+    if imported is not None:
+        _discard_file(run)
+    return bool(imported)
+
+
+def _import(run: ImportRun) -> bool | None:
+    """True once imported; None if another delivery got there first."""
+    actor = run.confirmed_by
+    check_leads(actor=actor, programme=run.programme)
+    cleaned, problems = _clean(run, _read(run), progress=(5, 60))
+    _raise_errors(problems)
+    _progress(run.pk, 65)
+    with transaction.atomic():
+        if not ImportRun.objects.select_for_update().filter(pk=run.pk, status=S.IMPORTING):
+            return None
+        rows, problems = _resolve(run, actor, cleaned)
+        _raise_errors(problems)
+        created = _write(run, actor, rows)
+        ImportRun.objects.filter(pk=run.pk).update(
+            status=S.DONE, progress=100, rows_created=created, finished_at=timezone.now()
+        )
+    return True
+
+
+def _write(run: ImportRun, actor, rows: list) -> int:
+    # Warnings were confirmed before the import was queued (import_confirm).
+    confirmed = run.warning_count > 0
+    if run.kind == ImportKind.PARTICIPANTS:
+        created = participants_intake_many(
+            actor=actor,
+            municipality=run.programme.municipality,
+            programme=run.programme,
+            rows=rows,
+            confirmed_new=confirmed,
+        )
+    else:
+        created = placements_start_many(actor=actor, rows=rows, confirmed_over_capacity=confirmed)
+    return len(created)
+
+
+def _raise_errors(problems: list[RowProblem]) -> None:
+    if any(not p.warning for p in problems):
+        raise BulkError(problems)
+
+
+def _finish_failed(run: ImportRun, problems: list[RowProblem]) -> bool | None:
+    failed = ImportRun.objects.filter(pk=run.pk, status=S.IMPORTING).update(
+        status=S.FAILED,
+        progress=100,
+        finished_at=timezone.now(),
+        **_findings(sorted(problems, key=lambda p: p.line)),
+    )
+    return False if failed else None
+
+
+def import_fail(*, import_id: int, reason: str) -> None:
+    """Record a run that could not be checked or imported for a reason that is nobody's row
+    (a lost database, a fault), and delete its file."""
+    ImportRun.objects.filter(pk=import_id, status__in=[S.CHECKING, S.QUEUED, S.IMPORTING]).update(
+        status=S.FAILED, error=reason[:500], finished_at=timezone.now()
+    )
+    run = ImportRun.objects.filter(pk=import_id).first()
+    if run is not None:
+        _discard_file(run)
+
+
+def import_files_expire(*, now: datetime | None = None) -> int:
+    """Delete the files of runs past ``expires_at``; a checked file never imported becomes
+    expired, one whose check or import never finished becomes failed. Returns how many files
+    went. Safe to run twice: only runs that still name a file are read, and deleting a file
+    that is already gone is no error."""
+    now = now or timezone.now()
+    count = 0
+    for run in ImportRun.objects.exclude(file="").filter(expires_at__lte=now):
+        ImportRun.objects.filter(pk=run.pk, status=S.READY).update(status=S.EXPIRED)
+        ImportRun.objects.filter(pk=run.pk, status__in=[S.CHECKING, S.QUEUED, S.IMPORTING]).update(
+            status=S.FAILED, error="expired", finished_at=now
+        )
+        _discard_file(run)
+        count += 1
+    logger.info("import files expired: %s", count)
+    return count
+
+
+def _discard_file(run: ImportRun) -> None:
+    if run.file.name:
+        default_storage.delete(run.file.name)
+    ImportRun.objects.filter(pk=run.pk).update(file="")
+
+
+def _findings(problems: list[RowProblem]) -> dict:
+    """The problems as kept on the run: row, column and message, never a value of the file;
+    the first PROBLEMS_KEPT of them, and how many there were."""
+    return {
+        "problems": [
+            {"line": p.line, "field": p.field, "message": p.message, "warning": p.warning}
+            for p in problems[:PROBLEMS_KEPT]
+        ],
+        "error_count": sum(1 for p in problems if not p.warning),
+        "warning_count": sum(1 for p in problems if p.warning),
+    }
+
+
+def _progress(run_id: int, percent: int) -> None:
+    ImportRun.objects.filter(pk=run_id, status__in=[S.CHECKING, S.IMPORTING]).update(
+        progress=percent
+    )
+
+
+# --- reading and checking the rows -----------------------------------------------------------
+
+
+def _read(run: ImportRun) -> list[Record]:
+    gone = BulkError(
+        [RowProblem(0, None, _("The uploaded file is no longer there. Upload it again."))]
+    )
+    if not run.file.name:
+        raise gone
+    try:
+        with default_storage.open(run.file.name, "rb") as handle:
+            content = handle.read()
+    except (OSError, ValueError):
+        raise gone from None
+    country = run.programme.municipality.country
+    return read_records(
+        content, run.file_format, columns_for(run.kind, country=country), country=country
+    )
+
+
+@dataclass(frozen=True)
+class _Clean:
+    line: int
+    data: dict
+
+
+def _clean(
+    run: ImportRun, records: list[Record], *, progress: tuple[int, int]
+) -> tuple[list[_Clean], list[RowProblem]]:
+    """Each row through the form of the page that does the same for one person or placement."""
+    if run.kind == ImportKind.PARTICIPANTS:
+        row_forms = RowForms(ParticipantRowForm, country=run.programme.municipality.country)
+    else:
+        row_forms = RowForms(PlacementRowForm)
+    start, end = progress
+    cleaned, problems = [], []
+    for index, record in enumerate(records):
+        for name in record.formulas:
+            problems.append(
+                RowProblem(
+                    record.line,
+                    name,
+                    _("This cell holds a formula. Type its value instead (paste as values)."),
+                )
+            )
+        form = row_forms.bind(record.values)
+        if not form.is_valid():
+            problems += [
+                RowProblem(record.line, None if name == "__all__" else name, str(errors[0]))
+                for name, errors in form.errors.items()
+                if name not in record.formulas
+            ]
+        elif not record.formulas:
+            cleaned.append(_Clean(record.line, _row_data(run.kind, form)))
+        if index % PROGRESS_EVERY == PROGRESS_EVERY - 1:
+            _progress(run.pk, start + (end - start) * index // len(records))
+    return cleaned, problems
+
+
+def _row_data(kind: str, form) -> dict:
+    data = form.cleaned_data
+    if kind == ImportKind.PARTICIPANTS:
+        person = PersonData(
+            data["first_name"], data["last_name"], data["national_id"], form.person_values()
+        )
+        return {
+            "person": person,
+            "cohort": data["cohort"],
+            "caseworker": data["caseworker"],
+            "referral_source": data["referral_source"],
+        }
+    return {
+        "national_id": data["national_id"],
+        "worksite": data["worksite"],
+        "supervisor": data["supervisor"],
+        "values": form.placement_values(),
+    }
+
+
+def _resolve(run: ImportRun, actor, cleaned: list[_Clean]) -> tuple[list, list[RowProblem]]:
+    """Names, e-mail addresses and national IDs to the records they mean, among what the
+    actor may see: anything else is not found."""
+    if run.kind == ImportKind.PARTICIPANTS:
+        return _intake_rows(run, actor, cleaned)
+    return _placement_rows(run, actor, cleaned)
+
+
+def _users(actor, emails: set[str]) -> dict[str, User]:
+    wanted = sorted(e.lower() for e in emails if e)
+    found = {}
+    for start in range(0, len(wanted), BATCH):
+        for user in User.objects.filter(
+            municipality_id=actor.municipality_id,
+            is_active=True,
+            email__in=wanted[start : start + BATCH],
+        ):
+            found[user.email] = user
+    return found
+
+
+def _not_found_user(line: int, field: str) -> RowProblem:
+    return RowProblem(line, field, _("Nobody in your municipality has this e-mail address."))
+
+
+def _intake_rows(run: ImportRun, actor, cleaned: list[_Clean]) -> tuple[list, list]:
+    cohorts = {c.name.casefold(): c for c in run.programme.cohorts.all()}
+    users = _users(actor, {c.data["caseworker"] for c in cleaned})
+    rows, problems = [], []
+    for item in cleaned:
+        data = item.data
+        cohort = cohorts.get(data["cohort"].casefold())
+        caseworker = users.get(data["caseworker"].lower())
+        if data["cohort"] and cohort is None:
+            problems.append(
+                RowProblem(item.line, "cohort", _("The programme has no cohort by this name."))
+            )
+        elif data["caseworker"] and caseworker is None:
+            problems.append(_not_found_user(item.line, "caseworker"))
+        else:
+            rows.append(
+                IntakeRow(item.line, data["person"], cohort, caseworker, data["referral_source"])
+            )
+    return rows, problems
+
+
+def _placement_rows(run: ImportRun, actor, cleaned: list[_Clean]) -> tuple[list, list]:
+    country = run.programme.municipality.country
+    hashes, problems = {}, []
+    for item in cleaned:
+        try:
+            hashes[item.line] = nid.lookup_hash(
+                nid.parse(item.data["national_id"], country=country).value
+            )
+        except ApplicationError as exc:
+            problems.append(RowProblem(item.line, "national_id", str(exc.message)))
+    enrollments = _open_enrollments(run, actor, set(hashes.values()))
+    worksites = {w.name.casefold(): w for w in Worksite.objects.visible_to(actor)}
+    users = _users(actor, {c.data["supervisor"] for c in cleaned})
+    rows = []
+    for item in cleaned:
+        if item.line not in hashes:
+            continue
+        enrollment = enrollments.get(hashes[item.line])
+        worksite = worksites.get(item.data["worksite"].casefold())
+        supervisor = users.get(item.data["supervisor"].lower())
+        if enrollment is None:
+            problems.append(
+                RowProblem(
+                    item.line,
+                    "national_id",
+                    _(
+                        "Nobody with this national ID is enrolled in the programme (at intake, "
+                        "active or paused)."
+                    ),
+                )
+            )
+        elif worksite is None:
+            problems.append(
+                RowProblem(
+                    item.line, "worksite", _("Your municipality has no worksite by this name.")
+                )
+            )
+        elif item.data["supervisor"] and supervisor is None:
+            problems.append(_not_found_user(item.line, "supervisor"))
+        else:
+            rows.append(
+                PlacementRow(
+                    item.line, enrollment, worksite, supervisor=supervisor, **item.data["values"]
+                )
+            )
+    return rows, problems
+
+
+def _open_enrollments(run: ImportRun, actor, hashes: set[str]) -> dict[str, Enrollment]:
+    """Each person's newest open enrollment in the programme, by national ID hash, among the
+    enrollments the actor may see."""
+    wanted = sorted(hashes)
+    found: dict[str, Enrollment] = {}
+    for start in range(0, len(wanted), BATCH):
+        enrollments = (
+            Enrollment.objects.visible_to(actor)
+            .filter(
+                programme=run.programme,
+                status__in=OPEN_ENROLLMENTS,
+                participant__merged_into__isnull=True,
+                participant__national_id_hash__in=wanted[start : start + BATCH],
+            )
+            .select_related("participant", "programme")
+            .order_by("starts_on", "pk")
+        )
+        for enrollment in enrollments:
+            found[enrollment.participant.national_id_hash] = enrollment
+    return found

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from imports import views
+
+app_name = "imports"
+urlpatterns = [
+    path("", views.ImportListView.as_view(), name="imports"),
+    path("<id:pk>/", views.ImportDetailView.as_view(), name="detail"),
+    path("<id:pk>/import/", views.ImportConfirmView.as_view(), name="confirm"),
+    path("template/<slug:kind>.<slug:fmt>", views.TemplateDownloadView.as_view(), name="template"),
+]
