@@ -4,11 +4,42 @@ from rest_framework import routers
 
 
 def _register(router: routers.DefaultRouter) -> routers.DefaultRouter:
-    from participants.api import ParticipantViewSet
-    from placements.api import WorksiteViewSet
+    from participants.api import (
+        EnrollmentViewSet,
+        GoalViewSet,
+        MilestoneViewSet,
+        NoteViewSet,
+        ParticipantViewSet,
+        TaskViewSet,
+    )
+    from placements.api import (
+        AttendanceViewSet,
+        ModuleProgressViewSet,
+        PathViewSet,
+        PlacementViewSet,
+        ProgressReplyViewSet,
+        ProgressViewSet,
+        WorksiteViewSet,
+    )
+    from programs.api import GrantViewSet, ProgrammeViewSet
+    from reporting.api import ReportRunViewSet
 
     router.register("participants", ParticipantViewSet, basename="participant")
+    router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+    router.register("notes", NoteViewSet, basename="note")
+    router.register("goals", GoalViewSet, basename="goal")
+    router.register("milestones", MilestoneViewSet, basename="milestone")
+    router.register("tasks", TaskViewSet, basename="task")
     router.register("worksites", WorksiteViewSet, basename="worksite")
+    router.register("placements", PlacementViewSet, basename="placement")
+    router.register("attendance", AttendanceViewSet, basename="attendance")
+    router.register("progress", ProgressViewSet, basename="progress")
+    router.register("progress-replies", ProgressReplyViewSet, basename="progress-reply")
+    router.register("qualification-paths", PathViewSet, basename="qualification-path")
+    router.register("module-progress", ModuleProgressViewSet, basename="module-progress")
+    router.register("programmes", ProgrammeViewSet, basename="programme")
+    router.register("grants", GrantViewSet, basename="grant")
+    router.register("report-runs", ReportRunViewSet, basename="report-run")
     return router
 
 

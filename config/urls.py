@@ -26,8 +26,10 @@ urlpatterns = [
     path("worksites/", include("placements.urls")),
     path("programmes/", include("programs.urls")),
     path("reports/", include("reporting.urls")),
+    path("imports/", include("imports.urls")),
     path("manage/", include("accounts.urls")),
     path("accounts/email/", _not_offered),
+    path("accounts/tokens/", include("accounts.token_urls")),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("admin/", admin.site.urls),
@@ -35,3 +37,6 @@ urlpatterns = [
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),
 ]
+
+# An address under /api/ that no route matches answers in the API's error format.
+handler404 = "config.rest.not_found"

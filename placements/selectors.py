@@ -3,7 +3,7 @@
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -345,3 +345,71 @@ def capacity_by_week(*, user, monday: date) -> list[dict]:
                 }
             )
     return rows
+
+
+# --- the API's lists: the same scopes as the pages, with what the rows show -------------------
+
+
+def _case_access(user) -> Exists:
+    """Whether the user follows the row's enrollment (caseworker or lead), as ``case_access``:
+    False where they see it only as the worksite's arbeidsleder."""
+    return Exists(Enrollment.objects.visible_to(user).filter(pk=OuterRef("enrollment_id")))
+
+
+def placement_list(*, user) -> QuerySet[Placement]:
+    """Placements the user may see (as on the pages), each with ``case_access``."""
+    return (
+        _seeable_placements(user)
+        .annotate(case_access=_case_access(user))
+        .select_related("enrollment__participant", "worksite")
+    )
+
+
+def attendance_list(*, user) -> QuerySet[AttendanceRecord]:
+    """Recorded days of the placements the user may see."""
+    return AttendanceRecord.objects.filter(placement__in=_seeable_placements(user)).select_related(
+        "placement__enrollment"
+    )
+
+
+def progress_list(*, user) -> QuerySet[ProgressEntry]:
+    """Progress entries on the placements the user may see, with their replies."""
+    return (
+        ProgressEntry.objects.filter(placement__in=_seeable_placements(user))
+        .select_related("author", "placement__enrollment")
+        .prefetch_related(
+            Prefetch("replies", queryset=ProgressReply.objects.select_related("author"))
+        )
+    )
+
+
+def progress_reply_list(*, user) -> QuerySet[ProgressReply]:
+    return ProgressReply.objects.filter(
+        entry__placement__in=_seeable_placements(user)
+    ).select_related("author")
+
+
+def path_list(*, user):
+    """Qualification paths the user may see, each with ``case_access`` and its modules'
+    progress."""
+    from placements.models import ModuleProgress, QualificationPath
+
+    return (
+        QualificationPath.objects.filter(pk__in=_seeable_paths(user).values("pk"))
+        .annotate(case_access=_case_access(user))
+        .select_related("track", "enrollment")
+        .prefetch_related(
+            Prefetch(
+                "modules",
+                queryset=ModuleProgress.objects.select_related("module", "signed_off_by"),
+            )
+        )
+    )
+
+
+def module_progress_list(*, user):
+    from placements.models import ModuleProgress
+
+    return ModuleProgress.objects.filter(path__in=_seeable_paths(user).values("pk")).select_related(
+        "module", "signed_off_by"
+    )

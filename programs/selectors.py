@@ -1,4 +1,4 @@
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from accounts.models import ProgrammeRole
@@ -120,4 +120,26 @@ def membership_get(*, user, pk: int):
             "user", "programme"
         ),
         pk=pk,
+    )
+
+
+def programme_list(*, user) -> QuerySet[Programme]:
+    """The programmes the user works in, each with ``led`` (the user leads it) and its
+    enrollment counts by status, in one query."""
+    from accounts.models import ProgrammeMembership
+
+    mine = ProgrammeMembership.objects.filter(user=user)
+    led = mine.filter(role=ProgrammeRole.PROGRAMME_LEAD, programme=OuterRef("pk"))
+    active = Q(enrollments__status=EnrollmentStatus.ACTIVE)
+    pending = Q(enrollments__status__in=[EnrollmentStatus.REFERRED, EnrollmentStatus.INTAKE])
+    return (
+        Programme.objects.visible_to(user)
+        .filter(pk__in=mine.values("programme_id"))
+        .annotate(
+            led=Exists(led),
+            active_count=Count("enrollments", filter=active, distinct=True),
+            pending_count=Count("enrollments", filter=pending, distinct=True),
+            total_count=Count("enrollments", distinct=True),
+        )
+        .prefetch_related("cohorts")
     )

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "participants",
     "placements",
     "reporting",
+    "imports",
 ]
 
 MIDDLEWARE = [
@@ -136,6 +137,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # to run twice and takes no arguments. The digest expires by the evening: a morning digest
 # delivered the next day would speak of the wrong day.
 CELERY_BEAT_SCHEDULE = {
+    "retention": {
+        "task": "participants.tasks.participants_anonymise_expired_task",
+        "schedule": crontab(hour=1, minute=30),
+    },
     "follow-ups": {
         "task": "participants.tasks.follow_ups_create_missing_task",
         "schedule": crontab(hour=2, minute=0),
@@ -143,6 +148,14 @@ CELERY_BEAT_SCHEDULE = {
     "report-files-expiry": {
         "task": "reporting.tasks.report_files_expire_task",
         "schedule": crontab(hour=3, minute=0),
+    },
+    "subject-access-files-expiry": {
+        "task": "audit.tasks.subject_access_files_expire_task",
+        "schedule": crontab(hour=3, minute=20),
+    },
+    "import-files-expiry": {
+        "task": "imports.tasks.import_files_expire_task",
+        "schedule": crontab(minute=10),
     },
     "lim-drafts": {
         "task": "reporting.tasks.lim_drafts_create_task",
@@ -269,9 +282,13 @@ CONTENT_SECURITY_POLICY = {
 
 # --- API ------------------------------------------------------------------------------------
 REST_FRAMEWORK = {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    # A token first: a request that names one is judged by it, even from a signed-in browser.
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.viewsets.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "config.rest.CursorPagination",
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "config.rest.exception_handler",
@@ -284,6 +301,21 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets that share a field name ("status", "kind") get names of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "EnrollmentStatusEnum": "participants.models.EnrollmentStatus",
+        "GoalStatusEnum": "participants.models.GoalStatus",
+        "NoteKindEnum": "participants.models.NoteKind",
+        "WorksiteKindEnum": "placements.models.WorksiteKind",
+        "PlacementStatusEnum": "placements.models.PlacementStatus",
+        "PlacementEndStatusEnum": "placements.api.END_STATUSES",
+        "AttendanceStatusEnum": "placements.models.AttendanceStatus",
+        "ExamResultEnum": "placements.models.ExamResult",
+        "RatingEnum": "placements.models.RATING_CHOICES",
+        "ProgrammeKindEnum": "programs.models.ProgrammeKind",
+        "ReportKindEnum": "reporting.models.ReportKind",
+        "RunStatusEnum": "reporting.models.RunStatus",
+    },
 }
 
 # --- Logging: no personal data; identifiers are primary keys only ---------------------------
