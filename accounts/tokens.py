@@ -49,9 +49,9 @@ def api_token_create(*, actor: User, name: str, expires_on: date) -> tuple[ApiTo
             _("A token can be valid for at most %(days)d days.") % {"days": MAX_DAYS},
             field="expires_on",
         )
-    if user_tokens(user=actor).filter(revoked_at=None).count() >= MAX_OPEN_TOKENS:
+    if user_tokens(user=actor).usable().count() >= MAX_OPEN_TOKENS:  # expired ones do not count
         raise ApplicationError(
-            _("You have %(count)d tokens that are not revoked. Revoke one you no longer use.")
+            _("You have %(count)d valid tokens. Revoke one you no longer use.")
             % {"count": MAX_OPEN_TOKENS}
         )
     secret = PREFIX + secrets.token_urlsafe(32)

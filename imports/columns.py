@@ -81,7 +81,7 @@ _PLACEMENTS = [
     Column(
         "national_id",
         format_lazy(
-            "{}{}",
+            "{} {}",
             _("The national ID of a person enrolled in the programme (intake, active or paused)."),
             NATIONAL_ID,
         ),

@@ -297,6 +297,9 @@ def participant_anonymise(*, participant: Participant, actor=None, reason: str) 
                 after={"anonymised": note},
             )
         _delete_files(files)
+        from reporting.exports import exports_withdraw
+
+        exports_withdraw(municipality_id=person.municipality_id)
     logger.info("participant %s anonymised with %s merged records", person.pk, len(records) - 1)
     person.refresh_from_db()
     return person

@@ -91,6 +91,9 @@ def _check_merge(*, actor, keep: Participant, remove: Participant, reason: str) 
         raise ApplicationError(_("Choose two different records."), field="other")
     if not (reason or "").strip():
         raise ApplicationError(_("Say why these records are the same person."), field="reason")
+    if keep.anonymised_at or remove.anonymised_at:
+        # An erased record must stay erased: a merge would fill its blanks again.
+        raise ApplicationError(_("An anonymised record cannot be merged."), field="other")
     if (
         keep.national_id_hash
         and remove.national_id_hash

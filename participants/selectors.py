@@ -458,7 +458,7 @@ def merge_candidates(*, user, participant: Participant) -> QuerySet[Participant]
     return (
         _case_access_participants(user)
         .exclude(pk=participant.pk)
-        .filter(same)
+        .filter(same, anonymised_at__isnull=True)
         .order_by("last_name", "first_name")
     )
 

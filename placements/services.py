@@ -118,6 +118,16 @@ def placement_start(
 ) -> Placement:
     """Place a person at a worksite. Overlapping placements of one person are refused unless
     their weekdays do not collide; a full field at the worksite asks for confirmation."""
+    from participants.models import EnrollmentStatus
+
+    if enrollment.status not in (
+        EnrollmentStatus.INTAKE,
+        EnrollmentStatus.ACTIVE,
+        EnrollmentStatus.PAUSED,
+    ):
+        raise ApplicationError(
+            _("Only a person in intake, active or paused can be placed."), field="enrollment"
+        )
     if (
         supervisor is not None
         and not supervisor.supervised_worksites.filter(worksite=worksite).exists()

@@ -152,6 +152,10 @@ def grant_save(
                 _("Choose one of your municipality's programmes."), field="programmes"
             )
         check_leads(actor=actor, programme=programme)
+    if grant is not None:
+        # The programmes it funds now, too: a lead of one must not drop another's.
+        for programme in grant.programmes.all():
+            check_leads(actor=actor, programme=programme)
     with transaction.atomic():
         if grant is None:
             grant = Grant.objects.create(municipality=municipality, **values)

@@ -7,7 +7,7 @@ import io
 import logging
 from datetime import timedelta
 
-from django.db import OperationalError, transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -85,7 +85,7 @@ def data_export_build(*, export_id: int) -> bool:
                 expires_at=timezone.now() + timedelta(days=EXPORT_KEPT_DAYS),
                 error="",
             )
-    except OperationalError:
+    except (OperationalError, InterfaceError):
         raise
     except Exception as exc:
         logger.exception("data export %s failed", export_id)
@@ -210,3 +210,30 @@ def _xlsx(tables: list[Table]) -> bytes:
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def exports_withdraw(*, municipality_id: int) -> int:
+    """Delete the files of the municipality's exports that are still kept, after a person was
+    anonymised: an export does not record whom it holds, and the erased must not stay
+    downloadable. Whoever needs one asks again; the rows stay, marked expired."""
+    from django.core.files.storage import default_storage
+
+    kept = DataExport.objects.filter(requested_by__municipality_id=municipality_id).exclude(file="")
+    count = 0
+    for export in list(kept.only("pk", "file")):
+        default_storage.delete(export.file.name)
+        DataExport.objects.filter(pk=export.pk).update(file="", expires_at=timezone.now())
+        count += 1
+    return count
+
+
+def data_export_file(*, export: DataExport):
+    """The export's file, open for reading; a clear error when it expired or is gone."""
+    if export.status != RunStatus.READY:
+        raise ApplicationError(_("This export has no file."))
+    if not export.file or (export.expires_at and export.expires_at <= timezone.now()):
+        raise ApplicationError(_("This export has expired. Ask for a new one."))
+    try:
+        return export.file.open("rb")
+    except OSError as exc:
+        raise ApplicationError(_("This export has expired. Ask for a new one.")) from exc

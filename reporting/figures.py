@@ -20,7 +20,7 @@ from placements.models import (
     PlacementType,
     QualificationPath,
 )
-from reporting.suppression import suppress_breakdown, suppress_count
+from reporting.suppression import HIDDEN, SMALL, THRESHOLD, suppress_breakdown, suppress_count
 
 _WORK_TRAINING = [PlacementType.WORK_TRAINING, PlacementType.AFT, PlacementType.PRACTICE]
 _IN_WORK = [Destination.WORK_FULL_TIME, Destination.WORK_PART_TIME]
@@ -88,13 +88,23 @@ class Cells:
     def count(self, value: int) -> int | str:
         return suppress_count(value) if self.suppress else value
 
-    def breakdown(self, values: list[str], *, partition: bool = True) -> dict:
+    def breakdown(self, values: list[str], *, partition: bool = True, of=None) -> dict:
         """Counts per category. ``partition``: every value is one person, so the cells add up
-        to a shown total and need secondary suppression."""
+        to a shown total and need secondary suppression. ``of``: the figure the cells add up
+        to, as shown; when it is hidden, so is every cell, or their sum would give it away."""
         counts = dict(sorted(Counter(values).items()))
         if not self.suppress:
             return counts
+        if isinstance(of, str):
+            return {key: HIDDEN if value else 0 for key, value in counts.items()}
         return suppress_breakdown(counts, total=len(values) if partition else None)
+
+    def part(self, value: int, *, of: int) -> int | str:
+        """A count of some of ``of`` people: hidden too when the rest (``of`` minus it) is a
+        small count that the two shown figures would give away."""
+        if self.suppress and 0 < of - value < THRESHOLD and suppress_count(of) != SMALL:
+            return HIDDEN if value else 0
+        return self.count(value)
 
     def rate(self, numerator: int, denominator: int, persons: int) -> float | None:
         """A percentage, withheld when fewer than five people stand behind it."""
@@ -141,14 +151,19 @@ def figures(*, enrollments: QuerySet[Enrollment], start: date, end: date, suppre
     into_work = {e.participant_id for e in exits if e.destination in _IN_WORK}
     # New and continuing add up to the participants: one breakdown, suppressed together.
     split = cells.breakdown(["new" if e.starts_on >= start else "continuing" for e in people])
-    outcomes = cells.breakdown([e.destination for e in exits])
+    shown_exits = cells.part(len(exits), of=len(people))
+    outcomes = cells.breakdown([e.destination for e in exits], of=shown_exits)
     values = {
         "participants": cells.count(len(people)),
         "recruited": split.get("new", 0),
         "new": split.get("new", 0),
         "continuing": split.get("continuing", 0),
-        "by_gender": cells.breakdown([e.participant.gender or "unknown" for e in recruited]),
-        "by_age": cells.breakdown([_age_band(e.participant.birth_date, end) for e in recruited]),
+        "by_gender": cells.breakdown(
+            [e.participant.gender or "unknown" for e in recruited], of=split.get("new", 0)
+        ),
+        "by_age": cells.breakdown(
+            [_age_band(e.participant.birth_date, end) for e in recruited], of=split.get("new", 0)
+        ),
         "reached_by_gender": cells.breakdown([e.participant.gender or "unknown" for e in people]),
         "reached_by_age": cells.breakdown(
             [_age_band(e.participant.birth_date, end) for e in people]
@@ -157,13 +172,13 @@ def figures(*, enrollments: QuerySet[Enrollment], start: date, end: date, suppre
             [e.participant.education_level or "unknown" for e in people]
         ),
         "by_neet_status": cells.breakdown([e.participant.neet_status or "unknown" for e in people]),
-        "in_work_training": cells.count(sum(1 for e in people if e.in_training)),
-        "in_ordinary_employment": cells.count(
-            sum(1 for e in people if e.has_job or e.participant_id in into_work)
+        "in_work_training": cells.part(sum(1 for e in people if e.in_training), of=len(people)),
+        "in_ordinary_employment": cells.part(
+            sum(1 for e in people if e.has_job or e.participant_id in into_work), of=len(people)
         ),
         # The same cell as in the breakdown by destination, so that the two agree.
         "in_education": outcomes.get(Destination.EDUCATION, 0),
-        "exits": cells.count(len(exits)),
+        "exits": shown_exits,
         "outcomes": outcomes,
     }
     values.update(_routes(ids, start, end, cells))
@@ -319,14 +334,6 @@ def _modules(ids: list[int], start: date, end: date) -> dict[date, int]:
         (r["month"] if isinstance(r["month"], date) else r["month"].date()).replace(day=1): r["n"]
         for r in rows
     }
-
-
-def ks_figures(*, programme, start: date, end: date) -> dict:
-    """KS «Inn i jobb» progress figures for one programme and period, suppressed."""
-    data = figures(
-        enrollments=enrollments_for(programmes=[programme]), start=start, end=end, suppress=True
-    )
-    return {key: data["figures"][key] for key in KS_FIGURES}
 
 
 def figure_labels() -> dict[str, str]:

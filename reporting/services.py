@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import OperationalError, transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -114,7 +114,7 @@ def report_build(*, run_id: int) -> bool:
         snapshot = report_snapshot(run)
         _progress(run_id, 30)
         names = _write_files(run, snapshot)
-    except OperationalError:
+    except (OperationalError, InterfaceError):
         raise  # the database went away: Celery retries, and the claim takes the run again
     except Exception as exc:
         # Recorded on the run for the person who asked; logged with the run's id only.

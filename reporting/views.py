@@ -16,7 +16,7 @@ from accounts.roles import Roles
 from config.errors import ApplicationError
 from config.views import RoleRequiredMixin, ServiceFormView
 from programs.selectors import led_programmes
-from reporting.exports import data_export_request
+from reporting.exports import data_export_file, data_export_request
 from reporting.forms import DashboardForm, DataExportForm, ReportRequestForm
 from reporting.models import ReportFormat, RunStatus
 from reporting.selectors import (
@@ -206,11 +206,13 @@ class DataExportDownloadView(LoginRequiredMixin, RoleRequiredMixin, View):
         export = data_export_get(user=request.user, pk=pk)
         if export.status != RunStatus.READY:
             raise Http404
-        if not export.file or (export.expires_at and export.expires_at < timezone.now()):
-            messages.error(request, _("This export has expired. Ask for a new one."))
+        try:
+            handle = data_export_file(export=export)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
             return HttpResponseRedirect(reverse("reporting:export", kwargs={"pk": export.pk}))
         response = FileResponse(
-            export.file.open("rb"),
+            handle,
             content_type=CONTENT_TYPES[export.format],
             as_attachment=True,
             filename=f"fotfeste-export-{export.pk}.{export.format}",

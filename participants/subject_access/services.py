@@ -9,7 +9,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import OperationalError, transaction
+from django.db import InterfaceError, OperationalError, transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
@@ -112,7 +112,7 @@ def subject_access_build(*, export_id: int) -> bool:
     ).get(pk=export_id)
     try:
         names = _write_files(row)
-    except OperationalError:
+    except (OperationalError, InterfaceError):
         raise  # the database went away: Celery retries, and the claim takes the export again
     except Exception as exc:
         # The kind of error and where, never its message: that could quote the person's data.

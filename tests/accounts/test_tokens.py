@@ -256,5 +256,29 @@ def test_a_user_can_hold_at_most_twenty_open_tokens(world):
 
     for n in range(20):
         make(world.caseworker, name=f"t{n}")
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="20 valid tokens"):
         make(world.caseworker, name="one too many")
+    from accounts.models import ApiToken
+    from accounts.tokens import api_token_revoke
+
+    api_token_revoke(
+        actor=world.caseworker, token=ApiToken.objects.filter(user=world.caseworker)[0]
+    )
+    make(world.caseworker, name="in its place")  # a revoked token no longer counts
+
+
+def test_expired_tokens_do_not_count_against_the_limit(world):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts.models import ApiToken
+
+    for n in range(20):
+        make(world.caseworker, name=f"t{n}")
+    ApiToken.objects.filter(user=world.caseworker).update(
+        created_at=timezone.now() - timedelta(days=3),
+        expires_at=timezone.now() - timedelta(days=1),
+    )
+    make(world.caseworker, name="a new one")  # expired ones cannot be revoked from the page
+    assert ApiToken.objects.usable().filter(user=world.caseworker).count() == 1

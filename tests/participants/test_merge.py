@@ -181,3 +181,24 @@ def test_a_record_out_of_scope_cannot_be_chosen(world, client_for):
     assert "valid choice" in response.content.decode()
     world.foreign_participant.refresh_from_db()
     assert world.foreign_participant.merged_into is None
+
+
+@pytest.mark.parametrize("erased", ["keep", "remove"])
+def test_an_anonymised_record_is_never_merged_nor_offered(world, duplicate, erased):
+    from participants.erasure import participant_anonymise
+    from participants.selectors import merge_candidates
+
+    records = {"keep": world.participant, "remove": duplicate}
+    participant_anonymise(participant=records[erased], actor=world.programme_lead, reason="Asked")
+    records[erased].refresh_from_db()
+    with pytest.raises(ApplicationError, match="anonymised"):
+        participants_merge(
+            actor=world.programme_lead,
+            keep=records["keep"],
+            remove=records["remove"],
+            reason="Same person",
+        )
+    records[erased].refresh_from_db()
+    assert records[erased].phone == "" and records[erased].merged_into_id is None
+    other = records["remove" if erased == "keep" else "keep"]
+    assert records[erased] not in merge_candidates(user=world.programme_lead, participant=other)

@@ -145,3 +145,26 @@ class TestEnding:
         assert response.status_code == 404
         world.placement.refresh_from_db()
         assert world.placement.status == "active"
+
+
+@pytest.mark.parametrize("status", ["referred", "completed", "withdrawn"])
+def test_only_an_open_enrollment_is_placed(world, status):
+    from datetime import date
+
+    from config.errors import ApplicationError
+    from placements.models import Placement
+    from placements.services import placement_start
+
+    world.enrollment.status = status
+    world.enrollment.save()
+    before = Placement.objects.count()
+    with pytest.raises(ApplicationError, match="intake, active or paused"):
+        placement_start(
+            actor=world.caseworker,
+            enrollment=world.enrollment,
+            worksite=world.worksite,
+            type="arbeidstrening",
+            field="renhold",
+            starts_on=date.today(),
+        )
+    assert Placement.objects.count() == before

@@ -260,6 +260,19 @@ class TestGrants:
         grant.refresh_from_db()
         assert grant.amount == Decimal("450000.00")
 
+    def test_a_lead_of_one_funded_programme_cannot_drop_the_others(self, world, api, other_lead):
+        grant = a_grant(world)
+        grant.programmes.add(world.other_programme)
+        response = api(world.programme_lead).patch(
+            f"/api/grants/{grant.pk}/",
+            {"amount": "1", "programmes": [world.programme.pk]},
+            **{"If-Match": '"1"'},
+        )
+        is_error(response, 400)  # the lead sees the grant, but may not change it
+        grant.refresh_from_db()
+        assert grant.amount == Decimal("450000.00")
+        assert set(grant.programmes.all()) == {world.programme, world.other_programme}
+
 
 # --- query counts --------------------------------------------------------------------------------
 

@@ -76,6 +76,29 @@ def test_members_are_added_and_removed(world, client_for):
     assert not ProgrammeMembership.objects.filter(user=newcomer).exists()
 
 
+@pytest.mark.parametrize("whose", ["other_caseworker", "foreign_caseworker"])
+def test_a_lead_cannot_remove_a_membership_of_a_programme_they_do_not_lead(
+    world, client_for, whose
+):
+    membership = ProgrammeMembership.objects.get(user=getattr(world, whose))
+    response = client_for(world.programme_lead).post(
+        reverse("programs:member-remove", args=[membership.pk])
+    )
+    assert response.status_code == 404
+    assert ProgrammeMembership.objects.filter(pk=membership.pk).exists()
+
+
+def test_a_lead_cannot_remove_themself(world, client_for):
+    membership = ProgrammeMembership.objects.get(
+        user=world.programme_lead, programme=world.programme
+    )
+    response = client_for(world.programme_lead).post(
+        reverse("programs:member-remove", args=[membership.pk]), follow=True
+    )
+    assert "cannot remove yourself" in response.content.decode()
+    assert ProgrammeMembership.objects.filter(pk=membership.pk).exists()
+
+
 def test_someone_from_another_municipality_cannot_be_added(world, client_for):
     response = client_for(world.programme_lead).post(
         reverse("programs:member-add", args=[world.programme.pk]),

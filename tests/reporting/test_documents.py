@@ -432,3 +432,25 @@ def test_a_build_whose_database_stays_away_is_failed_after_the_last_retry(world,
     tasks.report_build_task.apply(args=[run.pk], retries=len(tasks.RETRY_DELAYS))
     run.refresh_from_db()
     assert (run.status, run.error) == ("failed", "OperationalError")
+
+
+def test_a_lost_connection_is_left_to_the_task_to_retry_not_recorded_as_failed(world, monkeypatch):
+    from django.db import InterfaceError
+
+    from reporting.services import report_build
+
+    def connection_closed(run):
+        raise InterfaceError("connection already closed")
+
+    monkeypatch.setattr("reporting.services.report_snapshot", connection_closed)
+    run = ReportRun.objects.create(
+        kind="ks",
+        programme=world.programme,
+        period_start=START,
+        period_end=TODAY,
+        requested_by=world.programme_lead,
+    )
+    with pytest.raises(InterfaceError):
+        report_build(run_id=run.pk)
+    run.refresh_from_db()
+    assert run.status == "running"  # the task retries; the claim takes it again

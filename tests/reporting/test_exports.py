@@ -75,11 +75,33 @@ def test_a_lead_exports_the_programme_as_csv(
     export = DataExport.objects.get()
     content = default_storage.open(export.file.name).read().decode()
     assert world.participant.last_name in content and export.file.name.endswith(".csv")
+    assert world.foreign_participant.last_name not in content
+
+
+def test_a_programme_export_holds_that_programme_alone_with_its_placements(
+    world, recent_client, django_capture_on_commit_callbacks
+):
+    from tests.factories import EnrollmentFactory, ParticipantFactory
+
+    elsewhere = ParticipantFactory(municipality=world.municipality, last_name="Annetprogram")
+    EnrollmentFactory(participant=elsewhere, programme=world.other_programme)
+    client = recent_client(world.programme_lead)
+    ask(client, django_capture_on_commit_callbacks, kind="programme", programme=world.programme.pk)
+    export = DataExport.objects.get()
+    book = load_workbook(io.BytesIO(default_storage.open(export.file.name).read()))
+    enrollments, placements = book.worksheets
+    names = [row[0] for row in enrollments.iter_rows(values_only=True)]
+    assert world.participant.last_name in names
+    assert "Annetprogram" not in names and world.foreign_participant.last_name not in names
+    sites = [row[2] for row in placements.iter_rows(min_row=2, values_only=True)]
+    assert sites == [world.placement.worksite.name]
+    exported = AccessEvent.objects.filter(user=world.programme_lead, action="export")
+    assert list(exported.values_list("participant", flat=True)) == [world.participant.pk]
 
 
 @pytest.mark.parametrize("who", ["caseworker", "other_caseworker", "foreign_caseworker"])
 def test_only_a_lead_of_the_programme_exports_its_data(world, who):
-    with pytest.raises(ApplicationError):
+    with pytest.raises(ApplicationError, match="programme's lead"):
         data_export_request(
             actor=getattr(world, who),
             kind="programme",
@@ -149,3 +171,29 @@ def test_a_formula_in_a_name_is_neutralised(
     book = load_workbook(io.BytesIO(default_storage.open(export.file.name).read()))
     cells = [c for row in book.worksheets[0].iter_rows(values_only=True) for c in row if c]
     assert "'=cmd|' /C calc'!A0" in cells and not any(str(c).startswith("=") for c in cells)
+
+
+def test_an_export_file_gone_from_storage_gives_a_message_not_an_error(
+    world, recent_client, django_capture_on_commit_callbacks
+):
+    client = recent_client(world.caseworker)
+    ask(client, django_capture_on_commit_callbacks, kind="caseload")
+    export = DataExport.objects.get()
+    default_storage.delete(export.file.name)
+    response = client.get(reverse("reporting:export_download", args=[export.pk]), follow=True)
+    assert response.status_code == 200 and "has expired" in response.content.decode()
+
+
+def test_an_erased_person_is_no_longer_downloadable_in_an_earlier_export(
+    world, recent_client, django_capture_on_commit_callbacks
+):
+    from participants.erasure import participant_anonymise
+
+    client = recent_client(world.caseworker)
+    ask(client, django_capture_on_commit_callbacks, kind="caseload")
+    export = DataExport.objects.get()
+    name = export.file.name
+    participant_anonymise(participant=world.participant, actor=None, reason="Asked")
+    assert not default_storage.exists(name)
+    response = client.get(reverse("reporting:export_download", args=[export.pk]), follow=True)
+    assert "has expired" in response.content.decode()

@@ -93,3 +93,20 @@ def test_no_hidden_cell_can_be_recovered_in_1000_random_breakdowns():
         shown = suppress_breakdown(cells, total=total)
         for key, possible in _bounds(shown, total).items():
             assert len(possible) > 1, (cells, shown, key)
+
+
+def test_a_breakdown_of_a_hidden_count_is_hidden_whole():
+    from reporting.figures import Cells
+
+    cells = Cells(True)
+    split = cells.breakdown(["new"] * 13 + ["continuing"] * 3)
+    assert split == {"continuing": SMALL, "new": HIDDEN}
+    by_gender = cells.breakdown(["f"] * 6 + ["m"] * 7, of=split["new"])
+    assert by_gender == {"f": HIDDEN, "m": HIDDEN}  # 6 + 7 would give 13, and 16 − 13 = 3
+
+
+@pytest.mark.parametrize(("part", "whole", "shown"), [(10, 12, HIDDEN), (7, 12, 7), (12, 12, 12)])
+def test_a_part_is_hidden_when_the_rest_of_its_whole_is_small(part, whole, shown):
+    from reporting.figures import Cells
+
+    assert Cells(True).part(part, of=whole) == shown
