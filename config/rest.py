@@ -1,5 +1,5 @@
 """The API's shared pieces: pagination, the one error format, optimistic concurrency (ETag and
-If-Match) and strict input fields. Kept apart from the router and the viewsets
+If-Match), query parameters and strict input fields. Kept apart from the router and the viewsets
 (config/viewsets.py), which DRF's settings would otherwise import in a circle."""
 
 import hashlib
@@ -131,6 +131,23 @@ def check_if_match(request, current_etag: str) -> None:
         raise PreconditionRequired()
     if current_etag not in tags:
         raise PreconditionFailed()
+
+
+# --- query parameters --------------------------------------------------------------------------
+
+
+def id_filter(help_text) -> serializers.IntegerField:
+    """A list narrowed to the rows that point at one id."""
+    return serializers.IntegerField(
+        required=False, min_value=1, max_value=MAX_ID, help_text=help_text
+    )
+
+
+def ordering_field(choices: list[str]) -> serializers.ChoiceField:
+    """``?ordering=``: one of the orderings the viewset names."""
+    return serializers.ChoiceField(
+        choices=choices, required=False, help_text=_("The order of the list.")
+    )
 
 
 # --- strict input ------------------------------------------------------------------------------

@@ -1,13 +1,18 @@
-"""The base of the API's viewsets and the schema class that documents their errors."""
+"""The base of the API's viewsets, the schema class that documents their errors and the
+decorator that documents their operations."""
 
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404
 from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.openapi import AutoSchema as SpectacularAutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import exceptions, parsers, serializers, viewsets
 from rest_framework.response import Response
 
+from accounts.roles import roles_of
 from config.rest import (
     ErrorSerializer,
     PayloadTooLarge,
@@ -175,6 +180,14 @@ class ServiceViewSet(viewsets.GenericViewSet):
         raise exceptions.MethodNotAllowed(self.request.method)
 
 
+class CaseViewSet(ServiceViewSet):
+    """Creating case records is for caseworkers and programme leads."""
+
+    def check_may_create(self) -> None:
+        if not roles_of(self.request.user).follows_participants:
+            raise exceptions.PermissionDenied()
+
+
 def ordered_by(*names: str) -> dict[str, tuple[str, ...]]:
     """The default orderings, and for each field name its ascending and descending order (ties
     broken by id, so that a cursor never skips a row)."""
@@ -183,3 +196,51 @@ def ordered_by(*names: str) -> dict[str, tuple[str, ...]]:
         orderings[name] = (name, "pk")
         orderings[f"-{name}"] = (f"-{name}", "-pk")
     return orderings
+
+
+# --- the schema of a resource ------------------------------------------------------------------
+
+_ETAG = OpenApiParameter(
+    "ETag",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    response=True,
+    description=_("The version of the record; send it back in If-Match to change it."),
+)
+_IF_MATCH = OpenApiParameter(
+    "If-Match",
+    OpenApiTypes.STR,
+    OpenApiParameter.HEADER,
+    required=True,
+    description=_(
+        "The ETag of the version the change is based on. Missing: 428; not the current "
+        "version: 412, and nothing is changed."
+    ),
+)
+
+
+def documented(tag: str):
+    """The schema of a resource's operations, from the serializers the viewset names."""
+
+    def decorate(viewset):
+        output = viewset.serializer_class
+        views = {
+            "list": extend_schema(tags=[tag], parameters=[viewset.filter_serializer_class]),
+            "retrieve": extend_schema(tags=[tag], responses=output, parameters=[_ETAG]),
+            "create": extend_schema(
+                tags=[tag],
+                request=viewset.create_serializer_class,
+                responses={201: output},
+                parameters=[_ETAG],
+            ),
+        }
+        for action in ("update", "partial_update"):
+            views[action] = extend_schema(
+                tags=[tag],
+                request=viewset.update_serializer_class,
+                responses=output,
+                parameters=[_IF_MATCH, _ETAG],
+            )
+        return extend_schema_view(**views)(viewset)
+
+    return decorate

@@ -7,15 +7,11 @@ decides, the output serializer answers."""
 from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import exceptions, serializers
+from rest_framework import serializers
 
 from accounts.models import ProgrammeRole, User
-from accounts.roles import roles_of
 from audit.services import access_record
 from config.rest import (
-    MAX_ID,
     InputSerializer,
     ModelInputSerializer,
     ScopedPrimaryKeyField,
@@ -23,8 +19,10 @@ from config.rest import (
     StrictCharField,
     blank_choice,
     etag_for_state,
+    id_filter,
+    ordering_field,
 )
-from config.viewsets import ServiceViewSet
+from config.viewsets import CaseViewSet, ServiceViewSet, documented
 from participants.journal import note_create, note_update, task_create, task_set_done
 from participants.models import (
     CaseNote,
@@ -96,66 +94,54 @@ def _person_field(**kwargs) -> ScopedPrimaryKeyField:
 # --- query parameters --------------------------------------------------------------------------
 
 
-def _id_filter(help_text) -> serializers.IntegerField:
-    return serializers.IntegerField(
-        required=False, min_value=1, max_value=MAX_ID, help_text=help_text
-    )
-
-
-def _ordering(choices: list[str]) -> serializers.ChoiceField:
-    return serializers.ChoiceField(
-        choices=choices, required=False, help_text=_("The order of the list.")
-    )
-
-
 class ParticipantFilters(serializers.Serializer):
     search = StrictCharField(
         required=False, allow_blank=True, max_length=100, help_text=_("Part of a name.")
     )
-    programme = _id_filter(_("Only people enrolled in this programme."))
-    cohort = _id_filter(_("Only people enrolled in this cohort."))
-    caseworker = _id_filter(_("Only people with this assigned caseworker."))
+    programme = id_filter(_("Only people enrolled in this programme."))
+    cohort = id_filter(_("Only people enrolled in this cohort."))
+    caseworker = id_filter(_("Only people with this assigned caseworker."))
     status = serializers.ChoiceField(
         choices=EnrollmentStatus.choices,
         required=False,
         help_text=_("Only people with an enrollment in this status."),
     )
-    ordering = _ordering(["id", "-id", "name", "-name", "newest"])
+    ordering = ordering_field(["id", "-id", "name", "-name", "newest"])
 
 
 class EnrollmentFilters(serializers.Serializer):
-    participant = _id_filter(_("Only this person's enrollments."))
-    programme = _id_filter(_("Only enrollments in this programme."))
-    caseworker = _id_filter(_("Only enrollments with this caseworker."))
+    participant = id_filter(_("Only this person's enrollments."))
+    programme = id_filter(_("Only enrollments in this programme."))
+    caseworker = id_filter(_("Only enrollments with this caseworker."))
     status = serializers.ChoiceField(choices=EnrollmentStatus.choices, required=False)
-    ordering = _ordering(["id", "-id"])
+    ordering = ordering_field(["id", "-id"])
 
 
 class NoteFilters(serializers.Serializer):
-    participant = _id_filter(_("Only notes on this person."))
+    participant = id_filter(_("Only notes on this person."))
     kind = serializers.ChoiceField(choices=NoteKind.choices, required=False)
-    ordering = _ordering(["id", "-id", "occurred_on", "-occurred_on"])
+    ordering = ordering_field(["id", "-id", "occurred_on", "-occurred_on"])
 
 
 class GoalFilters(serializers.Serializer):
-    participant = _id_filter(_("Only this person's goals."))
+    participant = id_filter(_("Only this person's goals."))
     category = serializers.ChoiceField(choices=GoalCategory.choices, required=False)
     status = serializers.ChoiceField(choices=GoalStatus.choices, required=False)
-    ordering = _ordering(["id", "-id"])
+    ordering = ordering_field(["id", "-id"])
 
 
 class MilestoneFilters(serializers.Serializer):
-    goal = _id_filter(_("Only this goal's milestones."))
-    ordering = _ordering(["id", "-id"])
+    goal = id_filter(_("Only this goal's milestones."))
+    ordering = ordering_field(["id", "-id"])
 
 
 class TaskFilters(serializers.Serializer):
-    participant = _id_filter(_("Only tasks about this person."))
-    assignee = _id_filter(_("Only tasks assigned to this user."))
+    participant = id_filter(_("Only tasks about this person."))
+    assignee = id_filter(_("Only tasks assigned to this user."))
     done = serializers.BooleanField(
         required=False, allow_null=True, default=None, help_text=_("Done (true) or open (false).")
     )
-    ordering = _ordering(["id", "-id", "due_on", "-due_on"])
+    ordering = ordering_field(["id", "-id", "due_on", "-due_on"])
 
 
 # --- output ------------------------------------------------------------------------------------
@@ -457,62 +443,6 @@ class TaskCreateInputSerializer(ModelInputSerializer):
     class Meta:
         model = Task
         fields = ["participant", "title", "due_on", "assignee"]
-
-
-# --- schema helpers ----------------------------------------------------------------------------
-
-_ETAG = OpenApiParameter(
-    "ETag",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    response=True,
-    description=_("The version of the record; send it back in If-Match to change it."),
-)
-_IF_MATCH = OpenApiParameter(
-    "If-Match",
-    OpenApiTypes.STR,
-    OpenApiParameter.HEADER,
-    required=True,
-    description=_(
-        "The ETag of the version the change is based on. Missing: 428; not the current "
-        "version: 412, and nothing is changed."
-    ),
-)
-
-
-def documented(tag: str):
-    """The schema of a resource's operations, from the serializers the viewset names."""
-
-    def decorate(viewset):
-        output = viewset.serializer_class
-        views = {
-            "list": extend_schema(tags=[tag], parameters=[viewset.filter_serializer_class]),
-            "retrieve": extend_schema(tags=[tag], responses=output, parameters=[_ETAG]),
-            "create": extend_schema(
-                tags=[tag],
-                request=viewset.create_serializer_class,
-                responses={201: output},
-                parameters=[_ETAG],
-            ),
-        }
-        for action in ("update", "partial_update"):
-            views[action] = extend_schema(
-                tags=[tag],
-                request=viewset.update_serializer_class,
-                responses=output,
-                parameters=[_IF_MATCH, _ETAG],
-            )
-        return extend_schema_view(**views)(viewset)
-
-    return decorate
-
-
-class CaseViewSet(ServiceViewSet):
-    """Creating case records is for caseworkers and programme leads."""
-
-    def check_may_create(self) -> None:
-        if not roles_of(self.request.user).follows_participants:
-            raise exceptions.PermissionDenied()
 
 
 # --- endpoints ---------------------------------------------------------------------------------

@@ -20,9 +20,10 @@ from config.rest import (
     blank_choice,
     bounded_date,
     etag_for_state,
+    id_filter,
+    ordering_field,
 )
-from config.viewsets import ServiceViewSet, ordered_by
-from participants.api import CaseViewSet, _id_filter, _ordering, documented
+from config.viewsets import CaseViewSet, ServiceViewSet, documented, ordered_by
 from participants.models import Enrollment, EnrollmentStatus
 from placements.attendance import attendance_record
 from placements.models import (
@@ -118,51 +119,51 @@ def _text(max_length: int, **kwargs) -> StrictCharField:
 
 class WorksiteFilters(serializers.Serializer):
     kind = serializers.ChoiceField(choices=WorksiteKind.choices, required=False)
-    ordering = _ordering(["id", "-id", "name", "-name"])
+    ordering = ordering_field(["id", "-id", "name", "-name"])
 
 
 class PlacementFilters(serializers.Serializer):
-    participant = _id_filter(_("Only this person's placements."))
-    worksite = _id_filter(_("Only placements at this worksite."))
-    enrollment = _id_filter(_("Only placements of this enrollment."))
+    participant = id_filter(_("Only this person's placements."))
+    worksite = id_filter(_("Only placements at this worksite."))
+    enrollment = id_filter(_("Only placements of this enrollment."))
     status = serializers.ChoiceField(choices=PlacementStatus.choices, required=False)
     type = serializers.ChoiceField(choices=PlacementType.choices, required=False)
     field = serializers.ChoiceField(choices=WorkField.choices, required=False)
-    ordering = _ordering(["id", "-id", "starts_on", "-starts_on"])
+    ordering = ordering_field(["id", "-id", "starts_on", "-starts_on"])
 
 
 class AttendanceFilters(serializers.Serializer):
-    placement = _id_filter(_("Only this placement's days."))
-    participant = _id_filter(_("Only this person's days."))
+    placement = id_filter(_("Only this placement's days."))
+    participant = id_filter(_("Only this person's days."))
     date_from = bounded_date(required=False, help_text=_("Only days on or after this date."))
     date_to = bounded_date(required=False, help_text=_("Only days on or before this date."))
     status = serializers.ChoiceField(choices=AttendanceStatus.choices, required=False)
-    ordering = _ordering(["id", "-id", "date", "-date"])
+    ordering = ordering_field(["id", "-id", "date", "-date"])
 
 
 class ProgressFilters(serializers.Serializer):
-    placement = _id_filter(_("Only entries on this placement."))
-    participant = _id_filter(_("Only entries on this person."))
-    ordering = _ordering(["id", "-id", "written_on", "-written_on"])
+    placement = id_filter(_("Only entries on this placement."))
+    participant = id_filter(_("Only entries on this person."))
+    ordering = ordering_field(["id", "-id", "written_on", "-written_on"])
 
 
 class ReplyFilters(serializers.Serializer):
-    entry = _id_filter(_("Only replies to this progress entry."))
-    ordering = _ordering(["id", "-id"])
+    entry = id_filter(_("Only replies to this progress entry."))
+    ordering = ordering_field(["id", "-id"])
 
 
 class PathFilters(serializers.Serializer):
-    participant = _id_filter(_("Only this person's paths."))
-    enrollment = _id_filter(_("Only paths of this enrollment."))
-    track = _id_filter(_("Only paths toward this trade."))
+    participant = id_filter(_("Only this person's paths."))
+    enrollment = id_filter(_("Only paths of this enrollment."))
+    track = id_filter(_("Only paths toward this trade."))
     route = serializers.ChoiceField(choices=Route.choices, required=False)
-    ordering = _ordering(["id", "-id"])
+    ordering = ordering_field(["id", "-id"])
 
 
 class ModuleProgressFilters(serializers.Serializer):
-    path = _id_filter(_("Only this qualification path's modules."))
+    path = id_filter(_("Only this qualification path's modules."))
     result = serializers.ChoiceField(choices=ExamResult.choices, required=False)
-    ordering = _ordering(["id", "-id"])
+    ordering = ordering_field(["id", "-id"])
 
 
 # --- output ------------------------------------------------------------------------------------

@@ -10,9 +10,14 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 
 from accounts.roles import roles_of
-from config.rest import ModelInputSerializer, ScopedPrimaryKeyField, bounded_date
-from config.viewsets import ServiceViewSet, ordered_by
-from participants.api import _id_filter, _ordering, documented
+from config.rest import (
+    ModelInputSerializer,
+    ScopedPrimaryKeyField,
+    bounded_date,
+    id_filter,
+    ordering_field,
+)
+from config.viewsets import ServiceViewSet, documented, ordered_by
 from programs.models import (
     MAX_RETENTION_MONTHS,
     MIN_RETENTION_MONTHS,
@@ -35,12 +40,12 @@ def _led(user) -> QuerySet[Programme]:
 
 class ProgrammeFilters(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ProgrammeKind.choices, required=False)
-    ordering = _ordering(["id", "-id", "name", "-name"])
+    ordering = ordering_field(["id", "-id", "name", "-name"])
 
 
 class GrantFilters(serializers.Serializer):
-    programme = _id_filter(_("Only grants that fund this programme."))
-    ordering = _ordering(["id", "-id", "starts_on", "-starts_on"])
+    programme = id_filter(_("Only grants that fund this programme."))
+    ordering = ordering_field(["id", "-id", "starts_on", "-starts_on"])
 
 
 # --- output ------------------------------------------------------------------------------------

@@ -10,9 +10,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
 from accounts.roles import roles_of
-from config.rest import InputSerializer, ScopedPrimaryKeyField, StrictCharField, etag_for_state
-from config.viewsets import ServiceViewSet
-from participants.api import _id_filter, _ordering, documented
+from config.rest import (
+    InputSerializer,
+    ScopedPrimaryKeyField,
+    StrictCharField,
+    etag_for_state,
+    id_filter,
+    ordering_field,
+)
+from config.viewsets import ServiceViewSet, documented
 from programs.models import Grant, Programme
 from programs.selectors import led_programmes
 from reporting.models import ReportFormat, ReportKind, ReportRun, RunStatus
@@ -23,9 +29,9 @@ from reporting.services import report_request
 class ReportRunFilters(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ReportKind.choices, required=False)
     status = serializers.ChoiceField(choices=RunStatus.choices, required=False)
-    programme = _id_filter(_("Only runs about this programme."))
-    grant = _id_filter(_("Only runs about this grant."))
-    ordering = _ordering(["id", "-id", "newest"])
+    programme = id_filter(_("Only runs about this programme."))
+    grant = id_filter(_("Only runs about this grant."))
+    ordering = ordering_field(["id", "-id", "newest"])
 
 
 class DownloadSerializer(serializers.Serializer):
