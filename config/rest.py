@@ -196,8 +196,8 @@ def bounded_date(**kwargs) -> serializers.DateField:
 
 
 class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
-    """The id of a row the user may use. A row out of scope reads exactly like one that does
-    not exist."""
+    """The id of a row the user may use, among those ``scope(user=...)`` returns (a selector).
+    A row out of scope reads exactly like one that does not exist."""
 
     def __init__(self, *, scope: Callable, **kwargs):
         self.scope = scope
@@ -207,7 +207,7 @@ class ScopedPrimaryKeyField(serializers.PrimaryKeyRelatedField):
         request = self.context.get("request")
         if request is None:
             return self.queryset.none()
-        return self.scope(request.user)
+        return self.scope(user=request.user)
 
     def to_internal_value(self, data):
         if isinstance(data, bool) or not isinstance(data, int | str):

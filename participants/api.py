@@ -4,12 +4,11 @@ Each endpoint sees exactly what the pages show the same user (the same selectors
 points) and writes through the same services: an input serializer checks the shape, the service
 decides, the output serializer answers."""
 
-from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from accounts.models import ProgrammeRole, User
+from accounts.models import User
 from audit.services import access_record
 from config.rest import (
     InputSerializer,
@@ -40,7 +39,17 @@ from participants.models import (
     Task,
 )
 from participants.plan import goal_create, goal_update, milestone_add, milestone_set_done
-from participants.selectors import CaseloadFilters, ParticipantView, participant_list
+from participants.selectors import (
+    CaseloadFilters,
+    ParticipantView,
+    colleagues,
+    followed_goals,
+    followed_participants,
+    own_caseworkers,
+    own_cohorts,
+    own_programmes,
+    participant_list,
+)
 from participants.services import (
     ADDRESS_FIELDS,
     PERSON_FIELDS,
@@ -56,38 +65,9 @@ from programs.models import Cohort, Programme
 # --- scopes: what a user may point at in a request body ----------------------------------------
 
 
-def followed_people(user) -> QuerySet[Participant]:
-    """People the user follows as caseworker or lead (an arbeidsleder follows nobody)."""
-    return Participant.objects.visible_to(user).with_case_access(user).filter(case_access=True)
-
-
-def _own_programmes(user) -> QuerySet[Programme]:
-    return Programme.objects.filter(memberships__user=user).distinct()
-
-
-def _own_cohorts(user) -> QuerySet[Cohort]:
-    return Cohort.objects.filter(programme__in=_own_programmes(user))
-
-
-def _own_caseworkers(user) -> QuerySet[User]:
-    return User.objects.filter(
-        is_active=True,
-        memberships__programme__in=_own_programmes(user),
-        memberships__role=ProgrammeRole.CASEWORKER,
-    ).distinct()
-
-
-def _colleagues(user) -> QuerySet[User]:
-    return User.objects.filter(is_active=True, municipality_id=user.municipality_id)
-
-
-def _followed_goals(user) -> QuerySet[Goal]:
-    return Goal.objects.filter(participant__in=followed_people(user))
-
-
 def _person_field(**kwargs) -> ScopedPrimaryKeyField:
     return ScopedPrimaryKeyField(
-        scope=followed_people, queryset=Participant.objects.none(), **kwargs
+        scope=followed_participants, queryset=Participant.objects.none(), **kwargs
     )
 
 
@@ -333,12 +313,12 @@ class PersonInputSerializer(ModelInputSerializer):
 
 
 class IntakeInputSerializer(PersonInputSerializer):
-    programme = ScopedPrimaryKeyField(scope=_own_programmes, queryset=Programme.objects.none())
+    programme = ScopedPrimaryKeyField(scope=own_programmes, queryset=Programme.objects.none())
     cohort = ScopedPrimaryKeyField(
-        scope=_own_cohorts, queryset=Cohort.objects.none(), required=False, allow_null=True
+        scope=own_cohorts, queryset=Cohort.objects.none(), required=False, allow_null=True
     )
     caseworker = ScopedPrimaryKeyField(
-        scope=_own_caseworkers, queryset=User.objects.none(), required=False, allow_null=True
+        scope=own_caseworkers, queryset=User.objects.none(), required=False, allow_null=True
     )
     referral_source = serializers.ChoiceField(
         choices=ReferralSource.choices, required=False, allow_blank=True
@@ -373,12 +353,12 @@ class ParticipantUpdateInputSerializer(PersonInputSerializer):
 
 class EnrollmentCreateInputSerializer(InputSerializer):
     participant = _person_field()
-    programme = ScopedPrimaryKeyField(scope=_own_programmes, queryset=Programme.objects.none())
+    programme = ScopedPrimaryKeyField(scope=own_programmes, queryset=Programme.objects.none())
     cohort = ScopedPrimaryKeyField(
-        scope=_own_cohorts, queryset=Cohort.objects.none(), required=False, allow_null=True
+        scope=own_cohorts, queryset=Cohort.objects.none(), required=False, allow_null=True
     )
     caseworker = ScopedPrimaryKeyField(
-        scope=_own_caseworkers, queryset=User.objects.none(), required=False, allow_null=True
+        scope=own_caseworkers, queryset=User.objects.none(), required=False, allow_null=True
     )
     referral_source = serializers.ChoiceField(
         choices=ReferralSource.choices, required=False, allow_blank=True
@@ -425,7 +405,7 @@ class GoalUpdateInputSerializer(ModelInputSerializer):
 
 
 class MilestoneCreateInputSerializer(ModelInputSerializer):
-    goal = ScopedPrimaryKeyField(scope=_followed_goals, queryset=Goal.objects.none())
+    goal = ScopedPrimaryKeyField(scope=followed_goals, queryset=Goal.objects.none())
 
     class Meta:
         model = Milestone
@@ -438,7 +418,7 @@ class DoneInputSerializer(InputSerializer):
 
 class TaskCreateInputSerializer(ModelInputSerializer):
     participant = _person_field()
-    assignee = ScopedPrimaryKeyField(scope=_colleagues, queryset=User.objects.none())
+    assignee = ScopedPrimaryKeyField(scope=colleagues, queryset=User.objects.none())
 
     class Meta:
         model = Task
@@ -609,7 +589,7 @@ class GoalViewSet(CaseViewSet):
     http_method_names = ["get", "post", "put", "patch", "head", "options"]
 
     def get_queryset(self):
-        goals = _followed_goals(self.request.user).prefetch_related("milestones")
+        goals = followed_goals(user=self.request.user).prefetch_related("milestones")
         return self.narrow(
             goals, participant_id="participant", category="category", status="status"
         )
@@ -650,7 +630,7 @@ class MilestoneViewSet(_DoneToggleViewSet):
     filter_serializer_class = MilestoneFilters
 
     def get_queryset(self):
-        milestones = Milestone.objects.filter(goal__in=_followed_goals(self.request.user))
+        milestones = Milestone.objects.filter(goal__in=followed_goals(user=self.request.user))
         return self.narrow(milestones, goal_id="goal")
 
     def etag(self, instance: Milestone) -> str:

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ProgrammeRole, User
+from accounts.models import User
 from participants.models import (
     ConsentPurpose,
     Destination,
@@ -16,6 +16,7 @@ from participants.models import (
     Participant,
     ReferralSource,
 )
+from participants.selectors import own_caseworkers, own_cohorts, own_programmes
 from participants.services import PERSON_FIELDS
 from programs.models import Cohort, Programme
 
@@ -83,14 +84,10 @@ class IntakeForm(PersonForm):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, country=user.municipality.country, **kwargs)
-        programmes = Programme.objects.filter(memberships__user=user).distinct()
+        programmes = own_programmes(user=user)
         self.fields["programme"].queryset = programmes
-        self.fields["cohort"].queryset = Cohort.objects.filter(programme__in=programmes)
-        self.fields["caseworker"].queryset = User.objects.filter(
-            is_active=True,
-            memberships__programme__in=programmes,
-            memberships__role=ProgrammeRole.CASEWORKER,
-        ).distinct()
+        self.fields["cohort"].queryset = own_cohorts(user=user)
+        self.fields["caseworker"].queryset = own_caseworkers(user=user)
         if programmes.count() == 1:
             self.fields["programme"].initial = programmes.first()
         if self.fields["caseworker"].queryset.filter(pk=user.pk).exists():
@@ -126,12 +123,9 @@ class CaseloadFilterForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        programmes = Programme.objects.filter(memberships__user=user).distinct()
-        self.fields["programme"].queryset = programmes
-        self.fields["cohort"].queryset = Cohort.objects.filter(programme__in=programmes)
-        self.fields["caseworker"].queryset = User.objects.filter(
-            memberships__programme__in=programmes, memberships__role=ProgrammeRole.CASEWORKER
-        ).distinct()
+        self.fields["programme"].queryset = own_programmes(user=user)
+        self.fields["cohort"].queryset = own_cohorts(user=user)
+        self.fields["caseworker"].queryset = own_caseworkers(user=user, include_inactive=True)
 
     def clean_q(self) -> str:
         return self.cleaned_data["q"].replace("\x00", "").strip()

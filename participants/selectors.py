@@ -9,13 +9,16 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts.models import ProgrammeRole, User
 from participants.models import (
     Enrollment,
     EnrollmentStatus,
     EnrollmentStatusChange,
+    Goal,
     Participant,
 )
 from placements.models import Placement
+from programs.models import Cohort, Programme
 
 
 def _scoped_enrollments(user) -> Prefetch:
@@ -381,8 +384,45 @@ def participant_documents(*, participant: Participant) -> QuerySet:
     return Document.objects.filter(participant=participant).select_related("uploaded_by")
 
 
-def _case_access_participants(user) -> QuerySet[Participant]:
+def followed_participants(*, user) -> QuerySet[Participant]:
+    """People the user follows as caseworker or lead (an arbeidsleder follows nobody): those
+    whose case, not only whose placement, the user may see."""
     return Participant.objects.visible_to(user).with_case_access(user).filter(case_access=True)
+
+
+def followed_goals(*, user) -> QuerySet[Goal]:
+    """The action plans' goals of the people the user follows."""
+    return Goal.objects.filter(participant__in=followed_participants(user=user))
+
+
+def own_programmes(*, user) -> QuerySet[Programme]:
+    """The programmes the user works in, as caseworker or lead: where they enroll people."""
+    return Programme.objects.filter(memberships__user=user).distinct()
+
+
+def own_cohorts(*, user) -> QuerySet[Cohort]:
+    return Cohort.objects.filter(programme__in=own_programmes(user=user))
+
+
+def own_caseworkers(*, user, include_inactive: bool = False) -> QuerySet[User]:
+    """The caseworkers of the user's programmes, whom an enrollment can be given to. The
+    caseload's filter includes deactivated ones: people may still be assigned to them."""
+    caseworkers = User.objects.filter(
+        memberships__programme__in=own_programmes(user=user),
+        memberships__role=ProgrammeRole.CASEWORKER,
+    )
+    if not include_inactive:
+        caseworkers = caseworkers.filter(is_active=True)
+    return caseworkers.distinct()
+
+
+def colleagues(*, user) -> QuerySet[User]:
+    """The active users of the user's municipality.
+
+    The API's choice of a task's assignee: it is read before the person the task is about (both
+    are in one request body), so it cannot be narrowed to the people who work with that person
+    as the task page's choice is; the service refuses anyone else."""
+    return User.objects.filter(is_active=True, municipality_id=user.municipality_id)
 
 
 def document_get(*, user, pk: int):
@@ -390,7 +430,7 @@ def document_get(*, user, pk: int):
     from participants.models import Document
 
     return get_object_or_404(
-        Document.objects.filter(participant__in=_case_access_participants(user)).select_related(
+        Document.objects.filter(participant__in=followed_participants(user=user)).select_related(
             "participant"
         ),
         pk=pk,
@@ -401,7 +441,7 @@ def consent_get(*, user, pk: int):
     from participants.models import Consent
 
     return get_object_or_404(
-        Consent.objects.filter(participant__in=_case_access_participants(user)).select_related(
+        Consent.objects.filter(participant__in=followed_participants(user=user)).select_related(
             "participant"
         ),
         pk=pk,
@@ -409,20 +449,11 @@ def consent_get(*, user, pk: int):
 
 
 def participant_plan(*, participant: Participant) -> QuerySet:
-    from participants.models import Goal
-
     return Goal.objects.filter(participant=participant).prefetch_related("milestones")
 
 
 def goal_get(*, user, pk: int):
-    from participants.models import Goal
-
-    return get_object_or_404(
-        Goal.objects.filter(participant__in=_case_access_participants(user)).select_related(
-            "participant"
-        ),
-        pk=pk,
-    )
+    return get_object_or_404(followed_goals(user=user).select_related("participant"), pk=pk)
 
 
 def milestone_get(*, user, pk: int):
@@ -430,7 +461,7 @@ def milestone_get(*, user, pk: int):
 
     return get_object_or_404(
         Milestone.objects.filter(
-            goal__participant__in=_case_access_participants(user)
+            goal__participant__in=followed_participants(user=user)
         ).select_related("goal__participant"),
         pk=pk,
     )
@@ -456,7 +487,7 @@ def merge_candidates(*, user, participant: Participant) -> QuerySet[Participant]
     if participant.birth_date:
         same |= Q(birth_date=participant.birth_date)
     return (
-        _case_access_participants(user)
+        followed_participants(user=user)
         .exclude(pk=participant.pk)
         .filter(same, anonymised_at__isnull=True)
         .order_by("last_name", "first_name")
