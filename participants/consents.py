@@ -17,7 +17,7 @@ from participants.models import (
     DocumentCategory,
     Participant,
 )
-from participants.services import _claim_version
+from participants.services import _claim_version, participant_check_changeable
 from participants.uploads import inspect_upload, store_upload
 
 _CONSENT_FIELDS = ("purpose", "recipient", "given_on", "expires_on", "withdrawn_on", "evidence")
@@ -28,6 +28,7 @@ def document_upload(
     *, actor, participant: Participant, category: str, upload: UploadedFile
 ) -> Document:
     """Check the file by its content and size, store it under a random name, audit it."""
+    participant_check_changeable(participant.pk)
     if category not in DocumentCategory.values:
         raise ApplicationError(_("Choose a category."), field="category")
     inspected = inspect_upload(upload)
@@ -69,6 +70,7 @@ def consent_record(
     expires_on: date | None = None,
     evidence: UploadedFile | None = None,
 ) -> Consent:
+    participant_check_changeable(participant.pk)
     if purpose not in ConsentPurpose.values:
         raise ApplicationError(_("Choose what the consent is for."), field="purpose")
     if given_on is None or given_on > timezone.localdate():
@@ -110,6 +112,7 @@ def consent_withdraw(
 ) -> Consent:
     """From the withdrawal date on, the consent no longer holds; for sharing with the worksite
     that means the arbeidsleder loses access that day."""
+    participant_check_changeable(consent.participant_id)
     day = withdrawn_on or timezone.localdate()
     if consent.withdrawn_on is not None:
         raise ApplicationError(_("This consent has already been withdrawn."))

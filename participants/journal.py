@@ -11,7 +11,7 @@ from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
 from participants.models import CaseNote, Enrollment, NoteDraft, NoteKind, Participant, Task
-from participants.services import _claim_version
+from participants.services import _claim_version, participant_check_changeable
 
 # The text itself stays out of the change history, which everyone following the person reads:
 # a confidential note must not leak through it.
@@ -46,6 +46,7 @@ def note_create(
     confidential: bool = False,
     follow_up_on=None,
 ) -> CaseNote:
+    participant_check_changeable(participant.pk)
     text = _clean_note(kind=kind, occurred_on=occurred_on, text=text, follow_up_on=follow_up_on)
     with transaction.atomic():
         note = CaseNote.objects.create(
@@ -93,6 +94,7 @@ def note_update(
     """Only the author edits a note; the history shows that the text changed, not the text."""
     if note.author_id != actor.pk:
         raise ApplicationError(_("Only the author can change a note."))
+    participant_check_changeable(note.participant_id)
     text = _clean_note(kind=kind, occurred_on=occurred_on, text=text, follow_up_on=None)
     with transaction.atomic():
         _claim_version(
@@ -141,6 +143,7 @@ def _note_snapshot(note: CaseNote, *, hidden: bool = False, text: str | None = N
 
 def draft_save(*, actor, participant: Participant, data: dict) -> NoteDraft:
     """Keep what the user is typing. Only known fields, strings, bounded in size."""
+    participant_check_changeable(participant.pk)
     allowed = {"kind", "occurred_on", "text", "confidential", "follow_up_on"}
     clean = {
         k: str(v)[:MAX_NOTE_LENGTH].replace("\x00", "") for k, v in data.items() if k in allowed
@@ -156,6 +159,7 @@ def draft_save(*, actor, participant: Participant, data: dict) -> NoteDraft:
 def task_create(
     *, actor, participant: Participant, title: str, due_on, assignee, note: CaseNote | None = None
 ) -> Task:
+    participant_check_changeable(participant.pk)
     title = (title or "").strip().replace("\x00", "")
     if not title:
         raise ApplicationError(_("Say what is to be done."), field="title")
@@ -184,6 +188,7 @@ def task_create(
 
 
 def task_set_done(*, actor, task: Task, done: bool) -> Task:
+    participant_check_changeable(task.participant_id)
     with transaction.atomic():
         audited_save(
             actor=actor,

@@ -8,7 +8,7 @@ from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
 from participants.models import Goal, GoalCategory, GoalStatus, Milestone, Participant
-from participants.services import _claim_version
+from participants.services import _claim_version, participant_check_changeable
 
 _GOAL_FIELDS = ("category", "title", "target_on", "status")
 
@@ -23,6 +23,7 @@ def _clean_title(title: str, field: str = "title") -> str:
 def goal_create(
     *, actor, participant: Participant, category: str, title: str, target_on=None
 ) -> Goal:
+    participant_check_changeable(participant.pk)
     if category not in GoalCategory.values:
         raise ApplicationError(_("Choose a category."), field="category")
     with transaction.atomic():
@@ -46,6 +47,7 @@ def goal_create(
 def goal_update(
     *, actor, goal: Goal, expected_version: int, category: str, title: str, target_on, status: str
 ) -> Goal:
+    participant_check_changeable(goal.participant_id)
     if category not in GoalCategory.values or status not in GoalStatus.values:
         raise ApplicationError(_("Choose a category and a status."))
     with transaction.atomic():
@@ -75,6 +77,7 @@ def goal_update(
 
 
 def milestone_add(*, actor, goal: Goal, title: str, due_on=None) -> Milestone:
+    participant_check_changeable(goal.participant_id)
     with transaction.atomic():
         milestone = Milestone.objects.create(goal=goal, title=_clean_title(title), due_on=due_on)
         change_record(
@@ -88,6 +91,7 @@ def milestone_add(*, actor, goal: Goal, title: str, due_on=None) -> Milestone:
 
 
 def milestone_set_done(*, actor, milestone: Milestone, done: bool) -> Milestone:
+    participant_check_changeable(milestone.goal.participant_id)
     with transaction.atomic():
         audited_save(
             actor=actor,

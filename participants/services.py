@@ -56,6 +56,16 @@ def person_snapshot(person: Participant) -> dict[str, str | None]:
     return values
 
 
+def participant_check_changeable(participant_id: int) -> None:
+    """Nothing is written about an anonymised person again: a new note, plan, consent,
+    placement or correction would rebuild what the erasure removed. Asked of the database, not
+    of the copy in hand, so a record anonymised a moment ago is refused too."""
+    if Participant.objects.filter(pk=participant_id, anonymised_at__isnull=False).exists():
+        raise ApplicationError(
+            _("This record has been anonymised: nothing more can be recorded about the person.")
+        )
+
+
 def is_assigned_caseworker(user, person: Participant) -> bool:
     return Enrollment.objects.filter(participant=person, caseworker=user).exists()
 
@@ -262,6 +272,7 @@ def participant_update(
     confirmed_new: bool = True,
 ) -> Participant:
     """Save the person's record unless somebody else saved it since ``expected_version``."""
+    participant_check_changeable(participant.pk)
     country = participant.municipality.country
     values, parsed = _clean_person(person, country=country)
     with transaction.atomic():
@@ -364,6 +375,7 @@ def enrollment_create(
     starts_on=None,
     referral_source: str = "",
 ) -> Enrollment:
+    participant_check_changeable(participant.pk)
     if programme.municipality_id != participant.municipality_id:
         raise ApplicationError(
             _("Choose one of your municipality's programmes."), field="programme"
@@ -498,6 +510,7 @@ def enrollment_change_status(
 ) -> Enrollment:
     """Move an enrollment along the pipeline; an exit records why and where, and creates the
     follow-ups at + 6 and + 12 months."""
+    participant_check_changeable(enrollment.participant_id)
     if status not in TRANSITIONS.get(enrollment.status, set()):
         raise ApplicationError(
             _("An enrollment cannot go from %(old)s to %(new)s.")
@@ -606,6 +619,7 @@ def follow_up_record(
     """Record what became of the person; the form offers only valid choices."""
     from participants.models import FollowUp
 
+    participant_check_changeable(follow_up.enrollment.participant_id)
     if not status:
         raise ApplicationError(_("Choose the person's status."), field="status")
     if not source:

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
+from participants.services import participant_check_changeable
 from placements.models import AttendanceRecord, AttendanceStatus, Placement
 
 MISSING_LOOKBACK_DAYS = 28
@@ -36,6 +37,7 @@ def attendance_record(
 ) -> AttendanceRecord:
     """Record one day; recording the same day again updates it (the change history keeps the
     earlier value)."""
+    participant_check_changeable(placement.enrollment.participant_id)
     if status not in AttendanceStatus.values:
         raise ApplicationError(_("Choose present, late, excused or unexcused."), field="status")
     if day > timezone.localdate():

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
+from participants.services import participant_check_changeable
 from placements.models import Placement, ProgressEntry, ProgressReply
 
 _RATINGS = ("punctuality", "cooperation", "independence")
@@ -24,6 +25,7 @@ def _clean_text(text: str) -> str:
 def progress_write(
     *, actor, placement: Placement, text: str, written_on=None, **ratings
 ) -> ProgressEntry:
+    participant_check_changeable(placement.enrollment.participant_id)
     day = written_on or timezone.localdate()
     if day > timezone.localdate() or day < placement.starts_on:
         raise ApplicationError(
@@ -50,6 +52,7 @@ def progress_write(
 
 
 def progress_reply(*, actor, entry: ProgressEntry, text: str) -> ProgressReply:
+    participant_check_changeable(entry.placement.enrollment.participant_id)
     with transaction.atomic():
         reply = ProgressReply.objects.create(entry=entry, author=actor, text=_clean_text(text))
         change_record(

@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
-from participants.services import add_months
+from participants.services import add_months, participant_check_changeable
 from placements.models import ExamResult, ModuleProgress, QualificationPath, Route
 
 REGISTRATION_MONTHS_BEFORE_END = 3
@@ -35,6 +35,7 @@ def path_create(
     contract_ends_on=None,
     vg3_exam_on=None,
 ) -> QualificationPath:
+    participant_check_changeable(enrollment.participant_id)
     if route not in Route.values:
         raise ApplicationError(_("Choose a route."), field="route")
     if contract_starts_on and contract_ends_on and contract_ends_on < contract_starts_on:
@@ -69,6 +70,7 @@ def path_create(
 def module_sign_off(*, actor, path: QualificationPath, module, result: str) -> ModuleProgress:
     """Sign a module off as passed or not passed. A passed module is final; a module not
     passed may be taken again and signed off as passed."""
+    participant_check_changeable(path.enrollment.participant_id)
     if module.track_id != path.track_id:
         raise ApplicationError(_("The module does not belong to this trade."))
     if result not in ExamResult.values:
@@ -101,6 +103,7 @@ def fagprove_record(
     *, actor, path: QualificationPath, fagprove_on, result: str = ""
 ) -> QualificationPath:
     """The fagprøve's date, and its result once it is known."""
+    participant_check_changeable(path.enrollment.participant_id)
     if fagprove_on is None:
         raise ApplicationError(_("Enter the date of the fagprøve."), field="fagprove_on")
     if result and result not in ExamResult.values:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
+from participants.services import participant_check_changeable
 from placements.models import Placement, PlacementStatus, Worksite, WorksiteCapacity
 
 _PLACEMENT_FIELDS = (
@@ -62,6 +63,7 @@ def placement_create(
 ) -> Placement:
     """``schedule``: schedule_days, hours_per_day, percentage, nav_agreement (all optional)."""
     participant = enrollment.participant
+    participant_check_changeable(participant.pk)
     if worksite.municipality_id != participant.municipality_id:
         raise ApplicationError(_("Choose one of your municipality's worksites."), field="worksite")
     if ends_on is not None and ends_on < starts_on:
@@ -260,6 +262,7 @@ def placement_end(
     """End a placement as planned, or stop it early with a reason."""
     from participants.services import _claim_version
 
+    participant_check_changeable(placement.enrollment.participant_id)
     if status not in (PlacementStatus.ENDED, PlacementStatus.STOPPED):
         raise ApplicationError(_("Choose ended or stopped early."), field="status")
     if ends_on is None or ends_on < placement.starts_on:
