@@ -1,7 +1,8 @@
+from django.core.cache import cache
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from imports.models import ImportRun
+from imports.models import ImportRun, ImportStatus
 
 
 def import_runs(*, user) -> QuerySet[ImportRun]:
@@ -11,5 +12,14 @@ def import_runs(*, user) -> QuerySet[ImportRun]:
     )
 
 
+def live_progress_key(run_id: int) -> str:
+    return f"imports:progress:{run_id}"
+
+
 def import_get(*, user, pk: int) -> ImportRun:
-    return get_object_or_404(import_runs(user=user), pk=pk)
+    """One run; while it is importing, its progress is what the worker last told the cache
+    (the write's transaction keeps the row's own figure back until it commits)."""
+    run = get_object_or_404(import_runs(user=user), pk=pk)
+    if run.status == ImportStatus.IMPORTING:
+        run.progress = max(run.progress, cache.get(live_progress_key(run.pk)) or 0)
+    return run

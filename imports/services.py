@@ -6,6 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone, translation
@@ -17,6 +18,7 @@ from imports.columns import columns_for
 from imports.files import Record, inspect_import, read_records
 from imports.forms import ParticipantRowForm, PlacementRowForm, RowForms
 from imports.models import ImportKind, ImportRun, ImportStatus
+from imports.selectors import live_progress_key
 from participants import national_id as nid
 from participants.bulk import (
     BATCH,
@@ -207,6 +209,7 @@ def _import(run: ImportRun) -> bool | None:
 def _write(run: ImportRun, actor, rows: list) -> int:
     # Warnings were confirmed before the import was queued (import_confirm).
     confirmed = run.warning_count > 0
+    progress = _live_progress(run.pk, start=70, end=99)
     if run.kind == ImportKind.PARTICIPANTS:
         created = participants_intake_many(
             actor=actor,
@@ -214,9 +217,12 @@ def _write(run: ImportRun, actor, rows: list) -> int:
             programme=run.programme,
             rows=rows,
             confirmed_new=confirmed,
+            progress=progress,
         )
     else:
-        created = placements_start_many(actor=actor, rows=rows, confirmed_over_capacity=confirmed)
+        created = placements_start_many(
+            actor=actor, rows=rows, confirmed_over_capacity=confirmed, progress=progress
+        )
     return len(created)
 
 
@@ -287,6 +293,19 @@ def _progress(run_id: int, percent: int) -> None:
     ImportRun.objects.filter(pk=run_id, status__in=[S.CHECKING, S.IMPORTING]).update(
         progress=percent
     )
+
+
+def _live_progress(run_id: int, *, start: int, end: int):
+    """How far the all-or-nothing write has come. It cannot go on the run's row: the write's
+    transaction holds that row, and nobody else sees it before the commit. The cache is shared
+    by the web and worker processes (Redis in production, the one process in the embedded
+    default); the status page reads it while the run is importing."""
+
+    def tell(done: int, total: int) -> None:
+        percent = start + (end - start) * done // max(total, 1)
+        cache.set(live_progress_key(run_id), percent, timeout=int(IMPORT_GRACE.total_seconds()))
+
+    return tell
 
 
 # --- reading and checking the rows -----------------------------------------------------------

@@ -8,7 +8,7 @@ rows are written with ``bulk_create``; tests/imports/test_bulk_parity.py holds t
 to the same messages and the same audit records."""
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
@@ -33,6 +33,10 @@ from participants.services import (
 )
 
 BATCH = 500
+# The rows are written a chunk at a time, so a long import can say how far it has come.
+CHUNK = 2000
+# Told (rows written, rows in all) after each chunk.
+Progress = Callable[[int, int], None]
 SIMILAR_RATIO = 0.8  # as possible_duplicates
 SIMILAR_COMPARED = 200  # people of one birth date compared, as possible_duplicates
 
@@ -88,6 +92,7 @@ def participants_intake_many(
     programme,
     rows: Sequence[IntakeRow],
     confirmed_new: bool = False,
+    progress: Progress | None = None,
 ) -> list[Participant]:
     """Register and enroll every row, or nobody: any problem raises BulkError before a row is
     written. Warnings (a similar name and birth date) stop it unless ``confirmed_new``."""
@@ -96,7 +101,12 @@ def participants_intake_many(
         raise BulkError(problems)
     try:
         with transaction.atomic():
-            return _write(actor, municipality, programme, ready)
+            people: list[Participant] = []
+            for start in range(0, len(ready), CHUNK):
+                people += _write(actor, municipality, programme, ready[start : start + CHUNK])
+                if progress is not None:
+                    progress(len(people), len(ready))
+            return people
     except IntegrityError:
         # Somebody registered one of these national IDs while the import ran.
         raise BulkError([RowProblem(0, "national_id", _duplicate_id_message())]) from None

@@ -21,7 +21,7 @@ from accounts.models import WorksiteSupervisor
 from audit.models import ChangeEvent
 from audit.services import snapshot
 from config.errors import ApplicationError
-from participants.bulk import BATCH, BulkError, RowProblem, created_event
+from participants.bulk import BATCH, CHUNK, BulkError, Progress, RowProblem, created_event
 from placements.models import Placement, PlacementStatus, WorksiteCapacity
 from placements.services import _PLACEMENT_FIELDS
 
@@ -49,25 +49,36 @@ def placements_start_check(*, rows: Sequence[PlacementRow]) -> list[RowProblem]:
 
 
 def placements_start_many(
-    *, actor, rows: Sequence[PlacementRow], confirmed_over_capacity: bool = False
+    *,
+    actor,
+    rows: Sequence[PlacementRow],
+    confirmed_over_capacity: bool = False,
+    progress: Progress | None = None,
 ) -> list[Placement]:
     """Start every placement, or none: any problem raises BulkError before a row is written.
     A full field is a warning, which stops it unless ``confirmed_over_capacity``."""
     problems, ready = _check(rows)
     if any(not p.warning or not confirmed_over_capacity for p in problems):
         raise BulkError(problems)
+    user = actor if actor is not None and actor.is_authenticated else None
+    placements: list[Placement] = []
     with transaction.atomic():
-        placements = Placement.objects.bulk_create(
-            [_placement(row) for row in ready], batch_size=BATCH
-        )
-        user = actor if actor is not None and actor.is_authenticated else None
-        ChangeEvent.objects.bulk_create(
-            [
-                created_event(user, p, p.enrollment.participant, snapshot(p, _PLACEMENT_FIELDS))
-                for p in placements
-            ],
-            batch_size=BATCH,
-        )
+        for start in range(0, len(ready), CHUNK):
+            placements += _write(user, ready[start : start + CHUNK])
+            if progress is not None:
+                progress(len(placements), len(ready))
+    return placements
+
+
+def _write(user, rows: Sequence[PlacementRow]) -> list[Placement]:
+    placements = Placement.objects.bulk_create([_placement(row) for row in rows], batch_size=BATCH)
+    ChangeEvent.objects.bulk_create(
+        [
+            created_event(user, p, p.enrollment.participant, snapshot(p, _PLACEMENT_FIELDS))
+            for p in placements
+        ],
+        batch_size=BATCH,
+    )
     return placements
 
 

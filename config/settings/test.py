@@ -13,6 +13,14 @@ if "DATABASE_URL" not in os.environ:
 # Tests that need a real worker switch eager mode off for themselves.
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# A test whose workers must share what they cache with it (an import's progress) names a Redis.
+if os.environ.get("FOTFESTE_TEST_CACHE_URL"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": os.environ["FOTFESTE_TEST_CACHE_URL"],
+        }
+    }
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A worker started by the tests writes its mail to files the test can read.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")
