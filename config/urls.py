@@ -8,6 +8,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from accounts.views import HomeView
 from config.api import router
 from config.converters import IdConverter
+from config.health import health
 
 register_converter(IdConverter, "id")
 
@@ -36,6 +37,8 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),
     path("api/", include(router.urls)),
+    # Answered by config.health.health_probe before the session middleware; the route names it.
+    path("health/", health, name="health"),
 ]
 
 # An address under /api/ that no route matches answers in the API's error format.

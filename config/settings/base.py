@@ -7,6 +7,7 @@ from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 from config.env import env_bool, env_int, env_list, env_str
+from config.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -41,7 +42,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so that its one line per request times everything below it.
+    "config.request_log.request_log",
     "django.middleware.security.SecurityMiddleware",
+    # /health/ is answered here, before sessions, users, CSRF and ALLOWED_HOSTS (config/health.py).
+    "config.health.health_probe",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "accounts.middleware.norwegian_language_alias",
@@ -319,18 +324,13 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Logging: no personal data; identifiers are primary keys only ---------------------------
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
-    },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-    },
-}
+# plain for reading in a terminal, json (one object per line) for a log collector; production
+# defaults to json. Every handler redacts query strings, national IDs and e-mail addresses.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = logging_config(log_format=LOG_FORMAT, level=LOG_LEVEL)
+# Celery workers keep the handler above (format and redaction) instead of installing their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # The one password of the fictional demo users; seed_demo refuses to run in production.
 # National IDs: encrypted with the first of these keys (all of them decrypt, for rotation) and
