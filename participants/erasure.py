@@ -41,7 +41,6 @@ from django.db.models.functions import Cast, Concat, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ProgrammeMembership, ProgrammeRole
 from audit.models import ChangeAction, ChangeEvent
 from audit.services import change_record
 from config.errors import ApplicationError
@@ -61,6 +60,7 @@ from participants.selectors import participant_records
 from participants.services import EXIT_STATUSES, _create_follow_ups, add_months
 from placements.models import Placement, PlacementStatus
 from programs.models import MIN_RETENTION_MONTHS
+from programs.selectors import led_programmes
 
 logger = logging.getLogger(__name__)
 
@@ -210,16 +210,10 @@ NARRATIVES = ("narrative_activities", "narrative_deviations")
 # ----- who may erase -----------------------------------------------------------------------
 
 
-def _led_programmes(user):
-    return ProgrammeMembership.objects.filter(user=user, role=ProgrammeRole.PROGRAMME_LEAD).values(
-        "programme_id"
-    )
-
-
 def erasure_allowed(*, user, participant: Participant) -> bool:
     """Only a programme lead of one of the person's programmes erases them."""
     return Enrollment.objects.filter(
-        participant=participant, programme_id__in=_led_programmes(user)
+        participant=participant, programme_id__in=led_programmes(user).values("pk")
     ).exists()
 
 
@@ -237,7 +231,7 @@ def erasure_refusal(*, actor, participant: Participant) -> str | None:
     if (
         Enrollment.objects.filter(participant=participant)
         .exclude(status__in=EXIT_STATUSES)
-        .exclude(programme_id__in=_led_programmes(actor))
+        .exclude(programme_id__in=led_programmes(actor).values("pk"))
         .exists()
     ):
         return _(

@@ -6,13 +6,21 @@ from participants.models import EnrollmentStatus
 from programs.models import Cohort, Module, Programme
 
 
+def led_programmes(user) -> QuerySet[Programme]:
+    """The programmes the user leads: the one answer to "is this the user's to lead?" for
+    set-up, reports, exports, imports, erasure and the right of access."""
+    from accounts.models import ProgrammeMembership
+
+    leads = ProgrammeMembership.objects.filter(user=user, role=ProgrammeRole.PROGRAMME_LEAD)
+    return Programme.objects.visible_to(user).filter(pk__in=leads.values("programme_id"))
+
+
 def programmes_led(*, user) -> QuerySet[Programme]:
     """Programmes the user leads, with enrollment counts by status."""
     active = Q(enrollments__status=EnrollmentStatus.ACTIVE)
     open_statuses = [EnrollmentStatus.REFERRED, EnrollmentStatus.INTAKE]
     return (
-        Programme.objects.visible_to(user)
-        .filter(memberships__user=user, memberships__role=ProgrammeRole.PROGRAMME_LEAD)
+        led_programmes(user)
         .annotate(
             active_count=Count("enrollments", filter=active, distinct=True),
             pending_count=Count(
@@ -68,14 +76,6 @@ def cohort_module_progress(*, user, cohort: Cohort) -> dict:
             a + b for a, b in zip(entry["passed_per_module"], row, strict=True)
         ]
     return tracks
-
-
-def led_programmes(user) -> QuerySet[Programme]:
-    return (
-        Programme.objects.visible_to(user)
-        .filter(memberships__user=user, memberships__role=ProgrammeRole.PROGRAMME_LEAD)
-        .distinct()
-    )
 
 
 def programmes_for_setup(*, user) -> QuerySet[Programme]:

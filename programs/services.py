@@ -17,6 +17,7 @@ from programs.models import (
     Programme,
     ReportDeadline,
 )
+from programs.selectors import led_programmes
 
 _PROGRAMME_FIELDS = (
     "name",
@@ -38,9 +39,7 @@ _GRANT_FIELDS = (
 
 
 def check_leads(*, actor, programme: Programme) -> None:
-    if not ProgrammeMembership.objects.filter(
-        user=actor, programme=programme, role=ProgrammeRole.PROGRAMME_LEAD
-    ).exists():
+    if not led_programmes(actor).filter(pk=programme.pk).exists():
         raise ApplicationError(_("Only the programme's lead can change it."))
 
 

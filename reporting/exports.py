@@ -231,7 +231,7 @@ def data_export_file(*, export: DataExport):
     """The export's file, open for reading; a clear error when it expired or is gone."""
     if export.status != RunStatus.READY:
         raise ApplicationError(_("This export has no file."))
-    if not export.file or (export.expires_at and export.expires_at <= timezone.now()):
+    if not export.file or export.expired:
         raise ApplicationError(_("This export has expired. Ask for a new one."))
     try:
         return export.file.open("rb")

@@ -102,6 +102,11 @@ class ReportRun(models.Model):
     def municipality_id(self) -> int:
         return self.subject.municipality_id
 
+    @property
+    def expired(self) -> bool:
+        """Past ``expires_at``: the nightly expiry deletes the files from that moment on."""
+        return self.expires_at is not None and self.expires_at <= timezone.now()
+
 
 class ReportFormat(models.TextChoices):
     PDF = "pdf", "PDF"
@@ -167,3 +172,8 @@ class DataExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
+
+    @property
+    def expired(self) -> bool:
+        """Past ``expires_at``: the nightly expiry deletes the files from that moment on."""
+        return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -80,11 +80,10 @@ class ReportRunView(LeadMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         run = report_run_get(user=self.request.user, pk=self.kwargs["pk"])
-        expired = run.expires_at is not None and run.expires_at < timezone.now()
         return {
             **super().get_context_data(**kwargs),
             "run": run,
-            "expired": expired,
+            "expired": run.expired,
             "formats": [f for f in ReportFormat if getattr(run, f"{f}_file")],
             "polling": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
         }
@@ -98,7 +97,7 @@ class ReportDownloadView(LeadMixin, View):
         run = report_run_get(user=request.user, pk=pk)
         if fmt not in ReportFormat.values:
             raise Http404
-        if run.status == RunStatus.READY and run.expires_at and run.expires_at < timezone.now():
+        if run.status == RunStatus.READY and run.expired:
             messages.error(request, _("This report's file has expired. Build the report again."))
             return HttpResponseRedirect(reverse("reporting:run", kwargs={"pk": run.pk}))
         try:
@@ -191,7 +190,7 @@ class DataExportView(LoginRequiredMixin, RoleRequiredMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "export": export,
-            "expired": export.expires_at is not None and export.expires_at < timezone.now(),
+            "expired": export.expired,
             "polling": export.status in (RunStatus.QUEUED, RunStatus.RUNNING),
         }
 
