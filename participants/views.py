@@ -558,7 +558,10 @@ class TaskCreateView(CaseAccessMixin, ServiceFormView):
 class TaskDoneView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         task = task_get(user=request.user, pk=pk)
-        task_set_done(actor=request.user, task=task, done=request.POST.get("done") == "1")
+        try:
+            task_set_done(actor=request.user, task=task, done=request.POST.get("done") == "1")
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
         return HttpResponseRedirect(
             request.POST.get("next")
             if request.POST.get("next") == reverse("home")
@@ -737,9 +740,12 @@ class MilestoneAddView(LoginRequiredMixin, View):
 class MilestoneDoneView(LoginRequiredMixin, View):
     def post(self, request, pk: int):
         milestone = milestone_get(user=request.user, pk=pk)
-        milestone_set_done(
-            actor=request.user, milestone=milestone, done=request.POST.get("done") == "1"
-        )
+        try:
+            milestone_set_done(
+                actor=request.user, milestone=milestone, done=request.POST.get("done") == "1"
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
         return HttpResponseRedirect(
             reverse("participants:detail", kwargs={"pk": milestone.goal.participant_id}) + "#plan"
         )

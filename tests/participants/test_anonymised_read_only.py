@@ -309,3 +309,37 @@ def test_the_api_answers_400_in_its_error_format_and_changes_nothing(world, anon
         content_type="application/json",
     )
     assert notes.status_code == 400 and REFUSAL in notes.text
+
+
+def test_one_click_actions_on_an_anonymised_record_say_why_and_change_nothing(
+    world, anonymised, client_for
+):
+    """The buttons are gone; a request sent anyway (an old tab) gets the message, not an
+    error page."""
+    path, history = anonymised["path"], ChangeEvent.objects.count()
+    posts = [
+        (world.caseworker, reverse("participants:milestone-done", args=[anonymised["milestone"].pk]), {"done": "1"}),  # noqa: E501
+        (world.caseworker, reverse("placements:progress-reply", args=[anonymised["entry"].pk]), {"text": "Hi"}),  # noqa: E501
+        (world.caseworker, reverse("placements:module-sign-off", args=[path.pk]), {"module": anonymised["module"].pk, "result": "passed"}),  # noqa: E501
+    ]  # fmt: skip
+    for user, url, data in posts:
+        answer = client_for(user).post(url, data, follow=True)
+        assert answer.status_code == 200, url
+        assert REFUSAL in answer.text, url
+    assert ChangeEvent.objects.count() == history
+    assert not anonymised["milestone"].__class__.objects.filter(done_on__isnull=False).exists()
+
+
+def test_a_task_marked_done_from_an_old_tab_gets_the_message(world, client_for):
+    cw = world.caseworker
+    task = task_create(
+        actor=cw, participant=world.participant, title="x", due_on=TODAY, assignee=cw
+    )
+    # Only the mark, not the whole erasure (which deletes the task): the page that still shows
+    # the button was loaded before.
+    Participant.objects.filter(pk=world.participant.pk).update(anonymised_at=timezone.now())
+    answer = client_for(cw).post(
+        reverse("participants:task-done", args=[task.pk]), {"done": "1"}, follow=True
+    )
+    assert answer.status_code == 200 and REFUSAL in answer.text
+    assert Task.objects.get(pk=task.pk).done_at is None
