@@ -4,7 +4,7 @@ for a new one. The files are not in the API: a ready run names the page that han
 
 from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
@@ -73,7 +73,7 @@ class ReportRunSerializer(serializers.ModelSerializer):
 
     @extend_schema_field(DownloadSerializer(many=True))
     def get_downloads(self, run: ReportRun) -> list[dict]:
-        if run.status != RunStatus.READY or (run.expires_at and run.expires_at < timezone.now()):
+        if run.status != RunStatus.READY or run.expired:
             return []
         request = self.context["request"]
         return [
