@@ -149,9 +149,8 @@ class BulkForm(forms.Form):
         # Any number is accepted here; the services keep only people the user may see.
         raw = self.data.getlist("selected") if hasattr(self.data, "getlist") else []
         self.fields["selected"].choices = [(v, v) for v in raw if v.isdigit() and len(v) < 19]
-        self.fields["caseworker"].queryset = (
-            CaseloadFilterForm(user=user).fields["caseworker"].queryset
-        )
+        # Only active caseworkers take people on; the filter above also lists deactivated ones.
+        self.fields["caseworker"].queryset = own_caseworkers(user=user).order_by("full_name")
 
 
 class EnrollmentStatusForm(forms.Form):

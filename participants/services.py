@@ -427,6 +427,10 @@ def enrollments_reassign(*, actor, participant_ids: list[int], caseworker) -> tu
     programme."""
     from participants.selectors import participant_list
 
+    if not caseworker.is_active:
+        raise ApplicationError(
+            _("This user has been deactivated and cannot take people on."), field="caseworker"
+        )
     visible = participant_list(user=actor).filter(pk__in=participant_ids[:1000], case_access=True)
     my_programmes = ProgrammeMembership.objects.filter(user=actor).values("programme_id")
     their_programmes = set(

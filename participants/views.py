@@ -185,9 +185,13 @@ class CaseloadBulkView(LoginRequiredMixin, RoleRequiredMixin, View):
         if caseworker is None:
             messages.error(request, _("Choose the new caseworker."))
         else:
-            changed, skipped = enrollments_reassign(
-                actor=request.user, participant_ids=selected, caseworker=caseworker
-            )
+            try:
+                changed, skipped = enrollments_reassign(
+                    actor=request.user, participant_ids=selected, caseworker=caseworker
+                )
+            except ApplicationError as exc:
+                messages.error(request, str(exc.message))
+                return HttpResponseRedirect(reverse("participants:caseload"), status=303)
             messages.success(
                 request,
                 _("Reassigned: %(changed)d. Skipped: %(skipped)d.")

@@ -10,8 +10,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AccessEvent
+from config.errors import ApplicationError
+from participants.forms import BulkForm, CaseloadFilterForm
 from participants.models import Enrollment
-from participants.services import participant_create
+from participants.services import enrollments_reassign, participant_create
 from participants.synthetic import synthetic_fodselsnummer
 from tests.factories import (
     CohortFactory,
@@ -152,6 +154,30 @@ def test_bulk_reassignment_to_someone_outside_the_programme_skips(world, client_
     )
     page = response.content.decode()
     assert "valid choice" in page or "Skipped: 1" in page
+    world.enrollment.refresh_from_db()
+    assert world.enrollment.caseworker == world.caseworker
+
+
+def test_nobody_is_reassigned_to_a_deactivated_caseworker(world, client_for):
+    gone = UserFactory(municipality=world.municipality, full_name="Gone Caseworker")
+    MembershipFactory(user=gone, programme=world.programme, role="caseworker")
+    gone.is_active = False
+    gone.save(update_fields=["is_active"])
+    client = client_for(world.programme_lead)
+    # Offered in the filter (people may still be assigned to them), not as a new caseworker.
+    lead = world.programme_lead
+    assert gone in CaseloadFilterForm(user=lead).fields["caseworker"].queryset
+    assert gone not in BulkForm(user=lead).fields["caseworker"].queryset
+    response = client.post(
+        reverse("participants:bulk"),
+        {"action": "reassign", "caseworker": gone.pk, "selected": [world.participant.pk]},
+        follow=True,
+    )
+    assert "valid choice" in response.content.decode()
+    with pytest.raises(ApplicationError, match="deactivated"):
+        enrollments_reassign(
+            actor=world.programme_lead, participant_ids=[world.participant.pk], caseworker=gone
+        )
     world.enrollment.refresh_from_db()
     assert world.enrollment.caseworker == world.caseworker
 
