@@ -313,7 +313,10 @@ def _identifiers(people: Iterable[Participant]) -> list[str]:
 
 
 def _end_open_enrollments(*, actor, records: list[int]) -> None:
-    """End the open enrollments in the actor's programmes: the person has left."""
+    """End the open enrollments in the actor's programmes (``erasure_refusal`` has made sure
+    there are no others): the person has left. Not through ``enrollment_change_status``: an
+    enrollment that starts later than today ends on its start, a date that service refuses as
+    in the future, and the exit is about to lose its history's values anyway."""
     today = timezone.localdate()
     for enrollment in Enrollment.objects.filter(participant_id__in=records).exclude(
         status__in=EXIT_STATUSES
