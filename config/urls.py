@@ -9,6 +9,7 @@ from accounts.views import HomeView
 from config.api import router
 from config.converters import IdConverter
 from config.health import health
+from config.views import hello
 
 register_converter(IdConverter, "id")
 
@@ -39,6 +40,8 @@ urlpatterns = [
     path("api/", include(router.urls)),
     # Answered by config.health.health_probe before the session middleware; the route names it.
     path("health/", health, name="health"),
+    # The signed-in baseline that `make bench` measures pages against (README: Benchmarks).
+    path("hello/", hello, name="hello"),
 ]
 
 # An address under /api/ that no route matches answers in the API's error format.

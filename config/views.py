@@ -4,7 +4,9 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.http import Http404, HttpResponse, HttpResponseRedirect
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.views.decorators.cache import never_cache
 from django.views.generic import FormView
 
 from accounts.roles import Roles, roles_of
@@ -42,3 +44,11 @@ class ServiceFormView(FormView):
         if self.success_message:
             messages.success(self.request, self.success_message)
         return HttpResponseRedirect(self.get_success_url())
+
+
+@never_cache
+@login_required
+def hello(request: HttpRequest) -> HttpResponse:
+    """A signed-in page that does nothing but pass every middleware: the baseline that
+    `make bench` measures each page against."""
+    return HttpResponse("hello\n", content_type="text/plain; charset=utf-8")
