@@ -61,10 +61,13 @@ def _redis(url: str) -> redis.Redis:
     )
 
 
+REDIS_BACKENDS = ("config.cache.ResilientRedisCache", "django.core.cache.backends.redis.RedisCache")
+
+
 def _redis_url() -> str | None:
     """The Redis the cache writes to (the first server named), or None for another cache."""
     config = settings.CACHES["default"]
-    if config["BACKEND"] != "django.core.cache.backends.redis.RedisCache":
+    if config["BACKEND"] not in REDIS_BACKENDS:
         return None
     location = config["LOCATION"]
     return (re.split("[;,]", location) if isinstance(location, str) else location)[0]

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import ApplicationError
+from config.queue import send_after_commit
 from imports.columns import columns_for
 from imports.files import Record, inspect_import, read_records
 from imports.forms import ParticipantRowForm, PlacementRowForm, RowForms
@@ -67,7 +68,7 @@ def import_upload(*, actor, programme, kind: str, upload, language: str = "nb") 
         except Exception:
             default_storage.delete(run.file.name)
             raise
-        transaction.on_commit(lambda: import_check_task.delay(run.pk))
+        send_after_commit(import_check_task, run.pk)
     return run
 
 
@@ -155,7 +156,7 @@ def import_confirm(*, actor, run: ImportRun, confirmed: bool = False) -> ImportR
     )
     if not queued:  # a second click, or another lead at the same moment
         raise ApplicationError(_("This file is already being imported."))
-    transaction.on_commit(lambda: import_run_task.delay(run.pk))
+    send_after_commit(import_run_task, run.pk)
     run.refresh_from_db()
     return run
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from audit.models import AccessAction
 from audit.services import access_record_many
 from config.errors import ApplicationError
+from config.queue import send_after_commit
 from participants.exports import caseload_table, spreadsheet_safe
 from programs.selectors import led_programmes
 from reporting.models import DataExport, ExportKind, RunStatus
@@ -42,7 +43,7 @@ def data_export_request(*, actor, kind: str, file_format: str, programme=None) -
         format=file_format,
         requested_by=actor,
     )
-    transaction.on_commit(lambda: data_export_build_task.delay(export.pk))
+    send_after_commit(data_export_build_task, export.pk)
     return export
 
 

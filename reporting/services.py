@@ -13,6 +13,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError
+from config.queue import send_after_commit
 from programs.services import check_leads
 from reporting.models import ReportKind, ReportRun, RunStatus
 
@@ -55,7 +56,7 @@ def report_request(
         narrative_activities=narrative_activities.strip()[:5000],
         narrative_deviations=narrative_deviations.strip()[:5000],
     )
-    transaction.on_commit(lambda: report_build_task.delay(run.pk))
+    send_after_commit(report_build_task, run.pk)
     return run
 
 

@@ -107,7 +107,8 @@ REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            # Django's Redis cache, serving misses instead of errors while Redis restarts.
+            "BACKEND": "config.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "fotfeste"),
         }
@@ -142,6 +143,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # to run twice and takes no arguments. The digest expires by the evening: a morning digest
 # delivered the next day would speak of the wrong day.
 CELERY_BEAT_SCHEDULE = {
+    "resend-lost": {
+        "task": "config.tasks.queued_work_resend_task",
+        "schedule": crontab(minute="*/5"),
+    },
     "retention": {
         "task": "participants.tasks.participants_anonymise_expired_task",
         "schedule": crontab(hour=1, minute=30),

@@ -20,6 +20,7 @@ from audit.models import AccessAction
 from audit.services import access_record
 from audit.subject_access import ExportStatus, SubjectAccessExport
 from config.errors import ApplicationError
+from config.queue import send_after_commit
 from participants.models import Enrollment, Participant
 from participants.subject_access.render import render_json, render_pdf, render_zip
 from participants.subject_access.sections import participant_access_export
@@ -94,7 +95,7 @@ def subject_access_request(
             page="participants:subject-access",
             action=AccessAction.EXPORT,
         )
-        transaction.on_commit(lambda: subject_access_build_task.delay(export.pk))
+        send_after_commit(subject_access_build_task, export.pk)
     return export
 
 

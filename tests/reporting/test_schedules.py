@@ -202,6 +202,7 @@ def test_the_beat_schedule_names_only_tasks_a_worker_has_registered():
         "audit.tasks.subject_access_files_expire_task",
         "reporting.tasks.lim_drafts_create_task",
         "reporting.tasks.ks_drafts_create_task",
+        "config.tasks.queued_work_resend_task",
     }
     for entry in schedule.values():
         assert entry["task"] in app.tasks, entry["task"]

@@ -1,0 +1,64 @@
+"""The Redis cache, made to outlive a Redis restart.
+
+The cache holds nothing that is not also somewhere else: sessions are ``cached_db`` (the
+database has them), rate-limit counters and progress figures are hints. So while Redis is
+away a read is a miss, a write is skipped, and the page is served, where Django's own Redis
+cache would raise and answer 500. Each failure is logged by its kind only, and short
+timeouts keep a Redis that hangs from holding requests.
+
+Rate limits (sign-in attempts) count nothing while Redis is away, and a TOTP code is not
+remembered as used: the choice is between letting sign-ins through unthrottled for those
+seconds and refusing every sign-in, and a restart lasts seconds. The password and the code are
+still checked."""
+
+import logging
+
+from django.core.cache.backends.redis import RedisCache
+from redis.exceptions import RedisError
+
+logger = logging.getLogger(__name__)
+TIMEOUTS = {"socket_connect_timeout": 1.0, "socket_timeout": 1.0}
+
+
+def _quietly(default):
+    def wrap(method):
+        def guarded(self, *args, **kwargs):
+            try:
+                return method(self, *args, **kwargs)
+            except (RedisError, OSError) as exc:
+                logger.warning("cache %s failed: %s", method.__name__, type(exc).__name__)
+                return default() if callable(default) else default
+
+        guarded.__name__ = method.__name__
+        return guarded
+
+    return wrap
+
+
+class ResilientRedisCache(RedisCache):
+    """Django's Redis cache; a Redis that cannot be reached is a cache that holds nothing."""
+
+    def __init__(self, server, params) -> None:
+        options = params.setdefault("OPTIONS", {})
+        for name, value in TIMEOUTS.items():
+            options.setdefault(name, value)
+        super().__init__(server, params)
+
+    def get(self, key, default=None, version=None):
+        try:
+            return super().get(key, default, version)
+        except (RedisError, OSError) as exc:
+            logger.warning("cache get failed: %s", type(exc).__name__)
+            return default
+
+    get_many = _quietly(dict)(RedisCache.get_many)
+    has_key = _quietly(False)(RedisCache.has_key)
+    # "Stored": what allauth asks of ``add`` for its rate-limit lock and to refuse a TOTP code
+    # used twice; answering no would refuse every sign-in while Redis is away.
+    add = _quietly(True)(RedisCache.add)
+    set = _quietly(None)(RedisCache.set)
+    set_many = _quietly(list)(RedisCache.set_many)
+    touch = _quietly(False)(RedisCache.touch)
+    delete = _quietly(False)(RedisCache.delete)
+    delete_many = _quietly(None)(RedisCache.delete_many)
+    clear = _quietly(False)(RedisCache.clear)
