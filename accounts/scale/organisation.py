@@ -1,0 +1,269 @@
+"""The city's organisation: programmes and cohorts, worksites, staff and their roles, trades
+with their modules, and the grants that pay for it all."""
+
+import bisect
+from collections import Counter
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.contrib.auth.hashers import make_password
+
+from accounts.management.commands.seed_demo import MFY_MODULES
+from accounts.models import ProgrammeMembership, ProgrammeRole, User, WorksiteSupervisor
+from accounts.scale.names import (
+    FIRST_NAMES,
+    PLACE_HEADS,
+    SITE_ENDINGS,
+    STAFF_TITLES,
+    STREET_ENDINGS,
+    surname,
+)
+from accounts.scale.plan import PROGRAMMES, SUMMER, SUMMER_PROGRAMME, YEARS, PersonPlan, pick
+from accounts.scale.world import World
+from participants.models import EnrollmentStatus
+from placements.models import WorkField, Worksite, WorksiteKind
+from programs.models import Cohort, Grant, Module, Programme, QualificationTrack, ReportDeadline
+
+SITES_PER_PERSON = 0.03  # 300 worksites for 10 000 people
+KINDS = (
+    (WorksiteKind.HEALTH_HOUSE, 0.08),
+    (WorksiteKind.CARE_CENTRE, 0.35),
+    (WorksiteKind.KITCHEN, 0.12),
+    (WorksiteKind.SCHOOL, 0.25),
+    (WorksiteKind.OTHER, 0.2),
+)
+W = WorkField
+KIND_FIELDS = {
+    WorksiteKind.HEALTH_HOUSE: (W.HEALTH_CARE, W.CLEANING, W.KITCHEN, W.CARETAKER),
+    WorksiteKind.CARE_CENTRE: (W.HEALTH_CARE, W.CLEANING, W.KITCHEN, W.CARETAKER),
+    WorksiteKind.KITCHEN: (W.KITCHEN, W.CLEANING),
+    WorksiteKind.SCHOOL: (W.CLEANING, W.CARETAKER, W.KITCHEN, W.OTHER),
+    WorksiteKind.OTHER: (W.OTHER, W.CARETAKER, W.CLEANING),
+}
+TRACKS = {
+    W.HEALTH_CARE: ("Helsearbeiderfaget", MFY_MODULES),
+    W.CLEANING: (
+        "Renholdsoperatørfaget",
+        ("Renholdsmetoder", "Hygiene og smittevern", "Maskinelt renhold", "Service og kvalitet"),
+    ),
+    W.KITCHEN: (
+        "Institusjonskokkfaget",
+        ("Hygiene og mattrygghet", "Kosthold og spesialkost", "Tilberedning", "Innkjøp og svinn"),
+    ),
+    W.CARETAKER: (
+        "Byggdrifterfaget",
+        ("HMS og sikkerhet", "Tekniske anlegg", "Vedlikehold av bygg", "Uteområder"),
+    ),
+}
+CASELOAD = 45  # open enrollments per caseworker
+
+
+def programmes_create(world: World, people: list[PersonPlan]) -> None:
+    targets = Counter(p.programme for p in people)
+    first = date(world.today.year - YEARS, 1, 1)
+    world.programmes = world.writer.create(
+        Programme,
+        (
+            Programme(
+                municipality=world.municipality,
+                name=spec.name,
+                kind=spec.kind,
+                starts_on=first,
+                target_participants=targets[index] // YEARS or 1,
+            )
+            for index, spec in enumerate(PROGRAMMES)
+        ),
+    )
+
+
+def cohorts_create(world: World, people: list[PersonPlan]) -> dict[int, Cohort]:
+    """Two intakes a year (one a summer for summer jobs); each person joins the latest cohort
+    that started before their intake. Returns each person's cohort by index."""
+    starts = [_cohort_starts(world.today, index) for index in range(len(PROGRAMMES))]
+    chosen = {p.index: (p.programme, _cohort_of(starts[p.programme], p)) for p in people}
+    sizes = Counter(chosen.values())
+    rows = [
+        Cohort(
+            programme=world.programmes[index],
+            name=name,
+            starts_on=day,
+            capacity=max(10, -(-sizes[index, day] // 10) * 10),
+        )
+        for index, options in enumerate(starts)
+        for day, name in options
+    ]
+    by_start = {(c.programme_id, c.starts_on): c for c in world.writer.create(Cohort, rows)}
+    return {
+        person: by_start[world.programmes[index].pk, day] for person, (index, day) in chosen.items()
+    }
+
+
+def _cohort_starts(today: date, programme: int) -> list[tuple[date, str]]:
+    years = range(today.year - YEARS, today.year + 1)
+    if programme == SUMMER_PROGRAMME:
+        return [(SUMMER[0].replace(year=y), f"Sommer {y}") for y in years]
+    options = [(date(y, m, d), f"{season} {y}") for y in years for m, d, season in _SEASONS]
+    return [o for o in options if o[0] <= today + timedelta(days=120)]
+
+
+_SEASONS = ((1, 10, "Vår"), (8, 15, "Høst"))
+
+
+def _cohort_of(options: list[tuple[date, str]], person: PersonPlan) -> date:
+    """The start of the latest cohort that began before the person became active."""
+    joined = next(
+        (day for status, day in person.pipeline if status == EnrollmentStatus.ACTIVE),
+        person.referred_on + timedelta(days=30),
+    )
+    position = bisect.bisect_right([day for day, _ in options], joined)
+    return options[max(0, position - 1)][0]
+
+
+def worksites_create(world: World, count: int) -> None:
+    """``count`` worksites; the first, a helsehus, is the one the named arbeidsleder runs."""
+    used: set[str] = set()
+    rows = []
+    for index in range(count):
+        kind = WorksiteKind.HEALTH_HOUSE if index == 0 else pick(world.rng, KINDS)
+        name = _site_name(world, kind, index, used)
+        street = PLACE_HEADS[index % len(PLACE_HEADS)].replace(" ", "")
+        ending = STREET_ENDINGS[index % len(STREET_ENDINGS)]
+        address = f"{street}{ending} {1 + index % 90}, {world.municipality.name}"
+        rows.append(
+            Worksite(municipality=world.municipality, name=name, kind=kind, address=address)
+        )
+    world.worksites = world.writer.create(Worksite, rows)
+
+
+def _site_name(world: World, kind: str, index: int, used: set[str]) -> str:
+    endings = SITE_ENDINGS[kind]
+    base = f"{PLACE_HEADS[index % len(PLACE_HEADS)]} {world.rng.choice(endings)}"
+    name, n = base, 1
+    while name.lower() in used:
+        n += 1
+        name = f"{base} {n}"
+    used.add(name.lower())
+    return name
+
+
+def tracks_get(world: World) -> None:
+    """The trades are shared by every municipality: found, or made once."""
+    for work_field, (name, module_names) in TRACKS.items():
+        track, _ = QualificationTrack.objects.get_or_create(name=name)
+        for number, module_name in enumerate(module_names, start=1):
+            Module.objects.get_or_create(track=track, number=number, defaults={"name": module_name})
+        world.tracks[work_field] = (track, list(track.modules.order_by("number")))
+
+
+def staff_create(world: World, people: list[PersonPlan]) -> None:
+    """Caseworkers enough for about 45 open enrollments each in every programme, a lead per
+    programme, an arbeidsleder per worksite and an admin; all with the demo password."""
+    password = make_password(settings.FOTFESTE_DEMO_PASSWORD)  # once: hashing is slow
+    open_counts = Counter(p.programme for p in people if p.is_open)
+    sizes = [max(1, -(-open_counts[i] // CASELOAD)) for i in range(len(PROGRAMMES))]
+    kinds = [("admin", 1), ("veileder", sum(sizes)), ("programleder", len(PROGRAMMES))]
+    kinds.append(("arbeidsleder", len(world.worksites)))
+    users = world.writer.create(
+        User, (_user(world, kind, n, password) for kind, count in kinds for n in range(count))
+    )
+    users = iter(users[1:])  # after the admin
+    world.caseworkers = [[next(users) for _ in range(size)] for size in sizes]
+    world.leads = [next(users) for _ in PROGRAMMES]
+    world.supervisors = list(users)
+    _roles_create(world)
+    _assign_caseworkers(world, people)
+
+
+def _user(world: World, kind: str, n: int, password: str) -> User:
+    number = "" if kind == "admin" else str(n + 1)
+    offset = {"admin": 0, "veileder": 7, "programleder": 301, "arbeidsleder": 419}[kind] + n
+    first = FIRST_NAMES[(offset * 7) % len(FIRST_NAMES)]
+    return User(
+        email=f"{kind}{number}@{world.domain}",
+        full_name=f"{first} {surname(offset * 13 + 5)} ({STAFF_TITLES[kind]})",
+        municipality=world.municipality,
+        is_municipality_admin=kind == "admin",
+        password=password,
+    )
+
+
+def _roles_create(world: World) -> None:
+    memberships = [
+        ProgrammeMembership(user=user, programme=programme, role=ProgrammeRole.CASEWORKER)
+        for programme, users in zip(world.programmes, world.caseworkers, strict=True)
+        for user in users
+    ]
+    memberships += [
+        ProgrammeMembership(user=lead, programme=programme, role=ProgrammeRole.PROGRAMME_LEAD)
+        for programme, lead in zip(world.programmes, world.leads, strict=True)
+    ]
+    world.writer.create(ProgrammeMembership, memberships)
+    world.writer.create(
+        WorksiteSupervisor,
+        (
+            WorksiteSupervisor(user=user, worksite=site)
+            for site, user in zip(world.worksites, world.supervisors, strict=True)
+        ),
+    )
+
+
+def _assign_caseworkers(world: World, people: list[PersonPlan]) -> None:
+    """Open enrollments in turn, so every caseworker has about the same caseload; closed ones
+    to anyone in the programme."""
+    turn = Counter()
+    for person in people:
+        size = len(world.caseworkers[person.programme])
+        if person.is_open:
+            person.caseworker = turn[person.programme] % size
+            turn[person.programme] += 1
+        else:
+            person.caseworker = world.rng.randrange(size)
+
+
+# Funder, name, amount, and how many of the first programmes the grant funds.
+_GRANTS = (
+    ("Fylkeskommunen", "LIM-tilskudd {year}", "1200000", 2),
+    ("KS", "Inn i jobb – prosjektmidler {year}", "800000", 1),
+)
+
+
+def grants_create(world: World) -> None:
+    """Each year a LIM grant for the two largest programmes and KS project money for
+    «Inn i jobb», with a half-year and a final report deadline."""
+    years = range(world.today.year - YEARS + 1, world.today.year + 1)
+    terms = [(year, *grant) for year in years for grant in _GRANTS]
+    grants = world.writer.create(Grant, (_grant(world, *t) for t in terms))
+    through = Grant.programmes.through
+    world.writer.create(
+        through,
+        (
+            through(grant_id=grant.pk, programme_id=programme.pk)
+            for grant, t in zip(grants, terms, strict=True)
+            for programme in world.programmes[: t[-1]]
+        ),
+    )
+    world.writer.create(
+        ReportDeadline,
+        (
+            ReportDeadline(grant=grant, due_on=due, label=label)
+            for grant in grants
+            for due, label in (
+                (date(grant.starts_on.year, 8, 31), "Halvårsrapport"),
+                (date(grant.starts_on.year + 1, 2, 15), "Sluttrapport"),
+            )
+        ),
+    )
+
+
+def _grant(world: World, year: int, funder: str, name: str, amount: str, _funds: int) -> Grant:
+    return Grant(
+        municipality=world.municipality,
+        funder=funder,
+        name=name.format(year=year),
+        amount=Decimal(amount),
+        starts_on=date(year, 1, 1),
+        ends_on=date(year, 12, 31),
+        own_contribution_percent=Decimal("20"),
+        funded_position_share=Decimal("0.5"),
+    )
