@@ -723,7 +723,9 @@ class GoalEditView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
         )
 
     def get_context_data(self, **kwargs):
-        return {**super().get_context_data(**kwargs), "milestone_form": MilestoneForm()}
+        # Its own ids: the goal's form on the same page has a title field too.
+        milestone_form = MilestoneForm(auto_id="milestone_%s")
+        return {**super().get_context_data(**kwargs), "milestone_form": milestone_form}
 
 
 class MilestoneAddView(LoginRequiredMixin, View):

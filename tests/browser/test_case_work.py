@@ -67,7 +67,7 @@ def test_a_caseworker_takes_a_person_from_intake_to_follow_up(page, live_site):
     submit(page)
     page.wait_for_url(re.compile(re.escape(person_url)))
     page.locator("#plan a", has_text="Fagbrev i helsearbeiderfaget").click()
-    page.fill("form[action*='/milestones/'] #id_title", "MFY modul 1")
+    page.fill("form[action*='/milestones/'] input[name=title]", "MFY modul 1")
     page.click("form[action*='/milestones/'] button[type=submit]")
     page.goto(person_url)
     page.wait_for_selector("#plan >> text=MFY modul 1")
