@@ -33,6 +33,16 @@ browser-deps:
 	@test -x /usr/bin/chromium || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); fi; }
+	@command -v npm >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; fi; }
+
+# axe-core for the accessibility tests, from npm at the version its lock file pins.
+AXE_DIR := tests/browser/axe
+AXE := $(AXE_DIR)/node_modules/axe-core/axe.min.js
+$(AXE): $(AXE_DIR)/package.json $(wildcard $(AXE_DIR)/package-lock.json)
+	cd $(AXE_DIR) && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
+	touch $(AXE)
 
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
@@ -56,7 +66,7 @@ test: system-deps $(STAMP)
 	  $(BIN)/pytest -m "not browser and not services" -q; \
 	fi
 
-test-browser: browser-deps $(STAMP)
+test-browser: browser-deps $(AXE) $(STAMP)
 	$(BIN)/pytest -m browser -q
 
 lint: $(STAMP)
