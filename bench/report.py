@@ -1,0 +1,86 @@
+"""The table on the terminal, the JSON file and the comparison with the committed baseline."""
+
+import json
+import math
+from pathlib import Path
+
+from bench.figures import Figure
+
+RESULT = {True: "pass", False: "FAIL", None: "—"}
+
+
+def fmt(value: float | None, unit: str = "") -> str:
+    """A number for the table: ratios as 2.50×, counts whole, times to three figures or so."""
+    if value is None or math.isnan(value):
+        return "—"
+    if unit == "x":
+        return f"{value:.2f}×"
+    if unit in ("queries", "errors"):
+        return f"{value:g} {unit}"
+    digits = 2 if abs(value) < 10 else 1 if abs(value) < 100 else 0
+    return f"{value:.{digits}f} {unit}".rstrip()
+
+
+def table(figures: list[Figure]) -> str:
+    rows = [("figure", "value", "ratio", "bar", "result", "")]
+    for f in figures:
+        cells = (f.label, fmt(f.value, f.unit), fmt(f.ratio, "x"), _bar(f), RESULT[f.passed])
+        rows.append((*cells, f.note))
+    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+    lines = []
+    for n, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])]
+        cells += [c.rjust(w) for c, w in zip(row[1:5], widths[1:], strict=True)]
+        lines.append("  ".join([*cells, row[5]]).rstrip())
+        if n == 0:
+            lines.append("  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def _bar(f: Figure) -> str:
+    return f.bar.describe() if f.bar else ""
+
+
+def document(figures: list[Figure], **context) -> dict:
+    return {
+        "schema": 1,
+        **context,
+        "passed": all(f.passed is not False for f in figures),
+        "figures": {f.key: f.as_dict() for f in figures},
+    }
+
+
+def write(path: Path, doc: dict) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def compare(latest: dict, baseline: dict) -> list[str]:
+    """One line per figure in both runs: the baseline's value, this run's, and the change,
+    called better or worse by the figure's direction. Figures new or gone are named too."""
+    old, new = baseline.get("figures", {}), latest.get("figures", {})
+    lines = []
+    for key, now in new.items():
+        was = old.get(key)
+        if was is None:
+            lines.append(f"{now['label']}: new")
+            continue
+        lines.append(f"{now['label']}: {_change(was, now)}")
+    lines += [f"{old[key]['label']}: no longer measured" for key in old if key not in new]
+    return lines
+
+
+def _change(was: dict, now: dict) -> str:
+    field = "ratio" if now.get("ratio") is not None and was.get("ratio") is not None else "value"
+    unit = "x" if field == "ratio" else now["unit"]
+    before, after = was.get(field), now.get(field)
+    text = f"{fmt(before, unit)} → {fmt(after, unit)}"
+    if before is None or after is None:
+        return text
+    if before == 0:
+        return text if after == 0 else f"{text} (was 0)"
+    change = (after - before) / abs(before) * 100
+    if abs(change) < 0.05:
+        return f"{text} (unchanged)"
+    better = (change > 0) == bool(now.get("higher_is_better"))
+    return f"{text} ({change:+.1f} %, {'better' if better else 'worse'})"
