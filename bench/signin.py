@@ -1,0 +1,112 @@
+"""Signing in through the real pages, as a browser does: the sign-in form (e-mail and
+password), then the second factor's form with a TOTP code, each with its CSRF token, over
+plain HTTP to 127.0.0.1 with the X-Forwarded-Proto header a TLS proxy would add."""
+
+import base64
+import hashlib
+import hmac
+import http.client
+import re
+import struct
+import time
+from http.cookies import SimpleCookie
+from urllib.parse import urlencode, urlsplit
+
+PROXY = {"X-Forwarded-Proto": "https"}
+_CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+PERIOD = 30
+
+
+def totp(secret: str, at: float) -> str:
+    """RFC 6238 with SHA-1, six digits and 30-second steps, as authenticator apps compute it."""
+    key = base64.b32decode(secret.upper() + "=" * (-len(secret) % 8))
+    digest = hmac.new(key, struct.pack(">Q", int(at // PERIOD)), hashlib.sha1).digest()
+    offset = digest[-1] & 0x0F
+    value = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
+    return f"{value % 1_000_000:06d}"
+
+
+def fresh_code(secret: str) -> str:
+    """A code that will still be valid when the server checks it: near the end of a step, wait
+    for the next one."""
+    if time.time() % PERIOD > PERIOD - 4:
+        time.sleep(PERIOD - time.time() % PERIOD + 0.2)
+    return totp(secret, time.time())
+
+
+class Browser:
+    """Keeps cookies (the __Host- ones too, which a real browser sends only over HTTPS: here
+    the proxy is pretended) and follows nothing by itself."""
+
+    def __init__(self, port: int, host: str = "127.0.0.1"):
+        self.host, self.port = host, port
+        self.cookies: dict[str, str] = {}
+
+    @property
+    def origin(self) -> str:
+        return f"https://{self.host}:{self.port}"
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{k}={v}" for k, v in self.cookies.items())
+
+    def headers(self) -> dict[str, str]:
+        return {**PROXY, "Host": f"{self.host}:{self.port}", "Cookie": self.cookie_header()}
+
+    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
+        """Returns the status, the Location (or "") and the body."""
+        headers = self.headers()
+        body = None
+        if form is not None:
+            body = urlencode(form)
+            headers |= {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": self.origin,
+                "Referer": self.origin + path,
+            }
+        connection = http.client.HTTPConnection(self.host, self.port, timeout=60)
+        try:
+            connection.request(method, path, body=body, headers=headers)
+            response = connection.getresponse()
+            text = response.read().decode("utf-8", "replace")
+            for header in response.headers.get_all("Set-Cookie") or []:
+                self._keep(header)
+            return response.status, urlsplit(response.getheader("Location", "")).path, text
+        finally:
+            connection.close()
+
+    def _keep(self, header: str) -> None:
+        for name, morsel in SimpleCookie(header).items():
+            if morsel["max-age"] == "0" or not morsel.value:
+                self.cookies.pop(name, None)
+            else:
+                self.cookies[name] = morsel.value
+
+    def post_form(self, path: str, fields: dict) -> tuple[int, str, str]:
+        status, _, page = self.request("GET", path)
+        found = _CSRF.search(page)
+        if status != 200 or found is None:
+            raise SignInError(f"GET {path} gave {status} without a form")
+        return self.request("POST", path, {**fields, "csrfmiddlewaretoken": found.group(1)})
+
+
+class SignInError(Exception):
+    pass
+
+
+def sign_in(port: int, email: str, password: str, secret: str) -> Browser:
+    """A browser signed in as ``email``: password, then the TOTP code, then the start page."""
+    browser = Browser(port)
+    status, location, _ = browser.post_form(
+        "/accounts/login/", {"login": email, "password": password}
+    )
+    if status != 302 or location != "/accounts/2fa/authenticate/":
+        raise SignInError(f"the password step gave {status} → {location or 'no redirect'}")
+    status, location, _ = browser.post_form(
+        "/accounts/2fa/authenticate/", {"code": fresh_code(secret)}
+    )
+    if status != 302 or location.startswith("/accounts/"):
+        raise SignInError(f"the code step gave {status} → {location or 'no redirect'}")
+    status, _, _ = browser.request("GET", "/")
+    if status != 200:
+        raise SignInError(f"the start page gave {status} after signing in")
+    return browser
