@@ -11,7 +11,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core gettext
 BROWSER_PACKAGES := chromium
 
-.PHONY: run test test-browser lint format check migrate seed worker beat messages system-deps browser-deps clean bench-report bench-import seed-scale
+.PHONY: run test test-browser lint format check migrate seed worker beat messages system-deps browser-deps clean bench-report bench-import seed-scale bench bench-baseline bench-deps
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and python3.11-venv"; exit 1; }
@@ -96,6 +96,23 @@ bench-import: migrate
 SCALE_PARTICIPANTS ?= 10000
 seed-scale: migrate
 	$(PY) manage.py seed_scale --participants $(SCALE_PARTICIPANTS) $(SCALE_ARGS)
+
+# The production stack on this machine (gunicorn, Redis, a Celery worker, PostgreSQL at
+# BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) measured against the
+# bars of DESIGN.md §6; README: Benchmarks. The first run seeds its own databases (about ten
+# minutes). Writes bench/results/latest.json, compares it with bench/baseline.json and fails
+# when a bar is missed. BENCH_ARGS=--help lists the options.
+bench: system-deps bench-deps $(STAMP)
+	$(PY) -m bench $(BENCH_ARGS)
+
+# Makes the last run the baseline that later runs are compared with.
+bench-baseline: $(STAMP)
+	$(PY) -m bench --baseline
+
+bench-deps:
+	@command -v redis-server >/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
+	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; fi; }
 
 worker: $(STAMP)
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2

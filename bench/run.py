@@ -1,0 +1,293 @@
+"""`make bench`: Fotfeste's production stack on this machine, measured against DESIGN.md §6.
+
+    python -m bench [--workers N] [--requests N] [--concurrency N]
+    python -m bench --baseline      # copies bench/results/latest.json to bench/baseline.json
+
+The steps, in order: Redis of its own; the seeded databases (seeded once, copied afresh every
+run); static files; a TOTP authenticator for each user; queries per page; the LIM report and
+import benchmarks (quiet machine); gunicorn for each scale and a Celery worker; sign-in through
+the pages; each page under load from a separate process; the caseload while two LIM reports
+render; throughput by concurrency, and errors at four times the saturating load. Everything
+started is stopped at the end, on failure and on Ctrl-C too."""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+from bench import databases, inside
+from bench.config import (
+    BASELINE,
+    LARGE,
+    LATEST,
+    ROOT,
+    SMALL,
+    VAR,
+    django_env,
+    keys,
+    keys_fingerprint,
+    seed_version,
+)
+from bench.figures import Figure, all_passed
+from bench.measure import (
+    Options,
+    Signed,
+    load_pages,
+    report_seconds,
+    saturation_runs,
+    under_reports,
+)
+from bench.report import compare, document, table, write
+from bench.signin import Browser, sign_in
+from bench.stack import Stack, wait_healthy
+from bench.verdict import Results, build_figures
+
+# gunicorn's rule of thumb, 2 × cores + 1: a sync worker waits on PostgreSQL for part of each
+# request, so a few more workers than cores keep both cores busy (see README: Benchmarks).
+DEFAULT_WORKERS = 2 * (os.cpu_count() or 1) + 1
+STARTED = time.monotonic()
+# The machine is shared: what else ran shows in the load average, recorded with the figures.
+LOAD_AT_START = os.getloadavg()
+
+
+def say(message: str) -> None:
+    print(f"[{time.monotonic() - STARTED:6.0f} s] {message}", flush=True)
+
+
+PARTS = ("queries", "lim", "import", "reports", "saturation")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    parser.add_argument("--baseline", action="store_true", help="Copy latest to baseline.")
+    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=400, help="Per page, at the most.")
+    parser.add_argument("--warmup", type=int, default=40)
+    parser.add_argument("--seconds", type=float, default=40, help="Per page, at the most.")
+    parser.add_argument(
+        "--step-seconds", type=float, default=20, help="Per concurrency step, at the most."
+    )
+    parser.add_argument(
+        "--keep-seed",
+        action="store_true",
+        help="Reuse the seeded databases even if the seeder changed since (saves a reseed).",
+    )
+    parser.add_argument(
+        "--skip",
+        default="",
+        help=f"Leave out some of {', '.join(PARTS)} (comma-separated): a quicker, partial run.",
+    )
+    args = parser.parse_args(argv)
+    if args.baseline:
+        if not LATEST.exists():
+            parser.error(f"no {LATEST.relative_to(ROOT)} yet: run the benchmark first")
+        shutil.copyfile(LATEST, BASELINE)
+        print(f"{LATEST.relative_to(ROOT)} copied to {BASELINE.relative_to(ROOT)}")
+        return 0
+    skip = {part for part in args.skip.split(",") if part}
+    if skip - set(PARTS):
+        parser.error(f"--skip takes {', '.join(PARTS)}")
+    options = Options(
+        args.workers,
+        args.concurrency,
+        args.requests,
+        args.warmup,
+        args.seconds,
+        args.step_seconds,
+    )
+    try:
+        figures, context = measure(options, skip, keep_seed=args.keep_seed)
+    except KeyboardInterrupt:
+        print("\nInterrupted; everything the benchmark started has been stopped.")
+        return 130
+    return conclude(figures, context | {"skipped": sorted(skip)})
+
+
+def measure(options: Options, skip: set[str], *, keep_seed: bool) -> tuple[list[Figure], dict]:
+    found = keys()
+    version, fingerprint = None if keep_seed else seed_version(), keys_fingerprint(found)
+    context: dict = {"settings": options.__dict__ | {"cores": os.cpu_count()}}
+    with Stack() as stack:
+        redis = stack.redis()
+        envs = {scale: django_env(scale, redis, found) for scale in (LARGE, SMALL)}
+        context["seed_seconds"] = {
+            scale.short: round(
+                databases.prepare(
+                    scale, databases.wanted(scale, version, fingerprint), envs[scale], say
+                )
+            )
+            for scale in (LARGE, SMALL)
+        }
+        say("Collecting static files, giving the users their authenticators")
+        collect_static(envs[LARGE])
+        facts = {scale: helper("users", envs[scale]) for scale in (LARGE, SMALL)}
+        results = quiet_parts(envs, skip)
+        say(f"Starting gunicorn ({options.workers} workers per scale) and a Celery worker")
+        large = stack.gunicorn("web-large", envs[LARGE], options.workers)
+        small = stack.gunicorn("web-small", envs[SMALL], options.workers)
+        stack.celery("worker-large", envs[LARGE])
+        wait_healthy([large, small], stack)
+        say("Signing in: password, then the TOTP code")
+        big = signed_in(large, facts[LARGE], everyone=True)
+        pages = load_pages(big, signed_in(small, facts[SMALL], everyone=False), options, say)
+        stack.check_running()
+        if "reports" not in skip:
+            runs = helper("reports", envs[LARGE])["runs"]
+            say("Two LIM reports queued for the worker")
+            results["busy"] = under_reports(big, runs, options, say)
+            results["report_seconds"] = report_seconds(runs)
+        if "saturation" not in skip:
+            results["steps"], results["heavy"] = saturation_runs(big, options, say)
+        stack.check_running()
+    context["facts"] = {s.short: _public(f) for s, f in facts.items()}
+    return build_figures(Results(pages=pages, facts=facts[LARGE], **results)), context
+
+
+def quiet_parts(envs: dict, skip: set[str]) -> dict:
+    """What is measured before the web processes start, so that they do not compete."""
+    results: dict = {}
+    if "queries" not in skip:
+        say("Counting queries per page at 1, 25 and 100 rows")
+        results["counts"] = helper("queries", envs[LARGE])["counts"]
+    if "lim" not in skip:
+        say("LIM report at 100 and 1 000 participants (bench_report)")
+        results["lim"] = report_bench(envs[SMALL])
+    if "import" not in skip:
+        say("CSV import of 10 000 rows (bench_import)")
+        results["imported"] = import_bench(envs[SMALL])
+    return results
+
+
+def collect_static(env: dict[str, str]) -> None:
+    """collectstatic hashes every file each time it runs, so it runs only when static/ or the
+    installed packages changed since."""
+    manifest = VAR / "static" / "staticfiles.json"
+    sources = [p.stat().st_mtime for p in (ROOT / "static").rglob("*") if p.is_file()]
+    sources.append(Path(sysconfig.get_paths()["purelib"]).stat().st_mtime)
+    if manifest.exists() and manifest.stat().st_mtime > max(sources):
+        return
+    databases.manage(["collectstatic", "--noinput"], env, LARGE.name)
+
+
+def helper(task: str, env: dict[str, str]) -> dict:
+    done = subprocess.run(  # noqa: S603 - this package's own helper
+        [sys.executable, "-m", "bench.inside", task],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith(inside.RESULT):
+            return json.loads(line.removeprefix(inside.RESULT))
+    raise SystemExit(f"bench.inside {task} failed:\n{done.stderr[-3000:]}")
+
+
+def _public(facts: dict) -> dict:
+    hidden = ("secrets", "emails", "caseload_ids", "password")
+    return {k: v for k, v in facts.items() if k not in hidden}
+
+
+def _last_json(output: str) -> dict:
+    for line in reversed(output.splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    raise ValueError("no JSON line")
+
+
+def _command(args: list[str], env: dict[str, str]) -> dict:
+    """An existing bench command's figures (its last JSON line), whether or not it met its bar
+    (it exits 1 when it did not)."""
+    done = subprocess.run(  # noqa: S603 - manage.py with fixed arguments
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    try:
+        return _last_json(done.stdout)
+    except ValueError:
+        raise SystemExit(f"manage.py {args[0]} failed:\n{done.stderr[-3000:]}") from None
+
+
+def report_bench(env: dict[str, str]) -> list[dict]:
+    """reporting's bench_report, each size in a fresh process in a rolled-back world."""
+    path = ROOT / "var" / "bench" / "bench_report.json"
+    _command(["bench_report", "--participants", "100", "1000", "--json", str(path)], env)
+    return json.loads(path.read_text())["runs"]
+
+
+def import_bench(env: dict[str, str]) -> dict:
+    return _command(["bench_import", "--rows", "10000"], env)
+
+
+def signed_in(port: int, facts: dict, *, everyone: bool) -> Signed:
+    password, emails, secrets = facts["password"], facts["emails"], facts["secrets"]
+
+    def browser(who: str) -> Browser:
+        return sign_in(port, emails[who], password, secrets[emails[who]])
+
+    return Signed(
+        port=port,
+        caseworker=browser("veileder1"),
+        lead=browser("programleder1") if everyone else None,
+        arbeidsleder=browser("arbeidsleder1") if everyone else None,
+        facts=facts,
+    )
+
+
+def conclude(figures: list[Figure], context: dict) -> int:
+    context |= {
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "run_seconds": round(time.monotonic() - STARTED),
+        "commit": _commit(),
+        "machine": {
+            "cores": os.cpu_count(),
+            "python": platform.python_version(),
+            "platform": platform.platform(),
+            "load_average": {"start": LOAD_AT_START, "end": os.getloadavg()},
+        },
+    }
+    latest = document(figures, **context)
+    write(LATEST, latest)
+    print()
+    print(table(figures))
+    start, end = (round(load[0], 1) for load in context["machine"]["load_average"].values())
+    print(
+        f"\nWritten to {LATEST.relative_to(ROOT)} ({context['run_seconds']} s in all; "
+        f"load average {start} at the start, {end} at the end, on {os.cpu_count()} cores)."
+    )
+    if BASELINE.exists():
+        baseline = json.loads(BASELINE.read_text())
+        print(
+            f"\nAgainst the baseline ({baseline.get('measured_at', '?')}, "
+            f"{baseline.get('commit', '?')[:10]}):"
+        )
+        for line in compare(latest, baseline):
+            print(f"  {line}")
+    if context["skipped"]:
+        print(f"\nLeft out (--skip), so not checked: {', '.join(context['skipped'])}.")
+    passed = all_passed(figures)
+    print("\nEvery bar met." if passed else "\nA bar was missed (FAIL above).")
+    return 0 if passed else 1
+
+
+def _commit() -> str:
+    done = subprocess.run(
+        ["git", "rev-parse", "HEAD"],  # noqa: S607
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    return done.stdout.strip()
