@@ -47,16 +47,17 @@ def live_site(tmp_path_factory):
         "DATABASE_URL": f"sqlite:///{folder / 'site.sqlite3'}",
         "MEDIA_ROOT": str(folder / "media"),
         "FOTFESTE_MFA_REQUIRED": "true",
-        "DEBUG": "true",
+        "DEBUG": "true",  # seed_demo refuses to run otherwise
     }
     env.pop("CELERY_BROKER_URL", None)
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    # Served as in production, with the site's own error pages rather than Django's debug ones.
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
         cwd=ROOT,
-        env=env,
+        env={**env, "DEBUG": "false"},
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
