@@ -11,7 +11,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core gettext
 BROWSER_PACKAGES := chromium
 
-.PHONY: run test test-browser lint format check migrate seed worker beat messages system-deps browser-deps clean bench-report bench-import seed-scale bench bench-baseline bench-deps
+.PHONY: run test test-browser lint format check migrate seed worker beat messages system-deps browser-deps clean bench-report bench-import seed-scale bench bench-baseline bench-deps faults
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and python3.11-venv"; exit 1; }
@@ -113,6 +113,14 @@ bench-deps:
 	@command -v redis-server >/dev/null || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
 	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; fi; }
+
+# The fault drills, each printing its figures (README, Operations): PostgreSQL and Redis
+# restarted under load on a cluster and a Redis of their own, and a pg_dump → pg_restore round
+# trip (BACKUP_SOURCE=<database> dumps an existing one instead of a seeded world).
+faults: system-deps bench-deps $(STAMP)
+	$(PY) -m faults.restarts postgres
+	$(PY) -m faults.restarts redis
+	$(PY) -m faults.backup_roundtrip $(if $(BACKUP_SOURCE),--source $(BACKUP_SOURCE))
 
 worker: $(STAMP)
 	$(BIN)/celery -A config worker --loglevel=INFO --concurrency=2
