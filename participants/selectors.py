@@ -401,7 +401,10 @@ def own_programmes(*, user) -> QuerySet[Programme]:
 
 
 def own_cohorts(*, user) -> QuerySet[Cohort]:
-    return Cohort.objects.filter(programme__in=own_programmes(user=user))
+    # A cohort's name in a list of choices says its programme: one query, not one a cohort.
+    return Cohort.objects.filter(programme__in=own_programmes(user=user)).select_related(
+        "programme"
+    )
 
 
 def own_caseworkers(*, user, include_inactive: bool = False) -> QuerySet[User]:
