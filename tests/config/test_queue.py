@@ -87,28 +87,23 @@ def test_the_resender_builds_what_was_left_waiting_and_only_that(world):
     assert queued_work_resend(now=timezone.now()) == 0  # the lost one is built
 
 
+def _import_run(world, status: str, created_at) -> ImportRun:
+    return ImportRun.objects.create(
+        programme=world.programme,
+        kind="participants",
+        file_format="csv",
+        requested_by=world.programme_lead,
+        expires_at=timezone.now() + timedelta(hours=1),
+        status=status,
+        created_at=created_at,
+    )
+
+
 def test_the_resender_sends_each_kind_of_waiting_work_to_its_own_task(world, monkeypatch):
     sent: list[tuple[str, int]] = []
     monkeypatch.setattr("config.queue.send", lambda task, pk: sent.append((task.name, pk)) or 1)
     old = timezone.now() - timedelta(minutes=15)
-    checking = ImportRun.objects.create(
-        programme=world.programme,
-        kind="participants",
-        file_format="csv",
-        requested_by=world.programme_lead,
-        expires_at=timezone.now() + timedelta(hours=1),
-        status="checking",
-        created_at=old,
-    )
-    queued = ImportRun.objects.create(
-        programme=world.programme,
-        kind="participants",
-        file_format="csv",
-        requested_by=world.programme_lead,
-        expires_at=timezone.now() + timedelta(hours=1),
-        status="queued",
-        created_at=old,
-    )
+    checking, queued = (_import_run(world, status, old) for status in ("checking", "queued"))
     running = waiting_run(world, minutes_ago=15)
     ReportRun.objects.filter(pk=running.pk).update(status=RunStatus.RUNNING)
     assert queued_work_resend() == 2
