@@ -13,7 +13,7 @@ import psycopg
 
 from bench.config import LARGE, ROOT, database_url
 from bench.signin import Browser
-from bench.stats import Summary, saturation, summarise, within
+from bench.stats import Summary, merge, saturation, summarise, within
 
 STEPS = (1, 2, 4, 8, 16)
 REPORT_WAIT_SECONDS = 600
@@ -113,8 +113,11 @@ def _line(name: str, s: Summary) -> str:
 
 
 def load_pages(
-    big: Signed, small: Signed, options: Options, say: Callable[[str], None]
+    big: Signed, small: Signed, options: Options, say: Callable[[str], None], rounds: int = 2
 ) -> dict[str, Summary]:
+    """Each page in turn, ``rounds`` times over with a share of the requests and time each: a
+    change in what else the machine runs then weighs on every page alike, not on whichever
+    page ran at the time, and the ratios between pages stay fair."""
     facts = big.facts
     day = facts["attendance_day"]
     participants = [f"/participants/{pk}/" for pk in facts["caseload_ids"]]
@@ -127,10 +130,22 @@ def load_pages(
         "dashboard": (big.lead, ["/reports/dashboard/"], "text/html"),
         "api_list": (big.caseworker, ["/api/participants/"], "application/json"),
     }
-    pages = {}
-    for name, (browser, paths, accept) in plan.items():
-        pages[name], _ = run_load(browser, paths, options, accept=accept)
-        say(_line(name, pages[name]))
+    raw: dict[str, list[dict]] = {name: [] for name in plan}
+    for n in range(rounds):
+        for name, (browser, paths, accept) in plan.items():
+            _, run = run_load(
+                browser,
+                paths,
+                options,
+                accept=accept,
+                requests=max(1, options.requests // rounds),
+                seconds=options.seconds / rounds,
+                warmup=options.warmup if n == 0 else 0,
+            )
+            raw[name].append(run)
+    pages = {name: summarise(merge(runs)) for name, runs in raw.items()}
+    for name, summary in pages.items():
+        say(_line(name, summary))
     return pages
 
 

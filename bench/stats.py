@@ -93,6 +93,15 @@ def within(run: dict, start: float, end: float) -> dict:
     }
 
 
+def merge(runs: list[dict]) -> dict:
+    """Several runs of one page as one: their requests together, their durations added."""
+    return {
+        **{key: [x for run in runs for x in run[key]] for key in PER_REQUEST},
+        "failures": sum(run["failures"] for run in runs),
+        "seconds": sum(run["seconds"] for run in runs),
+    }
+
+
 def audit_overhead(summary: Summary) -> float:
     """How much slower the page is for writing its access event: the server time of the
     requests with the write against the same time without it, Σ app / Σ (app − audit)."""

@@ -5,7 +5,7 @@ import statistics
 
 import pytest
 
-from bench.stats import audit_overhead, percentile, saturation, summarise, within
+from bench.stats import audit_overhead, merge, percentile, saturation, summarise, within
 
 
 def test_percentiles_interpolate_between_ranks_like_numpy():
@@ -103,3 +103,15 @@ def test_a_window_keeps_the_requests_that_began_and_ended_inside_it():
     assert part["seconds"] == 2.5
     assert part["failures"] == 1
     assert summarise(part).requests == 3
+
+
+def test_runs_of_one_page_merge_into_one():
+    first = run([10.0, 20.0], [200, 200], failures=1, seconds=1.0)
+    second = run([30.0], [500], seconds=0.5)
+
+    merged = summarise(merge([first, second]))
+
+    assert merged.requests == 4
+    assert (merged.ok, merged.server_errors, merged.failures) == (2, 1, 1)
+    assert merged.throughput == 2.0  # three answers in 1.5 s
+    assert merged.p50_ms == 20.0
