@@ -25,6 +25,7 @@ from placements.models import (
     PlacementStatus,
     QualificationPath,
 )
+from programs.models import QualificationTrack
 from tests.accounts.conftest import sign_in
 
 pytestmark = pytest.mark.django_db
@@ -48,11 +49,15 @@ def seed(**options) -> str:
 @pytest.fixture(scope="module")
 def city(django_db_setup, django_db_blocker) -> Iterator[Municipality]:
     with django_db_blocker.unblock():
+        trades_before = set(QualificationTrack.objects.values_list("pk", flat=True))
         seed(municipality_name=SHARED)
         municipality = Municipality.objects.get(name=SHARED)
     yield municipality
+    # Built outside the tests' transactions: leave the database as the other modules expect
+    # it, without the city and without the trades the seed added (names are unique).
     with django_db_blocker.unblock():
         municipality_remove(municipality)
+        QualificationTrack.objects.exclude(pk__in=trades_before).delete()
 
 
 def test_it_refuses_to_run_when_debug_is_off(settings):
