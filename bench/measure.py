@@ -76,7 +76,11 @@ class Load:
 
     def result(self) -> dict:
         limit = self.spec["max_seconds"] + self.spec.get("warmup_seconds", 10) + 180
-        self._talk.join(timeout=limit)
+        try:
+            self._talk.join(timeout=limit)
+        except BaseException:  # Ctrl-C: the load stops with the benchmark
+            self.process.kill()
+            raise
         if self._talk.is_alive() or self.process.returncode:
             self.process.kill()
             raise SystemExit(f"bench.load failed:\n{self._output[1][-3000:]}")

@@ -34,8 +34,10 @@ class Stack:
         (VAR / "logs").mkdir(parents=True, exist_ok=True)
 
     def __enter__(self) -> "Stack":
-        # SIGTERM (a CI runner giving up, `kill`) unwinds like Ctrl-C, so the finally below runs.
+        # SIGTERM (a CI runner giving up, `kill`) unwinds like Ctrl-C, so that __exit__ runs; and
+        # Ctrl-C does so even when the shell started the benchmark with SIGINT ignored (`&`).
         signal.signal(signal.SIGTERM, _interrupt)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
         return self
 
     def __exit__(self, *exc) -> None:
