@@ -97,7 +97,7 @@ def _import_figures(imported: dict) -> list[Figure]:
 
 
 def _page(key, label, s: Summary, base: float, bar, *, ratio_value=None, extra_ok=True, note=""):
-    notes = [note] if note else []
+    notes = [f"p50 {s.p50_ms:.0f} ms, {s.throughput:.1f} req/s", *([note] if note else [])]
     if s.errors:
         notes.append(f"{s.errors} errors of {s.requests}")
     return Figure(
