@@ -66,14 +66,20 @@ def compare(latest: dict, baseline: dict) -> list[str]:
             lines.append(f"{now['label']}: new")
             continue
         lines.append(f"{now['label']}: {_change(was, now)}")
-    lines += [f"{old[key]['label']}: no longer measured" for key in old if key not in new]
+    lines += [f"{old[key]['label']}: not measured in this run" for key in old if key not in new]
     return lines
 
 
 def _change(was: dict, now: dict) -> str:
-    field = "ratio" if now.get("ratio") is not None and was.get("ratio") is not None else "value"
-    unit = "x" if field == "ratio" else now["unit"]
-    before, after = was.get(field), now.get(field)
+    """The value's change, and the ratio's when the figure has one (a page's p95 and its ratio
+    to the hello page: the first says how fast, the second what the bar is about)."""
+    text = _step(was.get("value"), now.get("value"), now["unit"], now)
+    if now.get("ratio") is not None and was.get("ratio") is not None:
+        text += "; ratio " + _step(was["ratio"], now["ratio"], "x", now)
+    return text
+
+
+def _step(before: float | None, after: float | None, unit: str, now: dict) -> str:
     text = f"{fmt(before, unit)} → {fmt(after, unit)}"
     if before is None or after is None:
         return text

@@ -200,7 +200,8 @@ def _worker_figures(seconds: list[float | None]) -> list[Figure]:
             "LIM report in the worker, 10 000 municipality",
             max(done) if done else math.nan,
             "s",
-            note=f"two at once, queued to ready; {len(done)} of {len(seconds)} finished",
+            note=f"two at a time, queued to ready, the slowest; {len(done)} of {len(seconds)} "
+            "finished",
         )
     ]
 

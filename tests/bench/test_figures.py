@@ -69,16 +69,22 @@ def doc(**figures):
     return document([Figure(k, k, v, "ms", ratio=r, bar=Bar(2.5)) for k, (v, r) in figures.items()])
 
 
-def test_the_comparison_gives_the_change_of_each_ratio_and_calls_it_better_or_worse():
+def test_the_comparison_gives_the_change_of_value_and_ratio_and_calls_it_better_or_worse():
     baseline = doc(caseload=(40.0, 2.0), attendance=(30.0, 1.5), gone=(1.0, 1.0))
     latest = doc(caseload=(50.0, 2.5), attendance=(27.0, 1.2), new=(1.0, 1.0))
 
     lines = compare(latest, baseline)
 
-    assert "caseload: 2.00× → 2.50× (+25.0 %, worse)" in lines
-    assert "attendance: 1.50× → 1.20× (-20.0 %, better)" in lines
+    assert (
+        "caseload: 40.0 ms → 50.0 ms (+25.0 %, worse); ratio 2.00× → 2.50× (+25.0 %, worse)"
+        in lines
+    )
+    assert (
+        "attendance: 30.0 ms → 27.0 ms (-10.0 %, better); ratio 1.50× → 1.20× (-20.0 %, better)"
+        in lines
+    )
     assert "new: new" in lines
-    assert "gone: no longer measured" in lines
+    assert "gone: not measured in this run" in lines
 
 
 def test_for_throughput_higher_is_better():
