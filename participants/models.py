@@ -24,18 +24,20 @@ class ParticipantQuerySet(models.QuerySet):
         return self.annotate(case_access=Exists(_via_programme(user)))
 
 
-def _via_programme(user):
+def _own_enrollments(user):
+    """Enrollments in the programmes the user works in (any role)."""
     from accounts.models import ProgrammeMembership
 
     programmes = ProgrammeMembership.objects.filter(user=user).values("programme_id")
-    return Enrollment.objects.filter(participant=OuterRef("pk"), programme_id__in=programmes)
+    return Enrollment.objects.filter(programme_id__in=programmes)
+
+
+def _via_programme(user):
+    return _own_enrollments(user).filter(participant=OuterRef("pk"))
 
 
 def _followed_ids(user):
-    from accounts.models import ProgrammeMembership
-
-    programmes = ProgrammeMembership.objects.filter(user=user).values("programme_id")
-    return Enrollment.objects.filter(programme_id__in=programmes).values("participant_id")
+    return _own_enrollments(user).values("participant_id")
 
 
 def _supervised_ids(user):

@@ -11,6 +11,8 @@ def led_programmes(user) -> QuerySet[Programme]:
     set-up, reports, exports, imports, erasure and the right of access."""
     from accounts.models import ProgrammeMembership
 
+    if user is None:  # a scheduled job, or a run whose requester's account is gone
+        return Programme.objects.none()
     leads = ProgrammeMembership.objects.filter(user=user, role=ProgrammeRole.PROGRAMME_LEAD)
     return Programme.objects.visible_to(user).filter(pk__in=leads.values("programme_id"))
 

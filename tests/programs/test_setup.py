@@ -185,3 +185,21 @@ def test_a_lead_of_another_municipality_gets_404_on_our_programme_and_grant(worl
     assert client.get(reverse("programs:edit", args=[world.programme.pk])).status_code == 404
     assert client.get(reverse("programs:grant", args=[grant.pk])).status_code == 404
     assert "LIM 2026" not in client.get(SETUP).content.decode()
+
+
+@pytest.mark.parametrize("who", ["programme_lead", "caseworker", "arbeidsleder", "admin", None])
+def test_only_the_programmes_lead_passes_the_lead_check(world, who):
+    """One answer to "is this the user's to lead?"; nobody (a job, a deleted requester) is
+    refused with the message, not a crash."""
+    from config.errors import ApplicationError
+    from programs.selectors import led_programmes
+    from programs.services import check_leads
+
+    actor = getattr(world, who) if who else None
+    if who == "programme_lead":
+        check_leads(actor=actor, programme=world.programme)
+        assert list(led_programmes(actor)) == [world.programme]
+        return
+    with pytest.raises(ApplicationError, match="Only the programme's lead"):
+        check_leads(actor=actor, programme=world.programme)
+    assert not led_programmes(actor).exists()
