@@ -13,7 +13,7 @@ still checked."""
 
 import logging
 
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -35,6 +35,19 @@ def _quietly(default):
     return wrap
 
 
+class ReusedClient(RedisCacheClient):
+    """Django's client builds a new ``redis.Redis`` for every operation, and that costs about
+    0.2 ms of Python each time (a session read, a page's generations, the page itself). One
+    client per connection pool is safe to share: the pool hands out the connections."""
+
+    def get_client(self, key=None, *, write=False):
+        pool = self._get_connection_pool(write)
+        clients = self.__dict__.setdefault("_clients", {})
+        if id(pool) not in clients:
+            clients[id(pool)] = self._client(connection_pool=pool)
+        return clients[id(pool)]
+
+
 class ResilientRedisCache(RedisCache):
     """Django's Redis cache; a Redis that cannot be reached is a cache that holds nothing."""
 
@@ -43,6 +56,7 @@ class ResilientRedisCache(RedisCache):
         for name, value in TIMEOUTS.items():
             options.setdefault(name, value)
         super().__init__(server, params)
+        self._class = ReusedClient
 
     def get(self, key, default=None, version=None):
         try:

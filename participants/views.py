@@ -20,6 +20,7 @@ from audit.models import AccessAction
 from audit.selectors import participant_access_log, participant_change_log
 from audit.services import access_record
 from config.errors import ApplicationError, DuplicateError, StaleEditError
+from config.pagecache import JOURNAL_AND_JOBS, PageCacheMixin
 from config.views import RoleRequiredMixin, ServiceFormView
 from participants.access import CaseAccessMixin
 from participants.consents import consent_record, consent_withdraw, document_upload
@@ -111,10 +112,20 @@ def _filters_from_session(request) -> CaseloadFilters:
     )
 
 
-class CaseloadView(LoginRequiredMixin, RoleRequiredMixin, ListView):
+class CaseloadView(LoginRequiredMixin, RoleRequiredMixin, PageCacheMixin, ListView):
     template_name = "participants/caseload.html"
     context_object_name = "participants"
     paginate_by = 25
+    # Written all day and not on this page: attendance taps and progress notes besides.
+    page_cache_ignores = (
+        *JOURNAL_AND_JOBS,
+        "placements.AttendanceRecord",
+        "placements.ProgressEntry",
+        "placements.ProgressReply",
+    )
+
+    def page_cache_extra(self) -> object:
+        return sorted((self.request.session.get(CASELOAD_FILTERS) or {}).items())
 
     def allowed(self, roles: Roles) -> bool:
         return roles.follows_participants or roles.arbeidsleder

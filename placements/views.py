@@ -15,6 +15,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.roles import Roles
 from config.errors import ApplicationError
+from config.pagecache import JOURNAL_AND_JOBS, PageCacheMixin
 from config.views import RoleRequiredMixin, ServiceFormView
 from participants.access import CaseAccessMixin
 from participants.models import Enrollment
@@ -96,10 +97,11 @@ def _day_from(request) -> tuple[date, str | None]:
     return day, None
 
 
-class AttendanceView(LoginRequiredMixin, RoleRequiredMixin, TemplateView):
+class AttendanceView(LoginRequiredMixin, RoleRequiredMixin, PageCacheMixin, TemplateView):
     """The arbeidsleder's day: everyone expected at their worksites, one tap each."""
 
     template_name = "placements/attendance.html"
+    page_cache_ignores = JOURNAL_AND_JOBS
 
     def allowed(self, roles: Roles) -> bool:
         return roles.arbeidsleder

@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "django_htmx",
     "csp",
+    "config.apps.FotfesteConfig",
     "accounts",
     "audit",
     "programs",
@@ -235,6 +236,9 @@ FOTFESTE_INVITATION_DAYS = env_int("FOTFESTE_INVITATION_DAYS", 7)
 # Sessions: 30 minutes idle, 12 hours at the most, whichever comes first.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 12 * 60 * 60
+# How long a rendered caseload or attendance page may be served from the cache at the most; it
+# is thrown away at once when anything it shows changes (config/pagecache.py). 0 turns it off.
+FOTFESTE_PAGE_CACHE_SECONDS = env_int("FOTFESTE_PAGE_CACHE_SECONDS", 300)
 FOTFESTE_SESSION_IDLE_SECONDS = env_int("FOTFESTE_SESSION_IDLE_SECONDS", 30 * 60)
 FOTFESTE_SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
 SESSION_COOKIE_HTTPONLY = True

@@ -133,7 +133,7 @@ def test_without_consent_the_arbeidsleder_neither_sees_nor_records(world, client
     assert tap(client, world).status_code == 404
 
 
-def test_the_page_costs_the_same_queries_for_thirty_people(world, client_for):
+def test_the_page_costs_the_same_queries_for_thirty_people(world, client_for, rendering):
     client = client_for(world.arbeidsleder)
     client.get(PAGE)
     with CaptureQueriesContext(connection) as one:
@@ -189,7 +189,9 @@ class TestWeekAndStats:
         response = client_for(getattr(world, who)).get(reverse("placements:attendance-week"))
         assert response.status_code == 404
 
-    def test_the_week_grid_costs_the_same_queries_for_many_people(self, world, client_for):
+    def test_the_week_grid_costs_the_same_queries_for_many_people(
+        self, world, client_for, rendering
+    ):
         client = client_for(world.arbeidsleder)
         url = reverse("placements:attendance-week")
         client.get(url)

@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class FotfesteConfig(AppConfig):
+    """Project-wide pieces that hook into Django at start-up."""
+
+    name = "config"
+    label = "fotfeste"
+    verbose_name = "Fotfeste"
+
+    def ready(self) -> None:
+        from config import pagecache
+
+        pagecache.install()

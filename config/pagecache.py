@@ -1,0 +1,230 @@
+"""Rendered pages kept in the shared cache for the screens people reload all day (the caseload,
+the arbeidsleder's day), and thrown away the moment anything they show may have changed.
+
+How a cached page knows it is current: every table has a generation counter in the cache.
+Every INSERT, UPDATE and DELETE that passes through Django's database connections (services,
+bulk updates, raw SQL, Celery workers, management commands alike) moves the counter of its
+table at once and again when its transaction commits: the first for a reader in the same
+transaction, the second so that a page rendered from the old rows between the statement and the
+commit is not kept. A page's key holds the generations of every table except the few it
+declares it does not show (``PageCacheMixin.page_cache_ignores``), so forgetting a table costs a
+miss, never a stale page. The key also holds the user, the path and query, the language, the
+date (ages, current placements and consents in force change at midnight), what the view adds
+(the caseload's stored search) and a digest of the code and templates that render it.
+
+What is never cached: a request with messages waiting (they belong to this request only), an
+answer other than 200, anything but GET. The CSRF token is kept out of the stored page and
+put in on the way out, so a page is the user's own in every browser they use.
+
+Counters start at a value taken from the clock, not at 0, so a counter that the cache dropped
+(eviction, a Redis restart) never comes back to a value an older page was stored under. If the
+cache cannot be reached, pages are rendered as usual; a page stored before a write that could
+not move its counter lives at most ``FOTFESTE_PAGE_CACHE_SECONDS``."""
+
+import hashlib
+import logging
+import re
+import time
+from collections.abc import Iterable
+from functools import cache
+from pathlib import Path
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.core.cache import cache as shared_cache
+from django.db import connections
+from django.db.backends.signals import connection_created
+from django.http import HttpResponse
+from django.middleware.csrf import get_token
+from django.utils import timezone, translation
+
+logger = logging.getLogger(__name__)
+
+CSRF_PLACEHOLDER = "fotfeste-page-cache-csrf-token"
+_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
+_TRUNCATE = re.compile(r"^\s*TRUNCATE\b", re.I)
+_GENERATION = "pagecache:gen:{}"
+# Written by most requests or by every page view, and shown by no cached page.
+ALWAYS_IGNORED = frozenset({"django_session", "audit_accessevent", "audit_changeevent"})
+# Written all day by caseworkers and jobs, and shown by neither the caseload nor attendance.
+JOURNAL_AND_JOBS = (
+    "participants.CaseNote",
+    "participants.NoteDraft",
+    "participants.Task",
+    "participants.Document",
+    "participants.Goal",
+    "participants.Milestone",
+    "reporting.ReportRun",
+    "reporting.DataExport",
+    "imports.ImportRun",
+    "accounts.ApiToken",
+)
+
+
+def written_tables(sql: str) -> list[str]:
+    """The tables a statement writes to, as Django and the project's raw SQL spell them."""
+    found = _WRITE.match(sql)
+    if found:
+        return [found.group(1)]
+    if _TRUNCATE.match(sql):
+        return re.findall(r'"([A-Za-z0-9_]+)"', sql)
+    return []
+
+
+def bump(tables: Iterable[str]) -> None:
+    """Move the generation of each table: every page showing one of them is stale."""
+    for table in set(tables):
+        key = _GENERATION.format(table)
+        try:
+            try:
+                shared_cache.incr(key)
+            except ValueError:  # no counter yet, or the cache dropped it
+                shared_cache.add(key, time.time_ns(), timeout=None)
+        except Exception as exc:  # a cache that is away must not fail a write
+            logger.warning("page cache generation not moved: %s", type(exc).__name__)
+
+
+def _watch(execute, sql, params, many, context):
+    result = execute(sql, params, many, context)
+    tables = written_tables(sql) if isinstance(sql, str) else []
+    if tables:
+        _written(context["connection"], tables)
+    return result
+
+
+def _written(connection, tables: list[str]) -> None:
+    bump(tables)
+    if not connection.in_atomic_block:
+        return  # autocommit: the statement has committed, and the counter moved after it
+    pending = getattr(connection, "_pagecache_pending", None)
+    scheduled = pending is not None and any(
+        func is pending for _, func, _ in connection.run_on_commit
+    )
+    if not scheduled:
+        pending = _Pending()
+        connection._pagecache_pending = pending
+        connection.on_commit(pending)
+    pending.tables.update(tables)
+
+
+class _Pending:
+    """The tables one transaction wrote to, moved again once it commits."""
+
+    def __init__(self) -> None:
+        self.tables: set[str] = set()
+
+    def __call__(self) -> None:
+        bump(self.tables)
+
+
+def watch_connection(sender, connection, **kwargs) -> None:
+    """Installed on every database connection as it opens (config.apps). First in the list:
+    Django's ``execute_wrapper`` context manager removes the last wrapper when it ends."""
+    if _watch not in connection.execute_wrappers:
+        connection.execute_wrappers.insert(0, _watch)
+
+
+def install() -> None:
+    connection_created.connect(watch_connection, dispatch_uid="fotfeste-page-cache")
+    for connection in connections.all(initialized_only=True):
+        watch_connection(None, connection)
+
+
+@cache
+def _all_tables() -> tuple[str, ...]:
+    return tuple(sorted(m._meta.db_table for m in apps.get_models(include_auto_created=True)))
+
+
+@cache
+def code_digest() -> str:
+    """The templates, translations and Python code that render pages: a deploy starts afresh."""
+    digest = hashlib.sha256()
+    root = Path(settings.BASE_DIR)
+    for pattern in ("templates/**/*.html", "locale/**/*.mo", "*/*.py", "*/*/*.py"):
+        for path in sorted(root.glob(pattern)):
+            if ".venv" not in path.parts and "tests" not in path.parts:
+                digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def generations(ignored: frozenset[str]) -> list[object] | None:
+    """The generation of every table but the ignored ones; None when the cache cannot say."""
+    keys = [_GENERATION.format(t) for t in _all_tables() if t not in ignored]
+    found = shared_cache.get_many(keys)
+    missing = [key for key in keys if key not in found]
+    if missing:
+        for key in missing:
+            shared_cache.add(key, time.time_ns(), timeout=None)
+        found.update(shared_cache.get_many(missing))
+    if len(found) < len(keys):
+        return None
+    return [found[key] for key in keys]
+
+
+def _messages_waiting(request) -> bool:
+    return len(get_messages(request)) > 0
+
+
+class PageCacheMixin:
+    """For a class-based view whose GET renders the same page for the same user and data.
+    ``page_cache_ignores``: models ("app_label.Model") the page does not show, whose writes
+    leave it current."""
+
+    page_cache_ignores: tuple[str, ...] = ()
+
+    def page_cache_extra(self) -> object:
+        """What else the page depends on besides the user, the URL and the data."""
+        return None
+
+    def get(self, request, *args, **kwargs):
+        seconds = settings.FOTFESTE_PAGE_CACHE_SECONDS
+        if not seconds or _messages_waiting(request):
+            return self._with_token(super().get(request, *args, **kwargs))
+        key = self._page_key()
+        if key is None:  # the cache is away: render, store nothing
+            return self._with_token(super().get(request, *args, **kwargs))
+        stored = shared_cache.get(key)
+        if stored is not None:
+            content, content_type = stored
+            return self._with_token(HttpResponse(content, content_type=content_type))
+        response = super().get(request, *args, **kwargs)
+        if hasattr(response, "render"):
+            response.render()
+        if response.status_code == 200 and not _messages_waiting(request):
+            shared_cache.set(key, (response.content, response["Content-Type"]), seconds)
+        return self._with_token(response)
+
+    def render_to_response(self, context, **response_kwargs):
+        return super().render_to_response(
+            {**context, "csrf_token": CSRF_PLACEHOLDER}, **response_kwargs
+        )
+
+    def _page_key(self) -> str | None:
+        request = self.request
+        ignored = ALWAYS_IGNORED | {
+            apps.get_model(label)._meta.db_table for label in self.page_cache_ignores
+        }
+        found = generations(frozenset(ignored))
+        if found is None:
+            return None
+        parts = [
+            code_digest(),
+            type(self).__qualname__,
+            request.user.pk,
+            request.get_full_path(),
+            translation.get_language(),
+            timezone.localdate().isoformat(),
+            bool(request.headers.get("HX-Request")),
+            self.page_cache_extra(),
+            found,
+        ]
+        return "pagecache:page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
+
+    def _with_token(self, response: HttpResponse) -> HttpResponse:
+        if hasattr(response, "render") and not response.is_rendered:
+            response.render()
+        if CSRF_PLACEHOLDER.encode() in response.content:
+            token = get_token(self.request).encode()
+            response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), token)
+        return response

@@ -1,0 +1,236 @@
+"""Cached pages (config/pagecache.py): a second visit is served from the cache, and anything the
+page shows that changes, by any kind of write, shows on the very next visit."""
+
+import re
+from datetime import date, timedelta
+
+import pytest
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from accounts.models import ProgrammeMembership
+from config import pagecache
+from participants.consents import consent_withdraw
+from participants.journal import note_create
+from participants.models import Consent, Participant
+from placements.models import AttendanceRecord
+from tests.factories import EnrollmentFactory, ParticipantFactory
+
+pytestmark = pytest.mark.django_db
+CASELOAD = reverse("participants:caseload")
+ATTENDANCE = reverse("placements:attendance")
+TODAY = date.today()
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def every_day(world):
+    world.placement.schedule_days = "0123456"
+    world.placement.starts_on = TODAY - timedelta(days=10)
+    world.placement.save()
+
+
+def visit(client, url=CASELOAD, **headers) -> tuple[str, int]:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, **headers)
+    assert response.status_code == 200
+    return response.content.decode(), len(queries)
+
+
+def without_tokens(page: str) -> str:
+    return re.sub(r'(csrfmiddlewaretoken" value="|X-CSRFToken": ")[^"]+', r"\1", page)
+
+
+def test_statements_name_the_tables_they_write():
+    assert pagecache.written_tables('INSERT INTO "placements_attendancerecord" ("a") VALUES (1)')
+    assert pagecache.written_tables('UPDATE "participants_participant" SET "x" = 1') == [
+        "participants_participant"
+    ]
+    assert pagecache.written_tables('DELETE FROM "accounts_user" WHERE 1') == ["accounts_user"]
+    assert pagecache.written_tables('TRUNCATE "a_b", "c_d" RESTART IDENTITY;') == ["a_b", "c_d"]
+    assert pagecache.written_tables('SELECT * FROM "participants_participant"') == []
+
+
+def test_a_second_visit_is_served_from_the_cache_with_the_same_page(world, client_for):
+    client = client_for(world.caseworker)
+    first, rendered = visit(client)
+    second, served = visit(client)
+    assert "Testesen" in second
+    assert served < rendered and served <= 3
+    assert without_tokens(first) == without_tokens(second)
+
+
+def test_a_renamed_person_shows_at_once(world, client_for):
+    client = client_for(world.caseworker)
+    visit(client)
+    world.participant.last_name = "Omdøpt"
+    world.participant.save()
+    page, _ = visit(client)
+    assert "Omdøpt" in page and "Testesen" not in page
+
+
+def test_a_bulk_update_without_signals_shows_at_once(world, client_for):
+    client = client_for(world.caseworker)
+    visit(client)
+    Participant.objects.filter(pk=world.participant.pk).update(last_name="Masseendret")
+    assert "Masseendret" in visit(client)[0]
+
+
+def test_a_new_person_of_the_caseload_shows_at_once(world, client_for):
+    client = client_for(world.caseworker)
+    visit(client)
+    EnrollmentFactory(
+        participant=ParticipantFactory(municipality=world.municipality, last_name="Nykommer"),
+        programme=world.programme,
+        caseworker=world.caseworker,
+    )
+    assert "Nykommer" in visit(client)[0]
+
+
+def test_a_caseworker_taken_off_the_programme_no_longer_sees_the_cached_caseload(world, client_for):
+    client = client_for(world.caseworker)
+    assert "Testesen" in visit(client)[0]
+    ProgrammeMembership.objects.filter(user=world.caseworker).delete()
+    response = client.get(CASELOAD)
+    assert response.status_code == 404 or "Testesen" not in response.content.decode()
+
+
+def test_a_withdrawn_consent_takes_the_person_off_the_arbeidsleders_cached_pages(
+    world, client_for, every_day
+):
+    client = client_for(world.arbeidsleder)
+    assert "Testesen" in visit(client)[0]
+    assert "Testesen" in visit(client, ATTENDANCE)[0]
+    consent = Consent.objects.get(participant=world.participant)
+    consent_withdraw(actor=world.caseworker, consent=consent, expected_version=consent.version)
+    assert "Testesen" not in visit(client)[0]
+    assert "Testesen" not in visit(client, ATTENDANCE)[0]
+
+
+def test_a_tap_shows_on_the_next_visit_of_the_day(world, client_for, every_day):
+    client = client_for(world.arbeidsleder)
+    before, _ = visit(client, ATTENDANCE)
+    response = client.post(
+        reverse("placements:attendance-record", args=[world.placement.pk]),
+        {"status": "late", "date": TODAY.isoformat(), "hours": "4"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    assert AttendanceRecord.objects.get().status == "late"
+    after, _ = visit(client, ATTENDANCE)
+    assert after != before
+    assert after.count('aria-pressed="true"') == before.count('aria-pressed="true"') + 1
+
+
+def test_writes_the_page_does_not_show_leave_it_cached(world, client_for):
+    client = client_for(world.caseworker)
+    visit(client)
+    note_create(
+        actor=world.caseworker,
+        participant=world.participant,
+        kind="meeting",
+        occurred_on=TODAY,
+        text="Hei",
+    )
+    _, served = visit(client)
+    assert served <= 3
+
+
+def test_each_user_gets_their_own_page(world, client_for):
+    mine, _ = visit(client_for(world.caseworker))
+    theirs, _ = visit(client_for(world.other_caseworker))
+    assert "Testesen" in mine and "Testesen" not in theirs
+
+
+def test_the_language_and_the_stored_search_make_pages_of_their_own(world, client_for):
+    client = client_for(world.caseworker)
+    english, _ = visit(client)
+    client.cookies["django_language"] = "nb"
+    assert visit(client)[0] != english
+    client.cookies["django_language"] = "en"
+    client.post(CASELOAD, {"q": "Ingen-slik-person"})
+    page, _ = visit(client)
+    assert "Testesen" not in page and "Nobody matches the search." in page
+
+
+def test_every_browser_gets_a_working_token_of_its_own(world):
+    pages = []
+    for _ in range(2):
+        browser = Client(enforce_csrf_checks=True, HTTP_ACCEPT_LANGUAGE="en")
+        browser.force_login(world.caseworker)
+        page = browser.get(CASELOAD).content.decode()
+        assert pagecache.CSRF_PLACEHOLDER not in page
+        token = page.split('name="csrfmiddlewaretoken" value="', 1)[1].split('"', 1)[0]
+        search = browser.post(CASELOAD, {"q": "Testesen", "csrfmiddlewaretoken": token})
+        assert search.status_code == 303
+        pages.append(token)
+    assert pages[0] != pages[1]
+
+
+def test_a_message_is_shown_once_and_never_kept_in_the_cache(world, client_for):
+    client = client_for(world.caseworker)
+    visit(client)
+    client.post(
+        reverse("participants:bulk"), {"action": "reassign", "selected": [world.participant.pk]}
+    )
+    assert "Choose the new caseworker." in visit(client)[0]
+    assert "Choose the new caseworker." not in visit(client)[0]
+
+
+def test_a_write_in_a_transaction_moves_the_generation_again_when_it_commits(
+    world, django_capture_on_commit_callbacks
+):
+    key = pagecache._GENERATION.format("participants_participant")
+    pagecache.bump(["participants_participant"])
+    start = cache.get(key)
+    # The test's own transaction never commits: forget what its set-up scheduled.
+    connection._pagecache_pending = None
+    with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        Participant.objects.filter(pk=world.participant.pk).update(last_name="A")
+        Participant.objects.filter(pk=world.participant.pk).update(last_name="B")
+        during = cache.get(key)
+    assert during == start + 2
+    assert cache.get(key) == start + 3
+
+
+def test_a_rolled_back_transaction_does_not_stop_later_ones_from_moving_it(world):
+    key = pagecache._GENERATION.format("participants_participant")
+    pagecache.bump(["participants_participant"])
+    with pytest.raises(RuntimeError), transaction.atomic():
+        Participant.objects.filter(pk=world.participant.pk).update(last_name="A")
+        raise RuntimeError
+    before = cache.get(key)
+    Participant.objects.filter(pk=world.participant.pk).update(last_name="B")
+    assert cache.get(key) == before + 1
+
+
+def test_pages_are_served_while_the_cache_is_away(world, client_for, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # nothing listens on the discard port
+        }
+    }
+    client = client_for(world.caseworker)
+    assert "Testesen" in visit(client)[0]
+    world.participant.last_name = "Fortsatt"
+    world.participant.save()
+    assert "Fortsatt" in visit(client)[0]
+
+
+def test_with_the_cache_turned_off_every_visit_renders(world, client_for, settings):
+    settings.FOTFESTE_PAGE_CACHE_SECONDS = 0
+    client = client_for(world.caseworker)
+    visit(client)
+    _, rendered = visit(client)
+    _, again = visit(client)
+    assert again == rendered > 3
