@@ -124,9 +124,18 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 # --- Celery ---------------------------------------------------------------------------------
+# How much lower the CPU priority of Celery workers is than the web's (nice, 0–19): reports drawn
+# on the web's machine leave the pages their speed. 0 leaves it as the worker was started.
+FOTFESTE_WORKER_NICENESS = env_int("FOTFESTE_WORKER_NICENESS", 10)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 # Without a broker, tasks run in the web process at commit time: the embedded default.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+# How long a rendered caseload or attendance page may be served from the cache at the most; it
+# is thrown away at once when anything it shows changes (config/pagecache.py). 0 turns it off.
+# Off by default where processes would each keep their own (a worker, and no shared Redis).
+FOTFESTE_PAGE_CACHE_SECONDS = env_int(
+    "FOTFESTE_PAGE_CACHE_SECONDS", 300 if REDIS_URL or CELERY_TASK_ALWAYS_EAGER else 0
+)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "fotfeste")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
@@ -236,9 +245,6 @@ FOTFESTE_INVITATION_DAYS = env_int("FOTFESTE_INVITATION_DAYS", 7)
 # Sessions: 30 minutes idle, 12 hours at the most, whichever comes first.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_AGE = 12 * 60 * 60
-# How long a rendered caseload or attendance page may be served from the cache at the most; it
-# is thrown away at once when anything it shows changes (config/pagecache.py). 0 turns it off.
-FOTFESTE_PAGE_CACHE_SECONDS = env_int("FOTFESTE_PAGE_CACHE_SECONDS", 300)
 FOTFESTE_SESSION_IDLE_SECONDS = env_int("FOTFESTE_SESSION_IDLE_SECONDS", 30 * 60)
 FOTFESTE_SESSION_ABSOLUTE_SECONDS = SESSION_COOKIE_AGE
 SESSION_COOKIE_HTTPONLY = True
