@@ -153,6 +153,12 @@ def generations(ignored: frozenset[str]) -> list[object] | None:
     keys = [_GENERATION.format(t) for t in _all_tables() if t not in ignored]
     found = shared_cache.get_many(keys)
     missing = [key for key in keys if key not in found]
+    if missing and not found:
+        # Nothing at all: a cache that was emptied, or one that is away. One question tells
+        # which, rather than one per table (each may wait for the cache's timeout).
+        shared_cache.add(keys[0], time.time_ns(), timeout=None)
+        if shared_cache.get(keys[0]) is None:
+            return None
     if missing:
         for key in missing:
             shared_cache.add(key, time.time_ns(), timeout=None)
