@@ -14,6 +14,7 @@ from django.views.generic import TemplateView
 
 from accounts.roles import Roles
 from config.errors import ApplicationError
+from config.pagecache import PageCacheMixin
 from config.views import RoleRequiredMixin, ServiceFormView
 from programs.selectors import led_programmes
 from reporting.exports import data_export_file, data_export_request
@@ -118,10 +119,17 @@ class ReportDownloadView(LeadMixin, View):
         return response
 
 
-class DashboardView(LeadMixin, TemplateView):
+class DashboardView(LeadMixin, PageCacheMixin, TemplateView):
     """The report's figures live, exact (they stay inside Fotfeste), with the same charts."""
 
     template_name = "reporting/dashboard.html"
+    # Kept until anything it counts changes; only the jobs' own bookkeeping leaves it current.
+    page_cache_ignores = (
+        "reporting.ReportRun",
+        "reporting.DataExport",
+        "imports.ImportRun",
+        "accounts.ApiToken",
+    )
 
     def get_context_data(self, **kwargs):
         user = self.request.user

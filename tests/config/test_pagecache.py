@@ -234,3 +234,18 @@ def test_with_the_cache_turned_off_every_visit_renders(world, client_for, settin
     _, rendered = visit(client)
     _, again = visit(client)
     assert again == rendered > 3
+
+
+def test_the_dashboard_is_kept_until_a_figure_it_counts_changes(world, client_for):
+    client = client_for(world.programme_lead)
+    dashboard = reverse("reporting:dashboard")
+    before, rendered = visit(client, dashboard)
+    again, served = visit(client, dashboard)
+    assert served < rendered and without_tokens(again) == without_tokens(before)
+    EnrollmentFactory(
+        participant=ParticipantFactory(municipality=world.municipality),
+        programme=world.programme,
+        status="active",
+    )
+    after, _ = visit(client, dashboard)
+    assert without_tokens(after) != without_tokens(before)
