@@ -12,9 +12,13 @@ miss, never a stale page. The key also holds the user, the path and query, the l
 date (ages, current placements and consents in force change at midnight), what the view adds
 (the caseload's stored search) and a digest of the code and templates that render it.
 
+A statement that is neither a read nor a write this module can name (DDL, COPY, MERGE, a
+write inside WITH, TRUNCATE … CASCADE) moves a generation that every page's key holds: it
+costs every page a miss, never a stale page.
+
 What is never cached: a request with messages waiting (they belong to this request only), an
-answer other than 200, anything but GET. The CSRF token is kept out of the stored page and
-put in on the way out, so a page is the user's own in every browser they use.
+answer other than 200, anything but GET and HEAD. The CSRF token is kept out of the stored
+page and put in on the way out, so a page is the user's own in every browser they use.
 
 Counters start at a value taken from the clock, not at 0, so a counter that the cache dropped
 (eviction, a Redis restart) never comes back to a value an older page was stored under. If the
@@ -27,6 +31,7 @@ import re
 import time
 from collections.abc import Iterable
 from functools import cache
+from importlib.metadata import distributions
 from pathlib import Path
 
 from django.apps import apps
@@ -38,12 +43,22 @@ from django.db.backends.signals import connection_created
 from django.http import HttpResponse
 from django.middleware.csrf import get_token
 from django.utils import timezone, translation
+from django.utils.crypto import salted_hmac
 
 logger = logging.getLogger(__name__)
 
-CSRF_PLACEHOLDER = "fotfeste-page-cache-csrf-token"
-_WRITE = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?([A-Za-z0-9_]+)"?', re.I)
-_TRUNCATE = re.compile(r"^\s*TRUNCATE\b", re.I)
+# Django's spelling on PostgreSQL and SQLite (INSERT OR IGNORE INTO for ignore_conflicts and
+# many-to-many adds), and plain reads and transaction control, which write nothing.
+_WRITE = re.compile(
+    r'^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)'
+    r'\s+"?(\w+)"?',
+    re.I,
+)
+_NO_WRITE = re.compile(
+    r"^\s*\(?\s*(?:SELECT|VALUES|SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SET|SHOW|PRAGMA|EXPLAIN)\b",
+    re.I,
+)
+EVERYTHING = "*"  # the generation of every page, moved by statements that cannot be named
 _GENERATION = "pagecache:gen:{}"
 # Written by most requests or by every page view, and shown by no cached page.
 ALWAYS_IGNORED = frozenset({"django_session", "audit_accessevent", "audit_changeevent"})
@@ -63,13 +78,20 @@ JOURNAL_AND_JOBS = (
 
 
 def written_tables(sql: str) -> list[str]:
-    """The tables a statement writes to, as Django and the project's raw SQL spell them."""
+    """The tables a statement writes to, as Django and the project's raw SQL spell them; every
+    page (``EVERYTHING``) for a statement that is neither a read nor such a write."""
     found = _WRITE.match(sql)
     if found:
         return [found.group(1)]
-    if _TRUNCATE.match(sql):
-        return re.findall(r'"([A-Za-z0-9_]+)"', sql)
-    return []
+    if _NO_WRITE.match(sql):
+        return []
+    return [EVERYTHING]
+
+
+def csrf_placeholder() -> str:
+    """Stands for the CSRF token in a stored page. Derived from the secret key, so that no
+    name or search a user types can contain it and be replaced by the viewer's token."""
+    return salted_hmac("fotfeste.pagecache.csrf", "placeholder").hexdigest()
 
 
 def bump(tables: Iterable[str]) -> None:
@@ -133,18 +155,23 @@ def install() -> None:
 
 @cache
 def _all_tables() -> tuple[str, ...]:
-    return tuple(sorted(m._meta.db_table for m in apps.get_models(include_auto_created=True)))
+    tables = {m._meta.db_table for m in apps.get_models(include_auto_created=True)}
+    return (EVERYTHING, *sorted(tables))
 
 
 @cache
 def code_digest() -> str:
-    """The templates, translations and Python code that render pages: a deploy starts afresh."""
+    """The templates, translations, static files, Python code and installed packages that
+    render pages: a deploy starts afresh."""
     digest = hashlib.sha256()
     root = Path(settings.BASE_DIR)
-    for pattern in ("templates/**/*.html", "locale/**/*.mo", "*/*.py", "*/*/*.py"):
+    patterns = ("templates/**/*.html", "locale/**/*.mo", "static/**/*", "*/*.py", "*/*/*.py")
+    for pattern in patterns:
         for path in sorted(root.glob(pattern)):
-            if ".venv" not in path.parts and "tests" not in path.parts:
+            if path.is_file() and ".venv" not in path.parts and "tests" not in path.parts:
                 digest.update(path.read_bytes())
+    for dist in sorted(f"{d.metadata['Name']}=={d.version}" for d in distributions()):
+        digest.update(dist.encode())
     return digest.hexdigest()[:16]
 
 
@@ -203,7 +230,7 @@ class PageCacheMixin:
 
     def render_to_response(self, context, **response_kwargs):
         return super().render_to_response(
-            {**context, "csrf_token": CSRF_PLACEHOLDER}, **response_kwargs
+            {**context, "csrf_token": csrf_placeholder()}, **response_kwargs
         )
 
     def _page_key(self) -> str | None:
@@ -230,7 +257,8 @@ class PageCacheMixin:
     def _with_token(self, response: HttpResponse) -> HttpResponse:
         if hasattr(response, "render") and not response.is_rendered:
             response.render()
-        if CSRF_PLACEHOLDER.encode() in response.content:
+        placeholder = csrf_placeholder().encode()
+        if placeholder in response.content:
             token = get_token(self.request).encode()
-            response.content = response.content.replace(CSRF_PLACEHOLDER.encode(), token)
+            response.content = response.content.replace(placeholder, token)
         return response

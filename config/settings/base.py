@@ -132,10 +132,9 @@ CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # How long a rendered caseload or attendance page may be served from the cache at the most; it
 # is thrown away at once when anything it shows changes (config/pagecache.py). 0 turns it off.
-# Off by default where processes would each keep their own (a worker, and no shared Redis).
-FOTFESTE_PAGE_CACHE_SECONDS = env_int(
-    "FOTFESTE_PAGE_CACHE_SECONDS", 300 if REDIS_URL or CELERY_TASK_ALWAYS_EAGER else 0
-)
+# Off without Redis: each process would keep its own pages and counters, and a write made by
+# another (a worker, `manage.py shell`, a job run by hand) would not reach them.
+FOTFESTE_PAGE_CACHE_SECONDS = env_int("FOTFESTE_PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "fotfeste")
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
