@@ -50,7 +50,7 @@ logger = logging.getLogger(__name__)
 # Django's spelling on PostgreSQL and SQLite (INSERT OR IGNORE INTO for ignore_conflicts and
 # many-to-many adds), and plain reads and transaction control, which write nothing.
 _WRITE = re.compile(
-    r'^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)'
+    r"^\s*(?:INSERT(?:\s+OR\s+\w+)?\s+INTO|REPLACE\s+INTO|UPDATE(?:\s+OR\s+\w+)?|DELETE\s+FROM)"
     r'\s+"?(\w+)"?',
     re.I,
 )
