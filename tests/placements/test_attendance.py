@@ -1,5 +1,6 @@
 """The arbeidsleder's attendance page: one tap per person, history on changes, missing days."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -162,6 +163,20 @@ class TestWeekAndStats:
             reverse("placements:attendance-week"), {"date": yesterday}
         ).content.decode()
         assert "Testesen" in page and "cell-present" in page and "cell-missing" in page
+
+    def test_the_week_grid_says_each_day_in_words_to_a_screen_reader(self, world, client_for):
+        client = client_for(world.arbeidsleder)
+        client.cookies["django_language"] = "nb"
+        yesterday = TODAY - timedelta(days=1)
+        tap(client, world, "present", day=yesterday, htmx=False)
+        page = client.get(
+            reverse("placements:attendance-week"), {"date": yesterday.isoformat()}
+        ).content.decode()
+        weekday = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
+        hidden = re.findall(r'<span class="visually-hidden">([^<]+)</span>', page)
+        assert f"{weekday[yesterday.weekday()]}: Til stede" in hidden
+        assert any(text.endswith(": Mangler") for text in hidden)
+        assert '<span aria-hidden="true">T</span>' in page
 
     def test_attendance_rate_and_absences_in_a_row(self, world):
         from placements.attendance import attendance_record, attendance_stats
