@@ -279,3 +279,27 @@ def test_the_dashboard_is_kept_until_a_figure_it_counts_changes(world, client_fo
     )
     after, _ = visit(client, dashboard)
     assert without_tokens(after) != without_tokens(before)
+
+
+@pytest.mark.parametrize(
+    ("who", "page"),
+    [
+        ("caseworker", "participants:caseload"),
+        ("programme_lead", "participants:caseload"),
+        ("arbeidsleder", "participants:caseload"),
+        ("arbeidsleder", "placements:attendance"),
+        ("arbeidsleder", "placements:attendance-week"),
+        ("programme_lead", "reporting:dashboard"),
+    ],
+)
+def test_a_page_from_the_cache_is_the_page_rendered_afresh(
+    world, client_for, settings, every_day, who, page
+):
+    client = client_for(getattr(world, who))
+    url = reverse(page)
+    visit(client, url)
+    cached, served = visit(client, url)
+    settings.FOTFESTE_PAGE_CACHE_SECONDS = 0
+    fresh, rendered = visit(client, url)
+    assert served < rendered
+    assert without_tokens(cached) == without_tokens(fresh)
