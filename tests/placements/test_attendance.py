@@ -177,6 +177,8 @@ class TestWeekAndStats:
         assert f"{weekday[yesterday.weekday()]}: Til stede" in hidden
         assert any(text.endswith(": Mangler") for text in hidden)
         assert '<span aria-hidden="true">T</span>' in page
+        this_week = client.get(reverse("placements:attendance-week")).content.decode()
+        assert "Ikke registrert ennå" in this_week  # today: expected, not recorded, not late yet
 
     def test_attendance_rate_and_absences_in_a_row(self, world):
         from placements.attendance import attendance_record, attendance_stats
