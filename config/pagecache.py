@@ -60,8 +60,11 @@ _NO_WRITE = re.compile(
 )
 EVERYTHING = "*"  # the generation of every page, moved by statements that cannot be named
 _GENERATION = "pagecache:gen:{}"
-# Written by most requests or by every page view, and shown by no cached page.
-ALWAYS_IGNORED = frozenset({"django_session", "audit_accessevent", "audit_changeevent"})
+# Written by most requests, every page view or every sign-in (the second factor's last use), and
+# shown by no cached page.
+ALWAYS_IGNORED = frozenset(
+    {"django_session", "audit_accessevent", "audit_changeevent", "mfa_authenticator"}
+)
 # Written all day by caseworkers and jobs, and shown by neither the caseload nor attendance.
 JOURNAL_AND_JOBS = (
     "participants.CaseNote",

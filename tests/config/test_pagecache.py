@@ -175,6 +175,19 @@ def test_writes_the_page_does_not_show_leave_it_cached(world, client_for):
     assert served <= 3
 
 
+def test_a_colleague_signing_in_with_the_second_factor_leaves_pages_cached(world, client_for):
+    from allauth.mfa.models import Authenticator
+
+    client = client_for(world.caseworker)
+    visit(client)
+    Authenticator.objects.create(
+        user=world.other_caseworker, type=Authenticator.Type.TOTP, data={"secret": "x"}
+    )
+    Authenticator.objects.filter(user=world.other_caseworker).update(last_used_at=None)
+    _, served = visit(client)
+    assert served <= 3
+
+
 def test_each_user_gets_their_own_page(world, client_for):
     mine, _ = visit(client_for(world.caseworker))
     theirs, _ = visit(client_for(world.other_caseworker))
