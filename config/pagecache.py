@@ -58,6 +58,7 @@ _NO_WRITE = re.compile(
     r"^\s*\(?\s*(?:SELECT|VALUES|SAVEPOINT|RELEASE|ROLLBACK|BEGIN|COMMIT|SET|SHOW|PRAGMA|EXPLAIN)\b",
     re.I,
 )
+ISO_DATE = r"\d{4}-\d{2}-\d{2}"  # a day in a page's query, as the pages write it
 EVERYTHING = "*"  # the generation of every page, moved by statements that cannot be named
 _GENERATION = "pagecache:gen:{}"
 # Written by most requests, every page view or every sign-in (the second factor's last use), and
@@ -208,6 +209,10 @@ class PageCacheMixin:
     leave it current."""
 
     page_cache_ignores: tuple[str, ...] = ()
+    # The query parameters the page takes, each with the shape of a value it may be stored
+    # under. Any other parameter or value is rendered and not stored: the cache cannot be filled
+    # with one page per made-up URL.
+    page_cache_query: dict[str, str] = {}
 
     def page_cache_extra(self) -> object:
         """What else the page depends on besides the user, the URL and the data."""
@@ -215,7 +220,7 @@ class PageCacheMixin:
 
     def get(self, request, *args, **kwargs):
         seconds = settings.FOTFESTE_PAGE_CACHE_SECONDS
-        if not seconds or _messages_waiting(request):
+        if not seconds or _messages_waiting(request) or not self._query_storable():
             return self._with_token(super().get(request, *args, **kwargs))
         key = self._page_key()
         if key is None:  # the cache is away: render, store nothing
@@ -234,6 +239,13 @@ class PageCacheMixin:
     def render_to_response(self, context, **response_kwargs):
         return super().render_to_response(
             {**context, "csrf_token": csrf_placeholder()}, **response_kwargs
+        )
+
+    def _query_storable(self) -> bool:
+        shapes = self.page_cache_query
+        return all(
+            name in shapes and all(re.fullmatch(shapes[name], value) for value in values)
+            for name, values in self.request.GET.lists()
         )
 
     def _page_key(self) -> str | None:

@@ -1,4 +1,5 @@
 import copy
+import re
 from datetime import timedelta
 
 from allauth.account.decorators import reauthentication_required
@@ -123,6 +124,8 @@ class CaseloadView(LoginRequiredMixin, RoleRequiredMixin, PageCacheMixin, ListVi
         "placements.ProgressEntry",
         "placements.ProgressReply",
     )
+
+    page_cache_query = {"sort": "|".join(re.escape(sort) for sort in SORTS), "page": r"\d{1,4}"}
 
     def page_cache_extra(self) -> object:
         return sorted((self.request.session.get(CASELOAD_FILTERS) or {}).items())

@@ -15,7 +15,7 @@ from django.views.generic import ListView, TemplateView
 
 from accounts.roles import Roles
 from config.errors import ApplicationError
-from config.pagecache import JOURNAL_AND_JOBS, PageCacheMixin
+from config.pagecache import ISO_DATE, JOURNAL_AND_JOBS, PageCacheMixin
 from config.views import RoleRequiredMixin, ServiceFormView
 from participants.access import CaseAccessMixin
 from participants.models import Enrollment
@@ -102,6 +102,7 @@ class AttendanceView(LoginRequiredMixin, RoleRequiredMixin, PageCacheMixin, Temp
 
     template_name = "placements/attendance.html"
     page_cache_ignores = JOURNAL_AND_JOBS
+    page_cache_query = {"date": ISO_DATE}
 
     def allowed(self, roles: Roles) -> bool:
         return roles.arbeidsleder

@@ -14,7 +14,7 @@ from django.views.generic import TemplateView
 
 from accounts.roles import Roles
 from config.errors import ApplicationError
-from config.pagecache import PageCacheMixin
+from config.pagecache import ISO_DATE, PageCacheMixin
 from config.views import RoleRequiredMixin, ServiceFormView
 from programs.selectors import led_programmes
 from reporting.exports import data_export_file, data_export_request
@@ -130,6 +130,12 @@ class DashboardView(LeadMixin, PageCacheMixin, TemplateView):
         "imports.ImportRun",
         "accounts.ApiToken",
     )
+    page_cache_query = {
+        "programme": r"\d{1,9}",
+        "cohort": r"\d{0,9}",
+        "period_start": ISO_DATE,
+        "period_end": ISO_DATE,
+    }
 
     def get_context_data(self, **kwargs):
         user = self.request.user

@@ -3,9 +3,11 @@ see a participant. Every scoping test asks the same three questions of it: the u
 a user of the same municipality who may not, a user of another municipality."""
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.test import Client
 from django.utils import translation
 
@@ -112,6 +114,23 @@ def world(db) -> World:
         foreign_arbeidsleder=foreign_arbeidsleder,
         foreign_participant=foreign_participant,
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Rate limits, used TOTP codes and cached pages live in the cache: every test starts from
+    zero, so no test is served a page another one stored."""
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def every_day(world):
+    """The world's placement expects the person every day, so a test holds on any weekday."""
+    world.placement.schedule_days = "0123456"
+    world.placement.starts_on = date.today() - timedelta(days=10)
+    world.placement.save()
 
 
 @pytest.fixture

@@ -1,18 +1,9 @@
 import re
 
 import pytest
-from django.core.cache import cache
 from django.test import Client
 
 from tests import factories as f
-
-
-@pytest.fixture(autouse=True)
-def _empty_cache():
-    """Rate limits and used TOTP codes live in the cache: every test starts from zero."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -2,7 +2,7 @@
 page shows that changes, by any kind of write, shows on the very next visit."""
 
 import re
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 from django.core.cache import cache
@@ -23,20 +23,6 @@ pytestmark = pytest.mark.django_db
 CASELOAD = reverse("participants:caseload")
 ATTENDANCE = reverse("placements:attendance")
 TODAY = date.today()
-
-
-@pytest.fixture(autouse=True)
-def fresh_cache():
-    cache.clear()
-    yield
-    cache.clear()
-
-
-@pytest.fixture
-def every_day(world):
-    world.placement.schedule_days = "0123456"
-    world.placement.starts_on = TODAY - timedelta(days=10)
-    world.placement.save()
 
 
 def visit(client, url=CASELOAD, **headers) -> tuple[str, int]:
@@ -316,3 +302,40 @@ def test_a_page_from_the_cache_is_the_page_rendered_afresh(
     fresh, rendered = visit(client, url)
     assert served < rendered
     assert without_tokens(cached) == without_tokens(fresh)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["?utm=1", "?sort=made-up", "?page=x", "?sort=name&extra=1", "?page=123456"],
+)
+def test_a_made_up_url_is_rendered_and_never_stored(world, client_for, query):
+    client = client_for(world.caseworker)
+    visit(client, CASELOAD + query)
+    page, again = visit(client, CASELOAD + query)
+    assert "Testesen" in page and again > 3
+
+
+@pytest.mark.parametrize("query", ["", "?sort=-name", "?sort=birth_date&page=1"])
+def test_the_caseloads_own_sorts_and_pages_are_stored(world, client_for, query):
+    client = client_for(world.caseworker)
+    visit(client, CASELOAD + query)
+    assert visit(client, CASELOAD + query)[1] <= 3
+
+
+def test_a_malformed_day_is_told_on_every_visit(world, client_for, every_day):
+    client = client_for(world.arbeidsleder)
+    for _ in range(2):
+        page, _ = visit(client, ATTENDANCE + "?date=2026-13-45")
+        assert "That is not a date; showing today." in page and "Testesen" in page
+    visit(client, ATTENDANCE + "?date=yesterday")
+    page, again = visit(client, ATTENDANCE + "?date=yesterday")
+    assert "That is not a date; showing today." in page and again > 3
+
+
+def test_the_dashboard_for_a_chosen_programme_and_period_is_stored(world, client_for):
+    client = client_for(world.programme_lead)
+    url = reverse("reporting:dashboard") + (
+        f"?programme={world.programme.pk}&cohort=&period_start=2026-01-01&period_end=2026-06-30"
+    )
+    visit(client, url)
+    assert visit(client, url)[1] <= 3

@@ -12,17 +12,11 @@ from audit.models import ChangeEvent
 from placements.models import AttendanceRecord
 from tests.factories import ConsentFactory, EnrollmentFactory, ParticipantFactory, PlacementFactory
 
-pytestmark = pytest.mark.django_db
 TODAY = date.today()
 PAGE = reverse("placements:attendance")
 
 
-@pytest.fixture(autouse=True)
-def every_day(world):
-    """The world's placement expects the person every day, so the tests hold on any weekday."""
-    world.placement.schedule_days = "0123456"
-    world.placement.starts_on = TODAY - timedelta(days=10)
-    world.placement.save()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("every_day")]
 
 
 def tap(client, world, status="present", day=TODAY, htmx=True, **extra):
