@@ -162,6 +162,11 @@ TREATMENTS: dict[str, Treatment] = {
     "placements.attendancerecord": Treatment(
         "placement__enrollment__participant", KEEP, why="days and hours are figures"
     ),
+    "placements.attendancemonth": Treatment(
+        "placement__enrollment__participant",
+        KEEP,
+        why="the days above added up per month, kept by the database: figures",
+    ),
     "placements.moduleprogress": Treatment(
         "path__enrollment__participant", KEEP, why="modules passed are figures"
     ),

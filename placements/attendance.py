@@ -5,6 +5,8 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -12,7 +14,7 @@ from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
 from participants.services import participant_check_changeable
-from placements.models import AttendanceRecord, AttendanceStatus, Placement
+from placements.models import AttendanceMonth, AttendanceRecord, AttendanceStatus, Placement
 
 MISSING_LOOKBACK_DAYS = 28
 _ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
@@ -128,3 +130,67 @@ def attendance_stats(placement: Placement, records: dict, today: date) -> Attend
     missing = sum(1 for d in days if d not in records)
     rate = round(100 * len(attended) / len(days)) if days else None
     return AttendanceStats(rate, streak, missing)
+
+
+def _month_end(first: date) -> date:
+    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+
+
+def _split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
+    """The period as the calendar months that lie wholly within it (first and last day), and
+    the one or two stretches of a month it cuts at either end."""
+    first = start if start.day == 1 else _month_end(start) + timedelta(days=1)
+    last = end if end == _month_end(end.replace(day=1)) else end.replace(day=1) - timedelta(days=1)
+    if first > last:
+        return None, [(start, end)]
+    cut = [(start, first - timedelta(days=1)), (last + timedelta(days=1), end)]
+    return (first, last), [(a, b) for a, b in cut if a <= b]
+
+
+_HOURS = DecimalField(max_digits=12, decimal_places=2)
+
+
+def attendance_by_month(*, enrollment_ids: list[int], start: date, end: date) -> QuerySet:
+    """Per calendar month of the period: days recorded, days attended (present or late), the
+    people behind them, and hours worked (those written down, or the placement's hours per day
+    for a day attended without hours), in one query. Whole months are read from the monthly
+    sums; a month the period cuts is counted from its days, so that a period may start and end
+    on any day."""
+    whole, cut = _split(start, end)
+    stretches = Q()
+    for stretch in cut:
+        stretches |= Q(date__range=stretch)
+    attended = Q(status__in=_ATTENDED)
+    by_day = (
+        AttendanceRecord.objects.filter(stretches, placement__enrollment_id__in=enrollment_ids)
+        .annotate(month=TruncMonth("date"))
+        .order_by()
+        .values("month")
+        .annotate(
+            days=Count("pk"),
+            attended=Count("pk", filter=attended),
+            persons=Count("placement__enrollment__participant", distinct=True),
+            hours=Sum(
+                Coalesce("hours", "placement__hours_per_day"), filter=attended, output_field=_HOURS
+            ),
+        )
+    )
+    if not whole:
+        return by_day
+    summed = (
+        AttendanceMonth.objects.filter(
+            placement__enrollment_id__in=enrollment_ids, month__range=whole, days__gt=0
+        )
+        .order_by()
+        .values("month")
+        .annotate(
+            days=Sum("days"),
+            attended=Sum("attended"),
+            persons=Count("placement__enrollment__participant", distinct=True),
+            hours=Sum(
+                F("hours") + F("attended_unhoured") * F("placement__hours_per_day"),
+                output_field=_HOURS,
+            ),
+        )
+    )
+    return summed.union(by_day, all=True) if cut else summed

@@ -211,6 +211,35 @@ class AttendanceRecord(models.Model):
         return f"{self.placement_id} {self.date} {self.status}"
 
 
+class AttendanceMonth(models.Model):
+    """A placement's attendance added up per calendar month: what funder reports and the
+    dashboard read instead of every day. Kept by database triggers on AttendanceRecord
+    (placements/migrations/0008), in the statement that changes a day, so that every way of
+    writing attendance (a form, the API, a bulk import, a fixture) keeps it right. A month
+    whose days were all deleted stays as a row of zeros."""
+
+    # No foreign key in the database: rows follow the days the triggers see, and a placement's
+    # days are deleted before the placement is.
+    placement = models.ForeignKey(
+        Placement, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    month = models.DateField(_("month"))  # the first day of the month
+    days = models.IntegerField(_("days recorded"), default=0)
+    attended = models.IntegerField(_("days attended"), default=0)  # present or late
+    hours = models.DecimalField(_("hours written down"), max_digits=8, decimal_places=2, default=0)
+    attended_unhoured = models.IntegerField(_("days attended without hours"), default=0)
+
+    class Meta:
+        verbose_name = _("attendance month")
+        verbose_name_plural = _("attendance months")
+        constraints = [
+            models.UniqueConstraint(fields=["placement", "month"], name="one_sum_per_month")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.placement_id} {self.month:%Y-%m}"
+
+
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 

@@ -8,13 +8,12 @@ lead sees inside Fotfeste, shows the exact counts.
 from collections import Counter
 from datetime import date
 
-from django.db.models import Count, DecimalField, Exists, OuterRef, Q, QuerySet, Sum
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
 
 from participants.models import Destination, Enrollment, FollowUp
+from placements.attendance import attendance_by_month
 from placements.models import (
-    AttendanceRecord,
-    AttendanceStatus,
     ModuleProgress,
     Placement,
     PlacementType,
@@ -287,24 +286,8 @@ def _activities(ids: list[int], start: date, end: date, cells: Cells) -> dict:
 
 
 def _attendance(ids: list[int], start: date, end: date, cells: Cells) -> dict:
-    """Attendance rate per month and hours worked, in one grouped query. A day recorded
-    present or late counts the hours written down, or the placement's hours per day."""
-    attended = Q(status__in=[AttendanceStatus.PRESENT, AttendanceStatus.LATE])
-    rows = (
-        AttendanceRecord.objects.filter(placement__enrollment_id__in=ids, date__range=(start, end))
-        .annotate(month=TruncMonth("date"))
-        .values("month")
-        .annotate(
-            days=Count("pk"),
-            attended=Count("pk", filter=attended),
-            persons=Count("placement__enrollment__participant", distinct=True),
-            hours=Sum(
-                Coalesce("hours", "placement__hours_per_day"),
-                filter=attended,
-                output_field=DecimalField(max_digits=12, decimal_places=2),
-            ),
-        )
-    )
+    """Attendance rate per month and hours worked, in one query over the monthly sums."""
+    rows = attendance_by_month(enrollment_ids=ids, start=start, end=end)
     by_month, days, present, hours, persons = {}, 0, 0, 0.0, 0
     for row in rows:
         month = row["month"] if isinstance(row["month"], date) else row["month"].date()

@@ -29,6 +29,7 @@ from participants.models import (
 )
 from participants.selectors import participant_records
 from placements.models import (
+    AttendanceMonth,
     AttendanceRecord,
     ModuleProgress,
     Placement,
@@ -81,6 +82,13 @@ SECTIONS: tuple[Section, ...] = (
     Section("follow_ups", FollowUp, "enrollment__participant"),
     Section("placements", Placement, "enrollment__participant"),
     Section("attendance", AttendanceRecord, "placement__enrollment__participant", table=True),
+    Section(
+        "attendance_months",
+        AttendanceMonth,
+        "placement__enrollment__participant",
+        gettext_lazy("Attendance added up per month"),
+        table=True,
+    ),
     Section("progress_entries", ProgressEntry, "placement__enrollment__participant"),
     Section(
         "progress_replies",

@@ -33,6 +33,7 @@ from participants.models import (
 )
 from participants.synthetic import synthetic_fodselsnummer
 from placements.models import (
+    AttendanceMonth,
     AttendanceRecord,
     ModuleProgress,
     ProgressEntry,
@@ -163,6 +164,8 @@ def one_of_everything(world, person, marker: str) -> dict:
                 placement=placement, date=TODAY, status="present", recorded_by=al
             )
         ],
+        # Added up by the database from the day above.
+        "attendance_months": list(AttendanceMonth.objects.filter(placement=placement)),
         "progress_entries": [entry],
         "progress_replies": [
             ProgressReply.objects.create(entry=entry, author=cw, text=f"{marker} reply")
