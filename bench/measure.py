@@ -21,6 +21,9 @@ REPORT_WAIT_SECONDS = 600
 # Pairs of LIM reports rendered one after the other while the caseload is measured: one pair
 # renders for a few seconds only, too few requests for a p95.
 REPORT_PAIRS = 3
+# The load runs for the whole time both reports render, from the queries to the PDF, not only
+# their first requests: bounded by the page's seconds and by this many requests.
+BUSY_REQUESTS = 20_000
 
 
 @dataclass
@@ -31,6 +34,7 @@ class Options:
     warmup: int
     seconds: float  # per page, at the most
     step_seconds: float  # per concurrency step, at the most
+    worker_cpus: float  # the worker's CPU budget (bench/cpu.py), 0 for none
 
 
 @dataclass
@@ -183,7 +187,7 @@ def _while_both_run(big: Signed, runs: list[int], options: Options) -> tuple[dic
         ["/participants/"],
         concurrency=options.concurrency,
         warmup=0,
-        requests=options.requests,
+        requests=BUSY_REQUESTS,
         max_seconds=options.seconds,
     )
     while load.process.poll() is None and _states(runs).count("running") == len(runs):

@@ -21,7 +21,7 @@ import sysconfig
 import time
 from pathlib import Path
 
-from bench import databases, inside
+from bench import cpu, databases, inside
 from bench.config import (
     BASELINE,
     LARGE,
@@ -46,10 +46,14 @@ from bench.report import compare, document, table, write
 from bench.signin import Browser, sign_in
 from bench.stack import Stack, wait_healthy
 from bench.verdict import Results, build_figures
+from config.settings.base import FOTFESTE_REPORTS_QUEUE_SUFFIX as REPORTS_QUEUE_SUFFIX
 
 # gunicorn's rule of thumb, 2 × cores + 1: a sync worker waits on PostgreSQL for part of each
 # request, so a few more workers than cores keep both cores busy (see README: Benchmarks).
 DEFAULT_WORKERS = 2 * (os.cpu_count() or 1) + 1
+# The CPU budget of docker-compose.yml's reports-worker (cpu_quota ÷ cpu_period), which the
+# benchmark's reports worker gets too: tests/bench/test_cpu_budget.py keeps the two equal.
+WORKER_CPUS = 0.2
 STARTED = time.monotonic()
 # The machine is shared: what else ran shows in the load average, recorded with the figures.
 LOAD_AT_START = os.getloadavg()
@@ -72,6 +76,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=40, help="Per page, at the most.")
     parser.add_argument(
         "--step-seconds", type=float, default=20, help="Per concurrency step, at the most."
+    )
+    parser.add_argument(
+        "--worker-cpus",
+        type=float,
+        default=WORKER_CPUS,
+        help="The Celery worker's CPU budget, as docker-compose.yml gives it (0: none).",
     )
     parser.add_argument(
         "--keep-seed",
@@ -100,6 +110,7 @@ def main(argv: list[str] | None = None) -> int:
         args.warmup,
         args.seconds,
         args.step_seconds,
+        args.worker_cpus,
     )
     try:
         figures, context = measure(options, skip, keep_seed=args.keep_seed)
@@ -128,10 +139,17 @@ def measure(options: Options, skip: set[str], *, keep_seed: bool) -> tuple[list[
         collect_static(envs[LARGE])
         facts = {scale: helper("users", envs[scale]) for scale in (LARGE, SMALL)}
         results = quiet_parts(envs, skip)
-        say(f"Starting gunicorn ({options.workers} workers per scale) and a Celery worker")
+        budget = cpu.budget("fotfeste-bench-reports", options.worker_cpus)
+        context["worker_budget"] = budget.describe()
+        say(
+            f"Starting gunicorn ({options.workers} workers per scale), a Celery worker and one "
+            f"for documents with {budget.describe()}"
+        )
         large = stack.gunicorn("web-large", envs[LARGE], options.workers)
         small = stack.gunicorn("web-small", envs[SMALL], options.workers)
-        stack.celery("worker-large", envs[LARGE])
+        queue = envs[LARGE]["CELERY_TASK_DEFAULT_QUEUE"]
+        stack.celery("worker-large", envs[LARGE], queue=queue)
+        stack.celery("reports-large", envs[LARGE], budget, queue=queue + REPORTS_QUEUE_SUFFIX)
         wait_healthy([large, small], stack)
         say("Signing in: password, then the TOTP code")
         big = signed_in(large, facts[LARGE], everyone=True)
@@ -145,6 +163,7 @@ def measure(options: Options, skip: set[str], *, keep_seed: bool) -> tuple[list[
         if "saturation" not in skip:
             results["steps"], results["heavy"] = saturation_runs(big, options, say)
         stack.check_running()
+    cpu.remove(budget)
     context["facts"] = {s.short: _public(f) for s, f in facts.items()}
     return build_figures(Results(pages=pages, facts=facts[LARGE], **results)), context
 

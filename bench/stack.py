@@ -14,10 +14,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from contextlib import suppress
 from pathlib import Path
 
 from bench.config import ROOT, VAR
+from bench.cpu import Budget
 
 GRACE_SECONDS = 20
 
@@ -43,7 +45,13 @@ class Stack:
     def __exit__(self, *exc) -> None:
         self.stop()
 
-    def start(self, name: str, argv: list[str], env: dict[str, str] | None = None) -> None:
+    def start(
+        self,
+        name: str,
+        argv: list[str],
+        env: dict[str, str] | None = None,
+        before: Callable[[], None] | None = None,
+    ) -> None:
         log = open(VAR / "logs" / f"{name}.log", "w", encoding="utf-8")  # noqa: SIM115
         process = subprocess.Popen(  # noqa: S603 - fixed programs started by the benchmark
             argv,
@@ -53,6 +61,7 @@ class Stack:
             stdout=log,
             stderr=subprocess.STDOUT,
             start_new_session=True,
+            preexec_fn=before,  # only writes its pid to a control group
         )
         log.close()
         self.processes.append((name, process))
@@ -96,7 +105,11 @@ class Stack:
         )
         return port
 
-    def celery(self, name: str, env: dict[str, str]) -> None:
+    def celery(
+        self, name: str, env: dict[str, str], budget: Budget | None = None, queue: str = ""
+    ) -> None:
+        """A worker on ``queue`` ("" for every queue), inside ``budget``'s control group
+        (bench/cpu.py) where there is one."""
         self.start(
             name,
             [
@@ -108,8 +121,10 @@ class Stack:
                 "--concurrency=2",
                 "--hostname",
                 f"{name}@%h",
+                *(["-Q", queue] if queue else []),
             ],
             env,
+            budget.join() if budget else None,
         )
 
     def check_running(self) -> None:

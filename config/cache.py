@@ -76,3 +76,10 @@ class ResilientRedisCache(RedisCache):
     delete = _quietly(False)(RedisCache.delete)
     delete_many = _quietly(None)(RedisCache.delete_many)
     clear = _quietly(False)(RedisCache.clear)
+
+    @_quietly(None)
+    def get_many_raw(self, keys: list[str]) -> list[bytes | None] | None:
+        """The values of keys already made (``make_and_validate_key``) as Redis holds them, in
+        one MGET without Django's work per key: for the page cache's table generations, read
+        on every page it serves (about 0.5 ms saved for fifty keys). None when Redis is away."""
+        return self._cache.get_client(write=False).mget(keys)

@@ -11,6 +11,27 @@ app.autodiscover_tasks()
 app.autodiscover_tasks(["config"])
 
 
+# Tasks that draw documents: minutes of CPU for the largest, and nobody waits at the screen.
+DRAWING = frozenset(
+    {
+        "reporting.tasks.report_build_task",
+        "reporting.tasks.data_export_build_task",
+        "audit.tasks.subject_access_build_task",
+    }
+)
+
+
+def route(name: str, args, kwargs, options, task=None, **kw) -> dict | None:
+    """Drawing tasks go to the reports queue (settings: CELERY_TASK_QUEUES), named after the
+    default queue as it is when the task is sent (the tests give each test a queue of its
+    own); everything else to the default queue."""
+    from django.conf import settings
+
+    if name in DRAWING:
+        return {"queue": app.conf.task_default_queue + settings.FOTFESTE_REPORTS_QUEUE_SUFFIX}
+    return None
+
+
 @signals.worker_init.connect
 def lower_priority(**kwargs) -> None:
     """Where web and worker processes share a machine, a report being drawn must not slow the

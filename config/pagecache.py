@@ -179,9 +179,31 @@ def code_digest() -> str:
     return digest.hexdigest()[:16]
 
 
+@cache
+def _generation_keys(ignored: frozenset[str], prefix: str, version: int) -> tuple[list, list]:
+    """The generation keys of every table but the ignored ones, as named and as made."""
+    keys = [_GENERATION.format(t) for t in _all_tables() if t not in ignored]
+    return keys, [shared_cache.make_and_validate_key(key) for key in keys]
+
+
+def _generations_at_once(made: list[str]) -> list[int] | None:
+    """Every generation in one round trip, where the cache offers it and holds them all."""
+    read = getattr(shared_cache, "get_many_raw", None)
+    values = read(made) if read else None
+    if not values or None in values:
+        return None
+    try:
+        return [int(value) for value in values]
+    except ValueError:  # not a counter as incr() keeps it: the careful way below
+        return None
+
+
 def generations(ignored: frozenset[str]) -> list[object] | None:
     """The generation of every table but the ignored ones; None when the cache cannot say."""
-    keys = [_GENERATION.format(t) for t in _all_tables() if t not in ignored]
+    keys, made = _generation_keys(ignored, shared_cache.key_prefix, shared_cache.version)
+    fast = _generations_at_once(made)
+    if fast is not None:
+        return fast
     found = shared_cache.get_many(keys)
     missing = [key for key in keys if key not in found]
     if missing and not found:

@@ -41,7 +41,7 @@ class Workers:
         environment (e.g. settings)."""
         name = f"{self.queue}-{len(self.processes)}@localhost"
         command = [sys.executable, "-m", "celery", "-A", "config", "worker", "-P", "solo"]
-        options = ["-Q", self.queue, "-n", name, "--without-gossip", "--without-mingle"]
+        options = ["-Q", ",".join(self.queues), "-n", name, "--without-gossip", "--without-mingle"]
         process = subprocess.Popen(
             [*command, *options, "--without-heartbeat", "--loglevel=WARNING"],
             cwd=ROOT,
@@ -52,18 +52,23 @@ class Workers:
         assert wait_for(lambda: ping(destination=[name], timeout=0.5)), f"{name} did not start"
         return process
 
+    @property
+    def queues(self) -> list[str]:
+        """The test's queue and its reports queue (config/celery.py: route)."""
+        return [self.queue, self.queue + settings.FOTFESTE_REPORTS_QUEUE_SUFFIX]
+
     def pending(self) -> list[tuple[str, list]]:
-        """The tasks waiting in the queue, oldest first, as (task name, arguments)."""
+        """The tasks waiting in the queues, oldest first in each, as (task name, arguments)."""
         with redis.Redis.from_url(self.broker) as client:
-            raw = client.lrange(self.queue, 0, -1)
-        return [_task(json.loads(item)) for item in reversed(raw)]
+            raw = [item for queue in self.queues for item in reversed(client.lrange(queue, 0, -1))]
+        return [_task(json.loads(item)) for item in raw]
 
     def unacked(self) -> list[tuple[str, list]]:
         """The tasks of this queue a worker took and has not acknowledged: they are handed to
         another worker once the visibility timeout has passed."""
         with redis.Redis.from_url(self.broker) as client:
             held = [json.loads(item) for item in client.hvals("unacked")]
-        return [_task(message) for message, _exchange, queue in held if queue == self.queue]
+        return [_task(message) for message, _exchange, queue in held if queue in self.queues]
 
     def stored_files(self) -> set[str]:
         """Every file the workers stored, by its storage name (``reports/run-1.csv``)."""
@@ -75,11 +80,11 @@ class Workers:
                 process.terminate()
         for process in self.processes:
             process.wait(timeout=30)
-        # The queue and the bindings of its exchange, which has the queue's name.
+        # The queues and the bindings of their exchanges, which have the queues' names.
         keys = [
-            self.queue,
-            f"_kombu.binding.{self.queue}",
-            f"_kombu.binding_permanent.{self.queue}",
+            key
+            for queue in self.queues
+            for key in (queue, f"_kombu.binding.{queue}", f"_kombu.binding_permanent.{queue}")
         ]
         with redis.Redis.from_url(self.broker) as client:
             client.delete(*keys)

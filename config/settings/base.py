@@ -5,6 +5,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
+from kombu import Queue
 
 from config.env import env_bool, env_int, env_list, env_str
 from config.logging import logging_config
@@ -136,6 +137,16 @@ CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 # another (a worker, `manage.py shell`, a job run by hand) would not reach them.
 FOTFESTE_PAGE_CACHE_SECONDS = env_int("FOTFESTE_PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "fotfeste")
+# Drawing documents (report files, data exports, right-of-access exports) has a queue of its
+# own, "<default>-reports" (config/celery.py: route), so that a worker with a CPU budget can take
+# it beside the web processes while imports and mail keep a worker that is not held back. A
+# worker started without -Q takes both queues.
+FOTFESTE_REPORTS_QUEUE_SUFFIX = "-reports"
+CELERY_TASK_QUEUES = [
+    Queue(CELERY_TASK_DEFAULT_QUEUE),
+    Queue(f"{CELERY_TASK_DEFAULT_QUEUE}{FOTFESTE_REPORTS_QUEUE_SUFFIX}"),
+]
+CELERY_TASK_ROUTES = ["config.celery.route"]
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"

@@ -339,3 +339,44 @@ def test_the_dashboard_for_a_chosen_programme_and_period_is_stored(world, client
     )
     visit(client, url)
     assert visit(client, url)[1] <= 3
+
+
+@pytest.fixture
+def redis_cache(settings):
+    """The production cache on a real Redis (a database of the broker's server of its own),
+    emptied before and after."""
+    import os
+
+    server = os.environ["CELERY_BROKER_URL"].rsplit("/", 1)[0]
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "config.cache.ResilientRedisCache",
+            "LOCATION": f"{server}/12",
+            "KEY_PREFIX": "pagecache-test",
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.mark.services
+def test_on_redis_the_generations_are_read_in_one_round_trip_and_agree(redis_cache, world):
+    ignored = frozenset(pagecache.ALWAYS_IGNORED)
+    first = pagecache.generations(ignored)  # made by the careful way: nothing was there
+    keys, made = pagecache._generation_keys(ignored, cache.key_prefix, cache.version)
+    assert pagecache._generations_at_once(made) == first == [cache.get(key) for key in keys]
+    pagecache.bump(["participants_participant"])
+    moved = pagecache._generations_at_once(made)
+    assert moved != first and moved == [cache.get(key) for key in keys]
+
+
+@pytest.mark.services
+def test_on_redis_a_page_is_served_until_what_it_shows_changes(redis_cache, world, client_for):
+    client = client_for(world.caseworker)
+    before, rendered = visit(client)
+    again, served = visit(client)
+    assert served < rendered and without_tokens(again) == without_tokens(before)
+    Participant.objects.filter(pk=world.participant.pk).update(last_name="Endret")
+    after, _ = visit(client)
+    assert "Endret" in after and "Testesen" not in after
