@@ -119,5 +119,9 @@ def logging_config(*, log_format: str, level: str) -> dict[str, Any]:
             "django": through_console,
             "django.server": through_console,
             "django.db.backends": {"level": "WARNING"},
+            # WeasyPrint tells every step of every PDF at INFO: a dozen lines a report, none
+            # of use to whoever reads the worker's log.
+            "weasyprint": {"level": "WARNING"},
+            "fontTools": {"level": "WARNING"},
         },
     }

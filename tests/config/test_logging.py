@@ -3,6 +3,7 @@ handler redacts national IDs, e-mail addresses and query strings; production wri
 
 import json
 import logging
+import logging.config
 import re
 import sys
 
@@ -173,3 +174,18 @@ def test_an_unknown_log_format_is_refused():
 
     assert result.returncode != 0
     assert "LOG_FORMAT" in result.stderr
+
+
+def test_a_pdf_being_drawn_leaves_no_line_per_step_in_the_log():
+    from config.logging import logging_config
+
+    config = logging_config(log_format="json", level="INFO")
+    logging.config.dictConfig(config)
+    try:
+        assert not logging.getLogger("weasyprint.progress").isEnabledFor(logging.INFO)
+        assert logging.getLogger("weasyprint").isEnabledFor(logging.WARNING)
+        assert logging.getLogger("fotfeste.test").isEnabledFor(logging.INFO)
+    finally:
+        from django.conf import settings
+
+        logging.config.dictConfig(settings.LOGGING)
