@@ -12,6 +12,10 @@ miss, never a stale page. The key also holds the user, the path and query, the l
 date (ages, current placements and consents in force change at midnight), what the view adds
 (the caseload's stored search) and a digest of the code and templates that render it.
 
+Tables written by database triggers (the monthly attendance sums, placements/migrations/0008)
+move no counter of their own: a page that reads them must not ignore the table whose writes fire
+the triggers (AttendanceRecord for the sums), whose counter moves instead.
+
 A statement that is neither a read nor a write this module can name (DDL, COPY, MERGE, a
 write inside WITH, TRUNCATE … CASCADE) moves a generation that every page's key holds: it
 costs every page a miss, never a stale page.

@@ -92,13 +92,11 @@ SQLITE_TRIGGERS = {
 }
 
 
-def install(apps, schema_editor) -> None:
+def install_triggers(apps, schema_editor) -> None:
     vendor = schema_editor.connection.vendor
-    rows = "SELECT placement_id, date, status, hours, 1 AS sign FROM " + DAYS
     if vendor == "postgresql":
         for event in PG_CHANGED:
             schema_editor.execute(_pg_install(event), None)
-        schema_editor.execute(f"INSERT INTO {SUMS} ({COLUMNS}) {_sums(rows, PG_MONTH)}", None)
     elif vendor == "sqlite":
         for name, (when, body) in SQLITE_TRIGGERS.items():
             schema_editor.execute(
@@ -106,9 +104,17 @@ def install(apps, schema_editor) -> None:
                 f"FOR EACH ROW BEGIN {body} END;",
                 None,
             )
-        schema_editor.execute(f"INSERT INTO {SUMS} ({COLUMNS}) {_sums(rows, SQLITE_MONTH)}", None)
     else:
-        raise NotImplementedError(f"attendance sums are kept on PostgreSQL and SQLite, not {vendor}")
+        raise NotImplementedError(
+            f"attendance sums are kept on PostgreSQL and SQLite, not {vendor}"
+        )
+
+
+def install(apps, schema_editor) -> None:
+    install_triggers(apps, schema_editor)
+    rows = "SELECT placement_id, date, status, hours, 1 AS sign FROM " + DAYS
+    month = PG_MONTH if schema_editor.connection.vendor == "postgresql" else SQLITE_MONTH
+    schema_editor.execute(f"INSERT INTO {SUMS} ({COLUMNS}) {_sums(rows, month)}", None)
 
 
 def uninstall(apps, schema_editor) -> None:
@@ -122,27 +128,49 @@ def uninstall(apps, schema_editor) -> None:
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('placements', '0007_worksite_version'),
+        ("placements", "0007_worksite_version"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AttendanceMonth',
+            name="AttendanceMonth",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('month', models.DateField(verbose_name='month')),
-                ('days', models.IntegerField(default=0, verbose_name='days recorded')),
-                ('attended', models.IntegerField(default=0, verbose_name='days attended')),
-                ('hours', models.DecimalField(decimal_places=2, default=0, max_digits=8, verbose_name='hours written down')),
-                ('attended_unhoured', models.IntegerField(default=0, verbose_name='days attended without hours')),
-                ('placement', models.ForeignKey(db_constraint=False, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='placements.placement')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("month", models.DateField(verbose_name="month")),
+                ("days", models.IntegerField(default=0, verbose_name="days recorded")),
+                ("attended", models.IntegerField(default=0, verbose_name="days attended")),
+                (
+                    "hours",
+                    models.DecimalField(
+                        decimal_places=2, default=0, max_digits=8, verbose_name="hours written down"
+                    ),
+                ),
+                (
+                    "attended_unhoured",
+                    models.IntegerField(default=0, verbose_name="days attended without hours"),
+                ),
+                (
+                    "placement",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="placements.placement",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'attendance month',
-                'verbose_name_plural': 'attendance months',
-                'constraints': [models.UniqueConstraint(fields=('placement', 'month'), name='one_sum_per_month')],
+                "verbose_name": "attendance month",
+                "verbose_name_plural": "attendance months",
+                "constraints": [
+                    models.UniqueConstraint(fields=("placement", "month"), name="one_sum_per_month")
+                ],
             },
         ),
         migrations.RunPython(install, uninstall),

@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.db.models import Count
 
 from placements.attendance import attendance_by_month, attendance_record
@@ -203,3 +204,42 @@ def test_other_peoples_days_are_not_in_the_figures(world):
     read = _read([mine.enrollment_id], date(2024, 11, 1), date(2025, 4, 30))
     days = AttendanceRecord.objects.filter(placement=mine).aggregate(n=Count("pk"))
     assert sum(row[0] for row in read.values()) == days["n"]
+
+
+def test_emptying_the_sums_before_the_days_leaves_no_negative_month(world):
+    # Django's flush on SQLite empties table by table, in any order.
+    _days(world, _placements(world, 2), 40, seed=7)
+    AttendanceMonth.objects.all().delete()
+    AttendanceRecord.objects.all().delete()
+    assert not AttendanceMonth.objects.exists()
+
+
+def test_truncating_the_days_empties_the_sums(world):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE")
+    _days(world, _placements(world, 2), 40, seed=8)
+    with connection.cursor() as cursor:
+        # The days' deferred foreign-key checks run first: TRUNCATE refuses to run before them.
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        cursor.execute(f"TRUNCATE {AttendanceRecord._meta.db_table}")
+    assert not AttendanceMonth.objects.exists()
+
+
+def test_the_triggers_that_keep_the_sums_are_installed():
+    # A later migration that rebuilds the days' table on SQLite would drop them silently.
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname FROM pg_trigger WHERE tgrelid = %s::regclass AND NOT tgisinternal",
+                [AttendanceRecord._meta.db_table],
+            )
+        else:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = %s",
+                [AttendanceRecord._meta.db_table],
+            )
+        found = {name for (name,) in cursor.fetchall()}
+    events = ["insert", "delete", "update"]
+    if connection.vendor == "postgresql":
+        events.append("truncate")
+    assert found >= {f"placements_attendance_month_{event}" for event in events}
