@@ -72,9 +72,11 @@ def _pg_function(event: str) -> str:
     )
 
 
+# DELETE, not TRUNCATE: Django's flush truncates the days and the sums in one statement, and
+# PostgreSQL refuses a TRUNCATE of a table that the running statement is truncating.
 PG_TRUNCATE = (
     "CREATE FUNCTION placements_attendance_month_truncate() RETURNS trigger LANGUAGE plpgsql "
-    f"AS $$ BEGIN TRUNCATE {SUMS}; RETURN NULL; END $$; "
+    f"AS $$ BEGIN DELETE FROM {SUMS}; RETURN NULL; END $$; "
     f"CREATE TRIGGER placements_attendance_month_truncate AFTER TRUNCATE ON {DAYS} "
     "FOR EACH STATEMENT EXECUTE FUNCTION placements_attendance_month_truncate();"
 )
