@@ -1,6 +1,7 @@
-"""The worker's CPU budget, as the production stack gives it one (docker-compose.yml: the
-worker's ``cpus``; under systemd, ``CPUQuota=``): the kernel's CFS bandwidth control, through a
-control group of the benchmark's own, so that two reports being drawn take at most that share
+"""The reports worker's CPU budget, as the production stack gives it one (docker-compose.yml:
+reports-worker's ``cpu_period`` and ``cpu_quota``; under systemd, ``CPUQuota=`` with
+``CPUQuotaPeriodSec=``): the kernel's CFS bandwidth control, through a control group of the
+benchmark's own, so that two reports being drawn take at most that share
 of the machine's cores from the pages, however much work they hold.
 
 cgroup v2 (``cpu.max``) or v1 (``cpu.cfs_quota_us``); where neither can be written (no root,

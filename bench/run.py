@@ -81,7 +81,7 @@ def main(argv: list[str] | None = None) -> int:
         "--worker-cpus",
         type=float,
         default=WORKER_CPUS,
-        help="The Celery worker's CPU budget, as docker-compose.yml gives it (0: none).",
+        help="The reports worker's CPU budget in cores, as docker-compose.yml gives it (0: none).",
     )
     parser.add_argument(
         "--keep-seed",
@@ -124,6 +124,23 @@ def measure(options: Options, skip: set[str], *, keep_seed: bool) -> tuple[list[
     found = keys()
     version, fingerprint = None if keep_seed else seed_version(), keys_fingerprint(found)
     context: dict = {"settings": options.__dict__ | {"cores": os.cpu_count()}}
+    budget = cpu.budget("fotfeste-bench-reports", options.worker_cpus)
+    context["worker_budget"] = budget.describe()
+    try:
+        return _measure(options, skip, context, budget, version, fingerprint, found)
+    finally:
+        cpu.remove(budget)  # after Stack has stopped the worker: an empty group goes
+
+
+def _measure(
+    options: Options,
+    skip: set[str],
+    context: dict,
+    budget: cpu.Budget,
+    version: str | None,
+    fingerprint: str,
+    found: dict[str, str],
+) -> tuple[list[Figure], dict]:
     with Stack() as stack:
         redis = stack.redis()
         envs = {scale: django_env(scale, redis, found) for scale in (LARGE, SMALL)}
@@ -139,8 +156,6 @@ def measure(options: Options, skip: set[str], *, keep_seed: bool) -> tuple[list[
         collect_static(envs[LARGE])
         facts = {scale: helper("users", envs[scale]) for scale in (LARGE, SMALL)}
         results = quiet_parts(envs, skip)
-        budget = cpu.budget("fotfeste-bench-reports", options.worker_cpus)
-        context["worker_budget"] = budget.describe()
         say(
             f"Starting gunicorn ({options.workers} workers per scale), a Celery worker and one "
             f"for documents with {budget.describe()}"
@@ -163,7 +178,6 @@ def measure(options: Options, skip: set[str], *, keep_seed: bool) -> tuple[list[
         if "saturation" not in skip:
             results["steps"], results["heavy"] = saturation_runs(big, options, say)
         stack.check_running()
-    cpu.remove(budget)
     context["facts"] = {s.short: _public(f) for s, f in facts.items()}
     return build_figures(Results(pages=pages, facts=facts[LARGE], **results)), context
 

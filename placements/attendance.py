@@ -132,15 +132,16 @@ def attendance_stats(placement: Placement, records: dict, today: date) -> Attend
     return AttendanceStats(rate, streak, missing)
 
 
-def _month_end(first: date) -> date:
-    return (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+def month_end(day: date) -> date:
+    """The last day of ``day``'s month."""
+    return (day.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
 
 
 def _split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple[date, date]]]:
     """The period as the calendar months that lie wholly within it (first and last day), and
     the one or two stretches of a month it cuts at either end."""
-    first = start if start.day == 1 else _month_end(start) + timedelta(days=1)
-    last = end if end == _month_end(end.replace(day=1)) else end.replace(day=1) - timedelta(days=1)
+    first = start if start.day == 1 else month_end(start) + timedelta(days=1)
+    last = end if end == month_end(end) else end.replace(day=1) - timedelta(days=1)
     if first > last:
         return None, [(start, end)]
     cut = [(start, first - timedelta(days=1)), (last + timedelta(days=1), end)]

@@ -214,7 +214,7 @@ class AttendanceRecord(models.Model):
 class AttendanceMonth(models.Model):
     """A placement's attendance added up per calendar month: what funder reports and the
     dashboard read instead of every day. Kept by database triggers on AttendanceRecord
-    (placements/migrations/0008), in the statement that changes a day, so that every way of
+    (placements/migrations/0008 and 0009), in the statement that changes a day, so that every way of
     writing attendance (a form, the API, a bulk import, a fixture) keeps it right. A month
     whose days were all deleted stays as a row of zeros."""
 

@@ -12,7 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 
 from participants.models import Destination, Enrollment, FollowUp
-from placements.attendance import attendance_by_month
+from placements.attendance import attendance_by_month, month_end
 from placements.models import (
     ModuleProgress,
     Placement,
@@ -128,11 +128,6 @@ def _months(start: date, end: date) -> list[date]:
     return months[-MAX_MONTHS:]
 
 
-def _month_end(first: date) -> date:
-    following = date(first.year + first.month // 12, first.month % 12 + 1, 1)
-    return date.fromordinal(following.toordinal() - 1)
-
-
 def enrollments_for(*, programmes, cohort=None) -> QuerySet[Enrollment]:
     enrollments = Enrollment.objects.filter(programme__in=programmes)
     return enrollments.filter(cohort=cohort) if cohort is not None else enrollments
@@ -193,7 +188,7 @@ def figures(*, enrollments: QuerySet[Enrollment], start: date, end: date, suppre
     per_month = cells.breakdown([m.isoformat() for m, n in modules.items() for _ in range(n)])
     series = {
         "participants_over_time": [
-            [m.isoformat(), cells.count(_active_in(people, m, _month_end(m)))] for m in months
+            [m.isoformat(), cells.count(_active_in(people, m, month_end(m)))] for m in months
         ],
         "attendance_rate": [[m.isoformat(), attendance["by_month"].get(m)] for m in months],
         "module_progress": [[m.isoformat(), per_month.get(m.isoformat(), 0)] for m in months],

@@ -10,7 +10,7 @@ import pytest
 from django.db import connection
 from django.db.models import Count
 
-from placements.attendance import attendance_by_month, attendance_record
+from placements.attendance import attendance_by_month, attendance_record, month_end
 from placements.models import AttendanceMonth, AttendanceRecord, AttendanceStatus, Placement
 from tests.factories import EnrollmentFactory, PlacementFactory
 
@@ -243,3 +243,22 @@ def test_the_triggers_that_keep_the_sums_are_installed():
     if connection.vendor == "postgresql":
         events.append("truncate")
     assert found >= {f"placements_attendance_month_{event}" for event in events}
+
+
+def test_a_period_that_ends_before_it_starts_counts_nothing(world):
+    placements = _placements(world, 1)
+    _days(world, placements, 30, seed=9)
+    assert _read([placements[0].enrollment_id], date(2025, 3, 31), date(2025, 1, 1)) == {}
+
+
+@pytest.mark.parametrize(
+    "day,last",
+    [
+        (date(2024, 2, 10), date(2024, 2, 29)),
+        (date(2025, 2, 1), date(2025, 2, 28)),
+        (date(2025, 12, 31), date(2025, 12, 31)),
+        (date(2025, 4, 15), date(2025, 4, 30)),
+    ],
+)
+def test_month_end_is_the_last_day_of_the_month(day, last):
+    assert month_end(day) == last
