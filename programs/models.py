@@ -209,3 +209,28 @@ class ReportDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.label} {self.due_on}"
+
+
+class TargetMetric(models.TextChoices):
+    """What a grant's or a programme's target counts; each is one figure of the reports."""
+
+    REACHED = "reached", _("People reached")
+    NEW = "new", _("New people in the period")
+    IN_WORK_TRAINING = "in_work_training", _("In structured work training")
+    STARTED_QUALIFICATION = "started_qualification_route", _("Started a qualification route")
+    MODULES_PASSED = "modules_passed", _("Modules passed")
+    IN_WORK_OR_EDUCATION_AT_EXIT = (
+        "in_work_or_education_at_exit",
+        _("In work or education at exit"),
+    )
+    IN_WORK_OR_EDUCATION_AFTER_6 = (
+        "in_work_or_education_after_6",
+        _("In work or education 6 months after exit"),
+    )
+
+
+class DeadlineStatus(models.TextChoices):
+    UPCOMING = "upcoming", _("Upcoming")
+    DUE = "due", _("Due within two weeks")
+    OVERDUE = "overdue", _("Overdue")
+    SUBMITTED = "submitted", _("Submitted")
