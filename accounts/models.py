@@ -13,11 +13,24 @@ class Country(models.TextChoices):
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
+    # Reports that leave Fotfeste show counts below this as «<5» (reporting/suppression.py).
+    disclosure_threshold = models.PositiveSmallIntegerField(
+        _("smallest count shown in reports"),
+        default=5,
+        help_text=_("Counts of people below this are suppressed in reports (3 to 20)."),
+    )
 
     class Meta:
         verbose_name = _("municipality")
         verbose_name_plural = _("municipalities")
         ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(disclosure_threshold__gte=3, disclosure_threshold__lte=20),
+                name="municipality_disclosure_threshold_range",
+                violation_error_message=_("The smallest count shown must be between 3 and 20."),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name

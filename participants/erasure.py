@@ -209,7 +209,13 @@ TREATMENTS: dict[str, Treatment] = {
 # Free text outside the person's own records that may name them: the programme lead's own
 # words on a report. Occurrences of the person's names and numbers are blotted out; the frozen
 # figures of the run are not touched.
-NARRATIVES = ("narrative_activities", "narrative_deviations")
+NARRATIVES = (
+    "narrative_activities",
+    "narrative_deviations",
+    "narrative_cooperation",
+    "narrative_next_period",
+    "narrative_continuation",
+)
 
 
 # ----- who may erase -----------------------------------------------------------------------
@@ -426,13 +432,21 @@ def _blot_narratives(municipality_id: int, identifiers: list[str]) -> None:
             Q(programme__municipality_id=municipality_id)
             | Q(grant__municipality_id=municipality_id)
         )
-        .exclude(narrative_activities="", narrative_deviations="")
-        .only("pk", *NARRATIVES)
+        .exclude(**dict.fromkeys(NARRATIVES, ""))
+        .only("pk", "snapshot", *NARRATIVES)
     )
     for run in runs:
         blotted = {name: blot(getattr(run, name), identifiers) for name in NARRATIVES}
+        # The frozen document holds the narrative too; its figures are left as they are.
+        frozen = run.snapshot or {}
+        sections = [
+            {**part, "text": blot(part.get("text", ""), identifiers)}
+            for part in frozen.get("narrative", [])
+        ]
         if any(blotted[name] != getattr(run, name) for name in NARRATIVES):
-            ReportRun.objects.filter(pk=run.pk).update(**blotted)
+            ReportRun.objects.filter(pk=run.pk).update(
+                **blotted, snapshot={**frozen, "narrative": sections} if frozen else frozen
+            )
 
 
 def _delete_files(files: list[tuple[models.FileField, str]]) -> None:

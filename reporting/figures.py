@@ -8,115 +8,160 @@ lead sees inside Fotfeste, shows the exact counts.
 from collections import Counter
 from datetime import date
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext as _
 
-from participants.models import Destination, Enrollment, FollowUp
+from participants.models import (
+    Destination,
+    EducationLevel,
+    Enrollment,
+    FollowUp,
+    FollowUpStatus,
+    Gender,
+    NeetStatus,
+)
 from placements.attendance import attendance_by_month, month_end
 from placements.models import (
     ModuleProgress,
     Placement,
     PlacementType,
     QualificationPath,
+    Route,
 )
-from reporting.suppression import HIDDEN, SMALL, THRESHOLD, suppress_breakdown, suppress_count
+from reporting.profiles import Audience
+from reporting.suppression import (
+    DEFAULT_THRESHOLD,
+    HIDDEN,
+    is_small,
+    merge_bands,
+    suppress_breakdown,
+    suppress_count,
+)
 
 _WORK_TRAINING = [PlacementType.WORK_TRAINING, PlacementType.AFT, PlacementType.PRACTICE]
 _IN_WORK = [Destination.WORK_FULL_TIME, Destination.WORK_PART_TIME]
-_AGE_BANDS = [
-    ("under 18", 0, 17),
-    ("18–20", 18, 20),
-    ("21–24", 21, 24),
-    ("25–29", 25, 29),
-    ("30 and over", 30, 200),
-]
+# Went on to work or education: an apprenticeship is both.
+_WORK_OR_EDUCATION = [*_IN_WORK, Destination.APPRENTICESHIP, Destination.EDUCATION]
+_FOLLOW_UP_WORK_OR_EDUCATION = [FollowUpStatus.IN_WORK, FollowUpStatus.IN_EDUCATION]
+OLDEST = 200
+AGE_BANDS = [(0, 17), (18, 20), (21, 24), (25, 29), (30, OLDEST)]
 MAX_MONTHS = 60
 
-# Which figures each report carries, in the order they are shown.
-KS_FIGURES = [
-    "participants",
-    "recruited",
+# Breakdowns by a personal characteristic: protected for every audience outside Fotfeste.
+CHARACTERISTICS = {
     "by_gender",
     "by_age",
-    "in_work_training",
-    "qualification_routes",
-    "in_ordinary_employment",
-    "follow_up_6",
-    "follow_up_12",
-]
-LIM_FIGURES = [
-    "participants",
-    "new",
-    "continuing",
     "reached_by_gender",
     "reached_by_age",
     "by_education",
     "by_neet_status",
-    "activities",
-    "started_qualification_route",
-    "exits",
-    "outcomes",
-    "in_education",
-    "placement_hours",
-    "attendance_rate",
-]
-SUMMARY_FIGURES = [
-    "participants",
-    "recruited",
-    "continuing",
-    "by_gender",
-    "by_age",
-    "in_work_training",
-    "qualification_routes",
-    "modules_passed",
-    "exits",
-    "outcomes",
-    "placement_hours",
-    "attendance_rate",
-    "follow_up_6",
-    "follow_up_12",
-]
+}
+
+# Figures a target can be set on: the exact count behind each target metric.
+TARGET_FIGURES = {
+    "reached": "participants",
+    "new": "new",
+    "in_work_training": "in_work_training",
+    "started_qualification_route": "started_qualification_route",
+    "modules_passed": "modules_passed",
+    "in_work_or_education_at_exit": "in_work_or_education_at_exit",
+    "in_work_or_education_after_6": "in_work_or_education_after_6",
+}
 
 
 class Cells:
-    """How counts are shown: suppressed when they leave Fotfeste, exact on the dashboard."""
+    """How counts are shown. On the dashboard (inside Fotfeste) everything is exact. To the
+    *recipient* named on the grant or programme, counts of activities and outcomes are exact
+    and only breakdowns by personal characteristics are protected, within each breakdown. For
+    *publication* every figure is protected."""
 
-    def __init__(self, suppress: bool) -> None:
+    def __init__(
+        self,
+        suppress: bool,
+        audience: str = Audience.PUBLICATION,
+        threshold: int = DEFAULT_THRESHOLD,
+    ) -> None:
         self.suppress = suppress
+        self.exact = not suppress or audience == Audience.RECIPIENT
+        self.threshold = threshold
 
     def count(self, value: int) -> int | str:
-        return suppress_count(value) if self.suppress else value
+        return value if self.exact else suppress_count(value, self.threshold)
 
-    def breakdown(self, values: list[str], *, partition: bool = True, of=None) -> dict:
-        """Counts per category. ``partition``: every value is one person, so the cells add up
-        to a shown total and need secondary suppression. ``of``: the figure the cells add up
-        to, as shown; when it is hidden, so is every cell, or their sum would give it away."""
-        counts = dict(sorted(Counter(values).items()))
+    def breakdown(self, counts: dict, *, total: int | None = None, of=None) -> dict:
+        """Counts per category of an activity or outcome. ``total``: the cells add up to a
+        shown figure (every value is one person), so they need secondary suppression. ``of``:
+        that figure as shown; when it is hidden, so is every cell, or their sum would give it
+        away."""
+        counts = dict(sorted(counts.items()))
+        if self.exact:
+            return counts
+        if not isinstance(of, int | None):
+            return {key: HIDDEN if value else 0 for key, value in counts.items()}
+        return suppress_breakdown(counts, total=total, threshold=self.threshold)
+
+    def characteristic(self, counts: dict, *, of) -> dict:
+        """Counts of people per category of a personal characteristic, adding up to ``of`` (as
+        shown): protected within the breakdown for every audience outside Fotfeste."""
+        counts = dict(sorted(counts.items()))
         if not self.suppress:
             return counts
-        if isinstance(of, str):
+        if not isinstance(of, int):
             return {key: HIDDEN if value else 0 for key, value in counts.items()}
-        return suppress_breakdown(counts, total=len(values) if partition else None)
+        return suppress_breakdown(counts, total=sum(counts.values()), threshold=self.threshold)
 
     def part(self, value: int, *, of: int) -> int | str:
         """A count of some of ``of`` people: hidden too when the rest (``of`` minus it) is a
         small count that the two shown figures would give away."""
-        if self.suppress and 0 < of - value < THRESHOLD and suppress_count(of) != SMALL:
+        if self.exact:
+            return value
+        whole = suppress_count(of, self.threshold)
+        if 0 < of - value < self.threshold and not is_small(whole):
             return HIDDEN if value else 0
         return self.count(value)
 
-    def rate(self, numerator: int, denominator: int, persons: int) -> float | None:
-        """A percentage, withheld when fewer than five people stand behind it."""
-        if denominator == 0 or (self.suppress and persons < 5):
+    def sum_of(self, breakdown: dict, keys: list[str], value: int) -> int | str:
+        """The sum of some cells of a shown breakdown: shown only where each of those cells is,
+        or the sum would pin a hidden cell down."""
+        if self.exact or all(isinstance(breakdown.get(k, 0), int) for k in keys):
+            return value if self.exact else sum(breakdown.get(k, 0) for k in keys)
+        return HIDDEN if value else 0
+
+    def rate(self, numerator: int, denominator: int, persons: int) -> float | str | None:
+        """A percentage; hidden when it leaves Fotfeste for publication with fewer people than
+        the threshold behind it; None when there is nothing to divide by."""
+        if denominator == 0:
             return None
+        if not self.exact and persons < self.threshold:
+            return HIDDEN
         return round(100 * numerator / denominator, 1)
 
 
-def _age_band(born: date | None, on: date) -> str:
+def age_key(low: int, high: int) -> str:
+    return f"{low}–{high}"
+
+
+def _age(born: date | None, on: date) -> int | None:
     if born is None:
-        return "unknown"
-    age = on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-    return next((label for label, low, high in _AGE_BANDS if low <= age <= high), "unknown")
+        return None
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _age_counts(people: list, on: date, cells: Cells) -> dict[str, int]:
+    """People per age band at the end of the period; outside Fotfeste, bands with few people
+    are joined to their neighbours (``merge_bands``) before any cell is suppressed."""
+    ages = Counter(_age(e.participant.birth_date, on) for e in people)
+    bands = [
+        (low, high, sum(n for age, n in ages.items() if age is not None and low <= age <= high))
+        for low, high in AGE_BANDS
+    ]
+    if cells.suppress:
+        bands = merge_bands(bands, cells.threshold)
+    counts = {age_key(low, high): n for low, high, n in bands}
+    if ages.get(None):
+        counts["unknown"] = ages[None]
+    return counts
 
 
 def _months(start: date, end: date) -> list[date]:
@@ -128,64 +173,91 @@ def _months(start: date, end: date) -> list[date]:
     return months[-MAX_MONTHS:]
 
 
+def add_months(day: date, months: int) -> date:
+    """The same day ``months`` later, or the month's last day where it has fewer days."""
+    year, month = divmod(day.month - 1 + months, 12)
+    first = date(day.year + year, month + 1, 1)
+    return first.replace(day=min(day.day, month_end(first).day))
+
+
 def enrollments_for(*, programmes, cohort=None) -> QuerySet[Enrollment]:
     enrollments = Enrollment.objects.filter(programme__in=programmes)
     return enrollments.filter(cohort=cohort) if cohort is not None else enrollments
 
 
-def figures(*, enrollments: QuerySet[Enrollment], start: date, end: date, suppress: bool) -> dict:
-    """Every figure and chart series of the period, in six queries. People are counted once
-    each, however many enrollments they have in the programmes."""
-    cells = Cells(suppress)
+def figures(
+    *,
+    enrollments: QuerySet[Enrollment],
+    start: date,
+    end: date,
+    suppress: bool,
+    audience: str = Audience.PUBLICATION,
+    threshold: int = DEFAULT_THRESHOLD,
+    drawn: tuple[date, date] | None = None,
+) -> dict:
+    """Every figure and chart series of the period, in eight queries: the one definition of
+    each figure that the dashboard and every report read. People are counted once each,
+    however many enrollments they have in the programmes. ``drawn``: the months the charts
+    cover (the period within the programme's life); ``exact`` holds the true counts behind the
+    targets, whatever is shown."""
+    cells = Cells(suppress, audience, threshold)
     enrolled = _people(enrollments, start, end)
     ids = [e.pk for e in enrolled]
     people = _persons(enrolled)
     recruited = [e for e in people if e.starts_on >= start]
     exits = [e for e in enrolled if e.ends_on and start <= e.ends_on <= end and e.destination]
     into_work = {e.participant_id for e in exits if e.destination in _IN_WORK}
+    onward = sum(1 for e in exits if e.destination in _WORK_OR_EDUCATION)
     # New and continuing add up to the participants: one breakdown, suppressed together.
-    split = cells.breakdown(["new" if e.starts_on >= start else "continuing" for e in people])
+    split = cells.breakdown(
+        Counter("new" if e.starts_on >= start else "continuing" for e in people),
+        total=len(people),
+    )
+    new, continuing = split.get("new", 0), split.get("continuing", 0)
     shown_exits = cells.part(len(exits), of=len(people))
-    outcomes = cells.breakdown([e.destination for e in exits], of=shown_exits)
+    outcomes = cells.breakdown(
+        Counter(e.destination for e in exits), total=len(exits), of=shown_exits
+    )
+    in_training = sum(1 for e in people if e.in_training)
+    employed = sum(1 for e in people if e.has_job or e.participant_id in into_work)
     values = {
         "participants": cells.count(len(people)),
-        "recruited": split.get("new", 0),
-        "new": split.get("new", 0),
-        "continuing": split.get("continuing", 0),
-        "by_gender": cells.breakdown(
-            [e.participant.gender or "unknown" for e in recruited], of=split.get("new", 0)
+        "recruited": new,
+        "new": new,
+        "continuing": continuing,
+        "by_gender": cells.characteristic(_genders(recruited), of=new),
+        "by_age": cells.characteristic(_age_counts(recruited, end, cells), of=new),
+        "reached_by_gender": cells.characteristic(_genders(people), of=len(people)),
+        "reached_by_age": cells.characteristic(_age_counts(people, end, cells), of=len(people)),
+        "by_education": cells.characteristic(
+            Counter(e.participant.education_level or "unknown" for e in people), of=len(people)
         ),
-        "by_age": cells.breakdown(
-            [_age_band(e.participant.birth_date, end) for e in recruited], of=split.get("new", 0)
+        "by_neet_status": cells.characteristic(
+            Counter(e.participant.neet_status or "unknown" for e in people), of=len(people)
         ),
-        "reached_by_gender": cells.breakdown([e.participant.gender or "unknown" for e in people]),
-        "reached_by_age": cells.breakdown(
-            [_age_band(e.participant.birth_date, end) for e in people]
-        ),
-        "by_education": cells.breakdown(
-            [e.participant.education_level or "unknown" for e in people]
-        ),
-        "by_neet_status": cells.breakdown([e.participant.neet_status or "unknown" for e in people]),
-        "in_work_training": cells.part(sum(1 for e in people if e.in_training), of=len(people)),
-        "in_ordinary_employment": cells.part(
-            sum(1 for e in people if e.has_job or e.participant_id in into_work), of=len(people)
-        ),
-        # The same cell as in the breakdown by destination, so that the two agree.
+        "in_work_training": cells.part(in_training, of=len(people)),
+        "in_ordinary_employment": cells.part(employed, of=len(people)),
+        # The same cells as in the breakdown by destination, so that the two agree.
         "in_education": outcomes.get(Destination.EDUCATION, 0),
+        "in_work_or_education_at_exit": cells.sum_of(outcomes, _WORK_OR_EDUCATION, onward),
         "exits": shown_exits,
         "outcomes": outcomes,
     }
-    values.update(_routes(ids, start, end, cells))
-    values.update(_follow_ups(enrollments, start, end, cells))
+    routes = _routes(ids, start, end, cells)
+    follow_ups = _follow_ups(enrollments, start, end, cells)
+    values.update(routes.pop("shown"))
+    values.update(follow_ups.pop("shown"))
     values["activities"] = _activities(ids, start, end, cells)
     attendance = _attendance(ids, start, end, cells)
     modules = _modules(ids, start, end)
     values["placement_hours"] = attendance["hours"]
     values["attendance_rate"] = attendance["rate"]
     values["modules_passed"] = cells.count(sum(modules.values()))
-    months = _months(start, end)
+    months = _months(*(drawn or (start, end)))
     # Modules per month add up to the modules passed: suppressed as one breakdown.
-    per_month = cells.breakdown([m.isoformat() for m, n in modules.items() for _ in range(n)])
+    per_month = cells.breakdown(
+        Counter({m.isoformat(): n for m, n in modules.items()}), total=sum(modules.values())
+    )
     series = {
         "participants_over_time": [
             [m.isoformat(), cells.count(_active_in(people, m, month_end(m)))] for m in months
@@ -194,7 +266,20 @@ def figures(*, enrollments: QuerySet[Enrollment], start: date, end: date, suppre
         "module_progress": [[m.isoformat(), per_month.get(m.isoformat(), 0)] for m in months],
         "outcomes": [[k, v] for k, v in outcomes.items()],
     }
-    return {"figures": values, "series": series, "empty": not people}
+    exact = {
+        "participants": len(people),
+        "new": len(recruited),
+        "in_work_training": in_training,
+        "modules_passed": sum(modules.values()),
+        "in_work_or_education_at_exit": onward,
+        **routes["exact"],
+        **follow_ups["exact"],
+    }
+    return {"figures": values, "series": series, "exact": exact, "empty": not people}
+
+
+def _genders(people: list) -> Counter:
+    return Counter(e.participant.gender or "unknown" for e in people)
 
 
 def _persons(enrolled: list[Enrollment]) -> list[Enrollment]:
@@ -250,22 +335,37 @@ def _routes(ids: list[int], start: date, end: date, cells: Cells) -> dict:
     )
     started = [r for r, contract, enrolled in routes if start <= (contract or enrolled) <= end]
     return {
-        "qualification_routes": cells.breakdown([r for r, _, _ in routes]),
-        "started_qualification_route": cells.count(len(started)),
+        "shown": {
+            "qualification_routes": cells.breakdown(
+                Counter(r[0] for r in routes), total=len(routes)
+            ),
+            "started_qualification_route": cells.count(len(started)),
+        },
+        "exact": {"started_qualification_route": len(started)},
     }
 
 
 def _follow_ups(enrollments: QuerySet, start: date, end: date, cells: Cells) -> dict:
-    """Follow-ups recorded in the period, whenever the person left: they come after the exit."""
+    """Follow-ups recorded in the period, whenever the person left: they come after the exit.
+    Not due yet (None) while nobody of the population has been gone that long."""
     rows = list(
         FollowUp.objects.filter(enrollment__in=enrollments, recorded_on__range=(start, end))
         .exclude(status="")
         .values_list("months", "status")
     )
-    return {
-        f"follow_up_{months}": cells.breakdown([s for m, s in rows if m == months])
-        for months in (6, 12)
-    }
+    first_exit = enrollments.filter(ends_on__isnull=False).aggregate(first=Min("ends_on"))["first"]
+    shown, exact = {}, {}
+    for months in (6, 12):
+        statuses = [s for m, s in rows if m == months]
+        due = bool(statuses) or (first_exit is not None and add_months(first_exit, months) <= end)
+        breakdown = cells.breakdown(Counter(statuses), total=len(statuses))
+        shown[f"follow_up_{months}"] = breakdown if due else None
+        onward = sum(1 for s in statuses if s in _FOLLOW_UP_WORK_OR_EDUCATION)
+        exact[f"in_work_or_education_after_{months}"] = onward
+        shown[f"in_work_or_education_after_{months}"] = (
+            cells.sum_of(breakdown, _FOLLOW_UP_WORK_OR_EDUCATION, onward) if due else None
+        )
+    return {"shown": shown, "exact": exact}
 
 
 def _activities(ids: list[int], start: date, end: date, cells: Cells) -> dict:
@@ -277,7 +377,7 @@ def _activities(ids: list[int], start: date, end: date, cells: Cells) -> dict:
         .values_list("type", "enrollment__participant_id")
         .distinct()
     )
-    return cells.breakdown([kind for kind, _ in pairs], partition=False)
+    return cells.breakdown(Counter(pair[0] for pair in pairs))
 
 
 def _attendance(ids: list[int], start: date, end: date, cells: Cells) -> dict:
@@ -290,12 +390,12 @@ def _attendance(ids: list[int], start: date, end: date, cells: Cells) -> dict:
         days, present = days + row["days"], present + row["attended"]
         hours += float(row["hours"] or 0)
         persons = max(persons, row["persons"])
-    # Hours are withheld, like the rate, when fewer than five people stand behind them.
-    withheld = cells.suppress and persons < 5 and days > 0
+    # Hours are withheld, like the rate, when fewer people than the threshold stand behind them.
+    withheld = not cells.exact and persons < cells.threshold and days > 0
     return {
         "by_month": by_month,
         "rate": cells.rate(present, days, persons),
-        "hours": None if withheld else round(hours),
+        "hours": HIDDEN if withheld else round(hours),
     }
 
 
@@ -316,8 +416,6 @@ def _modules(ids: list[int], start: date, end: date) -> dict[date, int]:
 
 def figure_labels() -> dict[str, str]:
     """What each figure is called on the page and in the files."""
-    from django.utils.translation import gettext as _
-
     return {
         "participants": _("Participants in the period"),
         "recruited": _("Recruited in the period"),
@@ -338,22 +436,33 @@ def figure_labels() -> dict[str, str]:
         "outcomes": _("Exits, by destination"),
         "in_ordinary_employment": _("In ordinary employment"),
         "in_education": _("Went on to education"),
+        "in_work_or_education_at_exit": _("In work or education at exit"),
         "placement_hours": _("Hours in placements"),
         "attendance_rate": _("Attendance rate (%)"),
         "follow_up_6": _("Status 6 months after exit"),
         "follow_up_12": _("Status 12 months after exit"),
+        "in_work_or_education_after_6": _("In work or education 6 months after exit"),
+        "in_work_or_education_after_12": _("In work or education 12 months after exit"),
     }
+
+
+def age_label(key: str) -> str:
+    """«under 21», «21–24», «30 and over» for an age band's key."""
+    low, high = (int(part) for part in key.split("–"))
+    if low == 0 and high == OLDEST:
+        return _("All ages")
+    if low == 0:
+        return _("under %(age)d") % {"age": high + 1}
+    if high == OLDEST:
+        return _("%(age)d and over") % {"age": low}
+    return key
 
 
 def category_labels(figure: str) -> dict[str, str]:
     """What each category of one figure's breakdown is called: «unknown» means «gender not
-    stated» in one breakdown and «could not be reached» in another."""
-    from django.utils.translation import gettext as _
-
-    from participants.models import EducationLevel, FollowUpStatus, Gender, NeetStatus
-    from placements.models import Route
-
-    ages = {"under 18": _("under 18"), "30 and over": _("30 and over")}
+    stated» in one breakdown and «could not be reached» in another. Age bands, which may be
+    joined, are named by ``age_label``."""
+    ages = {age_key(low, high): age_label(age_key(low, high)) for low, high in AGE_BANDS}
     by_figure = {
         "by_gender": dict(Gender.choices),
         "reached_by_gender": dict(Gender.choices),
@@ -370,3 +479,11 @@ def category_labels(figure: str) -> dict[str, str]:
     labels = {"unknown": _("Unknown")}
     labels.update({value: str(label) for value, label in by_figure.get(figure, {}).items()})
     return labels
+
+
+def category_label(figure: str, key: str) -> str:
+    """One category's name, joined age bands included."""
+    label = category_labels(figure).get(key)
+    if label is None and figure in ("by_age", "reached_by_age") and "–" in key:
+        return age_label(key)
+    return label or key

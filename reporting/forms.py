@@ -2,56 +2,131 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from programs.models import Cohort, Grant, Programme
-from reporting.models import ExportKind, ReportKind
+from programs.models import Cohort, Grant, Programme, ReportDeadline
+from reporting.figures import figure_labels
+from reporting.models import ExportKind
+from reporting.profiles import NARRATIVE_SECTIONS, Audience, narrative_titles, shipped_profiles
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class ReportRequestForm(forms.Form):
-    """What to report on: a programme (KS report, summary) or a grant (LIM report), a period,
-    a language, and the lead's own words on activities and deviations."""
+def narrative_fields(sections=NARRATIVE_SECTIONS, country: str = "NO") -> dict:
+    """A text field per narrative section, named ``narrative_<section>``."""
+    titles = narrative_titles(country)
+    return {
+        f"narrative_{key}": forms.CharField(
+            label=titles[key],
+            required=False,
+            max_length=5000,
+            widget=forms.Textarea(attrs={"rows": 3}),
+        )
+        for key in sections
+    }
 
-    kind = forms.ChoiceField(label=_("Report"), choices=ReportKind.choices)
+
+class ReportRequestForm(forms.Form):
+    """What to report on: a profile (a shipped one, or the lead's own), its programme or grant,
+    a period, the audience, a language, and the lead's own words."""
+
+    report = forms.ChoiceField(label=_("Report"))
     programme = forms.ModelChoiceField(
         label=_("Programme"),
         queryset=Programme.objects.none(),
         required=False,
-        help_text=_("For the KS report and the programme summary."),
+        help_text=_("For a report on a programme: the KS report and the programme summary."),
     )
     grant = forms.ModelChoiceField(
         label=_("Grant"),
         queryset=Grant.objects.none(),
         required=False,
-        help_text=_("For the LIM report."),
+        help_text=_("For a report on a grant: the LIM report and other grant reports."),
     )
     period_start = forms.DateField(label=_("From"), widget=DATE)
-    period_end = forms.DateField(label=_("To"), widget=DATE)
+    period_end = forms.DateField(
+        label=_("To"), widget=DATE, help_text=_("A period that runs past today is cut at today.")
+    )
+    audience = forms.ChoiceField(
+        label=_("Who reads it"),
+        choices=Audience.choices,
+        initial=Audience.RECIPIENT,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "The recipient named on the grant or programme reads counts of activities and "
+            "outcomes exactly; for publication every small count is hidden."
+        ),
+    )
     language = forms.ChoiceField(label=_("Language of the report"), choices=settings.LANGUAGES)
-    narrative_activities = forms.CharField(
-        label=_("Activities"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_("What the programme did in the period, in your own words."),
-    )
-    narrative_deviations = forms.CharField(
-        label=_("Deviations from the plan"),
-        required=False,
-        max_length=5000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Anything that went otherwise than planned, and why."),
-    )
 
-    def __init__(self, *args, programmes, grants, language: str, **kwargs):
+    def __init__(self, *args, programmes, grants, profiles, language: str, country: str, **kwargs):
         super().__init__(*args, **kwargs)
+        self.profiles = {f"custom-{p.pk}": p for p in profiles}
+        shipped = [(key, profile.name) for key, profile in shipped_profiles().items()]
+        self.fields["report"].choices = shipped + [(k, p.name) for k, p in self.profiles.items()]
         self.fields["programme"].queryset = programmes
         self.fields["grant"].queryset = grants
         self.fields["language"].initial = language
+        self.fields.update(narrative_fields(country=country))
         if len(programmes) == 1:
             self.fields["programme"].initial = programmes[0].pk
         if len(grants) == 1:
             self.fields["grant"].initial = grants[0].pk
+
+    def service_values(self) -> dict:
+        """The cleaned form as ``report_request`` takes it: a shipped kind or a profile."""
+        data = dict(self.cleaned_data)
+        report = data.pop("report")
+        if report in self.profiles:
+            return {**data, "kind": self.profiles[report].kind, "profile": self.profiles[report]}
+        return {**data, "kind": report}
+
+
+class NarrativeForm(forms.Form):
+    """The lead's words on a draft, for the sections its profile carries."""
+
+    checksum = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, sections, country: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields.update(narrative_fields(sections, country))
+
+
+class SubmitForm(forms.Form):
+    submitted_on = forms.DateField(label=_("Sent on"), widget=DATE)
+    submitted_to = forms.CharField(label=_("Sent to"), max_length=150)
+    deadline = forms.ModelChoiceField(
+        label=_("For the deadline"), queryset=ReportDeadline.objects.none(), required=False
+    )
+
+    def __init__(self, *args, deadlines, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["deadline"].queryset = deadlines
+        if not deadlines:
+            del self.fields["deadline"]
+
+
+class ProfileForm(forms.Form):
+    """A funder profile of the lead's own, made from the figures Fotfeste already has."""
+
+    name = forms.CharField(label=_("Name"), max_length=150)
+    funder = forms.CharField(label=_("Funder (the recipient)"), max_length=150)
+    kind = forms.ChoiceField(
+        label=_("Built for"),
+        choices=[("grant", _("A grant (with its money)")), ("summary", _("A programme"))],
+        widget=forms.RadioSelect,
+    )
+    figures = forms.MultipleChoiceField(
+        label=_("Figures"), widget=forms.CheckboxSelectMultiple, required=False
+    )
+    narrative = forms.MultipleChoiceField(
+        label=_("Sections the lead writes"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args, country: str, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["figures"].choices = list(figure_labels().items())
+        self.fields["narrative"].choices = list(narrative_titles(country).items())
 
 
 class DashboardForm(forms.Form):

@@ -4,12 +4,59 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AppendOnlyModel
+from reporting.profiles import Audience
 
 
 class ReportKind(models.TextChoices):
     KS = "ks", _("KS «Inn i jobb» progress report")
     LIM = "lim", _("LIM funder report")
+    GRANT = "grant", _("Grant report")
     SUMMARY = "summary", _("Programme summary")
+
+
+# Reports about a grant; the others are about a programme.
+GRANT_KINDS = (ReportKind.LIM, ReportKind.GRANT)
+
+
+class FunderProfile(models.Model):
+    """A funder's report made by a programme lead from the existing figures: which figures and
+    which narrative sections it carries. The shipped profiles (LIM, KS «Inn i jobb», a generic
+    grant, the programme summary) live in ``reporting/profiles.py``, not in this table."""
+
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="funder_profiles"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    funder = models.CharField(_("funder"), max_length=150)
+    kind = models.CharField(
+        _("built for"),
+        max_length=20,
+        choices=[
+            (ReportKind.GRANT, _("A grant (with its money)")),
+            (ReportKind.SUMMARY, _("A programme")),
+        ],
+    )
+    figures = models.JSONField(_("figures"), default=list)
+    narrative = models.JSONField(_("narrative sections"), default=list, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("funder profile")
+        verbose_name_plural = _("funder profiles")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                name="funder_profile_name_unique_in_municipality",
+                violation_error_message=_("Your municipality already has a profile by this name."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class RunStatus(models.TextChoices):
@@ -54,6 +101,45 @@ class ReportRun(models.Model):
     narrative_deviations = models.TextField(
         _("deviations from the plan"), max_length=5000, blank=True
     )
+    narrative_cooperation = models.TextField(_("cooperation"), max_length=5000, blank=True)
+    narrative_next_period = models.TextField(
+        _("plans for the next period"), max_length=5000, blank=True
+    )
+    narrative_continuation = models.TextField(
+        _("continuation in ordinary operation"), max_length=5000, blank=True
+    )
+    # Who reads it decides how its figures are protected (reporting/figures.py: Cells).
+    audience = models.CharField(
+        _("audience"), max_length=20, choices=Audience.choices, default=Audience.RECIPIENT
+    )
+    # A lead's own profile; empty for the shipped profile of the run's kind.
+    profile = models.ForeignKey(
+        FunderProfile,
+        verbose_name=_("profile"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="runs",
+    )
+    # A correction is a new run of the same report: edition 2 corrects edition 1, and so on.
+    edition = models.PositiveSmallIntegerField(_("version"), default=1)
+    corrects = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="corrections"
+    )
+    deadline = models.ForeignKey(
+        "programs.ReportDeadline",
+        verbose_name=_("deadline"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="runs",
+    )
+    # Once submitted the run is frozen: its narrative, figures and files never change again.
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    submitted_to = models.CharField(_("submitted to"), max_length=150, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     pdf_file = models.FileField(max_length=200, blank=True)
     xlsx_file = models.FileField(max_length=200, blank=True)
     csv_file = models.FileField(max_length=200, blank=True)
@@ -77,15 +163,15 @@ class ReportRun(models.Model):
             ),
             models.CheckConstraint(
                 condition=(
-                    models.Q(kind="lim", grant__isnull=False, programme__isnull=True)
+                    models.Q(kind__in=GRANT_KINDS, grant__isnull=False, programme__isnull=True)
                     | (
-                        ~models.Q(kind="lim")
+                        ~models.Q(kind__in=GRANT_KINDS)
                         & models.Q(programme__isnull=False, grant__isnull=True)
                     )
                 ),
                 name="report_subject_matches_kind",
                 violation_error_message=_(
-                    "A LIM report is made for a grant, the others for a programme."
+                    "A grant report is made for a grant, the others for a programme."
                 ),
             ),
         ]
@@ -96,7 +182,7 @@ class ReportRun(models.Model):
     @property
     def subject(self):
         """The programme the report is about, or the grant for a LIM report."""
-        return self.grant if self.kind == ReportKind.LIM else self.programme
+        return self.grant if self.kind in GRANT_KINDS else self.programme
 
     @property
     def municipality_id(self) -> int:
@@ -106,6 +192,10 @@ class ReportRun(models.Model):
     def expired(self) -> bool:
         """Past ``expires_at``: the nightly expiry deletes the files from that moment on."""
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_on is not None
 
 
 class ReportFormat(models.TextChoices):

@@ -1,6 +1,8 @@
 """Funder profiles: which figures and which narrative sections a report carries, and the words
 those sections go by in each country."""
 
+from dataclasses import dataclass
+
 from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -37,3 +39,144 @@ def narrative_titles(country: str) -> dict[str, str]:
         "next_period": _("Plans for the next period"),
         "continuation": _("Continuation in ordinary operation"),
     }
+
+
+# Which figures each report carries, in the order they are shown.
+KS_FIGURES = [
+    "participants",
+    "recruited",
+    "by_gender",
+    "by_age",
+    "in_work_training",
+    "qualification_routes",
+    "started_qualification_route",
+    "in_ordinary_employment",
+    "exits",
+    "in_work_or_education_at_exit",
+    "follow_up_6",
+    "follow_up_12",
+]
+LIM_FIGURES = [
+    "participants",
+    "new",
+    "continuing",
+    "reached_by_gender",
+    "reached_by_age",
+    "by_education",
+    "by_neet_status",
+    "in_work_training",
+    "activities",
+    "placement_hours",
+    "attendance_rate",
+    "started_qualification_route",
+    "qualification_routes",
+    "modules_passed",
+    "exits",
+    "outcomes",
+    "in_work_or_education_at_exit",
+    "in_education",
+    "follow_up_6",
+]
+GRANT_FIGURES = [
+    "participants",
+    "new",
+    "continuing",
+    "reached_by_gender",
+    "reached_by_age",
+    "activities",
+    "started_qualification_route",
+    "exits",
+    "outcomes",
+    "in_work_or_education_at_exit",
+    "placement_hours",
+    "attendance_rate",
+]
+SUMMARY_FIGURES = [
+    "participants",
+    "recruited",
+    "continuing",
+    "by_gender",
+    "by_age",
+    "in_work_training",
+    "qualification_routes",
+    "started_qualification_route",
+    "modules_passed",
+    "exits",
+    "outcomes",
+    "in_ordinary_employment",
+    "in_work_or_education_at_exit",
+    "placement_hours",
+    "attendance_rate",
+    "follow_up_6",
+    "follow_up_12",
+]
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What one report carries. ``key``: a shipped profile's name in code, or ``custom-<id>``
+    for a lead's own."""
+
+    key: str
+    kind: str
+    name: str
+    funder: str
+    figures: tuple[str, ...]
+    narrative: tuple[str, ...]
+
+    @property
+    def for_grant(self) -> bool:
+        return self.kind in ("lim", "grant")
+
+
+def shipped_profiles() -> dict[str, Profile]:
+    """The profiles Fotfeste ships, by report kind, named in the active language."""
+    return {
+        "lim": Profile(
+            "lim",
+            "lim",
+            _("LIM grant (Agder fylkeskommune)"),
+            "Agder fylkeskommune",
+            tuple(LIM_FIGURES),
+            tuple(NARRATIVE_SECTIONS),
+        ),
+        "ks": Profile(
+            "ks",
+            "ks",
+            _("KS «Inn i jobb» progress report"),
+            "KS",
+            tuple(KS_FIGURES),
+            ("activities", "deviations", "cooperation", "next_period"),
+        ),
+        "grant": Profile(
+            "grant",
+            "grant",
+            _("Grant report (any funder)"),
+            "",
+            tuple(GRANT_FIGURES),
+            ("activities", "deviations", "next_period"),
+        ),
+        "summary": Profile(
+            "summary",
+            "summary",
+            _("Programme summary"),
+            "",
+            tuple(SUMMARY_FIGURES),
+            ("activities", "deviations"),
+        ),
+    }
+
+
+def profile_of(run) -> Profile:
+    """The profile a run is built from: the lead's own, or the one shipped for its kind."""
+    if run.profile_id is None:
+        return shipped_profiles()[run.kind]
+    own = run.profile
+    return Profile(
+        f"custom-{own.pk}",
+        own.kind,
+        own.name,
+        own.funder,
+        tuple(own.figures),
+        tuple(own.narrative),
+    )

@@ -42,21 +42,28 @@ def dashboard_figures(*, programme, cohort, period_start: date, period_end: date
     """The programme summary's figures, exact and live, in a fixed number of queries; the
     caller has checked that the user leads the programme (the form offers no other)."""
     from reporting.documents import figure_sections
-    from reporting.figures import SUMMARY_FIGURES, enrollments_for, figures
+    from reporting.figures import enrollments_for, figures
+    from reporting.profiles import SUMMARY_FIGURES
+    from reporting.services import subject_life, subject_targets, target_rows
 
+    life = subject_life(programme, [programme])
+    drawn = (max(period_start, life[0] or period_start), min(period_end, life[1] or period_end))
     data = figures(
         enrollments=enrollments_for(programmes=[programme], cohort=cohort),
         start=period_start,
         end=period_end,
         suppress=False,
+        drawn=drawn,
     )
     snapshot = {
         "figures": {key: data["figures"][key] for key in SUMMARY_FIGURES},
         "series": data["series"],
     }
+    targets = subject_targets(programme) if cohort is None else []
     return {
         "figures": snapshot["figures"],
         "sections": figure_sections(snapshot),
+        "targets": target_rows(targets=targets, data=data, life=life, end=period_end),
         "empty": data["empty"],
     }
 

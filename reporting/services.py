@@ -12,13 +12,22 @@ from django.db import InterfaceError, OperationalError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from audit.models import ChangeAction
+from audit.services import change_record, snapshot
 from config.errors import ApplicationError
 from config.queue import send_after_commit
+from programs.selectors import led_programmes
 from programs.services import check_leads
-from reporting.models import ReportKind, ReportRun, RunStatus
+from reporting.figures import TARGET_FIGURES, enrollments_for, figure_labels, figures
+from reporting.models import GRANT_KINDS, FunderProfile, ReportKind, ReportRun, RunStatus
+from reporting.profiles import NARRATIVE_SECTIONS, Audience, TargetStatus, profile_of
 
 FILES_KEPT_DAYS = 30
 logger = logging.getLogger(__name__)
+
+
+NARRATIVE_FIELDS = {key: f"narrative_{key}" for key in NARRATIVE_SECTIONS}
+NARRATIVE_MAX = 5000
 
 
 def report_request(
@@ -30,34 +39,64 @@ def report_request(
     programme=None,
     grant=None,
     language: str = "nb",
-    narrative_activities: str = "",
-    narrative_deviations: str = "",
+    audience: str = Audience.RECIPIENT,
+    profile: FunderProfile | None = None,
     scheduled: bool = False,
+    **narrative: str,
 ) -> ReportRun:
     """Queue a report; the task is sent only once the transaction has committed. A scheduled
-    draft has no actor: the programme's leads are told when it is ready."""
-    from reporting.tasks import report_build_task
-
+    draft has no actor: the programme's leads are told when it is ready. ``profile``: a lead's
+    own profile, whose kind the run takes; ``narrative``: ``narrative_<section>`` texts."""
+    if profile is not None:
+        kind = _profile_check(actor, profile)
     if kind not in ReportKind.values:
         raise ApplicationError(_("Choose a report."), field="kind")
     period_check(period_start, period_end)
+    if period_start > timezone.localdate():
+        raise ApplicationError(
+            _("The period has not begun yet: a report covers days that have passed."),
+            field="period_start",
+        )
     if language not in dict(settings.LANGUAGES):
         raise ApplicationError(_("Choose a language."), field="language")
-    programme, grant = _subject(actor, kind, programme, grant, scheduled)
-    run = ReportRun.objects.create(
+    if audience not in Audience.values:
+        raise ApplicationError(_("Choose who the report is for."), field="audience")
+    programme, grant = report_subject(actor, kind, programme, grant, scheduled)
+    return report_run_create(
         kind=kind,
         programme=programme,
         grant=grant,
         period_start=period_start,
         period_end=period_end,
         language=language,
+        audience=audience,
+        profile=profile,
         requested_by=actor,
         scheduled=scheduled,
-        narrative_activities=narrative_activities.strip()[:5000],
-        narrative_deviations=narrative_deviations.strip()[:5000],
+        **narrative_clean(narrative),
     )
+
+
+def report_run_create(**values) -> ReportRun:
+    from reporting.tasks import report_build_task
+
+    run = ReportRun.objects.create(**values)
     send_after_commit(report_build_task, run.pk)
     return run
+
+
+def narrative_clean(texts: dict[str, str]) -> dict[str, str]:
+    """The narrative fields from ``narrative_<section>`` texts, trimmed; unknown names refused."""
+    unknown = set(texts) - set(NARRATIVE_FIELDS.values())
+    if unknown:
+        raise ApplicationError(_("Unknown narrative section."))
+    return {name: (texts.get(name) or "").strip()[:NARRATIVE_MAX] for name in texts}
+
+
+def _profile_check(actor, profile: FunderProfile) -> str:
+    if actor is None or profile.municipality_id != actor.municipality_id:
+        raise ApplicationError(_("Choose one of your municipality's profiles."), field="profile")
+    return profile.kind
 
 
 EARLIEST_YEAR, LATEST_YEAR, LONGEST_DAYS = 2000, 2100, 10 * 366
@@ -78,12 +117,12 @@ def period_check(start: date | None, end: date | None) -> None:
         raise ApplicationError(_("A report covers ten years at most."), field="period_end")
 
 
-def _subject(actor, kind: str, programme, grant, scheduled: bool) -> tuple:
+def report_subject(actor, kind: str, programme, grant, scheduled: bool) -> tuple:
     """The programme (or, for a LIM report, the grant) the report is about, checked against
     the person asking: only a lead of the programme, or of a programme the grant funds."""
     from reporting.selectors import reportable_grants
 
-    if kind == ReportKind.LIM:
+    if kind in GRANT_KINDS:
         if grant is None:
             raise ApplicationError(_("Choose the grant."), field="grant")
         if not scheduled and not reportable_grants(actor).filter(pk=grant.pk).exists():
@@ -104,12 +143,12 @@ def report_build(*, run_id: int) -> bool:
     names and are overwritten, so a second delivery replaces them and never adds a file; only
     the delivery that marks the run ready sends the mail."""
     claimed = ReportRun.objects.filter(
-        pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+        pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING], submitted_on__isnull=True
     ).update(status=RunStatus.RUNNING, progress=5)
     if not claimed:
         return False
     run = ReportRun.objects.select_related(
-        "programme__municipality", "grant__municipality", "requested_by"
+        "programme__municipality", "grant__municipality", "requested_by", "profile", "corrects"
     ).get(pk=run_id)
     try:
         snapshot = report_snapshot(run)
@@ -157,44 +196,142 @@ def _canonical(snapshot: dict) -> bytes:
     return json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
-def report_snapshot(run: ReportRun) -> dict:
-    """Every figure of the report, suppressed, with what the document says about its subject:
-    frozen on the run so that the report never changes afterwards."""
-    from reporting.figures import (
-        KS_FIGURES,
-        LIM_FIGURES,
-        SUMMARY_FIGURES,
-        enrollments_for,
-        figures,
-    )
-
-    keys = {
-        ReportKind.KS: KS_FIGURES,
-        ReportKind.LIM: LIM_FIGURES,
-        ReportKind.SUMMARY: SUMMARY_FIGURES,
-    }[run.kind]
+def report_snapshot(run: ReportRun, *, today: date | None = None) -> dict:
+    """Every figure of the report as its audience may see it, with what the document says
+    about its subject: frozen on the run so that the report never changes afterwards. A
+    period that runs past today is cut at today."""
+    today = today or timezone.localdate()
+    profile = profile_of(run)
     programmes = list(run.grant.programmes.all()) if run.grant else [run.programme]
+    end = min(run.period_end, today)
+    life = subject_life(run.subject, programmes)
+    drawn = (max(run.period_start, life[0] or run.period_start), min(end, life[1] or end))
     data = figures(
         enrollments=enrollments_for(programmes=programmes),
         start=run.period_start,
-        end=run.period_end,
+        end=end,
         suppress=True,
+        audience=run.audience,
+        threshold=run.subject.municipality.disclosure_threshold,
+        drawn=drawn,
     )
-    return {
-        "meta": _meta(run, programmes),
-        "figures": {key: data["figures"][key] for key in keys},
+    shown = {key: data["figures"][key] for key in profile.figures}
+    snapshot = {
+        "meta": _meta(run, programmes, profile, end=end, drawn=drawn),
+        "figures": shown,
         "series": data["series"],
+        "targets": target_rows(targets=subject_targets(run.subject), data=data, life=life, end=end),
+        "narrative": [
+            {"key": key, "text": getattr(run, NARRATIVE_FIELDS[key])} for key in profile.narrative
+        ],
+        "changes": figure_changes(run.corrects.snapshot, shown) if run.corrects else [],
         "empty": data["empty"],
     }
+    snapshot.update(grant_parts(run, end=end, today=today))
+    return snapshot
 
 
-def _meta(run: ReportRun, programmes: list) -> dict:
+def subject_life(subject, programmes: list) -> tuple[date | None, date | None]:
+    """When the grant or the programmes ran: the first start and the last end (None: open)."""
+    if hasattr(subject, "funder"):
+        return subject.starts_on, subject.ends_on
+    starts = [p.starts_on for p in programmes]
+    ends = [p.ends_on for p in programmes]
+    return (
+        None if None in starts else min(starts),
+        None if None in ends else max(ends),
+    )
+
+
+def subject_targets(subject) -> list[tuple[str, int]]:
+    """(metric, value) of the grant's or the programme's targets."""
+    if hasattr(subject, "funder"):
+        return []
+    return [("reached", subject.target_participants)] if subject.target_participants else []
+
+
+def grant_parts(run: ReportRun, *, end: date, today: date) -> dict:
+    """The money and the deadlines of a grant report; nothing for a programme's."""
+    return {}
+
+
+def target_rows(
+    *, targets: list[tuple[str, int]], data: dict, life: tuple, end: date
+) -> list[dict]:
+    """Each target with its result as shown and its status: met, on track or behind while the
+    grant or programme runs (against the share of its time that has passed), met or not met
+    once it has ended. No status where the result is suppressed."""
+    rows = []
+    for metric, target in targets:
+        figure = TARGET_FIGURES[metric]
+        shown = data["figures"].get(figure, data["exact"].get(figure))
+        status = (
+            target_status(target=target, result=data["exact"][figure], life=life, end=end)
+            if isinstance(shown, int)
+            else None
+        )
+        rows.append({"metric": metric, "target": target, "result": shown, "status": status})
+    return rows
+
+
+def target_status(*, target: int, result: int, life: tuple, end: date) -> str | None:
+    first, last = life
+    if result >= target:
+        return TargetStatus.MET
+    if last is not None and end >= last:
+        return TargetStatus.NOT_MET
+    if first is None or last is None:
+        return None
+    elapsed = max(0.0, min(1.0, ((end - first).days + 1) / ((last - first).days + 1)))
+    return TargetStatus.ON_TRACK if result >= target * elapsed else TargetStatus.BEHIND
+
+
+def figure_changes(before: dict, after: dict) -> list[dict]:
+    """What changed between the submitted version's figures and this one's, cell by cell."""
+    changes = []
+    for key in dict.fromkeys([*before.get("figures", {}), *after]):
+        old, new = before.get("figures", {}).get(key), after.get(key)
+        if isinstance(old, dict) or isinstance(new, dict):
+            old, new = old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {}
+            for category in dict.fromkeys([*old, *new]):
+                if old.get(category) != new.get(category):
+                    changes.append(_change(key, category, old.get(category), new.get(category)))
+        elif old != new:
+            changes.append(_change(key, None, old, new))
+    return changes
+
+
+def _change(figure: str, category: str | None, before, after) -> dict:
+    return {"figure": figure, "category": category, "before": before, "after": after}
+
+
+def _meta(run: ReportRun, programmes: list, profile, *, end: date, drawn: tuple) -> dict:
     subject = run.subject
+    municipality = subject.municipality
     meta = {
-        "municipality": subject.municipality.name,
+        "municipality": municipality.name,
+        "country": municipality.country,
+        "currency": "SEK" if municipality.country == "SE" else "NOK",
         "subject": subject.name,
         "programmes": sorted(p.name for p in programmes),
+        "profile": {
+            "key": profile.key,
+            "name": profile.name,
+            "funder": profile.funder or getattr(subject, "funder", ""),
+            "recipient": profile.funder or getattr(subject, "funder", ""),
+        },
+        "audience": run.audience,
+        "threshold": municipality.disclosure_threshold,
+        "period": {
+            "start": run.period_start.isoformat(),
+            "end": end.isoformat(),
+            "requested_end": run.period_end.isoformat(),
+            "cut_at_today": end < run.period_end,
+        },
+        "months": {"first": drawn[0].replace(day=1).isoformat(), "last": drawn[1].isoformat()},
         "built_at": timezone.localtime().isoformat(timespec="minutes"),
+        "version": run.edition,
+        "corrects": _corrected(run.corrects),
     }
     if run.grant:
         meta["grant"] = {
@@ -207,6 +344,17 @@ def _meta(run: ReportRun, programmes: list) -> dict:
             "own_share": str(run.grant.own_contribution_percent),
         }
     return meta
+
+
+def _corrected(run: ReportRun | None) -> dict | None:
+    if run is None:
+        return None
+    return {
+        "run": run.pk,
+        "version": run.edition,
+        "submitted_on": run.submitted_on.isoformat() if run.submitted_on else None,
+        "submitted_to": run.submitted_to,
+    }
 
 
 def _write_files(run: ReportRun, snapshot: dict) -> dict[str, str]:
@@ -261,3 +409,51 @@ def report_download(*, user, run: ReportRun, fmt: str):
         ) from exc
     ReportDownload.objects.create(run=run, user=user, format=fmt)
     return handle
+
+
+def profile_save(
+    *, actor, name: str, funder: str, kind: str, figures: list[str], narrative: list[str]
+) -> FunderProfile:
+    """A lead's own funder profile from the figures Fotfeste has. One breakdown per personal
+    characteristic: the reached and the recruited by gender side by side would let a reader
+    subtract one from the other and learn about the few who continued."""
+    if not led_programmes(actor).exists():
+        raise ApplicationError(_("Only a programme lead makes report profiles."))
+    name, funder = (name or "").strip(), (funder or "").strip()
+    if not name or not funder:
+        raise ApplicationError(_("Give the profile a name and a funder."), field="name")
+    if kind not in (ReportKind.GRANT, ReportKind.SUMMARY):
+        raise ApplicationError(_("Choose what the report is built for."), field="kind")
+    if not figures:
+        raise ApplicationError(_("Choose at least one figure."), field="figures")
+    known = figure_labels()
+    if set(figures) - set(known) or set(narrative) - set(NARRATIVE_SECTIONS):
+        raise ApplicationError(_("Choose figures and sections from the lists."), field="figures")
+    for trait in ("gender", "age"):
+        if {f"by_{trait}", f"reached_by_{trait}"} <= set(figures):
+            raise ApplicationError(
+                _("Choose one breakdown by %(trait)s: reached or recruited, not both.")
+                % {"trait": _("gender") if trait == "gender" else _("age")},
+                field="figures",
+            )
+    if FunderProfile.objects.filter(municipality=actor.municipality, name__iexact=name).exists():
+        raise ApplicationError(
+            _("Your municipality already has a profile by this name."), field="name"
+        )
+    with transaction.atomic():
+        profile = FunderProfile.objects.create(
+            municipality=actor.municipality,
+            name=name[:150],
+            funder=funder[:150],
+            kind=kind,
+            figures=[key for key in known if key in figures],
+            narrative=[key for key in NARRATIVE_SECTIONS if key in narrative],
+            created_by=actor,
+        )
+        change_record(
+            actor=actor,
+            instance=profile,
+            action=ChangeAction.CREATE,
+            after=snapshot(profile, ["name", "funder", "kind", "figures", "narrative"]),
+        )
+    return profile

@@ -303,19 +303,24 @@ def test_new_and_continuing_are_suppressed_together_with_the_total(
 ):
     people(world, 8, started=START + timedelta(days=5))  # nine new with world.participant
     people(world, 3, started=START - timedelta(days=100))  # three continuing
-    run = build(world, django_capture_on_commit_callbacks, kind="summary")
+    run = build(world, django_capture_on_commit_callbacks, kind="summary", audience="publication")
     figures = run.snapshot["figures"]
     assert figures["participants"] == 12 and figures["continuing"] == "<5"
     assert figures["recruited"] == ":"  # 12 − 9 would give the three away
 
 
-def test_hours_are_withheld_when_fewer_than_five_people_worked_them(
+def test_hours_are_withheld_for_publication_when_fewer_than_five_people_worked_them(
     world, grant, django_capture_on_commit_callbacks
 ):
     people(world, 2, started=START + timedelta(days=5))
-    run = build(world, django_capture_on_commit_callbacks, kind="lim", grant=grant, programme=None)
-    assert run.snapshot["figures"]["placement_hours"] is None
-    assert run.snapshot["figures"]["attendance_rate"] is None
+    values = {"kind": "lim", "grant": grant, "programme": None}
+    run = build(world, django_capture_on_commit_callbacks, audience="publication", **values)
+    assert run.snapshot["figures"]["placement_hours"] == ":"
+    assert run.snapshot["figures"]["attendance_rate"] == ":"
+    # Hours and attendance are activities: the recipient reads them exactly.
+    exact = build(world, django_capture_on_commit_callbacks, **values)
+    assert exact.snapshot["figures"]["placement_hours"] > 0
+    assert 0 < exact.snapshot["figures"]["attendance_rate"] < 100
 
 
 def test_a_follow_up_recorded_in_the_period_counts_though_the_exit_was_earlier(world):

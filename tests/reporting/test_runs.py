@@ -32,11 +32,23 @@ def test_a_requested_report_is_built_after_commit_with_frozen_figures(
     run = request(world, django_capture_on_commit_callbacks)
     run.refresh_from_db()
     assert (run.status, run.progress) == ("ready", 100)
-    assert run.snapshot["figures"]["recruited"] == "<5"  # one person: never shown as a number
+    # For the recipient a count of people recruited is exact; who they are is protected.
+    assert run.snapshot["figures"]["recruited"] == 1
+    assert set(run.snapshot["figures"]["by_gender"].values()) == {"<5"}
     content = default_storage.open(run.csv_file.name).read().decode()
-    assert "Rekruttert i perioden,<5" in content and "Testesen" not in content
+    assert "Rekruttert i perioden" in content and "Testesen" not in content
     assert "recruited" not in content  # labels, not internal names
     assert len(run.checksum) == 64
+
+
+def test_a_report_for_publication_never_shows_one_person_as_a_number(
+    world, django_capture_on_commit_callbacks
+):
+    run = request(world, django_capture_on_commit_callbacks, audience="publication")
+    run.refresh_from_db()
+    assert run.snapshot["meta"]["audience"] == "publication"
+    assert run.snapshot["figures"]["recruited"] == "<5"
+    assert run.snapshot["figures"]["participants"] == "<5"
 
 
 def test_a_second_delivery_changes_nothing_and_adds_no_file(
@@ -133,7 +145,7 @@ def test_a_build_that_fails_is_recorded_on_the_run_and_does_not_raise(world, mon
     def broken(**kwargs):
         raise ValueError("boom")
 
-    monkeypatch.setattr("reporting.figures.figures", broken)
+    monkeypatch.setattr("reporting.services.figures", broken)
     run = ReportRun.objects.create(
         kind="ks",
         programme=world.programme,
@@ -177,7 +189,7 @@ def test_the_file_is_written_in_the_language_the_run_asked_for(
     run = request(world, django_capture_on_commit_callbacks, language="sv")
     run.refresh_from_db()
     content = default_storage.open(run.csv_file.name).read().decode()
-    assert content.startswith("Uppgift,Värde") and "Rekryterade under perioden,<5" in content
+    assert "Rekryterade under perioden" in content and "Rekruttert" not in content
 
 
 def test_unknown_means_different_things_in_different_breakdowns():

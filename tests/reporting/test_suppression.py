@@ -99,9 +99,9 @@ def test_a_breakdown_of_a_hidden_count_is_hidden_whole():
     from reporting.figures import Cells
 
     cells = Cells(True)
-    split = cells.breakdown(["new"] * 13 + ["continuing"] * 3)
+    split = cells.breakdown({"new": 13, "continuing": 3}, total=16)
     assert split == {"continuing": SMALL, "new": HIDDEN}
-    by_gender = cells.breakdown(["f"] * 6 + ["m"] * 7, of=split["new"])
+    by_gender = cells.characteristic({"f": 6, "m": 7}, of=split["new"])
     assert by_gender == {"f": HIDDEN, "m": HIDDEN}  # 6 + 7 would give 13, and 16 − 13 = 3
 
 
