@@ -58,3 +58,13 @@ class ApiTokenForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("At most a year from today."),
     )
+
+
+class MunicipalitySettingsForm(forms.Form):
+    disclosure_threshold = forms.IntegerField(
+        label=_("Smallest count of people shown in reports"),
+        help_text=_(
+            "Reports that leave Fotfeste show smaller counts as «<5» (for 5), and hide another "
+            "count where a total would give a small one away. 5 is the usual choice."
+        ),
+    )

@@ -10,13 +10,18 @@ class Country(models.TextChoices):
     SWEDEN = "SE", _("Sweden")
 
 
+# Reports that leave Fotfeste show counts of people below the municipality's threshold as «<5».
+DEFAULT_DISCLOSURE_THRESHOLD = 5
+MIN_DISCLOSURE_THRESHOLD, MAX_DISCLOSURE_THRESHOLD = 3, 20
+
+
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
-    # Reports that leave Fotfeste show counts below this as «<5» (reporting/suppression.py).
+    # reporting/suppression.py applies it.
     disclosure_threshold = models.PositiveSmallIntegerField(
         _("smallest count shown in reports"),
-        default=5,
+        default=DEFAULT_DISCLOSURE_THRESHOLD,
         help_text=_("Counts of people below this are suppressed in reports (3 to 20)."),
     )
 
@@ -26,7 +31,10 @@ class Municipality(models.Model):
         ordering = ["name"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(disclosure_threshold__gte=3, disclosure_threshold__lte=20),
+                condition=models.Q(
+                    disclosure_threshold__gte=MIN_DISCLOSURE_THRESHOLD,
+                    disclosure_threshold__lte=MAX_DISCLOSURE_THRESHOLD,
+                ),
                 name="municipality_disclosure_threshold_range",
                 violation_error_message=_("The smallest count shown must be between 3 and 20."),
             )

@@ -15,6 +15,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts.models import (
+    MAX_DISCLOSURE_THRESHOLD,
+    MIN_DISCLOSURE_THRESHOLD,
     Invitation,
     ProgrammeMembership,
     ProgrammeRole,
@@ -285,3 +287,28 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
             after={"password": "***"},
         )
     return user
+
+
+def municipality_threshold_set(*, actor: User, threshold: int) -> None:
+    """The smallest count of people the municipality's reports show outside Fotfeste: only
+    its own admin changes it, within 3 to 20."""
+    if not actor.is_municipality_admin or actor.municipality_id is None:
+        raise ApplicationError(_("Only the municipality's admin changes its settings."))
+    if not MIN_DISCLOSURE_THRESHOLD <= threshold <= MAX_DISCLOSURE_THRESHOLD:
+        raise ApplicationError(
+            _("Choose a number from %(low)d to %(high)d.")
+            % {"low": MIN_DISCLOSURE_THRESHOLD, "high": MAX_DISCLOSURE_THRESHOLD},
+            field="disclosure_threshold",
+        )
+    municipality = actor.municipality
+    with transaction.atomic():
+        before = snapshot(municipality, ["disclosure_threshold"])
+        municipality.disclosure_threshold = threshold
+        municipality.save(update_fields=["disclosure_threshold"])
+        change_record(
+            actor=actor,
+            instance=municipality,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(municipality, ["disclosure_threshold"]),
+        )

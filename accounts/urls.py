@@ -4,6 +4,7 @@ from accounts import views
 
 app_name = "accounts"
 urlpatterns = [
+    path("municipality/", views.MunicipalitySettingsView.as_view(), name="municipality"),
     path("users/", views.UserListView.as_view(), name="users"),
     path("users/invite/", views.UserInviteView.as_view(), name="invite"),
     path("users/<id:pk>/", views.UserDetailView.as_view(), name="user"),

@@ -11,13 +11,20 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from accounts.forms import ApiTokenForm, InvitationPasswordForm, InviteForm, RoleForm
+from accounts.forms import (
+    ApiTokenForm,
+    InvitationPasswordForm,
+    InviteForm,
+    MunicipalitySettingsForm,
+    RoleForm,
+)
 from accounts.roles import Roles, roles_of
 from accounts.selectors import municipality_user_get, municipality_users
 from accounts.services import (
     invitation_accept,
     invitation_create,
     invitation_from_token,
+    municipality_threshold_set,
     role_grant,
     role_revoke,
     user_invite,
@@ -63,6 +70,22 @@ class HomeView(LoginRequiredMixin, TemplateView):
 class MunicipalityAdminMixin(LoginRequiredMixin, RoleRequiredMixin):
     def allowed(self, roles: Roles) -> bool:
         return roles.municipality_admin
+
+
+class MunicipalitySettingsView(MunicipalityAdminMixin, ServiceFormView):
+    """The municipality's own settings, for its admin."""
+
+    template_name = "accounts/municipality.html"
+    form_class = MunicipalitySettingsForm
+    success_message = gettext_lazy("The settings are saved.")
+    success_url = reverse_lazy("accounts:municipality")
+
+    def get_initial(self):
+        return {"disclosure_threshold": self.request.user.municipality.disclosure_threshold}
+
+    def perform(self, form):
+        threshold = form.cleaned_data["disclosure_threshold"]
+        return municipality_threshold_set(actor=self.request.user, threshold=threshold)
 
 
 class UserListView(MunicipalityAdminMixin, ListView):

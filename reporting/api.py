@@ -21,8 +21,9 @@ from config.rest import (
 from config.viewsets import ServiceViewSet, documented
 from programs.models import Grant, Programme
 from programs.selectors import led_programmes
-from reporting.models import ReportFormat, ReportKind, ReportRun, RunStatus
-from reporting.selectors import report_runs, reportable_grants
+from reporting.models import FunderProfile, ReportFormat, ReportKind, ReportRun, RunStatus
+from reporting.profiles import Audience
+from reporting.selectors import funder_profiles, report_runs, reportable_grants
 from reporting.services import report_request
 
 
@@ -60,8 +61,17 @@ class ReportRunSerializer(serializers.ModelSerializer):
             "progress",
             "scheduled",
             "requested_by",
+            "audience",
+            "profile",
+            "edition",
+            "corrects",
             "narrative_activities",
             "narrative_deviations",
+            "narrative_cooperation",
+            "narrative_next_period",
+            "narrative_continuation",
+            "submitted_on",
+            "submitted_to",
             "checksum",
             "error",
             "created_at",
@@ -102,7 +112,22 @@ class ReportRequestInputSerializer(InputSerializer):
         queryset=Grant.objects.none(),
         required=False,
         allow_null=True,
-        help_text=_("For the LIM report: a grant whose every programme you lead."),
+        help_text=_("For a grant report: a grant whose every programme you lead."),
+    )
+    audience = serializers.ChoiceField(
+        choices=Audience.choices,
+        required=False,
+        help_text=_(
+            "Who reads it: the recipient named on the grant or programme (default), or "
+            "a publication, where every small count is hidden."
+        ),
+    )
+    profile = ScopedPrimaryKeyField(
+        scope=funder_profiles,
+        queryset=FunderProfile.objects.none(),
+        required=False,
+        allow_null=True,
+        help_text=_("A report profile of your municipality's; the run takes its kind."),
     )
     period_start = serializers.DateField()
     period_end = serializers.DateField()
@@ -113,6 +138,9 @@ class ReportRequestInputSerializer(InputSerializer):
     )
     narrative_activities = StrictCharField(max_length=5000, required=False, allow_blank=True)
     narrative_deviations = StrictCharField(max_length=5000, required=False, allow_blank=True)
+    narrative_cooperation = StrictCharField(max_length=5000, required=False, allow_blank=True)
+    narrative_next_period = StrictCharField(max_length=5000, required=False, allow_blank=True)
+    narrative_continuation = StrictCharField(max_length=5000, required=False, allow_blank=True)
 
 
 @documented("reports")

@@ -49,6 +49,7 @@ class ReportRequestForm(forms.Form):
         label=_("Who reads it"),
         choices=Audience.choices,
         initial=Audience.RECIPIENT,
+        required=False,
         widget=forms.RadioSelect,
         help_text=_(
             "The recipient named on the grant or programme reads counts of activities and "
@@ -70,6 +71,9 @@ class ReportRequestForm(forms.Form):
             self.fields["programme"].initial = programmes[0].pk
         if len(grants) == 1:
             self.fields["grant"].initial = grants[0].pk
+
+    def clean_audience(self) -> str:
+        return self.cleaned_data.get("audience") or Audience.RECIPIENT
 
     def service_values(self) -> dict:
         """The cleaned form as ``report_request`` takes it: a shipped kind or a profile."""

@@ -30,6 +30,28 @@ def report_run_get(*, user, pk: int) -> ReportRun:
     return get_object_or_404(report_runs(user=user), pk=pk)
 
 
+def report_versions(*, run: ReportRun) -> list[ReportRun]:
+    """Every version of the run's report, oldest first: the run it corrects, and theirs, and
+    the corrections made of it."""
+    first = run
+    while first.corrects_id is not None:
+        first = ReportRun.objects.only("pk", "corrects_id").get(pk=first.corrects_id)
+    versions, current = [], ReportRun.objects.filter(pk=first.pk).first()
+    while current is not None:
+        versions.append(current)
+        current = ReportRun.objects.filter(corrects=current).first()
+    return versions if len(versions) > 1 else []
+
+
+def funder_profiles(*, user) -> QuerySet:
+    """The report profiles of the user's municipality, for a programme lead."""
+    from reporting.models import FunderProfile
+
+    if not led_programmes(user).exists():
+        return FunderProfile.objects.none()
+    return FunderProfile.objects.filter(municipality_id=user.municipality_id).order_by("name")
+
+
 def led_cohorts(*, user) -> QuerySet[Cohort]:
     return (
         Cohort.objects.filter(programme__in=led_programmes(user))

@@ -42,13 +42,16 @@ def report_request(
     audience: str = Audience.RECIPIENT,
     profile: FunderProfile | None = None,
     scheduled: bool = False,
+    from_shell: bool = False,
     **narrative: str,
 ) -> ReportRun:
     """Queue a report; the task is sent only once the transaction has committed. A scheduled
     draft has no actor: the programme's leads are told when it is ready. ``profile``: a lead's
-    own profile, whose kind the run takes; ``narrative``: ``narrative_<section>`` texts."""
+    own profile, whose kind the run takes; ``narrative``: ``narrative_<section>`` texts.
+    ``from_shell``: asked for by an operator on the server (``build_report``), who builds it there
+    and then: no actor, nothing queued."""
     if profile is not None:
-        kind = _profile_check(actor, profile)
+        kind = profile.kind if from_shell else _profile_check(actor, profile)
     if kind not in ReportKind.values:
         raise ApplicationError(_("Choose a report."), field="kind")
     period_check(period_start, period_end)
@@ -61,8 +64,9 @@ def report_request(
         raise ApplicationError(_("Choose a language."), field="language")
     if audience not in Audience.values:
         raise ApplicationError(_("Choose who the report is for."), field="audience")
-    programme, grant = report_subject(actor, kind, programme, grant, scheduled)
+    programme, grant = report_subject(actor, kind, programme, grant, scheduled or from_shell)
     return report_run_create(
+        enqueue=not from_shell,
         kind=kind,
         programme=programme,
         grant=grant,
@@ -77,11 +81,12 @@ def report_request(
     )
 
 
-def report_run_create(**values) -> ReportRun:
+def report_run_create(*, enqueue: bool = True, **values) -> ReportRun:
     from reporting.tasks import report_build_task
 
     run = ReportRun.objects.create(**values)
-    send_after_commit(report_build_task, run.pk)
+    if enqueue:
+        send_after_commit(report_build_task, run.pk)
     return run
 
 

@@ -9,10 +9,10 @@ the smallest shown one first (secondary suppression). A secondary cell is never 
 Which figures are suppressed depends on the report's audience (``reporting.figures.Cells``).
 """
 
-DEFAULT_THRESHOLD = 5
+from accounts.models import DEFAULT_DISCLOSURE_THRESHOLD as DEFAULT_THRESHOLD
+
 THRESHOLD = DEFAULT_THRESHOLD
 HIDDEN = ":"
-MIN_THRESHOLD, MAX_THRESHOLD = 3, 20
 
 
 def small_mark(threshold: int = DEFAULT_THRESHOLD) -> str:

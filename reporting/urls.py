@@ -13,6 +13,10 @@ urlpatterns = [
         views.DataExportDownloadView.as_view(),
         name="export_download",
     ),
+    path("profiles/", views.ProfileListView.as_view(), name="profiles"),
     path("<id:pk>/", views.ReportRunView.as_view(), name="run"),
+    path("<id:pk>/narrative/", views.ReportNarrativeView.as_view(), name="narrative"),
+    path("<id:pk>/submit/", views.ReportSubmitView.as_view(), name="submit"),
+    path("<id:pk>/correct/", views.ReportCorrectView.as_view(), name="correct"),
     path("<id:pk>/download/<slug:fmt>/", views.ReportDownloadView.as_view(), name="download"),
 ]

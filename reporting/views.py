@@ -4,9 +4,10 @@ from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import FileResponse, Http404, HttpResponseRedirect
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -16,20 +17,33 @@ from accounts.roles import Roles
 from config.errors import ApplicationError
 from config.pagecache import ISO_DATE, PageCacheMixin
 from config.views import RoleRequiredMixin, ServiceFormView
+from programs.models import ReportDeadline
 from programs.selectors import led_programmes
 from reporting.exports import data_export_file, data_export_request
-from reporting.forms import DashboardForm, DataExportForm, ReportRequestForm
+from reporting.figures import figure_labels
+from reporting.forms import (
+    DashboardForm,
+    DataExportForm,
+    NarrativeForm,
+    ProfileForm,
+    ReportRequestForm,
+    SubmitForm,
+)
 from reporting.models import ReportFormat, RunStatus
+from reporting.profiles import narrative_titles, profile_of, shipped_profiles
 from reporting.selectors import (
     dashboard_figures,
     data_export_get,
     data_exports,
+    funder_profiles,
     led_cohorts,
     report_run_get,
     report_runs,
+    report_versions,
     reportable_grants,
 )
-from reporting.services import report_download, report_request
+from reporting.services import NARRATIVE_FIELDS, profile_save, report_download, report_request
+from reporting.submission import report_correct, report_narrative_update, report_submit
 
 CONTENT_TYPES = {
     ReportFormat.PDF: "application/pdf",
@@ -51,15 +65,18 @@ class ReportListView(LeadMixin, ServiceFormView):
     success_message = gettext_lazy("The report is being built.")
 
     def get_form_kwargs(self):
+        user = self.request.user
         return {
             **super().get_form_kwargs(),
-            "programmes": led_programmes(self.request.user).order_by("name"),
-            "grants": reportable_grants(self.request.user).order_by("name"),
+            "programmes": led_programmes(user).order_by("name"),
+            "grants": reportable_grants(user).order_by("name"),
+            "profiles": funder_profiles(user=user),
             "language": translation.get_language() or "nb",
+            "country": user.municipality.country,
         }
 
     def perform(self, form):
-        return report_request(actor=self.request.user, **form.cleaned_data)
+        return report_request(actor=self.request.user, **form.service_values())
 
     def get_context_data(self, **kwargs):
         return {
@@ -71,22 +88,140 @@ class ReportListView(LeadMixin, ServiceFormView):
         return reverse("reporting:run", kwargs={"pk": self.result.pk})
 
 
-class ReportRunView(LeadMixin, TemplateView):
-    """The run's progress; htmx polls the fragment until the report is ready or failed."""
+class RunPageMixin(LeadMixin):
+    """The run's page: its progress (htmx polls the fragment until it is ready or failed), its
+    narrative while it is a draft, its submission, and its versions."""
 
+    template_name = "reporting/run.html"
+
+    @cached_property
+    def run(self):
+        return report_run_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), **run_page(self.run, kwargs)}
+
+
+def run_page(run, forms: dict) -> dict:
+    """What the run's page shows, with any form that came back with errors."""
+    profile = profile_of(run)
+    country = run.subject.municipality.country
+    narrative = forms.get("narrative_form") or NarrativeForm(
+        sections=profile.narrative,
+        country=country,
+        initial={
+            "checksum": run.checksum,
+            **{n: getattr(run, n) for n in NARRATIVE_FIELDS.values()},
+        },
+    )
+    deadlines = run.grant.deadlines.all() if run.grant else ReportDeadline.objects.none()
+    submit = forms.get("submit_form") or SubmitForm(
+        deadlines=deadlines,
+        initial={
+            "submitted_on": timezone.localdate(),
+            "submitted_to": profile.funder or getattr(run.subject, "funder", ""),
+        },
+    )
+    return {
+        "run": run,
+        "profile": profile,
+        "expired": run.expired,
+        "formats": [f for f in ReportFormat if getattr(run, f"{f}_file")],
+        "polling": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+        "narrative_form": narrative,
+        "submit_form": submit,
+        "versions": report_versions(run=run),
+    }
+
+
+class ReportRunView(RunPageMixin, TemplateView):
     def get_template_names(self) -> list[str]:
         if self.request.htmx:
             return ["reporting/includes/run_status.html"]
         return ["reporting/run.html"]
 
+
+class ReportNarrativeView(RunPageMixin, ServiceFormView):
+    """The lead's words on a draft; the report is built again with them."""
+
+    success_message = gettext_lazy("The narrative is saved; the report is being built again.")
+
+    def get_form(self, form_class=None):
+        return NarrativeForm(
+            self.request.POST,
+            sections=profile_of(self.run).narrative,
+            country=self.run.subject.municipality.country,
+        )
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(narrative_form=form))
+
+    def perform(self, form):
+        data = dict(form.cleaned_data)
+        checksum = data.pop("checksum") or ""
+        return report_narrative_update(
+            actor=self.request.user, run=self.run, expected_checksum=checksum, **data
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("reporting:run", kwargs={"pk": self.run.pk})
+
+
+class ReportSubmitView(RunPageMixin, ServiceFormView):
+    """Mark the run as sent to its recipient; it is frozen from then on."""
+
+    success_message = gettext_lazy("The report is marked as submitted. It can no longer change.")
+
+    def get_form(self, form_class=None):
+        deadlines = (
+            self.run.grant.deadlines.all() if self.run.grant else ReportDeadline.objects.none()
+        )
+        return SubmitForm(self.request.POST, deadlines=deadlines)
+
+    def form_invalid(self, form):
+        return self.render_to_response(self.get_context_data(submit_form=form))
+
+    def perform(self, form):
+        return report_submit(actor=self.request.user, run=self.run, **form.cleaned_data)
+
+    def get_success_url(self) -> str:
+        return reverse("reporting:run", kwargs={"pk": self.run.pk})
+
+
+class ReportCorrectView(RunPageMixin, View):
+    """A new version of a submitted report, built from today's data."""
+
+    def post(self, request, pk: int):
+        try:
+            correction = report_correct(actor=request.user, run=self.run)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+            return HttpResponseRedirect(reverse("reporting:run", kwargs={"pk": self.run.pk}))
+        messages.success(request, _("The correction is being built."))
+        return HttpResponseRedirect(reverse("reporting:run", kwargs={"pk": correction.pk}))
+
+
+class ProfileListView(LeadMixin, ServiceFormView):
+    """The shipped report profiles and the municipality's own; make a new one."""
+
+    template_name = "reporting/profiles.html"
+    form_class = ProfileForm
+    success_message = gettext_lazy("The profile is saved. Choose it when you build a report.")
+    success_url = reverse_lazy("reporting:profiles")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "country": self.request.user.municipality.country}
+
+    def perform(self, form):
+        return profile_save(actor=self.request.user, **form.cleaned_data)
+
     def get_context_data(self, **kwargs):
-        run = report_run_get(user=self.request.user, pk=self.kwargs["pk"])
         return {
             **super().get_context_data(**kwargs),
-            "run": run,
-            "expired": run.expired,
-            "formats": [f for f in ReportFormat if getattr(run, f"{f}_file")],
-            "polling": run.status in (RunStatus.QUEUED, RunStatus.RUNNING),
+            "shipped": list(shipped_profiles().values()),
+            "profiles": funder_profiles(user=self.request.user),
+            "labels": figure_labels(),
+            "titles": narrative_titles(self.request.user.municipality.country),
         }
 
 

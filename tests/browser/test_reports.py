@@ -15,7 +15,7 @@ LEAD = "programleder@lyngdal.example.org"
 
 def build(page, site: str, *, kind: str, subject: tuple[str, str]) -> None:
     page.goto(f"{site}/reports/")
-    page.select_option("#id_kind", kind)
+    page.select_option("#id_report", kind)
     page.select_option(subject[0], label=subject[1])
     page.fill("#id_period_start", f"{date.today().year}-01-01")
     page.fill("#id_period_end", date.today().isoformat())

@@ -144,7 +144,7 @@ def test_the_lead_asks_for_the_lim_report_of_a_grant_through_the_page(
     )
     client = client_for(world.programme_lead)
     data = {
-        "kind": "lim",
+        "report": "lim",
         "language": "sv",
         "period_start": (TODAY - timedelta(days=90)).isoformat(),
         "period_end": TODAY.isoformat(),

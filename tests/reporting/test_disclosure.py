@@ -129,10 +129,11 @@ def _possible(shown: dict, total: int, threshold: int) -> dict[str, set[int]]:
     known = sum(v for v in shown.values() if isinstance(v, int))
     withheld = not any(is_small(v) for v in shown.values())
     lowest = 0 if all(v == HIDDEN for v in shown.values()) else 1
+    floor = lowest if withheld else threshold
     options: dict[str, set[int]] = {k: set() for k in hidden}
     for combo in product(range(total + 1), repeat=len(hidden)):
         fits = all(
-            (1 <= c < threshold) if is_small(shown[k]) else ((lowest if withheld else threshold) <= c)
+            (1 <= c < threshold) if is_small(shown[k]) else floor <= c
             for k, c in zip(hidden, combo, strict=True)
         )
         if fits and sum(combo) + known == total:

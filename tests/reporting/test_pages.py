@@ -17,7 +17,7 @@ def request(client, world, captured):
         return client.post(
             reverse("reporting:reports"),
             {
-                "kind": "ks",
+                "report": "ks",
                 "programme": world.programme.pk,
                 "language": "nb",
                 "period_start": (TODAY - timedelta(days=90)).isoformat(),
@@ -81,7 +81,7 @@ def test_a_bad_period_is_a_form_error(world, client_for):
     response = client_for(world.programme_lead).post(
         reverse("reporting:reports"),
         {
-            "kind": "ks",
+            "report": "ks",
             "programme": world.programme.pk,
             "language": "nb",
             "period_start": TODAY.isoformat(),
