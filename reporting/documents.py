@@ -160,8 +160,6 @@ LAYOUT = [
     ),
 ]
 RATES = {"attendance_rate"}
-# The target metric «people reached» is the figure «participants»; the others share a key.
-METRIC_FIGURES = {"reached": "participants"}
 
 
 def section_titles() -> dict[str, str]:
@@ -251,7 +249,7 @@ def figure_rows(figures: dict) -> list[Row]:
             categories = category_labels(key)
             cells = [Cell(k, categories.get(k, k), count_value(v)) for k, v in value.items()]
             # A breakdown with no category in it counted nobody: zero, not a blank.
-            rows.append(Row(key, label, Value("" if cells else "0", None), cells))
+            rows.append(Row(key, label, Value("", None) if cells else count_value(0), cells))
         else:
             rows.append(Row(key, label, count_value(value, rate=key in RATES)))
     return rows
@@ -380,25 +378,28 @@ def _target(snapshot: dict, metric: str) -> dict | None:
     return next((t for t in snapshot.get("targets") or [] if t.get("metric") == metric), None)
 
 
-def _figure_tile(snapshot: dict, metric: str, label: str) -> Tile | None:
-    """A figure against its target, or the figure alone when it has none; left out when the
-    report has neither."""
+def _figure_tile(snapshot: dict, metric: str, label: str, keys: list[str]) -> Tile | None:
+    """A result against its target, or the report's own figure for it when there is no
+    target (the first of ``keys`` the report carries); left out when it has neither."""
     target = _target(snapshot, metric)
-    figures = snapshot.get("figures") or {}
     if target is not None:
-        result = target.get("result")
         status = target.get("status", "")
         return Tile(
             label,
-            value_text(result),
+            value_text(target.get("result")),
             _("target %(target)s") % {"target": value_text(target.get("target"))},
             status,
             _status_label(TargetStatus, status),
         )
-    value = figures.get(METRIC_FIGURES.get(metric, metric))
-    if value is None or isinstance(value, dict):
+    figures = snapshot.get("figures") or {}
+    key = next((k for k in keys if k in figures), None)
+    value = figures.get(key)
+    if isinstance(value, dict):
+        # A breakdown adds up to the people in it, unless a cell of it is protected.
+        value = sum(value.values()) if all(isinstance(v, int) for v in value.values()) else None
+    if value is None:
         return None
-    return Tile(label, value_text(value), _("no target set"))
+    return Tile(figure_labels().get(key, label), value_text(value), _("no target set"))
 
 
 def _status_label(choices, value: str) -> str:
@@ -417,9 +418,12 @@ def money_tiles(snapshot: dict) -> list[Tile]:
         tile = _share_tile(
             _("Own contribution made"), own.get("made"), own.get("required"), currency
         )
-        tile.detail = _("%(made)s of costs to date; %(required)s required") % {
+        tile.detail = _(
+            "of %(required)s required; %(made)s of costs to date (%(share)s required)"
+        ) % {
+            "required": amount(own.get("required"), currency),
             "made": percent(own.get("made_percent")),
-            "required": percent(own.get("required_percent")),
+            "share": percent(own.get("required_percent")),
         }
         tiles.append(tile)
     position = money.get("position") or {}
@@ -450,11 +454,20 @@ def tiles(snapshot: dict) -> list[Tile]:
     """The first page's results: reached, into qualification, into work or education, then
     the money."""
     wanted = [
-        (TargetMetric.REACHED, _("People reached")),
-        (TargetMetric.STARTED_QUALIFICATION, _("Started a qualification route")),
-        (TargetMetric.IN_WORK_OR_EDUCATION_AT_EXIT, _("In work or education at exit")),
+        (TargetMetric.REACHED, _("People reached"), ["participants"]),
+        (TargetMetric.IN_WORK_TRAINING, _("In structured work training"), ["in_work_training"]),
+        (
+            TargetMetric.STARTED_QUALIFICATION,
+            _("Started a qualification route"),
+            ["started_qualification_route", "qualification_routes"],
+        ),
+        (
+            TargetMetric.IN_WORK_OR_EDUCATION_AT_EXIT,
+            _("In work or education at exit"),
+            ["in_work_or_education_at_exit", "in_ordinary_employment"],
+        ),
     ]
-    shown = [_figure_tile(snapshot, metric, label) for metric, label in wanted]
+    shown = [_figure_tile(snapshot, *wanted_tile) for wanted_tile in wanted]
     return [t for t in shown if t] + money_tiles(snapshot)
 
 
@@ -581,7 +594,7 @@ def contribution_table(money: dict, currency: str) -> Table:
                 text_value(""),
             ],
         ]
-    return Table([_("Own contribution and position"), _("Amount"), _("Share")], rows)
+    return Table(["", _("Amount"), _("Share")], rows, title=_("Own contribution and position"))
 
 
 def money_section(snapshot: dict) -> Section | None:
@@ -1070,13 +1083,15 @@ def _data_sheet(sheet, run, snapshot: dict) -> None:
     out = _Sheet(sheet)
     out.row(*data_headers(), bold=True)
     for row in data_rows(run, snapshot):
+        # A protected or missing value leaves the value column empty, so that it sums.
+        value = row.value if row.value.number is not None else None
         out.row(
             row.figure,
             row.label,
             row.breakdown,
             row.category,
             row.category_label,
-            row.value,
+            value,
             row.value.text,
         )
         sheet.cell(row=sheet.max_row, column=8, value=row.suppressed)
