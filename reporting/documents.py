@@ -81,7 +81,8 @@ class Table:
     rows: list[list[Value]]
     title: str = ""
     total: bool = False  # the last row is a total
-    style: str = ""  # "pairs": a label and its value per row; "legend": a narrow first column
+    # "pairs": a label and its value per row; "wide": a wide first column; "legend": a narrow one
+    style: str = ""
 
     @property
     def header_cells(self) -> list[tuple[str, bool]]:
@@ -504,7 +505,7 @@ def target_table(snapshot: dict) -> Table | None:
                 Value(_status_label(TargetStatus, status), status=status),
             ]
         )
-    return Table([_("Measure"), _("Target"), _("Result"), _("Status")], rows)
+    return Table([_("Measure"), _("Target"), _("Result"), _("Status")], rows, style="wide")
 
 
 def grant_table(meta: dict, currency: str) -> Table:
@@ -644,7 +645,7 @@ def change_table(snapshot: dict) -> Table | None:
                 count_value(change.get("after")),
             ]
         )
-    return Table([_("Figure"), _("Category"), _("Before"), _("After")], rows)
+    return Table([_("Figure"), _("Category"), _("Before"), _("After")], rows, style="wide")
 
 
 def method_paragraphs(run, snapshot: dict) -> list[str]:
