@@ -1,4 +1,6 @@
-"""The report as a PDF, rendered by WeasyPrint from a template and the run's frozen figures.
+"""The report as a PDF, rendered by WeasyPrint from a template and the run's frozen figures,
+written as PDF/A-2b so that the municipality can archive it (fonts embedded, an sRGB output
+intent, XMP metadata naming the document, its language and its conformance).
 
 Report pages hold text that people typed (the narrative), so WeasyPrint may load only the
 project's own static files: anything else (a web address, a file elsewhere on the disk) is
@@ -13,7 +15,18 @@ from django.template.loader import render_to_string
 from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
-from reporting.documents import sections, title_rows
+from reporting.documents import (
+    correction_note,
+    deadline_table,
+    period_of,
+    report_title,
+    sections,
+    tiles,
+    title_rows,
+)
+from reporting.formatting import days
+
+PDF_VARIANT = "pdf/a-2b"
 
 
 def static_roots() -> list[Path]:
@@ -38,12 +51,18 @@ class StaticOnlyFetcher(URLFetcher):
 
 def report_html(run, snapshot: dict) -> str:
     """The document as HTML, in the active language (the run's)."""
+    period = period_of(run, snapshot)
     return render_to_string(
         "reporting/pdf/report.html",
         {
             "run": run,
-            "meta": snapshot.get("meta", {}),
+            "meta": snapshot.get("meta") or {},
+            "title": report_title(run, snapshot),
             "title_rows": title_rows(run, snapshot),
+            "period": days(period["start"], period["end"]),
+            "tiles": tiles(snapshot),
+            "deadlines": deadline_table(snapshot),
+            "correction": correction_note(snapshot),
             "sections": sections(run, snapshot),
             "empty": snapshot.get("empty", False),
         },
@@ -55,8 +74,8 @@ def render_document(run, snapshot: dict):
     html = report_html(run, snapshot)
     return HTML(
         string=html, base_url=str(settings.BASE_DIR), url_fetcher=StaticOnlyFetcher()
-    ).render()
+    ).render(pdf_variant=PDF_VARIANT)
 
 
 def render_pdf(run, snapshot: dict) -> bytes:
-    return render_document(run, snapshot).write_pdf()
+    return render_document(run, snapshot).write_pdf(pdf_variant=PDF_VARIANT)
