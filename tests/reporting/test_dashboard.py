@@ -25,7 +25,8 @@ def test_the_lead_sees_exact_counts_and_the_charts(world, client_for):
     response = board(client_for(world.programme_lead))
     page = response.content.decode()
     assert response.context["board"]["figures"]["participants"] == 1  # exact, not «<5»
-    assert page.count("<svg") >= 3 and "Participants per month" in page
+    # Only charts with something to show are drawn: one person this year, per month.
+    assert page.count("<svg") >= 1 and "Participants per month" in page
     assert world.participant.last_name not in page
 
 

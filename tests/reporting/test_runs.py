@@ -36,8 +36,9 @@ def test_a_requested_report_is_built_after_commit_with_frozen_figures(
     assert run.snapshot["figures"]["recruited"] == 1
     assert set(run.snapshot["figures"]["by_gender"].values()) == {"<5"}
     content = default_storage.open(run.csv_file.name).read().decode()
-    assert "Rekruttert i perioden" in content and "Testesen" not in content
-    assert "recruited" not in content  # labels, not internal names
+    # The long form names each figure by key and by label, one row per cell.
+    assert "recruited,Rekruttert i perioden,,,,1,1,FALSE,people" in content
+    assert "Testesen" not in content
     assert len(run.checksum) == 64
 
 
