@@ -21,6 +21,7 @@ from participants.models import (
     Gender,
     NeetStatus,
 )
+from participants.services import add_months
 from placements.attendance import attendance_by_month, month_end
 from placements.models import (
     ModuleProgress,
@@ -171,13 +172,6 @@ def _months(start: date, end: date) -> list[date]:
         months.append(current)
         current = date(current.year + current.month // 12, current.month % 12 + 1, 1)
     return months[-MAX_MONTHS:]
-
-
-def add_months(day: date, months: int) -> date:
-    """The same day ``months`` later, or the month's last day where it has fewer days."""
-    year, month = divmod(day.month - 1 + months, 12)
-    first = date(day.year + year, month + 1, 1)
-    return first.replace(day=min(day.day, month_end(first).day))
 
 
 def enrollments_for(*, programmes, cohort=None) -> QuerySet[Enrollment]:
