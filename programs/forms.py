@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ProgrammeRole, User
 from programs.models import (
+    MAX_POSITION_SHARE,
     MAX_RETENTION_MONTHS,
     MIN_RETENTION_MONTHS,
     Grant,
@@ -70,9 +71,14 @@ class GrantForm(forms.Form):
         max_value=100,
         decimal_places=2,
         initial=0,
+        error_messages={"min_value": _("The own contribution cannot be negative.")},
     )
     funded_position_share = forms.DecimalField(
-        label=_("Funded position (FTE)"), min_value=0, max_value=50, decimal_places=2, initial=0
+        label=_("Funded position (FTE)"),
+        min_value=0,
+        max_value=MAX_POSITION_SHARE,
+        decimal_places=2,
+        initial=0,
     )
     programmes = forms.ModelMultipleChoiceField(
         label=_("Programmes"),
