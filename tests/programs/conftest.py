@@ -12,6 +12,7 @@ from tests import factories as f
 
 def make_grant(world, programmes=None, **values) -> Grant:
     values = {
+        "municipality": world.municipality,
         "funder": "Agder fylkeskommune",
         "name": "LIM 2026",
         "amount": Decimal("450000"),
@@ -21,7 +22,7 @@ def make_grant(world, programmes=None, **values) -> Grant:
         "funded_position_share": Decimal("0.5"),
         **values,
     }
-    grant = Grant.objects.create(municipality=world.municipality, **values)
+    grant = Grant.objects.create(**values)
     grant.programmes.set(programmes or [world.programme])
     return grant
 
