@@ -216,7 +216,7 @@ def grant_money(*, grant: Grant, start: date, end: date) -> dict:
     """
     to_date = Q(spent_on__gte=grant.starts_on, spent_on__lte=end)
     lines = list(
-        grant.budget_lines.annotate(
+        grant_budget_lines(grant=grant).annotate(
             period=Sum(
                 "costs__amount", filter=Q(costs__spent_on__gte=start, costs__spent_on__lte=end)
             ),
@@ -224,7 +224,7 @@ def grant_money(*, grant: Grant, start: date, end: date) -> dict:
                 "costs__amount",
                 filter=Q(costs__spent_on__gte=grant.starts_on, costs__spent_on__lte=end),
             ),
-        ).order_by(_KIND_ORDER, "pk")
+        )
     )
     sums = Cost.objects.filter(to_date, grant=grant).aggregate(
         to_date=Sum("amount"),
@@ -322,6 +322,16 @@ def deadlines_needing_attention(*, user, today: date) -> list[ReportDeadline]:
         .select_related("grant")
         .order_by("due_on", "pk")
     )
+
+
+def grant_budget_lines(*, grant: Grant) -> QuerySet[BudgetLine]:
+    """The grant's budget lines in the order grant_money gives their figures."""
+    return grant.budget_lines.order_by(_KIND_ORDER, "pk")
+
+
+def grant_costs(*, grant: Grant) -> QuerySet[Cost]:
+    """The grant's costs, latest first."""
+    return grant.costs.select_related("budget_line").order_by("-spent_on", "-pk")
 
 
 def _of_visible_grants(model, user) -> QuerySet:
