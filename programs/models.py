@@ -329,10 +329,12 @@ class Cost(models.Model):
     """One line of the accounts charged to the grant; a negative amount is a credit note."""
 
     grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="costs")
+    # A budget line with costs cannot be deleted on its own (budget_line_delete says so); RESTRICT
+    # rather than PROTECT lets the grant's deletion take both its lines and its costs.
     budget_line = models.ForeignKey(
         BudgetLine,
         verbose_name=_("budget line"),
-        on_delete=models.PROTECT,
+        on_delete=models.RESTRICT,
         null=True,
         blank=True,
         related_name="costs",

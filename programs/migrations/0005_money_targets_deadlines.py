@@ -115,7 +115,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='cost',
             name='budget_line',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='costs', to='programs.budgetline', verbose_name='budget line'),
+            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.RESTRICT, related_name='costs', to='programs.budgetline', verbose_name='budget line'),
         ),
         migrations.AddField(
             model_name='cost',
