@@ -30,6 +30,11 @@ class Column:
     choices: type[TextChoices] | None = None
     # Kept as text in the spreadsheet template, so that a leading zero is not lost.
     text: bool = False
+    # May be left out of the header altogether (an accounting export has no such column).
+    optional: bool = False
+    # Other headings that mean this column, as accounting systems in Norway and Sweden
+    # name it.
+    aliases: tuple[str, ...] = ()
 
     @property
     def codes(self) -> list[tuple[str, str]]:
@@ -110,11 +115,53 @@ _PLACEMENTS = [
 ]
 
 
+_COSTS = [
+    Column(
+        "date",
+        _("The date of the entry, as 31.12.2026 or 2026-12-31, inside the grant's period."),
+        required=True,
+        aliases=("dato", "datum", "bilagsdato", "bokføringsdato", "bokföringsdag"),
+    ),
+    Column("account", _("The account."), required=True, text=True, aliases=("konto",)),
+    Column(
+        "amount",
+        _("The amount, e.g. 1 234,50 or 1234.50; a credit note is negative. At most two decimals."),
+        required=True,
+        aliases=("beløp", "belopp", "sum"),
+    ),
+    Column(
+        "text",
+        _("What the entry is for, as in the accounts. Optional."),
+        aliases=("tekst", "beskrivelse", "beskrivning"),
+    ),
+    Column(
+        "financing",
+        _(
+            "grant (paid from the grant) or own (own contribution); empty means grant. "
+            "The column may be left out."
+        ),
+        optional=True,
+        aliases=("finansiering",),
+    ),
+    Column(
+        "budget_line",
+        _(
+            "The name of one of the grant's budget lines; empty means none. The column may "
+            "be left out."
+        ),
+        optional=True,
+        aliases=("budsjettpost", "budgetpost"),
+    ),
+]
+
+
 def columns_for(kind: str, *, country: str) -> list[Column]:
     """The template's columns; NAV's innsatsgruppe only in a Norwegian municipality, as on the
     intake page."""
     if kind == ImportKind.PLACEMENTS:
         return list(_PLACEMENTS)
+    if kind == ImportKind.COSTS:
+        return list(_COSTS)
     return [c for c in _PARTICIPANTS if c.name != "nav_innsatsgruppe" or country == NORWAY]
 
 

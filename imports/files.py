@@ -122,7 +122,7 @@ def read_records(content: bytes, fmt: str, columns: list[Column], *, country: st
     header = next((row for row in rows if any(str(c).strip() for c in row[1])), None)
     if header is None:
         raise _file_problem(0, _("The file is empty."))
-    order = _check_header(header, [c.name for c in columns])
+    order = _check_header(header, columns)
     records = []
     for line, cells in rows:
         if not any(str(c).strip() for c in cells):
@@ -143,15 +143,18 @@ def _file_problem(line: int, message: str) -> BulkError:
     return BulkError([RowProblem(line, None, message)])
 
 
-def _check_header(header: tuple[int, list], expected: list[str]) -> list[str | None]:
+def _check_header(header: tuple[int, list], columns: list[Column]) -> list[str | None]:
     """Each position's column name; one clear problem if the header is not the template's.
     Unknown headings are named by their position only: a file without a header would
     otherwise put a person's data into the message."""
     line, cells = header
+    expected = [c.name for c in columns]
+    meaning = {alias.casefold(): c.name for c in columns for alias in (c.name, *c.aliases)}
     names = [str(c).strip().casefold() if c is not None else "" for c in cells]
+    names = [meaning.get(name, name) for name in names]
     while names and not names[-1]:
         names.pop()
-    missing = [name for name in expected if name not in names]
+    missing = [c.name for c in columns if not c.optional and c.name not in names]
     seen: set[str] = set()
     unknown = []
     for i, name in enumerate(names):

@@ -9,13 +9,19 @@ from imports.models import ImportKind
 from participants.forms import PersonForm
 from participants.models import ReferralSource
 from placements.forms import PlacementForm
+from programs.forms import AmountField, parse_day
+from programs.models import Financing
 
 ISO_DATE = ["%Y-%m-%d"]
 
 
 class UploadForm(forms.Form):
     programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
-    kind = forms.ChoiceField(label=_("What the file holds"), choices=ImportKind.choices)
+    # A grant's costs are imported from the grant's page (CostUploadForm).
+    kind = forms.ChoiceField(
+        label=_("What the file holds"),
+        choices=[c for c in ImportKind.choices if c[0] != ImportKind.COSTS],
+    )
     file = forms.FileField(
         label=_("File"),
         allow_empty_file=True,  # the service says why an empty file is refused
@@ -23,12 +29,24 @@ class UploadForm(forms.Form):
 
     def __init__(self, *args, programmes, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["file"].help_text = _(
-            "CSV (UTF-8, comma or semicolon separated) or Excel (.xlsx), at most %(mb)d MB."
-        ) % {"mb": settings.FOTFESTE_UPLOAD_MAX_BYTES // (1024 * 1024)}
+        self.fields["file"].help_text = _file_help()
         self.fields["programme"].queryset = programmes
         if programmes.count() == 1:
             self.fields["programme"].initial = programmes.first()
+
+
+def _file_help() -> str:
+    return _("CSV (UTF-8, comma or semicolon separated) or Excel (.xlsx), at most %(mb)d MB.") % {
+        "mb": settings.FOTFESTE_UPLOAD_MAX_BYTES // (1024 * 1024)
+    }
+
+
+class CostUploadForm(forms.Form):
+    file = forms.FileField(label=_("File"), allow_empty_file=True)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = _file_help()
 
 
 class ConfirmForm(forms.Form):
@@ -162,3 +180,55 @@ class RowForms:
         if isinstance(form, forms.BaseModelForm):
             form.instance = form._meta.model()
         return form
+
+
+# --- a line of the municipality's accounts -----------------------------------------------------
+
+
+class DayField(forms.CharField):
+    """A date as the accounts write it: 31.12.2026 or 2026-12-31."""
+
+    def to_python(self, value):
+        text = super().to_python(value)
+        if text in self.empty_values:
+            return None
+        try:
+            return parse_day(text)
+        except ValueError:
+            raise ValidationError(
+                _("Write the date as 31.12.2026 or 2026-12-31."), code="invalid"
+            ) from None
+
+
+_FINANCING = {
+    "": Financing.GRANT,
+    "grant": Financing.GRANT,
+    "tilskudd": Financing.GRANT,
+    "tilskott": Financing.GRANT,
+    "bidrag": Financing.GRANT,
+    "own": Financing.OWN,
+    "egenandel": Financing.OWN,
+    "egeninnsats": Financing.OWN,
+    "egeninsats": Financing.OWN,
+    "egen insats": Financing.OWN,
+    "medfinansiering": Financing.OWN,
+}
+
+
+class FinancingField(forms.CharField):
+    def to_python(self, value):
+        text = " ".join(str(value or "").split()).casefold()
+        if text not in _FINANCING:
+            raise ValidationError(
+                _("Write grant or own (own contribution); empty means grant."), code="invalid"
+            )
+        return _FINANCING[text]
+
+
+class CostRowForm(forms.Form):
+    date = DayField(error_messages={"required": _("Give the date.")})
+    account = forms.CharField(max_length=50, error_messages={"required": _("Give the account.")})
+    amount = AmountField(error_messages={"required": _("Give the amount.")})
+    text = forms.CharField(max_length=250, required=False)
+    financing = FinancingField(required=False)
+    budget_line = forms.CharField(max_length=150, required=False)

@@ -3,10 +3,13 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programs.models import Programme
+
 
 class ImportKind(models.TextChoices):
     PARTICIPANTS = "participants", _("Participants")
     PLACEMENTS = "placements", _("Placements")
+    COSTS = "costs", _("Costs")
 
 
 class ImportFormat(models.TextChoices):
@@ -27,7 +30,8 @@ class ImportStatus(models.TextChoices):
 
 class ImportRunQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ImportRunQuerySet":
-        """Imports into the programmes the user leads, in their municipality."""
+        """Imports into the programmes the user leads, in their municipality; a grant's costs
+        only for a lead of every programme the grant funds."""
         if not user.is_authenticated or user.municipality_id is None:
             return self.none()
         from accounts.models import ProgrammeMembership, ProgrammeRole
@@ -35,7 +39,9 @@ class ImportRunQuerySet(models.QuerySet):
         led = ProgrammeMembership.objects.filter(
             user=user, role=ProgrammeRole.PROGRAMME_LEAD
         ).values("programme_id")
-        return self.filter(programme_id__in=led, programme__municipality_id=user.municipality_id)
+        return self.filter(
+            programme_id__in=led, programme__municipality_id=user.municipality_id
+        ).exclude(grant__programmes__in=Programme.objects.exclude(pk__in=led))
 
 
 class ImportRun(models.Model):
@@ -47,6 +53,15 @@ class ImportRun(models.Model):
         "programs.Programme",
         verbose_name=_("programme"),
         on_delete=models.PROTECT,
+        related_name="import_runs",
+    )
+    # The grant a file of costs is for (its programme is one of those the grant funds).
+    grant = models.ForeignKey(
+        "programs.Grant",
+        verbose_name=_("grant"),
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
         related_name="import_runs",
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)

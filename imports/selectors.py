@@ -8,7 +8,7 @@ from imports.models import ImportRun, ImportStatus
 def import_runs(*, user) -> QuerySet[ImportRun]:
     """Imports into the programmes the user leads (a lead who leaves a programme loses them)."""
     return ImportRun.objects.visible_to(user).select_related(
-        "programme__municipality", "requested_by", "confirmed_by"
+        "programme__municipality", "grant", "requested_by", "confirmed_by"
     )
 
 

@@ -1,6 +1,7 @@
-"""Importing a programme's spreadsheet of people or placements: the upload, a dry run that
-finds every problem by row and column and writes nothing, then the import itself, all or
-nothing. Both runs happen in a Celery worker, never in a request."""
+"""Importing a programme's spreadsheet of people or placements, or a grant's costs from the
+municipality's accounts: the upload, a dry run that finds every problem by row and column and
+writes nothing, then the import itself, all or nothing. Both runs happen in a Celery worker,
+never in a request."""
 
 import logging
 from dataclasses import dataclass
@@ -17,7 +18,7 @@ from config.errors import ApplicationError
 from config.queue import send_after_commit
 from imports.columns import columns_for
 from imports.files import Record, inspect_import, read_records
-from imports.forms import ParticipantRowForm, PlacementRowForm, RowForms
+from imports.forms import CostRowForm, ParticipantRowForm, PlacementRowForm, RowForms
 from imports.models import ImportKind, ImportRun, ImportStatus
 from imports.selectors import live_progress_key
 from participants import national_id as nid
@@ -33,7 +34,9 @@ from participants.models import Enrollment, EnrollmentStatus
 from participants.services import PersonData
 from placements.bulk import PlacementRow, placements_start_check, placements_start_many
 from placements.models import Worksite
-from programs.services import check_leads
+from programs.models import Grant
+from programs.money import CostProblem, CostRow, CostRowsError, cost_create_many, cost_rows_check
+from programs.services import check_grant_leads, check_leads
 
 FILES_KEPT = timedelta(hours=24)
 IMPORT_GRACE = timedelta(hours=1)  # a file confirmed just before expiry is kept to be imported
@@ -44,18 +47,33 @@ S = ImportStatus
 logger = logging.getLogger(__name__)
 
 
-def import_upload(*, actor, programme, kind: str, upload, language: str = "nb") -> ImportRun:
+def import_upload(
+    *,
+    actor,
+    programme=None,
+    kind: str,
+    upload,
+    language: str = "nb",
+    grant: Grant | None = None,
+) -> ImportRun:
     """Keep the file under a name made of the run's id and queue the dry run; the task is sent
-    only once the transaction has committed."""
+    only once the transaction has committed. A file of costs is for a ``grant`` (and, for the
+    lists of imports, one of the programmes it funds)."""
     from imports.tasks import import_check_task
 
-    check_leads(actor=actor, programme=programme)
     if kind not in ImportKind.values:
         raise ApplicationError(_("Choose what the file holds."), field="kind")
+    if (kind == ImportKind.COSTS) != (grant is not None):
+        raise ApplicationError(_("Costs are imported from the grant's page."), field="kind")
+    if grant is not None:
+        check_grant_leads(actor=actor, grant=grant)
+        programme = grant.programmes.order_by("pk").first()
+    check_leads(actor=actor, programme=programme)
     file_format = inspect_import(upload)
     with transaction.atomic():
         run = ImportRun.objects.create(
             programme=programme,
+            grant=grant,
             kind=kind,
             file_format=file_format,
             requested_by=actor,
@@ -114,17 +132,27 @@ def import_check(*, import_id: int) -> bool:
     return bool(done)
 
 
-_RELATED = ("programme__municipality", "requested_by", "confirmed_by")
+_RELATED = ("programme__municipality", "grant", "requested_by", "confirmed_by")
+
+
+def _check_leads(actor, run: ImportRun) -> None:
+    """The run is the actor's to import: a lead of its programme, and of every programme its
+    grant funds."""
+    check_leads(actor=actor, programme=run.programme)
+    if run.grant is not None:
+        check_grant_leads(actor=actor, grant=run.grant)
 
 
 def _dry_run(run: ImportRun) -> tuple[int, list[RowProblem]]:
     actor = run.requested_by
-    check_leads(actor=actor, programme=run.programme)
+    _check_leads(actor, run)
     records = _read(run)
     cleaned, problems = _clean(run, records, progress=(5, 80))
     rows, found = _resolve(run, actor, cleaned)
     problems += found
-    if run.kind == ImportKind.PARTICIPANTS:
+    if run.kind == ImportKind.COSTS:
+        problems += _cost_problems(cost_rows_check(grant=run.grant, rows=rows))
+    elif run.kind == ImportKind.PARTICIPANTS:
         problems += participants_intake_check(
             actor=actor, municipality=run.programme.municipality, programme=run.programme, rows=rows
         )
@@ -138,7 +166,7 @@ def import_confirm(*, actor, run: ImportRun, confirmed: bool = False) -> ImportR
     be confirmed, as on the one-person pages."""
     from imports.tasks import import_run_task
 
-    check_leads(actor=actor, programme=run.programme)
+    _check_leads(actor, run)
     if run.status == S.READY and run.expired:
         raise ApplicationError(_("The file has expired. Upload it again."))
     if run.status != S.READY:
@@ -191,7 +219,7 @@ def import_run(*, import_id: int) -> bool:
 def _import(run: ImportRun) -> bool | None:
     """True once imported; None if another delivery got there first."""
     actor = run.confirmed_by
-    check_leads(actor=actor, programme=run.programme)
+    _check_leads(actor, run)
     cleaned, problems = _clean(run, _read(run), progress=(5, 60))
     _raise_errors(problems)
     _progress(run.pk, 65)
@@ -211,7 +239,12 @@ def _write(run: ImportRun, actor, rows: list) -> int:
     # Warnings were confirmed before the import was queued (import_confirm).
     confirmed = run.warning_count > 0
     progress = _live_progress(run.pk, start=70, end=99)
-    if run.kind == ImportKind.PARTICIPANTS:
+    if run.kind == ImportKind.COSTS:
+        try:
+            created = cost_create_many(actor=actor, grant=run.grant, rows=rows)
+        except CostRowsError as exc:
+            raise BulkError(_cost_problems(exc.problems)) from None
+    elif run.kind == ImportKind.PARTICIPANTS:
         created = participants_intake_many(
             actor=actor,
             municipality=run.programme.municipality,
@@ -341,6 +374,8 @@ def _clean(
     """Each row through the form of the page that does the same for one person or placement."""
     if run.kind == ImportKind.PARTICIPANTS:
         row_forms = RowForms(ParticipantRowForm, country=run.programme.municipality.country)
+    elif run.kind == ImportKind.COSTS:
+        row_forms = RowForms(CostRowForm)
     else:
         row_forms = RowForms(PlacementRowForm)
     start, end = progress
@@ -370,6 +405,8 @@ def _clean(
 
 def _row_data(kind: str, form) -> dict:
     data = form.cleaned_data
+    if kind == ImportKind.COSTS:
+        return dict(data)
     if kind == ImportKind.PARTICIPANTS:
         person = PersonData(
             data["first_name"], data["last_name"], data["national_id"], form.person_values()
@@ -393,6 +430,8 @@ def _resolve(run: ImportRun, actor, cleaned: list[_Clean]) -> tuple[list, list[R
     actor may see: anything else is not found."""
     if run.kind == ImportKind.PARTICIPANTS:
         return _intake_rows(run, actor, cleaned)
+    if run.kind == ImportKind.COSTS:
+        return _cost_rows(run, cleaned)
     return _placement_rows(run, actor, cleaned)
 
 
@@ -502,3 +541,44 @@ def _open_enrollments(run: ImportRun, actor, hashes: set[str]) -> dict[str, Enro
         for enrollment in enrollments:
             found[enrollment.participant.national_id_hash] = enrollment
     return found
+
+
+# --- costs -------------------------------------------------------------------------------------
+
+# The cost's fields by the columns of the accounting file.
+_COST_COLUMNS = {"spent_on": "date"}
+
+
+def _cost_problems(problems: list[CostProblem]) -> list[RowProblem]:
+    return [
+        RowProblem(p.line, _COST_COLUMNS.get(p.field, p.field) if p.field else None, p.message)
+        for p in problems
+    ]
+
+
+def _cost_rows(run: ImportRun, cleaned: list[_Clean]) -> tuple[list, list]:
+    """Budget lines by name, among the grant's own."""
+    lines = {line.label.casefold(): line for line in run.grant.budget_lines.all()}
+    rows, problems = [], []
+    for item in cleaned:
+        data = item.data
+        budget_line = lines.get(" ".join(data["budget_line"].split()).casefold())
+        if data["budget_line"].strip() and budget_line is None:
+            problems.append(
+                RowProblem(
+                    item.line, "budget_line", _("The grant has no budget line by this name.")
+                )
+            )
+            continue
+        rows.append(
+            CostRow(
+                item.line,
+                data["date"],
+                " ".join(data["account"].split()),
+                data["amount"],
+                " ".join(data["text"].split()),
+                data["financing"],
+                budget_line,
+            )
+        )
+    return rows, problems

@@ -3,6 +3,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
@@ -13,11 +14,11 @@ from config.errors import ApplicationError
 from config.views import RoleRequiredMixin, ServiceFormView
 from imports.columns import columns_for
 from imports.files import MAX_ROWS, template_csv, template_xlsx
-from imports.forms import ConfirmForm, UploadForm
+from imports.forms import ConfirmForm, CostUploadForm, UploadForm
 from imports.models import ImportFormat, ImportKind
 from imports.selectors import import_get, import_runs
 from imports.services import import_confirm, import_upload
-from programs.selectors import led_programmes
+from programs.selectors import grant_get, led_programmes
 
 CONTENT_TYPES = {
     ImportFormat.CSV: "text/csv; charset=utf-8",
@@ -59,9 +60,48 @@ class ImportListView(LeadMixin, ServiceFormView):
         country = self.request.user.municipality.country
         return {
             **super().get_context_data(**kwargs),
-            "kinds": [(k, columns_for(k, country=country)) for k in ImportKind],
+            "kinds": [
+                (k, columns_for(k, country=country)) for k in ImportKind if k != ImportKind.COSTS
+            ],
             "max_rows": MAX_ROWS,
             "runs": import_runs(user=self.request.user)[:50],
+        }
+
+    def get_success_url(self) -> str:
+        return reverse("imports:detail", kwargs={"pk": self.result.pk})
+
+
+class CostImportView(LeadMixin, ServiceFormView):
+    """A grant's costs from the municipality's accounting export: upload for a dry run."""
+
+    template_name = "imports/costs.html"
+    form_class = CostUploadForm
+    success_message = gettext_lazy(
+        "The file has been uploaded. It is checked before anything is imported."
+    )
+
+    @cached_property
+    def grant(self):
+        return grant_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def perform(self, form):
+        return import_upload(
+            actor=self.request.user,
+            kind=ImportKind.COSTS,
+            grant=self.grant,
+            upload=form.cleaned_data["file"],
+            language=translation.get_language() or "nb",
+        )
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "grant": self.grant,
+            "columns": columns_for(
+                ImportKind.COSTS, country=self.request.user.municipality.country
+            ),
+            "max_rows": MAX_ROWS,
+            "runs": import_runs(user=self.request.user).filter(grant=self.grant)[:20],
         }
 
     def get_success_url(self) -> str:

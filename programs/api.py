@@ -19,6 +19,7 @@ from config.rest import (
 )
 from config.viewsets import ServiceViewSet, documented, ordered_by
 from programs.models import (
+    MAX_POSITION_SHARE,
     MAX_RETENTION_MONTHS,
     MIN_RETENTION_MONTHS,
     Cohort,
@@ -102,7 +103,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
 class DeadlineSerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportDeadline
-        fields = ["id", "due_on", "label"]
+        fields = ["id", "due_on", "label", "submitted_on", "submitted_to"]
         read_only_fields = fields
 
 
@@ -158,7 +159,7 @@ class GrantInputSerializer(ModelInputSerializer):
         max_digits=4,
         decimal_places=2,
         min_value=0,
-        max_value=50,
+        max_value=MAX_POSITION_SHARE,
         required=False,
         help_text=_("For example 0.5 for half a position."),
     )

@@ -1,4 +1,9 @@
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -135,6 +140,9 @@ class Module(models.Model):
         return f"{self.number}. {self.name}"
 
 
+MAX_POSITION_SHARE = Decimal("10")
+
+
 class GrantQuerySet(models.QuerySet):
     def visible_to(self, user) -> "GrantQuerySet":
         """Grants of the user's municipality that fund a programme the user leads."""
@@ -191,6 +199,20 @@ class Grant(models.Model):
                 name="grant_amount_positive",
                 violation_error_message=_("The amount cannot be negative."),
             ),
+            models.CheckConstraint(
+                condition=models.Q(own_contribution_percent__gte=0)
+                & models.Q(own_contribution_percent__lte=100),
+                name="grant_own_contribution_percent_within_bounds",
+                violation_error_message=_(
+                    "The required own contribution is a percentage from 0 to 100."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(funded_position_share__gte=0)
+                & models.Q(funded_position_share__lte=MAX_POSITION_SHARE),
+                name="grant_position_share_within_bounds",
+                violation_error_message=_("The funded position is from 0 to 10 FTE."),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -201,6 +223,8 @@ class ReportDeadline(models.Model):
     grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="deadlines")
     due_on = models.DateField(_("due on"))
     label = models.CharField(_("report"), max_length=150)
+    submitted_on = models.DateField(_("submitted on"), null=True, blank=True)
+    submitted_to = models.CharField(_("submitted to"), max_length=150, blank=True)
 
     class Meta:
         verbose_name = _("report deadline")
@@ -234,3 +258,227 @@ class DeadlineStatus(models.TextChoices):
     DUE = "due", _("Due within two weeks")
     OVERDUE = "overdue", _("Overdue")
     SUBMITTED = "submitted", _("Submitted")
+
+
+# A report deadline this many days ahead (today included) is due: on the home page and in the
+# digest, with time left to write the report.
+DUE_SOON_DAYS = 14
+
+
+def deadline_status(deadline: ReportDeadline, today: date) -> str:
+    """Submitted once it has a submission date; otherwise overdue after the due date, due
+    from DUE_SOON_DAYS before it (both days included), upcoming before that."""
+    if deadline.submitted_on is not None:
+        return DeadlineStatus.SUBMITTED
+    if deadline.due_on < today:
+        return DeadlineStatus.OVERDUE
+    if deadline.due_on <= today + timedelta(days=DUE_SOON_DAYS):
+        return DeadlineStatus.DUE
+    return DeadlineStatus.UPCOMING
+
+
+# --- the grant's money ---------------------------------------------------------------------------
+
+
+class BudgetLineKind(models.TextChoices):
+    POSITION = "position", _("The funded position")
+    ACTIVITIES = "activities", _("Activities")
+    OTHER = "other", _("Other")
+
+
+class BudgetLine(models.Model):
+    """What the grant's budget plans to spend on one thing, e.g. «Arbeidsleder 50 %»."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="budget_lines")
+    kind = models.CharField(_("kind"), max_length=20, choices=BudgetLineKind.choices)
+    label = models.CharField(_("budget line"), max_length=150)
+    amount = models.DecimalField(_("budget"), max_digits=12, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("budget line")
+        verbose_name_plural = _("budget lines")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0),
+                name="budget_line_amount_not_negative",
+                violation_error_message=_("A budget line cannot be negative."),
+            ),
+            models.UniqueConstraint(
+                fields=["grant", "label"],
+                name="budget_line_label_unique_in_grant",
+                violation_error_message=_("The grant already has a budget line by this name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Financing(models.TextChoices):
+    GRANT = "grant", _("Paid from the grant")
+    OWN = "own", _("Own contribution")
+
+
+class CostSource(models.TextChoices):
+    ENTERED = "entered", _("Entered")
+    IMPORTED = "imported", _("Imported")
+
+
+class Cost(models.Model):
+    """One line of the accounts charged to the grant; a negative amount is a credit note."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="costs")
+    # A budget line with costs cannot be deleted on its own (budget_line_delete says so); RESTRICT
+    # rather than PROTECT lets the grant's deletion take both its lines and its costs.
+    budget_line = models.ForeignKey(
+        BudgetLine,
+        verbose_name=_("budget line"),
+        on_delete=models.RESTRICT,
+        null=True,
+        blank=True,
+        related_name="costs",
+    )
+    spent_on = models.DateField(_("date"))
+    account = models.CharField(_("account"), max_length=50)
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    text = models.CharField(_("text"), max_length=250, blank=True)
+    financing = models.CharField(
+        _("financing"), max_length=10, choices=Financing.choices, default=Financing.GRANT
+    )
+    source = models.CharField(
+        _("source"), max_length=10, choices=CostSource.choices, default=CostSource.ENTERED
+    )
+    # The same date, account, amount and text on the same grant is the same line of the accounts
+    # entered or imported twice (programs.money.cost_fingerprint).
+    fingerprint = models.CharField(max_length=64)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("cost")
+        verbose_name_plural = _("costs")
+        ordering = ["-spent_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(amount=0),
+                name="cost_amount_not_zero",
+                violation_error_message=_("A cost cannot be zero."),
+            ),
+            models.UniqueConstraint(
+                fields=["grant", "fingerprint"],
+                name="cost_unique_in_grant",
+                violation_error_message=_(
+                    "This cost is already recorded: the same date, account, amount and text."
+                ),
+            ),
+        ]
+        indexes = [models.Index(fields=["grant", "spent_on"], name="cost_grant_date")]
+
+    def __str__(self) -> str:
+        return f"{self.spent_on} {self.account} {self.amount}"
+
+
+class Payment(models.Model):
+    """Money received from the funder."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="payments")
+    received_on = models.DateField(_("received on"))
+    amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
+    reference = models.CharField(_("reference"), max_length=150, blank=True)
+
+    class Meta:
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        ordering = ["received_on", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(amount__gt=0),
+                name="payment_amount_positive",
+                violation_error_message=_("A payment must be more than zero."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.received_on} {self.amount}"
+
+
+class PositionMonth(models.Model):
+    """The share of a full-time position (FTE) of the funded position actually used in a
+    month."""
+
+    grant = models.ForeignKey(Grant, on_delete=models.CASCADE, related_name="position_months")
+    # The month's first day (programs.money.position_month_set makes it so).
+    month = models.DateField(_("month"))
+    share = models.DecimalField(_("FTE"), max_digits=4, decimal_places=2)
+
+    class Meta:
+        verbose_name = _("position month")
+        verbose_name_plural = _("position months")
+        ordering = ["month"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(share__gt=0) & models.Q(share__lte=1),
+                name="position_month_share_within_bounds",
+                violation_error_message=_("The FTE of a month is more than 0 and at most 1."),
+            ),
+            models.UniqueConstraint(
+                fields=["grant", "month"],
+                name="position_month_unique_in_grant",
+                violation_error_message=_("The grant already has this month."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.share}"
+
+
+class Target(models.Model):
+    """What a grant or a programme promises to achieve, counted as one of the reports'
+    figures. A programme's «people reached» is its ``target_participants``."""
+
+    grant = models.ForeignKey(
+        Grant, on_delete=models.CASCADE, null=True, blank=True, related_name="targets"
+    )
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, null=True, blank=True, related_name="targets"
+    )
+    metric = models.CharField(_("target"), max_length=40, choices=TargetMetric.choices)
+    value = models.PositiveIntegerField(_("number"))
+
+    class Meta:
+        verbose_name = _("target")
+        verbose_name_plural = _("targets")
+        ordering = ["pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(grant__isnull=False) & models.Q(programme__isnull=True))
+                | (models.Q(grant__isnull=True) & models.Q(programme__isnull=False)),
+                name="target_grant_or_programme",
+                violation_error_message=_(
+                    "A target belongs to either a grant or a programme, not both or neither."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=1),
+                name="target_at_least_one",
+                violation_error_message=_("A target must be at least 1."),
+            ),
+            models.UniqueConstraint(
+                fields=["grant", "metric"],
+                condition=models.Q(grant__isnull=False),
+                name="target_unique_per_grant",
+                violation_error_message=_("The grant already has this target."),
+            ),
+            models.UniqueConstraint(
+                fields=["programme", "metric"],
+                condition=models.Q(programme__isnull=False),
+                name="target_unique_per_programme",
+                violation_error_message=_("The programme already has this target."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_metric_display()}: {self.value}"

@@ -1,6 +1,10 @@
-"""Writes for programme set-up: the programme, its cohorts and members, and grants."""
+"""Writes for programme set-up: the programme, its cohorts and members, grants, their
+deadlines and targets. The grant's money is in programs/money.py."""
+
+from datetime import date
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import ProgrammeMembership, ProgrammeRole
@@ -10,12 +14,15 @@ from audit.services import change_record, snapshot
 from config.errors import ApplicationError
 from participants.services import _claim_version
 from programs.models import (
+    MAX_POSITION_SHARE,
     MAX_RETENTION_MONTHS,
     MIN_RETENTION_MONTHS,
     Cohort,
     Grant,
     Programme,
     ReportDeadline,
+    Target,
+    TargetMetric,
 )
 from programs.selectors import led_programmes
 
@@ -41,6 +48,17 @@ _GRANT_FIELDS = (
 def check_leads(*, actor, programme: Programme) -> None:
     if not led_programmes(actor).filter(pk=programme.pk).exists():
         raise ApplicationError(_("Only the programme's lead can change it."))
+
+
+def check_grant_leads(*, actor, grant: Grant) -> None:
+    """The actor leads every programme the grant funds: a lead of one must not change what
+    another programme's lead accounts for."""
+    programmes = list(grant.programmes.all())
+    led = set(
+        led_programmes(actor).filter(pk__in=[p.pk for p in programmes]).values_list("pk", flat=True)
+    )
+    if not programmes or any(p.pk not in led for p in programmes):
+        raise ApplicationError(_("Only the lead of every programme the grant funds can change it."))
 
 
 def _check_dates(starts_on, ends_on) -> None:
@@ -143,6 +161,7 @@ def grant_save(
 ) -> Grant:
     """Create or change a grant; every programme it funds must be one the actor leads."""
     _check_dates(values["starts_on"], values["ends_on"])
+    _check_grant_shares(values)
     if not programmes:
         raise ApplicationError(_("Choose the programmes the grant funds."), field="programmes")
     for programme in programmes:
@@ -181,9 +200,26 @@ def grant_save(
     return grant
 
 
+def _check_grant_shares(values: dict) -> None:
+    percent = values.get("own_contribution_percent")
+    if percent is not None and percent < 0:
+        raise ApplicationError(
+            _("The own contribution cannot be negative."), field="own_contribution_percent"
+        )
+    if percent is not None and percent > 100:
+        raise ApplicationError(
+            _("The required own contribution is a percentage from 0 to 100."),
+            field="own_contribution_percent",
+        )
+    share = values.get("funded_position_share")
+    if share is not None and not 0 <= share <= MAX_POSITION_SHARE:
+        raise ApplicationError(
+            _("The funded position is from 0 to 10 FTE."), field="funded_position_share"
+        )
+
+
 def deadline_add(*, actor, grant: Grant, due_on, label: str) -> ReportDeadline:
-    for programme in grant.programmes.all():
-        check_leads(actor=actor, programme=programme)
+    check_grant_leads(actor=actor, grant=grant)
     label = (label or "").strip()
     if not label or due_on is None:
         raise ApplicationError(_("Give the report a name and a date."))
@@ -196,3 +232,98 @@ def deadline_add(*, actor, grant: Grant, due_on, label: str) -> ReportDeadline:
             after=snapshot(deadline, ["grant", "due_on", "label"]),
         )
     return deadline
+
+
+_DEADLINE_FIELDS = ["submitted_on", "submitted_to"]
+
+
+def deadline_mark_submitted(
+    *, actor, deadline: ReportDeadline, submitted_on: date, submitted_to: str
+) -> ReportDeadline:
+    """Record that the report for the deadline was sent, when and to whom; marking it again
+    corrects the date or the recipient."""
+    check_grant_leads(actor=actor, grant=deadline.grant)
+    if submitted_on is None:
+        raise ApplicationError(_("Give the date the report was submitted."), field="submitted_on")
+    if submitted_on > timezone.localdate():
+        raise ApplicationError(
+            _("A report cannot be submitted on a day still to come."), field="submitted_on"
+        )
+    submitted_to = (submitted_to or "").strip()[:150]
+    with transaction.atomic():
+        before = snapshot(deadline, _DEADLINE_FIELDS)
+        deadline.submitted_on, deadline.submitted_to = submitted_on, submitted_to
+        deadline.save(update_fields=_DEADLINE_FIELDS)
+        change_record(
+            actor=actor,
+            instance=deadline,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(deadline, _DEADLINE_FIELDS),
+        )
+    return deadline
+
+
+# --- targets ---------------------------------------------------------------------------------
+
+_TARGET_FIELDS = ["grant", "programme", "metric", "value"]
+
+
+def target_set(
+    *,
+    actor,
+    metric: str,
+    value: int,
+    grant: Grant | None = None,
+    programme: Programme | None = None,
+) -> Target:
+    """Set (add or change) a grant's or a programme's target for one figure."""
+    if (grant is None) == (programme is None):
+        raise ApplicationError(_("A target belongs to either a grant or a programme."))
+    if grant is not None:
+        check_grant_leads(actor=actor, grant=grant)
+    else:
+        check_leads(actor=actor, programme=programme)
+    if metric not in TargetMetric.values:
+        raise ApplicationError(_("Choose what the target counts."), field="metric")
+    if programme is not None and metric == TargetMetric.REACHED:
+        raise ApplicationError(
+            _(
+                "A programme's target for people reached is its target participants: set it "
+                "on the programme."
+            ),
+            field="metric",
+        )
+    if value is None or value < 1:
+        raise ApplicationError(_("A target must be at least 1."), field="value")
+    with transaction.atomic():
+        target, created = Target.objects.select_for_update().get_or_create(
+            grant=grant, programme=programme, metric=metric, defaults={"value": value}
+        )
+        before = {} if created else snapshot(target, _TARGET_FIELDS)
+        if not created:
+            target.value = value
+            target.save(update_fields=["value"])
+        change_record(
+            actor=actor,
+            instance=target,
+            action=ChangeAction.CREATE if created else ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(target, _TARGET_FIELDS),
+        )
+    return target
+
+
+def target_delete(*, actor, target: Target) -> None:
+    if target.grant_id is not None:
+        check_grant_leads(actor=actor, grant=target.grant)
+    else:
+        check_leads(actor=actor, programme=target.programme)
+    with transaction.atomic():
+        change_record(
+            actor=actor,
+            instance=target,
+            action=ChangeAction.DELETE,
+            before=snapshot(target, _TARGET_FIELDS),
+        )
+        target.delete()
