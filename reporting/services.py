@@ -16,7 +16,8 @@ from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
 from config.queue import send_after_commit
-from programs.selectors import led_programmes
+from programs.models import Grant, deadline_status
+from programs.selectors import grant_money, led_programmes, targets_for
 from programs.services import check_leads
 from reporting.figures import TARGET_FIGURES, enrollments_for, figure_labels, figures
 from reporting.models import GRANT_KINDS, FunderProfile, ReportKind, ReportRun, RunStatus
@@ -238,7 +239,7 @@ def report_snapshot(run: ReportRun, *, today: date | None = None) -> dict:
 
 def subject_life(subject, programmes: list) -> tuple[date | None, date | None]:
     """When the grant or the programmes ran: the first start and the last end (None: open)."""
-    if hasattr(subject, "funder"):
+    if isinstance(subject, Grant):
         return subject.starts_on, subject.ends_on
     starts = [p.starts_on for p in programmes]
     ends = [p.ends_on for p in programmes]
@@ -250,14 +251,28 @@ def subject_life(subject, programmes: list) -> tuple[date | None, date | None]:
 
 def subject_targets(subject) -> list[tuple[str, int]]:
     """(metric, value) of the grant's or the programme's targets."""
-    if hasattr(subject, "funder"):
-        return []
-    return [("reached", subject.target_participants)] if subject.target_participants else []
+    if isinstance(subject, Grant):
+        return targets_for(grant=subject)
+    return targets_for(programme=subject)
 
 
 def grant_parts(run: ReportRun, *, end: date, today: date) -> dict:
     """The money and the deadlines of a grant report; nothing for a programme's."""
-    return {}
+    if run.grant is None:
+        return {}
+    deadlines = [
+        {
+            "label": deadline.label,
+            "due_on": deadline.due_on.isoformat(),
+            "status": deadline_status(deadline, today),
+            "submitted_on": deadline.submitted_on.isoformat() if deadline.submitted_on else None,
+        }
+        for deadline in run.grant.deadlines.order_by("due_on", "pk")
+    ]
+    return {
+        "money": grant_money(grant=run.grant, start=run.period_start, end=end),
+        "deadlines": deadlines,
+    }
 
 
 def target_rows(

@@ -11,6 +11,7 @@ from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
 from config.queue import send_after_commit
+from programs.services import deadline_mark_submitted
 from reporting.models import ReportRun, RunStatus
 from reporting.services import NARRATIVE_FIELDS, narrative_clean, report_run_create, report_subject
 
@@ -114,12 +115,10 @@ def report_submit(
             after=snapshot(run, _SUBMISSION_FIELDS),
         )
         if deadline is not None:
-            _deadline_submitted(actor, deadline, submitted_on, submitted_to)
+            deadline_mark_submitted(
+                actor=actor, deadline=deadline, submitted_on=submitted_on, submitted_to=submitted_to
+            )
     return run
-
-
-def _deadline_submitted(actor, deadline, submitted_on: date, submitted_to: str) -> None:
-    deadline.submitted_on, deadline.submitted_to = submitted_on, submitted_to
 
 
 def report_correct(*, actor, run: ReportRun) -> ReportRun:

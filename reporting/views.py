@@ -114,7 +114,11 @@ def run_page(run, forms: dict) -> dict:
             **{n: getattr(run, n) for n in NARRATIVE_FIELDS.values()},
         },
     )
-    deadlines = run.grant.deadlines.all() if run.grant else ReportDeadline.objects.none()
+    deadlines = (
+        run.grant.deadlines.filter(submitted_on__isnull=True)
+        if run.grant
+        else ReportDeadline.objects.none()
+    )
     submit = forms.get("submit_form") or SubmitForm(
         deadlines=deadlines,
         initial={

@@ -251,3 +251,42 @@ def test_another_municipalitys_profile_cannot_be_used(world):
             period_start=TODAY - timedelta(days=10),
             period_end=TODAY,
         )
+
+
+def test_a_grant_report_submitted_for_a_deadline_marks_the_deadline_submitted(
+    world, built, client_for
+):
+    from programs.models import Grant, ReportDeadline
+
+    grant = Grant.objects.create(
+        municipality=world.municipality,
+        funder="Agder fylkeskommune",
+        name="LIM",
+        amount=100,
+        starts_on=TODAY - timedelta(days=100),
+        ends_on=TODAY + timedelta(days=100),
+    )
+    grant.programmes.add(world.programme)
+    deadline = ReportDeadline.objects.create(grant=grant, due_on=TODAY, label="Halvår")
+    other = ReportDeadline.objects.create(
+        grant=Grant.objects.create(
+            municipality=world.municipality,
+            funder="X",
+            name="Other",
+            amount=1,
+            starts_on=TODAY - timedelta(days=10),
+            ends_on=TODAY,
+        ),
+        due_on=TODAY,
+        label="Other",
+    )
+    run = built(kind="lim", grant=grant, programme=None)
+    assert run.snapshot["deadlines"] == [
+        {"label": "Halvår", "due_on": TODAY.isoformat(), "status": "due", "submitted_on": None}
+    ]
+    assert run.snapshot["money"]["currency"] == "NOK"
+    with pytest.raises(ApplicationError, match="deadline of this report's grant"):
+        submit(world, run, deadline=other)
+    submit(world, run, deadline=deadline, submitted_to="Agder fylkeskommune")
+    deadline.refresh_from_db()
+    assert (deadline.submitted_on, deadline.submitted_to) == (TODAY, "Agder fylkeskommune")
