@@ -5,6 +5,7 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -46,7 +47,8 @@ from placements.selectors import (
     placements_at_supervised_worksites,
     supervised_worksites,
 )
-from programs.selectors import programmes_led
+from programs.selectors import deadlines_needing_attention, programmes_led
+from reporting.selectors import latest_targets
 
 
 class HomeView(LoginRequiredMixin, TemplateView):
@@ -61,6 +63,10 @@ class HomeView(LoginRequiredMixin, TemplateView):
             context["attendance_concerns"] = attendance_concerns(user=user)
         if roles.programme_lead:
             context["programmes"] = programmes_led(user=user)
+            context["report_deadlines"] = deadlines_needing_attention(
+                user=user, today=timezone.localdate()
+            )
+            context["targets"] = latest_targets(user=user)
         if roles.arbeidsleder:
             context["worksites"] = supervised_worksites(user=user)
             context["today"] = placements_at_supervised_worksites(user=user)

@@ -1,7 +1,8 @@
 """The daily "needs attention" e-mail: counts and a link to the site, never a name.
 
 A caseworker hears how many tasks, follow-ups, quiet people, expiring consents and fagprøve
-deadlines wait on their home page; an arbeidsleder how many attendance days nobody recorded.
+deadlines wait on their home page; an arbeidsleder how many attendance days nobody recorded;
+a programme lead how many funder reports are overdue or due within two weeks.
 The counts are read with the same selectors as the pages, so they never reach past what the
 user may see (another municipality, a person whose consent to share was withdrawn)."""
 
@@ -21,6 +22,7 @@ from accounts.models import ProgrammeMembership, ProgrammeRole, User, WorksiteSu
 from participants.models import DigestSent
 from participants.selectors import needs_attention_counts
 from placements.selectors import missing_attendance
+from programs.selectors import deadlines_needing_attention
 
 logger = logging.getLogger(__name__)
 
@@ -37,8 +39,13 @@ def digest_recipients(*, day: date) -> QuerySet[User]:
                 )
             ),
             arbeidsleder=Exists(WorksiteSupervisor.objects.filter(user=OuterRef("pk"))),
+            lead=Exists(
+                ProgrammeMembership.objects.filter(
+                    user=OuterRef("pk"), role=ProgrammeRole.PROGRAMME_LEAD
+                )
+            ),
         )
-        .filter(Q(caseworker=True) | Q(arbeidsleder=True))
+        .filter(Q(caseworker=True) | Q(arbeidsleder=True) | Q(lead=True))
         .exclude(Exists(DigestSent.objects.filter(user=OuterRef("pk"), day=day)))
         .order_by("pk")
     )
@@ -67,6 +74,10 @@ def digest_counts(*, user) -> dict[str, int]:
         counts.update(needs_attention_counts(user=user))
     if user.arbeidsleder:
         counts["missing_days"], counts["missing_people"] = missing_attendance(user=user)
+    if user.lead:
+        deadlines = deadlines_needing_attention(user=user, today=timezone.localdate())
+        counts["reports_overdue"] = sum(1 for d in deadlines if d.status == "overdue")
+        counts["reports_due"] = len(deadlines) - counts["reports_overdue"]
     return counts
 
 
@@ -98,6 +109,7 @@ def _mail(user, counts: dict[str, int]) -> None:
             **counts,
             "home_link": site + reverse("home"),
             "attendance_link": site + reverse("placements:attendance-week"),
+            "reports_link": site + reverse("reporting:reports"),
         }
         send_mail(
             subject=_("[Fotfeste] What needs your attention today"),

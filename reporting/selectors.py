@@ -3,9 +3,11 @@ from datetime import date
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 
-from programs.models import Cohort, Grant
+from programs.models import Cohort, Grant, TargetMetric
 from programs.selectors import led_programmes
-from reporting.models import ReportRun
+from reporting.formatting import value_text
+from reporting.models import GRANT_KINDS, ReportRun, RunStatus
+from reporting.profiles import TargetStatus
 
 
 def reportable_grants(user) -> QuerySet[Grant]:
@@ -99,3 +101,39 @@ def data_exports(*, user) -> QuerySet:
 
 def data_export_get(*, user, pk: int):
     return get_object_or_404(data_exports(user=user), pk=pk)
+
+
+RECENT_RUNS = 30
+
+
+def latest_targets(*, user) -> list[dict]:
+    """Per programme or grant the user leads, the targets as its newest report froze them
+    (target, result, status), with when and for what period: one query over the latest runs.
+    The dashboard shows them live; a home page cannot afford the figures of a whole city."""
+    runs = (
+        report_runs(user=user)
+        .filter(status=RunStatus.READY)
+        .order_by("-finished_at", "-pk")
+        .select_related(None)
+        .only("pk", "kind", "programme", "grant", "snapshot", "finished_at", "period_start")
+    )[:RECENT_RUNS]
+    seen, result = set(), []
+    for run in runs:
+        subject = (run.kind in GRANT_KINDS, run.grant_id or run.programme_id)
+        targets = (run.snapshot or {}).get("targets") or []
+        if subject in seen or not targets:
+            continue
+        seen.add(subject)
+        meta = run.snapshot.get("meta", {})
+        result.append({"run": run, "meta": meta, "targets": [_target_row(t) for t in targets]})
+    return result
+
+
+def _target_row(row: dict) -> dict:
+    metrics, statuses = dict(TargetMetric.choices), dict(TargetStatus.choices)
+    return {
+        **row,
+        "label": metrics.get(row.get("metric"), row.get("metric")),
+        "shown": value_text(row.get("result")),
+        "status_label": statuses.get(row.get("status"), "…"),
+    }

@@ -236,3 +236,28 @@ def test_a_second_night_creates_no_follow_ups(world):
     assert follow_ups_create_missing() == 0
     follow_ups_create_missing_task.delay()
     assert FollowUp.objects.count() == 4
+
+
+def test_a_programme_lead_hears_of_funder_reports_overdue_and_due(world, mailoutbox):
+    from programs.models import Grant, ReportDeadline
+
+    grant = Grant.objects.create(
+        municipality=world.municipality,
+        funder="Agder fylkeskommune",
+        name="LIM-tilskudd",
+        amount=1000,
+        starts_on=TODAY - timedelta(days=200),
+        ends_on=TODAY + timedelta(days=200),
+    )
+    grant.programmes.add(world.programme)
+    for days, label in ((-3, "Halvårsrapport"), (10, "Kvartalsrapport"), (40, "Sluttrapport")):
+        ReportDeadline.objects.create(grant=grant, due_on=TODAY + timedelta(days=days), label=label)
+    ReportDeadline.objects.create(
+        grant=grant, due_on=TODAY - timedelta(days=30), label="Levert", submitted_on=TODAY
+    )
+
+    digests_send_task.delay()
+
+    mail = only_mail_to(mailoutbox, world.programme_lead)
+    assert "1 rapport på overtid" in mail.body and "1 rapport med frist innen to uker" in mail.body
+    assert "/reports/" in mail.body and "Halvårsrapport" not in mail.body
