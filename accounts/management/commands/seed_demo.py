@@ -9,6 +9,7 @@ from django.db import transaction
 
 from accounts.models import Country, Municipality, ProgrammeRole, User
 from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN, role_grant
+from demo.stories import health_track, kristiansand_outcomes, lyngdal_funding, lyngdal_reports
 from participants.consents import consent_record
 from participants.models import (
     ConsentPurpose,
@@ -37,10 +38,8 @@ from placements.services import capacity_set, placement_create, worksite_create
 from programs.models import (
     Cohort,
     Grant,
-    Module,
     Programme,
     ProgrammeKind,
-    QualificationTrack,
 )
 from programs.services import deadline_add, grant_save
 
@@ -57,13 +56,7 @@ LYNGDAL_PEOPLE = [
     ("Hiba", "Rosfjord", WorkField.HEALTH_CARE),
     ("Tobias", "Skjævesland", WorkField.CLEANING),
 ]
-MFY_MODULES = [
-    "Helsefremmende arbeid",
-    "Kommunikasjon og samhandling",
-    "Yrkesutøvelse og etikk",
-    "Praksis i sykehjem",
-    "Praksis i hjemmetjenesten",
-]
+ATTENDANCE_DAYS = 120
 KRISTIANSAND_SITES = ["Ternevig", "Presteheia", "Lundsbakken", "Vågsheia"]
 KRISTIANSAND_PEOPLE = [
     ("Emma", "Hægeland"),
@@ -78,6 +71,19 @@ KRISTIANSAND_PEOPLE = [
     ("Oskar", "Torsvik"),
     ("Aurora", "Gimlevang"),
     ("Henrik", "Strømsbu"),
+]
+# Kristiansand's earlier participants, who have left: (first, last, weeks since they started).
+KRISTIANSAND_EARLIER = [
+    ("Vilde", "Kvarstein", 70),
+    ("Sander", "Odderhei", 66),
+    ("Ylva", "Grimsmyr", 62),
+    ("Theo", "Fidjeland", 60),
+    ("Mathilde", "Bjørndalen", 56),
+    ("Kasper", "Vigeland", 52),
+    ("Ronja", "Hellemyr", 48),
+    ("Jakob", "Slettheia", 44),
+    ("Eline", "Kolsdal", 40),
+    ("Adrian", "Tinnheia", 36),
 ]
 SOLVIK_PEOPLE = [
     ("Alva", "Bergqvist"),
@@ -105,6 +111,13 @@ class Command(BaseCommand):
             self._lyngdal()
             self._kristiansand()
             self._solvik()
+        # Reports are drawn after the world is committed, as a worker would draw them.
+        lyngdal = Grant.objects.filter(municipality__name="Lyngdal").first()
+        lyngdal_reports(
+            today=self.today,
+            grant=lyngdal,
+            lead=User.objects.get(email="programleder@lyngdal.example.org"),
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo data ready. Every demo user's password is: {settings.FOTFESTE_DEMO_PASSWORD}"
@@ -147,11 +160,14 @@ class Command(BaseCommand):
         supervisor=None,
         weeks_ago: int = 6,
         status=EnrollmentStatus.ACTIVE,
-    ) -> None:
+        placement_weeks: int | None = None,
+    ) -> Enrollment | None:
+        """A person enrolled ``weeks_ago`` and placed a week later, until ``placement_weeks``
+        after that (or 20 weeks from today); None when they exist already."""
         if Participant.objects.filter(
             municipality=municipality, first_name=first, last_name=last
         ).exists():
-            return
+            return None
         person = participant_create(
             actor=None,
             municipality=municipality,
@@ -175,24 +191,31 @@ class Command(BaseCommand):
             starts_on=starts_on,
         )
         if worksite is not None:
+            placed_on = starts_on + timedelta(days=7)
             placement = placement_create(
                 actor=None,
                 enrollment=enrollment,
                 worksite=worksite,
                 type=ptype,
                 field=field,
-                starts_on=starts_on + timedelta(days=7),
+                starts_on=placed_on,
                 supervisor=supervisor,
-                ends_on=self.today + timedelta(weeks=20),
+                ends_on=placed_on + timedelta(weeks=placement_weeks)
+                if placement_weeks
+                else self.today + timedelta(weeks=20),
             )
             self._attendance(placement, supervisor)
+        return enrollment
 
     def _attendance(self, placement, supervisor) -> None:
-        """The last four weeks recorded, with the odd day nobody recorded (shown as missing)."""
-        start = max(placement.starts_on, self.today - timedelta(days=MISSING_LOOKBACK_DAYS))
-        for day in expected_days(placement, start, self.today - timedelta(days=1)):
+        """The placement's days recorded (the last four months at most), with the odd day
+        nobody recorded in the last weeks (shown as missing)."""
+        start = max(placement.starts_on, self.today - timedelta(days=ATTENDANCE_DAYS))
+        last = min(self.today - timedelta(days=1), placement.ends_on or self.today)
+        for day in expected_days(placement, start, last):
             n = self.serial + day.toordinal()
-            if n % 9 == 0:
+            recent = day >= self.today - timedelta(days=MISSING_LOOKBACK_DAYS)
+            if n % 9 == 0 and recent:
                 continue  # missing: the demo should show what that looks like
             status = (
                 AttendanceStatus.LATE
@@ -292,8 +315,9 @@ class Command(BaseCommand):
                 worksite=helsehus,
                 field=field,
                 supervisor=arbeidsleder,
-                weeks_ago=4 + index % 5,
+                weeks_ago=15 + index % 3,
             )
+        self._lyngdal_story(lyngdal, programme, veileder, arbeidsleder, helsehus, lead)
 
     def _lim_grant(self, municipality, programme, lead) -> None:
         """A LIM grant from the fylkeskommune that funds half an arbeidsleder position."""
@@ -315,6 +339,45 @@ class Command(BaseCommand):
         deadline_add(actor=lead, grant=grant, due_on=date(year, 8, 31), label="Halvårsrapport LIM")
         deadline_add(
             actor=lead, grant=grant, due_on=date(year + 1, 2, 15), label="Sluttrapport LIM"
+        )
+
+    def _lyngdal_story(self, municipality, programme, caseworker, supervisor, worksite, lead):
+        grant = Grant.objects.filter(municipality=municipality).first()
+        lyngdal_funding(
+            today=self.today,
+            programme=programme,
+            grant=grant,
+            caseworker=caseworker,
+            supervisor=supervisor,
+            lead=lead,
+        )
+
+    def _kristiansand_story(self, municipality, programme, caseworker) -> None:
+        earlier = [
+            self._person(
+                municipality,
+                first,
+                last,
+                programme=programme,
+                cohort=None,
+                caseworker=caseworker,
+                worksite=worksite,
+                supervisor=worksite.supervisors.first().user,
+                weeks_ago=weeks_ago,
+                placement_weeks=weeks_ago // 2,
+            )
+            for (first, last, weeks_ago), worksite in zip(
+                KRISTIANSAND_EARLIER,
+                list(Worksite.objects.filter(municipality=municipality).order_by("name")) * 3,
+                strict=False,
+            )
+        ]
+        kristiansand_outcomes(
+            today=self.today,
+            programme=programme,
+            enrollments=[e for e in earlier if e is not None],
+            caseworker=caseworker,
+            lead=User.objects.get(email="programleder@kristiansand.example.org"),
         )
 
     def _kristiansand(self) -> None:
@@ -379,15 +442,17 @@ class Command(BaseCommand):
                     weeks_ago=10 + index,
                 )
         self._mfy_paths(programme, veileder)
+        self._kristiansand_story(kristiansand, programme, veileder)
 
     def _mfy_paths(self, programme, caseworker) -> None:
         """MFY toward helsearbeiderfaget for everyone in «Flere i arbeid», at different stages;
         one contract ends soon enough that the fagprøve must be registered within weeks."""
-        track, _ = QualificationTrack.objects.get_or_create(name="Helsearbeiderfaget")
-        for number, name in enumerate(MFY_MODULES, start=1):
-            Module.objects.get_or_create(track=track, number=number, defaults={"name": name})
+        track = health_track()
         modules = list(track.modules.order_by("number"))
-        enrollments = Enrollment.objects.filter(programme=programme).order_by("pk")
+        # The cohort's people; those who left before it began are not on a route.
+        enrollments = Enrollment.objects.filter(programme=programme, cohort__isnull=False).order_by(
+            "pk"
+        )
         for index, enrollment in enumerate(enrollments):
             if enrollment.qualification_paths.exists():
                 continue
