@@ -48,7 +48,26 @@ def change_table(snapshot: dict) -> Table | None:
 
 
 def method_paragraphs(run, snapshot: dict) -> list[str]:
-    meta = snapshot.get("meta") or {}
+    rule = _suppression_rule(snapshot.get("meta") or {})
+    period = period_of(run, snapshot)
+    frozen = _(
+        "The figures cover %(period)s and were frozen when the report was built; the "
+        "report never changes afterwards."
+    ) % {"period": days(period["start"], period["end"])}
+    paragraphs = [rule, frozen]
+    if period.get("cut_at_today"):
+        paragraphs.append(
+            _(
+                "The period asked for ends %(end)s, after the day the report was built, so "
+                "it was cut at that day: later days have no figures yet."
+            )
+            % {"end": day(period.get("requested_end"))}
+        )
+    return paragraphs
+
+
+def _suppression_rule(meta: dict) -> str:
+    """Which small counts the figures hide, by the audience the report is for."""
     threshold = meta.get("threshold") or 5
     marks = {"small": small_mark(threshold), "top": threshold - 1, "hidden": ":"}
     if meta.get("audience") == Audience.RECIPIENT:
@@ -71,21 +90,7 @@ def method_paragraphs(run, snapshot: dict) -> list[str]:
             )
             % marks
         )
-    period = period_of(run, snapshot)
-    frozen = _(
-        "The figures cover %(period)s and were frozen when the report was built; the "
-        "report never changes afterwards."
-    ) % {"period": days(period["start"], period["end"])}
-    paragraphs = [rule, frozen]
-    if period.get("cut_at_today"):
-        paragraphs.append(
-            _(
-                "The period asked for ends %(end)s, after the day the report was built, so "
-                "it was cut at that day: later days have no figures yet."
-            )
-            % {"end": day(period.get("requested_end"))}
-        )
-    return paragraphs
+    return rule
 
 
 def legend_table(snapshot: dict) -> Table:

@@ -123,31 +123,33 @@ def money_tiles(snapshot: dict) -> list[Tile]:
     tiles = [_share_tile(_("Money used"), totals.get("to_date"), totals.get("budget"), currency)]
     own = money.get("own_contribution") or {}
     if own:
-        tile = _share_tile(
-            _("Own contribution made"), own.get("made"), own.get("required"), currency
-        )
-        tile.detail = _(
-            "of %(required)s required; %(made)s of costs to date (%(share)s required)"
-        ) % {
-            "required": amount(own.get("required"), currency),
-            "made": percent(own.get("made_percent")),
-            "share": percent(own.get("required_percent")),
-        }
-        tiles.append(tile)
+        tiles.append(_contribution_tile(own, currency))
     position = money.get("position") or {}
     if position:
-        tiles.append(
-            Tile(
-                _("Position months used"),
-                number(decimal(position.get("used_months")), 1),
-                _("of %(planned)s planned (%(share)s position)")
-                % {
-                    "planned": number(decimal(position.get("planned_months")), 1),
-                    "share": number(decimal(position.get("share")), 2),
-                },
-            )
-        )
+        tiles.append(_position_tile(position))
     return tiles
+
+
+def _contribution_tile(own: dict, currency: str) -> Tile:
+    tile = _share_tile(_("Own contribution made"), own.get("made"), own.get("required"), currency)
+    tile.detail = _("of %(required)s required; %(made)s of costs to date (%(share)s required)") % {
+        "required": amount(own.get("required"), currency),
+        "made": percent(own.get("made_percent")),
+        "share": percent(own.get("required_percent")),
+    }
+    return tile
+
+
+def _position_tile(position: dict) -> Tile:
+    return Tile(
+        _("Position months used"),
+        number(decimal(position.get("used_months")), 1),
+        _("of %(planned)s planned (%(share)s position)")
+        % {
+            "planned": number(decimal(position.get("planned_months")), 1),
+            "share": number(decimal(position.get("share")), 2),
+        },
+    )
 
 
 def _share_tile(label: str, part, whole, currency: str) -> Tile:

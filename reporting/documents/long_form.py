@@ -3,6 +3,7 @@ spreadsheet's Data sheet and the CSV; and the CSV itself."""
 
 import csv
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
@@ -53,6 +54,10 @@ class DataRow:
     @property
     def suppressed(self) -> bool:
         return is_protected(self.value.text)
+
+
+# Makes a money figure's row, in the money's currency unless another unit is given.
+_MoneyRow = Callable[..., DataRow]
 
 
 def data_headers() -> list[str]:
@@ -123,9 +128,17 @@ def _money_data(snapshot: dict) -> list[DataRow]:
     def row(key, label, value, *, breakdown="", category="", category_label="", unit=currency):
         return DataRow(f"money.{key}", label, breakdown, category, category_label, value, unit)
 
-    rows = [
-        row("grant_amount", _("Amount granted"), money_value(money.get("grant_amount"), currency))
+    return [
+        row("grant_amount", _("Amount granted"), money_value(money.get("grant_amount"), currency)),
+        *_budget_data(money, currency, row),
+        *_payment_data(money, currency, row),
+        *_contribution_data(money, currency, row),
+        *_position_data(money, row),
     ]
+
+
+def _budget_data(money: dict, currency: str, row: _MoneyRow) -> list[DataRow]:
+    """Each column of the budget: its total, then its value on each budget line."""
     lines = _line_keys(money.get("budget_lines") or [])
     columns = {
         "budget": _("Budget"),
@@ -134,20 +147,11 @@ def _money_data(snapshot: dict) -> list[DataRow]:
         "deviation": _("Deviation from budget"),
     }
     unassigned = money.get("unassigned") or {}
+    rows = []
     for column, label in columns.items():
         total = (money.get("totals") or {}).get(column)
         rows.append(row(column, label, money_value(total, currency)))
-        for key, line in lines:
-            rows.append(
-                row(
-                    column,
-                    label,
-                    money_value(line.get(column), currency),
-                    breakdown="budget_line",
-                    category=key,
-                    category_label=line.get("label", ""),
-                )
-            )
+        rows += _budget_column_data(column, label, lines, currency, row)
         if column in unassigned:
             rows.append(
                 row(
@@ -159,9 +163,29 @@ def _money_data(snapshot: dict) -> list[DataRow]:
                     category_label=_("Costs on no budget line"),
                 )
             )
-    rows.append(
+    return rows
+
+
+def _budget_column_data(
+    column: str, label: str, lines: list[tuple[str, dict]], currency: str, row: _MoneyRow
+) -> list[DataRow]:
+    return [
+        row(
+            column,
+            label,
+            money_value(line.get(column), currency),
+            breakdown="budget_line",
+            category=key,
+            category_label=line.get("label", ""),
+        )
+        for key, line in lines
+    ]
+
+
+def _payment_data(money: dict, currency: str, row: _MoneyRow) -> list[DataRow]:
+    rows = [
         row("payments", _("Payments received"), money_value(money.get("payments_total"), currency))
-    )
+    ]
     for payment in money.get("payments") or []:
         rows.append(
             row(
@@ -173,8 +197,12 @@ def _money_data(snapshot: dict) -> list[DataRow]:
                 category_label=payment.get("reference", ""),
             )
         )
+    return rows
+
+
+def _contribution_data(money: dict, currency: str, row: _MoneyRow) -> list[DataRow]:
     own = money.get("own_contribution") or {}
-    rows += [
+    return [
         row(
             "own_contribution_required",
             _("Own contribution required"),
@@ -198,6 +226,10 @@ def _money_data(snapshot: dict) -> list[DataRow]:
             unit="%",
         ),
     ]
+
+
+def _position_data(money: dict, row: _MoneyRow) -> list[DataRow]:
+    rows = []
     position = money.get("position") or {}
     if position:
         rows.append(

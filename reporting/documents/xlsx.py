@@ -20,7 +20,7 @@ from reporting.documents.first_page import (
 )
 from reporting.documents.layout import chart_texts, section_titles
 from reporting.documents.long_form import data_headers, data_rows
-from reporting.documents.model import Section, Value, count_value
+from reporting.documents.model import Section, Table, Value, count_value
 from reporting.formatting import as_date, currency_unit, is_english
 from reporting.formatting import month as month_text
 
@@ -92,33 +92,46 @@ def _report_sheet(sheet, run, snapshot: dict) -> None:
     note = correction_note(snapshot)
     if note:
         out.text(note)
-    deadlines = deadline_table(snapshot)
-    for section in sections(run, snapshot, with_charts=False) + (
-        [Section("deadlines", section_titles()["deadlines"], tables=[deadlines])]
-        if deadlines
-        else []
-    ):
-        out.row()
-        out.text(section.title, bold=True)
-        for row in section.rows:
-            out.row(row.label, row.value)
-            for cell in row.cells:
-                out.row(cell.label, cell.value, indent=2)
-        for table in section.tables:
-            if table.title:
-                out.row(table.title, bold=True)
-            out.row(*table.headers, bold=True)
-            for index, cells in enumerate(table.rows):
-                out.row(*cells, bold=table.total and index == len(table.rows) - 1)
-        if section.note:
-            out.text(section.note)
-        for title, text in section.paragraphs:
-            if title:
-                out.row(title, bold=True)
-            out.text(text)
+    for section in _sheet_sections(run, snapshot):
+        _write_section(out, section)
     sheet.column_dimensions["A"].width = 60
     for column in "BCDE":
         sheet.column_dimensions[column].width = 18
+
+
+def _sheet_sections(run, snapshot: dict) -> list[Section]:
+    """The detail, then the report deadlines (on the PDF's first page)."""
+    deadlines = deadline_table(snapshot)
+    return sections(run, snapshot, with_charts=False) + (
+        [Section("deadlines", section_titles()["deadlines"], tables=[deadlines])]
+        if deadlines
+        else []
+    )
+
+
+def _write_section(out: _Sheet, section: Section) -> None:
+    out.row()
+    out.text(section.title, bold=True)
+    for row in section.rows:
+        out.row(row.label, row.value)
+        for cell in row.cells:
+            out.row(cell.label, cell.value, indent=2)
+    for table in section.tables:
+        _write_table(out, table)
+    if section.note:
+        out.text(section.note)
+    for title, text in section.paragraphs:
+        if title:
+            out.row(title, bold=True)
+        out.text(text)
+
+
+def _write_table(out: _Sheet, table: Table) -> None:
+    if table.title:
+        out.row(table.title, bold=True)
+    out.row(*table.headers, bold=True)
+    for index, cells in enumerate(table.rows):
+        out.row(*cells, bold=table.total and index == len(table.rows) - 1)
 
 
 def _data_sheet(sheet, run, snapshot: dict) -> None:
@@ -164,13 +177,18 @@ def _month_sheet(sheet, snapshot: dict) -> None:
     for column in "BCD":
         sheet.column_dimensions[column].width = 30
     if months and "participants_over_time" in keys:
-        chart = BarChart()
-        chart.title = texts["participants_over_time"][0]
-        chart.y_axis.title = texts["participants_over_time"][1]
-        chart.x_axis.title = _("Month")
-        chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=sheet.max_row), True)
-        chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=sheet.max_row))
-        sheet.add_chart(chart, "F2")
+        _participants_chart(sheet, texts["participants_over_time"])
+
+
+def _participants_chart(sheet, text: tuple[str, str, str]) -> None:
+    """The participants per month (the sheet's second column) as a bar chart beside it."""
+    chart = BarChart()
+    chart.title = text[0]
+    chart.y_axis.title = text[1]
+    chart.x_axis.title = _("Month")
+    chart.add_data(Reference(sheet, min_col=2, min_row=1, max_row=sheet.max_row), True)
+    chart.set_categories(Reference(sheet, min_col=1, min_row=2, max_row=sheet.max_row))
+    sheet.add_chart(chart, "F2")
 
 
 def render_xlsx(run, snapshot: dict) -> bytes:
