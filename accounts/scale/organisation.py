@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
-from accounts.management.commands.seed_demo import MFY_MODULES
 from accounts.models import ProgrammeMembership, ProgrammeRole, User, WorksiteSupervisor
 from accounts.scale.names import (
     FIRST_NAMES,
@@ -21,6 +20,7 @@ from accounts.scale.names import (
 )
 from accounts.scale.plan import PROGRAMMES, SUMMER, SUMMER_PROGRAMME, YEARS, PersonPlan, pick
 from accounts.scale.world import World
+from demo.stories import MFY_MODULES
 from participants.models import EnrollmentStatus
 from placements.models import WorkField, Worksite, WorksiteKind
 from programs.models import Cohort, Grant, Module, Programme, QualificationTrack, ReportDeadline

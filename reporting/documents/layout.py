@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from reporting.charts import Chart, bar_chart, month_chart
 from reporting.documents.model import Cell, Row, Section, Value, count_value
-from reporting.figures import category_labels, figure_labels
+from reporting.figures import category_label, category_labels, figure_labels
 from reporting.formatting import small_mark
 
 # (section key, figures in it, chart under it)
@@ -102,8 +102,7 @@ def figure_rows(figures: dict) -> list[Row]:
     for key, value in figures.items():
         label = names.get(key, key)
         if isinstance(value, dict):
-            categories = category_labels(key)
-            cells = [Cell(k, categories.get(k, k), count_value(v)) for k, v in value.items()]
+            cells = [Cell(k, category_label(key, k), count_value(v)) for k, v in value.items()]
             # A breakdown with no category in it counted nobody: zero, not a blank.
             rows.append(Row(key, label, Value("", None) if cells else count_value(0), cells))
         else:

@@ -202,3 +202,15 @@ def test_months_before_the_programme_started_are_not_drawn(
 def test_a_follow_up_nobody_could_have_reached_is_not_due_rather_than_zero(world):
     shown = figures_for(world, audience="recipient")
     assert shown["follow_up_6"] is None and shown["follow_up_12"] is None
+
+
+def test_documents_name_joined_age_bands_as_a_reader_would():
+    from django.utils import translation
+
+    from reporting.documents import figure_sections
+
+    snapshot = {"figures": {"reached_by_age": {"0–20": 5, "21–24": 5, "25–29": 0, "30–200": 0}}}
+    with translation.override("nb"):
+        section = figure_sections(snapshot, with_charts=False)[0]
+    labels = [cell.label for row in section.rows for cell in row.cells]
+    assert labels == ["under 21", "21–24", "25–29", "30 og eldre"]
