@@ -87,7 +87,10 @@ def dashboard_figures(*, programme, cohort, period_start: date, period_end: date
     return {
         "figures": snapshot["figures"],
         "sections": figure_sections(snapshot),
-        "targets": target_rows(targets=targets, data=data, life=life, end=period_end),
+        "targets": [
+            target_display(row)
+            for row in target_rows(targets=targets, data=data, life=life, end=period_end)
+        ],
         "empty": data["empty"],
     }
 
@@ -125,11 +128,12 @@ def latest_targets(*, user) -> list[dict]:
             continue
         seen.add(subject)
         meta = run.snapshot.get("meta", {})
-        result.append({"run": run, "meta": meta, "targets": [_target_row(t) for t in targets]})
+        result.append({"run": run, "meta": meta, "targets": [target_display(t) for t in targets]})
     return result
 
 
-def _target_row(row: dict) -> dict:
+def target_display(row: dict) -> dict:
+    """A target row with its metric's name, its result as shown and its status's name."""
     metrics, statuses = dict(TargetMetric.choices), dict(TargetStatus.choices)
     return {
         **row,

@@ -162,3 +162,15 @@ def test_the_lead_asks_for_the_lim_report_of_a_grant_through_the_page(
     assert run.narrative_activities == "<img src=http://127.0.0.1:9/x.png>"
     page = client.get(reverse("reporting:run", args=[run.pk])).content.decode()
     assert "&lt;img src=http://127.0.0.1:9/x.png&gt;" in page and "<img src" not in page
+
+
+def test_the_dashboard_shows_the_programmes_targets_live(world, client_for):
+    from programs.models import Target
+
+    world.programme.target_participants = 12
+    world.programme.save()
+    Target.objects.create(programme=world.programme, metric="started_qualification_route", value=3)
+    page = board(client_for(world.programme_lead)).content.decode()
+    card = page[page.index('id="targets"') :]
+    assert "People reached" in card and ">12<" in card and ">1<" in card
+    assert "Started a qualification route" in card and ">3<" in card
