@@ -270,6 +270,9 @@ def _record_everything(world) -> Participant:
         period_start=date(TODAY.year, 1, 1),
         period_end=TODAY,
         narrative_activities=f"{FIRST} {LAST} got a job; call {PHONE[4:]} for a quote.",
+        narrative_cooperation=f"NAV found {LAST} a place.",
+        # The frozen document holds the lead's words too.
+        snapshot={"narrative": [{"key": "cooperation", "text": f"NAV found {LAST} a place."}]},
     )
     return Participant.objects.get(pk=person.pk)
 
