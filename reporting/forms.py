@@ -1,5 +1,6 @@
 from django import forms
 from django.conf import settings
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
 from programs.models import Cohort, Grant, Programme, ReportDeadline
@@ -104,6 +105,9 @@ class SubmitForm(forms.Form):
     def __init__(self, *args, deadlines, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["deadline"].queryset = deadlines
+        self.fields["deadline"].label_from_instance = lambda deadline: "{} · {}".format(
+            deadline.label, formats.date_format(deadline.due_on, "SHORT_DATE_FORMAT")
+        )
         if not deadlines:
             del self.fields["deadline"]
 

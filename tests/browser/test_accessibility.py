@@ -172,7 +172,7 @@ def make_things_to_look_at(checker: Checker) -> None:
     right-of-access export."""
     page, site = checker.page, checker.site
     page.goto(f"{site}/reports/")
-    page.select_option("#id_kind", "ks")
+    page.select_option("#id_report", "ks")
     page.select_option("#id_programme", index=1)
     page.fill("#id_period_start", f"{date.today().year}-01-01")
     page.fill("#id_period_end", date.today().isoformat())
@@ -220,7 +220,8 @@ def caseworker_extras(checker: Checker) -> list[str]:
     page, site = checker.page, checker.site
     today = date.today().isoformat()
     page.goto(f"{site}/participants/")
-    page.locator("main table tbody tr a").first.click()
+    # Someone placed now (the caseload also lists people who have left).
+    page.locator("main table tbody tr a", has_text="Hægeland").first.click()
     page.wait_for_url(re.compile(r"/participants/\d+/$"))
     person = page.url
     page.locator("#national-id button").click()

@@ -44,8 +44,10 @@ def test_the_lead_builds_and_downloads_the_lim_and_ks_reports(browser, live_site
     sign_in_fully(page, live_site, LEAD)
 
     build(page, live_site, kind="lim", subject=("#id_grant", "LIM-tilskudd 2026 – En av mange"))
-    # The narrative is shown as the text that was typed; nothing is loaded from it.
-    assert "<img src=http://127.0.0.1:9/x>" in page.inner_text("main")
+    # The narrative is kept as the text that was typed, to be changed on the draft; nothing
+    # is loaded from it.
+    typed = page.input_value("#id_narrative_activities")
+    assert "<img src=http://127.0.0.1:9/x>" in typed
     assert page.locator("img[src*='127.0.0.1:9']").count() == 0
     screenshot(page, "report-lim-ready")
     assert download(page, "pdf")[:5] == b"%PDF-"
