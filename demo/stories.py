@@ -322,6 +322,6 @@ def _built(grant, start: date, end: date, lead, narrative: dict[str, str]):
     )
     run.requested_by = lead
     run.save(update_fields=["requested_by"])
-    report_build(run_id=run.pk)
+    report_build(run_id=run.pk, notify=False)  # nobody asked: no mail
     run.refresh_from_db()
     return run

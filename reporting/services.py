@@ -143,11 +143,12 @@ def report_subject(actor, kind: str, programme, grant, scheduled: bool) -> tuple
     return programme, None
 
 
-def report_build(*, run_id: int) -> bool:
+def report_build(*, run_id: int, notify: bool = True) -> bool:
     """Build one run. Safe to run twice: the claim takes a queued run, or a running one whose
     worker died (the broker delivers it again), never a finished one; the files have fixed
     names and are overwritten, so a second delivery replaces them and never adds a file; only
-    the delivery that marks the run ready sends the mail."""
+    the delivery that marks the run ready sends the mail (``notify``: the demo's own reports,
+    which nobody asked for, send none)."""
     claimed = ReportRun.objects.filter(
         pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING], submitted_on__isnull=True
     ).update(status=RunStatus.RUNNING, progress=5)
@@ -177,7 +178,7 @@ def report_build(*, run_id: int) -> bool:
         error="",
         **names,
     )
-    if finished:
+    if finished and notify:
         transaction.on_commit(lambda: _tell_ready(run))
     return bool(finished)
 

@@ -58,3 +58,10 @@ def test_kristiansand_has_exits_to_work_and_school_and_their_follow_ups(demo):
     assert exits.count() == 10
     assert exits.filter(destination__in=["work_full", "work_part", "apprenticeship"]).count() >= 5
     assert FollowUp.objects.filter(enrollment__in=exits).exclude(status="").count() >= 3
+
+
+def test_loading_the_demo_mails_nobody(settings, mailoutbox, django_capture_on_commit_callbacks):
+    settings.DEBUG = True
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("seed_demo")
+    assert mailoutbox == []
