@@ -18,6 +18,7 @@ urlpatterns = [
         name="deadline-submitted",
     ),
     path("grants/<id:pk>/budget/", views.BudgetLineAddView.as_view(), name="budget-line-add"),
+    path("budget-lines/<id:pk>/", views.BudgetLineEditView.as_view(), name="budget-line-edit"),
     path(
         "budget-lines/<id:pk>/delete/",
         views.BudgetLineDeleteView.as_view(),

@@ -263,7 +263,12 @@ class GrantEditView(GrantCreateView):
             "grant": grant,
             "title": grant.name,
             "money": money,
-            "budget": zip(grant_budget_lines(grant=grant), money["budget_lines"], strict=True),
+            "budget": [
+                (line, figures, budget_line_form(line))
+                for line, figures in zip(
+                    grant_budget_lines(grant=grant), money["budget_lines"], strict=True
+                )
+            ],
             "costs": costs.get_page(self.request.GET.get("costs")),
             "payments": grant.payments.all(),
             "position_months": grant.position_months.all(),
@@ -354,6 +359,25 @@ class BudgetLineAddView(_GrantPost):
 
     def perform(self, data):
         budget_line_save(actor=self.request.user, grant=self.target, **data)
+
+
+def budget_line_form(line) -> BudgetLineForm:
+    """The form that changes one budget line, with ids of its own on the page."""
+    initial = {"kind": line.kind, "label": line.label, "amount": line.amount}
+    return BudgetLineForm(initial=initial, auto_id=f"line{line.pk}_%s")
+
+
+class BudgetLineEditView(_GrantPost):
+    form_class = BudgetLineForm
+    success_message = gettext_lazy("The budget line has been changed.")
+    anchor = "budget"
+
+    def get_target(self, pk: int):
+        return budget_line_get(user=self.request.user, pk=pk)
+
+    def perform(self, data):
+        grant = self.target.grant
+        budget_line_save(actor=self.request.user, grant=grant, budget_line=self.target, **data)
 
 
 class BudgetLineDeleteView(_GrantPost):

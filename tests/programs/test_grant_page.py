@@ -233,6 +233,7 @@ def test_nobody_else_sees_the_grant_page_or_posts_to_it(world, grant, client_for
         ("payment-delete", Payment.objects.get().pk),
         ("target-delete", Target.objects.get().pk),
         ("budget-line-delete", BudgetLine.objects.get(label="Kurs").pk),
+        ("budget-line-edit", BudgetLine.objects.get(label="Kurs").pk),
         ("deadline-submitted", deadline.pk),
     ]:
         assert client.post(reverse(f"programs:{name}", args=[pk])).status_code == 404, name
@@ -302,3 +303,24 @@ def test_programme_targets_are_set_on_the_programme_page(world, client_for, othe
         == 404
     )
     assert Target.objects.count() == 1
+
+
+def test_the_lead_changes_a_budget_line_on_the_page_and_a_bad_amount_changes_nothing(
+    world, grant, client_for
+):
+    position = filled(world, grant, costs=1)
+    client = client_for(world.programme_lead)
+    assert f'id="line{position.pk}_amount"' in client.get(page(grant)).content.decode()
+    url = reverse("programs:budget-line-edit", args=[position.pk])
+    bad = client.post(
+        url, {"kind": "position", "label": "Arbeidsleder", "amount": "mye"}, follow=True
+    )
+    assert "Budget" in bad.content.decode() and BudgetLine.objects.get(pk=position.pk).amount == D(
+        "300000"
+    )
+    response = client.post(
+        url, {"kind": "position", "label": "Arbeidsleder 60 %", "amount": "360 000"}
+    )
+    assert response["Location"].endswith("#budget")
+    position.refresh_from_db()
+    assert (position.label, position.amount) == ("Arbeidsleder 60 %", D("360000"))
