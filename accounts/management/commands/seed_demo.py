@@ -56,7 +56,7 @@ LYNGDAL_PEOPLE = [
     ("Hiba", "Rosfjord", WorkField.HEALTH_CARE),
     ("Tobias", "Skjævesland", WorkField.CLEANING),
 ]
-ATTENDANCE_DAYS = 120
+ATTENDANCE_DAYS = 365
 KRISTIANSAND_SITES = ["Ternevig", "Presteheia", "Lundsbakken", "Vågsheia"]
 KRISTIANSAND_PEOPLE = [
     ("Emma", "Hægeland"),
@@ -467,10 +467,15 @@ class Command(BaseCommand):
                 contract_ends_on=self.today + timedelta(days=30 * months_left),
             )
             supervisor = enrollment.placements.first().supervisor
-            for module in modules[: index % (len(modules) + 1)]:
-                module_sign_off(
+            passed = modules[: index % (len(modules) + 1)]
+            for number, module in enumerate(passed):
+                progress = module_sign_off(
                     actor=supervisor, path=path, module=module, result=ExamResult.PASSED
                 )
+                # Signed off one by one since the contract began, not all today.
+                weeks = 2 * (len(passed) - number) - 1
+                progress.signed_off_on = self.today - timedelta(weeks=weeks)
+                progress.save(update_fields=["signed_off_on"])
 
     def _solvik(self) -> None:
         solvik, _ = Municipality.objects.get_or_create(name="Solvik", country=Country.SWEDEN)
