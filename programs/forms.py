@@ -144,7 +144,8 @@ def parse_amount(text: str) -> Decimal:
         raw = raw.replace(",", ".")
     elif raw.count(".") > 1:
         raw = raw.replace(".", "")
-    if not _AMOUNT.fullmatch(raw):
+    # Twelve digits before the decimals at most: beyond that Decimal's rounding itself fails.
+    if not _AMOUNT.fullmatch(raw) or len(raw.split(".")[0].lstrip("+-")) > 12:
         raise ValueError(text)
     try:
         return Decimal(raw)

@@ -140,7 +140,8 @@ class Module(models.Model):
         return f"{self.number}. {self.name}"
 
 
-MAX_POSITION_SHARE = Decimal("10")
+# As before: the forms and the API accepted up to 50, and grants saved then must stay valid.
+MAX_POSITION_SHARE = Decimal("50")
 
 
 class GrantQuerySet(models.QuerySet):
@@ -211,7 +212,7 @@ class Grant(models.Model):
                 condition=models.Q(funded_position_share__gte=0)
                 & models.Q(funded_position_share__lte=MAX_POSITION_SHARE),
                 name="grant_position_share_within_bounds",
-                violation_error_message=_("The funded position is from 0 to 10 FTE."),
+                violation_error_message=_("The funded position is from 0 to 50 FTE."),
             ),
         ]
 

@@ -7,7 +7,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
 from django.db.models import Sum
@@ -39,10 +39,16 @@ _MONTH_FIELDS = ["grant", "month", "share"]
 def _amount(value, field: str = "amount") -> Decimal:
     if value is None:
         raise ApplicationError(_("Give the amount."), field=field)
-    amount = Decimal(value).quantize(CENT)
-    if abs(amount) > MAX_AMOUNT:
+    try:
+        amount = Decimal(value)
+    except (InvalidOperation, TypeError, ValueError):
+        raise ApplicationError(
+            _("Write the amount as a number, e.g. 1 234,50."), field=field
+        ) from None
+    # The size first: rounding a number of thirty digits to øre fails outright.
+    if not amount.is_finite() or abs(amount) > MAX_AMOUNT:
         raise ApplicationError(_("The amount is too large."), field=field)
-    return amount
+    return amount.quantize(CENT)
 
 
 # --- budget lines ------------------------------------------------------------------------------

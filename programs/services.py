@@ -214,7 +214,7 @@ def _check_grant_shares(values: dict) -> None:
     share = values.get("funded_position_share")
     if share is not None and not 0 <= share <= MAX_POSITION_SHARE:
         raise ApplicationError(
-            _("The funded position is from 0 to 10 FTE."), field="funded_position_share"
+            _("The funded position is from 0 to 50 FTE."), field="funded_position_share"
         )
 
 

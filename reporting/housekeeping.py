@@ -4,6 +4,7 @@ import logging
 from datetime import datetime
 
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -27,11 +28,19 @@ def report_files_expire(*, now: datetime | None = None) -> int:
     expired = ReportRun.objects.filter(has_file, expires_at__lte=now).only("pk", *FILE_FIELDS)
     count = 0
     for run in list(expired):
-        for name in FILE_FIELDS:
-            stored = getattr(run, name).name
-            if stored:
-                default_storage.delete(stored)
-        ReportRun.objects.filter(pk=run.pk).update(**dict.fromkeys(FILE_FIELDS, ""))
+        # Locked and read again: a run submitted meanwhile keeps its files for good.
+        with transaction.atomic():
+            if (
+                not ReportRun.objects.select_for_update()
+                .filter(pk=run.pk, expires_at__lte=now)
+                .exists()
+            ):
+                continue
+            for name in FILE_FIELDS:
+                stored = getattr(run, name).name
+                if stored:
+                    default_storage.delete(stored)
+            ReportRun.objects.filter(pk=run.pk).update(**dict.fromkeys(FILE_FIELDS, ""))
         count += 1
     logger.info("report files expired for %s runs", count)
     return count + _exports_expire(now)

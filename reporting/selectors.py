@@ -2,12 +2,13 @@ from datetime import date
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from programs.models import Cohort, Grant, TargetMetric
 from programs.selectors import led_programmes
 from reporting.formatting import value_text
 from reporting.models import GRANT_KINDS, ReportRun, RunStatus
-from reporting.profiles import TargetStatus
+from reporting.profiles import Audience, TargetStatus
 
 
 def reportable_grants(user) -> QuerySet[Grant]:
@@ -70,6 +71,8 @@ def dashboard_figures(*, programme, cohort, period_start: date, period_end: date
     from reporting.profiles import SUMMARY_FIGURES
     from reporting.services import subject_life, subject_targets, target_rows
 
+    # As in the reports: a period that runs past today is counted to today.
+    period_end = min(period_end, timezone.localdate())
     life = subject_life(programme, [programme])
     drawn = (max(period_start, life[0] or period_start), min(period_end, life[1] or period_end))
     data = figures(
@@ -115,7 +118,7 @@ def latest_targets(*, user) -> list[dict]:
     The dashboard shows them live; a home page cannot afford the figures of a whole city."""
     runs = (
         report_runs(user=user)
-        .filter(status=RunStatus.READY)
+        .filter(status=RunStatus.READY, audience=Audience.RECIPIENT)
         .order_by("-finished_at", "-pk")
         .select_related(None)
         .only("pk", "kind", "programme", "grant", "snapshot", "finished_at", "period_start")

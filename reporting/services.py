@@ -226,7 +226,7 @@ def report_snapshot(run: ReportRun, *, today: date | None = None) -> dict:
     snapshot = {
         "meta": _meta(run, programmes, profile, end=end, drawn=drawn),
         "figures": shown,
-        "series": data["series"],
+        "series": profile_series(data["series"], profile.figures),
         "targets": target_rows(targets=subject_targets(run.subject), data=data, life=life, end=end),
         "narrative": [
             {"key": key, "text": getattr(run, NARRATIVE_FIELDS[key])} for key in profile.narrative
@@ -236,6 +236,19 @@ def report_snapshot(run: ReportRun, *, today: date | None = None) -> dict:
     }
     snapshot.update(grant_parts(run, end=end, today=today))
     return snapshot
+
+
+# The chart drawn beside each figure: a profile without the figure has no chart of it.
+SERIES_FIGURES = {
+    "participants_over_time": "participants",
+    "attendance_rate": "attendance_rate",
+    "module_progress": "modules_passed",
+    "outcomes": "outcomes",
+}
+
+
+def profile_series(series: dict, figures) -> dict:
+    return {key: points for key, points in series.items() if SERIES_FIGURES.get(key) in figures}
 
 
 def subject_life(subject, programmes: list) -> tuple[date | None, date | None]:

@@ -4,6 +4,7 @@ submitted to its recipient (then frozen), and a correction as a new version."""
 from datetime import date
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -79,6 +80,10 @@ def report_submit(
     report_refuse_if_submitted(run)
     if run.status != RunStatus.READY:
         raise ApplicationError(_("Only a report that is ready can be submitted."))
+    if run.expired or not run.pdf_file:
+        raise ApplicationError(
+            _("This report's files have expired. Build the report again and submit the new one.")
+        )
     submitted_to = (submitted_to or "").strip()[:150]
     if not submitted_to:
         raise ApplicationError(_("Say whom the report was sent to."), field="submitted_to")
@@ -93,8 +98,9 @@ def report_submit(
     if deadline is not None and deadline.grant_id != run.grant_id:
         raise ApplicationError(_("Choose a deadline of this report's grant."), field="deadline")
     with transaction.atomic():
+        kept = Q(expires_at__isnull=True) | Q(expires_at__gt=timezone.now())
         frozen = ReportRun.objects.filter(
-            pk=run.pk, status=RunStatus.READY, submitted_on__isnull=True
+            kept, pk=run.pk, status=RunStatus.READY, submitted_on__isnull=True
         ).update(
             submitted_on=submitted_on,
             submitted_to=submitted_to,

@@ -114,13 +114,8 @@ def run_page(run, forms: dict) -> dict:
             **{n: getattr(run, n) for n in NARRATIVE_FIELDS.values()},
         },
     )
-    deadlines = (
-        run.grant.deadlines.filter(submitted_on__isnull=True)
-        if run.grant
-        else ReportDeadline.objects.none()
-    )
     submit = forms.get("submit_form") or SubmitForm(
-        deadlines=deadlines,
+        deadlines=open_deadlines(run),
         initial={
             "submitted_on": timezone.localdate(),
             "submitted_to": profile.funder or getattr(run.subject, "funder", ""),
@@ -136,6 +131,13 @@ def run_page(run, forms: dict) -> dict:
         "submit_form": submit,
         "versions": report_versions(run=run),
     }
+
+
+def open_deadlines(run):
+    """The deadlines of the run's grant that no report has answered yet."""
+    if run.grant is None:
+        return ReportDeadline.objects.none()
+    return run.grant.deadlines.filter(submitted_on__isnull=True)
 
 
 class ReportRunView(RunPageMixin, TemplateView):
@@ -177,10 +179,7 @@ class ReportSubmitView(RunPageMixin, ServiceFormView):
     success_message = gettext_lazy("The report is marked as submitted. It can no longer change.")
 
     def get_form(self, form_class=None):
-        deadlines = (
-            self.run.grant.deadlines.all() if self.run.grant else ReportDeadline.objects.none()
-        )
-        return SubmitForm(self.request.POST, deadlines=deadlines)
+        return SubmitForm(self.request.POST, deadlines=open_deadlines(self.run))
 
     def form_invalid(self, form):
         return self.render_to_response(self.get_context_data(submit_form=form))

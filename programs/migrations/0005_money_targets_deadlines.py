@@ -105,7 +105,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddConstraint(
             model_name='grant',
-            constraint=models.CheckConstraint(condition=models.Q(('funded_position_share__gte', 0), ('funded_position_share__lte', Decimal('10'))), name='grant_position_share_within_bounds', violation_error_message='The funded position is from 0 to 10 FTE.'),
+            constraint=models.CheckConstraint(condition=models.Q(('funded_position_share__gte', 0), ('funded_position_share__lte', Decimal('50'))), name='grant_position_share_within_bounds', violation_error_message='The funded position is from 0 to 50 FTE.'),
         ),
         migrations.AddField(
             model_name='budgetline',

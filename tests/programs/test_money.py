@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django.db import IntegrityError
+from django.urls import reverse
 
 from audit.models import ChangeEvent
 from config.errors import ApplicationError
@@ -325,8 +326,8 @@ def test_a_lead_of_one_of_two_funded_programmes_may_not_change_the_money(world, 
     [
         ({"own_contribution_percent": D("-5")}, "own_contribution_percent", "cannot be negative"),
         ({"own_contribution_percent": D("100.01")}, "own_contribution_percent", "0 to 100"),
-        ({"funded_position_share": D("10.5")}, "funded_position_share", "0 to 10 FTE"),
-        ({"funded_position_share": D("-0.5")}, "funded_position_share", "0 to 10 FTE"),
+        ({"funded_position_share": D("50.5")}, "funded_position_share", "0 to 50 FTE"),
+        ({"funded_position_share": D("-0.5")}, "funded_position_share", "0 to 50 FTE"),
     ],
 )
 def test_a_grant_with_a_bad_share_is_refused(world, values, field, message):
@@ -362,10 +363,32 @@ def test_the_grant_form_says_a_negative_own_contribution_is_refused(world, clien
             "starts_on": "2026-01-01",
             "ends_on": "2026-12-31",
             "own_contribution_percent": "-5",
-            "funded_position_share": "11",
+            "funded_position_share": "51",
             "programmes": [world.programme.pk],
         },
     )
     page = response.content.decode()
     assert "The own contribution cannot be negative." in page
-    assert "less than or equal to 10" in page
+    assert "less than or equal to 50" in page
+
+
+@pytest.mark.parametrize("amount", ["1" * 30, "9" * 40, "1e30", "NaN"])
+def test_an_amount_of_absurd_length_is_refused_with_a_message_not_a_crash(
+    world, grant, client_for, amount
+):
+    client = client_for(world.programme_lead)
+    for name, data in (
+        ("budget-line-add", {"kind": "other", "label": "X", "amount": amount}),
+        (
+            "cost-add",
+            {"spent_on": "2026-03-01", "account": "1", "amount": amount, "financing": "grant"},
+        ),
+        ("payment-add", {"received_on": "2026-03-01", "amount": amount}),
+    ):
+        response = client.post(reverse(f"programs:{name}", args=[grant.pk]), data, follow=True)
+        assert response.status_code == 200, name
+    assert not grant.budget_lines.exists() and not grant.costs.exists()
+    with pytest.raises(ApplicationError):
+        payment_create(
+            actor=world.programme_lead, grant=grant, received_on=date(2026, 3, 1), amount=amount
+        )

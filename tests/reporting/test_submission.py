@@ -290,3 +290,26 @@ def test_a_grant_report_submitted_for_a_deadline_marks_the_deadline_submitted(
     submit(world, run, deadline=deadline, submitted_to="Agder fylkeskommune")
     deadline.refresh_from_db()
     assert (deadline.submitted_on, deadline.submitted_to) == (TODAY, "Agder fylkeskommune")
+
+
+def test_a_report_whose_files_expired_cannot_be_submitted(world, built):
+    from django.utils import timezone
+
+    run = built()
+    ReportRun.objects.filter(pk=run.pk).update(expires_at=timezone.now() - timedelta(days=1))
+    run.refresh_from_db()
+    with pytest.raises(ApplicationError, match="expired"):
+        submit(world, run)
+
+
+def test_the_nightly_expiry_leaves_a_submitted_reports_files(world, built):
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from reporting.housekeeping import report_files_expire
+
+    run = submit(world, built())
+    later = timezone.now() + timedelta(days=400)
+    assert report_files_expire(now=later) == 0
+    run.refresh_from_db()
+    assert run.pdf_file and default_storage.exists(run.pdf_file.name)
