@@ -47,6 +47,7 @@ _WORK_OR_EDUCATION = [*_IN_WORK, Destination.APPRENTICESHIP, Destination.EDUCATI
 _FOLLOW_UP_WORK_OR_EDUCATION = [FollowUpStatus.IN_WORK, FollowUpStatus.IN_EDUCATION]
 OLDEST = 200
 AGE_BANDS = [(0, 17), (18, 20), (21, 24), (25, 29), (30, OLDEST)]
+ALL_AGES = f"0–{OLDEST}"
 MAX_MONTHS = 60
 
 # Breakdowns by a personal characteristic: protected for every audience outside Fotfeste.
@@ -107,10 +108,18 @@ class Cells:
         shown): protected within the breakdown for every audience outside Fotfeste."""
         counts = dict(sorted(counts.items()))
         if not self.suppress:
-            return counts
+            return _without_empty_unknown(counts)
         if not isinstance(of, int):
             return {key: HIDDEN if value else 0 for key, value in counts.items()}
-        return suppress_breakdown(counts, total=sum(counts.values()), threshold=self.threshold)
+        people = [key for key, value in counts.items() if value]
+        if people == [ALL_AGES]:
+            return _without_empty_unknown(counts)  # one band that says nothing: «all ages»
+        if len(people) == 1 or 0 < sum(counts.values()) < self.threshold:
+            # Everyone shares the trait, or there are too few to show any cell: a count or
+            # even a zero beside the others would tell each person's trait.
+            return dict.fromkeys(counts, HIDDEN)
+        shown = suppress_breakdown(counts, total=sum(counts.values()), threshold=self.threshold)
+        return _without_empty_unknown(shown)
 
     def part(self, value: int, *, of: int) -> int | str:
         """A count of some of ``of`` people: hidden too when the rest (``of`` minus it) is a
@@ -139,6 +148,10 @@ class Cells:
         return round(100 * numerator / denominator, 1)
 
 
+def _without_empty_unknown(cells: dict) -> dict:
+    return {key: value for key, value in cells.items() if key != "unknown" or value != 0}
+
+
 def age_key(low: int, high: int) -> str:
     return f"{low}–{high}"
 
@@ -159,9 +172,11 @@ def _age_counts(people: list, on: date, cells: Cells) -> dict[str, int]:
     ]
     if cells.suppress:
         bands = merge_bands(bands, cells.threshold)
+        if sum(1 for *_, n in bands if n) == 1:
+            # One band holds everyone: named, it would give each person's age away.
+            bands = [(0, OLDEST, sum(n for *_, n in bands))]
     counts = {age_key(low, high): n for low, high, n in bands}
-    if ages.get(None):
-        counts["unknown"] = ages[None]
+    counts["unknown"] = ages.get(None, 0)
     return counts
 
 
@@ -219,15 +234,17 @@ def figures(
         "recruited": new,
         "new": new,
         "continuing": continuing,
-        "by_gender": cells.characteristic(_genders(recruited), of=new),
+        "by_gender": cells.characteristic(_traits(recruited, "gender", Gender), of=new),
         "by_age": cells.characteristic(_age_counts(recruited, end, cells), of=new),
-        "reached_by_gender": cells.characteristic(_genders(people), of=len(people)),
+        "reached_by_gender": cells.characteristic(
+            _traits(people, "gender", Gender), of=len(people)
+        ),
         "reached_by_age": cells.characteristic(_age_counts(people, end, cells), of=len(people)),
         "by_education": cells.characteristic(
-            Counter(e.participant.education_level or "unknown" for e in people), of=len(people)
+            _traits(people, "education_level", EducationLevel), of=len(people)
         ),
         "by_neet_status": cells.characteristic(
-            Counter(e.participant.neet_status or "unknown" for e in people), of=len(people)
+            _traits(people, "neet_status", NeetStatus), of=len(people)
         ),
         "in_work_training": cells.part(in_training, of=len(people)),
         "in_ordinary_employment": cells.part(employed, of=len(people)),
@@ -272,8 +289,11 @@ def figures(
     return {"figures": values, "series": series, "exact": exact, "empty": not people}
 
 
-def _genders(people: list) -> Counter:
-    return Counter(e.participant.gender or "unknown" for e in people)
+def _traits(people: list, field: str, choices) -> dict[str, int]:
+    """People per category of a characteristic, every category listed, an empty one as 0: a
+    breakdown whose cells are all hidden must not tell which categories anybody is in."""
+    found = Counter(getattr(e.participant, field) or "unknown" for e in people)
+    return {**dict.fromkeys(choices.values, 0), "unknown": 0, **found}
 
 
 def _persons(enrolled: list[Enrollment]) -> list[Enrollment]:

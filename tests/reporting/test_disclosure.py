@@ -214,3 +214,26 @@ def test_documents_name_joined_age_bands_as_a_reader_would():
         section = figure_sections(snapshot, with_charts=False)[0]
     labels = [cell.label for row in section.rows for cell in row.cells]
     assert labels == ["under 21", "21–24", "25–29", "30 og eldre"]
+
+
+def test_a_group_that_all_share_a_trait_does_not_show_it(world):
+    """Ten women: «female 10, male 0» would tell each one's gender; every cell is hidden, and
+    every category is listed so that the hidden ones say nothing either."""
+    for person in add_people(world, 9):
+        person.participant.gender = "female"
+        person.participant.save()
+    world.participant.gender = "female"
+    world.participant.birth_date = date(TODAY.year - 19, 1, 1)
+    world.participant.save()
+    shown = figures_for(world, audience="recipient")
+    assert shown["participants"] == 10
+    assert set(shown["reached_by_gender"]) >= {"female", "male", "other"}
+    assert set(shown["reached_by_gender"].values()) == {HIDDEN}
+
+
+def test_ages_all_in_one_band_read_all_ages(world):
+    for person in add_people(world, 6, born=date(TODAY.year - 19, 1, 1)):
+        assert person.participant.birth_date
+    world.participant.birth_date = date(TODAY.year - 19, 2, 1)
+    world.participant.save()
+    assert figures_for(world, audience="recipient")["reached_by_age"] == {"0–200": 7}

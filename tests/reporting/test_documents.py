@@ -92,7 +92,7 @@ def test_the_lim_report_counts_new_and_continuing_people_hours_and_attendance(
     # One day present each, no hours written down: the placement's hours per day count.
     assert figures["placement_hours"] == 11 * world.placement.hours_per_day
     # Eleven women and one not stated: the total would give the one away, so «:» hides 11.
-    assert figures["reached_by_gender"] == {"female": ":", "unknown": "<5"}
+    assert figures["reached_by_gender"] == {"female": ":", "male": 0, "other": 0, "unknown": "<5"}
     assert run.snapshot["meta"]["grant"]["funder"] == "Agder fylkeskommune"
 
 
@@ -103,7 +103,12 @@ def test_a_breakdown_with_one_small_cell_hides_a_second_so_the_total_cannot_reve
     run = build(world, django_capture_on_commit_callbacks, kind="lim", grant=grant, programme=None)
     # Nine women and world.participant, whose gender is not stated: ten in all.
     assert run.snapshot["figures"]["participants"] == 10
-    assert run.snapshot["figures"]["reached_by_gender"] == {"female": ":", "unknown": "<5"}
+    assert run.snapshot["figures"]["reached_by_gender"] == {
+        "female": ":",
+        "male": 0,
+        "other": 0,
+        "unknown": "<5",
+    }
 
 
 def test_every_file_is_written_and_the_spreadsheet_opens_with_the_figures(
