@@ -19,7 +19,13 @@ from config.queue import send_after_commit
 from programs.models import Grant, deadline_status
 from programs.selectors import grant_money, led_programmes, targets_for
 from programs.services import check_leads
-from reporting.figures import TARGET_FIGURES, enrollments_for, figure_labels, figures
+from reporting.figures import (
+    CHARACTERISTICS,
+    TARGET_FIGURES,
+    enrollments_for,
+    figure_labels,
+    figures,
+)
 from reporting.models import GRANT_KINDS, FunderProfile, ReportKind, ReportRun, RunStatus
 from reporting.profiles import NARRATIVE_SECTIONS, Audience, TargetStatus, profile_of
 
@@ -325,7 +331,11 @@ def figure_changes(before: dict, after: dict) -> list[dict]:
     changes = []
     for key in dict.fromkeys([*before.get("figures", {}), *after]):
         old, new = before.get("figures", {}).get(key), after.get(key)
-        if isinstance(old, dict) or isinstance(new, dict):
+        if key in CHARACTERISTICS and old != new:
+            # Cell by cell, two versions of a breakdown by a personal characteristic would
+            # give away the one person who moved: it is said to have changed, no more.
+            changes.append(_change(key, None, None, None))
+        elif isinstance(old, dict) or isinstance(new, dict):
             old, new = old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {}
             for category in dict.fromkeys([*old, *new]):
                 if old.get(category) != new.get(category):

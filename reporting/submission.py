@@ -136,10 +136,17 @@ def report_correct(*, actor, run: ReportRun) -> ReportRun:
         raise ApplicationError(
             _("Only a submitted report is corrected. Change this one's narrative instead.")
         )
-    if run.corrections.exists():
-        raise ApplicationError(
-            _("This version has been corrected already: correct the newest version.")
-        )
+    with transaction.atomic():
+        # Locked, so two corrections asked for at once make one version.
+        ReportRun.objects.select_for_update().get(pk=run.pk)
+        if run.corrections.exists():
+            raise ApplicationError(
+                _("This version has been corrected already: correct the newest version.")
+            )
+        return _correction_create(actor, run)
+
+
+def _correction_create(actor, run: ReportRun) -> ReportRun:
     return report_run_create(
         kind=run.kind,
         programme=run.programme,

@@ -7,7 +7,7 @@ from reporting.documents.first_page import correction_note, period_of
 from reporting.documents.layout import figure_sections, section_titles
 from reporting.documents.model import Section, Table, count_value, text_value
 from reporting.documents.money import money_section, target_table
-from reporting.figures import category_label, figure_labels
+from reporting.figures import CHARACTERISTICS, category_label, figure_labels
 from reporting.formatting import day, days, legend_rows, small_mark
 from reporting.profiles import Audience, narrative_titles
 
@@ -36,6 +36,9 @@ def change_table(snapshot: dict) -> Table | None:
     for change in changes:
         figure, category = change.get("figure", ""), change.get("category")
         category_text = category_label(figure, category) if category else ""
+        if figure in CHARACTERISTICS:
+            # Protected: that the breakdown changed is said, never how.
+            category_text = _("Changed; see the figures above")
         rows.append(
             [
                 text_value(names.get(figure, figure)),

@@ -124,8 +124,11 @@ def test_a_draft_narrative_is_saved_and_the_report_built_again_with_it(
 
 
 def test_a_correction_is_a_new_version_that_lists_what_changed(world, built):
+    for gender in ["female"] * 6 + ["male"] * 6:
+        person = f.ParticipantFactory(municipality=world.municipality, gender=gender)
+        f.EnrollmentFactory(participant=person, programme=world.programme)
     run = submit(world, built())
-    person = f.ParticipantFactory(municipality=world.municipality)
+    person = f.ParticipantFactory(municipality=world.municipality, gender="male")
     f.EnrollmentFactory(participant=person, programme=world.programme)
     with pytest.raises(ApplicationError, match="submitted"):
         report_correct(actor=world.programme_lead, run=built())
@@ -137,7 +140,10 @@ def test_a_correction_is_a_new_version_that_lists_what_changed(world, built):
     assert (correction.edition, correction.corrects, correction.status) == (2, run, "ready")
     assert correction.snapshot["meta"]["corrects"]["version"] == 1
     changed = {c["figure"]: c for c in correction.snapshot["changes"] if c["category"] is None}
-    assert (changed["participants"]["before"], changed["participants"]["after"]) == (1, 2)
+    assert (changed["participants"]["before"], changed["participants"]["after"]) == (13, 14)
+    # A breakdown by gender changed too: said, but never cell by cell.
+    gender = [c for c in correction.snapshot["changes"] if c["figure"] == "by_gender"]
+    assert gender == [{"figure": "by_gender", "category": None, "before": None, "after": None}]
     with pytest.raises(ApplicationError, match="newest"):
         report_correct(actor=world.programme_lead, run=run)
 
