@@ -425,7 +425,9 @@ def _redact_history(records: list[int]) -> None:
 
 
 def _blot_narratives(municipality_id: int, identifiers: list[str]) -> None:
+    # Report runs sit in a higher layer; erasure reaches into them for the lead's words only.
     from reporting.models import ReportRun
+    from reporting.services import report_files_rewrite
 
     runs = (
         ReportRun.objects.filter(
@@ -447,6 +449,9 @@ def _blot_narratives(municipality_id: int, identifiers: list[str]) -> None:
             ReportRun.objects.filter(pk=run.pk).update(
                 **blotted, snapshot={**frozen, "narrative": sections} if frozen else frozen
             )
+            # A submitted report keeps its files for good: they are written again without
+            # the name.
+            report_files_rewrite(run_id=run.pk)
 
 
 def _delete_files(files: list[tuple[models.FileField, str]]) -> None:

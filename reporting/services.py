@@ -401,6 +401,21 @@ def _corrected(run: ReportRun | None) -> dict | None:
     }
 
 
+def report_files_rewrite(*, run_id: int) -> bool:
+    """Write a finished run's files again from its frozen snapshot, after a person's name was
+    blotted from the lead's words in it (participants/erasure.py): the figures stay as they
+    were, the files and the checksum follow the snapshot. A run without files is left."""
+    run = ReportRun.objects.select_related(
+        "programme__municipality", "grant__municipality", "profile", "corrects"
+    ).get(pk=run_id)
+    if run.status != RunStatus.READY or not run.pdf_file:
+        return False
+    names = _write_files(run, run.snapshot)
+    checksum = hashlib.sha256(_canonical(run.snapshot)).hexdigest()
+    ReportRun.objects.filter(pk=run_id).update(checksum=checksum, **names)
+    return True
+
+
 def _write_files(run: ReportRun, snapshot: dict) -> dict[str, str]:
     """The PDF, the spreadsheet and the CSV, in the run's language, under fixed names."""
     from reporting.documents import render_csv, render_xlsx

@@ -319,3 +319,39 @@ def test_the_nightly_expiry_leaves_a_submitted_reports_files(world, built):
     assert report_files_expire(now=later) == 0
     run.refresh_from_db()
     assert run.pdf_file and default_storage.exists(run.pdf_file.name)
+
+
+def test_a_submitted_reports_files_lose_an_erased_persons_name(world, built):
+    """A submitted report keeps its files for good, so erasing the person writes them again
+    without the name in the lead's words; the figures stay as they were."""
+    from django.core.files.storage import default_storage
+
+    from participants.erasure import participant_anonymise
+    from reporting.pdf import render_document
+
+    name = world.participant.last_name
+    run = submit(world, built(narrative_activities=f"{name} fikk jobb i renhold."))
+    figures = run.snapshot["figures"]
+
+    def document_text() -> str:
+        run.refresh_from_db()
+        pages = render_document(run, run.snapshot).pages
+        return " ".join(
+            box.text
+            for page in pages
+            for box in _boxes(page._page_box)
+            if getattr(box, "text", None)
+        )
+
+    assert name in document_text()
+    before = default_storage.open(run.pdf_file.name).read()
+    participant_anonymise(participant=world.participant, actor=world.programme_lead, reason="Asked")
+    assert name not in document_text()
+    assert default_storage.open(run.pdf_file.name).read() != before
+    assert run.snapshot["figures"] == figures and run.submitted_on == TODAY
+
+
+def _boxes(box):
+    yield box
+    for child in getattr(box, "children", []):
+        yield from _boxes(child)
