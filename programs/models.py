@@ -156,6 +156,18 @@ class GrantQuerySet(models.QuerySet):
         )
         return self.filter(municipality_id=user.municipality_id, programmes__in=led).distinct()
 
+    def led_wholly_by(self, user) -> "GrantQuerySet":
+        """Visible grants whose every funded programme the user leads: the ones they report
+        on, whose money they keep and whose deadlines are theirs to meet. A grant report adds
+        up people of all its programmes, so a lead of only one could subtract their own
+        programme's exact figures and learn another's."""
+        from accounts.models import ProgrammeMembership, ProgrammeRole  # as visible_to
+
+        # One membership that is both the user's and a lead's: a subquery, not two joins.
+        led = ProgrammeMembership.objects.filter(user=user, role=ProgrammeRole.PROGRAMME_LEAD)
+        not_led = Programme.objects.exclude(pk__in=led.values("programme_id"))
+        return self.visible_to(user).exclude(programmes__in=not_led)
+
 
 class Grant(models.Model):
     """Money from a funder, e.g. Agder fylkeskommune's LIM-tilskudd, for one or more programmes."""

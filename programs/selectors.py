@@ -308,7 +308,7 @@ def deadlines_needing_attention(*, user, today: date) -> list[ReportDeadline]:
     soon = today + timedelta(days=DUE_SOON_DAYS)
     return list(
         ReportDeadline.objects.filter(
-            grant__in=Grant.objects.visible_to(user),
+            grant__in=Grant.objects.led_wholly_by(user),
             submitted_on__isnull=True,
             due_on__lte=soon,
         )

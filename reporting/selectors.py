@@ -12,13 +12,8 @@ from reporting.profiles import Audience, TargetStatus
 
 
 def reportable_grants(user) -> QuerySet[Grant]:
-    """Grants whose every funded programme the user leads: a grant report adds up people of
-    all of them, so a lead of only one could subtract their own programme's exact figures
-    and learn another's."""
-    from programs.models import Programme
-
-    not_led = Programme.objects.exclude(pk__in=led_programmes(user).values("pk"))
-    return Grant.objects.visible_to(user).exclude(programmes__in=not_led)
+    """Grants whose every funded programme the user leads (``Grant.objects.led_wholly_by``)."""
+    return Grant.objects.led_wholly_by(user)
 
 
 def report_runs(*, user) -> QuerySet[ReportRun]:

@@ -59,3 +59,15 @@ def test_nobody_but_the_lead_sees_the_grants_deadlines(world, grant, client_for)
     for user in (world.caseworker, world.foreign_caseworker, world.admin):
         page = client_for(user).get(reverse("home")).content.decode()
         assert "Halvår" not in page and 'id="funder-reports"' not in page
+
+
+def test_a_lead_of_only_one_of_the_grants_programmes_is_not_told_of_its_deadlines(
+    world, grant, client_for
+):
+    from tests import factories as f
+
+    grant.programmes.add(world.other_programme)
+    # A caseworker there, and a lead elsewhere: still not a lead of every funded programme.
+    f.MembershipFactory(user=world.programme_lead, programme=world.other_programme)
+    page = client_for(world.programme_lead).get(reverse("home")).content.decode()
+    assert "Halvår" not in page
