@@ -2,7 +2,7 @@ from django import forms
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import ProgrammeRole
+from accounts.models import MAX_DISCLOSURE_THRESHOLD, MIN_DISCLOSURE_THRESHOLD, ProgrammeRole
 from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN
 from placements.models import Worksite
 from programs.models import Programme
@@ -63,6 +63,8 @@ class ApiTokenForm(forms.Form):
 class MunicipalitySettingsForm(forms.Form):
     disclosure_threshold = forms.IntegerField(
         label=_("Smallest count of people shown in reports"),
+        min_value=MIN_DISCLOSURE_THRESHOLD,
+        max_value=MAX_DISCLOSURE_THRESHOLD,
         help_text=_(
             "Reports that leave Fotfeste show smaller counts as «<5» (for 5), and hide another "
             "count where a total would give a small one away. 5 is the usual choice."

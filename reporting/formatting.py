@@ -15,7 +15,8 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from reporting.suppression import HIDDEN
+from reporting.suppression import DEFAULT_THRESHOLD, HIDDEN, is_small
+from reporting.suppression import small_mark as suppression_mark
 
 NOT_AVAILABLE = "…"
 NBSP = "\u00a0"
@@ -106,13 +107,14 @@ def month_short(value) -> str:
 
 
 def small_mark(threshold: int | None) -> str:
-    """The mark of a suppressed small count, built from the threshold as the snapshot is."""
-    return f"<{threshold or 5}"
+    """The mark of a suppressed small count, built from the threshold as the snapshot is (a
+    run from before thresholds were set used the default)."""
+    return suppression_mark(threshold or DEFAULT_THRESHOLD)
 
 
 def is_protected(value) -> bool:
     """Whether a snapshot value is a suppressed count («<5») or a hidden one («:»)."""
-    return isinstance(value, str) and (value == HIDDEN or value.startswith("<"))
+    return value == HIDDEN or is_small(value)
 
 
 def value_text(value, *, rate: bool = False) -> str:
@@ -127,9 +129,9 @@ def value_text(value, *, rate: bool = False) -> str:
     return number(value)
 
 
-def legend_rows(threshold: int | None = 5) -> list[tuple[str, str]]:
+def legend_rows(threshold: int | None = DEFAULT_THRESHOLD) -> list[tuple[str, str]]:
     """Each mark a document uses, with what it means."""
-    top = (threshold or 5) - 1
+    top = (threshold or DEFAULT_THRESHOLD) - 1
     if top <= 1:
         small = _("one person: a small count, not shown so that nobody can be recognised")
     else:

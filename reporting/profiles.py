@@ -112,6 +112,21 @@ SUMMARY_FIGURES = [
 ]
 
 
+# Breakdowns of the same trait over two populations: shown side by side, a reader could
+# subtract one from the other and learn about the few people in the difference.
+NESTED_BREAKDOWNS = {
+    "gender": ("by_gender", "reached_by_gender"),
+    "age": ("by_age", "reached_by_age"),
+}
+
+
+def twice_broken_down(figures) -> str | None:
+    """The trait a set of figures breaks down twice, or None: every profile shows one."""
+    return next(
+        (trait for trait, pair in NESTED_BREAKDOWNS.items() if set(pair) <= set(figures)), None
+    )
+
+
 @dataclass(frozen=True)
 class Profile:
     """What one report carries. ``key``: a shipped profile's name in code, or ``custom-<id>``

@@ -6,9 +6,12 @@ from django.utils import timezone
 
 from programs.models import Cohort, Grant, TargetMetric
 from programs.selectors import led_programmes
+from reporting.documents import figure_sections
+from reporting.figures import enrollments_for, figures
 from reporting.formatting import value_text
-from reporting.models import GRANT_KINDS, ReportRun, RunStatus
-from reporting.profiles import Audience, TargetStatus
+from reporting.models import GRANT_KINDS, FunderProfile, ReportRun, RunStatus
+from reporting.profiles import SUMMARY_FIGURES, Audience, TargetStatus
+from reporting.targets import subject_life, subject_targets, target_rows
 
 
 def reportable_grants(user) -> QuerySet[Grant]:
@@ -43,8 +46,6 @@ def report_versions(*, run: ReportRun) -> list[ReportRun]:
 
 def funder_profiles(*, user) -> QuerySet:
     """The report profiles of the user's municipality, for a programme lead."""
-    from reporting.models import FunderProfile
-
     if not led_programmes(user).exists():
         return FunderProfile.objects.none()
     return FunderProfile.objects.filter(municipality_id=user.municipality_id).order_by("name")
@@ -61,11 +62,6 @@ def led_cohorts(*, user) -> QuerySet[Cohort]:
 def dashboard_figures(*, programme, cohort, period_start: date, period_end: date) -> dict:
     """The programme summary's figures, exact and live, in a fixed number of queries; the
     caller has checked that the user leads the programme (the form offers no other)."""
-    from reporting.documents import figure_sections
-    from reporting.figures import enrollments_for, figures
-    from reporting.profiles import SUMMARY_FIGURES
-    from reporting.services import subject_life, subject_targets, target_rows
-
     # As in the reports: a period that runs past today is counted to today.
     period_end = min(period_end, timezone.localdate())
     life = subject_life(programme, [programme])

@@ -16,18 +16,19 @@ from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
 from config.queue import send_after_commit
-from programs.models import Grant, deadline_status
-from programs.selectors import grant_money, led_programmes, targets_for
+from programs.models import deadline_status
+from programs.selectors import grant_money, led_programmes
 from programs.services import check_leads
 from reporting.figures import (
     CHARACTERISTICS,
-    TARGET_FIGURES,
     enrollments_for,
     figure_labels,
     figures,
 )
 from reporting.models import GRANT_KINDS, FunderProfile, ReportKind, ReportRun, RunStatus
-from reporting.profiles import NARRATIVE_SECTIONS, Audience, TargetStatus, profile_of
+from reporting.profiles import NARRATIVE_SECTIONS, Audience, profile_of, twice_broken_down
+from reporting.selectors import reportable_grants
+from reporting.targets import subject_life, subject_targets, target_rows
 
 FILES_KEPT_DAYS = 30
 logger = logging.getLogger(__name__)
@@ -89,7 +90,7 @@ def report_request(
 
 
 def report_run_create(*, enqueue: bool = True, **values) -> ReportRun:
-    from reporting.tasks import report_build_task
+    from reporting.tasks import report_build_task  # the tasks module imports this one
 
     run = ReportRun.objects.create(**values)
     if enqueue:
@@ -132,7 +133,6 @@ def period_check(start: date | None, end: date | None) -> None:
 def report_subject(actor, kind: str, programme, grant, scheduled: bool) -> tuple:
     """The programme (or, for a LIM report, the grant) the report is about, checked against
     the person asking: only a lead of the programme, or of a programme the grant funds."""
-    from reporting.selectors import reportable_grants
 
     if kind in GRANT_KINDS:
         if grant is None:
@@ -257,25 +257,6 @@ def profile_series(series: dict, figures) -> dict:
     return {key: points for key, points in series.items() if SERIES_FIGURES.get(key) in figures}
 
 
-def subject_life(subject, programmes: list) -> tuple[date | None, date | None]:
-    """When the grant or the programmes ran: the first start and the last end (None: open)."""
-    if isinstance(subject, Grant):
-        return subject.starts_on, subject.ends_on
-    starts = [p.starts_on for p in programmes]
-    ends = [p.ends_on for p in programmes]
-    return (
-        None if None in starts else min(starts),
-        None if None in ends else max(ends),
-    )
-
-
-def subject_targets(subject) -> list[tuple[str, int]]:
-    """(metric, value) of the grant's or the programme's targets."""
-    if isinstance(subject, Grant):
-        return targets_for(grant=subject)
-    return targets_for(programme=subject)
-
-
 def grant_parts(run: ReportRun, *, end: date, today: date) -> dict:
     """The money and the deadlines of a grant report; nothing for a programme's."""
     if run.grant is None:
@@ -293,37 +274,6 @@ def grant_parts(run: ReportRun, *, end: date, today: date) -> dict:
         "money": grant_money(grant=run.grant, start=run.period_start, end=end),
         "deadlines": deadlines,
     }
-
-
-def target_rows(
-    *, targets: list[tuple[str, int]], data: dict, life: tuple, end: date
-) -> list[dict]:
-    """Each target with its result as shown and its status: met, on track or behind while the
-    grant or programme runs (against the share of its time that has passed), met or not met
-    once it has ended. No status where the result is suppressed."""
-    rows = []
-    for metric, target in targets:
-        figure = TARGET_FIGURES[metric]
-        shown = data["figures"].get(figure, data["exact"].get(figure))
-        status = (
-            target_status(target=target, result=data["exact"][figure], life=life, end=end)
-            if isinstance(shown, int)
-            else None
-        )
-        rows.append({"metric": metric, "target": target, "result": shown, "status": status})
-    return rows
-
-
-def target_status(*, target: int, result: int, life: tuple, end: date) -> str | None:
-    first, last = life
-    if result >= target:
-        return TargetStatus.MET
-    if last is not None and end >= last:
-        return TargetStatus.NOT_MET
-    if first is None or last is None:
-        return None
-    elapsed = max(0.0, min(1.0, ((end - first).days + 1) / ((last - first).days + 1)))
-    return TargetStatus.ON_TRACK if result >= target * elapsed else TargetStatus.BEHIND
 
 
 def figure_changes(before: dict, after: dict) -> list[dict]:
@@ -488,13 +438,13 @@ def profile_save(
     known = figure_labels()
     if set(figures) - set(known) or set(narrative) - set(NARRATIVE_SECTIONS):
         raise ApplicationError(_("Choose figures and sections from the lists."), field="figures")
-    for trait in ("gender", "age"):
-        if {f"by_{trait}", f"reached_by_{trait}"} <= set(figures):
-            raise ApplicationError(
-                _("Choose one breakdown by %(trait)s: reached or recruited, not both.")
-                % {"trait": _("gender") if trait == "gender" else _("age")},
-                field="figures",
-            )
+    trait = twice_broken_down(figures)
+    if trait is not None:
+        raise ApplicationError(
+            _("Choose one breakdown by %(trait)s: reached or recruited, not both.")
+            % {"trait": _("gender") if trait == "gender" else _("age")},
+            field="figures",
+        )
     if FunderProfile.objects.filter(municipality=actor.municipality, name__iexact=name).exists():
         raise ApplicationError(
             _("Your municipality already has a profile by this name."), field="name"

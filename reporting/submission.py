@@ -40,7 +40,7 @@ def report_narrative_update(
 ) -> ReportRun:
     """Change a draft's narrative and build it again (its figures are frozen anew). Refused
     for a submitted run, and when the run changed since the form was shown."""
-    from reporting.tasks import report_build_task
+    from reporting.tasks import report_build_task  # the tasks module imports the services
 
     report_check_may_change(actor=actor, run=run)
     report_refuse_if_submitted(run)

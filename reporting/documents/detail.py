@@ -10,6 +10,7 @@ from reporting.documents.money import money_section, target_table
 from reporting.figures import CHARACTERISTICS, category_label, figure_labels
 from reporting.formatting import day, days, legend_rows, small_mark
 from reporting.profiles import Audience, narrative_titles
+from reporting.suppression import DEFAULT_THRESHOLD
 
 
 def narrative_paragraphs(run, snapshot: dict) -> list[tuple[str, str]]:
@@ -71,7 +72,7 @@ def method_paragraphs(run, snapshot: dict) -> list[str]:
 
 def _suppression_rule(meta: dict) -> str:
     """Which small counts the figures hide, by the audience the report is for."""
-    threshold = meta.get("threshold") or 5
+    threshold = meta.get("threshold") or DEFAULT_THRESHOLD
     marks = {"small": small_mark(threshold), "top": threshold - 1, "hidden": ":"}
     if meta.get("audience") == Audience.RECIPIENT:
         rule = (
@@ -97,7 +98,7 @@ def _suppression_rule(meta: dict) -> str:
 
 
 def legend_table(snapshot: dict) -> Table:
-    threshold = (snapshot.get("meta") or {}).get("threshold") or 5
+    threshold = (snapshot.get("meta") or {}).get("threshold") or DEFAULT_THRESHOLD
     rows = [[text_value(mark), text_value(meaning)] for mark, meaning in legend_rows(threshold)]
     return Table(
         [_("Mark"), _("Meaning")], rows, title=_("Marks used in this report"), style="legend"

@@ -20,7 +20,12 @@ def test_the_admin_sets_the_threshold_and_it_is_recorded(world, client_for):
 
 
 @pytest.mark.parametrize(
-    ("value", "message"), [("2", "from 3 to 20"), ("21", "from 3 to 20"), ("fem", "whole number")]
+    ("value", "message"),
+    [
+        ("2", "greater than or equal to 3"),
+        ("21", "less than or equal to 20"),
+        ("fem", "whole number"),
+    ],
 )
 def test_a_threshold_outside_three_to_twenty_is_refused_and_nothing_changes(
     world, client_for, value, message
@@ -36,5 +41,18 @@ def test_only_the_municipalitys_admin_reaches_its_settings(world, client_for):
         client = client_for(user)
         assert client.get(URL).status_code == 404
         assert client.post(URL, {"disclosure_threshold": "3"}).status_code == 404
+    world.municipality.refresh_from_db()
+    assert world.municipality.disclosure_threshold == 5
+
+
+def test_the_service_refuses_a_threshold_out_of_range_whoever_calls_it(world):
+    from accounts.services import municipality_threshold_set
+    from config.errors import ApplicationError
+
+    for value in (2, 21):
+        with pytest.raises(ApplicationError, match="from 3 to 20"):
+            municipality_threshold_set(actor=world.admin, threshold=value)
+    with pytest.raises(ApplicationError, match="admin"):
+        municipality_threshold_set(actor=world.programme_lead, threshold=4)
     world.municipality.refresh_from_db()
     assert world.municipality.disclosure_threshold == 5

@@ -237,3 +237,10 @@ def test_ages_all_in_one_band_read_all_ages(world):
     world.participant.birth_date = date(TODAY.year - 19, 2, 1)
     world.participant.save()
     assert figures_for(world, audience="recipient")["reached_by_age"] == {"0–200": 7}
+
+
+def test_no_shipped_profile_breaks_a_trait_down_twice():
+    from reporting.profiles import shipped_profiles, twice_broken_down
+
+    assert all(twice_broken_down(p.figures) is None for p in shipped_profiles().values())
+    assert twice_broken_down(["by_gender", "reached_by_gender"]) == "gender"
