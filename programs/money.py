@@ -305,7 +305,11 @@ def cost_create_many(
                     action=ChangeAction.CREATE,
                     after=snapshot(cost, _COST_FIELDS),
                 )
-    except IntegrityError:
+    except IntegrityError as exc:
+        # Only the duplicate line is the user's to mend; any other violation is a fault.
+        # PostgreSQL names the constraint, SQLite the columns.
+        if "cost_unique_in_grant" not in str(exc) and "fingerprint" not in str(exc):
+            raise
         raise ApplicationError(
             _("This cost is already recorded: the same date, account, amount and text.")
         ) from None
