@@ -82,3 +82,15 @@ def audited_save(*, actor, instance: models.Model, participant=None, **values) -
         before=before,
         after=snapshot(instance, fields),
     )
+
+
+def audited_delete(*, actor, instance: models.Model, fields: Iterable[str]) -> None:
+    """Record the row's last values, then delete it. Call inside the transaction of the
+    change."""
+    change_record(
+        actor=actor,
+        instance=instance,
+        action=ChangeAction.DELETE,
+        before=snapshot(instance, fields),
+    )
+    instance.delete()

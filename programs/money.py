@@ -14,7 +14,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeAction
-from audit.services import change_record, snapshot
+from audit.services import audited_delete, change_record, snapshot
 from config.errors import ApplicationError
 from programs.models import (
     BudgetLine,
@@ -113,13 +113,7 @@ def budget_line_delete(*, actor, budget_line: BudgetLine) -> None:
                     "delete the costs first."
                 )
             )
-        change_record(
-            actor=actor,
-            instance=budget_line,
-            action=ChangeAction.DELETE,
-            before=snapshot(budget_line, _BUDGET_FIELDS),
-        )
-        budget_line.delete()
+        audited_delete(actor=actor, instance=budget_line, fields=_BUDGET_FIELDS)
 
 
 # --- costs -------------------------------------------------------------------------------------
@@ -355,13 +349,7 @@ def cost_delete(*, actor, cost: Cost) -> None:
             and _own_total(cost.grant) - cost.amount < 0
         ):
             raise ApplicationError(_own_below_zero(0, None).message)
-        change_record(
-            actor=actor,
-            instance=cost,
-            action=ChangeAction.DELETE,
-            before=snapshot(cost, _COST_FIELDS),
-        )
-        cost.delete()
+        audited_delete(actor=actor, instance=cost, fields=_COST_FIELDS)
 
 
 # --- payments ----------------------------------------------------------------------------------
@@ -396,13 +384,7 @@ def payment_create(
 def payment_delete(*, actor, payment: Payment) -> None:
     check_grant_leads(actor=actor, grant=payment.grant)
     with transaction.atomic():
-        change_record(
-            actor=actor,
-            instance=payment,
-            action=ChangeAction.DELETE,
-            before=snapshot(payment, _PAYMENT_FIELDS),
-        )
-        payment.delete()
+        audited_delete(actor=actor, instance=payment, fields=_PAYMENT_FIELDS)
 
 
 # --- the funded position -----------------------------------------------------------------------

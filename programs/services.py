@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from accounts.models import ProgrammeMembership, ProgrammeRole
 from accounts.services import role_grant, role_revoke
 from audit.models import ChangeAction
-from audit.services import change_record, snapshot
+from audit.services import audited_delete, change_record, snapshot
 from config.errors import ApplicationError
 from participants.services import _claim_version
 from programs.models import (
@@ -320,10 +320,4 @@ def target_delete(*, actor, target: Target) -> None:
     else:
         check_leads(actor=actor, programme=target.programme)
     with transaction.atomic():
-        change_record(
-            actor=actor,
-            instance=target,
-            action=ChangeAction.DELETE,
-            before=snapshot(target, _TARGET_FIELDS),
-        )
-        target.delete()
+        audited_delete(actor=actor, instance=target, fields=_TARGET_FIELDS)
