@@ -62,7 +62,7 @@ class ReportRequestForm(forms.Form):
     def __init__(self, *args, programmes, grants, profiles, language: str, country: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.profiles = {f"custom-{p.pk}": p for p in profiles}
-        shipped = [(key, profile.name) for key, profile in shipped_profiles().items()]
+        shipped = [(key, profile.name) for key, profile in shipped_profiles(country).items()]
         self.fields["report"].choices = shipped + [(k, p.name) for k, p in self.profiles.items()]
         self.fields["programme"].queryset = programmes
         self.fields["grant"].queryset = grants

@@ -144,8 +144,25 @@ class Profile:
         return self.kind in ("lim", "grant")
 
 
-def shipped_profiles() -> dict[str, Profile]:
-    """The profiles Fotfeste ships, by report kind, named in the active language."""
+# LIM (the Norwegian counties' grant) and KS «Inn i jobb» are Norwegian funders' reports.
+NORWEGIAN_ONLY = ("lim", "ks")
+
+
+def shipped_profiles(country: str | None = None) -> dict[str, Profile]:
+    """The profiles Fotfeste ships, by report kind, named in the active language; for a
+    country, only the ones its municipalities report by."""
+    profiles = _shipped()
+    if country is not None and country != "NO":
+        return {k: p for k, p in profiles.items() if k not in NORWEGIAN_ONLY}
+    return profiles
+
+
+def grant_report_kind(country: str) -> str:
+    """The shipped report a grant's draft is made by: LIM in Norway, the generic one else."""
+    return "lim" if country == "NO" else "grant"
+
+
+def _shipped() -> dict[str, Profile]:
     return {
         "lim": Profile(
             "lim",
@@ -185,7 +202,7 @@ def shipped_profiles() -> dict[str, Profile]:
 def profile_of(run) -> Profile:
     """The profile a run is built from: the lead's own, or the one shipped for its kind."""
     if run.profile_id is None:
-        return shipped_profiles()[run.kind]
+        return _shipped()[run.kind]
     own = run.profile
     return Profile(
         f"custom-{own.pk}",

@@ -10,7 +10,8 @@ from django.utils import timezone
 
 from accounts.models import ProgrammeRole
 from programs.models import Grant, Programme, ReportDeadline
-from reporting.models import ReportKind, ReportRun
+from reporting.models import GRANT_KINDS, ReportKind, ReportRun
+from reporting.profiles import grant_report_kind
 from reporting.services import report_request
 
 LIM_DRAFT_DAYS_AHEAD = 14
@@ -43,7 +44,9 @@ def ks_drafts_create(*, today: date | None = None) -> int:
     start, end = previous_month(today or timezone.localdate())
     made = 0
     for programme in ks_draft_programmes(start=start, end=end):
-        made += _draft_once(subject=programme, kind=ReportKind.KS, start=start, end=end)
+        # KS «Inn i jobb» is a Norwegian funder's report; elsewhere the programme summary.
+        kind = ReportKind.KS if programme.municipality.country == "NO" else ReportKind.SUMMARY
+        made += _draft_once(subject=programme, kind=kind, start=start, end=end)
     return made
 
 
@@ -79,7 +82,8 @@ def lim_drafts_create(*, today: date | None = None) -> int:
         if end < start:
             logger.info("no LIM draft for deadline %s: the period is empty", deadline.pk)
             continue
-        made += _draft_once(subject=grant, kind=ReportKind.LIM, start=start, end=end)
+        kind = grant_report_kind(grant.municipality.country)
+        made += _draft_once(subject=grant, kind=kind, start=start, end=end)
     return made
 
 
@@ -88,7 +92,7 @@ def _draft_once(*, subject: Programme | Grant, kind: str, start: date, end: date
     the same subject, kind and period exists. The subject's row is locked while it looks, so
     two runs at once make one draft. (A unique constraint on the run would say the same in the
     database; that is a change to ``ReportRun`` the schedule was not to make.)"""
-    field = "grant" if kind == ReportKind.LIM else "programme"
+    field = "grant" if kind in GRANT_KINDS else "programme"
     with transaction.atomic():
         type(subject).objects.select_for_update().get(pk=subject.pk)
         exists = ReportRun.objects.filter(

@@ -32,15 +32,27 @@ def report_run_get(*, user, pk: int) -> ReportRun:
 
 
 def report_versions(*, run: ReportRun) -> list[ReportRun]:
-    """Every version of the run's report, oldest first: the run it corrects, and theirs, and
-    the corrections made of it."""
-    first = run
-    while first.corrects_id is not None:
-        first = ReportRun.objects.only("pk", "corrects_id").get(pk=first.corrects_id)
-    versions, current = [], ReportRun.objects.filter(pk=first.pk).first()
+    """Every version of the run's report, oldest first, in one query: versions share their
+    subject, kind and period, and each corrects the one before it. Empty for a report with
+    one version."""
+    same = list(
+        ReportRun.objects.filter(
+            kind=run.kind,
+            programme_id=run.programme_id,
+            grant_id=run.grant_id,
+            period_start=run.period_start,
+            period_end=run.period_end,
+        ).only("pk", "corrects_id", "edition", "created_at", "submitted_on")
+    )
+    by_pk = {r.pk: r for r in same}
+    by_corrected = {r.corrects_id: r for r in same if r.corrects_id}
+    first = by_pk.get(run.pk, run)
+    while first.corrects_id in by_pk:
+        first = by_pk[first.corrects_id]
+    versions, current = [], first
     while current is not None:
         versions.append(current)
-        current = ReportRun.objects.filter(corrects=current).first()
+        current = by_corrected.get(current.pk)
     return versions if len(versions) > 1 else []
 
 

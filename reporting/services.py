@@ -26,7 +26,13 @@ from reporting.figures import (
     figures,
 )
 from reporting.models import GRANT_KINDS, FunderProfile, ReportKind, ReportRun, RunStatus
-from reporting.profiles import NARRATIVE_SECTIONS, Audience, profile_of, twice_broken_down
+from reporting.profiles import (
+    NARRATIVE_SECTIONS,
+    Audience,
+    profile_of,
+    shipped_profiles,
+    twice_broken_down,
+)
 from reporting.selectors import reportable_grants
 from reporting.targets import subject_life, subject_targets, target_rows
 
@@ -73,6 +79,11 @@ def report_request(
     if audience not in Audience.values:
         raise ApplicationError(_("Choose who the report is for."), field="audience")
     programme, grant = report_subject(actor, kind, programme, grant, scheduled or from_shell)
+    country = (grant or programme).municipality.country
+    if profile is None and kind not in shipped_profiles(country):
+        raise ApplicationError(
+            _("This report is for Norwegian funders. Choose another report."), field="kind"
+        )
     return report_run_create(
         enqueue=not from_shell,
         kind=kind,

@@ -221,7 +221,7 @@ class ProfileListView(LeadMixin, ServiceFormView):
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
-            "shipped": list(shipped_profiles().values()),
+            "shipped": list(shipped_profiles(self.request.user.municipality.country).values()),
             "profiles": funder_profiles(user=self.request.user),
             "labels": figure_labels(),
             "titles": narrative_titles(self.request.user.municipality.country),

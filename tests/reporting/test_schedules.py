@@ -213,3 +213,31 @@ def test_the_ks_draft_runs_only_on_the_first_of_the_month_and_the_digest_every_m
     ks, digest = schedule["ks-drafts"]["schedule"], schedule["needs-attention-digest"]["schedule"]
     assert ks.day_of_month == {1} and ks.hour == {5} and ks.minute == {15}
     assert digest.day_of_month == set(range(1, 32)) and (digest.hour, digest.minute) == ({6}, {30})
+
+
+def test_a_swedish_municipality_gets_no_norwegian_funders_drafts(world):
+    today = date.today()
+    from programs.models import Grant, ReportDeadline
+    from reporting.schedules import ks_drafts_create, lim_drafts_create
+    from tests import factories as f
+
+    abroad = world.foreign_municipality
+    programme = f.ProgrammeFactory(municipality=abroad, name="Jobbspår")
+    lead = f.UserFactory(municipality=abroad)
+    f.MembershipFactory(user=lead, programme=programme, role="programme_lead")
+    grant = Grant.objects.create(
+        municipality=abroad,
+        funder="Region",
+        name="Regionbidrag",
+        amount=1000,
+        starts_on=today - timedelta(days=100),
+        ends_on=today + timedelta(days=100),
+    )
+    grant.programmes.add(programme)
+    ReportDeadline.objects.create(grant=grant, due_on=today + timedelta(days=14), label="Rapport")
+    ks_drafts_create(today=today)
+    lim_drafts_create(today=today)
+    assert list(ReportRun.objects.filter(programme=programme).values_list("kind", flat=True)) == [
+        "summary"
+    ]
+    assert list(ReportRun.objects.filter(grant=grant).values_list("kind", flat=True)) == ["grant"]

@@ -355,3 +355,43 @@ def _boxes(box):
     yield box
     for child in getattr(box, "children", []):
         yield from _boxes(child)
+
+
+def test_the_run_page_lists_every_version_in_a_fixed_number_of_queries(world, built, client_for):
+    from django.db import connection
+    from django.test import TestCase
+    from django.test.utils import CaptureQueriesContext
+
+    from reporting.selectors import report_versions
+
+    run = submit(world, built())
+    chain = [run]
+    for _ in range(3):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            correction = report_correct(actor=world.programme_lead, run=chain[-1])
+        correction.refresh_from_db()
+        chain.append(submit(world, correction))
+    with CaptureQueriesContext(connection) as queries:
+        versions = report_versions(run=chain[1])
+    assert [v.edition for v in versions] == [1, 2, 3, 4] and len(queries) == 1
+    page = client_for(world.programme_lead).get(reverse("reporting:run", args=[chain[2].pk]))
+    assert page.content.decode().count("Version ") >= 4
+
+
+def test_a_swedish_lead_is_offered_no_norwegian_funders_report(world, client_for):
+    from tests import factories as f
+
+    abroad = world.foreign_municipality
+    programme = f.ProgrammeFactory(municipality=abroad, name="Jobbspår")
+    lead = f.UserFactory(municipality=abroad)
+    f.MembershipFactory(user=lead, programme=programme, role="programme_lead")
+    page = client_for(lead).get(reverse("reporting:reports")).content.decode()
+    assert 'value="summary"' in page and 'value="ks"' not in page and 'value="lim"' not in page
+    with pytest.raises(ApplicationError, match="Norwegian"):
+        report_request(
+            actor=lead,
+            kind="ks",
+            programme=programme,
+            period_start=TODAY - timedelta(days=10),
+            period_end=TODAY,
+        )
