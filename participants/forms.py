@@ -16,6 +16,7 @@ from participants.models import (
     Participant,
     ReferralSource,
 )
+from participants.national_id import national_id_help
 from participants.selectors import own_caseworkers, own_cohorts, own_programmes
 from participants.services import PERSON_FIELDS
 from programs.models import Cohort, Programme
@@ -31,10 +32,6 @@ class PersonForm(forms.ModelForm):
         required=False,
         max_length=20,
         widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "numeric"}),
-        help_text=_(
-            "Optional. Fødselsnummer or D-number in Norway; personnummer or samordningsnummer "
-            "in Sweden."
-        ),
     )
 
     class Meta:
@@ -45,6 +42,8 @@ class PersonForm(forms.ModelForm):
     def __init__(self, *args, country: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(["first_name", "last_name", "national_id", *PERSON_FORM_FIELDS[2:]])
+        if not self.fields["national_id"].help_text:
+            self.fields["national_id"].help_text = national_id_help(country)
         if country != "NO":
             del self.fields["nav_innsatsgruppe"]
 

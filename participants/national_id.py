@@ -175,3 +175,21 @@ def reencrypt(token: str) -> str:
         return _fernet().rotate(token.encode()).decode()
     except InvalidToken as exc:
         raise ApplicationError(_("The national ID cannot be read with the current keys.")) from exc
+
+
+def national_id_label(country: str | None) -> str:
+    """What the country calls the number, for form labels and headings."""
+    if country == SWEDEN:
+        return _("Personnummer or samordningsnummer")
+    if country == NORWAY:
+        return _("Fødselsnummer or D-number")
+    return _("National ID")
+
+
+def national_id_help(country: str | None) -> str:
+    """The form the number takes in the country, for help texts under a field."""
+    if country == SWEDEN:
+        return _("Optional. Personnummer or samordningsnummer: YYYYMMDD-NNNN.")
+    if country == NORWAY:
+        return _("Optional. Fødselsnummer or D-number: 11 digits.")
+    return _("Optional.")

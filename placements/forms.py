@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import User
+from accounts.models import Country, User
 from participants.models import Enrollment
 from placements.models import (
     RATING_CHOICES,
@@ -82,6 +82,8 @@ class PlacementForm(forms.Form):
 
     def __init__(self, *args, user, participant, **kwargs):
         super().__init__(*args, **kwargs)
+        country = participant.municipality.country
+        self.fields["type"].choices = PlacementType.for_country(country)
         self.fields["enrollment"].queryset = (
             Enrollment.objects.visible_to(user)
             .filter(participant=participant, status__in=["intake", "active", "paused"])
@@ -115,6 +117,14 @@ class PathForm(forms.Form):
 
     def __init__(self, *args, user, participant, **kwargs):
         super().__init__(*args, **kwargs)
+        country = participant.municipality.country
+        self.fields["route"].choices = Route.for_country(country)
+        self.fields["track"].queryset = QualificationTrack.objects.filter(country=country)
+        if country != Country.NORWAY:
+            # The Swedish programme has no Vg3 exam and no fagprøve to register for.
+            del self.fields["vg3_exam_on"]
+            self.fields["contract_ends_on"].help_text = ""
+            self.fields["training_office"].label = _("School or education provider")
         self.fields["enrollment"].queryset = (
             Enrollment.objects.visible_to(user)
             .filter(participant=participant)

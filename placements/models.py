@@ -6,6 +6,9 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.country import offered
+from accounts.models import Country
+
 
 class WorksiteKind(models.TextChoices):
     HEALTH_HOUSE = "helsehus", _("Health house (helsehus)")
@@ -55,15 +58,46 @@ class Worksite(models.Model):
 
 
 class PlacementType(models.TextChoices):
-    WORK_TRAINING = "arbeidstrening", _("Work training (arbeidstrening)")
+    # Norway (NAV's tiltak and the routes toward a fagbrev)
+    WORK_TRAINING = "arbeidstrening", _("Work training")
     AFT = "aft", _("Adapted work training (AFT)")
-    PRACTICE = "praksis", _("Work practice (praksis)")
-    APPRENTICE = "laerling", _("Apprentice (lærling)")
-    TRAINEE_CANDIDATE = "laerekandidat", _("Training candidate (lærekandidat)")
-    CERTIFICATE_AT_WORK = "fagbrev_paa_jobb", _("Trade certificate at work (fagbrev på jobb)")
-    WAGE_SUBSIDY = "lonnstilskudd", _("Wage subsidy (lønnstilskudd)")
-    SUMMER_JOB = "feriearbete", _("Summer job (feriearbete / feriepraktik)")
+    PRACTICE = "praksis", _("Work practice")
+    APPRENTICE = "laerling", _("Apprentice")
+    TRAINEE_CANDIDATE = "laerekandidat", _("Training candidate")
+    CERTIFICATE_AT_WORK = "fagbrev_paa_jobb", _("Trade certificate at work")
+    WAGE_SUBSIDY = "lonnstilskudd", _("Wage subsidy")
+    # Sweden (the municipality's own measures and Arbetsförmedlingen's)
+    ARBETSTRANING = "arbetstraning", _("Work training")
+    PRAKTIK = "praktik", _("Work practice")
+    LONEBIDRAG = "lonebidrag", _("Wage subsidy for reduced working capacity")
+    EXTRATJANST = "extratjanst", _("Subsidised job in the welfare sector")
+    NYSTARTSJOBB = "nystartsjobb", _("New-start job")
+    JOBBSPAR = "jobbspar", _("Sector track (training toward a trade)")
+    SUMMER_JOB = "feriearbete", _("Summer job")
+    # Both
     ORDINARY_JOB = "ordinary", _("Ordinary job")
+
+    @classmethod
+    def for_country(cls, country: str | None) -> list[tuple[str, str]]:
+        return offered(cls, country, PLACEMENT_TYPE_COUNTRY)
+
+
+PLACEMENT_TYPE_COUNTRY = {
+    PlacementType.WORK_TRAINING: Country.NORWAY,
+    PlacementType.AFT: Country.NORWAY,
+    PlacementType.PRACTICE: Country.NORWAY,
+    PlacementType.APPRENTICE: Country.NORWAY,
+    PlacementType.TRAINEE_CANDIDATE: Country.NORWAY,
+    PlacementType.CERTIFICATE_AT_WORK: Country.NORWAY,
+    PlacementType.WAGE_SUBSIDY: Country.NORWAY,
+    PlacementType.ARBETSTRANING: Country.SWEDEN,
+    PlacementType.PRAKTIK: Country.SWEDEN,
+    PlacementType.LONEBIDRAG: Country.SWEDEN,
+    PlacementType.EXTRATJANST: Country.SWEDEN,
+    PlacementType.NYSTARTSJOBB: Country.SWEDEN,
+    PlacementType.JOBBSPAR: Country.SWEDEN,
+    PlacementType.SUMMER_JOB: Country.SWEDEN,
+}
 
 
 class WorkField(models.TextChoices):
@@ -288,11 +322,28 @@ class ProgressReply(models.Model):
 
 
 class Route(models.TextChoices):
-    APPRENTICE = "laerling", _("Apprentice (lærling)")
-    TRAINEE_CANDIDATE = "laerekandidat", _("Training candidate (lærekandidat)")
-    PRACTICE_CANDIDATE = "praksiskandidat", _("Experience-based candidate (praksiskandidat)")
-    CERTIFICATE_AT_WORK = "fagbrev_paa_jobb", _("Trade certificate at work (fagbrev på jobb)")
+    # Norway: toward a fagbrev
+    APPRENTICE = "laerling", _("Apprentice")
+    TRAINEE_CANDIDATE = "laerekandidat", _("Training candidate")
+    PRACTICE_CANDIDATE = "praksiskandidat", _("Experience-based candidate")
+    CERTIFICATE_AT_WORK = "fagbrev_paa_jobb", _("Trade certificate at work")
     MFY = "mfy", _("Modules toward a trade certificate (MFY)")
+    # Sweden: the health and social care programme toward undersköterska
+    CARE_TRAINING = "vo_utbildning", _("Health and social care training toward assistant nurse")
+
+    @classmethod
+    def for_country(cls, country: str | None) -> list[tuple[str, str]]:
+        return offered(cls, country, ROUTE_COUNTRY)
+
+
+ROUTE_COUNTRY = {
+    Route.APPRENTICE: Country.NORWAY,
+    Route.TRAINEE_CANDIDATE: Country.NORWAY,
+    Route.PRACTICE_CANDIDATE: Country.NORWAY,
+    Route.CERTIFICATE_AT_WORK: Country.NORWAY,
+    Route.MFY: Country.NORWAY,
+    Route.CARE_TRAINING: Country.SWEDEN,
+}
 
 
 class ExamResult(models.TextChoices):
@@ -345,6 +396,12 @@ class QualificationPath(models.Model):
 
     def __str__(self) -> str:
         return f"{self.track} ({self.get_route_display()})"
+
+    @property
+    def leads_to_fagprove(self) -> bool:
+        """A Norwegian route ends in a fagprøve (with a Vg3 exam and a registration deadline);
+        the Swedish vocational programme does not."""
+        return ROUTE_COUNTRY.get(self.route) == Country.NORWAY
 
 
 class ModuleProgress(models.Model):

@@ -4,11 +4,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.country import belongs_to
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
 from participants.services import add_months, participant_check_changeable
-from placements.models import ExamResult, ModuleProgress, QualificationPath, Route
+from placements.models import (
+    ROUTE_COUNTRY,
+    ExamResult,
+    ModuleProgress,
+    QualificationPath,
+    Route,
+)
 
 REGISTRATION_MONTHS_BEFORE_END = 3
 _PATH_FIELDS = (
@@ -36,8 +43,11 @@ def path_create(
     vg3_exam_on=None,
 ) -> QualificationPath:
     participant_check_changeable(enrollment.participant_id)
-    if route not in Route.values:
+    country = enrollment.participant.municipality.country
+    if route not in Route.values or not belongs_to(route, country, ROUTE_COUNTRY):
         raise ApplicationError(_("Choose a route."), field="route")
+    if track.country != country:
+        raise ApplicationError(_("Choose a trade taught in your country."), field="track")
     if contract_starts_on and contract_ends_on and contract_ends_on < contract_starts_on:
         raise ApplicationError(
             _("A contract cannot end before it starts."), field="contract_ends_on"

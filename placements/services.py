@@ -5,11 +5,18 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.country import belongs_to
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
 from participants.services import participant_check_changeable
-from placements.models import Placement, PlacementStatus, Worksite, WorksiteCapacity
+from placements.models import (
+    PLACEMENT_TYPE_COUNTRY,
+    Placement,
+    PlacementStatus,
+    Worksite,
+    WorksiteCapacity,
+)
 
 _PLACEMENT_FIELDS = (
     "enrollment",
@@ -66,6 +73,8 @@ def placement_create(
     participant_check_changeable(participant.pk)
     if worksite.municipality_id != participant.municipality_id:
         raise ApplicationError(_("Choose one of your municipality's worksites."), field="worksite")
+    if not belongs_to(type, worksite.municipality.country, PLACEMENT_TYPE_COUNTRY):
+        raise ApplicationError(_("Choose a placement type used in your country."), field="type")
     if ends_on is not None and ends_on < starts_on:
         raise ApplicationError(_("A placement cannot end before it starts."), field="ends_on")
     with transaction.atomic():

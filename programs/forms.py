@@ -48,6 +48,10 @@ class ProgrammeForm(forms.Form):
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
+    def __init__(self, *args, country: str | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = ProgrammeKind.for_country(country)
+
 
 class CohortForm(forms.Form):
     name = forms.CharField(label=_("Cohort"), max_length=100)

@@ -6,14 +6,31 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.country import offered
+from accounts.models import Country
+
 
 class ProgrammeKind(models.TextChoices):
     INN_I_JOBB = "inn_i_jobb", _("KS «Inn i jobb» project")
     KVP = "kvp", _("Qualification programme (KVP)")
     WORK_TRAINING = "arbeidstrening", _("Work training scheme")
-    SUMMER_JOBS = "feriearbete", _("Summer jobs (feriearbete)")
+    SUMMER_JOBS = "feriearbete", _("Summer jobs")
     JOBBSPAR = "jobbspar", _("Jobbspår")
+    CARE_TRAINING = "vo_utbildning", _("Health and social care training")
     OTHER = "other", _("Other")
+
+    @classmethod
+    def for_country(cls, country: str | None) -> list[tuple[str, str]]:
+        return offered(cls, country, PROGRAMME_KIND_COUNTRY)
+
+
+PROGRAMME_KIND_COUNTRY = {
+    ProgrammeKind.INN_I_JOBB: Country.NORWAY,
+    ProgrammeKind.KVP: Country.NORWAY,
+    ProgrammeKind.SUMMER_JOBS: Country.SWEDEN,
+    ProgrammeKind.JOBBSPAR: Country.SWEDEN,
+    ProgrammeKind.CARE_TRAINING: Country.SWEDEN,
+}
 
 
 # Months a person's record is kept after their last exit. At least a year, so that the
@@ -113,6 +130,10 @@ class QualificationTrack(models.Model):
     """A lærefag, such as helsearbeiderfaget, with its ordered modules (MFY)."""
 
     name = models.CharField(_("trade"), max_length=150, unique=True)
+    # A Norwegian lærefag is offered only in Norway, a Swedish vocational programme in Sweden.
+    country = models.CharField(
+        _("country"), max_length=2, choices=Country.choices, default=Country.NORWAY
+    )
 
     class Meta:
         verbose_name = _("qualification track")

@@ -119,6 +119,9 @@ class ProgrammeEditView(LeadMixin, ServiceFormView):
     def programme(self):
         return programme_led_get(user=self.request.user, pk=self.kwargs["pk"])
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "country": self.request.user.municipality.country}
+
     def get_initial(self):
         p = self.programme
         return {
