@@ -1,7 +1,7 @@
 """The columns of each import template: the exact header, and what the page says about each
 column. The names are the field names of the forms, the same in every language."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.db.models import TextChoices
 from django.utils.functional import Promise
@@ -35,10 +35,16 @@ class Column:
     # Other headings that mean this column, as accounting systems in Norway and Sweden
     # name it.
     aliases: tuple[str, ...] = ()
+    # The municipality's country: a list that differs by country lists only its own codes.
+    country: str | None = None
 
     @property
     def codes(self) -> list[tuple[str, str]]:
-        return [(v, str(label)) for v, label in self.choices.choices if v] if self.choices else []
+        if self.choices is None:
+            return []
+        offered = getattr(self.choices, "for_country", None)
+        pairs = offered(self.country) if offered else self.choices.choices
+        return [(v, str(label)) for v, label in pairs if v]
 
 
 DATE = _("A date as YYYY-MM-DD, e.g. 2026-08-17.")
@@ -159,7 +165,7 @@ def columns_for(kind: str, *, country: str) -> list[Column]:
     """The template's columns; NAV's innsatsgruppe only in a Norwegian municipality, as on the
     intake page."""
     if kind == ImportKind.PLACEMENTS:
-        return list(_PLACEMENTS)
+        return [replace(c, country=country) for c in _PLACEMENTS]
     if kind == ImportKind.COSTS:
         return list(_COSTS)
     return [c for c in _PARTICIPANTS if c.name != "nav_innsatsgruppe" or country == NORWAY]

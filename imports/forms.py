@@ -9,6 +9,7 @@ from imports.models import ImportKind
 from participants.forms import PersonForm
 from participants.models import ReferralSource
 from placements.forms import PlacementForm
+from placements.models import PlacementType
 from programs.forms import AmountField, parse_day
 from programs.models import Financing
 
@@ -140,8 +141,9 @@ class PlacementRowForm(forms.Form):
     percentage = copy.deepcopy(_PLACEMENT["percentage"])
     nav_agreement = copy.deepcopy(_PLACEMENT["nav_agreement"])
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, country: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["type"].choices = PlacementType.for_country(country)
         # Empty means what the placement page offers first.
         self.fields["percentage"].required = False
         _strict(self)

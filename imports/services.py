@@ -377,7 +377,7 @@ def _clean(
     elif run.kind == ImportKind.COSTS:
         row_forms = RowForms(CostRowForm)
     else:
-        row_forms = RowForms(PlacementRowForm)
+        row_forms = RowForms(PlacementRowForm, country=run.programme.municipality.country)
     start, end = progress
     cleaned, problems = [], []
     for index, record in enumerate(records):

@@ -17,6 +17,7 @@ from participants.models import (
     Goal,
     Participant,
 )
+from participants.routes import offers_qualification
 from placements.models import Placement
 from programs.models import Cohort, Programme
 
@@ -155,6 +156,7 @@ def participant_get(*, user, pk: int) -> ParticipantView:
     participant = get_object_or_404(
         participant_list(user=user)
         .select_related("municipality")
+        .annotate(qualification_offered=offers_qualification())
         .prefetch_related(
             Prefetch(
                 "scoped_enrollments__status_changes",

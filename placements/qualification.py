@@ -52,9 +52,13 @@ def path_create(
         raise ApplicationError(
             _("A contract cannot end before it starts."), field="contract_ends_on"
         )
-    # The fagprøve must be registered at least three months before the contract ends.
+    # The fagprøve must be registered at least three months before the contract ends; the
+    # Swedish programme has no fagprøve.
+    fagprove = QualificationPath(route=route).leads_to_fagprove
     deadline = (
-        add_months(contract_ends_on, -REGISTRATION_MONTHS_BEFORE_END) if contract_ends_on else None
+        add_months(contract_ends_on, -REGISTRATION_MONTHS_BEFORE_END)
+        if contract_ends_on and fagprove
+        else None
     )
     with transaction.atomic():
         path = QualificationPath.objects.create(
@@ -114,6 +118,8 @@ def fagprove_record(
 ) -> QualificationPath:
     """The fagprøve's date, and its result once it is known."""
     participant_check_changeable(path.enrollment.participant_id)
+    if not path.leads_to_fagprove:
+        raise ApplicationError(_("This route ends in no fagprøve."), field="fagprove_on")
     if fagprove_on is None:
         raise ApplicationError(_("Enter the date of the fagprøve."), field="fagprove_on")
     if result and result not in ExamResult.values:

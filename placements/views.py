@@ -19,6 +19,7 @@ from config.pagecache import ISO_DATE, JOURNAL_AND_JOBS, PageCacheMixin
 from config.views import RoleRequiredMixin, ServiceFormView
 from participants.access import CaseAccessMixin
 from participants.models import Enrollment
+from participants.routes import qualification_offered
 from placements.attendance import attendance_record
 from placements.forms import (
     CapacityForm,
@@ -278,6 +279,8 @@ class QualificationView(LoginRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         participant = participant_seen_by(user=self.request.user, pk=self.kwargs["pk"])
+        if not qualification_offered(participant=participant):
+            raise Http404
         return {
             **super().get_context_data(**kwargs),
             "participant": participant,
@@ -488,7 +491,7 @@ class FagproveView(LoginRequiredMixin, ServiceFormView):
             not Enrollment.objects.visible_to(self.request.user)
             .filter(pk=path.enrollment_id)
             .exists()
-        ):
+        ) or not path.leads_to_fagprove:
             raise Http404
         return path
 

@@ -40,7 +40,13 @@ from reporting.suppression import (
     suppress_count,
 )
 
-_WORK_TRAINING = [PlacementType.WORK_TRAINING, PlacementType.AFT, PlacementType.PRACTICE]
+_WORK_TRAINING = [
+    PlacementType.WORK_TRAINING,
+    PlacementType.AFT,
+    PlacementType.PRACTICE,
+    PlacementType.ARBETSTRANING,
+    PlacementType.PRAKTIK,
+]
 _IN_WORK = [Destination.WORK_FULL_TIME, Destination.WORK_PART_TIME]
 # Went on to work or education: an apprenticeship is both.
 _WORK_OR_EDUCATION = [*_IN_WORK, Destination.APPRENTICESHIP, Destination.EDUCATION]
