@@ -125,6 +125,8 @@ class PathForm(forms.Form):
             del self.fields["vg3_exam_on"]
             self.fields["contract_ends_on"].help_text = ""
             self.fields["training_office"].label = _("School or education provider")
+            self.fields["contract_starts_on"].label = _("Training starts")
+            self.fields["contract_ends_on"].label = _("Training ends")
         self.fields["enrollment"].queryset = (
             Enrollment.objects.visible_to(user)
             .filter(participant=participant)
