@@ -11,8 +11,6 @@ from collections.abc import Mapping
 
 from django.db.models import TextChoices
 
-from accounts.models import Country
-
 Choices = list[tuple[str, str]]
 
 
@@ -28,20 +26,11 @@ def offered(choices: type[TextChoices], country: str | None, only_in: Mapping[st
     the other country (``only_in`` maps such a value to its country). With no country (the
     platform's operators), every value."""
     return [
-        (value, label)
-        for value, label in choices.choices
-        if country is None or only_in.get(value, country) == country
+        (value, label) for value, label in choices.choices if belongs_to(value, country, only_in)
     ]
-
-
-def with_blank(choices: Choices) -> Choices:
-    return [("", "–"), *choices]
 
 
 def belongs_to(value: str, country: str | None, only_in: Mapping[str, str]) -> bool:
     """Whether ``value`` may be chosen in ``country`` (for services that check what a form or
     the API sends)."""
     return country is None or only_in.get(value, country) == country
-
-
-__all__ = ["Choices", "Country", "belongs_to", "country_of", "offered", "with_blank"]

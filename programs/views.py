@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.country import country_of
 from accounts.roles import Roles
 from config.errors import ApplicationError
 from config.views import RoleRequiredMixin, ServiceFormView
@@ -120,7 +121,7 @@ class ProgrammeEditView(LeadMixin, ServiceFormView):
         return programme_led_get(user=self.request.user, pk=self.kwargs["pk"])
 
     def get_form_kwargs(self):
-        return {**super().get_form_kwargs(), "country": self.request.user.municipality.country}
+        return {**super().get_form_kwargs(), "country": country_of(self.request.user)}
 
     def get_initial(self):
         p = self.programme

@@ -18,6 +18,8 @@ from placements.qualification import fagprove_record, path_create
 from placements.services import placement_start
 from programs.models import ProgrammeKind, QualificationTrack
 from tests.countries import norway, sweden
+from tests.participants.test_api import Api, is_error
+from tests.placements.test_api import placement_data
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()
@@ -262,3 +264,13 @@ def test_the_programme_form_offers_the_countrys_kinds(se):
     programme = se.things["programme"]
     response = page(lead, reverse("programs:edit", args=[programme.pk]))
     assert set(options(response, "kind")) == {v for v, _ in ProgrammeKind.for_country("SE")}
+
+
+def test_the_api_refuses_a_placement_type_of_the_other_country(world, client_for):
+    client = Api(client_for(world.caseworker))
+    data = placement_data(world, type=PlacementType.SUMMER_JOB)
+
+    body = is_error(client.post("/api/placements/", data), 400)
+
+    assert "type" in body["fields"]
+    assert world.enrollment.placements.count() == 1
