@@ -9,24 +9,29 @@ from django.db import transaction
 
 from accounts.models import Country, Municipality, ProgrammeRole, User
 from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN, role_grant
+from demo import solvik as se
+from demo.cases import NORWEGIAN, case_write
+from demo.names import address_in, gender_of
 from demo.stories import health_track, kristiansand_outcomes, lyngdal_funding, lyngdal_reports
 from participants.consents import consent_record
 from participants.models import (
     ConsentPurpose,
+    Destination,
     EducationLevel,
     Enrollment,
     EnrollmentStatus,
-    Gender,
+    ExitReason,
     LanguageLevel,
     NeetStatus,
     Participant,
 )
-from participants.services import enrollment_create, participant_create
+from participants.services import enrollment_change_status, enrollment_create, participant_create
 from participants.synthetic import synthetic_fodselsnummer, synthetic_personnummer
 from placements.attendance import MISSING_LOOKBACK_DAYS, attendance_record, expected_days
 from placements.models import (
     AttendanceStatus,
     ExamResult,
+    PlacementStatus,
     PlacementType,
     Route,
     WorkField,
@@ -34,12 +39,14 @@ from placements.models import (
     WorksiteKind,
 )
 from placements.qualification import module_sign_off, path_create
-from placements.services import capacity_set, placement_create, worksite_create
+from placements.services import capacity_set, placement_create, placement_end, worksite_create
 from programs.models import (
     Cohort,
     Grant,
+    Module,
     Programme,
     ProgrammeKind,
+    QualificationTrack,
 )
 from programs.services import deadline_add, grant_save
 
@@ -85,16 +92,9 @@ KRISTIANSAND_EARLIER = [
     ("Eline", "Kolsdal", 40),
     ("Adrian", "Tinnheia", 36),
 ]
-SOLVIK_PEOPLE = [
-    ("Alva", "Bergqvist"),
-    ("Elton", "Lindahl"),
-    ("Wilma", "Sjöberg"),
-    ("Melvin", "Åkerlund"),
-    ("Ebba", "Holmgren"),
-    ("Liam", "Falkvik"),
-    ("Saga", "Nordling"),
-    ("Adam", "Ekström"),
-]
+# How many of the people a newcomer opens first get a full, lived record.
+LYNGDAL_FULL_CASES = 3
+SOLVIK_FULL_CASES = 2
 
 
 class Command(BaseCommand):
@@ -161,9 +161,14 @@ class Command(BaseCommand):
         weeks_ago: int = 6,
         status=EnrollmentStatus.ACTIVE,
         placement_weeks: int | None = None,
+        age: int | None = None,
+        enrolled_on: date | None = None,
+        placed: tuple[date, date] | None = None,
+        schedule: dict | None = None,
     ) -> Enrollment | None:
-        """A person enrolled ``weeks_ago`` and placed a week later, until ``placement_weeks``
-        after that (or 20 weeks from today); None when they exist already."""
+        """A person enrolled ``weeks_ago`` (or on ``enrolled_on``) and placed a week later,
+        until ``placement_weeks`` after that (or 20 weeks from today), or for the ``placed``
+        dates; None when they exist already."""
         if Participant.objects.filter(
             municipality=municipality, first_name=first, last_name=last
         ).exists():
@@ -173,13 +178,23 @@ class Command(BaseCommand):
             municipality=municipality,
             first_name=first,
             last_name=last,
-            national_id=self._national_id(municipality),
-            values=self._details(municipality),
+            national_id=self._national_id(municipality, age),
+            values=self._details(municipality, first),
         )
-        starts_on = self.today - timedelta(weeks=weeks_ago)
-        for purpose in (ConsentPurpose.PROCESSING, ConsentPurpose.SHARE_WORKSITE):
+        starts_on = enrolled_on or self.today - timedelta(weeks=weeks_ago)
+        consent_record(
+            actor=caseworker,
+            participant=person,
+            purpose=ConsentPurpose.PROCESSING,
+            given_on=starts_on,
+        )
+        if worksite is not None:
             consent_record(
-                actor=caseworker, participant=person, purpose=purpose, given_on=starts_on
+                actor=caseworker,
+                participant=person,
+                purpose=ConsentPurpose.SHARE_WORKSITE,
+                recipient=worksite.name,
+                given_on=starts_on,
             )
         enrollment = enrollment_create(
             actor=None,
@@ -192,6 +207,12 @@ class Command(BaseCommand):
         )
         if worksite is not None:
             placed_on = starts_on + timedelta(days=7)
+            placed_until = (
+                placed_on + timedelta(weeks=placement_weeks)
+                if placement_weeks
+                else self.today + timedelta(weeks=20)
+            )
+            placed_on, placed_until = placed or (placed_on, placed_until)
             placement = placement_create(
                 actor=None,
                 enrollment=enrollment,
@@ -200,9 +221,11 @@ class Command(BaseCommand):
                 field=field,
                 starts_on=placed_on,
                 supervisor=supervisor,
-                ends_on=placed_on + timedelta(weeks=placement_weeks)
-                if placement_weeks
-                else self.today + timedelta(weeks=20),
+                ends_on=placed_until,
+                status=PlacementStatus.PLANNED
+                if placed_on > self.today
+                else PlacementStatus.ACTIVE,
+                **(schedule or {}),
             )
             self._attendance(placement, supervisor)
         return enrollment
@@ -226,30 +249,41 @@ class Command(BaseCommand):
             )
             attendance_record(actor=supervisor, placement=placement, day=day, status=status)
 
-    def _national_id(self, municipality) -> str:
+    def _national_id(self, municipality, age: int | None = None) -> str:
         """Synthetic numbers only: they can never belong to a real person."""
         self.serial = getattr(self, "serial", 0) + 1
-        age = (
-            16 + self.serial % 9 if municipality.country == Country.NORWAY else 16 + self.serial % 4
-        )
+        if age is None:
+            young = municipality.country == Country.NORWAY
+            age = 16 + self.serial % 9 if young else 16 + self.serial % 4
         born = date(self.today.year - age, 1 + self.serial % 12, 1 + (self.serial * 7) % 28)
         if municipality.country == Country.SWEDEN:
             return synthetic_personnummer(born, 200 + self.serial)
         return synthetic_fodselsnummer(born, (500 if born.year >= 2000 else 100) + self.serial)
 
-    def _details(self, municipality) -> dict:
+    def _details(self, municipality, first: str) -> dict:
         n = self.serial
-        prefix = "+46 70 000" if municipality.country == Country.SWEDEN else "+47 400 00"
+        swedish = municipality.country == Country.SWEDEN
+        level = (
+            LanguageLevel.NATIVE
+            if swedish
+            else [LanguageLevel.NATIVE, LanguageLevel.B1, LanguageLevel.A2][n % 3]
+        )
+        languages = {
+            LanguageLevel.NATIVE: "svenska" if swedish else "norsk",
+            LanguageLevel.B1: "arabisk, norsk",
+            LanguageLevel.A2: "tigrinja, norsk",
+        }
         return {
-            "gender": [Gender.FEMALE, Gender.MALE][n % 2],
-            "phone": f"{prefix} {n:03d}",
-            "language_level": [LanguageLevel.NATIVE, LanguageLevel.B1, LanguageLevel.A2][n % 3],
+            "gender": gender_of(first),
+            "phone": f"+46 70 000 {n:03d}" if swedish else f"+47 400 00 {n:03d}",
+            "language_level": level,
+            "languages": languages[level],
             "education_level": [EducationLevel.PRIMARY, EducationLevel.UPPER_SECONDARY_STARTED][
                 n % 2
             ],
             "neet_status": NeetStatus.NEET_SEEKING if n % 4 else NeetStatus.NEET_INACTIVE,
             "protected_address": n == 3,
-            "address": f"Demoveien {n}",
+            **address_in(municipality.name, n),
         }
 
     # --- the three municipalities -------------------------------------------------------------
@@ -318,6 +352,9 @@ class Command(BaseCommand):
                 weeks_ago=15 + index % 3,
             )
         self._lyngdal_story(lyngdal, programme, veileder, arbeidsleder, helsehus, lead)
+        people = self._by_name(programme)
+        active = [e for e in people if e.status == EnrollmentStatus.ACTIVE]
+        self._write_cases(people, NORWEGIAN, {e.pk for e in active[:LYNGDAL_FULL_CASES]})
 
     def _lim_grant(self, municipality, programme, lead) -> None:
         """A LIM grant from the fylkeskommune that funds half an arbeidsleder position."""
@@ -443,6 +480,32 @@ class Command(BaseCommand):
                 )
         self._mfy_paths(programme, veileder)
         self._kristiansand_story(kristiansand, programme, veileder)
+        people = self._by_name(programme)
+        # The first person on each arbeidsleder's list, which is also the caseworker's first.
+        firsts: dict[int, int] = {}
+        for enrollment in people:
+            placement = enrollment.placements.first()
+            if enrollment.status == EnrollmentStatus.ACTIVE and placement is not None:
+                firsts.setdefault(placement.worksite_id, enrollment.pk)
+        self._write_cases(people, NORWEGIAN, set(firsts.values()))
+
+    def _by_name(self, programme) -> list[Enrollment]:
+        """A programme's people in the order the caseload lists them."""
+        return list(
+            Enrollment.objects.filter(programme=programme)
+            .select_related("participant__municipality", "programme", "caseworker")
+            .order_by("participant__last_name", "participant__first_name", "pk")
+        )
+
+    def _write_cases(self, enrollments: list[Enrollment], book, full: set[int]) -> None:
+        for index, enrollment in enumerate(enrollments):
+            case_write(
+                today=self.today,
+                enrollment=enrollment,
+                book=book,
+                full=enrollment.pk in full,
+                index=index,
+            )
 
     def _mfy_paths(self, programme, caseworker) -> None:
         """MFY toward helsearbeiderfaget for everyone in «Flere i arbeid», at different stages;
@@ -478,50 +541,170 @@ class Command(BaseCommand):
                 progress.save(update_fields=["signed_off_on"])
 
     def _solvik(self) -> None:
+        """Solvik's avdelning för arbete och utbildning: arbetsträning, two Jobbspår and
+        feriearbete, with a handläggare, two handledare and a projektledare."""
         solvik, _ = Municipality.objects.get_or_create(name="Solvik", country=Country.SWEDEN)
+        programmes = {key: self._solvik_programme(solvik, key) for key in se.PROGRAMMES}
+        programmes["sommar"] = self._summer_programme(solvik)
+        handlaggare = self._user(
+            solvik, *se.HANDLAGGARE, ProgrammeRole.CASEWORKER, programme=programmes["sommar"]
+        )
+        lead = self._user(
+            solvik, *se.PROJEKTLEDARE, ProgrammeRole.PROGRAMME_LEAD, programme=programmes["sommar"]
+        )
+        for programme in programmes.values():
+            role_grant(
+                actor=None, user=handlaggare, role=ProgrammeRole.CASEWORKER, programme=programme
+            )
+            role_grant(
+                actor=None, user=lead, role=ProgrammeRole.PROGRAMME_LEAD, programme=programme
+            )
+        sites = {}
+        for key, (name, kind, address, who) in se.WORKSITES.items():
+            worksite = self._worksite(solvik, name, kind, address)
+            supervisor = self._user(
+                solvik, *se.HANDLEDARE[who], ROLE_ARBEIDSLEDER, worksite=worksite
+            )
+            sites[key] = (worksite, supervisor)
+        for key, people in se.PEOPLE.items():
+            programme = programmes[key]
+            _name, _kind, _cohort, ptype, hours, percentage = se.PROGRAMMES[key]
+            for first, last, site, field, age, weeks_ago in people:
+                worksite, supervisor = sites[site]
+                self._person(
+                    solvik,
+                    first,
+                    last,
+                    programme=programme,
+                    cohort=programme.cohorts.first(),
+                    caseworker=handlaggare,
+                    worksite=worksite,
+                    supervisor=supervisor,
+                    field=field,
+                    ptype=se.placement_type(ptype),
+                    weeks_ago=weeks_ago,
+                    age=age,
+                    schedule={"hours_per_day": Decimal(hours), "percentage": percentage},
+                )
+        self._care_paths(programmes["vard"], handlaggare)
+        self._summer(solvik, programmes["sommar"], handlaggare, sites)
+        self._solvik_cases(programmes)
+
+    def _solvik_programme(self, solvik, key: str) -> Programme:
+        name, kind, cohort, _ptype, _hours, _percentage = se.PROGRAMMES[key]
         programme, _ = Programme.objects.get_or_create(
             municipality=solvik,
-            name="Feriearbete 2026",
-            defaults={
-                "kind": ProgrammeKind.SUMMER_JOBS,
-                "starts_on": date(2026, 6, 15),
-                "ends_on": date(2026, 12, 31),
-                "target_participants": 8,
-            },
+            name=name,
+            defaults={"kind": kind, "starts_on": date(2025, 1, 1), "ends_on": date(2027, 12, 31)},
         )
-        cohort, _ = Cohort.objects.get_or_create(
+        if cohort is not None:
+            Cohort.objects.get_or_create(
+                programme=programme,
+                name=cohort[0],
+                defaults={"starts_on": cohort[1], "capacity": 12},
+            )
+        return programme
+
+    def _summer_programme(self, solvik) -> Programme:
+        """Feriearbete in the summer that has begun this year, or last year's."""
+        year = se.summer_year(self.today)
+        programme = Programme.objects.filter(
+            municipality=solvik, kind=ProgrammeKind.SUMMER_JOBS
+        ).first() or Programme.objects.create(
+            municipality=solvik,
+            name=f"Feriearbete {year}",
+            kind=ProgrammeKind.SUMMER_JOBS,
+            starts_on=date(year, 6, 1),
+            ends_on=date(year, 8, 31),
+            target_participants=len(se.SUMMER_PEOPLE),
+        )
+        Cohort.objects.get_or_create(
             programme=programme,
-            name="Sommar 2026",
-            defaults={"starts_on": date(2026, 6, 15), "capacity": 8},
+            name=f"Sommar {year}",
+            defaults={"starts_on": se.summer_periods(year)[0][0], "capacity": 8},
         )
-        kok = self._worksite(
-            solvik, "Solviks äldreboende", WorksiteKind.CARE_CENTRE, "Storgatan 12, Solvik"
-        )
-        handlaggare = self._user(
-            solvik,
-            "handlaggare@solvik.example.org",
-            "Maria Handläggare",
-            ProgrammeRole.CASEWORKER,
-            programme=programme,
-        )
-        handledare = self._user(
-            solvik,
-            "handledare@solvik.example.org",
-            "Johan Handledare",
-            ROLE_ARBEIDSLEDER,
-            worksite=kok,
-        )
-        for index, (first, last) in enumerate(SOLVIK_PEOPLE):
-            self._person(
+        return programme
+
+    def _summer(self, solvik, programme, handlaggare, sites) -> None:
+        """Each youth works one three-week period; once it is over, the placement has ended
+        and the youth has completed the feriearbete."""
+        cohort = programme.cohorts.first()
+        periods = se.summer_periods(cohort.starts_on.year)
+        for first, last, site, field, age, period in se.SUMMER_PEOPLE:
+            worksite, supervisor = sites[site]
+            enrollment = self._person(
                 solvik,
                 first,
                 last,
                 programme=programme,
                 cohort=cohort,
                 caseworker=handlaggare,
-                worksite=kok,
-                supervisor=handledare,
-                field=WorkField.KITCHEN if index % 2 else WorkField.HEALTH_CARE,
+                worksite=worksite,
+                supervisor=supervisor,
+                field=field,
                 ptype=PlacementType.SUMMER_JOB,
-                weeks_ago=3,
+                age=age,
+                # The offers were accepted in April.
+                enrolled_on=date(cohort.starts_on.year, 4, 20),
+                placed=periods[period],
+                schedule={"hours_per_day": Decimal(se.SUMMER_HOURS)},
             )
+            if enrollment is None or periods[period][1] >= self.today:
+                continue
+            placement = enrollment.placements.get()
+            placement_end(
+                actor=supervisor,
+                placement=placement,
+                expected_version=placement.version,
+                ends_on=placement.ends_on,
+                status=PlacementStatus.ENDED,
+            )
+            enrollment_change_status(
+                actor=handlaggare,
+                enrollment=enrollment,
+                expected_version=enrollment.version,
+                status=EnrollmentStatus.COMPLETED,
+                exit_date=placement.ends_on,
+                exit_reason=ExitReason.COMPLETED,
+                destination=Destination.EDUCATION,
+            )
+
+    def _care_paths(self, programme, handlaggare) -> None:
+        """Jobbspår vård och omsorg leads through the vård- och omsorgsutbildning to
+        undersköterska; the first courses are done."""
+        route = se.care_route()
+        if route is None:
+            return
+        track, _ = QualificationTrack.objects.get_or_create(name=se.CARE_TRACK)
+        for number, name in enumerate(se.CARE_MODULES, start=1):
+            Module.objects.get_or_create(track=track, number=number, defaults={"name": name})
+        modules = list(track.modules.order_by("number"))
+        for index, enrollment in enumerate(self._by_name(programme)):
+            if enrollment.qualification_paths.exists():
+                continue
+            path = path_create(
+                actor=handlaggare,
+                enrollment=enrollment,
+                track=track,
+                route=route,
+                training_office=se.ADULT_EDUCATION,
+                contract_starts_on=enrollment.starts_on + timedelta(days=14),
+            )
+            for module in modules[: 2 - index % 2]:
+                module_sign_off(
+                    actor=handlaggare, path=path, module=module, result=ExamResult.PASSED
+                )
+
+    def _solvik_cases(self, programmes: dict) -> None:
+        """Full records for the first person in each programme and the first on the
+        handläggare's list; the summer youths a short journal and the handledare's notes."""
+        full: set[int] = set()
+        caseload: list[Enrollment] = []
+        for key in se.PROGRAMMES:
+            people = self._by_name(programmes[key])
+            full.update(e.pk for e in people[:1])
+            caseload.extend(people)
+        caseload.sort(key=lambda e: (e.participant.last_name, e.participant.first_name))
+        full.update(e.pk for e in caseload[:SOLVIK_FULL_CASES])
+        self._write_cases(caseload, se.SWEDISH, full)
+        self._write_cases(self._by_name(programmes["sommar"]), se.SUMMER, set())
