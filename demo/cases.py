@@ -12,6 +12,7 @@ enrollment and placement, so the record is consistent whatever day the demo is l
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
+from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
@@ -21,6 +22,7 @@ from participants.consents import consent_record, document_upload
 from participants.journal import note_create, task_create, task_set_done
 from participants.models import (
     ConsentPurpose,
+    Document,
     DocumentCategory,
     Enrollment,
     Gender,
@@ -71,6 +73,7 @@ class ProgressText:
 
 @dataclass(frozen=True)
 class DocumentText:
+    when: When  # uploaded
     category: str
     file_name: str  # shown in the list; never a person's name
     title: str
@@ -133,7 +136,7 @@ def case_write(
         given_on=clock.at(("start", 0)),
     )
     for document in book.documents:
-        _document(enrollment, document, facts, placement, book)
+        _document(clock, enrollment, document, facts, book)
 
 
 @dataclass(frozen=True)
@@ -189,9 +192,14 @@ def _facts(enrollment: Enrollment, placement: Placement | None, book: CaseBook) 
         "start": _date(enrollment.starts_on),
         "placed_on": _date(placement.starts_on) if placement else "",
         "placed_until": _date(placed_until) if placed_until else "",
-        "hours": f"{placement.hours_per_day:g}" if placement else "",
+        "hours": _number(placement.hours_per_day) if placement else "",
         "weekdays": book.weekdays,
     }
+
+
+def _number(value: Decimal) -> str:
+    """7.50 as a Scandinavian writes it: 7,5."""
+    return f"{value.normalize():f}".replace(".", ",")
 
 
 def _date(day: date | None) -> str:
@@ -288,24 +296,21 @@ def _progress(
 
 
 def _document(
-    enrollment: Enrollment,
-    document: DocumentText,
-    facts: dict,
-    placement: Placement | None,
-    book: CaseBook,
+    clock: _Clock, enrollment: Enrollment, document: DocumentText, facts: dict, book: CaseBook
 ) -> None:
-    title = document.title
+    title, placement = document.title, clock.placement
     if document.category == DocumentCategory.OTHER and placement is not None:
         titles = book.agreement_titles
         title = titles.get(placement.type) or titles.get(enrollment.programme.kind, title)
     lines = [line.format_map(facts) for line in document.lines]
     content = text_pdf(title.format_map(facts), lines)
-    document_upload(
+    stored = document_upload(
         actor=enrollment.caseworker,
         participant=enrollment.participant,
         category=document.category,
         upload=SimpleUploadedFile(document.file_name, content, "application/pdf"),
     )
+    Document.objects.filter(pk=stored.pk).update(uploaded_at=_moment(clock.at(document.when), 11))
 
 
 def _moment(day: date, hour: int) -> datetime:
@@ -353,7 +358,7 @@ NORWEGIAN = CaseBook(
         NoteText(
             ("ago", 33),
             NoteKind.OTHER,
-            "Fortrolig. {first} forteller at det har vært vanskelig hjemme en periode og at "
+            "{first} forteller at det har vært vanskelig hjemme en periode og at "
             "{pronoun} sover dårlig. Har fått time hos fastlegen. {first} vil ikke at "
             "arbeidslederen skal vite mer enn at det er en tung periode; det respekterer vi.",
             confidential=True,
@@ -442,6 +447,7 @@ NORWEGIAN = CaseBook(
     ),
     documents=(
         DocumentText(
+            ("ago", 38),
             DocumentCategory.CV,
             "CV.pdf",
             "CV – {name}",
@@ -461,8 +467,9 @@ NORWEGIAN = CaseBook(
             ),
         ),
         DocumentText(
+            ("start", 0),
             DocumentCategory.OTHER,
-            "Avtale om arbeidstrening.pdf",
+            "Praksisavtale.pdf",
             "Avtale om arbeidstrening",
             (
                 "Deltaker: {name}",

@@ -175,7 +175,7 @@ SWEDISH = CaseBook(
         NoteText(
             ("ago", 33),
             NoteKind.OTHER,
-            "Sekretess. {first} berättar att det har varit jobbigt hemma en tid och att "
+            "{first} berättar att det har varit jobbigt hemma en tid och att "
             "{pronoun} sover dåligt. Har fått en tid på vårdcentralen. {first} vill inte att "
             "handledaren får veta mer än att det är en tung period; det respekterar vi.",
             confidential=True,
@@ -266,6 +266,7 @@ SWEDISH = CaseBook(
     ),
     documents=(
         DocumentText(
+            ("ago", 38),
             DocumentCategory.CV,
             "CV.pdf",
             "CV – {name}",
@@ -285,6 +286,7 @@ SWEDISH = CaseBook(
             ),
         ),
         DocumentText(
+            ("start", 0),
             DocumentCategory.OTHER,
             "Överenskommelse.pdf",
             "Överenskommelse om arbetsträning",

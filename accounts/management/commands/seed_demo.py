@@ -1,11 +1,12 @@
 """Load the fictional demo world of DESIGN.md §7. Running it again changes nothing."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import Country, Municipality, ProgrammeRole, User
 from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN, role_grant
@@ -13,7 +14,7 @@ from demo import solvik as se
 from demo.cases import NORWEGIAN, case_write
 from demo.names import address_in, gender_of
 from demo.stories import health_track, kristiansand_outcomes, lyngdal_funding, lyngdal_reports
-from participants.consents import consent_record
+from participants.consents import consent_record, consent_withdraw
 from participants.models import (
     ConsentPurpose,
     Destination,
@@ -165,6 +166,7 @@ class Command(BaseCommand):
         enrolled_on: date | None = None,
         placed: tuple[date, date] | None = None,
         schedule: dict | None = None,
+        details: dict | None = None,
     ) -> Enrollment | None:
         """A person enrolled ``weeks_ago`` (or on ``enrolled_on``) and placed a week later,
         until ``placement_weeks`` after that (or 20 weeks from today), or for the ``placed``
@@ -179,7 +181,7 @@ class Command(BaseCommand):
             first_name=first,
             last_name=last,
             national_id=self._national_id(municipality, age),
-            values=self._details(municipality, first),
+            values={**self._details(municipality, first), **(details or {})},
         )
         starts_on = enrolled_on or self.today - timedelta(weeks=weeks_ago)
         consent_record(
@@ -205,6 +207,7 @@ class Command(BaseCommand):
             status=status,
             starts_on=starts_on,
         )
+        self._dated(enrollment, status, starts_on)
         if worksite is not None:
             placed_on = starts_on + timedelta(days=7)
             placed_until = (
@@ -229,6 +232,12 @@ class Command(BaseCommand):
             )
             self._attendance(placement, supervisor)
         return enrollment
+
+    def _dated(self, enrollment, status: str, day: date) -> None:
+        """The status change shown on the record dated when it happened, not when the demo
+        was loaded."""
+        moment = timezone.make_aware(datetime.combine(day, time(9)))
+        enrollment.status_changes.filter(status=status).update(at=moment)
 
     def _attendance(self, placement, supervisor) -> None:
         """The placement's days recorded (the last four months at most), with the odd day
@@ -648,6 +657,7 @@ class Command(BaseCommand):
                 enrolled_on=date(cohort.starts_on.year, 4, 20),
                 placed=periods[period],
                 schedule={"hours_per_day": Decimal(se.SUMMER_HOURS)},
+                details={"neet_status": NeetStatus.IN_EDUCATION},  # pupils on their holiday
             )
             if enrollment is None or periods[period][1] >= self.today:
                 continue
@@ -667,6 +677,15 @@ class Command(BaseCommand):
                 exit_date=placement.ends_on,
                 exit_reason=ExitReason.COMPLETED,
                 destination=Destination.EDUCATION,
+            )
+            self._dated(enrollment, EnrollmentStatus.COMPLETED, placement.ends_on)
+            # The workplace's access ends with the job.
+            shared = enrollment.participant.consents.get(purpose=ConsentPurpose.SHARE_WORKSITE)
+            consent_withdraw(
+                actor=handlaggare,
+                consent=shared,
+                expected_version=shared.version,
+                withdrawn_on=placement.ends_on + timedelta(days=1),
             )
 
     def _care_paths(self, programme, handlaggare) -> None:
