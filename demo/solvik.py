@@ -4,11 +4,33 @@ summer. Everything here is in Swedish; the names and places are invented.
 """
 
 from datetime import date, timedelta
+from decimal import Decimal
 
-from demo.cases import CaseBook, DocumentText, GoalText, NoteText, ProgressText
-from participants.models import DocumentCategory, Gender, GoalCategory, GoalStatus, NoteKind
-from placements.models import AttendanceStatus, PlacementType, Route, WorkField, WorksiteKind
-from programs.models import ProgrammeKind
+from accounts.models import Country, Municipality, ProgrammeRole
+from accounts.services import ROLE_ARBEIDSLEDER, role_grant
+from demo.solvik_texts import SUMMER, SWEDISH
+from demo.world import DemoWorld
+from participants.consents import consent_withdraw
+from participants.models import (
+    ConsentPurpose,
+    Destination,
+    Enrollment,
+    EnrollmentStatus,
+    ExitReason,
+    NeetStatus,
+)
+from participants.services import enrollment_change_status
+from placements.models import (
+    ExamResult,
+    PlacementStatus,
+    PlacementType,
+    Route,
+    WorkField,
+    WorksiteKind,
+)
+from placements.qualification import module_sign_off, path_create
+from placements.services import placement_end
+from programs.models import Cohort, Module, Programme, ProgrammeKind, QualificationTrack
 
 # The Swedish placement types and route arrive with the per-country vocabulary. Until they
 # exist, the nearest existing value stands in; this is the one place that decides it.
@@ -114,6 +136,8 @@ SUMMER_PEOPLE = [
     ("Adam", "Ekström", "kok", WorkField.KITCHEN, 18, 2),
 ]
 SUMMER_HOURS = 6  # 90 hours over a three-week period
+# Beside the first of each programme, how many of the handläggare's list get a full record.
+FULL_CASES = 2
 
 
 def summer_year(today: date) -> int:
@@ -131,251 +155,178 @@ def summer_periods(year: int) -> list[tuple[date, date]]:
     ]
 
 
-_FIELD_WORDS = {
-    "helse_omsorg": ("omvårdnad, måltider och aktiviteter på avdelningen", "undersköterska"),
-    "renhold": ("städning av gemensamma utrymmen", "lokalvårdare"),
-    "vaktmester": ("fastighetsskötsel: underhåll, sophantering och utemiljö", "fastighetsskötare"),
-    "kjokken": ("köket: matlagning, disk och servering", "kock"),
-}
-_PRONOUNS = {Gender.FEMALE: "hon", Gender.MALE: "han"}
-_EDUCATION = {
-    "primary": "Grundskolan, avslutad",
-    "upper_started": "Gymnasiet, påbörjat",
-    "upper_secondary": "Gymnasiet, avslutat",
-}
+def solvik_build(world: DemoWorld) -> None:
+    """Solvik's avdelning för arbete och utbildning: arbetsträning, two Jobbspår and
+    feriearbete, with a handläggare, two handledare and a projektledare."""
+    solvik, _ = Municipality.objects.get_or_create(name="Solvik", country=Country.SWEDEN)
+    programmes = {key: _programme(solvik, key) for key in PROGRAMMES}
+    programmes["sommar"] = _summer_programme(world, solvik)
+    handlaggare = world.user(
+        solvik, *HANDLAGGARE, ProgrammeRole.CASEWORKER, programme=programmes["sommar"]
+    )
+    lead = world.user(
+        solvik, *PROJEKTLEDARE, ProgrammeRole.PROGRAMME_LEAD, programme=programmes["sommar"]
+    )
+    for programme in programmes.values():
+        role_grant(actor=None, user=handlaggare, role=ProgrammeRole.CASEWORKER, programme=programme)
+        role_grant(actor=None, user=lead, role=ProgrammeRole.PROGRAMME_LEAD, programme=programme)
+    sites = {}
+    for key, (name, kind, address, who) in WORKSITES.items():
+        worksite = world.worksite(solvik, name, kind, address)
+        supervisor = world.user(solvik, *HANDLEDARE[who], ROLE_ARBEIDSLEDER, worksite=worksite)
+        sites[key] = (worksite, supervisor)
+    for key, people in PEOPLE.items():
+        programme = programmes[key]
+        _name, _kind, _cohort, ptype, hours, percentage = PROGRAMMES[key]
+        for first, last, site, field, age, weeks_ago in people:
+            worksite, supervisor = sites[site]
+            world.person(
+                solvik,
+                first,
+                last,
+                programme=programme,
+                cohort=programme.cohorts.first(),
+                caseworker=handlaggare,
+                worksite=worksite,
+                supervisor=supervisor,
+                field=field,
+                ptype=placement_type(ptype),
+                weeks_ago=weeks_ago,
+                age=age,
+                schedule={"hours_per_day": Decimal(hours), "percentage": percentage},
+            )
+    _care_paths(world, programmes["vard"], handlaggare)
+    _summer(world, solvik, programmes["sommar"], handlaggare, sites)
+    _cases(world, programmes)
 
-SWEDISH = CaseBook(
-    nav_recipient="Arbetsförmedlingen",
-    field_words=_FIELD_WORDS,
-    pronouns=_PRONOUNS,
-    education=_EDUCATION,
-    weekdays="måndag till fredag",
-    notes=(
-        NoteText(
-            ("start", 0),
-            NoteKind.MEETING,
-            "Inskrivningssamtal. {first} har varit utan arbete och studier i över ett år och "
-            "vill pröva praktiskt arbete. Trivs bäst när det händer saker och blir trött av "
-            "mycket teori. Vi kom överens om att {pronoun} börjar på {worksite} med {work}, "
-            "{hours} timmar om dagen.",
-        ),
-        NoteText(
-            ("placed", 4),
-            NoteKind.PHONE,
-            "Ringde {first} efter första veckan på {worksite}. Har kommit varje dag och tycker "
-            "att det är ovant att gå upp tidigt. Handledaren ger god återkoppling.",
-        ),
-        NoteText(
-            ("ago", 46),
-            NoteKind.NAV_MEETING,
-            "Trepartsmöte med Arbetsförmedlingen, {first} och handläggare. Insatsen fortsätter "
-            "perioden ut. {first} vill gå vidare mot arbete som {trade}; Arbetsförmedlingen "
-            "ser över lönebidrag eller nystartsjobb om arbetsplatsen kan erbjuda en deltid.",
-        ),
-        NoteText(
-            ("ago", 33),
-            NoteKind.OTHER,
-            "{first} berättar att det har varit jobbigt hemma en tid och att "
-            "{pronoun} sover dåligt. Har fått en tid på vårdcentralen. {first} vill inte att "
-            "handledaren får veta mer än att det är en tung period; det respekterar vi.",
-            confidential=True,
-        ),
-        NoteText(
-            ("ago", 19),
-            NoteKind.MEETING,
-            "Uppföljningssamtal på {worksite} med {first} och handledare {supervisor}. Kommer "
-            "i tid och har fått egna fasta uppgifter. Nästa steg: studie- och yrkesvägledning "
-            "hos Vuxenutbildningen om vägen till arbete som {trade}.",
-        ),
-        NoteText(
-            ("ago", 8),
-            NoteKind.PHONE,
-            "{first} ringde och sjukanmälde sig. Hade redan meddelat handledaren själv, som vi "
-            "kommit överens om. Räknar med att vara tillbaka i morgon.",
-            on_status=AttendanceStatus.EXCUSED,
-        ),
-        NoteText(
-            ("ago", 2),
-            NoteKind.MEETING,
-            "Genomgång av handlingsplanen. CV:t är klart och {first} vill söka sommarvikariat "
-            "på {worksite}. Vi följer upp ansökan och mötet med Vuxenutbildningen om två veckor.",
-            follow_up_in=12,
-        ),
-    ),
-    goals=(
-        GoalText(
-            GoalCategory.EDUCATION,
-            "Utbildning till {trade}",
-            target_in=540,
-            milestones=(
-                ("Studie- och yrkesvägledning på Vuxenutbildningen", -30, 26),
-                ("Gå introduktionen i arbetsmiljö och säkerhet", -10, 12),
-                ("Klara första kursen", 90, None),
-                ("Söka till nästa kursstart", 150, None),
-            ),
-        ),
-        GoalText(
-            GoalCategory.WORK,
-            "Deltidsanställning efter insatsen",
-            target_in=240,
-            status=GoalStatus.PLANNED,
-            milestones=(("Skriva CV", -40, 38), ("Söka sommarvikariat", 20, None)),
-        ),
-        GoalText(
-            GoalCategory.EVERYDAY,
-            "Fast dygnsrytm och närvaro varje dag",
-            target_in=60,
-            milestones=(("Komma i tid fyra veckor i rad", 14, None),),
-        ),
-    ),
-    tasks=(
-        ("Skicka uppdaterad handlingsplan till Arbetsförmedlingen", -4, False),
-        ("Anmäla till introduktion i arbetsmiljö", -20, True),
-        ("Boka möte med studie- och yrkesvägledaren", 9, False),
-    ),
-    progress=(
-        ProgressText(
-            ("placed", 10),
-            "Första veckorna: {first} är tystlåten men lyssnar noga och följer rutinerna när "
-            "de har visats. Behöver påminnas om raster och arbetskläder.",
-            (3, 3, 2),
-            reply="Tack för att du hör av dig! Jag tar upp raster och arbetskläder på nästa "
-            "samtal.",
-        ),
-        ProgressText(
-            ("ago", 35),
-            "Har börjat ta egna initiativ och frågar när något är oklart. Samarbetar bra med "
-            "personalen.",
-            (4, 4, 3),
-        ),
-        ProgressText(
-            ("ago", 20),
-            "Har kommit för sent några morgnar. Vi har kommit överens om att {first} skickar "
-            "ett sms före klockan åtta om {pronoun} blir försenad.",
-            (2, 4, 3),
-            reply="Bra att ni har kommit överens om det. Jag pratar med {first} om dygnsrytmen "
-            "på torsdag.",
-        ),
-        ProgressText(
-            ("ago", 5),
-            "Sköter de fasta uppgifterna på egen hand och hjälper nya kollegor till rätta. "
-            "Redo för fler uppgifter nästa månad.",
-            (4, 5, 4),
-            reply="Roligt att höra. Jag tar med det i planen framåt.",
-        ),
-    ),
-    documents=(
-        DocumentText(
-            ("ago", 38),
-            DocumentCategory.CV,
-            "CV.pdf",
-            "CV – {name}",
-            (
-                "Född {born}, bor i {town}",
-                "",
-                "Arbetslivserfarenhet",
-                "{placed_on} – i dag: {programme} på {worksite}: {work}",
-                "Sommaren innan: butiksbiträde i två veckor (feriearbete)",
-                "",
-                "Utbildning",
-                "{education}",
-                "Introduktion i arbetsmiljö och säkerhet",
-                "",
-                "Språk: {languages}",
-                "Referens: handledare {supervisor}, {worksite}",
-            ),
-        ),
-        DocumentText(
-            ("start", 0),
-            DocumentCategory.OTHER,
-            "Överenskommelse.pdf",
-            "Överenskommelse om arbetsträning",
-            (
-                "Deltagare: {name}",
-                "Insats: {programme}",
-                "Arbetsplats: {worksite}",
-                "Arbetsuppgifter: {work}",
-                "Period: {placed_on} – {placed_until}",
-                "Arbetstid: {hours} timmar om dagen, {weekdays}",
-                "Handledare: {supervisor}",
-                "Handläggare: {caseworker}",
-                "",
-                "Deltagaren följer arbetsplatsens rutiner för tystnadsplikt, arbetsmiljö och",
-                "frånvaro. Frånvaro anmäls till handledaren före arbetstidens början.",
-                "Överenskommelsen följs upp i trepartssamtal var sjätte vecka.",
-                "",
-                "Undertecknad av deltagare, handledare och handläggare {start}.",
-            ),
-        ),
-    ),
-    agreement_titles={
-        ProgrammeKind.WORK_TRAINING: "Överenskommelse om arbetsträning",
-        ProgrammeKind.JOBBSPAR: "Överenskommelse om Jobbspår",
-    },
-    light_notes=(
-        NoteText(
-            ("start", 1),
-            NoteKind.MEETING,
-            "Inskrivningssamtal. {first} börjar med {work} på {worksite}. Målet är arbete "
-            "eller studier inom ett år.",
-        ),
-        NoteText(
-            ("ago", 12),
-            NoteKind.PHONE,
-            "Kort uppföljning per telefon. {first} trivs på {worksite} och vill fortsätta. "
-            "Inga ändringar i planen.",
-        ),
-    ),
-    light_goal=GoalText(
-        GoalCategory.WORK,
-        "Arbete eller studier inom ett år",
-        target_in=300,
-        milestones=(("Skriva CV", 30, None),),
-    ),
-    light_progress=(
-        ProgressText(
-            ("placed", 20),
-            "Kommer i tid och gör sitt jobb. Kan få fler uppgifter efter hand.",
-            (4, 3, 3),
-        ),
-    ),
-)
 
-SUMMER = CaseBook(
-    nav_recipient="Arbetsförmedlingen",
-    field_words=_FIELD_WORDS,
-    pronouns=_PRONOUNS,
-    education=_EDUCATION,
-    weekdays="måndag till fredag",
-    light_notes=(
-        NoteText(
-            ("placed", -3),
-            NoteKind.MEETING,
-            "Introduktionsträff inför feriearbetet. {first} ska arbeta med {work} på "
-            "{worksite}, {hours} timmar om dagen i tre veckor. Vi gick igenom arbetstider, "
-            "frånvaroanmälan och tystnadsplikt.",
-        ),
-        NoteText(
-            ("placed", 9),
-            NoteKind.PHONE,
-            "Avstämning mitt i perioden med handledare {supervisor}: {first} kommer i tid och "
-            "trivs. Inget att åtgärda.",
-        ),
-    ),
-    light_goal=None,
-    light_progress=(
-        ProgressText(
-            ("placed", 7),
-            "Kommer i tid och frågar när något är oklart. Har hjälpt till med {work} och fått "
-            "beröm av kollegorna.",
-            (4, 4, 3),
-        ),
-        ProgressText(
-            ("placed", 17),
-            "Sista veckan: {first} har skött sina uppgifter självständigt. Vi skriver gärna "
-            "ett intyg.",
-            (5, 4, 4),
-            reply="Tack! Intyget skickas hem till {first} efter perioden.",
-        ),
-    ),
-)
+def _programme(solvik, key: str) -> Programme:
+    name, kind, cohort, _ptype, _hours, _percentage = PROGRAMMES[key]
+    programme, _ = Programme.objects.get_or_create(
+        municipality=solvik,
+        name=name,
+        defaults={"kind": kind, "starts_on": date(2025, 1, 1), "ends_on": date(2027, 12, 31)},
+    )
+    if cohort is not None:
+        Cohort.objects.get_or_create(
+            programme=programme,
+            name=cohort[0],
+            defaults={"starts_on": cohort[1], "capacity": 12},
+        )
+    return programme
+
+
+def _summer_programme(world: DemoWorld, solvik) -> Programme:
+    """Feriearbete in the summer that has begun this year, or last year's."""
+    year = summer_year(world.today)
+    programme = Programme.objects.filter(
+        municipality=solvik, kind=ProgrammeKind.SUMMER_JOBS
+    ).first() or Programme.objects.create(
+        municipality=solvik,
+        name=f"Feriearbete {year}",
+        kind=ProgrammeKind.SUMMER_JOBS,
+        starts_on=date(year, 6, 1),
+        ends_on=date(year, 8, 31),
+        target_participants=len(SUMMER_PEOPLE),
+    )
+    Cohort.objects.get_or_create(
+        programme=programme,
+        name=f"Sommar {year}",
+        defaults={"starts_on": summer_periods(year)[0][0], "capacity": 8},
+    )
+    return programme
+
+
+def _summer(world: DemoWorld, solvik, programme, handlaggare, sites) -> None:
+    """Each youth works one three-week period; once it is over, the placement has ended
+    and the youth has completed the feriearbete."""
+    cohort = programme.cohorts.first()
+    periods = summer_periods(cohort.starts_on.year)
+    for first, last, site, field, age, period in SUMMER_PEOPLE:
+        worksite, supervisor = sites[site]
+        enrollment = world.person(
+            solvik,
+            first,
+            last,
+            programme=programme,
+            cohort=cohort,
+            caseworker=handlaggare,
+            worksite=worksite,
+            supervisor=supervisor,
+            field=field,
+            ptype=PlacementType.SUMMER_JOB,
+            age=age,
+            # The offers were accepted in April.
+            enrolled_on=date(cohort.starts_on.year, 4, 20),
+            placed=periods[period],
+            schedule={"hours_per_day": Decimal(SUMMER_HOURS)},
+            details={"neet_status": NeetStatus.IN_EDUCATION},  # pupils on their holiday
+        )
+        if enrollment is None or periods[period][1] >= world.today:
+            continue
+        placement = enrollment.placements.get()
+        placement_end(
+            actor=supervisor,
+            placement=placement,
+            expected_version=placement.version,
+            ends_on=placement.ends_on,
+            status=PlacementStatus.ENDED,
+        )
+        enrollment_change_status(
+            actor=handlaggare,
+            enrollment=enrollment,
+            expected_version=enrollment.version,
+            status=EnrollmentStatus.COMPLETED,
+            exit_date=placement.ends_on,
+            exit_reason=ExitReason.COMPLETED,
+            destination=Destination.EDUCATION,
+        )
+        world.dated(enrollment, EnrollmentStatus.COMPLETED, placement.ends_on)
+        # The workplace's access ends with the job.
+        shared = enrollment.participant.consents.get(purpose=ConsentPurpose.SHARE_WORKSITE)
+        consent_withdraw(
+            actor=handlaggare,
+            consent=shared,
+            expected_version=shared.version,
+            withdrawn_on=placement.ends_on + timedelta(days=1),
+        )
+
+
+def _care_paths(world: DemoWorld, programme, handlaggare) -> None:
+    """Jobbspår vård och omsorg leads through the vård- och omsorgsutbildning to
+    undersköterska; the first courses are done."""
+    route = care_route()
+    if route is None:
+        return
+    track, _ = QualificationTrack.objects.get_or_create(name=CARE_TRACK)
+    for number, name in enumerate(CARE_MODULES, start=1):
+        Module.objects.get_or_create(track=track, number=number, defaults={"name": name})
+    modules = list(track.modules.order_by("number"))
+    for index, enrollment in enumerate(world.by_name(programme)):
+        if enrollment.qualification_paths.exists():
+            continue
+        path = path_create(
+            actor=handlaggare,
+            enrollment=enrollment,
+            track=track,
+            route=route,
+            training_office=ADULT_EDUCATION,
+            contract_starts_on=enrollment.starts_on + timedelta(days=14),
+        )
+        for module in modules[: 2 - index % 2]:
+            module_sign_off(actor=handlaggare, path=path, module=module, result=ExamResult.PASSED)
+
+
+def _cases(world: DemoWorld, programmes: dict) -> None:
+    """Full records for the first person in each programme and the first on the
+    handläggare's list; the summer youths a short journal and the handledare's notes."""
+    full: set[int] = set()
+    caseload: list[Enrollment] = []
+    for key in PROGRAMMES:
+        people = world.by_name(programmes[key])
+        full.update(e.pk for e in people[:1])
+        caseload.extend(people)
+    caseload.sort(key=lambda e: (e.participant.last_name, e.participant.first_name))
+    full.update(e.pk for e in caseload[:FULL_CASES])
+    world.write_cases(caseload, SWEDISH, full)
+    world.write_cases(world.by_name(programmes["sommar"]), SUMMER, set())
