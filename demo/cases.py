@@ -15,7 +15,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from demo.pdf import text_pdf
 from participants.consents import consent_record, document_upload
@@ -111,6 +111,16 @@ def case_write(
     person = enrollment.participant
     if person.notes.exists():
         return
+    # What the services write in words (a follow-up task's title, the history's "(written)")
+    # is in the person's municipality's language, as if its own staff had written it.
+    with translation.override(person.municipality.default_language):
+        _case_write(today, enrollment, book, full, index)
+
+
+def _case_write(
+    today: date, enrollment: Enrollment, book: CaseBook, full: bool, index: int
+) -> None:
+    person = enrollment.participant
     placement = enrollment.placements.order_by("starts_on", "pk").first()
     clock = _Clock(today, enrollment.starts_on or today, placement, enrollment.ends_on or today)
     facts = _facts(enrollment, placement, book)

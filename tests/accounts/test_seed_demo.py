@@ -122,6 +122,7 @@ def test_the_first_person_a_caseworker_opens_is_a_lived_case(settings):
     veileder = User.objects.get(email="veileder@lyngdal.example.org")
     first = participant_list(user=veileder).first()
     _assert_lived_case(first)
+    assert first.tasks.filter(title__startswith="Følg opp").exists()  # in the staff's language
     assert first.goals.filter(category="fagbrev").exists()
     kristiansand = User.objects.get(email="veileder@kristiansand.example.org")
     opened = [p for p in participant_list(user=kristiansand) if p.notes.count() >= 5]
@@ -181,4 +182,6 @@ def test_solvik_is_swedish_with_its_own_programmes_and_summer_in_summer(settings
         if placement.ends_on < date.today():
             assert days and placement.status == "ended"
     handlaggare = User.objects.get(email="handlaggare@solvik.example.org")
-    _assert_lived_case(participant_list(user=handlaggare).first())
+    first = participant_list(user=handlaggare).first()
+    _assert_lived_case(first)
+    assert first.tasks.filter(title__startswith="Följ upp").exists()
