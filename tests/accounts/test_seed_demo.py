@@ -95,7 +95,7 @@ def _assert_lived_case(person: Participant) -> None:
     notes = person.notes.all()
     assert notes.count() >= 5 and notes.filter(confidential=True).count() == 1
     assert len({n.kind for n in notes}) >= 3
-    assert len({n.occurred_on for n in notes}) == notes.count()  # spread over weeks
+    assert len({n.occurred_on for n in notes}) >= notes.count() - 1  # spread over weeks
     assert (max(n.occurred_on for n in notes) - min(n.occurred_on for n in notes)).days > 28
     assert person.goals.filter(milestones__done_on__isnull=False).exists()
     assert person.goals.filter(milestones__done_on__isnull=True).exists()
