@@ -2,15 +2,18 @@
 they sound Norwegian without being taken from anyone; any likeness to a real person is chance.
 """
 
-FIRST_NAMES = (
+FEMALE_FIRST_NAMES = (
     "Emma", "Nora", "Sara", "Ingrid", "Maja", "Selma", "Aurora", "Leah", "Ella", "Frida",
     "Hedda", "Tiril", "Vilde", "Sofie", "Amalie", "Hanna", "Thea", "Yasmin", "Hiba", "Amina",
     "Fatima", "Zahra", "Julia", "Oliwia", "Marta", "Saron", "Helen", "Linh", "Mariam", "Ronja",
+)  # fmt: skip
+MALE_FIRST_NAMES = (
     "Jonas", "Elias", "Filip", "Tobias", "Lukas", "Aksel", "Isak", "Noah", "Oskar", "Henrik",
     "Magnus", "Sander", "Jakob", "Emil", "Mathias", "Sebastian", "Kasper", "Johannes", "Ola",
     "Mohammed", "Ali", "Omar", "Yusuf", "Abdi", "Daniel", "Mikael", "Adrian", "Patryk", "Kacper",
     "Dawit", "Robel", "Minh", "Ibrahim", "Hassan", "Theo", "William", "Ulrik", "Vetle", "Sindre",
 )  # fmt: skip
+FIRST_NAMES = FEMALE_FIRST_NAMES + MALE_FIRST_NAMES
 
 _SURNAME_HEADS = (
     "Fjell", "Brekke", "Lind", "Sølv", "Kvin", "Hesk", "Ros", "Skjæve", "Tveite", "Dverg",
@@ -95,6 +98,11 @@ STAFF_TITLES = {
     "arbeidsleder": "Arbeidsleder",
     "admin": "Systemansvarlig",
 }
+
+
+def first_names_for(gender: str) -> tuple[str, ...]:
+    """The first names that go with ``gender`` ("female", "male"; any other: all of them)."""
+    return {"female": FEMALE_FIRST_NAMES, "male": MALE_FIRST_NAMES}.get(gender, FIRST_NAMES)
 
 
 def surname(n: int) -> str:

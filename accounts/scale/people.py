@@ -5,12 +5,12 @@ import random
 from datetime import date, timedelta
 
 from accounts.scale.names import (
-    FIRST_NAMES,
     GOALS,
     LANGUAGES,
     NOTE_TEXTS,
     SURNAME_COUNT,
     TASK_TITLES,
+    first_names_for,
     surname,
 )
 from accounts.scale.plan import PersonPlan, pick
@@ -132,7 +132,7 @@ def _participant(world: World, person: PersonPlan, used: set[str]) -> Participan
     n = person.index + 1
     return Participant(
         municipality=world.municipality,
-        first_name=FIRST_NAMES[rng.randrange(len(FIRST_NAMES))],
+        first_name=rng.choice(first_names_for(details["gender"])),
         last_name=surname(rng.randrange(SURNAME_COUNT)),
         birth_date=born,
         email=f"deltaker{n}@{world.domain}",

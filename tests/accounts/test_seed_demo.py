@@ -1,10 +1,22 @@
+import re
+from datetime import date
+
 import pytest
 from django.core.management import CommandError, call_command
 
 from accounts.models import User
 from audit.models import ChangeEvent
-from participants.models import Participant
-from placements.models import Placement
+from demo.names import FEMALE_NAMES, MALE_NAMES
+from participants.models import CaseNote, Document, Participant
+from participants.selectors import participant_list
+from placements.models import (
+    AttendanceRecord,
+    Placement,
+    ProgressEntry,
+    ProgressReply,
+    Worksite,
+)
+from programs.models import Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +30,15 @@ SIGN_INS = [
     "arbeidsleder.presteheia@kristiansand.example.org",
     "programleder@kristiansand.example.org",
     "handledare@solvik.example.org",
+    "handledare.kok@solvik.example.org",
     "handlaggare@solvik.example.org",
+    "projektledare@solvik.example.org",
 ]
+# Words that give Norwegian away in a Swedish text (and letters Swedish does not have).
+NORWEGIAN = re.compile(
+    r"[æøÆØ]|(veien|gata)\b|\b(ikke|jeg|og|hun|uke|også|veileder|arbeidsleder|arbeidstrening|"
+    r"fagbrev|NAV|kommune|plass|Demoveien)\b",
+)
 
 
 def test_the_demo_refuses_to_load_when_debug_is_off(settings):
@@ -37,6 +56,9 @@ def test_the_demo_builds_the_promised_world_and_a_second_run_changes_nothing(set
         Participant.objects.count(),
         Placement.objects.count(),
         ChangeEvent.objects.count(),
+        CaseNote.objects.count(),
+        Document.objects.count(),
+        ProgressReply.objects.count(),
     )
     assert set(SIGN_INS) <= set(User.objects.values_list("email", flat=True))
     lyngdal = Participant.objects.filter(municipality__name="Lyngdal")
@@ -51,6 +73,9 @@ def test_the_demo_builds_the_promised_world_and_a_second_run_changes_nothing(set
         Participant.objects.count(),
         Placement.objects.count(),
         ChangeEvent.objects.count(),
+        CaseNote.objects.count(),
+        Document.objects.count(),
+        ProgressReply.objects.count(),
     )
 
 
@@ -63,3 +88,100 @@ def test_the_presteheia_arbeidsleder_sees_none_of_ternevigs_participants(setting
     assert not visible.filter(
         enrollments__placements__worksite__name="Ternevig omsorgssenter"
     ).exists()
+
+
+def _assert_lived_case(person: Participant) -> None:
+    """What a newcomer should find on a record they open first."""
+    notes = person.notes.all()
+    assert notes.count() >= 5 and notes.filter(confidential=True).count() == 1
+    assert len({n.kind for n in notes}) >= 3
+    assert len({n.occurred_on for n in notes}) >= notes.count() - 1  # spread over weeks
+    assert (max(n.occurred_on for n in notes) - min(n.occurred_on for n in notes)).days > 28
+    assert person.goals.filter(milestones__done_on__isnull=False).exists()
+    assert person.goals.filter(milestones__done_on__isnull=True).exists()
+    tasks = list(person.tasks.all())
+    assert any(t.overdue for t in tasks) and any(t.done_at for t in tasks)
+    assert person.documents.filter(content_type="application/pdf").count() >= 1
+    with person.documents.first().file.open("rb") as pdf:
+        assert pdf.read(5) == b"%PDF-"
+    purposes = {c.purpose for c in person.consents.in_force()}
+    assert {"share_worksite", "share_nav"} <= purposes
+    entries = ProgressEntry.objects.filter(placement__enrollment__participant=person)
+    assert entries.count() >= 3 and entries.filter(replies__isnull=False).count() >= 2
+    for entry in entries:
+        placement = entry.placement
+        assert placement.starts_on <= entry.written_on <= date.today()
+        # Written on a day the attendance shows the person at work.
+        day = AttendanceRecord.objects.get(placement=placement, date=entry.written_on)
+        assert day.status in ("present", "late")
+
+
+def test_the_first_person_a_caseworker_opens_is_a_lived_case(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    veileder = User.objects.get(email="veileder@lyngdal.example.org")
+    first = participant_list(user=veileder).first()
+    _assert_lived_case(first)
+    assert first.tasks.filter(title__startswith="Følg opp").exists()  # in the staff's language
+    assert first.goals.filter(category="fagbrev").exists()
+    kristiansand = User.objects.get(email="veileder@kristiansand.example.org")
+    opened = [p for p in participant_list(user=kristiansand) if p.notes.count() >= 5]
+    assert len(opened) >= 2
+    for person in opened:
+        _assert_lived_case(person)
+    # Everyone else keeps a lighter record, and not all of them were seen this month.
+    lyngdal = Participant.objects.filter(municipality__name="Lyngdal")
+    assert all(p.notes.exists() for p in lyngdal)
+    recent = date.today().toordinal() - 30
+    quiet = [p for p in lyngdal if max(n.occurred_on.toordinal() for n in p.notes.all()) < recent]
+    assert 0 < len(quiet) < lyngdal.count()
+
+
+def test_solvik_is_swedish_with_its_own_programmes_and_summer_in_summer(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    people = Participant.objects.filter(municipality__name="Solvik")
+    for person in Participant.objects.all():
+        names = FEMALE_NAMES if person.gender == "female" else MALE_NAMES
+        assert person.first_name in names, person.first_name
+    assert all(re.fullmatch(r"\d{3} \d{2}", p.postcode) and p.city == "Solvik" for p in people)
+    programmes = Programme.objects.filter(municipality__name="Solvik")
+    assert {"Arbetsträning", "Jobbspår restaurang", "Jobbspår vård och omsorg"} <= {
+        p.name for p in programmes
+    }
+    texts = [
+        *(f"{p.address} {p.postcode} {p.city}" for p in people),
+        *programmes.values_list("name", flat=True),
+        *programmes.values_list("cohorts__name", flat=True),
+        *CaseNote.objects.filter(participant__in=people).values_list("text", flat=True),
+        *ProgressEntry.objects.filter(placement__enrollment__participant__in=people).values_list(
+            "text", flat=True
+        ),
+        *ProgressReply.objects.filter(
+            entry__placement__enrollment__participant__in=people
+        ).values_list("text", flat=True),
+        *(g.title for p in people for g in p.goals.all()),
+        *(m.title for p in people for g in p.goals.all() for m in g.milestones.all()),
+        *(t.title for p in people for t in p.tasks.all()),
+        *(d.display_name for p in people for d in p.documents.all()),
+        *(c.recipient for p in people for c in p.consents.all()),
+        *(
+            text
+            for site in Worksite.objects.filter(municipality__name="Solvik")
+            for text in (site.name, site.address)
+        ),
+    ]
+    assert texts and not [t for t in texts if t and NORWEGIAN.search(t)]
+    summer = Placement.objects.filter(worksite__municipality__name="Solvik", type="feriearbete")
+    assert summer.count() == 8
+    for placement in summer:
+        assert 6 <= placement.starts_on.month <= placement.ends_on.month <= 8
+        assert placement.starts_on.year == placement.ends_on.year
+        days = placement.attendance.values_list("date", flat=True)
+        assert all(placement.starts_on <= d <= placement.ends_on for d in days)
+        if placement.ends_on < date.today():
+            assert days and placement.status == "ended"
+    handlaggare = User.objects.get(email="handlaggare@solvik.example.org")
+    first = participant_list(user=handlaggare).first()
+    _assert_lived_case(first)
+    assert first.tasks.filter(title__startswith="Följ upp").exists()

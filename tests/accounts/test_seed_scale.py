@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import Municipality, User, WorksiteSupervisor
+from accounts.scale.names import FEMALE_FIRST_NAMES, MALE_FIRST_NAMES
 from accounts.scale.removal import municipality_remove
 from audit.models import AccessEvent
 from audit.services import access_record
@@ -125,6 +126,12 @@ def test_national_ids_decrypt_and_the_keyed_hash_finds_each_person(city):
         assert person.national_id_masked == number.masked
         found = Participant.objects.filter(national_id_hash=nid.lookup_hash(number.value))
         assert list(found) == [person]
+
+
+def test_a_persons_first_name_goes_with_their_gender(city):
+    people = Participant.objects.filter(municipality=city)
+    for gender, names in (("female", FEMALE_FIRST_NAMES), ("male", MALE_FIRST_NAMES)):
+        assert set(people.filter(gender=gender).values_list("first_name", flat=True)) <= set(names)
 
 
 def test_modules_are_signed_off_by_the_arbeidsleder_of_the_placement(city):

@@ -8,24 +8,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from accounts.models import Country, Municipality, ProgrammeRole, User
-from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN, role_grant
+from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN
+from demo.cases import NORWEGIAN
+from demo.solvik import solvik_build
 from demo.stories import health_track, kristiansand_outcomes, lyngdal_funding, lyngdal_reports
-from participants.consents import consent_record
-from participants.models import (
-    ConsentPurpose,
-    EducationLevel,
-    Enrollment,
-    EnrollmentStatus,
-    Gender,
-    LanguageLevel,
-    NeetStatus,
-    Participant,
-)
-from participants.services import enrollment_create, participant_create
-from participants.synthetic import synthetic_fodselsnummer, synthetic_personnummer
-from placements.attendance import MISSING_LOOKBACK_DAYS, attendance_record, expected_days
+from demo.world import DemoWorld
+from participants.models import Enrollment, EnrollmentStatus
 from placements.models import (
-    AttendanceStatus,
     ExamResult,
     PlacementType,
     Route,
@@ -34,7 +23,7 @@ from placements.models import (
     WorksiteKind,
 )
 from placements.qualification import module_sign_off, path_create
-from placements.services import capacity_set, placement_create, worksite_create
+from placements.services import capacity_set
 from programs.models import (
     Cohort,
     Grant,
@@ -85,16 +74,8 @@ KRISTIANSAND_EARLIER = [
     ("Eline", "Kolsdal", 40),
     ("Adrian", "Tinnheia", 36),
 ]
-SOLVIK_PEOPLE = [
-    ("Alva", "Bergqvist"),
-    ("Elton", "Lindahl"),
-    ("Wilma", "Sjöberg"),
-    ("Melvin", "Åkerlund"),
-    ("Ebba", "Holmgren"),
-    ("Liam", "Falkvik"),
-    ("Saga", "Nordling"),
-    ("Adam", "Ekström"),
-]
+# How many of the people a newcomer opens first get a full, lived record.
+LYNGDAL_FULL_CASES = 3
 
 
 class Command(BaseCommand):
@@ -108,9 +89,10 @@ class Command(BaseCommand):
             raise CommandError("DEBUG is off: refusing to load demo data. Use --force to insist.")
         with transaction.atomic():
             self.today = date.today()
+            self.world = DemoWorld(today=self.today)
             self._lyngdal()
             self._kristiansand()
-            self._solvik()
+            solvik_build(self.world)
         # Reports are drawn after the world is committed, as a worker would draw them.
         lyngdal = Grant.objects.filter(municipality__name="Lyngdal").first()
         lyngdal_reports(
@@ -123,134 +105,6 @@ class Command(BaseCommand):
                 f"Demo data ready. Every demo user's password is: {settings.FOTFESTE_DEMO_PASSWORD}"
             )
         )
-
-    # --- building blocks ----------------------------------------------------------------------
-    def _user(
-        self, municipality, email: str, full_name: str, role: str, *, programme=None, worksite=None
-    ) -> User:
-        user = User.objects.filter(email=email).first()
-        if user is None:
-            user = User.objects.create_user(
-                email,
-                password=settings.FOTFESTE_DEMO_PASSWORD,
-                full_name=full_name,
-                municipality=municipality,
-            )
-        role_grant(actor=None, user=user, role=role, programme=programme, worksite=worksite)
-        return user
-
-    def _worksite(self, municipality, name: str, kind: str, address: str) -> Worksite:
-        existing = Worksite.objects.filter(municipality=municipality, name=name).first()
-        return existing or worksite_create(
-            actor=None, municipality=municipality, name=name, kind=kind, address=address
-        )
-
-    def _person(
-        self,
-        municipality,
-        first: str,
-        last: str,
-        *,
-        programme,
-        cohort,
-        caseworker,
-        worksite=None,
-        field=WorkField.HEALTH_CARE,
-        ptype=PlacementType.WORK_TRAINING,
-        supervisor=None,
-        weeks_ago: int = 6,
-        status=EnrollmentStatus.ACTIVE,
-        placement_weeks: int | None = None,
-    ) -> Enrollment | None:
-        """A person enrolled ``weeks_ago`` and placed a week later, until ``placement_weeks``
-        after that (or 20 weeks from today); None when they exist already."""
-        if Participant.objects.filter(
-            municipality=municipality, first_name=first, last_name=last
-        ).exists():
-            return None
-        person = participant_create(
-            actor=None,
-            municipality=municipality,
-            first_name=first,
-            last_name=last,
-            national_id=self._national_id(municipality),
-            values=self._details(municipality),
-        )
-        starts_on = self.today - timedelta(weeks=weeks_ago)
-        for purpose in (ConsentPurpose.PROCESSING, ConsentPurpose.SHARE_WORKSITE):
-            consent_record(
-                actor=caseworker, participant=person, purpose=purpose, given_on=starts_on
-            )
-        enrollment = enrollment_create(
-            actor=None,
-            participant=person,
-            programme=programme,
-            cohort=cohort,
-            caseworker=caseworker,
-            status=status,
-            starts_on=starts_on,
-        )
-        if worksite is not None:
-            placed_on = starts_on + timedelta(days=7)
-            placement = placement_create(
-                actor=None,
-                enrollment=enrollment,
-                worksite=worksite,
-                type=ptype,
-                field=field,
-                starts_on=placed_on,
-                supervisor=supervisor,
-                ends_on=placed_on + timedelta(weeks=placement_weeks)
-                if placement_weeks
-                else self.today + timedelta(weeks=20),
-            )
-            self._attendance(placement, supervisor)
-        return enrollment
-
-    def _attendance(self, placement, supervisor) -> None:
-        """The placement's days recorded (the last four months at most), with the odd day
-        nobody recorded in the last weeks (shown as missing)."""
-        start = max(placement.starts_on, self.today - timedelta(days=ATTENDANCE_DAYS))
-        last = min(self.today - timedelta(days=1), placement.ends_on or self.today)
-        for day in expected_days(placement, start, last):
-            n = self.serial + day.toordinal()
-            recent = day >= self.today - timedelta(days=MISSING_LOOKBACK_DAYS)
-            if n % 9 == 0 and recent:
-                continue  # missing: the demo should show what that looks like
-            status = (
-                AttendanceStatus.LATE
-                if n % 7 == 0
-                else AttendanceStatus.EXCUSED
-                if n % 11 == 0
-                else AttendanceStatus.PRESENT
-            )
-            attendance_record(actor=supervisor, placement=placement, day=day, status=status)
-
-    def _national_id(self, municipality) -> str:
-        """Synthetic numbers only: they can never belong to a real person."""
-        self.serial = getattr(self, "serial", 0) + 1
-        age = (
-            16 + self.serial % 9 if municipality.country == Country.NORWAY else 16 + self.serial % 4
-        )
-        born = date(self.today.year - age, 1 + self.serial % 12, 1 + (self.serial * 7) % 28)
-        if municipality.country == Country.SWEDEN:
-            return synthetic_personnummer(born, 200 + self.serial)
-        return synthetic_fodselsnummer(born, (500 if born.year >= 2000 else 100) + self.serial)
-
-    def _details(self, municipality) -> dict:
-        n = self.serial
-        prefix = "+46 70 000" if municipality.country == Country.SWEDEN else "+47 400 00"
-        return {
-            "gender": [Gender.FEMALE, Gender.MALE][n % 2],
-            "phone": f"{prefix} {n:03d}",
-            "language_level": [LanguageLevel.NATIVE, LanguageLevel.B1, LanguageLevel.A2][n % 3],
-            "education_level": [EducationLevel.PRIMARY, EducationLevel.UPPER_SECONDARY_STARTED][
-                n % 2
-            ],
-            "neet_status": NeetStatus.NEET_SEEKING if n % 4 else NeetStatus.NEET_INACTIVE,
-            "protected_address": n == 3,
-            "address": f"Demoveien {n}",
-        }
 
     # --- the three municipalities -------------------------------------------------------------
     def _lyngdal(self) -> None:
@@ -270,24 +124,24 @@ class Command(BaseCommand):
             name="Høst 2026",
             defaults={"starts_on": date(2026, 8, 17), "capacity": 10},
         )
-        helsehus = self._worksite(
+        helsehus = self.world.worksite(
             lyngdal, "Lyngdal helsehus", WorksiteKind.HEALTH_HOUSE, "Kirkeveien 1, 4580 Lyngdal"
         )
-        veileder = self._user(
+        veileder = self.world.user(
             lyngdal,
             "veileder@lyngdal.example.org",
             "Kari Veileder",
             ProgrammeRole.CASEWORKER,
             programme=programme,
         )
-        arbeidsleder = self._user(
+        arbeidsleder = self.world.user(
             lyngdal,
             "arbeidsleder@lyngdal.example.org",
             "Per Arbeidsleder",
             ROLE_ARBEIDSLEDER,
             worksite=helsehus,
         )
-        lead = self._user(
+        lead = self.world.user(
             lyngdal,
             "programleder@lyngdal.example.org",
             "Liv Programleder",
@@ -301,11 +155,11 @@ class Command(BaseCommand):
             (WorkField.CARETAKER, 2),
         ):
             capacity_set(actor=lead, worksite=helsehus, field=field, places=places)
-        self._user(
+        self.world.user(
             lyngdal, "admin@lyngdal.example.org", "Ola Systemansvarlig", ROLE_MUNICIPALITY_ADMIN
         )
         for index, (first, last, field) in enumerate(LYNGDAL_PEOPLE):
-            self._person(
+            self.world.person(
                 lyngdal,
                 first,
                 last,
@@ -318,6 +172,9 @@ class Command(BaseCommand):
                 weeks_ago=15 + index % 3,
             )
         self._lyngdal_story(lyngdal, programme, veileder, arbeidsleder, helsehus, lead)
+        people = self.world.by_name(programme)
+        active = [e for e in people if e.status == EnrollmentStatus.ACTIVE]
+        self.world.write_cases(people, NORWEGIAN, {e.pk for e in active[:LYNGDAL_FULL_CASES]})
 
     def _lim_grant(self, municipality, programme, lead) -> None:
         """A LIM grant from the fylkeskommune that funds half an arbeidsleder position."""
@@ -354,7 +211,7 @@ class Command(BaseCommand):
 
     def _kristiansand_story(self, municipality, programme, caseworker) -> None:
         earlier = [
-            self._person(
+            self.world.person(
                 municipality,
                 first,
                 last,
@@ -399,14 +256,14 @@ class Command(BaseCommand):
             name="Vår 2026",
             defaults={"starts_on": date(2026, 1, 12), "capacity": 16},
         )
-        veileder = self._user(
+        veileder = self.world.user(
             kristiansand,
             "veileder@kristiansand.example.org",
             "Sigrid Veileder",
             ProgrammeRole.CASEWORKER,
             programme=programme,
         )
-        self._user(
+        self.world.user(
             kristiansand,
             "programleder@kristiansand.example.org",
             "Trond Programleder",
@@ -414,14 +271,14 @@ class Command(BaseCommand):
             programme=programme,
         )
         for index, site in enumerate(KRISTIANSAND_SITES):
-            worksite = self._worksite(
+            worksite = self.world.worksite(
                 kristiansand,
                 f"{site} omsorgssenter",
                 WorksiteKind.CARE_CENTRE,
                 f"{site}veien {index + 2}, Kristiansand",
             )
             slug = site.lower().replace("å", "a")
-            supervisor = self._user(
+            supervisor = self.world.user(
                 kristiansand,
                 f"arbeidsleder.{slug}@kristiansand.example.org",
                 f"Arbeidsleder {site}",
@@ -429,7 +286,7 @@ class Command(BaseCommand):
                 worksite=worksite,
             )
             for first, last in KRISTIANSAND_PEOPLE[index * 3 : (index + 1) * 3]:
-                self._person(
+                self.world.person(
                     kristiansand,
                     first,
                     last,
@@ -443,6 +300,14 @@ class Command(BaseCommand):
                 )
         self._mfy_paths(programme, veileder)
         self._kristiansand_story(kristiansand, programme, veileder)
+        people = self.world.by_name(programme)
+        # The first person on each arbeidsleder's list, which is also the caseworker's first.
+        firsts: dict[int, int] = {}
+        for enrollment in people:
+            placement = enrollment.placements.first()
+            if enrollment.status == EnrollmentStatus.ACTIVE and placement is not None:
+                firsts.setdefault(placement.worksite_id, enrollment.pk)
+        self.world.write_cases(people, NORWEGIAN, set(firsts.values()))
 
     def _mfy_paths(self, programme, caseworker) -> None:
         """MFY toward helsearbeiderfaget for everyone in «Flere i arbeid», at different stages;
@@ -476,52 +341,3 @@ class Command(BaseCommand):
                 weeks = 2 * (len(passed) - number) - 1
                 progress.signed_off_on = self.today - timedelta(weeks=weeks)
                 progress.save(update_fields=["signed_off_on"])
-
-    def _solvik(self) -> None:
-        solvik, _ = Municipality.objects.get_or_create(name="Solvik", country=Country.SWEDEN)
-        programme, _ = Programme.objects.get_or_create(
-            municipality=solvik,
-            name="Feriearbete 2026",
-            defaults={
-                "kind": ProgrammeKind.SUMMER_JOBS,
-                "starts_on": date(2026, 6, 15),
-                "ends_on": date(2026, 12, 31),
-                "target_participants": 8,
-            },
-        )
-        cohort, _ = Cohort.objects.get_or_create(
-            programme=programme,
-            name="Sommar 2026",
-            defaults={"starts_on": date(2026, 6, 15), "capacity": 8},
-        )
-        kok = self._worksite(
-            solvik, "Solviks äldreboende", WorksiteKind.CARE_CENTRE, "Storgatan 12, Solvik"
-        )
-        handlaggare = self._user(
-            solvik,
-            "handlaggare@solvik.example.org",
-            "Maria Handläggare",
-            ProgrammeRole.CASEWORKER,
-            programme=programme,
-        )
-        handledare = self._user(
-            solvik,
-            "handledare@solvik.example.org",
-            "Johan Handledare",
-            ROLE_ARBEIDSLEDER,
-            worksite=kok,
-        )
-        for index, (first, last) in enumerate(SOLVIK_PEOPLE):
-            self._person(
-                solvik,
-                first,
-                last,
-                programme=programme,
-                cohort=cohort,
-                caseworker=handlaggare,
-                worksite=kok,
-                supervisor=handledare,
-                field=WorkField.KITCHEN if index % 2 else WorkField.HEALTH_CARE,
-                ptype=PlacementType.SUMMER_JOB,
-                weeks_ago=3,
-            )
