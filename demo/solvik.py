@@ -32,23 +32,6 @@ from placements.qualification import module_sign_off, path_create
 from placements.services import placement_end
 from programs.models import Cohort, Module, Programme, ProgrammeKind, QualificationTrack
 
-# The Swedish placement types and route arrive with the per-country vocabulary. Until they
-# exist, the nearest existing value stands in; this is the one place that decides it.
-ARBETSTRANING = "arbetstraning"
-JOBBSPAR = "jobbspar"
-VO_UTBILDNING = "vo_utbildning"
-
-
-def placement_type(value: str) -> str:
-    """``value`` when the vocabulary has it, otherwise practice (praksis)."""
-    return value if value in PlacementType.values else PlacementType.PRACTICE
-
-
-def care_route() -> str | None:
-    """The vård- och omsorgsutbildning route, or None while the vocabulary lacks it."""
-    return VO_UTBILDNING if VO_UTBILDNING in Route.values else None
-
-
 CARE_TRACK = "Vård- och omsorgsutbildning, undersköterska"
 CARE_MODULES = [
     "Vård- och omsorgsarbete 1",
@@ -88,12 +71,19 @@ PROJEKTLEDARE = ("projektledare@solvik.example.org", "Anders Projektledare")
 
 # (name, kind, cohort name and start or None, placement type, hours a day, percentage)
 PROGRAMMES = {
-    "arbetstraning": ("Arbetsträning", ProgrammeKind.WORK_TRAINING, None, ARBETSTRANING, 4, 50),
+    "arbetstraning": (
+        "Arbetsträning",
+        ProgrammeKind.WORK_TRAINING,
+        None,
+        PlacementType.ARBETSTRANING,
+        4,
+        50,
+    ),
     "restaurang": (
         "Jobbspår restaurang",
         ProgrammeKind.JOBBSPAR,
         ("Höst 2026", date(2026, 8, 24)),
-        JOBBSPAR,
+        PlacementType.JOBBSPAR,
         6,
         75,
     ),
@@ -101,7 +91,7 @@ PROGRAMMES = {
         "Jobbspår vård och omsorg",
         ProgrammeKind.JOBBSPAR,
         ("Höst 2026", date(2026, 8, 24)),
-        JOBBSPAR,
+        PlacementType.JOBBSPAR,
         6,
         75,
     ),
@@ -190,7 +180,7 @@ def solvik_build(world: DemoWorld) -> None:
                 worksite=worksite,
                 supervisor=supervisor,
                 field=field,
-                ptype=placement_type(ptype),
+                ptype=ptype,
                 weeks_ago=weeks_ago,
                 age=age,
                 schedule={"hours_per_day": Decimal(hours), "percentage": percentage},
@@ -295,10 +285,10 @@ def _summer(world: DemoWorld, solvik, programme, handlaggare, sites) -> None:
 def _care_paths(world: DemoWorld, programme, handlaggare) -> None:
     """Jobbspår vård och omsorg leads through the vård- och omsorgsutbildning to
     undersköterska; the first courses are done."""
-    route = care_route()
-    if route is None:
-        return
-    track, _ = QualificationTrack.objects.get_or_create(name=CARE_TRACK)
+    route = Route.CARE_TRAINING
+    track, _ = QualificationTrack.objects.get_or_create(
+        name=CARE_TRACK, defaults={"country": Country.SWEDEN}
+    )
     for number, name in enumerate(CARE_MODULES, start=1):
         Module.objects.get_or_create(track=track, number=number, defaults={"name": name})
     modules = list(track.modules.order_by("number"))
