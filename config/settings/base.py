@@ -264,7 +264,12 @@ CSRF_FAILURE_VIEW = "accounts.views.csrf_failure"
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "nb"
-LANGUAGES = [("nb", _("Norwegian Bokmål")), ("sv", _("Swedish")), ("en", _("English"))]
+LANGUAGES = [
+    ("nb", _("Norwegian Bokmål")),
+    ("nn", _("Norwegian Nynorsk")),
+    ("sv", _("Swedish")),
+    ("en", _("English")),
+]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
