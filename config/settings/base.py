@@ -270,7 +270,8 @@ LANGUAGES = [
     ("sv", _("Swedish")),
     ("en", _("English")),
 ]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# locale_allauth/ holds nynorsk for the django-allauth pages Fotfeste shows: allauth has none.
+LOCALE_PATHS = [BASE_DIR / "locale", BASE_DIR / "locale_allauth"]
 TIME_ZONE = "Europe/Oslo"
 USE_I18N = True
 USE_TZ = True

@@ -368,3 +368,18 @@ def test_the_database_refuses_a_language_of_another_country(world):
         world.foreign_municipality.full_clean()
     with pytest.raises(IntegrityError), transaction.atomic():
         world.foreign_municipality.save()
+
+
+def test_the_password_and_two_factor_pages_are_nynorsk_too(world):
+    """django-allauth has no nynorsk of its own; locale_allauth/ gives its pages nynorsk."""
+    world.caseworker.chosen_language = "nn"
+    world.caseworker.save()
+    client = signed_in_without_a_language_choice(world.caseworker)
+
+    password_page = text(client.get("/accounts/password/change/"))
+    two_factor_page = text(client.get("/accounts/2fa/"))
+
+    assert in_language("nn", "Current Password") != in_language("nb", "Current Password")
+    assert in_language("nn", "Current Password") in password_page
+    assert in_language("nn", "An authenticator app is not active.") in two_factor_page
+    assert in_language("nb", "An authenticator app is not active.") not in two_factor_page
