@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
-from django.utils.translation import get_language_info
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import (
@@ -72,14 +72,16 @@ def language_choices(codes: tuple[str, ...]) -> list[tuple[str, str]]:
     a language they do not read still finds theirs."""
     choices = []
     for code in codes:
-        name, own = language_name(code), get_language_info(code)["name_local"]
-        choices.append((code, name if own.lower() == name.lower() else f"{name} ({own})"))
+        name = language_name(code)
+        with translation.override(code):
+            own = language_name(code)
+        choices.append((code, name if own == name else f"{name} ({own})"))
     return choices
 
 
 class MunicipalitySettingsForm(forms.Form):
     language = forms.ChoiceField(
-        label=_("Language"),
+        label=_("Default language for the municipality's users"),
         help_text=_(
             "What the municipality's users read unless they choose another language themselves."
         ),
@@ -100,13 +102,13 @@ class MunicipalitySettingsForm(forms.Form):
 
 
 class UserLanguageForm(forms.Form):
-    language = forms.ChoiceField(label=_("Language"), required=False)
+    language = forms.ChoiceField(label=_("Your language"), required=False)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         default = language_name(user.municipality.default_language) if user.municipality else ""
         own_municipality = (
-            _("My municipality's language (%(language)s)") % {"language": default}
+            _("As my municipality (%(language)s)") % {"language": default}
             if default
             else _("My browser's language")
         )
