@@ -92,9 +92,10 @@ def municipality_language(get_response: Handler) -> Handler:
 
 def signed_in_language(user, browser_choice: str | None) -> str | None:
     """None leaves the browser's language: for platform operators, who have no municipality."""
-    if user.chosen_language:
-        return user.language
-    if browser_choice in user.offered_languages:
+    offered = user.offered_languages
+    if user.chosen_language in offered:
+        return user.chosen_language
+    if browser_choice in offered:
         return browser_choice
     return user.language if user.municipality_id else None
 

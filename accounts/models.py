@@ -152,9 +152,10 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def language(self) -> str:
-        """The language of this user's pages and mail: their own choice, else their
-        municipality's (the manager loads it with the user, so this does not query)."""
-        if self.chosen_language:
+        """The language of this user's pages and mail: their own choice, if their country
+        offers it, else their municipality's (the manager loads the municipality with the
+        user, so this does not query)."""
+        if self.chosen_language in self.offered_languages:
             return self.chosen_language
         if self.municipality_id is None:
             return settings.LANGUAGE_CODE

@@ -291,6 +291,15 @@ def test_a_swedish_users_nynorsk_cookie_from_before_signing_in_is_not_followed(w
     assert language_of(client.get("/")) == "sv"
 
 
+def test_a_language_the_country_does_not_offer_is_not_followed_however_it_was_saved(world):
+    world.foreign_caseworker.chosen_language = "nn"  # e.g. through the Django admin
+    world.foreign_caseworker.save()
+    client = signed_in_without_a_language_choice(world.foreign_caseworker)
+
+    assert language_of(client.get("/")) == "sv"
+    assert world.foreign_caseworker.language == "sv"
+
+
 def test_a_platform_operator_reads_the_browsers_language(db):
     operator = f.UserFactory(municipality=None, is_staff=True)
     client = Client(HTTP_ACCEPT_LANGUAGE="nn-NO")
