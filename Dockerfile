@@ -44,6 +44,7 @@ COPY reporting ./reporting
 COPY templates ./templates
 COPY static ./static
 COPY locale ./locale
+COPY locale_allauth ./locale_allauth
 
 # manage.py and config/celery.py default to the local settings; every process here is production.
 ENV DJANGO_SETTINGS_MODULE=config.settings.production \

@@ -28,7 +28,10 @@ class UserAdmin(DjangoUserAdmin):
     actions = ["send_invitation"]
     fieldsets = (
         (None, {"fields": ("email", "full_name", "password")}),
-        (_("Municipality"), {"fields": ("municipality", "is_municipality_admin", "is_active")}),
+        (
+            _("Municipality"),
+            {"fields": ("municipality", "is_municipality_admin", "is_active", "chosen_language")},
+        ),
         (_("Platform"), {"fields": ("is_staff", "is_superuser")}),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )
@@ -46,7 +49,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(Municipality)
 class MunicipalityAdmin(admin.ModelAdmin):
-    list_display = ["name", "country"]
+    list_display = ["name", "country", "language"]
     search_fields = ["name"]
 
 

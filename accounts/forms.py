@@ -1,9 +1,16 @@
 from django import forms
 from django.contrib.auth.forms import SetPasswordForm
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import MAX_DISCLOSURE_THRESHOLD, MIN_DISCLOSURE_THRESHOLD, ProgrammeRole
-from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN
+from accounts.models import (
+    MAX_DISCLOSURE_THRESHOLD,
+    MIN_DISCLOSURE_THRESHOLD,
+    Municipality,
+    ProgrammeRole,
+    country_languages,
+)
+from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN, language_name
 from placements.models import Worksite
 from programs.models import Programme
 
@@ -60,7 +67,25 @@ class ApiTokenForm(forms.Form):
     )
 
 
+def language_choices(codes: tuple[str, ...]) -> list[tuple[str, str]]:
+    """Each language in the reader's language and in its own, so that someone who has chosen
+    a language they do not read still finds theirs."""
+    choices = []
+    for code in codes:
+        name = language_name(code)
+        with translation.override(code):
+            own = language_name(code)
+        choices.append((code, name if own == name else f"{name} ({own})"))
+    return choices
+
+
 class MunicipalitySettingsForm(forms.Form):
+    language = forms.ChoiceField(
+        label=_("Default language for the municipality's users"),
+        help_text=_(
+            "What the municipality's users read unless they choose another language themselves."
+        ),
+    )
     disclosure_threshold = forms.IntegerField(
         label=_("Smallest count of people shown in reports"),
         min_value=MIN_DISCLOSURE_THRESHOLD,
@@ -70,3 +95,22 @@ class MunicipalitySettingsForm(forms.Form):
             "count where a total would give a small one away. 5 is the usual choice."
         ),
     )
+
+    def __init__(self, *args, municipality: Municipality, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["language"].choices = language_choices(country_languages(municipality.country))
+
+
+class UserLanguageForm(forms.Form):
+    language = forms.ChoiceField(label=_("Your language"), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        default = language_name(user.municipality.default_language) if user.municipality else ""
+        own_municipality = (
+            _("As my municipality (%(language)s)") % {"language": default}
+            if default
+            else _("My browser's language")
+        )
+        choices = [("", own_municipality), *language_choices(user.offered_languages)]
+        self.fields["language"].choices = choices

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 
 Handler = Callable[[HttpRequest], HttpResponse]
 
-# Browsers say "no", "no-NO", "nn" or "nb-NO"; Fotfeste speaks bokmål to all of them.
-_NORWEGIAN = re.compile(r"(?<![A-Za-z-])(?:no|nn|nb)(?:-[A-Za-z]{2})?(?=\s*(?:[;,]|$))", re.I)
+# Browsers say "no" or "no-NO" for Norwegian without saying which written form: that is bokmål.
+# "nb", "nb-NO", "nn" and "nn-NO" say which, and Django understands them as they are.
+_NORWEGIAN = re.compile(r"(?<![A-Za-z-])no(?:-[A-Za-z]{2})?(?=\s*(?:[;,]|$))", re.I)
 
 _STARTED = "_fotfeste_started"
 _SEEN = "_fotfeste_seen"
@@ -73,18 +74,30 @@ def session_lifetime(get_response: Handler) -> Handler:
 
 
 def municipality_language(get_response: Handler) -> Handler:
-    """Without an explicit choice, a signed-in user gets their municipality's language."""
+    """A signed-in user reads their own saved choice; else the language chosen in this browser
+    (before signing in, say) when their country offers it; else their municipality's."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
         user = request.user
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
-        if not chosen and user.is_authenticated and user.municipality_id:
-            language = user.municipality.default_language
-            translation.activate(language)
-            request.LANGUAGE_CODE = language
+        if user.is_authenticated:
+            browser_choice = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+            language = signed_in_language(user, browser_choice)
+            if language:
+                translation.activate(language)
+                request.LANGUAGE_CODE = language
         return get_response(request)
 
     return middleware
+
+
+def signed_in_language(user, browser_choice: str | None) -> str | None:
+    """None leaves the browser's language: for platform operators, who have no municipality."""
+    offered = user.offered_languages
+    if user.chosen_language in offered:
+        return user.chosen_language
+    if browser_choice in offered:
+        return browser_choice
+    return user.language if user.municipality_id else None
 
 
 _MFA_EXEMPT_PREFIXES = (

@@ -10,6 +10,22 @@ class Country(models.TextChoices):
     SWEDEN = "SE", _("Sweden")
 
 
+# The languages a municipality and its users may choose, the country's usual one first: a
+# Norwegian municipality may speak nynorsk, a Swedish one never does; English is for everyone.
+COUNTRY_LANGUAGES = {Country.NORWAY: ("nb", "nn", "en"), Country.SWEDEN: ("sv", "en")}
+
+
+def country_languages(country: str) -> tuple[str, ...]:
+    return COUNTRY_LANGUAGES[Country(country)]
+
+
+def _language_of_its_country() -> models.Q:
+    allowed = models.Q(language="")
+    for country, languages in COUNTRY_LANGUAGES.items():
+        allowed |= models.Q(country=country, language__in=languages)
+    return allowed
+
+
 # Reports that leave Fotfeste show counts of people below the municipality's threshold as «<5».
 DEFAULT_DISCLOSURE_THRESHOLD = 5
 MIN_DISCLOSURE_THRESHOLD, MAX_DISCLOSURE_THRESHOLD = 3, 20
@@ -24,6 +40,16 @@ class Municipality(models.Model):
         default=DEFAULT_DISCLOSURE_THRESHOLD,
         help_text=_("Counts of people below this are suppressed in reports (3 to 20)."),
     )
+    language = models.CharField(
+        _("language"),
+        max_length=5,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_(
+            "The language of its users who have not chosen one. Empty: the country's usual "
+            "language."
+        ),
+    )
 
     class Meta:
         verbose_name = _("municipality")
@@ -37,7 +63,14 @@ class Municipality(models.Model):
                 ),
                 name="municipality_disclosure_threshold_range",
                 violation_error_message=_("The smallest count shown must be between 3 and 20."),
-            )
+            ),
+            models.CheckConstraint(
+                condition=_language_of_its_country(),
+                name="municipality_language_of_its_country",
+                violation_error_message=_(
+                    "A municipality's language must be one of its country's languages or English."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -45,7 +78,9 @@ class Municipality(models.Model):
 
     @property
     def default_language(self) -> str:
-        return "sv" if self.country == Country.SWEDEN else "nb"
+        """The language of its users who have not chosen one: its own choice, else the
+        country's usual language (bokmål in Norway, Swedish in Sweden)."""
+        return self.language or country_languages(self.country)[0]
 
 
 class UserManager(BaseUserManager["User"]):
@@ -87,6 +122,13 @@ class User(AbstractBaseUser, PermissionsMixin):
     is_active = models.BooleanField(_("active"), default=True)
     is_staff = models.BooleanField(_("platform staff"), default=False)
     date_joined = models.DateTimeField(_("date joined"), default=timezone.now)
+    chosen_language = models.CharField(
+        _("language"),
+        max_length=5,
+        blank=True,
+        choices=settings.LANGUAGES,
+        help_text=_("Empty: the municipality's language."),
+    )
 
     objects = UserManager()
 
@@ -110,11 +152,26 @@ class User(AbstractBaseUser, PermissionsMixin):
 
     @property
     def language(self) -> str:
-        """The language of mail to this user: their municipality's (the manager loads it with
-        the user, so this does not query)."""
+        """The language of this user's pages and mail: their own choice, if their country
+        offers it, else their municipality's (the manager loads the municipality with the
+        user, so this does not query)."""
+        if self.chosen_language in self.offered_languages:
+            return self.chosen_language
         if self.municipality_id is None:
             return settings.LANGUAGE_CODE
         return self.municipality.default_language
+
+    @property
+    def offered_languages(self) -> tuple[str, ...]:
+        """The languages this user may choose: their country's and English."""
+        return languages_offered_in(self.municipality if self.municipality_id else None)
+
+
+def languages_offered_in(municipality: Municipality | None) -> tuple[str, ...]:
+    """Its country's languages and English; every language for the platform's operators."""
+    if municipality is None:
+        return tuple(code for code, _name in settings.LANGUAGES)
+    return country_languages(municipality.country)
 
 
 class ProgrammeRole(models.TextChoices):

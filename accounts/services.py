@@ -12,16 +12,20 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from accounts.models import (
     MAX_DISCLOSURE_THRESHOLD,
     MIN_DISCLOSURE_THRESHOLD,
+    Country,
     Invitation,
+    Municipality,
     ProgrammeMembership,
     ProgrammeRole,
     User,
     WorksiteSupervisor,
+    languages_offered_in,
 )
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
@@ -312,3 +316,61 @@ def municipality_threshold_set(*, actor: User, threshold: int) -> None:
             before=before,
             after=snapshot(municipality, ["disclosure_threshold"]),
         )
+
+
+def municipality_language_set(*, actor: User, language: str) -> None:
+    """The language of the municipality's users who have not chosen their own: one of its
+    country's languages or English (a Norwegian municipality may choose nynorsk)."""
+    if not actor.is_municipality_admin or actor.municipality_id is None:
+        raise ApplicationError(_("Only the municipality's admin changes its settings."))
+    municipality = actor.municipality
+    _check_language_offered(language, municipality=municipality)
+    with transaction.atomic():
+        before = snapshot(municipality, ["language"])
+        municipality.language = language
+        municipality.save(update_fields=["language"])
+        change_record(
+            actor=actor,
+            instance=municipality,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(municipality, ["language"]),
+        )
+
+
+def municipality_settings_set(*, actor: User, threshold: int, language: str) -> None:
+    """The municipality settings page: both settings are saved, or neither."""
+    with transaction.atomic():
+        municipality_threshold_set(actor=actor, threshold=threshold)
+        municipality_language_set(actor=actor, language=language)
+
+
+def user_language_set(*, actor: User, language: str) -> None:
+    """A user's own language for pages and mail; empty returns them to their municipality's.
+    Only their country's languages and English are offered (a Swedish user has no nynorsk)."""
+    _check_language_offered(language, municipality=actor.municipality)
+    _user_update(actor=actor, user=actor, chosen_language=language)
+
+
+def language_name(code: str) -> str:
+    return str(dict(settings.LANGUAGES).get(code, code))
+
+
+def _check_language_offered(language: str, *, municipality: Municipality | None) -> None:
+    offered = languages_offered_in(municipality)
+    if not language or language in offered:
+        return
+    names = ", ".join(language_name(code) for code in offered)
+    if municipality is not None and language in dict(settings.LANGUAGES):
+        raise ApplicationError(
+            _("%(language)s is not offered in %(country)s. Choose one of: %(offered)s.")
+            % {
+                "language": capfirst(language_name(language)),
+                "country": Country(municipality.country).label,
+                "offered": names,
+            },
+            field="language",
+        )
+    raise ApplicationError(
+        _("Choose one of these languages: %(offered)s.") % {"offered": names}, field="language"
+    )

@@ -5,12 +5,14 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.decorators import method_decorator
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import ListView, TemplateView
+from django.views.i18n import set_language
 
 from accounts.forms import (
     ApiTokenForm,
@@ -18,6 +20,7 @@ from accounts.forms import (
     InviteForm,
     MunicipalitySettingsForm,
     RoleForm,
+    UserLanguageForm,
 )
 from accounts.roles import Roles, roles_of
 from accounts.selectors import municipality_user_get, municipality_users
@@ -25,10 +28,11 @@ from accounts.services import (
     invitation_accept,
     invitation_create,
     invitation_from_token,
-    municipality_threshold_set,
+    municipality_settings_set,
     role_grant,
     role_revoke,
     user_invite,
+    user_language_set,
     user_set_active,
 )
 from accounts.tokens import (
@@ -86,12 +90,22 @@ class MunicipalitySettingsView(MunicipalityAdminMixin, ServiceFormView):
     success_message = gettext_lazy("The settings are saved.")
     success_url = reverse_lazy("accounts:municipality")
 
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "municipality": self.request.user.municipality}
+
     def get_initial(self):
-        return {"disclosure_threshold": self.request.user.municipality.disclosure_threshold}
+        municipality = self.request.user.municipality
+        return {
+            "disclosure_threshold": municipality.disclosure_threshold,
+            "language": municipality.default_language,
+        }
 
     def perform(self, form):
-        threshold = form.cleaned_data["disclosure_threshold"]
-        return municipality_threshold_set(actor=self.request.user, threshold=threshold)
+        return municipality_settings_set(
+            actor=self.request.user,
+            threshold=form.cleaned_data["disclosure_threshold"],
+            language=form.cleaned_data["language"],
+        )
 
 
 class UserListView(MunicipalityAdminMixin, ListView):
@@ -265,6 +279,67 @@ class ApiTokenRevokeView(LoginRequiredMixin, View):
         api_token_revoke(actor=request.user, token=token)
         messages.success(request, _("The token has been revoked. It no longer works."))
         return redirect("tokens:list")
+
+
+class UserLanguageView(LoginRequiredMixin, ServiceFormView):
+    """The user's own language for pages and mail, or their municipality's."""
+
+    template_name = "accounts/language.html"
+    form_class = UserLanguageForm
+    success_url = reverse_lazy("user-language")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        return {"language": self.request.user.chosen_language}
+
+    def perform(self, form):
+        user_language_set(actor=self.request.user, language=form.cleaned_data["language"])
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        if response.status_code == 302:
+            language = self.request.user.language
+            with translation.override(language):
+                messages.success(self.request, _("Your language is saved."))
+            remember_language(response, self.request.user.chosen_language)
+        return response
+
+
+def remember_language(response: HttpResponse, language: str) -> None:
+    """The browser keeps the choice for the pages before signing in; no choice forgets it."""
+    if language:
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    else:
+        response.delete_cookie(settings.LANGUAGE_COOKIE_NAME)
+
+
+def language_choose(request: HttpRequest) -> HttpResponse:
+    """The language menu at the foot of every page. Signed in, the choice is the user's own
+    (saved, so their mail follows it too); before signing in, this browser's."""
+    if request.method == "POST" and request.user.is_authenticated:
+        try:
+            user_language_set(actor=request.user, language=request.POST.get("language", ""))
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+            return redirect(_safe_next(request))
+    return set_language(request)
+
+
+def _safe_next(request: HttpRequest) -> str:
+    target = request.POST.get("next", "")
+    safe = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if safe else reverse("home")
 
 
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -2,10 +2,9 @@ from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.http import Http404
 from django.urls import include, path, register_converter
-from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.views import HomeView
+from accounts.views import HomeView, UserLanguageView, language_choose
 from config.api import router
 from config.converters import IdConverter
 from config.health import health
@@ -32,8 +31,9 @@ urlpatterns = [
     path("manage/", include("accounts.urls")),
     path("accounts/email/", _not_offered),
     path("accounts/tokens/", include("accounts.token_urls")),
+    path("accounts/language/", UserLanguageView.as_view(), name="user-language"),
     path("accounts/", include("allauth.urls")),
-    path("i18n/setlang/", set_language, name="set_language"),
+    path("i18n/setlang/", language_choose, name="set_language"),
     path("admin/", admin.site.urls),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("api/docs/", SpectacularSwaggerSplitView.as_view(url_name="api-schema"), name="api-docs"),

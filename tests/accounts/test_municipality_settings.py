@@ -12,7 +12,7 @@ URL = reverse("accounts:municipality")
 def test_the_admin_sets_the_threshold_and_it_is_recorded(world, client_for):
     client = client_for(world.admin)
     assert 'value="5"' in client.get(URL).content.decode()
-    response = client.post(URL, {"disclosure_threshold": "10"})
+    response = client.post(URL, {"disclosure_threshold": "10", "language": "nb"})
     assert response.status_code == 302
     world.municipality.refresh_from_db()
     assert world.municipality.disclosure_threshold == 10

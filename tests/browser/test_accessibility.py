@@ -59,7 +59,7 @@ EXPECTED = {
         /worksites/placements/N/progress/new/ /worksites/people/N/qualification/
         /worksites/people/N/qualification/new/ /worksites/paths/N/fagprove/
         /worksites/people/N/progress/ /reports/exports/ /accounts/tokens/ /accounts/tokens/new/
-        /accounts/2fa/ /accounts/password/change/
+        /accounts/2fa/ /accounts/password/change/ /accounts/language/
     """),
     "arbeidsleder": kinds("""
         / /participants/ /participants/N/ /worksites/attendance/ /worksites/attendance/week/
@@ -74,7 +74,8 @@ EXPECTED = {
         /worksites/ /worksites/N/ /worksites/new/ /worksites/N/edit/ /worksites/capacity/
     """),
     "municipality admin": kinds("""
-        / /manage/users/ /manage/users/N/ /manage/users/invite/ /worksites/ /worksites/N/
+        / /manage/users/ /manage/users/N/ /manage/users/invite/ /manage/municipality/
+        /worksites/ /worksites/N/
     """),
 }
 MAX_PAGES = 80
