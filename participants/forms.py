@@ -4,10 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from participants.models import (
     ConsentPurpose,
-    Destination,
     DocumentCategory,
     EnrollmentStatus,
-    ExitReason,
     FollowUpSource,
     FollowUpStatus,
     GoalCategory,
@@ -151,27 +149,6 @@ class BulkForm(forms.Form):
         self.fields["selected"].choices = [(v, v) for v in raw if v.isdigit() and len(v) < 19]
         # Only active caseworkers take people on; the filter above also lists deactivated ones.
         self.fields["caseworker"].queryset = own_caseworkers(user=user).order_by("full_name")
-
-
-class EnrollmentStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=[])
-    exit_date = forms.DateField(
-        label=_("Exit date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    exit_reason = forms.ChoiceField(
-        label=_("Exit reason"), required=False, choices=[("", "–"), *ExitReason.choices]
-    )
-    destination = forms.ChoiceField(
-        label=_("Destination"),
-        required=False,
-        choices=[("", "–"), *Destination.choices],
-        help_text=_("Where the person went, as NAV and SSB count it."),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
-
-    def __init__(self, *args, allowed: list[tuple[str, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = allowed
 
 
 class FollowUpForm(forms.Form):

@@ -34,7 +34,6 @@ from participants.forms import (
     ConsentWithdrawForm,
     DocumentForm,
     EnrollmentForm,
-    EnrollmentStatusForm,
     EraseForm,
     FollowUpForm,
     GoalEditForm,
@@ -49,7 +48,7 @@ from participants.forms import (
 )
 from participants.journal import draft_save, note_create, note_update, task_create, task_set_done
 from participants.merge import participants_merge
-from participants.models import EnrollmentStatus, Participant
+from participants.models import Participant
 from participants.plan import goal_create, goal_update, milestone_add, milestone_set_done
 from participants.selectors import (
     SORTS,
@@ -57,7 +56,6 @@ from participants.selectors import (
     caseload_search,
     consent_get,
     document_get,
-    enrollment_get,
     follow_up_get,
     goal_get,
     merge_candidates,
@@ -74,9 +72,7 @@ from participants.selectors import (
     task_get,
 )
 from participants.services import (
-    TRANSITIONS,
     PersonData,
-    enrollment_change_status,
     enrollment_enroll,
     enrollments_reassign,
     follow_up_record,
@@ -422,40 +418,6 @@ class ParticipantRecordMixin:
     def get_success_url(self) -> str:
         person = self.participant_of(self.record)
         return reverse("participants:detail", kwargs={"pk": person.pk}) + self.anchor
-
-
-class EnrollmentStatusView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
-    template_name = "participants/enrollment_status.html"
-    form_class = EnrollmentStatusForm
-    record_name = "enrollment"
-    success_message = _("The status has been changed.")
-
-    @cached_property
-    def record(self):
-        return enrollment_get(user=self.request.user, pk=self.kwargs["pk"])
-
-    def get_form_kwargs(self):
-        allowed = [
-            (s, EnrollmentStatus(s).label)
-            for s in EnrollmentStatus.values
-            if s in TRANSITIONS[self.record.status]
-        ]
-        return {**super().get_form_kwargs(), "allowed": allowed}
-
-    def get_initial(self):
-        return {"version": self.record.version, "exit_date": timezone.localdate()}
-
-    def perform(self, form):
-        data = form.cleaned_data
-        return enrollment_change_status(
-            actor=self.request.user,
-            enrollment=self.record,
-            expected_version=data["version"],
-            status=data["status"],
-            exit_date=data["exit_date"],
-            exit_reason=data["exit_reason"],
-            destination=data["destination"],
-        )
 
 
 class FollowUpView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
