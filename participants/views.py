@@ -106,6 +106,7 @@ def _filters_from_session(request) -> CaseloadFilters:
         caseworker_id=stored.get("caseworker"),
         status=stored.get("status", ""),
         sort=sort if sort in SORTS else "name",
+        quiet=request.GET.get("attention") == "quiet",
     )
 
 
