@@ -20,7 +20,9 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def history(world):
     pdf = SimpleUploadedFile("cv.pdf", b"%PDF-1.4\n" + b"x" * 4925, "application/pdf")
-    document_upload(actor=world.caseworker, participant=world.participant, category="cv", upload=pdf)
+    document_upload(
+        actor=world.caseworker, participant=world.participant, category="cv", upload=pdf
+    )
     goal = goal_create(
         actor=world.caseworker,
         participant=world.participant,
