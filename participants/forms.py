@@ -40,11 +40,41 @@ class PersonForm(forms.ModelForm):
         fields = PERSON_FORM_FIELDS
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    # The form in sections a person can follow, each a fieldset with its legend.
+    SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+        (_("Person"), ("first_name", "last_name", "national_id", "birth_date", "gender")),
+        (
+            _("Contact"),
+            ("phone", "email", "address", "postcode", "city", "protected_address"),
+        ),
+        (
+            _("Background"),
+            (
+                "languages",
+                "language_level",
+                "education_level",
+                "neet_status",
+                "nav_innsatsgruppe",
+                "social_assistance",
+            ),
+        ),
+    )
+
     def __init__(self, *args, country: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(["first_name", "last_name", "national_id", *PERSON_FORM_FIELDS[2:]])
         if country != "NO":
             del self.fields["nav_innsatsgruppe"]
+        for field in self.fields.values():
+            if field.required:
+                field.widget.attrs["aria-required"] = "true"
+
+    def sections(self) -> list[tuple[str, list]]:
+        """(legend, bound fields) for each section, leaving out fields this form lacks."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.SECTIONS
+        ]
 
     def validate_constraints(self):
         # Uniqueness of the national ID is checked by the service, against the keyed hash.
@@ -78,6 +108,11 @@ class IntakeForm(PersonForm):
     )
     confirmed_new = forms.BooleanField(
         label=_("I have checked: this is another person"), required=False
+    )
+
+    SECTIONS = (
+        *PersonForm.SECTIONS,
+        (_("Programme"), ("programme", "cohort", "caseworker", "referral_source")),
     )
 
     def __init__(self, *args, user, **kwargs):
