@@ -567,3 +567,44 @@ def caseload_search(*, user, query: str) -> dict:
         parsed = nid.parse(run.group(), country=user.municipality.country)
         return {"id_hash": nid.lookup_hash(parsed.value)}
     return {"name": query} if query else {}
+
+
+TODO_TASK_DAYS = 7
+TODO_FOLLOW_UP_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Todo:
+    """What needs doing on one person: open tasks due within a week (overdue ones first) and
+    follow-ups due within two weeks, not yet recorded. Built from rows the page has already
+    read: no query of its own."""
+
+    tasks: list
+    follow_ups: list
+    today: date
+
+    @property
+    def empty(self) -> bool:
+        return not self.tasks and not self.follow_ups
+
+
+def participant_todo(*, tasks, enrollments: list[Enrollment]) -> Todo:
+    today = timezone.localdate()
+    return Todo(
+        tasks=[
+            task
+            for task in tasks
+            if task.done_at is None and task.due_on <= today + timedelta(days=TODO_TASK_DAYS)
+        ],
+        follow_ups=sorted(
+            (
+                follow_up
+                for enrollment in enrollments
+                for follow_up in enrollment.follow_ups.all()
+                if not follow_up.status
+                and follow_up.due_on <= today + timedelta(days=TODO_FOLLOW_UP_DAYS)
+            ),
+            key=lambda follow_up: follow_up.due_on,
+        ),
+        today=today,
+    )

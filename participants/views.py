@@ -69,6 +69,7 @@ from participants.selectors import (
     participant_notes,
     participant_plan,
     participant_tasks,
+    participant_todo,
     task_get,
 )
 from participants.services import (
@@ -250,9 +251,10 @@ class ParticipantDetailView(LoginRequiredMixin, TemplateView):
             )
             context["consents"] = participant_consents(participant=seen.participant)
             context["documents"] = participant_documents(participant=seen.participant)
-            context["tasks"] = participant_tasks(
-                user=self.request.user, participant=seen.participant
+            context["tasks"] = tasks = list(
+                participant_tasks(user=self.request.user, participant=seen.participant)
             )
+            context["todo"] = participant_todo(tasks=tasks, enrollments=seen.enrollments)
         return context
 
 

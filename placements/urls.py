@@ -22,6 +22,7 @@ urlpatterns = [
         name="placement-create",
     ),
     path("people/<id:pk>/progress/", views.ProgressListView.as_view(), name="progress"),
+    path("people/<id:pk>/missing/", views.MissingDaysView.as_view(), name="missing-days"),
     path(
         "placements/<id:pk>/progress/new/",
         views.ProgressCreateView.as_view(),

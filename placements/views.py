@@ -598,3 +598,25 @@ class EnrollmentStatusView(LoginRequiredMixin, ServiceFormView):
 
     def get_success_url(self) -> str:
         return reverse("participants:detail", kwargs={"pk": self.record.participant_id})
+
+
+class MissingDaysView(LoginRequiredMixin, TemplateView):
+    """The days in the last two weeks nobody recorded at the person's placements, named: a
+    fragment for the person page's "what needs doing" (htmx), or a page of its own."""
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx:
+            return ["placements/includes/missing_days.html"]
+        return ["placements/missing_days.html"]
+
+    def get_context_data(self, **kwargs):
+        participant = participant_seen_by(user=self.request.user, pk=self.kwargs["pk"])
+        rows = participant_attendance(user=self.request.user, participant=participant)
+        missing = [
+            (row.placement, [day for day, _r, _e, gone in row.cells if gone]) for row in rows
+        ]
+        return {
+            **super().get_context_data(**kwargs),
+            "participant": participant,
+            "missing": [(placement, days) for placement, days in missing if days],
+        }
