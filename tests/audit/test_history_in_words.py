@@ -61,6 +61,6 @@ def test_the_history_reads_in_norwegian_words(history):
     assert "CV lastet opp (PDF, 4,8\xa0KB)" in page
     assert "Mål lagt til" in page and "Mål: Get a summer job" in page
     assert "MålDato" not in page and "01.06.2026" in page
-    assert "Status: <del>Aktiv</del> → <ins>Pause</ins>" in page
+    assert "Status: <del>Aktiv</del> → <ins>På pause</ins>" in page
     for internal in ("content type", "størrelse", "4934", "goal:"):
         assert internal not in page
