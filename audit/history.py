@@ -30,6 +30,8 @@ class HistoryRow:
     label: str
     old: str
     new: str
+    # A fact recorded with the change (what an exit closed), not a field that had a value before.
+    only_new: bool = False
 
 
 @dataclass(frozen=True)
@@ -134,6 +136,7 @@ def history_entry(event) -> HistoryEntry:
                 label=_label(model, field, name),
                 old=_extra_value(model, name, old) or display_value(field, old),
                 new=_extra_value(model, name, new) or display_value(field, new),
+                only_new=field is None and name in (getattr(model, "audit_labels", {}) or {}),
             )
         )
     return HistoryEntry(headline=headline or _headline(model, event.action), rows=rows)

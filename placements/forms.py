@@ -281,3 +281,11 @@ class EnrollmentStatusForm(forms.Form):
             "consents": work.consents,
             "end_consent": data.get("end_consent"),
         }
+
+    def carried(self) -> list[tuple[str, str]]:
+        """The values as sent, to send again with the confirmation (plain hidden inputs)."""
+        return [
+            (self.add_prefix(name), value)
+            for name in self.fields
+            for value in self.data.getlist(self.add_prefix(name))
+        ]

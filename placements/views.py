@@ -21,7 +21,7 @@ from participants.access import CaseAccessMixin
 from participants.models import Enrollment, EnrollmentStatus
 from participants.selectors import enrollment_get
 from participants.services import EXIT_STATUSES, TRANSITIONS, enrollment_change_status
-from placements.attendance import attendance_record
+from placements.attendance import attendance_record, missing_days
 from placements.exits import enrollment_exit, enrollment_exit_check, exit_open_work
 from placements.forms import (
     CapacityForm,
@@ -612,8 +612,15 @@ class MissingDaysView(LoginRequiredMixin, TemplateView):
     def get_context_data(self, **kwargs):
         participant = participant_seen_by(user=self.request.user, pk=self.kwargs["pk"])
         rows = participant_attendance(user=self.request.user, participant=participant)
+        today = timezone.localdate()
+        # The one definition of a missing day (placements.attendance), over the same weeks as
+        # the count on the progress card.
         missing = [
-            (row.placement, [day for day, _r, _e, gone in row.cells if gone]) for row in rows
+            (
+                row.placement,
+                missing_days(row.placement, {r.date for r in row.placement.recent}, today),
+            )
+            for row in rows
         ]
         return {
             **super().get_context_data(**kwargs),
