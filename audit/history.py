@@ -70,7 +70,7 @@ def _field(model, name: str) -> models.Field | None:
 def _label(model, field: models.Field | None, name: str) -> str:
     extra = getattr(model, "audit_labels", {}) or {}
     if name in extra:
-        return str(extra[name])
+        return capfirst(str(extra[name]))
     if field is None:
         return capfirst(name.replace("_", " "))
     # A relation without its own verbose name is named after the model it points to.

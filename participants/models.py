@@ -557,6 +557,9 @@ class Task(models.Model):
     def overdue(self) -> bool:
         return self.done_at is None and self.due_on < timezone.localdate()
 
+    # The change history's name for a field that has no label of its own.
+    audit_labels = {"done_by": _("done by")}
+
 
 class DocumentCategory(models.TextChoices):
     CV = "cv", _("CV")

@@ -64,3 +64,26 @@ def test_the_history_reads_in_norwegian_words(history):
     assert "Status: <del>Aktiv</del> → <ins>På pause</ins>" in page
     for internal in ("content type", "størrelse", "4934", "goal:"):
         assert internal not in page
+
+
+def test_what_an_exit_closed_reads_as_counts_and_left_open():
+    from audit.history import history_entry
+    from audit.models import ChangeEvent
+
+    event = ChangeEvent(
+        model="participants.enrollment",
+        action="update",
+        changes={
+            "status": ["active", "completed"],
+            "ends_on": [None, "2026-11-30"],
+            "exit_goals": [None, "2"],
+            "exit_tasks": [None, "kept"],
+        },
+    )
+    entry = history_entry(event)
+    rows = {row.label: (row.old, row.new, row.only_new) for row in entry.rows}
+    assert entry.headline == "Enrollment changed"
+    assert rows["Status"] == ("Active", "Completed", False)
+    assert rows["Ends on"] == ("–", "11/30/2026", False)
+    assert rows["Open goals closed"][1:] == ("2", True)
+    assert rows["Open tasks marked done"][1:] == ("No, left open", True)
