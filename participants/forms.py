@@ -4,10 +4,8 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import User
 from participants.models import (
     ConsentPurpose,
-    Destination,
     DocumentCategory,
     EnrollmentStatus,
-    ExitReason,
     FollowUpSource,
     FollowUpStatus,
     GoalCategory,
@@ -39,6 +37,26 @@ class PersonForm(forms.ModelForm):
         fields = PERSON_FORM_FIELDS
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
 
+    # The form in sections a person can follow, each a fieldset with its legend.
+    SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+        (_("Person"), ("first_name", "last_name", "national_id", "birth_date", "gender")),
+        (
+            _("Contact"),
+            ("phone", "email", "address", "postcode", "city", "protected_address"),
+        ),
+        (
+            _("Background"),
+            (
+                "languages",
+                "language_level",
+                "education_level",
+                "neet_status",
+                "nav_innsatsgruppe",
+                "social_assistance",
+            ),
+        ),
+    )
+
     def __init__(self, *args, country: str, **kwargs):
         super().__init__(*args, **kwargs)
         self.order_fields(["first_name", "last_name", "national_id", *PERSON_FORM_FIELDS[2:]])
@@ -46,6 +64,16 @@ class PersonForm(forms.ModelForm):
             self.fields["national_id"].help_text = national_id_help(country)
         if country != "NO":
             del self.fields["nav_innsatsgruppe"]
+        for field in self.fields.values():
+            if field.required:
+                field.widget.attrs["aria-required"] = "true"
+
+    def sections(self) -> list[tuple[str, list]]:
+        """(legend, bound fields) for each section, leaving out fields this form lacks."""
+        return [
+            (legend, [self[name] for name in names if name in self.fields])
+            for legend, names in self.SECTIONS
+        ]
 
     def validate_constraints(self):
         # Uniqueness of the national ID is checked by the service, against the keyed hash.
@@ -79,6 +107,11 @@ class IntakeForm(PersonForm):
     )
     confirmed_new = forms.BooleanField(
         label=_("I have checked: this is another person"), required=False
+    )
+
+    SECTIONS = (
+        *PersonForm.SECTIONS,
+        (_("Programme"), ("programme", "cohort", "caseworker", "referral_source")),
     )
 
     def __init__(self, *args, user, **kwargs):
@@ -150,27 +183,6 @@ class BulkForm(forms.Form):
         self.fields["selected"].choices = [(v, v) for v in raw if v.isdigit() and len(v) < 19]
         # Only active caseworkers take people on; the filter above also lists deactivated ones.
         self.fields["caseworker"].queryset = own_caseworkers(user=user).order_by("full_name")
-
-
-class EnrollmentStatusForm(forms.Form):
-    status = forms.ChoiceField(label=_("New status"), choices=[])
-    exit_date = forms.DateField(
-        label=_("Exit date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    exit_reason = forms.ChoiceField(
-        label=_("Exit reason"), required=False, choices=[("", "–"), *ExitReason.choices]
-    )
-    destination = forms.ChoiceField(
-        label=_("Destination"),
-        required=False,
-        choices=[("", "–"), *Destination.choices],
-        help_text=_("Where the person went, as NAV and SSB count it."),
-    )
-    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
-
-    def __init__(self, *args, allowed: list[tuple[str, str]], **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["status"].choices = allowed
 
 
 class FollowUpForm(forms.Form):

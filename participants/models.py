@@ -1,5 +1,6 @@
 from django.db import models
 from django.db.models import Exists, OuterRef
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -334,6 +335,14 @@ class Enrollment(models.Model):
     def __str__(self) -> str:
         return f"{self.participant} · {self.programme}"
 
+    # What an exit closed, recorded with the status change (placements.exits).
+    audit_labels = {
+        "exit_goals": _("Open goals closed"),
+        "exit_tasks": _("Open tasks marked done"),
+        "exit_placements": _("Placements ended"),
+        "exit_consents": _("Worksite consents withdrawn"),
+    }
+
 
 class EnrollmentStatusChange(models.Model):
     """The status pipeline's history: when each step happened and who took it."""
@@ -548,6 +557,9 @@ class Task(models.Model):
     def overdue(self) -> bool:
         return self.done_at is None and self.due_on < timezone.localdate()
 
+    # The change history's name for a field that has no label of its own.
+    audit_labels = {"done_by": _("done by")}
+
 
 class DocumentCategory(models.TextChoices):
     CV = "cv", _("CV")
@@ -575,6 +587,39 @@ class Document(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+    @classmethod
+    def audit_headline(cls, action: str, changes: dict) -> tuple[str, set[str]] | None:
+        """An upload in the change history: «CV uploaded (PDF, 4.8 KB)», not its raw fields."""
+        if action != "create":
+            return None
+        new = {name: values[1] for name, values in changes.items()}
+        category = new.get("category") or ""
+        label = DocumentCategory(category).label if category in DocumentCategory.values else ""
+        kind = FILE_KINDS.get(new.get("content_type") or "", gettext("file"))
+        size = filesizeformat(int(new["size"])) if (new.get("size") or "").isdigit() else "–"
+        headline = gettext("%(what)s uploaded (%(kind)s, %(size)s)") % {
+            "what": label or gettext("Document"),
+            "kind": kind,
+            "size": size,
+        }
+        return headline, {"category", "content_type", "size"}
+
+
+# How the change history names a stored file's type.
+FILE_KINDS = {
+    "application/pdf": "PDF",
+    "image/png": "PNG",
+    "image/jpeg": "JPEG",
+    "image/webp": "WebP",
+    "application/vnd.ms-office": "Word/Excel",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "Word",
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": "Excel",
+    "application/vnd.openxmlformats-officedocument.presentationml.presentation": "PowerPoint",
+    "application/vnd.oasis.opendocument.text": "ODT",
+    "application/vnd.oasis.opendocument.spreadsheet": "ODS",
+    "application/vnd.oasis.opendocument.presentation": "ODP",
+}
 
 
 class ConsentPurpose(models.TextChoices):

@@ -45,9 +45,10 @@ def mask(value: str) -> str:
 
 
 def parse(raw: str, *, country: str) -> NationalId:
-    """Validate ``raw`` for ``country``, or raise an ApplicationError that says what is wrong."""
+    """Validate ``raw`` for ``country``, or raise an ApplicationError that says what is wrong:
+    characters, length, the date part, the check digits, or a number of the other country."""
     digits = re.sub(r"[\s.]", "", raw or "")
-    if "\x00" in digits or not re.fullmatch(r"[0-9+-]{10,13}", digits):
+    if not digits or "\x00" in digits or not re.fullmatch(r"[0-9+-]{1,20}", digits):
         raise _invalid(country)
     plain = digits.replace("-", "").replace("+", "")
     if country == NORWAY:
@@ -83,38 +84,70 @@ def _invalid(country: str) -> ApplicationError:
     )
 
 
+def _wrong_length(country: str, count: int) -> ApplicationError:
+    if country == NORWAY:
+        message = _("A fødselsnummer or D-number has 11 digits; this one has %(count)d.")
+    else:
+        message = _("A personnummer has 10 or 12 digits (YYYYMMDD-NNNN); this one has %(count)d.")
+    return ApplicationError(message % {"count": count}, field="national_id")
+
+
+def _bad_date(country: str) -> ApplicationError:
+    if country == NORWAY:
+        message = _("The first six digits (day, month, year) are not a valid date of birth.")
+    else:
+        message = _("The date part (YYYYMMDD) is not a valid date of birth.")
+    return ApplicationError(message, field="national_id")
+
+
+def _bad_check_digits(country: str) -> ApplicationError:
+    if country == NORWAY:
+        message = _(
+            "The last two digits (check digits) do not fit the others: a digit is probably "
+            "mistyped."
+        )
+    else:
+        message = _(
+            "The last digit (check digit) does not fit the others: a digit is probably mistyped."
+        )
+    return ApplicationError(message, field="national_id")
+
+
 def _check_birth_date(born: date, country: str) -> date:
     if born > timezone.localdate():
-        raise _invalid(country)
+        raise ApplicationError(
+            _("The date part is a birth date in the future: check the number."),
+            field="national_id",
+        )
     return born
 
 
 def _norwegian(number: str) -> NationalId:
     if len(number) != 11:
-        raise _invalid(NORWAY)
+        raise _wrong_length(NORWAY, len(number))
     synthetic = int(number[2:4]) > 80
     if synthetic and not settings.FOTFESTE_ALLOW_SYNTHETIC_IDS:
         raise ApplicationError(
             _("Synthetic test numbers are not accepted here."), field="national_id"
         )
     check = number[:2] + f"{int(number[2:4]) - 80:02d}" + number[4:] if synthetic else number
+    try:
+        born = fodselsnummer.get_birth_date(check)
+    except Exception:  # stdnum raises several ValidationError kinds and ValueError
+        raise _bad_date(NORWAY) from None
     digits_ok = number[-2] == fodselsnummer.calc_check_digit1(number) and number[
         -1
     ] == fodselsnummer.calc_check_digit2(number)
     if not digits_ok:
-        raise _invalid(NORWAY)
-    try:
-        born = fodselsnummer.get_birth_date(check)
-    except Exception:  # stdnum raises several ValidationError kinds and ValueError
-        raise _invalid(NORWAY) from None
+        raise _bad_check_digits(NORWAY)
     return NationalId(number, _check_birth_date(born, NORWAY), synthetic)
 
 
 def _swedish(number: str, *, centenarian: bool) -> NationalId:
     if len(number) == 10:
         number = _with_century(number, centenarian=centenarian)
-    if len(number) != 12 or not luhn.is_valid(number[2:]):
-        raise _invalid(SWEDEN)
+    if len(number) != 12:
+        raise _wrong_length(SWEDEN, len(number))
     year, month, day = int(number[:4]), int(number[4:6]), int(number[6:8])
     synthetic = 20 < month <= 32
     if synthetic and not settings.FOTFESTE_ALLOW_SYNTHETIC_IDS:
@@ -126,7 +159,9 @@ def _swedish(number: str, *, centenarian: bool) -> NationalId:
     try:
         born = date(year, month, day)
     except ValueError:
-        raise _invalid(SWEDEN) from None
+        raise _bad_date(SWEDEN) from None
+    if not luhn.is_valid(number[2:]):
+        raise _bad_check_digits(SWEDEN)
     return NationalId(number, _check_birth_date(born, SWEDEN), synthetic)
 
 

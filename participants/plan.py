@@ -100,3 +100,24 @@ def milestone_set_done(*, actor, milestone: Milestone, done: bool) -> Milestone:
             done_on=timezone.localdate() if done else None,
         )
     return milestone
+
+
+def goal_close(*, actor, goal: Goal, achieved: bool) -> Goal:
+    """Close an open goal as reached or not (dropped); used when the person leaves."""
+    participant_check_changeable(goal.participant_id)
+    if goal.status not in (GoalStatus.PLANNED, GoalStatus.IN_PROGRESS):
+        raise ApplicationError(_("This goal is already closed."))
+    with transaction.atomic():
+        _claim_version(
+            Goal,
+            goal,
+            goal.version,
+            _("Somebody else changed this goal while you were working. Look at it again."),
+        )
+        audited_save(
+            actor=actor,
+            instance=goal,
+            participant=goal.participant,
+            status=GoalStatus.ACHIEVED if achieved else GoalStatus.DROPPED,
+        )
+    return goal

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from difflib import SequenceMatcher
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -63,6 +63,8 @@ class CaseloadFilters:
     caseworker_id: int | None = None
     status: str = ""
     sort: str = "name"
+    # Only the user's own open cases with no note in NOTE_QUIET_DAYS days (the home page's link).
+    quiet: bool = False
 
     @property
     def enrollment_filters(self) -> dict:
@@ -76,7 +78,7 @@ class CaseloadFilters:
 
     @property
     def active(self) -> bool:
-        return bool(self.name or self.id_hash or self.enrollment_filters)
+        return bool(self.name or self.id_hash or self.enrollment_filters or self.quiet)
 
 
 SORTS = {
@@ -108,6 +110,8 @@ def participant_list(*, user, filters: CaseloadFilters | None = None) -> QuerySe
     if filters.enrollment_filters:
         followed = _via_programme_enrollments(user).filter(**filters.enrollment_filters)
         participants = participants.filter(Exists(followed.filter(participant=OuterRef("pk"))))
+    if filters.quiet:
+        participants = participants.filter(pk__in=quiet_participants(user=user).values("pk"))
     return participants
 
 
@@ -291,7 +295,7 @@ DEADLINE_WARNING_DAYS = 60
 
 def _attention(user, today: date) -> dict[str, QuerySet]:
     """What needs a caseworker's attention on ``today``, one query set per kind, unevaluated."""
-    from participants.models import CaseNote, Consent, FollowUp, Task
+    from participants.models import Consent, FollowUp, Task
     from placements.models import QualificationPath
 
     tasks = (
@@ -309,25 +313,7 @@ def _attention(user, today: date) -> dict[str, QuerySet]:
         .select_related("enrollment__participant")
         .order_by("due_on", "pk")
     )
-    # Only notes this user may read count: a confidential note by someone else does not.
-    recent_note = CaseNote.objects.visible_to(user).filter(
-        participant=OuterRef("pk"), occurred_on__gte=today - timedelta(days=NOTE_QUIET_DAYS)
-    )
-    quiet = (
-        Participant.objects.visible_to(user)
-        .filter(
-            enrollments__in=mine.filter(
-                status__in=[
-                    EnrollmentStatus.INTAKE,
-                    EnrollmentStatus.ACTIVE,
-                    EnrollmentStatus.PAUSED,
-                ]
-            )
-        )
-        .exclude(Exists(recent_note))
-        .distinct()
-        .order_by("last_name", "first_name")
-    )
+    quiet = quiet_participants(user=user, today=today)
     expiring = (
         Consent.objects.in_force()
         .filter(
@@ -360,11 +346,82 @@ def _attention(user, today: date) -> dict[str, QuerySet]:
     }
 
 
+def quiet_participants(*, user, today: date | None = None) -> QuerySet[Participant]:
+    """The people in the user's own open cases with no note in ``NOTE_QUIET_DAYS`` days. Only
+    notes this user may read count: a confidential note by someone else does not."""
+    from participants.models import CaseNote
+
+    today = today or timezone.localdate()
+    recent_note = CaseNote.objects.visible_to(user).filter(
+        participant=OuterRef("pk"), occurred_on__gte=today - timedelta(days=NOTE_QUIET_DAYS)
+    )
+    open_cases = Enrollment.objects.visible_to(user).filter(
+        caseworker=user,
+        participant=OuterRef("pk"),
+        status__in=[EnrollmentStatus.INTAKE, EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED],
+    )
+    return (
+        Participant.objects.visible_to(user)
+        .filter(Exists(open_cases))
+        .exclude(Exists(recent_note))
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+# Up to this many people without a recent note are named; more are a count and a link.
+QUIET_LIST_MAX = 5
+
+
+@dataclass(frozen=True)
+class AttentionItem:
+    """One dated thing to look at: a task, a follow-up, a fagprøve registration deadline or a
+    consent that expires. ``days_late`` is positive when overdue."""
+
+    kind: str
+    due_on: date
+    days_late: int
+    participant: Participant
+    record: object
+
+
+# Per kind: the list in ``_attention``, the date that makes it due, and the way to the person.
+_DATED = (
+    ("task", "tasks", "due_on", "participant"),
+    ("follow_up", "follow_ups", "due_on", "enrollment.participant"),
+    ("deadline", "deadlines", "registration_deadline", "enrollment.participant"),
+    ("consent", "consents", "expires_on", "participant"),
+)
+
+
+def _by_urgency(found: dict[str, list], today: date) -> list[AttentionItem]:
+    """Every dated item in one list, the most overdue first, then the soonest due."""
+    items = []
+    for kind, key, day, path in _DATED:
+        for record in found[key]:
+            person = record
+            for step in path.split("."):
+                person = getattr(person, step)
+            due_on = getattr(record, day)
+            items.append(AttentionItem(kind, due_on, (today - due_on).days, person, record))
+    return sorted(items, key=lambda item: (item.due_on, item.kind, item.participant.pk))
+
+
 def needs_attention(*, user, limit: int = 20) -> dict:
-    """What a caseworker should look at today: a fixed number of queries."""
+    """What a caseworker should look at today, most urgent first: a fixed number of queries.
+    People without a recent note are named only when they are few; otherwise counted, with
+    the count from the same query (a window over the whole result)."""
     today = timezone.localdate()
-    found = {kind: list(rows[:limit]) for kind, rows in _attention(user, today).items()}
-    return {**found, "today": today}
+    attention = _attention(user, today)
+    quiet = list(attention.pop("quiet").annotate(total=Window(Count("pk")))[: QUIET_LIST_MAX + 1])
+    found = {kind: list(rows[:limit]) for kind, rows in attention.items()}
+    quiet_total = quiet[0].total if quiet else 0
+    return {
+        **found,
+        "urgent": _by_urgency(found, today),
+        "quiet": quiet if quiet_total <= QUIET_LIST_MAX else [],
+        "quiet_total": quiet_total,
+        "today": today,
+    }
 
 
 def needs_attention_counts(*, user) -> dict[str, int]:
@@ -512,3 +569,44 @@ def caseload_search(*, user, query: str) -> dict:
         parsed = nid.parse(run.group(), country=user.municipality.country)
         return {"id_hash": nid.lookup_hash(parsed.value)}
     return {"name": query} if query else {}
+
+
+TODO_TASK_DAYS = 7
+TODO_FOLLOW_UP_DAYS = 14
+
+
+@dataclass(frozen=True)
+class Todo:
+    """What needs doing on one person: open tasks due within a week (overdue ones first) and
+    follow-ups due within two weeks, not yet recorded. Built from rows the page has already
+    read: no query of its own."""
+
+    tasks: list
+    follow_ups: list
+    today: date
+
+    @property
+    def empty(self) -> bool:
+        return not self.tasks and not self.follow_ups
+
+
+def participant_todo(*, tasks, enrollments: list[Enrollment]) -> Todo:
+    today = timezone.localdate()
+    return Todo(
+        tasks=[
+            task
+            for task in tasks
+            if task.done_at is None and task.due_on <= today + timedelta(days=TODO_TASK_DAYS)
+        ],
+        follow_ups=sorted(
+            (
+                follow_up
+                for enrollment in enrollments
+                for follow_up in enrollment.follow_ups.all()
+                if not follow_up.status
+                and follow_up.due_on <= today + timedelta(days=TODO_FOLLOW_UP_DAYS)
+            ),
+            key=lambda follow_up: follow_up.due_on,
+        ),
+        today=today,
+    )

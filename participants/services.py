@@ -1,5 +1,6 @@
 """Writes for participants and enrollments. Each one is audited in its own transaction."""
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -511,21 +512,19 @@ def enrollment_change_status(
     exit_date: date | None = None,
     exit_reason: str = "",
     destination: str = "",
+    on_exit: Callable[[Enrollment], dict[str, str]] | None = None,
 ) -> Enrollment:
     """Move an enrollment along the pipeline; an exit records why and where, and creates the
-    follow-ups at + 6 and + 12 months."""
+    follow-ups at + 6 and + 12 months.
+
+    ``on_exit`` is what a higher layer closes with the exit (placements.exits passes it in:
+    this layer may not import placements). It runs after the checks, inside the transaction,
+    with the exited enrollment, and returns what it did, recorded with the status change."""
     participant_check_changeable(enrollment.participant_id)
-    if status not in TRANSITIONS.get(enrollment.status, set()):
-        raise ApplicationError(
-            _("An enrollment cannot go from %(old)s to %(new)s.")
-            % {"old": enrollment.get_status_display(), "new": S(status).label}
-            if status in S.values
-            else _("Choose a status."),
-            field="status",
-        )
+    enrollment_check_transition(enrollment=enrollment, status=status)
     values: dict = {"status": status}
     if status in EXIT_STATUSES:
-        values.update(_exit_values(enrollment, exit_date, exit_reason, destination))
+        values.update(enrollment_exit_values(enrollment, exit_date, exit_reason, destination))
     with transaction.atomic():
         _claim_version(
             Enrollment,
@@ -541,21 +540,46 @@ def enrollment_change_status(
             setattr(enrollment, name, value)
         enrollment.save(update_fields=[*values])
         EnrollmentStatusChange.objects.create(enrollment=enrollment, status=status, by=actor)
+        done = {}
         if status in EXIT_STATUSES:
             _create_follow_ups(enrollment)
+            done = on_exit(enrollment) if on_exit else {}
         change_record(
             actor=actor,
             instance=enrollment,
             participant=enrollment.participant,
             action=ChangeAction.UPDATE,
             before=before,
-            after=snapshot(enrollment, [*values]),
+            after={**snapshot(enrollment, [*values]), **done},
         )
     enrollment.refresh_from_db()
     return enrollment
 
 
-def _exit_values(enrollment: Enrollment, exit_date, exit_reason: str, destination: str) -> dict:
+def enrollment_check_transition(*, enrollment: Enrollment, status: str) -> None:
+    """Refuse a status the enrollment cannot move to from where it is (an exited enrollment
+    moves nowhere)."""
+    if status in TRANSITIONS.get(enrollment.status, set()):
+        return
+    if enrollment.status in EXIT_STATUSES:
+        raise ApplicationError(
+            _("This enrollment has already ended (%(status)s); its status can no longer change.")
+            % {"status": enrollment.get_status_display()},
+            field="status",
+        )
+    raise ApplicationError(
+        _("An enrollment cannot go from %(old)s to %(new)s.")
+        % {"old": enrollment.get_status_display(), "new": S(status).label}
+        if status in S.values
+        else _("Choose a status."),
+        field="status",
+    )
+
+
+def enrollment_exit_values(
+    enrollment: Enrollment, exit_date: date | None, exit_reason: str, destination: str
+) -> dict:
+    """The checked exit fields of an enrollment, or an ApplicationError naming the field."""
     from participants.models import Destination, ExitReason
 
     if exit_date is None:

@@ -11,11 +11,6 @@ urlpatterns = [
     path("export/", views.CaseloadExportView.as_view(), name="export"),
     path("<id:pk>/", views.ParticipantDetailView.as_view(), name="detail"),
     path("<id:pk>/edit/", views.ParticipantEditView.as_view(), name="edit"),
-    path(
-        "enrollments/<id:pk>/status/",
-        views.EnrollmentStatusView.as_view(),
-        name="enrollment-status",
-    ),
     path("follow-ups/<id:pk>/", views.FollowUpView.as_view(), name="follow-up"),
     path("<id:pk>/notes/new/", views.NoteCreateView.as_view(), name="note-create"),
     path("<id:pk>/notes/draft/", views.NoteDraftView.as_view(), name="note-draft"),

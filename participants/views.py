@@ -34,7 +34,6 @@ from participants.forms import (
     ConsentWithdrawForm,
     DocumentForm,
     EnrollmentForm,
-    EnrollmentStatusForm,
     EraseForm,
     FollowUpForm,
     GoalEditForm,
@@ -49,7 +48,7 @@ from participants.forms import (
 )
 from participants.journal import draft_save, note_create, note_update, task_create, task_set_done
 from participants.merge import participants_merge
-from participants.models import EnrollmentStatus, Participant
+from participants.models import Participant
 from participants.plan import goal_create, goal_update, milestone_add, milestone_set_done
 from participants.selectors import (
     SORTS,
@@ -57,7 +56,6 @@ from participants.selectors import (
     caseload_search,
     consent_get,
     document_get,
-    enrollment_get,
     follow_up_get,
     goal_get,
     merge_candidates,
@@ -71,12 +69,11 @@ from participants.selectors import (
     participant_notes,
     participant_plan,
     participant_tasks,
+    participant_todo,
     task_get,
 )
 from participants.services import (
-    TRANSITIONS,
     PersonData,
-    enrollment_change_status,
     enrollment_enroll,
     enrollments_reassign,
     follow_up_record,
@@ -110,6 +107,7 @@ def _filters_from_session(request) -> CaseloadFilters:
         caseworker_id=stored.get("caseworker"),
         status=stored.get("status", ""),
         sort=sort if sort in SORTS else "name",
+        quiet=request.GET.get("attention") == "quiet",
     )
 
 
@@ -253,9 +251,10 @@ class ParticipantDetailView(LoginRequiredMixin, TemplateView):
             )
             context["consents"] = participant_consents(participant=seen.participant)
             context["documents"] = participant_documents(participant=seen.participant)
-            context["tasks"] = participant_tasks(
-                user=self.request.user, participant=seen.participant
+            context["tasks"] = tasks = list(
+                participant_tasks(user=self.request.user, participant=seen.participant)
             )
+            context["todo"] = participant_todo(tasks=tasks, enrollments=seen.enrollments)
         return context
 
 
@@ -422,40 +421,6 @@ class ParticipantRecordMixin:
     def get_success_url(self) -> str:
         person = self.participant_of(self.record)
         return reverse("participants:detail", kwargs={"pk": person.pk}) + self.anchor
-
-
-class EnrollmentStatusView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
-    template_name = "participants/enrollment_status.html"
-    form_class = EnrollmentStatusForm
-    record_name = "enrollment"
-    success_message = _("The status has been changed.")
-
-    @cached_property
-    def record(self):
-        return enrollment_get(user=self.request.user, pk=self.kwargs["pk"])
-
-    def get_form_kwargs(self):
-        allowed = [
-            (s, EnrollmentStatus(s).label)
-            for s in EnrollmentStatus.values
-            if s in TRANSITIONS[self.record.status]
-        ]
-        return {**super().get_form_kwargs(), "allowed": allowed}
-
-    def get_initial(self):
-        return {"version": self.record.version, "exit_date": timezone.localdate()}
-
-    def perform(self, form):
-        data = form.cleaned_data
-        return enrollment_change_status(
-            actor=self.request.user,
-            enrollment=self.record,
-            expected_version=data["version"],
-            status=data["status"],
-            exit_date=data["exit_date"],
-            exit_reason=data["exit_reason"],
-            destination=data["destination"],
-        )
 
 
 class FollowUpView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):

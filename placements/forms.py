@@ -1,8 +1,11 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from accounts.models import Country, User
-from participants.models import Enrollment
+from participants.models import Destination, Enrollment, ExitReason
+from participants.services import EXIT_STATUSES
+from placements.exits import ExitChoices, OpenWork
 from placements.models import (
     RATING_CHOICES,
     ExamResult,
@@ -167,3 +170,134 @@ class FagproveForm(forms.Form):
     fagprove_result = forms.ChoiceField(
         label=_("Result"), required=False, choices=[("", "–"), *ExamResult.choices]
     )
+
+
+class EnrollmentStatusForm(forms.Form):
+    """The status form. The exit fields and the closing choices count only for an exit status;
+    for any other they are ignored (the page says so, and a small script hides them)."""
+
+    status = forms.ChoiceField(label=_("New status"), choices=[], widget=forms.RadioSelect)
+    exit_date = forms.DateField(
+        label=_("Exit date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    exit_reason = forms.ChoiceField(
+        label=_("Exit reason"), required=False, choices=[("", "–"), *ExitReason.choices]
+    )
+    destination = forms.ChoiceField(
+        label=_("Destination"),
+        required=False,
+        choices=[("", "–"), *Destination.choices],
+        help_text=_("Where the person went, as NAV and SSB count it."),
+    )
+    close_goals = forms.BooleanField(required=False, initial=True)
+    achieved = forms.TypedMultipleChoiceField(
+        label=_("Goals reached"),
+        required=False,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Ticked goals are closed as achieved, the others as not achieved."),
+    )
+    close_tasks = forms.BooleanField(required=False, initial=True)
+    end_placements = forms.BooleanField(required=False, initial=True)
+    end_consent = forms.BooleanField(required=False, initial=True)
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
+
+    EXIT_FIELDS = ("exit_date", "exit_reason", "destination")
+    CLOSING_FIELDS = ("close_goals", "achieved", "close_tasks", "end_placements", "end_consent")
+
+    def __init__(self, *args, allowed: list[tuple[str, str]], work: OpenWork, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.work = work
+        self.fields["status"].choices = allowed
+        self.fields["achieved"].choices = [(goal.pk, goal.title) for goal in work.goals]
+        self.fields["achieved"].initial = sorted(work.achieved_by_default)
+        counted = {
+            "close_goals": (
+                work.goals,
+                ngettext_lazy(
+                    "Close the open goal",
+                    "Close the %(n)s open goals",
+                    "n",
+                ),
+            ),
+            "close_tasks": (
+                work.tasks,
+                ngettext_lazy(
+                    "Mark the open task done",
+                    "Mark the %(n)s open tasks done",
+                    "n",
+                ),
+            ),
+            "end_placements": (
+                work.placements,
+                ngettext_lazy(
+                    "End the placement on the exit date",
+                    "End the %(n)s placements on the exit date",
+                    "n",
+                ),
+            ),
+            "end_consent": (
+                work.consents,
+                ngettext_lazy(
+                    "Withdraw the consent to share with the worksite from the exit date",
+                    "Withdraw the %(n)s consents to share with worksites from the exit date",
+                    "n",
+                ),
+            ),
+        }
+        for name, (rows, label) in counted.items():
+            if rows:
+                self.fields[name].label = label % {"n": len(rows)}
+            else:
+                del self.fields[name]
+        if not work.goals:
+            del self.fields["achieved"]
+
+    @property
+    def is_exit(self) -> bool:
+        return self.is_bound and self.data.get("status") in EXIT_STATUSES
+
+    def clean(self):
+        data = super().clean()
+        if data.get("status") not in EXIT_STATUSES:
+            # Not an exit: whatever was typed in the exit fields is not kept.
+            for name in self.EXIT_FIELDS:
+                data[name] = None if name == "exit_date" else ""
+        return data
+
+    def choices(self) -> ExitChoices:
+        data = self.cleaned_data
+        return ExitChoices(
+            close_goals=bool(data.get("close_goals")),
+            achieved=frozenset(data.get("achieved") or ()),
+            close_tasks=bool(data.get("close_tasks")),
+            end_placements=bool(data.get("end_placements")),
+            end_consent=bool(data.get("end_consent")),
+        )
+
+    def summary(self) -> dict:
+        """What a confirmed exit will save and close, for the confirmation step."""
+        data, work = self.cleaned_data, self.work
+        labels = dict(self.fields["status"].choices)
+        return {
+            "status": labels.get(data["status"], ""),
+            "exit_date": data["exit_date"],
+            "reason": ExitReason(data["exit_reason"]).label,
+            "destination": Destination(data["destination"]).label,
+            "goals": [(goal, goal.pk in (data.get("achieved") or ())) for goal in work.goals],
+            "close_goals": data.get("close_goals"),
+            "tasks": work.tasks,
+            "close_tasks": data.get("close_tasks"),
+            "placements": work.placements,
+            "end_placements": data.get("end_placements"),
+            "consents": work.consents,
+            "end_consent": data.get("end_consent"),
+        }
+
+    def carried(self) -> list[tuple[str, str]]:
+        """The values as sent, to send again with the confirmation (plain hidden inputs)."""
+        return [
+            (self.add_prefix(name), value)
+            for name in self.fields
+            for value in self.data.getlist(self.add_prefix(name))
+        ]

@@ -22,6 +22,7 @@ urlpatterns = [
         name="placement-create",
     ),
     path("people/<id:pk>/progress/", views.ProgressListView.as_view(), name="progress"),
+    path("people/<id:pk>/missing/", views.MissingDaysView.as_view(), name="missing-days"),
     path(
         "placements/<id:pk>/progress/new/",
         views.ProgressCreateView.as_view(),
@@ -29,5 +30,10 @@ urlpatterns = [
     ),
     path("progress/<id:pk>/reply/", views.ProgressReplyView.as_view(), name="progress-reply"),
     path("attendance/<id:pk>/", views.AttendanceRecordView.as_view(), name="attendance-record"),
+    path(
+        "enrollments/<id:pk>/status/",
+        views.EnrollmentStatusView.as_view(),
+        name="enrollment-status",
+    ),
     path("<id:pk>/", views.WorksiteDetailView.as_view(), name="worksite"),
 ]

@@ -18,11 +18,15 @@ from config.errors import ApplicationError
 from config.pagecache import ISO_DATE, JOURNAL_AND_JOBS, PageCacheMixin
 from config.views import RoleRequiredMixin, ServiceFormView
 from participants.access import CaseAccessMixin
-from participants.models import Enrollment
+from participants.models import Enrollment, EnrollmentStatus
 from participants.routes import qualification_offered
-from placements.attendance import attendance_record
+from participants.selectors import enrollment_get
+from participants.services import EXIT_STATUSES, TRANSITIONS, enrollment_change_status
+from placements.attendance import attendance_record, missing_days
+from placements.exits import enrollment_exit, enrollment_exit_check, exit_open_work
 from placements.forms import (
     CapacityForm,
+    EnrollmentStatusForm,
     FagproveForm,
     PathForm,
     PlacementEndForm,
@@ -518,3 +522,111 @@ class FagproveView(LoginRequiredMixin, ServiceFormView):
             reverse("participants:detail", kwargs={"pk": self.path.enrollment.participant_id})
             + "#qualification"
         )
+
+
+class EnrollmentStatusView(LoginRequiredMixin, ServiceFormView):
+    """The status form. An exit is shown back as a summary of what it will close and saved only
+    when the caseworker confirms it; other statuses are saved at once. Here rather than in
+    participants because an exit ends placements (participants may not import placements)."""
+
+    template_name = "participants/enrollment_status.html"
+
+    @cached_property
+    def record(self):
+        return enrollment_get(user=self.request.user, pk=self.kwargs["pk"])
+
+    def get_form(self, form_class=None):
+        allowed = [(s, s.label) for s in EnrollmentStatus if s in TRANSITIONS[self.record.status]]
+        work = exit_open_work(enrollment=self.record)
+        return EnrollmentStatusForm(**self.get_form_kwargs(), allowed=allowed, work=work)
+
+    def get_initial(self):
+        return {"version": self.record.version}
+
+    def form_valid(self, form):
+        if form.cleaned_data["status"] in EXIT_STATUSES and "confirm" not in self.request.POST:
+            return self._confirmation(form)
+        return super().form_valid(form)
+
+    def _confirmation(self, form):
+        """Check the exit without saving it and show what it will close; "edit" goes back."""
+        if "edit" in self.request.POST:
+            return self.render_to_response(self.get_context_data(form=form))
+        data = form.cleaned_data
+        try:
+            enrollment_exit_check(
+                enrollment=self.record,
+                status=data["status"],
+                exit_date=data["exit_date"],
+                reason=data["exit_reason"],
+                destination=data["destination"],
+            )
+        except ApplicationError as exc:
+            form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+            return self.form_invalid(form)
+        return self.render_to_response(
+            self.get_context_data(form=form, confirming=True, summary=form.summary())
+        )
+
+    def perform(self, form):
+        data = form.cleaned_data
+        common = {
+            "actor": self.request.user,
+            "enrollment": self.record,
+            "expected_version": data["version"],
+            "status": data["status"],
+        }
+        if data["status"] not in EXIT_STATUSES:
+            self.success_message = _("The status has been changed.")
+            return enrollment_change_status(**common)
+        self.success_message = _(
+            "The exit is saved in your name, with what was closed. The change history shows it."
+        )
+        return enrollment_exit(
+            **common,
+            exit_date=data["exit_date"],
+            reason=data["exit_reason"],
+            destination=data["destination"],
+            choices=form.choices(),
+        )
+
+    def get_context_data(self, **kwargs):
+        return {
+            **super().get_context_data(**kwargs),
+            "enrollment": self.record,
+            "participant": self.record.participant,
+            "exit_statuses": " ".join(EXIT_STATUSES),
+            "today": timezone.localdate(),
+        }
+
+    def get_success_url(self) -> str:
+        return reverse("participants:detail", kwargs={"pk": self.record.participant_id})
+
+
+class MissingDaysView(LoginRequiredMixin, TemplateView):
+    """The days in the last two weeks nobody recorded at the person's placements, named: a
+    fragment for the person page's "what needs doing" (htmx), or a page of its own."""
+
+    def get_template_names(self) -> list[str]:
+        if self.request.htmx:
+            return ["placements/includes/missing_days.html"]
+        return ["placements/missing_days.html"]
+
+    def get_context_data(self, **kwargs):
+        participant = participant_seen_by(user=self.request.user, pk=self.kwargs["pk"])
+        rows = participant_attendance(user=self.request.user, participant=participant)
+        today = timezone.localdate()
+        # The one definition of a missing day (placements.attendance), over the same weeks as
+        # the count on the progress card.
+        missing = [
+            (
+                row.placement,
+                missing_days(row.placement, {r.date for r in row.placement.recent}, today),
+            )
+            for row in rows
+        ]
+        return {
+            **super().get_context_data(**kwargs),
+            "participant": participant,
+            "missing": [(placement, days) for placement, days in missing if days],
+        }

@@ -36,8 +36,9 @@ NOT_PAGES = re.compile(
 SAME_FOR_EVERY_ROLE = re.compile(
     r"^/accounts/"
     r"|^/participants/(new|N/(edit|enroll|notes/new|tasks/new|plan/goals/new|consents/new"
-    r"|documents/new)|enrollments/N/status|consents/N/withdraw|notes/N/edit|goals/N)/$"
-    r"|^/worksites/(people/N/(placements|qualification)/new|placements/N/end|paths/N/fagprove)/$"
+    r"|documents/new)|consents/N/withdraw|notes/N/edit|goals/N)/$"
+    r"|^/worksites/(people/N/(placements|qualification)/new|placements/N/end|paths/N/fagprove"
+    r"|enrollments/N/status)/$"
 )
 CHECKED_ONCE: set[str] = set()
 
@@ -53,7 +54,7 @@ EXPECTED = {
         /participants/N/enroll/ /participants/N/notes/new/ /participants/notes/N/edit/
         /participants/N/tasks/new/ /participants/N/plan/ /participants/N/plan/goals/new/
         /participants/goals/N/ /participants/N/consents/new/ /participants/consents/N/withdraw/
-        /participants/N/documents/new/ /participants/enrollments/N/status/
+        /participants/N/documents/new/ /worksites/enrollments/N/status/
         /participants/follow-ups/N/ /participants/N/audit/ /worksites/ /worksites/N/
         /worksites/capacity/ /worksites/people/N/placements/new/ /worksites/placements/N/end/
         /worksites/placements/N/progress/new/ /worksites/people/N/qualification/
@@ -274,11 +275,16 @@ def caseworker_extras(checker: Checker) -> list[str]:
     newcomer = page.url
     for status in ("active", "completed"):
         page.locator("a[href*='/status/']").first.click()
-        page.select_option("#id_status", status)
+        page.check(f"input[name=status][value={status}]")
         if status == "completed":
             page.select_option("#id_exit_reason", "job")
             page.select_option("#id_destination", "work_part")
-        checker.submit()
+            checker.submit()
+            page.wait_for_selector("button[name=confirm]")
+            checker.check("exit, confirmation")
+            page.click("button[name=confirm]")
+        else:
+            checker.submit()
         page.wait_for_url(re.compile(re.escape(newcomer)))
     return [person, newcomer]
 

@@ -84,14 +84,15 @@ def test_a_caseworker_takes_a_person_from_intake_to_follow_up(page, live_site):
 
     # Exit with reason and destination; a follow-up is recorded.
     page.locator("a[href*='/status/']").first.click()
-    page.select_option("#id_status", "active")
+    page.check("input[name=status][value=active]")
     submit(page)
     page.wait_for_url(person_url)
     page.locator("a[href*='/status/']").first.click()
-    page.select_option("#id_status", "completed")
+    page.check("input[name=status][value=completed]")
     page.select_option("#id_exit_reason", "job")
     page.select_option("#id_destination", "work_part")
     submit(page)
+    page.click("button[name=confirm]")
     page.wait_for_url(person_url)
     page.locator("a[href*='/follow-ups/']").first.click()
     page.select_option("#id_status", "work")

@@ -106,7 +106,11 @@ def test_people_and_worksites_out_of_scope_are_not_found(world, people, send):
         (2, "national_id", not_enrolled),
         (3, "national_id", not_enrolled),
         (4, "worksite", "Your municipality has no worksite by this name."),
-        (5, "national_id", "Enter a valid fødselsnummer or D-number (11 digits)."),
+        (
+            5,
+            "national_id",
+            "The first six digits (day, month, year) are not a valid date of birth.",
+        ),
         (6, "supervisor", "Nobody in your municipality has this e-mail address."),
     ]
     assert Placement.objects.filter(enrollment__in=people).count() == 0

@@ -12,11 +12,14 @@ pytestmark = pytest.mark.django_db
 
 
 def status_url(enrollment) -> str:
-    return reverse("participants:enrollment-status", args=[enrollment.pk])
+    return reverse("placements:enrollment-status", args=[enrollment.pk])
 
 
 def change(client, enrollment, **data):
-    return client.post(status_url(enrollment), {"version": enrollment.version, **data})
+    """Post the status form; an exit is posted as confirmed."""
+    return client.post(
+        status_url(enrollment), {"version": enrollment.version, "confirm": "1", **data}
+    )
 
 
 def test_add_months_keeps_the_day_or_the_month_end():
@@ -100,7 +103,7 @@ def test_an_exit_records_reason_destination_and_creates_two_follow_ups(world, cl
 )
 def test_bad_status_changes_are_refused_with_a_message(world, client_for, data, message):
     client = client_for(world.caseworker)
-    response = client.post(status_url(world.enrollment), {"version": 1, **data})
+    response = client.post(status_url(world.enrollment), {"version": 1, "confirm": "1", **data})
     assert response.status_code == 200
     assert message in response.content.decode()
     world.enrollment.refresh_from_db()
@@ -118,6 +121,7 @@ def test_a_stale_status_change_is_refused(world, client_for):
             "exit_date": date.today().isoformat(),
             "exit_reason": "job",
             "destination": "education",
+            "confirm": "1",
         },
     )
     assert "Somebody else changed this enrollment" in response.content.decode()

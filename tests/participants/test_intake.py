@@ -148,7 +148,8 @@ def test_a_similar_name_with_the_same_birth_date_warns_and_can_be_confirmed(worl
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"national_id": "12345678901"}, "valid fødselsnummer"),
+        ({"national_id": "12345678901"}, "not a valid date of birth"),
+        ({"national_id": "1705061234"}, "has 11 digits; this one has 10"),
         ({"national_id": synthetic_personnummer(date(2006, 5, 17), 321)}, "Swedish personnummer"),
         (
             {"national_id": "", "birth_date": (date.today() + timedelta(days=2)).isoformat()},
@@ -326,3 +327,29 @@ class TestEnrollAgain:
         )
         assert response.status_code == 404
         assert world.participant.enrollments.count() == 1
+
+
+def test_the_intake_form_is_in_sections_with_required_fields_marked(world, client_for):
+    page = client_for(world.caseworker).get(URL).content.decode()
+    legends = [part.split("</legend>", 1)[0] for part in page.split("<legend>")[1:]]
+    assert legends[:4] == ["Person", "Contact", "Background", "Programme"]
+    assert 'name="first_name"' in page.split("<legend>Contact")[0]
+    assert 'name="programme"' in page.split("<legend>Programme")[1]
+    first_name = page.split('name="first_name"', 1)[1].split(">", 1)[0]
+    assert 'aria-required="true"' in first_name
+    label = page.split('<label for="id_first_name">', 1)[1].split("</label>", 1)[0]
+    assert "*" in label and "(required)" in label
+    phone = page.split('<label for="id_phone">', 1)[1].split("</label>", 1)[0]
+    assert "*" not in phone
+
+
+def test_the_duplicate_confirmation_shows_only_after_a_warning(world, client_for):
+    client = client_for(world.caseworker)
+    assert 'name="confirmed_new"' not in client.get(URL).content.decode()
+    intake(client, world, national_id="", birth_date="2006-05-17")
+    page = intake(
+        client, world, national_id="", birth_date="2006-05-17", first_name="Nye"
+    ).content.decode()
+    assert "similar name" in page and 'name="confirmed_new"' in page
+    other_error = intake(client, world, national_id="12345").content.decode()
+    assert "this one has 5" in other_error and 'name="confirmed_new"' not in other_error

@@ -49,9 +49,9 @@ def test_overdue_and_coming_tasks_are_listed_for_their_assignee_only(world, clie
         assignee=world.caseworker,
     )
     page = home(client_for(world.caseworker))
-    assert "Send the CV" in page and "Overdue" in page and "Later thing" not in page
+    assert "Send the CV" in page and "Overdue by 2 days" in page and "Later thing" not in page
     assert "Send the CV" not in home(client_for(colleague))
-    assert "Tasks due this week" not in home(client_for(colleague))
+    assert "Most urgent first" not in home(client_for(colleague))
 
 
 def test_a_follow_up_due_soon_is_listed_until_recorded(world, client_for):
@@ -61,10 +61,10 @@ def test_a_follow_up_due_soon_is_listed_until_recorded(world, client_for):
         enrollment=world.enrollment, months=6, due_on=TODAY + timedelta(days=3)
     )
     client = client_for(world.caseworker)
-    assert "Follow-ups due" in home(client)
+    assert "+6 months" in home(client)
     follow_up.status, follow_up.source = "work", "nav"
     follow_up.save()
-    assert "Follow-ups due" not in home(client)
+    assert "+6 months" not in home(client)
 
 
 def test_other_municipalities_and_other_programmes_do_not_appear(world, client_for):
@@ -99,10 +99,57 @@ def test_a_consent_that_expires_within_a_month_needs_attention(world, client_for
 
     sharing = Consent.objects.get(participant=world.participant, purpose="share_worksite")
     client = client_for(world.caseworker)
-    assert "Consents expiring" not in home(client)
+    assert "Consent expires" not in home(client)
     sharing.expires_on = TODAY + timedelta(days=10)
     sharing.save()
-    assert "Consents expiring" in home(client)
+    assert "Consent expires" in home(client)
     sharing.expires_on = TODAY - timedelta(days=1)  # already expired: no longer in force
     sharing.save()
-    assert "Consents expiring" not in home(client)
+    assert "Consent expires" not in home(client)
+
+
+def test_the_most_overdue_comes_first_whatever_its_kind(world, client_for):
+    world.enrollment.status = "completed"
+    world.enrollment.save()
+    FollowUp.objects.create(enrollment=world.enrollment, months=6, due_on=TODAY - timedelta(days=9))
+    for title, days in (("Due soon", -3), ("A bit late", 2), ("Long overdue", 20)):
+        task_create(
+            actor=world.caseworker,
+            participant=world.participant,
+            title=title,
+            due_on=TODAY - timedelta(days=days),
+            assignee=world.caseworker,
+        )
+    page = home(client_for(world.caseworker))
+    order = [page.index(text) for text in ("Long overdue", "+6 months", "A bit late", "Due soon")]
+    assert order == sorted(order)
+    assert "Overdue by 20 days" in page and "Overdue by 9 days" in page
+
+
+def test_many_people_without_a_note_are_a_count_and_a_link_to_them(world, client_for):
+    client = client_for(world.caseworker)
+    for i in range(9):
+        EnrollmentFactory(
+            participant=ParticipantFactory(municipality=world.municipality, last_name=f"Quiet{i}"),
+            programme=world.programme,
+            caseworker=world.caseworker,
+        )
+    page = home(client)
+    assert "10 people in your caseload have no note in the last 30 days." in page
+    assert "Quiet3" not in page and "?attention=quiet" in page
+    listed = client.get("/participants/?attention=quiet").content.decode()
+    assert "Quiet3" in listed and "Testesen" in listed and "10 people" in listed
+    note_create(
+        actor=world.caseworker,
+        participant=world.participant,
+        kind="meeting",
+        occurred_on=TODAY,
+        text="Saw them today.",
+    )
+    assert "Testesen" not in client.get("/participants/?attention=quiet").content.decode()
+    assert "Testesen" in client.get("/participants/").content.decode()
+
+
+def test_a_few_people_without_a_note_are_named(world, client_for):
+    page = home(client_for(world.caseworker))
+    assert "Testesen" in page and "have no note in the last 30 days" not in page
