@@ -29,5 +29,10 @@ urlpatterns = [
     ),
     path("progress/<id:pk>/reply/", views.ProgressReplyView.as_view(), name="progress-reply"),
     path("attendance/<id:pk>/", views.AttendanceRecordView.as_view(), name="attendance-record"),
+    path(
+        "attendance/worksites/<id:pk>/all-present/",
+        views.AttendanceAllPresentView.as_view(),
+        name="attendance-all-present",
+    ),
     path("<id:pk>/", views.WorksiteDetailView.as_view(), name="worksite"),
 ]

@@ -1,15 +1,16 @@
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -19,7 +20,7 @@ from config.pagecache import ISO_DATE, JOURNAL_AND_JOBS, PageCacheMixin
 from config.views import RoleRequiredMixin, ServiceFormView
 from participants.access import CaseAccessMixin
 from participants.models import Enrollment
-from placements.attendance import attendance_record
+from placements.attendance import attendance_record, attendance_record_all_present
 from placements.forms import (
     CapacityForm,
     FagproveForm,
@@ -46,6 +47,7 @@ from placements.selectors import (
     path_get,
     placement_for_attendance,
     progress_entry_get,
+    supervised_worksites,
     worksite_get,
     worksite_list,
     worksite_placements,
@@ -116,11 +118,55 @@ class AttendanceView(LoginRequiredMixin, RoleRequiredMixin, PageCacheMixin, Temp
             **super().get_context_data(**kwargs),
             "day": day,
             "rows": rows,
+            "sites": _by_worksite(rows),
             "statuses": AttendanceStatus.choices,
             "today": timezone.localdate(),
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1) if day < timezone.localdate() else None,
         }
+
+
+@dataclass(frozen=True)
+class _Site:
+    worksite: object
+    rows: list
+    unrecorded: int  # people expected that nobody has recorded yet: what "everyone present" does
+
+
+def _by_worksite(rows: list[AttendanceRow]) -> list[_Site]:
+    grouped: dict = {}
+    for row in rows:
+        grouped.setdefault(row.placement.worksite, []).append(row)
+    return [
+        _Site(site, site_rows, sum(1 for r in site_rows if r.record is None))
+        for site, site_rows in grouped.items()
+    ]
+
+
+class AttendanceAllPresentView(LoginRequiredMixin, View):
+    """POST: everyone expected at the worksite that day and not yet recorded is present."""
+
+    def post(self, request, pk: int):
+        worksite = get_object_or_404(supervised_worksites(user=request.user), pk=pk)
+        day, problem = _day_from(request)
+        if problem:
+            messages.error(request, problem)
+        else:
+            try:
+                n = attendance_record_all_present(actor=request.user, worksite=worksite, day=day)
+            except ApplicationError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(request, _all_present_message(n))
+        return HttpResponseRedirect(f"{reverse('placements:attendance')}?date={day}")
+
+
+def _all_present_message(n: int) -> str:
+    if n == 0:
+        return _("Everyone was already recorded; nothing was changed.")
+    return ngettext(
+        "%(count)d person recorded as present.", "%(count)d people recorded as present.", n
+    ) % {"count": n}
 
 
 class AttendanceRecordView(LoginRequiredMixin, View):
@@ -163,6 +209,8 @@ class AttendanceRecordView(LoginRequiredMixin, View):
                 "statuses": AttendanceStatus.choices,
                 "error": error,
                 "placement": placement,
+                # A late arrival's hours are the next thing to write: the field gets the focus.
+                "focus_hours": not error and request.POST.get("status") == "late",
             },
         )
 

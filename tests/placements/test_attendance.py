@@ -84,7 +84,7 @@ def test_a_day_in_the_future_or_outside_the_placement_is_refused(world, client_f
     future = tap(client, world, day=TODAY + timedelta(days=1), htmx=False)
     assert future.status_code == 302
     before = tap(client, world, day=TODAY - timedelta(days=30))
-    assert "outside the placement" in before.content.decode()
+    assert "The placement starts on" in before.content.decode()
     assert not AttendanceRecord.objects.exists()
 
 
