@@ -23,6 +23,7 @@ from placements.models import (
     ProgressReply,
     Worksite,
 )
+from placements.qualification import sign_off_undoable
 
 
 def _visible_current_placements(user) -> QuerySet[Placement]:
@@ -212,13 +213,28 @@ def participant_paths(*, user, participant) -> list:
             Prefetch("track__modules", queryset=Module.objects.order_by("number")),
             Prefetch("modules", queryset=ModuleProgress.objects.select_related("signed_off_by")),
         )
+        .select_related("fagprove_recorded_by")
     )
     for path in paths:
         done = {p.module_id: p for p in path.modules.all()}
+        for progress in done.values():
+            progress.undoable = sign_off_undoable(progress)
         path.rows = [(module, done.get(module.pk)) for module in path.track.modules.all()]
         path.passed = sum(1 for p in done.values() if p.result == "passed")
         path.total = len(path.rows)
     return paths
+
+
+def module_progress_get(*, user, pk: int):
+    """A module's sign-off on a path the user may see; otherwise 404."""
+    from placements.models import ModuleProgress
+
+    return get_object_or_404(
+        ModuleProgress.objects.filter(path__in=_seeable_paths(user).values("pk")).select_related(
+            "path__enrollment__participant", "module"
+        ),
+        pk=pk,
+    )
 
 
 def path_get(*, user, pk: int):

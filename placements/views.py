@@ -3,6 +3,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -32,14 +33,20 @@ from placements.forms import (
     WorksiteEditForm,
     WorksiteForm,
 )
-from placements.models import AttendanceStatus
+from placements.models import AttendanceStatus, ExamResult
 from placements.progress import progress_reply, progress_write
-from placements.qualification import fagprove_record, module_sign_off, path_create
+from placements.qualification import (
+    fagprove_record,
+    module_sign_off,
+    module_sign_off_undo,
+    path_create,
+)
 from placements.selectors import (
     AttendanceRow,
     attendance_day,
     attendance_week,
     capacity_by_week,
+    module_progress_get,
     participant_attendance,
     participant_paths,
     participant_progress,
@@ -346,23 +353,68 @@ class PathCreateView(PlacementCreateView):
 
 
 class ModuleSignOffView(LoginRequiredMixin, View):
+    """Signing a module off is two steps, with or without JavaScript: the result's button opens
+    a page that says what will be recorded, and only its confirmation records it."""
+
+    def get(self, request, pk: int):
+        path = path_get(user=request.user, pk=pk)
+        module = _module_of(path, request.GET.get("module"))
+        result = request.GET.get("result", "")
+        if module is None or result not in ExamResult.values:
+            raise Http404
+        return _sign_off_confirm(request, path, module, result)
+
     def post(self, request, pk: int):
         path = path_get(user=request.user, pk=pk)
-        module = path.track.modules.filter(pk=_id(request.POST.get("module"))).first()
+        module = _module_of(path, request.POST.get("module"))
+        result = request.POST.get("result", "")
+        if module is not None and result in ExamResult.values and not request.POST.get("confirm"):
+            return _sign_off_confirm(request, path, module, result)
         try:
             if module is None:
                 raise ApplicationError(_("The module does not belong to this trade."))
-            module_sign_off(
-                actor=request.user, path=path, module=module, result=request.POST.get("result", "")
-            )
+            module_sign_off(actor=request.user, path=path, module=module, result=result)
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("The module has been signed off."))
-        return HttpResponseRedirect(
-            reverse("participants:detail", kwargs={"pk": path.enrollment.participant_id})
-            + "#qualification"
-        )
+            messages.success(
+                request, _("The module has been signed off. You can undo it within 24 hours.")
+            )
+        return _to_qualification(path)
+
+
+class ModuleSignOffUndoView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        progress = module_progress_get(user=request.user, pk=pk)
+        try:
+            module_sign_off_undo(actor=request.user, progress=progress)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The sign-off has been undone; the module is open again."))
+        return _to_qualification(progress.path)
+
+
+def _module_of(path, raw):
+    return path.track.modules.filter(pk=_id(raw)).first()
+
+
+def _sign_off_confirm(request, path, module, result: str):
+    context = {
+        "path": path,
+        "module": module,
+        "result": result,
+        "result_label": ExamResult(result).label,
+        "participant": path.enrollment.participant,
+    }
+    return render(request, "placements/module_sign_off.html", context)
+
+
+def _to_qualification(path) -> HttpResponseRedirect:
+    return HttpResponseRedirect(
+        reverse("participants:detail", kwargs={"pk": path.enrollment.participant_id})
+        + "#qualification"
+    )
 
 
 def _id(value) -> int | None:
@@ -483,7 +535,40 @@ class CapacityView(LoginRequiredMixin, RoleRequiredMixin, TemplateView):
         }
 
 
-class PlacementEndView(LoginRequiredMixin, ServiceFormView):
+class ConfirmFirstMixin:
+    """Something final is recorded only after a page that says what will happen: the first
+    submit shows it, its confirmation records it. Works without JavaScript."""
+
+    def needs_confirmation(self, form) -> bool:
+        return True
+
+    def form_valid(self, form):
+        if self.needs_confirmation(form) and not self.request.POST.get("confirm"):
+            try:
+                _dry_run(lambda: self.perform(form))
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                return self.form_invalid(form)
+            return self.render_to_response(self.get_context_data(form=form, confirming=True))
+        return super().form_valid(form)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _dry_run(perform) -> None:
+    """Call the service and roll back whatever it wrote: its checks, in their one home, tell
+    the user what is wrong before they are asked to confirm."""
+    try:
+        with transaction.atomic():
+            perform()
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
+class PlacementEndView(LoginRequiredMixin, ConfirmFirstMixin, ServiceFormView):
     template_name = "placements/placement_end.html"
     form_class = PlacementEndForm
     success_message = gettext_lazy("The placement has been ended.")
@@ -524,7 +609,7 @@ class PlacementEndView(LoginRequiredMixin, ServiceFormView):
         )
 
 
-class FagproveView(LoginRequiredMixin, ServiceFormView):
+class FagproveView(LoginRequiredMixin, ConfirmFirstMixin, ServiceFormView):
     template_name = "placements/fagprove_form.html"
     form_class = FagproveForm
     success_message = gettext_lazy("The fagprøve has been recorded.")
@@ -542,6 +627,10 @@ class FagproveView(LoginRequiredMixin, ServiceFormView):
 
     def get_initial(self):
         return {"fagprove_on": self.path.fagprove_on, "fagprove_result": self.path.fagprove_result}
+
+    def needs_confirmation(self, form) -> bool:
+        """A result, new or changed, is confirmed first; a date alone is not."""
+        return form.cleaned_data["fagprove_result"] != self.path.fagprove_result
 
     def perform(self, form):
         return fagprove_record(
