@@ -33,7 +33,7 @@ def _hours(value, placement: Placement, status: str) -> Decimal:
     """The hours to write down: none on an absence (whatever was typed: a late day changed to
     an excused one keeps no hours), the schedule's by default, and never above it."""
     if status in ABSENCES:
-        return Decimal("0")
+        return Decimal("0.00")
     if value in (None, ""):
         return placement.hours_per_day
     try:

@@ -57,7 +57,7 @@ def worksite_placements(*, user, worksite: Worksite) -> QuerySet[Placement]:
     return (
         _visible_current_placements(user)
         .filter(worksite=worksite)
-        .select_related("enrollment__participant", "supervisor")
+        .select_related("enrollment__participant", "enrollment__caseworker", "supervisor")
         .order_by("enrollment__participant__last_name", "enrollment__participant__first_name")
     )
 

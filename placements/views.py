@@ -264,10 +264,7 @@ class ProgressCreateView(LoginRequiredMixin, ServiceFormView):
         }
 
     def get_success_url(self) -> str:
-        return (
-            reverse("participants:detail", kwargs={"pk": self.placement.enrollment.participant_id})
-            + "#progress"
-        )
+        return _at_entry(self.result)
 
 
 class ProgressReplyView(LoginRequiredMixin, View):
@@ -280,10 +277,14 @@ class ProgressReplyView(LoginRequiredMixin, View):
             progress_reply(actor=request.user, entry=entry, text=form.cleaned_data["text"])
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
-        return HttpResponseRedirect(
-            reverse("participants:detail", kwargs={"pk": entry.placement.enrollment.participant_id})
-            + "#progress"
-        )
+        return HttpResponseRedirect(_at_entry(entry))
+
+
+def _at_entry(entry) -> str:
+    """The person's progress page, opened at the entry just written or replied to (on the
+    person's own page the entries arrive after the page, too late for the browser to scroll)."""
+    participant_id = entry.placement.enrollment.participant_id
+    return f"{reverse('placements:progress', kwargs={'pk': participant_id})}#entry-{entry.pk}"
 
 
 class PlacementCreateView(CaseAccessMixin, ServiceFormView):
