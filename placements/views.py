@@ -401,6 +401,15 @@ def _module_of(path, raw):
 
 
 def _sign_off_confirm(request, path, module, result: str):
+    """The question, once the service has found nothing against the sign-off (an anonymised
+    record, a module already passed): that is said at once, not after the confirmation."""
+    try:
+        _dry_run(
+            lambda: module_sign_off(actor=request.user, path=path, module=module, result=result)
+        )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return _to_qualification(path)
     context = {
         "path": path,
         "module": module,

@@ -170,7 +170,7 @@ class TestWeekAndStats:
         hidden = re.findall(r'<span class="visually-hidden">([^<]+)</span>', page)
         assert f"{weekday[yesterday.weekday()]}: Til stede" in hidden
         assert any(text.endswith(": Mangler") for text in hidden)
-        assert '<span aria-hidden="true">T</span>' in page
+        assert '<span class="dmark" aria-hidden="true">T</span>' in page  # T for «til stede»
         this_week = client.get(reverse("placements:attendance-week")).content.decode()
         assert "Ikke registrert ennå" in this_week  # today: expected, not recorded, not late yet
 
