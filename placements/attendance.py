@@ -7,31 +7,75 @@ from decimal import Decimal, InvalidOperation
 from django.db import IntegrityError, transaction
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
+from participants.models import Participant
 from participants.services import participant_check_changeable
-from placements.models import AttendanceMonth, AttendanceRecord, AttendanceStatus, Placement
+from placements.models import (
+    AttendanceMonth,
+    AttendanceRecord,
+    AttendanceStatus,
+    Placement,
+    Worksite,
+)
 
 MISSING_LOOKBACK_DAYS = 28
 _ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
+ABSENCES = (AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED)
 _FIELDS = ("date", "status", "hours")
 
 
 def _hours(value, placement: Placement, status: str) -> Decimal:
+    """The hours to write down: none on an absence (whatever was typed: a late day changed to
+    an excused one keeps no hours), the schedule's by default, and never above it."""
+    if status in ABSENCES:
+        return Decimal("0.00")
     if value in (None, ""):
-        absent = status in (AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED)
-        return Decimal("0") if absent else placement.hours_per_day
+        return placement.hours_per_day
     try:
         hours = Decimal(str(value).replace(",", "."))
     except InvalidOperation:
         raise ApplicationError(_("Hours must be a number."), field="hours") from None
     if not hours.is_finite() or hours < 0 or hours > 24:
         raise ApplicationError(_("Hours must be between 0 and 24."), field="hours")
+    if hours > placement.hours_per_day:
+        raise ApplicationError(
+            _("The schedule has %(hours)s hours for this day; write down at most that.")
+            % {"hours": formats.number_format(placement.hours_per_day.normalize())},
+            field="hours",
+        )
     return hours.quantize(Decimal("0.01"))
+
+
+def _check_day(placement: Placement, day: date) -> None:
+    """A day may be recorded within the placement, up to the person's exit, and not ahead."""
+    if day > timezone.localdate():
+        raise ApplicationError(
+            _("Attendance cannot be recorded for a day in the future."), field="date"
+        )
+    if day < placement.starts_on:
+        raise ApplicationError(
+            _("The placement starts on %(day)s; attendance before that cannot be recorded.")
+            % {"day": formats.date_format(placement.starts_on, "SHORT_DATE_FORMAT")},
+            field="date",
+        )
+    if placement.ends_on and day > placement.ends_on:
+        raise ApplicationError(
+            _("The placement ended on %(day)s; attendance after that cannot be recorded.")
+            % {"day": formats.date_format(placement.ends_on, "SHORT_DATE_FORMAT")},
+            field="date",
+        )
+    exit_on = placement.exit_on
+    if exit_on is not None and day > exit_on:
+        raise ApplicationError(
+            _("The person left the programme on %(day)s; attendance after that cannot be recorded.")
+            % {"day": formats.date_format(exit_on, "SHORT_DATE_FORMAT")},
+            field="date",
+        )
 
 
 def attendance_record(
@@ -42,12 +86,7 @@ def attendance_record(
     participant_check_changeable(placement.enrollment.participant_id)
     if status not in AttendanceStatus.values:
         raise ApplicationError(_("Choose present, late, excused or unexcused."), field="status")
-    if day > timezone.localdate():
-        raise ApplicationError(
-            _("Attendance cannot be recorded for a day in the future."), field="date"
-        )
-    if day < placement.starts_on or (placement.ends_on and day > placement.ends_on):
-        raise ApplicationError(_("The day is outside the placement."), field="date")
+    _check_day(placement, day)
     value = _hours(hours, placement, status)
     participant = placement.enrollment.participant
     try:
@@ -92,6 +131,60 @@ def attendance_record(
         )
 
 
+def supervised_placements(user) -> QuerySet[Placement]:
+    """Current placements at the worksites the user supervises, of people the user may see:
+    the arbeidsleder's lists, and what "everyone present" records."""
+    return Placement.objects.current().filter(
+        worksite__supervisors__user=user,
+        enrollment__participant__in=Participant.objects.visible_to(user),
+    )
+
+
+def attendance_record_all_present(*, actor, worksite: Worksite, day: date) -> int:
+    """Everyone the schedule expects at ``worksite`` on ``day`` and nobody has recorded yet,
+    recorded present with their scheduled hours; days already recorded stay as they are.
+    Returns how many days were recorded. Safe to run twice and from two phones at once: a day
+    the other phone wrote first (the unique constraint) is left to it."""
+    if day > timezone.localdate():
+        raise ApplicationError(_("Attendance cannot be recorded for a day in the future."))
+    return sum(1 for p in _unrecorded(actor, worksite, day) if _record_if_new(actor, p, day))
+
+
+def _unrecorded(actor, worksite: Worksite, day: date) -> list[Placement]:
+    placements = (
+        supervised_placements(actor)
+        .filter(worksite=worksite, starts_on__lte=day)
+        .exclude(attendance__date=day)
+        .select_related("enrollment__participant")
+    )
+    return [p for p in placements if p.expects(day)]
+
+
+def _record_if_new(actor, placement: Placement, day: date) -> bool:
+    participant = placement.enrollment.participant
+    if participant.anonymised_at:
+        return False
+    try:
+        with transaction.atomic():
+            record = AttendanceRecord.objects.create(
+                placement=placement,
+                date=day,
+                status=AttendanceStatus.PRESENT,
+                hours=placement.hours_per_day,
+                recorded_by=actor,
+            )
+            change_record(
+                actor=actor,
+                instance=record,
+                participant=participant,
+                action=ChangeAction.CREATE,
+                after=snapshot(record, _FIELDS),
+            )
+    except IntegrityError:
+        return False  # recorded a moment ago from another phone: that record stands
+    return True
+
+
 def expected_days(placement: Placement, start: date, end: date) -> list[date]:
     """The days between ``start`` and ``end`` (inclusive) the schedule expects the person."""
     days, day = [], start
@@ -102,8 +195,9 @@ def expected_days(placement: Placement, start: date, end: date) -> list[date]:
     return days
 
 
-def missing_days(placement: Placement, recorded: set[date], today: date) -> list[date]:
-    """Expected days before today, in the last four weeks, that nobody recorded."""
+def missing_days(placement: Placement, recorded: set[date] | dict, today: date) -> list[date]:
+    """The one definition of a *missing* day, for every page, list, count and digest: a day
+    the schedule expected, before today and in the last four weeks, that nobody recorded."""
     start = max(placement.starts_on, today - timedelta(days=MISSING_LOOKBACK_DAYS))
     return [
         d for d in expected_days(placement, start, today - timedelta(days=1)) if d not in recorded
@@ -114,7 +208,7 @@ def missing_days(placement: Placement, recorded: set[date], today: date) -> list
 class AttendanceStats:
     rate: int | None  # percent of expected days attended (present or late)
     consecutive_absences: int  # the latest expected days in a row not attended
-    missing: int
+    missing: int  # len(missing_days(...))
 
 
 def attendance_stats(placement: Placement, records: dict, today: date) -> AttendanceStats:
@@ -127,7 +221,7 @@ def attendance_stats(placement: Placement, records: dict, today: date) -> Attend
         if day in records and records[day].status in _ATTENDED:
             break
         streak += 1
-    missing = sum(1 for d in days if d not in records)
+    missing = len(missing_days(placement, records, today))
     rate = round(100 * len(attended) / len(days)) if days else None
     return AttendanceStats(rate, streak, missing)
 

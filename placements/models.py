@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.country import offered
 from accounts.models import Country
+from participants.models import EnrollmentStatus
 
 
 class WorksiteKind(models.TextChoices):
@@ -135,13 +136,21 @@ class PlacementStatus(models.TextChoices):
     STOPPED = "stopped", _("Stopped early")
 
 
+# An enrollment with one of these statuses has exited: its ``ends_on`` is the exit date.
+EXIT_STATUSES = (EnrollmentStatus.COMPLETED, EnrollmentStatus.WITHDRAWN)
+
+
 class PlacementQuerySet(models.QuerySet):
     def current(self) -> "PlacementQuerySet":
-        """Planned or running placements that have not passed their end date."""
+        """Planned or running placements that have not passed their end date, of a person who
+        has not left the programme before today (an exit without a date counts as left): the
+        worksite's lists and the arbeidsleder's access end with whichever comes first."""
         today = timezone.localdate()
-        return self.filter(
-            status__in=[PlacementStatus.PLANNED, PlacementStatus.ACTIVE],
-        ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+        return (
+            self.filter(status__in=[PlacementStatus.PLANNED, PlacementStatus.ACTIVE])
+            .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=today))
+            .filter(~Q(enrollment__status__in=EXIT_STATUSES) | Q(enrollment__ends_on__gte=today))
+        )
 
 
 class Placement(models.Model):
@@ -196,12 +205,21 @@ class Placement(models.Model):
     def __str__(self) -> str:
         return f"{self.enrollment.participant} · {self.worksite}"
 
+    @property
+    def exit_on(self) -> date | None:
+        """The day the person left the programme, if they have (needs ``enrollment`` loaded)."""
+        enrollment = self.enrollment
+        return enrollment.ends_on if enrollment.status in EXIT_STATUSES else None
+
     def expects(self, day: date) -> bool:
-        """Whether the schedule expects the person at the worksite on ``day``."""
+        """Whether the schedule expects the person at the worksite on ``day`` (never after the
+        placement's end or the person's exit from the programme)."""
+        exit_on = self.exit_on
         return (
             self.status in (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
             and self.starts_on <= day
             and (self.ends_on is None or day <= self.ends_on)
+            and (exit_on is None or day <= exit_on)
             and str(day.weekday()) in self.schedule_days
         )
 
@@ -379,6 +397,15 @@ class QualificationPath(models.Model):
     fagprove_result = models.CharField(
         _("fagprøve result"), max_length=20, choices=ExamResult.choices, blank=True
     )
+    fagprove_recorded_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name=_("result recorded by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    fagprove_recorded_at = models.DateTimeField(_("result recorded at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("qualification path")
@@ -418,6 +445,8 @@ class ModuleProgress(models.Model):
         related_name="+",
     )
     signed_off_on = models.DateField(_("signed off"), null=True, blank=True)
+    # When, to the minute: a sign-off may be undone for a while after (placements/qualification).
+    signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("module progress")

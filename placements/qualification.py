@@ -1,5 +1,7 @@
 """Writes for the road to a fagbrev: qualification paths and module sign-offs."""
 
+from datetime import timedelta
+
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,6 +10,7 @@ from accounts.country import belongs_to
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
+from participants.models import Enrollment
 from participants.services import add_months, participant_check_changeable
 from placements.models import (
     ROUTE_COUNTRY,
@@ -18,6 +21,9 @@ from placements.models import (
 )
 
 REGISTRATION_MONTHS_BEFORE_END = 3
+# A sign-off tapped by mistake may be taken back for this long; after it, it stands.
+UNDO_WINDOW = timedelta(hours=24)
+_SIGN_OFF_FIELDS = ("result", "signed_off_by", "signed_off_on", "signed_off_at")
 _PATH_FIELDS = (
     "track",
     "route",
@@ -97,20 +103,65 @@ def module_sign_off(*, actor, path: QualificationPath, module, result: str) -> M
             )
             if progress.result == ExamResult.PASSED or progress.result == result:
                 raise ApplicationError(_("This module has already been signed off."))
-            before = snapshot(progress, ["result", "signed_off_by", "signed_off_on"])
+            before = snapshot(progress, _SIGN_OFF_FIELDS)
             progress.result, progress.signed_off_by, progress.signed_off_on = (result, actor, today)
-            progress.save(update_fields=["result", "signed_off_by", "signed_off_on"])
+            progress.signed_off_at = timezone.now()
+            progress.save(update_fields=list(_SIGN_OFF_FIELDS))
             change_record(
                 actor=actor,
                 instance=progress,
                 participant=path.enrollment.participant,
                 action=ChangeAction.UPDATE,
                 before=before,
-                after=snapshot(progress, ["result", "signed_off_by", "signed_off_on"]),
+                after=snapshot(progress, _SIGN_OFF_FIELDS),
             )
     except IntegrityError:
         raise ApplicationError(_("This module has already been signed off.")) from None
     return progress
+
+
+def sign_off_undoable(progress: ModuleProgress, *, now=None) -> bool:
+    """Whether the sign-off is still within the window in which it may be taken back."""
+    if not progress.result or progress.signed_off_at is None:
+        return False
+    return (now or timezone.now()) < progress.signed_off_at + UNDO_WINDOW
+
+
+def module_sign_off_undo(*, actor, progress: ModuleProgress) -> ModuleProgress:
+    """Take a sign-off back within ``UNDO_WINDOW``: the one who signed, or a caseworker or
+    programme lead who follows the person. The module is open again, and the history keeps
+    both the sign-off and its undoing."""
+    path = progress.path
+    participant_check_changeable(path.enrollment.participant_id)
+    follows = Enrollment.objects.visible_to(actor).filter(pk=path.enrollment_id).exists()
+    if progress.signed_off_by_id != actor.pk and not follows:
+        raise ApplicationError(
+            _("Only the one who signed, or the person's caseworker, can undo a sign-off.")
+        )
+    with transaction.atomic():
+        locked = ModuleProgress.objects.select_for_update().get(pk=progress.pk)
+        if not locked.result:
+            raise ApplicationError(_("This sign-off has already been undone."))
+        if not sign_off_undoable(locked):
+            raise ApplicationError(
+                _(
+                    "A sign-off can be undone only within 24 hours, and this one was made "
+                    "earlier. Ask the person's caseworker to record a correction in the journal."
+                )
+            )
+        before = snapshot(locked, _SIGN_OFF_FIELDS)
+        locked.result, locked.signed_off_by, locked.signed_off_on = "", None, None
+        locked.signed_off_at = None
+        locked.save(update_fields=list(_SIGN_OFF_FIELDS))
+        change_record(
+            actor=actor,
+            instance=locked,
+            participant=path.enrollment.participant,
+            action=ChangeAction.UPDATE,
+            before=before,
+            after=snapshot(locked, _SIGN_OFF_FIELDS),
+        )
+    return locked
 
 
 def fagprove_record(
@@ -128,6 +179,12 @@ def fagprove_record(
         raise ApplicationError(
             _("A result cannot be recorded before the fagprøve."), field="fagprove_result"
         )
+    recorder = {}
+    if result != path.fagprove_result:
+        recorder = {
+            "fagprove_recorded_by": actor if result else None,
+            "fagprove_recorded_at": timezone.now() if result else None,
+        }
     with transaction.atomic():
         audited_save(
             actor=actor,
@@ -135,5 +192,6 @@ def fagprove_record(
             participant=path.enrollment.participant,
             fagprove_on=fagprove_on,
             fagprove_result=result,
+            **recorder,
         )
     return path

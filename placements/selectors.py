@@ -1,6 +1,6 @@
 """Reads of worksites and placements, scoped through ``visible_to``."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
@@ -14,6 +14,7 @@ from placements.attendance import (
     AttendanceStats,
     attendance_stats,
     missing_days,
+    supervised_placements,
 )
 from placements.models import (
     AttendanceRecord,
@@ -22,6 +23,7 @@ from placements.models import (
     ProgressReply,
     Worksite,
 )
+from placements.qualification import sign_off_undoable
 
 
 def _visible_current_placements(user) -> QuerySet[Placement]:
@@ -55,7 +57,7 @@ def worksite_placements(*, user, worksite: Worksite) -> QuerySet[Placement]:
     return (
         _visible_current_placements(user)
         .filter(worksite=worksite)
-        .select_related("enrollment__participant", "supervisor")
+        .select_related("enrollment__participant", "enrollment__caseworker", "supervisor")
         .order_by("enrollment__participant__last_name", "enrollment__participant__first_name")
     )
 
@@ -66,8 +68,7 @@ def supervised_worksites(*, user) -> QuerySet[Worksite]:
 
 def placements_at_supervised_worksites(*, user) -> QuerySet[Placement]:
     return (
-        _visible_current_placements(user)
-        .filter(worksite__supervisors__user=user)
+        supervised_placements(user)
         .select_related("enrollment__participant", "worksite")
         .order_by("worksite__name", "enrollment__participant__last_name")
     )
@@ -89,8 +90,8 @@ def attendance_day(*, user, day: date) -> list[AttendanceRow]:
         date__gte=min(day, today) - timedelta(days=MISSING_LOOKBACK_DAYS)
     )
     placements = (
-        _visible_current_placements(user)
-        .filter(worksite__supervisors__user=user, starts_on__lte=day)
+        supervised_placements(user)
+        .filter(starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         .select_related("enrollment__participant", "worksite")
         .prefetch_related(Prefetch("attendance", queryset=recent, to_attr="recent"))
@@ -132,8 +133,7 @@ def missing_attendance(*, user) -> tuple[int, int]:
     their worksites, and for how many people. Two queries whatever the number of people."""
     today = timezone.localdate()
     placements = (
-        _visible_current_placements(user)
-        .filter(worksite__supervisors__user=user)
+        supervised_placements(user)
         .select_related("enrollment")
         .prefetch_related(_recent_attendance(today))
     )
@@ -158,7 +158,7 @@ def placement_for_attendance(*, user, pk: int) -> Placement:
 def _seeable_placements(user) -> QuerySet[Placement]:
     """Placements the user may see: in their programmes, or current ones at a worksite they
     supervise (the person's consent in force)."""
-    supervised = _visible_current_placements(user).filter(worksite__supervisors__user=user)
+    supervised = supervised_placements(user)
     followed = Placement.objects.filter(enrollment__in=Enrollment.objects.visible_to(user))
     return Placement.objects.filter(
         Q(pk__in=supervised.values("pk")) | Q(pk__in=followed.values("pk"))
@@ -213,13 +213,28 @@ def participant_paths(*, user, participant) -> list:
             Prefetch("track__modules", queryset=Module.objects.order_by("number")),
             Prefetch("modules", queryset=ModuleProgress.objects.select_related("signed_off_by")),
         )
+        .select_related("fagprove_recorded_by")
     )
     for path in paths:
         done = {p.module_id: p for p in path.modules.all()}
+        for progress in done.values():
+            progress.undoable = sign_off_undoable(progress)
         path.rows = [(module, done.get(module.pk)) for module in path.track.modules.all()]
         path.passed = sum(1 for p in done.values() if p.result == "passed")
         path.total = len(path.rows)
     return paths
+
+
+def module_progress_get(*, user, pk: int):
+    """A module's sign-off on a path the user may see; otherwise 404."""
+    from placements.models import ModuleProgress
+
+    return get_object_or_404(
+        ModuleProgress.objects.filter(path__in=_seeable_paths(user).values("pk")).select_related(
+            "path__enrollment__participant", "module"
+        ),
+        pk=pk,
+    )
 
 
 def path_get(*, user, pk: int):
@@ -233,6 +248,17 @@ class WeekRow:
     placement: Placement
     cells: list  # (day, record or None, expected, missing)
     stats: AttendanceStats
+    missing: list[date] = field(default_factory=list)  # every missing day, oldest first
+
+
+def _week_row(placement: Placement, days: list[date], today: date) -> WeekRow:
+    """A placement's ``days`` as cells, with the missing days of ``missing_days`` (the one
+    definition) flagged in the cells and listed in full."""
+    by_day = {r.date: r for r in placement.recent}
+    missing = missing_days(placement, by_day, today)
+    flagged = set(missing)
+    cells = [(day, by_day.get(day), placement.expects(day), day in flagged) for day in days]
+    return WeekRow(placement, cells, attendance_stats(placement, by_day, today), missing)
 
 
 def attendance_week(*, user, monday: date) -> list[WeekRow]:
@@ -242,8 +268,8 @@ def attendance_week(*, user, monday: date) -> list[WeekRow]:
     sunday = monday + timedelta(days=6)
     since = min(monday, today - timedelta(days=MISSING_LOOKBACK_DAYS))
     placements = (
-        _visible_current_placements(user)
-        .filter(worksite__supervisors__user=user, starts_on__lte=sunday)
+        supervised_placements(user)
+        .filter(starts_on__lte=sunday)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday))
         .select_related("enrollment__participant", "worksite")
         .prefetch_related(
@@ -255,23 +281,13 @@ def attendance_week(*, user, monday: date) -> list[WeekRow]:
         )
         .order_by("worksite__name", "enrollment__participant__last_name")
     )
-    rows = []
-    for placement in placements:
-        by_day = {r.date: r for r in placement.recent}
-        cells = []
-        for offset in range(7):
-            day = monday + timedelta(days=offset)
-            expected = placement.expects(day)
-            cells.append(
-                (day, by_day.get(day), expected, expected and day < today and day not in by_day)
-            )
-        rows.append(WeekRow(placement, cells, attendance_stats(placement, by_day, today)))
-    return rows
+    days = [monday + timedelta(days=n) for n in range(7)]
+    return [_week_row(placement, days, today) for placement in placements]
 
 
 def attendance_concerns(*, user, limit: int = 20) -> list[AttendanceRow]:
-    """For a caseworker: their people whose attendance needs a look, with days nobody
-    recorded in the last week, or absent two expected days or more in a row."""
+    """For a caseworker: their people whose attendance needs a look: with missing days (as the
+    worksite counts them), or absent two expected days or more in a row."""
     today = timezone.localdate()
     placements = (
         Placement.objects.current()
@@ -283,11 +299,9 @@ def attendance_concerns(*, user, limit: int = 20) -> list[AttendanceRow]:
     for placement in placements:
         by_day = {r.date: r for r in placement.recent}
         stats = attendance_stats(placement, by_day, today)
-        week = [
-            d for d in missing_days(placement, set(by_day), today) if d >= today - timedelta(days=7)
-        ]
-        if week or stats.consecutive_absences >= 2:
-            rows.append(AttendanceRow(placement, None, week, stats))
+        missing = missing_days(placement, by_day, today)
+        if missing or stats.consecutive_absences >= 2:
+            rows.append(AttendanceRow(placement, None, missing, stats))
     return rows[:limit]
 
 
@@ -299,21 +313,18 @@ def participant_attendance(*, user, participant) -> list[WeekRow]:
         _seeable_placements(user)
         .current()
         .filter(enrollment__participant=participant)
-        .select_related("worksite")
+        .select_related("worksite", "enrollment")
         .prefetch_related(_recent_attendance(today))
     )
     rows = []
     for placement in placements:
         by_day = {r.date: r for r in placement.recent}
-        cells = []
-        for offset in range(14):
-            day = start + timedelta(days=offset)
-            expected = placement.expects(day)
-            if expected or day in by_day:
-                cells.append(
-                    (day, by_day.get(day), expected, expected and day < today and day not in by_day)
-                )
-        rows.append(WeekRow(placement, cells, attendance_stats(placement, by_day, today)))
+        days = [
+            day
+            for day in (start + timedelta(days=n) for n in range(14))
+            if placement.expects(day) or day in by_day
+        ]
+        rows.append(_week_row(placement, days, today))
     return rows
 
 

@@ -17,6 +17,9 @@ urlpatterns = [
     path("paths/<id:pk>/fagprove/", views.FagproveView.as_view(), name="fagprove"),
     path("paths/<id:pk>/sign-off/", views.ModuleSignOffView.as_view(), name="module-sign-off"),
     path(
+        "modules/<id:pk>/undo/", views.ModuleSignOffUndoView.as_view(), name="module-sign-off-undo"
+    ),
+    path(
         "people/<id:pk>/placements/new/",
         views.PlacementCreateView.as_view(),
         name="placement-create",
@@ -34,6 +37,11 @@ urlpatterns = [
         "enrollments/<id:pk>/status/",
         views.EnrollmentStatusView.as_view(),
         name="enrollment-status",
+    ),
+    path(
+        "attendance/worksites/<id:pk>/all-present/",
+        views.AttendanceAllPresentView.as_view(),
+        name="attendance-all-present",
     ),
     path("<id:pk>/", views.WorksiteDetailView.as_view(), name="worksite"),
 ]

@@ -1,15 +1,17 @@
+from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
+from django.db import transaction
 from django.http import Http404, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
@@ -22,7 +24,7 @@ from participants.models import Enrollment, EnrollmentStatus
 from participants.routes import qualification_offered
 from participants.selectors import enrollment_get
 from participants.services import EXIT_STATUSES, TRANSITIONS, enrollment_change_status
-from placements.attendance import attendance_record, missing_days
+from placements.attendance import attendance_record, attendance_record_all_present, missing_days
 from placements.exits import enrollment_exit, enrollment_exit_check, exit_open_work
 from placements.forms import (
     CapacityForm,
@@ -36,14 +38,20 @@ from placements.forms import (
     WorksiteEditForm,
     WorksiteForm,
 )
-from placements.models import AttendanceStatus
+from placements.models import AttendanceStatus, ExamResult
 from placements.progress import progress_reply, progress_write
-from placements.qualification import fagprove_record, module_sign_off, path_create
+from placements.qualification import (
+    fagprove_record,
+    module_sign_off,
+    module_sign_off_undo,
+    path_create,
+)
 from placements.selectors import (
     AttendanceRow,
     attendance_day,
     attendance_week,
     capacity_by_week,
+    module_progress_get,
     participant_attendance,
     participant_paths,
     participant_progress,
@@ -51,6 +59,7 @@ from placements.selectors import (
     path_get,
     placement_for_attendance,
     progress_entry_get,
+    supervised_worksites,
     worksite_get,
     worksite_list,
     worksite_placements,
@@ -121,11 +130,55 @@ class AttendanceView(LoginRequiredMixin, RoleRequiredMixin, PageCacheMixin, Temp
             **super().get_context_data(**kwargs),
             "day": day,
             "rows": rows,
+            "sites": _by_worksite(rows),
             "statuses": AttendanceStatus.choices,
             "today": timezone.localdate(),
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1) if day < timezone.localdate() else None,
         }
+
+
+@dataclass(frozen=True)
+class _Site:
+    worksite: object
+    rows: list
+    unrecorded: int  # people expected that nobody has recorded yet: what "everyone present" does
+
+
+def _by_worksite(rows: list[AttendanceRow]) -> list[_Site]:
+    grouped: dict = {}
+    for row in rows:
+        grouped.setdefault(row.placement.worksite, []).append(row)
+    return [
+        _Site(site, site_rows, sum(1 for r in site_rows if r.record is None))
+        for site, site_rows in grouped.items()
+    ]
+
+
+class AttendanceAllPresentView(LoginRequiredMixin, View):
+    """POST: everyone expected at the worksite that day and not yet recorded is present."""
+
+    def post(self, request, pk: int):
+        worksite = get_object_or_404(supervised_worksites(user=request.user), pk=pk)
+        day, problem = _day_from(request)
+        if problem:
+            messages.error(request, problem)
+        else:
+            try:
+                n = attendance_record_all_present(actor=request.user, worksite=worksite, day=day)
+            except ApplicationError as exc:
+                messages.error(request, str(exc.message))
+            else:
+                messages.success(request, _all_present_message(n))
+        return HttpResponseRedirect(f"{reverse('placements:attendance')}?date={day}")
+
+
+def _all_present_message(n: int) -> str:
+    if n == 0:
+        return _("Everyone was already recorded; nothing was changed.")
+    return ngettext(
+        "%(count)d person recorded as present.", "%(count)d people recorded as present.", n
+    ) % {"count": n}
 
 
 class AttendanceRecordView(LoginRequiredMixin, View):
@@ -168,6 +221,8 @@ class AttendanceRecordView(LoginRequiredMixin, View):
                 "statuses": AttendanceStatus.choices,
                 "error": error,
                 "placement": placement,
+                # A late arrival's hours are the next thing to write: the field gets the focus.
+                "focus_hours": not error and request.POST.get("status") == "late",
             },
         )
 
@@ -214,10 +269,7 @@ class ProgressCreateView(LoginRequiredMixin, ServiceFormView):
         }
 
     def get_success_url(self) -> str:
-        return (
-            reverse("participants:detail", kwargs={"pk": self.placement.enrollment.participant_id})
-            + "#progress"
-        )
+        return _at_entry(self.result)
 
 
 class ProgressReplyView(LoginRequiredMixin, View):
@@ -230,10 +282,14 @@ class ProgressReplyView(LoginRequiredMixin, View):
             progress_reply(actor=request.user, entry=entry, text=form.cleaned_data["text"])
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
-        return HttpResponseRedirect(
-            reverse("participants:detail", kwargs={"pk": entry.placement.enrollment.participant_id})
-            + "#progress"
-        )
+        return HttpResponseRedirect(_at_entry(entry))
+
+
+def _at_entry(entry) -> str:
+    """The person's progress page, opened at the entry just written or replied to (on the
+    person's own page the entries arrive after the page, too late for the browser to scroll)."""
+    participant_id = entry.placement.enrollment.participant_id
+    return f"{reverse('placements:progress', kwargs={'pk': participant_id})}#entry-{entry.pk}"
 
 
 class PlacementCreateView(CaseAccessMixin, ServiceFormView):
@@ -305,23 +361,77 @@ class PathCreateView(PlacementCreateView):
 
 
 class ModuleSignOffView(LoginRequiredMixin, View):
+    """Signing a module off is two steps, with or without JavaScript: the result's button opens
+    a page that says what will be recorded, and only its confirmation records it."""
+
+    def get(self, request, pk: int):
+        path = path_get(user=request.user, pk=pk)
+        module = _module_of(path, request.GET.get("module"))
+        result = request.GET.get("result", "")
+        if module is None or result not in ExamResult.values:
+            raise Http404
+        return _sign_off_confirm(request, path, module, result)
+
     def post(self, request, pk: int):
         path = path_get(user=request.user, pk=pk)
-        module = path.track.modules.filter(pk=_id(request.POST.get("module"))).first()
+        module = _module_of(path, request.POST.get("module"))
+        result = request.POST.get("result", "")
+        if module is not None and result in ExamResult.values and not request.POST.get("confirm"):
+            return _sign_off_confirm(request, path, module, result)
         try:
             if module is None:
                 raise ApplicationError(_("The module does not belong to this trade."))
-            module_sign_off(
-                actor=request.user, path=path, module=module, result=request.POST.get("result", "")
-            )
+            module_sign_off(actor=request.user, path=path, module=module, result=result)
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
         else:
-            messages.success(request, _("The module has been signed off."))
-        return HttpResponseRedirect(
-            reverse("participants:detail", kwargs={"pk": path.enrollment.participant_id})
-            + "#qualification"
+            messages.success(
+                request, _("The module has been signed off. You can undo it within 24 hours.")
+            )
+        return _to_qualification(path)
+
+
+class ModuleSignOffUndoView(LoginRequiredMixin, View):
+    def post(self, request, pk: int):
+        progress = module_progress_get(user=request.user, pk=pk)
+        try:
+            module_sign_off_undo(actor=request.user, progress=progress)
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("The sign-off has been undone; the module is open again."))
+        return _to_qualification(progress.path)
+
+
+def _module_of(path, raw):
+    return path.track.modules.filter(pk=_id(raw)).first()
+
+
+def _sign_off_confirm(request, path, module, result: str):
+    """The question, once the service has found nothing against the sign-off (an anonymised
+    record, a module already passed): that is said at once, not after the confirmation."""
+    try:
+        _dry_run(
+            lambda: module_sign_off(actor=request.user, path=path, module=module, result=result)
         )
+    except ApplicationError as exc:
+        messages.error(request, str(exc.message))
+        return _to_qualification(path)
+    context = {
+        "path": path,
+        "module": module,
+        "result": result,
+        "result_label": ExamResult(result).label,
+        "participant": path.enrollment.participant,
+    }
+    return render(request, "placements/module_sign_off.html", context)
+
+
+def _to_qualification(path) -> HttpResponseRedirect:
+    return HttpResponseRedirect(
+        reverse("participants:detail", kwargs={"pk": path.enrollment.participant_id})
+        + "#qualification"
+    )
 
 
 def _id(value) -> int | None:
@@ -442,7 +552,40 @@ class CapacityView(LoginRequiredMixin, RoleRequiredMixin, TemplateView):
         }
 
 
-class PlacementEndView(LoginRequiredMixin, ServiceFormView):
+class ConfirmFirstMixin:
+    """Something final is recorded only after a page that says what will happen: the first
+    submit shows it, its confirmation records it. Works without JavaScript."""
+
+    def needs_confirmation(self, form) -> bool:
+        return True
+
+    def form_valid(self, form):
+        if self.needs_confirmation(form) and not self.request.POST.get("confirm"):
+            try:
+                _dry_run(lambda: self.perform(form))
+            except ApplicationError as exc:
+                form.add_error(exc.field if exc.field in form.fields else None, str(exc.message))
+                return self.form_invalid(form)
+            return self.render_to_response(self.get_context_data(form=form, confirming=True))
+        return super().form_valid(form)
+
+
+class _DryRun(Exception):
+    pass
+
+
+def _dry_run(perform) -> None:
+    """Call the service and roll back whatever it wrote: its checks, in their one home, tell
+    the user what is wrong before they are asked to confirm."""
+    try:
+        with transaction.atomic():
+            perform()
+            raise _DryRun
+    except _DryRun:
+        pass
+
+
+class PlacementEndView(LoginRequiredMixin, ConfirmFirstMixin, ServiceFormView):
     template_name = "placements/placement_end.html"
     form_class = PlacementEndForm
     success_message = gettext_lazy("The placement has been ended.")
@@ -483,7 +626,7 @@ class PlacementEndView(LoginRequiredMixin, ServiceFormView):
         )
 
 
-class FagproveView(LoginRequiredMixin, ServiceFormView):
+class FagproveView(LoginRequiredMixin, ConfirmFirstMixin, ServiceFormView):
     template_name = "placements/fagprove_form.html"
     form_class = FagproveForm
     success_message = gettext_lazy("The fagprøve has been recorded.")
@@ -501,6 +644,10 @@ class FagproveView(LoginRequiredMixin, ServiceFormView):
 
     def get_initial(self):
         return {"fagprove_on": self.path.fagprove_on, "fagprove_result": self.path.fagprove_result}
+
+    def needs_confirmation(self, form) -> bool:
+        """A result, new or changed, is confirmed first; a date alone is not."""
+        return form.cleaned_data["fagprove_result"] != self.path.fagprove_result
 
     def perform(self, form):
         return fagprove_record(

@@ -84,7 +84,7 @@ def test_a_day_in_the_future_or_outside_the_placement_is_refused(world, client_f
     future = tap(client, world, day=TODAY + timedelta(days=1), htmx=False)
     assert future.status_code == 302
     before = tap(client, world, day=TODAY - timedelta(days=30))
-    assert "outside the placement" in before.content.decode()
+    assert "The placement starts on" in before.content.decode()
     assert not AttendanceRecord.objects.exists()
 
 
@@ -170,7 +170,7 @@ class TestWeekAndStats:
         hidden = re.findall(r'<span class="visually-hidden">([^<]+)</span>', page)
         assert f"{weekday[yesterday.weekday()]}: Til stede" in hidden
         assert any(text.endswith(": Mangler") for text in hidden)
-        assert '<span aria-hidden="true">T</span>' in page
+        assert '<span class="dmark" aria-hidden="true">T</span>' in page  # T for «til stede»
         this_week = client.get(reverse("placements:attendance-week")).content.decode()
         assert "Ikke registrert ennå" in this_week  # today: expected, not recorded, not late yet
 

@@ -107,6 +107,7 @@ class TestEnding:
                 "ends_on": TODAY.isoformat(),
                 "stop_reason": "Moved away",
                 "version": 1,
+                "confirm": "1",
             },
         )
         assert response.status_code == 302
@@ -132,7 +133,7 @@ class TestEnding:
 
     def test_a_stale_ending_is_refused(self, world, client_for):
         client = client_for(world.caseworker)
-        data = {"status": "ended", "ends_on": TODAY.isoformat(), "version": 1}
+        data = {"status": "ended", "ends_on": TODAY.isoformat(), "version": 1, "confirm": "1"}
         client.post(self.url(world), data)
         response = client.post(self.url(world), {**data, "status": "stopped", "stop_reason": "x"})
         assert "Somebody else changed this placement" in response.content.decode()

@@ -35,12 +35,11 @@ def path(world, track):
     )
 
 
-def sign(client, path, module, result="passed"):
-    return client.post(
-        reverse("placements:module-sign-off", args=[path.pk]),
-        {"module": module.pk, "result": result},
-        follow=True,
-    )
+def sign(client, path, module, result="passed", confirm=True):
+    data = {"module": module.pk, "result": result}
+    if confirm:
+        data["confirm"] = "1"
+    return client.post(reverse("placements:module-sign-off", args=[path.pk]), data, follow=True)
 
 
 def test_a_path_is_registered_with_the_deadline_three_months_before_the_contract_ends(
@@ -217,7 +216,10 @@ class TestFagprove:
             {"fagprove_on": (TODAY + timedelta(days=20)).isoformat(), "fagprove_result": "passed"},
         )
         assert "before the fagprøve" in response.content.decode()
-        client.post(self.url(path), {"fagprove_on": TODAY.isoformat(), "fagprove_result": "passed"})
+        client.post(
+            self.url(path),
+            {"fagprove_on": TODAY.isoformat(), "fagprove_result": "passed", "confirm": "1"},
+        )
         path.refresh_from_db()
         assert (path.fagprove_on, path.fagprove_result) == (TODAY, "passed")
 
