@@ -199,19 +199,22 @@ def _close(actor, exited: Enrollment, work: OpenWork, choices: ExitChoices) -> d
 
 
 def _end_placement(actor, placement: Placement, exit_date: date, reason: str) -> None:
-    """Ended as planned when the exit is on or after the planned end; otherwise stopped early,
-    with the exit reason as the stop reason. A placement that would have started after the
-    exit ends on its first day."""
-    ends_on = max(exit_date, placement.starts_on)
+    """Ended as planned when its planned end is on or before the exit (on that end, not later);
+    otherwise stopped early on the exit date, with the exit reason as the stop reason. A
+    placement that would have started after the exit ends on its first day."""
     planned_end = placement.ends_on
-    stopped = planned_end is None or ends_on < planned_end
+    if planned_end is not None and planned_end <= exit_date:
+        ends_on, status, stop_reason = planned_end, PlacementStatus.ENDED, ""
+    else:
+        ends_on, status = max(exit_date, placement.starts_on), PlacementStatus.STOPPED
+        stop_reason = _("Exit from the programme: %(reason)s") % {
+            "reason": ExitReason(reason).label
+        }
     placement_end(
         actor=actor,
         placement=placement,
         expected_version=placement.version,
         ends_on=ends_on,
-        status=PlacementStatus.STOPPED if stopped else PlacementStatus.ENDED,
-        stop_reason=_("Exit from the programme: %(reason)s") % {"reason": ExitReason(reason).label}
-        if stopped
-        else "",
+        status=status,
+        stop_reason=stop_reason,
     )

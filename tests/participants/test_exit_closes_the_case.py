@@ -196,3 +196,15 @@ def test_the_person_page_shows_the_closed_case(world, client_for, open_case):
     page = page.decode()
     assert "No current placement." in page
     assert "Withdrawn" in page  # the consent's badge
+
+
+def test_a_placement_that_ended_before_the_exit_keeps_its_own_end(world, client_for):
+    planned_end = TODAY - timedelta(days=3)
+    world.placement.starts_on = TODAY - timedelta(days=20)
+    world.placement.ends_on = planned_end
+    world.placement.save()
+    data = exit_data(world.enrollment, end_placements="on", confirm="1")
+    assert client_for(world.caseworker).post(url(world.enrollment), data).status_code == 302
+    world.placement.refresh_from_db()
+    assert (world.placement.status, world.placement.ends_on) == ("ended", planned_end)
+    assert world.placement.stop_reason == ""
