@@ -5,7 +5,6 @@ from rest_framework import routers
 
 def _register(router: routers.DefaultRouter) -> routers.DefaultRouter:
     from participants.api import (
-        EnrollmentViewSet,
         GoalViewSet,
         MilestoneViewSet,
         NoteViewSet,
@@ -14,6 +13,7 @@ def _register(router: routers.DefaultRouter) -> routers.DefaultRouter:
     )
     from placements.api import (
         AttendanceViewSet,
+        EnrollmentWithExitViewSet,
         ModuleProgressViewSet,
         PathViewSet,
         PlacementViewSet,
@@ -25,7 +25,7 @@ def _register(router: routers.DefaultRouter) -> routers.DefaultRouter:
     from reporting.api import ReportRunViewSet
 
     router.register("participants", ParticipantViewSet, basename="participant")
-    router.register("enrollments", EnrollmentViewSet, basename="enrollment")
+    router.register("enrollments", EnrollmentWithExitViewSet, basename="enrollment")
     router.register("notes", NoteViewSet, basename="note")
     router.register("goals", GoalViewSet, basename="goal")
     router.register("milestones", MilestoneViewSet, basename="milestone")

@@ -24,8 +24,12 @@ from config.rest import (
     ordering_field,
 )
 from config.viewsets import CaseViewSet, ServiceViewSet, documented, ordered_by
+from participants.api import EnrollmentViewSet
+from participants.api.serializers import EnrollmentStatusInputSerializer
 from participants.models import Enrollment, EnrollmentStatus
+from participants.services import EXIT_STATUSES
 from placements.attendance import attendance_record
+from placements.exits import ExitChoices, enrollment_exit
 from placements.models import (
     RATING_CHOICES,
     AttendanceRecord,
@@ -663,3 +667,49 @@ class WorksiteViewSet(ServiceViewSet):
 
     def get_queryset(self):
         return self.narrow(worksite_list(user=self.request.user), kind="kind")
+
+
+# --- enrollments: an exit through the API closes the case as the status page does ------------
+_CLOSING = ("close_goals", "close_tasks", "end_placements", "end_consent")
+
+
+class EnrollmentExitInputSerializer(EnrollmentStatusInputSerializer):
+    close_goals = StrictBooleanField(
+        required=False, default=True, help_text=_("With an exit: close open goals as not reached.")
+    )
+    close_tasks = StrictBooleanField(
+        required=False, default=True, help_text=_("With an exit: mark open tasks done.")
+    )
+    end_placements = StrictBooleanField(
+        required=False, default=True, help_text=_("With an exit: end current placements.")
+    )
+    end_consent = StrictBooleanField(
+        required=False,
+        default=True,
+        help_text=_("With an exit: withdraw the consent to share with the worksite."),
+    )
+
+
+@documented("enrollments")
+class EnrollmentWithExitViewSet(EnrollmentViewSet):
+    """Enrollments in the user's own programmes. Changing moves the enrollment along its status
+    pipeline; an exit needs its date, reason and destination, may not be dated before the last
+    recorded attendance, and closes open goals, open tasks, current placements and the
+    worksite consent unless told to keep them."""
+
+    update_serializer_class = EnrollmentExitInputSerializer
+
+    def update_with(self, instance: Enrollment, data: dict, *, expected_version) -> Enrollment:
+        choices = ExitChoices(**{name: data.pop(name) for name in _CLOSING})
+        if data["status"] not in EXIT_STATUSES:
+            return super().update_with(instance, data, expected_version=expected_version)
+        return enrollment_exit(
+            actor=self.request.user,
+            enrollment=instance,
+            expected_version=expected_version,
+            status=data["status"],
+            exit_date=data.get("exit_date"),
+            reason=data.get("exit_reason", ""),
+            destination=data.get("destination", ""),
+            choices=choices,
+        )
