@@ -66,6 +66,7 @@ EXPECTED = {
         / /participants/ /participants/N/ /worksites/attendance/ /worksites/attendance/week/
         /worksites/ /worksites/N/ /worksites/placements/N/progress/new/
         /worksites/people/N/progress/ /worksites/people/N/qualification/
+        /worksites/paths/N/sign-off/
     """),
     "programme lead": kinds("""
         / /participants/ /participants/N/ /participants/N/merge/ /participants/N/erase/
@@ -295,7 +296,7 @@ def arbeidsleder_extras(checker: Checker) -> None:
     page, site = checker.page, checker.site
     for weeks in range(5):
         page.goto(f"{site}/worksites/attendance/week/?date={date.today() - timedelta(weeks=weeks)}")
-        late = page.locator("td.cell-late a")
+        late = page.locator("ol.week-days li.cell-late a")
         if late.count():
             late.first.click()
             page.wait_for_load_state()
