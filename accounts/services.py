@@ -296,45 +296,42 @@ def invitation_accept(*, invitation: Invitation, password: str) -> User:
 def municipality_threshold_set(*, actor: User, threshold: int) -> None:
     """The smallest count of people the municipality's reports show outside Fotfeste: only
     its own admin changes it, within 3 to 20."""
-    if not actor.is_municipality_admin or actor.municipality_id is None:
-        raise ApplicationError(_("Only the municipality's admin changes its settings."))
+    _check_municipality_admin(actor)
     if not MIN_DISCLOSURE_THRESHOLD <= threshold <= MAX_DISCLOSURE_THRESHOLD:
         raise ApplicationError(
             _("Choose a number from %(low)d to %(high)d.")
             % {"low": MIN_DISCLOSURE_THRESHOLD, "high": MAX_DISCLOSURE_THRESHOLD},
             field="disclosure_threshold",
         )
-    municipality = actor.municipality
-    with transaction.atomic():
-        before = snapshot(municipality, ["disclosure_threshold"])
-        municipality.disclosure_threshold = threshold
-        municipality.save(update_fields=["disclosure_threshold"])
-        change_record(
-            actor=actor,
-            instance=municipality,
-            action=ChangeAction.UPDATE,
-            before=before,
-            after=snapshot(municipality, ["disclosure_threshold"]),
-        )
+    _municipality_setting_save(actor, "disclosure_threshold", threshold)
 
 
 def municipality_language_set(*, actor: User, language: str) -> None:
     """The language of the municipality's users who have not chosen their own: one of its
     country's languages or English (a Norwegian municipality may choose nynorsk)."""
+    _check_municipality_admin(actor)
+    _check_language_offered(language, municipality=actor.municipality)
+    _municipality_setting_save(actor, "language", language)
+
+
+def _check_municipality_admin(actor: User) -> None:
     if not actor.is_municipality_admin or actor.municipality_id is None:
         raise ApplicationError(_("Only the municipality's admin changes its settings."))
+
+
+def _municipality_setting_save(actor: User, name: str, value) -> None:
+    """One setting of the actor's municipality, saved with its change history."""
     municipality = actor.municipality
-    _check_language_offered(language, municipality=municipality)
     with transaction.atomic():
-        before = snapshot(municipality, ["language"])
-        municipality.language = language
-        municipality.save(update_fields=["language"])
+        before = snapshot(municipality, [name])
+        setattr(municipality, name, value)
+        municipality.save(update_fields=[name])
         change_record(
             actor=actor,
             instance=municipality,
             action=ChangeAction.UPDATE,
             before=before,
-            after=snapshot(municipality, ["language"]),
+            after=snapshot(municipality, [name]),
         )
 
 
