@@ -262,7 +262,7 @@ def caseworker_extras(checker: Checker) -> list[str]:
     page.select_option("#id_punctuality", "4")
     page.fill("#id_text", "Punctual and kind to the residents.")
     checker.submit()
-    page.wait_for_url(re.compile(re.escape(person)))
+    page.wait_for_url(re.compile(r"/worksites/people/\d+/progress/#entry-\d+$"))  # at the entry
 
     page.goto(f"{site}/participants/new/")
     checker.submit()
