@@ -9,7 +9,7 @@ from decimal import Decimal
 from accounts.models import Country, Municipality, ProgrammeRole
 from accounts.services import ROLE_ARBEIDSLEDER, role_grant
 from demo.solvik_texts import SUMMER, SWEDISH
-from demo.world import DemoWorld
+from demo.world import DemoWorld, sign_off_dated
 from participants.consents import consent_withdraw
 from participants.models import (
     ConsentPurpose,
@@ -303,8 +303,12 @@ def _care_paths(world: DemoWorld, programme, handlaggare) -> None:
             training_office=ADULT_EDUCATION,
             contract_starts_on=enrollment.starts_on + timedelta(days=14),
         )
-        for module in modules[: 2 - index % 2]:
-            module_sign_off(actor=handlaggare, path=path, module=module, result=ExamResult.PASSED)
+        passed = modules[: 2 - index % 2]
+        for number, module in enumerate(passed):
+            progress = module_sign_off(
+                actor=handlaggare, path=path, module=module, result=ExamResult.PASSED
+            )
+            sign_off_dated(progress, world.today - timedelta(weeks=3 * (len(passed) - number)))
 
 
 def _cases(world: DemoWorld, programmes: dict) -> None:

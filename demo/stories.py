@@ -14,6 +14,7 @@ made twice.
 from datetime import date, timedelta
 from decimal import Decimal
 
+from demo.world import sign_off_dated
 from participants.models import (
     Destination,
     Enrollment,
@@ -134,9 +135,10 @@ def _routes_to_trade(today: date, enrollments: list, caseworker, supervisor) -> 
             contract_starts_on=today - timedelta(weeks=6 - index),
         )
         if index < 2:
-            module_sign_off(
+            progress = module_sign_off(
                 actor=supervisor, path=path, module=modules[0], result=ExamResult.PASSED
             )
+            sign_off_dated(progress, today - timedelta(weeks=1))
 
 
 def _one_into_work(today: date, enrollments: list, caseworker) -> None:

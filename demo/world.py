@@ -26,6 +26,7 @@ from participants.synthetic import synthetic_fodselsnummer, synthetic_personnumm
 from placements.attendance import MISSING_LOOKBACK_DAYS, attendance_record, expected_days
 from placements.models import (
     AttendanceStatus,
+    ModuleProgress,
     PlacementStatus,
     PlacementType,
     WorkField,
@@ -34,6 +35,14 @@ from placements.models import (
 from placements.services import placement_create, worksite_create
 
 ATTENDANCE_DAYS = 365
+
+
+def sign_off_dated(progress: ModuleProgress, day: date) -> None:
+    """A demo sign-off made on ``day``, not when the demo was loaded: its date and its time,
+    so the page shows the day it was signed and offers no undo."""
+    progress.signed_off_on = day
+    progress.signed_off_at = timezone.make_aware(datetime.combine(day, time(14, 0)))
+    progress.save(update_fields=["signed_off_on", "signed_off_at"])
 
 
 class DemoWorld:

@@ -11,11 +11,13 @@ from participants.models import CaseNote, Document, Participant
 from participants.selectors import participant_list
 from placements.models import (
     AttendanceRecord,
+    ModuleProgress,
     Placement,
     ProgressEntry,
     ProgressReply,
     Worksite,
 )
+from placements.qualification import sign_off_undoable
 from programs.models import Programme
 
 pytestmark = pytest.mark.django_db
@@ -88,6 +90,15 @@ def test_the_presteheia_arbeidsleder_sees_none_of_ternevigs_participants(setting
     assert not visible.filter(
         enrollments__placements__worksite__name="Ternevig omsorgssenter"
     ).exists()
+
+
+def test_the_demo_sign_offs_are_dated_in_the_past_and_offer_no_undo(settings):
+    settings.DEBUG = True
+    call_command("seed_demo")
+    signed = ModuleProgress.objects.exclude(signed_off_at=None)
+    assert signed.count() > 10
+    assert not any(sign_off_undoable(progress) for progress in signed)
+    assert all(p.signed_off_at.date() == p.signed_off_on for p in signed)
 
 
 def _assert_lived_case(person: Participant) -> None:

@@ -12,7 +12,7 @@ from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN
 from demo.cases import NORWEGIAN
 from demo.solvik import solvik_build
 from demo.stories import health_track, kristiansand_outcomes, lyngdal_funding, lyngdal_reports
-from demo.world import DemoWorld
+from demo.world import DemoWorld, sign_off_dated
 from participants.models import Enrollment, EnrollmentStatus
 from placements.models import (
     ExamResult,
@@ -339,5 +339,4 @@ class Command(BaseCommand):
                 )
                 # Signed off one by one since the contract began, not all today.
                 weeks = 2 * (len(passed) - number) - 1
-                progress.signed_off_on = self.today - timedelta(weeks=weeks)
-                progress.save(update_fields=["signed_off_on"])
+                sign_off_dated(progress, self.today - timedelta(weeks=weeks))
