@@ -7,7 +7,9 @@ attributes, so that this lower layer knows nothing of the models above it:
 
 - ``audit_labels``: labels for keys that are not fields (e.g. what an exit closed);
 - ``audit_headline(action, changes)``: a headline that says it all (e.g. «CV uploaded (PDF,
-  4.8 KB)»), returning the headline and the keys it used up, or None.
+  4.8 KB)»), returning the headline and the keys it used up, or None;
+- ``audit_value(name, value)``: how a field stored in the model's own code reads (e.g. a
+  schedule's «01234» as «Mon, Tue, Wed, Thu, Fri»), or None to leave it to this module.
 """
 
 from dataclasses import dataclass
@@ -134,12 +136,21 @@ def history_entry(event) -> HistoryEntry:
         rows.append(
             HistoryRow(
                 label=_label(model, field, name),
-                old=_extra_value(model, name, old) or display_value(field, old),
-                new=_extra_value(model, name, new) or display_value(field, new),
+                old=_extra_value(model, name, old)
+                or _own_value(model, name, old)
+                or display_value(field, old),
+                new=_extra_value(model, name, new)
+                or _own_value(model, name, new)
+                or display_value(field, new),
                 only_new=field is None and name in (getattr(model, "audit_labels", {}) or {}),
             )
         )
     return HistoryEntry(headline=headline or _headline(model, event.action), rows=rows)
+
+
+def _own_value(model, name: str, value: str | None) -> str | None:
+    shaper = getattr(model, "audit_value", None)
+    return shaper(name, value) if shaper is not None and value not in (None, "") else None
 
 
 def _extra_value(model, name: str, value: str | None) -> str | None:

@@ -4,6 +4,7 @@ from decimal import Decimal
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
 
 from accounts.country import offered
@@ -210,6 +211,13 @@ class Placement(models.Model):
         """The day the person left the programme, if they have (needs ``enrollment`` loaded)."""
         enrollment = self.enrollment
         return enrollment.ends_on if enrollment.status in EXIT_STATUSES else None
+
+    @staticmethod
+    def audit_value(name: str, value: str) -> str | None:
+        """The change history's reading of the schedule: weekday names, not «01234»."""
+        if name != "schedule_days":
+            return None
+        return ", ".join(str(WEEKDAYS_ABBR[int(d)]) for d in value if d in "0123456")
 
     def expects(self, day: date) -> bool:
         """Whether the schedule expects the person at the worksite on ``day`` (never after the

@@ -13,6 +13,7 @@ from django.urls import reverse
 from participants.consents import document_upload
 from participants.plan import goal_create, milestone_add
 from participants.services import enrollment_change_status
+from placements.services import placement_create
 
 pytestmark = pytest.mark.django_db
 
@@ -87,3 +88,22 @@ def test_what_an_exit_closed_reads_as_counts_and_left_open():
     assert rows["Ends on"] == ("–", "11/30/2026", False)
     assert rows["Open goals closed"][1:] == ("2", True)
     assert rows["Open tasks marked done"][1:] == ("No, left open", True)
+
+
+@pytest.mark.parametrize(
+    ("language", "days"),
+    [("en", "Mon, Tue, Thu"), ("nb", "man, tir, tor")],
+)
+def test_a_placements_schedule_reads_as_weekdays(world, language, days):
+    placement_create(
+        actor=world.caseworker,
+        enrollment=world.enrollment,
+        worksite=world.worksite,
+        type="arbeidstrening",
+        field="renhold",
+        starts_on=date(2026, 1, 5),
+        schedule_days="013",
+    )
+    page = audit_page(world, language)
+    assert days in page
+    assert "013" not in page
