@@ -571,8 +571,8 @@ def caseload_search(*, user, query: str) -> dict:
     return {"name": query} if query else {}
 
 
-TODO_TASK_DAYS = 7
-TODO_FOLLOW_UP_DAYS = 14
+DUE_SOON_TASK_DAYS = 7
+DUE_SOON_FOLLOW_UP_DAYS = 14
 
 
 @dataclass(frozen=True)
@@ -596,7 +596,7 @@ def participant_todo(*, tasks, enrollments: list[Enrollment]) -> Todo:
         tasks=[
             task
             for task in tasks
-            if task.done_at is None and task.due_on <= today + timedelta(days=TODO_TASK_DAYS)
+            if task.done_at is None and task.due_on <= today + timedelta(days=DUE_SOON_TASK_DAYS)
         ],
         follow_ups=sorted(
             (
@@ -604,7 +604,7 @@ def participant_todo(*, tasks, enrollments: list[Enrollment]) -> Todo:
                 for enrollment in enrollments
                 for follow_up in enrollment.follow_ups.all()
                 if not follow_up.status
-                and follow_up.due_on <= today + timedelta(days=TODO_FOLLOW_UP_DAYS)
+                and follow_up.due_on <= today + timedelta(days=DUE_SOON_FOLLOW_UP_DAYS)
             ),
             key=lambda follow_up: follow_up.due_on,
         ),
