@@ -3,6 +3,7 @@
 from dataclasses import dataclass
 
 from django.db import connection
+from django.http import Http404
 
 from accounts.models import ProgrammeRole
 
@@ -52,3 +53,17 @@ def _held(user_id: int) -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute(_HELD, [user_id, user_id])
         return {row[0] for row in cursor.fetchall()}
+
+
+class RoleRequiredMixin:
+    """Pages for one kind of role: anybody else gets 404, as if the page did not exist."""
+
+    def allowed(self, roles: Roles) -> bool:
+        return roles.any
+
+    def dispatch(self, request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return self.handle_no_permission()  # type: ignore[attr-defined]
+        if not self.allowed(roles_of(request.user)):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]

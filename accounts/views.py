@@ -5,13 +5,13 @@ from django.contrib.auth.mixins import LoginRequiredMixin
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.decorators import method_decorator
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views import View
-from django.views.generic import ListView, TemplateView
+from django.views.generic import ListView
 from django.views.i18n import set_language
 
 from accounts.forms import (
@@ -22,7 +22,7 @@ from accounts.forms import (
     RoleForm,
     UserLanguageForm,
 )
-from accounts.roles import Roles, roles_of
+from accounts.roles import RoleRequiredMixin, Roles
 from accounts.selectors import municipality_user_get, municipality_users
 from accounts.services import (
     invitation_accept,
@@ -44,37 +44,7 @@ from accounts.tokens import (
     user_tokens,
 )
 from config.errors import ApplicationError
-from config.views import RoleRequiredMixin, ServiceFormView
-from participants.selectors import caseload_summary, needs_attention
-from placements.selectors import (
-    attendance_concerns,
-    placements_at_supervised_worksites,
-    supervised_worksites,
-)
-from programs.selectors import deadlines_needing_attention, programmes_led
-from reporting.selectors import latest_targets
-
-
-class HomeView(LoginRequiredMixin, TemplateView):
-    template_name = "home.html"
-
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        user, roles = self.request.user, roles_of(self.request.user)
-        if roles.caseworker:
-            context["summary"] = caseload_summary(user=user)
-            context["attention"] = needs_attention(user=user)
-            context["attendance_concerns"] = attendance_concerns(user=user)
-        if roles.programme_lead:
-            context["programmes"] = programmes_led(user=user)
-            context["report_deadlines"] = deadlines_needing_attention(
-                user=user, today=timezone.localdate()
-            )
-            context["targets"] = latest_targets(user=user)
-        if roles.arbeidsleder:
-            context["worksites"] = supervised_worksites(user=user)
-            context["today"] = placements_at_supervised_worksites(user=user)
-        return context
+from config.views import ServiceFormView
 
 
 class MunicipalityAdminMixin(LoginRequiredMixin, RoleRequiredMixin):

@@ -18,7 +18,7 @@ ADMIN_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:
 SEED = 2026
 # What the seeded data depends on besides the seed and the size: a change to any of these
 # files builds the databases again.
-SEED_SOURCES = ("accounts/scale", "accounts/management/commands/seed_scale.py")
+SEED_SOURCES = ("demo/scale", "demo/management/commands/seed_scale.py")
 
 
 @dataclass(frozen=True)

@@ -33,7 +33,7 @@ def users() -> dict:
     from django.utils import timezone
 
     from accounts.models import User
-    from accounts.scale import DEFAULT_NAME, email_domain
+    from demo.scale import DEFAULT_NAME, email_domain
     from participants.models import Enrollment, Participant
     from participants.services import EXIT_STATUSES
     from placements.selectors import attendance_day
@@ -98,7 +98,7 @@ class QueryWorld:
             User,
             WorksiteSupervisor,
         )
-        from accounts.scale import DEFAULT_NAME
+        from demo.scale import DEFAULT_NAME
         from participants.models import Enrollment, Participant
         from placements.models import Placement, Worksite
         from programs.models import Cohort, Programme
@@ -225,7 +225,7 @@ def reports() -> dict:
     scheduled drafts are queued, for the worker to build while pages are measured."""
     from django.utils import timezone
 
-    from accounts.scale import DEFAULT_NAME
+    from demo.scale import DEFAULT_NAME
     from programs.models import Grant
     from reporting.services import report_request
 

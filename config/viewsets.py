@@ -12,7 +12,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import exceptions, parsers, serializers, viewsets
 from rest_framework.response import Response
 
-from accounts.roles import roles_of
 from config.rest import (
     ErrorSerializer,
     PayloadTooLarge,
@@ -178,14 +177,6 @@ class ServiceViewSet(viewsets.GenericViewSet):
 
     def update_with(self, instance, data: dict, *, expected_version: int | None):
         raise exceptions.MethodNotAllowed(self.request.method)
-
-
-class CaseViewSet(ServiceViewSet):
-    """Creating case records is for caseworkers and programme leads."""
-
-    def check_may_create(self) -> None:
-        if not roles_of(self.request.user).follows_participants:
-            raise exceptions.PermissionDenied()
 
 
 def ordered_by(*names: str) -> dict[str, tuple[str, ...]]:

@@ -9,9 +9,9 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.roles import Roles
+from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
-from config.views import RoleRequiredMixin, ServiceFormView
+from config.views import ServiceFormView
 from imports.columns import columns_for
 from imports.files import MAX_ROWS, template_csv, template_xlsx
 from imports.forms import ConfirmForm, CostUploadForm, UploadForm

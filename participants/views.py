@@ -16,13 +16,13 @@ from django.utils.translation import gettext_lazy as _
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from accounts.roles import Roles
+from accounts.roles import RoleRequiredMixin, Roles
 from audit.models import AccessAction
 from audit.selectors import participant_access_log, participant_change_log
 from audit.services import access_record
 from config.errors import ApplicationError, DuplicateError, StaleEditError
 from config.pagecache import JOURNAL_AND_JOBS, PageCacheMixin
-from config.views import RoleRequiredMixin, ServiceFormView
+from config.views import ServiceFormView
 from participants.access import CaseAccessMixin
 from participants.consents import consent_record, consent_withdraw, document_upload
 from participants.erasure import erasure_allowed, erasure_refusal, participant_anonymise

@@ -23,9 +23,10 @@ from config.rest import (
     id_filter,
     ordering_field,
 )
-from config.viewsets import CaseViewSet, ServiceViewSet, documented, ordered_by
+from config.viewsets import ServiceViewSet, documented, ordered_by
 from participants.api import EnrollmentViewSet
 from participants.api.serializers import EnrollmentStatusInputSerializer
+from participants.api.viewsets import CaseViewSet
 from participants.models import Enrollment, EnrollmentStatus
 from participants.services import EXIT_STATUSES
 from placements.attendance import attendance_record

@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views import View
 from django.views.generic import ListView, TemplateView
 
-from accounts.roles import Roles
+from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
 from config.pagecache import ISO_DATE, JOURNAL_AND_JOBS, PageCacheMixin
-from config.views import RoleRequiredMixin, ServiceFormView
+from config.views import ServiceFormView
 from participants.access import CaseAccessMixin
 from participants.models import Enrollment, EnrollmentStatus
 from participants.routes import qualification_offered

@@ -11,9 +11,9 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.country import country_of
-from accounts.roles import Roles
+from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
-from config.views import RoleRequiredMixin, ServiceFormView
+from config.views import ServiceFormView
 from programs.forms import (
     BudgetLineForm,
     CohortForm,

@@ -13,10 +13,10 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts.roles import Roles
+from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
 from config.pagecache import ISO_DATE, PageCacheMixin
-from config.views import RoleRequiredMixin, ServiceFormView
+from config.views import ServiceFormView
 from programs.models import ReportDeadline
 from programs.selectors import led_programmes
 from reporting.exports import data_export_file, data_export_request

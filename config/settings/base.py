@@ -41,6 +41,8 @@ INSTALLED_APPS = [
     "placements",
     "reporting",
     "imports",
+    "web",
+    "demo",
 ]
 
 MIDDLEWARE = [
@@ -66,7 +68,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
 ]
 
-ROOT_URLCONF = "config.urls"
+ROOT_URLCONF = "web.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
 TEMPLATES = [

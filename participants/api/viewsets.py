@@ -1,10 +1,12 @@
 """The participants endpoints: people, enrollments, case notes, the action plan and tasks."""
 
 from django.http import Http404
+from rest_framework import exceptions
 
+from accounts.roles import roles_of
 from audit.services import access_record
 from config.rest import etag_for_state
-from config.viewsets import CaseViewSet, ServiceViewSet, documented
+from config.viewsets import ServiceViewSet, documented
 from participants.api.filters import (
     EnrollmentFilters,
     GoalFilters,
@@ -48,6 +50,14 @@ from participants.services import (
     participant_intake,
     participant_update,
 )
+
+
+class CaseViewSet(ServiceViewSet):
+    """Creating case records is for caseworkers and programme leads."""
+
+    def check_may_create(self) -> None:
+        if not roles_of(self.request.user).follows_participants:
+            raise exceptions.PermissionDenied()
 
 
 @documented("participants")

@@ -3,7 +3,7 @@
 import pytest
 
 from tests import factories as f
-from tests.accounts.conftest import sign_in
+from tests.support.visitors import sign_in
 
 pytestmark = pytest.mark.django_db
 

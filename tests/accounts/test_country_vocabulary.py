@@ -18,8 +18,7 @@ from placements.qualification import fagprove_record, path_create
 from placements.services import placement_start
 from programs.models import ProgrammeKind, QualificationTrack
 from tests.countries import norway, sweden
-from tests.participants.test_api import Api, is_error
-from tests.placements.test_api import placement_data
+from tests.support.api import Api, is_error, placement_data
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

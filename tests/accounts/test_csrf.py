@@ -8,7 +8,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext
 
 from tests import factories as f
-from tests.accounts.conftest import text
+from tests.support.visitors import text
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accounts.models import Invitation, ProgrammeMembership, User, WorksiteSupervisor
 from accounts.services import invitation_create, invitation_send, invitation_token
-from tests.accounts.conftest import link_in, sign_in, text
+from tests.support.visitors import link_in, sign_in, text
 
 pytestmark = pytest.mark.django_db
 
@@ -434,8 +434,8 @@ def test_a_password_set_through_reset_revokes_the_open_invitation(world, browser
 
     from accounts.models import Invitation
     from accounts.services import invitation_create, invitation_token
-    from tests.accounts.conftest import link_in
     from tests.factories import UserFactory
+    from tests.support.visitors import link_in
 
     invited = UserFactory(municipality=world.municipality, password=None)
     invited.set_unusable_password()

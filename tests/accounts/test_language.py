@@ -18,7 +18,7 @@ from accounts.services import invitation_create, municipality_language_set, user
 from audit.models import ChangeEvent
 from config.errors import ApplicationError
 from tests import factories as f
-from tests.accounts.conftest import text
+from tests.support.visitors import text
 
 pytestmark = pytest.mark.django_db
 LANGUAGE_PAGE = reverse("user-language")

@@ -15,7 +15,7 @@ from allauth.mfa.totp.internal.auth import (
 from django.contrib.auth import SESSION_KEY
 
 from tests import factories as f
-from tests.accounts.conftest import sign_in, text
+from tests.support.visitors import sign_in, text
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ import pytest
 from django.contrib.auth import SESSION_KEY
 
 from tests import factories as f
-from tests.accounts.conftest import sign_in, text
+from tests.support.visitors import sign_in, text
 
 pytestmark = pytest.mark.django_db
 

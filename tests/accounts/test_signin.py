@@ -6,7 +6,7 @@ from django.core import mail
 
 from accounts.models import User
 from tests import factories as f
-from tests.accounts.conftest import link_in, sign_in, text
+from tests.support.visitors import link_in, sign_in, text
 
 WRONG_CREDENTIALS = "The email address and/or password you specified are not correct."
 TOO_MANY = "Too many failed login attempts. Try again later."

@@ -22,10 +22,10 @@ def test_another_version_size_or_key_seeds_again():
 
 
 def test_the_seed_version_follows_the_seeders_source(tmp_path):
-    scale = tmp_path / "accounts" / "scale"
+    scale = tmp_path / "demo" / "scale"
     scale.mkdir(parents=True)
     (scale / "plan.py").write_text("PEOPLE = 1\n")
-    command = tmp_path / "accounts" / "management" / "commands"
+    command = tmp_path / "demo" / "management" / "commands"
     command.mkdir(parents=True)
     (command / "seed_scale.py").write_text("")
     before = seed_version(tmp_path)

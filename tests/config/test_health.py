@@ -13,7 +13,7 @@ from django.test import Client, override_settings
 from audit.models import AccessEvent
 from config import health
 from config.celery import app as celery_app
-from tests.accounts.test_production_settings import REQUIRED, run, secret_key
+from tests.support.production import REQUIRED, run, secret_key
 
 pytestmark = pytest.mark.django_db
 

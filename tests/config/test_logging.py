@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from config.logging import JsonFormatter, RedactFilter
-from tests.accounts.test_production_settings import REQUIRED, run, secret_key
+from tests.support.production import REQUIRED, run, secret_key
 
 EMAIL = "amalie.testesen@example.org"
 # Synthetic: month + 80, which no real person's number has.

@@ -16,7 +16,7 @@ from config.queue import _sent_key, queued_work_resend, send
 from imports.models import ImportRun
 from reporting.models import ReportRun, RunStatus
 from reporting.tasks import report_build_task
-from tests.reporting.test_pages import request
+from tests.support.reports import request
 
 pytestmark = pytest.mark.django_db
 CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1

@@ -12,7 +12,7 @@ from imports.columns import header_for
 from imports.models import ImportRun, ImportStatus
 from participants.exports import participants_csv, spreadsheet_safe
 from participants.models import Participant
-from tests.imports.conftest import person, table, workbook
+from tests.support.imports import person, table, workbook
 
 pytestmark = pytest.mark.django_db
 

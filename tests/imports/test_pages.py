@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from imports.models import ImportRun, ImportStatus
 from tests import factories as f
-from tests.imports.conftest import person, table
+from tests.support.imports import person, table
 
 pytestmark = pytest.mark.django_db
 

@@ -15,7 +15,7 @@ from participants import national_id as nid
 from participants.models import Enrollment, EnrollmentStatus, EnrollmentStatusChange, Participant
 from participants.services import PersonData, participant_intake
 from tests import factories as f
-from tests.imports.conftest import national_id, person, table, workbook
+from tests.support.imports import national_id, person, table, workbook
 
 pytestmark = pytest.mark.django_db
 

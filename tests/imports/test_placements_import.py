@@ -13,7 +13,7 @@ from imports.models import ImportStatus
 from participants import national_id as nid
 from placements.models import Placement, PlacementStatus, WorksiteCapacity
 from tests import factories as f
-from tests.imports.conftest import national_id, table
+from tests.support.imports import national_id, table
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

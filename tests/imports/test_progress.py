@@ -11,7 +11,7 @@ from imports.models import ImportStatus
 from imports.selectors import import_get, live_progress_key
 from imports.services import import_run
 from participants.models import Participant
-from tests.imports.conftest import person, table
+from tests.support.imports import person, table
 
 pytestmark = pytest.mark.django_db
 

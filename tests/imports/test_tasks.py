@@ -16,7 +16,7 @@ from imports.models import ImportRun, ImportStatus
 from imports.services import import_check, import_files_expire, import_run
 from imports.tasks import import_run_task
 from participants.models import Participant
-from tests.imports.conftest import person, table
+from tests.support.imports import person, table
 
 pytestmark = pytest.mark.django_db
 

@@ -16,7 +16,7 @@ from imports.models import ImportRun, ImportStatus
 from imports.selectors import live_progress_key
 from imports.services import import_confirm, import_upload
 from participants.models import Participant
-from tests.imports.conftest import person, table
+from tests.support.imports import person, table
 from tests.worker import wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]

@@ -5,9 +5,7 @@ import json
 from datetime import date, timedelta
 
 import pytest
-from django.db import connection
 from django.db.models import F
-from django.test.utils import CaptureQueriesContext
 
 from audit.models import AccessEvent, ChangeEvent
 from participants.journal import note_create, task_create
@@ -22,6 +20,7 @@ from tests.factories import (
     PlacementFactory,
     UserFactory,
 )
+from tests.support.api import Api, ids, is_error, queries
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
@@ -29,50 +28,9 @@ NUMBER = synthetic_fodselsnummer(date(2005, 9, 30), 655)
 OUT_OF_SCOPE = ["other_caseworker", "other_arbeidsleder", "admin", "foreign_caseworker"]
 
 
-class Api:
-    """A JSON client for one user."""
-
-    def __init__(self, client):
-        self.client = client
-
-    def get(self, url, **params):
-        return self.client.get(url, params)
-
-    def send(self, method, url, data, **headers):
-        body = data if isinstance(data, str | bytes) else json.dumps(data)
-        return getattr(self.client, method)(
-            url, body, content_type="application/json", headers=headers
-        )
-
-    def post(self, url, data, **headers):
-        return self.send("post", url, data, **headers)
-
-    def patch(self, url, data, **headers):
-        return self.send("patch", url, data, **headers)
-
-    def put(self, url, data, **headers):
-        return self.send("put", url, data, **headers)
-
-
 @pytest.fixture
 def api(client_for):
     return lambda user: Api(client_for(user))
-
-
-def ids(response) -> set[int]:
-    assert response.status_code == 200, response.content
-    return {row["id"] for row in response.json()["results"]}
-
-
-def is_error(response, status: int, code: str | None = None) -> dict:
-    """The one error format: detail, code and fields, nothing else."""
-    assert response.status_code == status, response.content
-    body = response.json()
-    assert set(body) == {"detail", "code", "fields"}
-    assert body["detail"]
-    if code is not None:
-        assert body["code"] == code
-    return body
 
 
 def person_url(world) -> str:
@@ -738,13 +696,6 @@ LISTS = [
     "/api/milestones/",
     "/api/tasks/",
 ]
-
-
-def queries(client, url) -> int:
-    client.get(url)
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured)
 
 
 @pytest.mark.parametrize("url", LISTS)

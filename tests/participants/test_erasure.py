@@ -65,7 +65,7 @@ from tests.factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from tests.participants.test_merge import recently_authenticated
+from tests.support.visitors import recently_authenticated
 
 pytestmark = pytest.mark.django_db
 TODAY = timezone.localdate()

@@ -1,6 +1,5 @@
 """A programme lead merges two records of the same person; nothing is lost."""
 
-import time
 from datetime import date
 
 import pytest
@@ -15,6 +14,7 @@ from participants.plan import goal_create
 from participants.services import participant_create
 from participants.synthetic import synthetic_fodselsnummer
 from tests.factories import EnrollmentFactory, ParticipantFactory
+from tests.support.visitors import recently_authenticated
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
@@ -46,16 +46,6 @@ def duplicate(world):
     )
     goal_create(actor=world.caseworker, participant=twin, category="work", title="A job")
     return twin
-
-
-def recently_authenticated(client):
-    session = client.session
-    session["account_authentication_methods"] = [
-        {"method": "password", "at": time.time(), "reauthenticated": True}
-    ]
-    session["account_authentication_methods_user"] = str(session["_auth_user_id"])
-    session.save()
-    return client
 
 
 def test_merging_moves_everything_and_hides_the_duplicate(world, client_for, duplicate):

@@ -30,7 +30,7 @@ from tests.factories import (
     SupervisorFactory,
     WorksiteFactory,
 )
-from tests.participants.test_api import Api, ids, is_error, queries
+from tests.support.api import Api, ids, is_error, placement_data, queries
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
@@ -192,19 +192,6 @@ class TestPlacementScope:
     @pytest.mark.parametrize("path", ["99999999999999999999", "0", "abc", "-1", "%00", "a%2Fb"])
     def test_an_absurd_id_is_a_404_in_the_error_format(self, world, api, path):
         is_error(api(world.caseworker).get(f"/api/placements/{path}/"), 404)
-
-
-def placement_data(world, **overrides) -> dict:
-    return {
-        "enrollment": world.enrollment.pk,
-        "worksite": world.other_worksite.pk,
-        "type": "praksis",
-        "field": "kjokken",
-        "starts_on": (TODAY + timedelta(days=70)).isoformat(),
-        "schedule_days": "024",
-        "hours_per_day": "4.50",
-        **overrides,
-    }
 
 
 class TestPlacementWrites:

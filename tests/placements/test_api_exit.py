@@ -7,7 +7,7 @@ import pytest
 
 from participants.models import Goal, Task
 from placements.models import AttendanceRecord
-from tests.participants.test_api import Api, is_error
+from tests.support.api import Api, is_error
 
 pytestmark = pytest.mark.django_db
 

@@ -1,30 +1,11 @@
 """A grant of the shared world: «LIM 2026» for «En av mange», led by Liv Lead; and the people
 every scoping test asks about."""
 
-from datetime import date
-from decimal import Decimal
-
 import pytest
 
 from programs.models import Grant
 from tests import factories as f
-
-
-def make_grant(world, programmes=None, **values) -> Grant:
-    values = {
-        "municipality": world.municipality,
-        "funder": "Agder fylkeskommune",
-        "name": "LIM 2026",
-        "amount": Decimal("450000"),
-        "starts_on": date(2026, 1, 1),
-        "ends_on": date(2026, 12, 31),
-        "own_contribution_percent": Decimal("20"),
-        "funded_position_share": Decimal("0.5"),
-        **values,
-    }
-    grant = Grant.objects.create(**values)
-    grant.programmes.set(programmes or [world.programme])
-    return grant
+from tests.support.grants import make_grant
 
 
 @pytest.fixture

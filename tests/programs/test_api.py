@@ -16,7 +16,7 @@ from tests.factories import (
     ProgrammeFactory,
     UserFactory,
 )
-from tests.participants.test_api import Api, ids, is_error, queries
+from tests.support.api import Api, ids, is_error, queries
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()

@@ -16,7 +16,7 @@ from imports.models import ImportRun, ImportStatus
 from programs.forms import parse_amount
 from programs.models import Cost, CostSource, Financing
 from programs.money import budget_line_save, cost_create
-from tests.programs.conftest import make_grant
+from tests.support.grants import make_grant
 
 pytestmark = pytest.mark.django_db
 D = Decimal

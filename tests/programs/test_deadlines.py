@@ -12,7 +12,7 @@ from config.errors import ApplicationError
 from programs.models import DUE_SOON_DAYS, DeadlineStatus, ReportDeadline, deadline_status
 from programs.selectors import deadlines_needing_attention
 from programs.services import deadline_mark_submitted
-from tests.programs.conftest import make_grant
+from tests.support.grants import make_grant
 
 pytestmark = pytest.mark.django_db
 TODAY = date(2026, 9, 1)

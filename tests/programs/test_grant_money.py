@@ -16,7 +16,7 @@ from programs.money import (
 )
 from programs.selectors import grant_money
 from tests import factories as f
-from tests.programs.conftest import make_grant
+from tests.support.grants import make_grant
 
 pytestmark = pytest.mark.django_db
 D = Decimal

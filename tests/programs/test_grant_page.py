@@ -22,7 +22,7 @@ from programs.models import (
 )
 from programs.money import budget_line_save, cost_create, payment_create, position_month_set
 from programs.services import target_set
-from tests.programs.conftest import make_grant
+from tests.support.grants import make_grant
 
 pytestmark = pytest.mark.django_db
 D = Decimal

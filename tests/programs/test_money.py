@@ -24,7 +24,7 @@ from programs.money import (
     position_month_set,
 )
 from programs.services import grant_save
-from tests.programs.conftest import make_grant
+from tests.support.grants import make_grant
 
 pytestmark = pytest.mark.django_db
 D = Decimal

@@ -8,7 +8,7 @@ from django.db.models import RestrictedError
 
 from programs.models import BudgetLine, Cost
 from programs.money import budget_line_save, cost_create
-from tests.programs.conftest import make_grant
+from tests.support.grants import make_grant
 
 pytestmark = pytest.mark.django_db
 

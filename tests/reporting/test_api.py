@@ -11,7 +11,7 @@ from django.utils import timezone
 from programs.services import grant_save
 from reporting.models import ReportRun
 from tests.factories import MembershipFactory, ProgrammeFactory, UserFactory
-from tests.participants.test_api import Api, ids, is_error, queries
+from tests.support.api import Api, ids, is_error, queries
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()

@@ -12,7 +12,7 @@ from openpyxl import load_workbook
 
 from reporting.documents import render_csv, render_xlsx
 from reporting.pdf import render_document, render_pdf, report_html
-from tests.reporting.test_document_snapshots import (
+from tests.support.snapshots import (
     ks_snapshot,
     lim_snapshot,
     old_snapshot,

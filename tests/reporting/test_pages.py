@@ -7,23 +7,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from reporting.models import ReportRun
+from tests.support.reports import request
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
-
-
-def request(client, world, captured):
-    with captured(execute=True):
-        return client.post(
-            reverse("reporting:reports"),
-            {
-                "report": "ks",
-                "programme": world.programme.pk,
-                "language": "nb",
-                "period_start": (TODAY - timedelta(days=90)).isoformat(),
-                "period_end": TODAY.isoformat(),
-            },
-        )
 
 
 def test_the_lead_requests_watches_and_downloads(

@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import Country, Municipality
-from accounts.scale import organisation, work
-from accounts.scale import people as cases
-from accounts.scale.plan import PersonPlan, plan_people
-from accounts.scale.world import DEFAULT_NAME, World, Writer, email_domain
+from demo.scale import organisation, work
+from demo.scale import people as cases
+from demo.scale.plan import PersonPlan, plan_people
+from demo.scale.world import DEFAULT_NAME, World, Writer, email_domain
 
 __all__ = ["DEFAULT_NAME", "ScaleOptions", "build", "email_domain"]
 

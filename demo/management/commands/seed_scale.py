@@ -11,9 +11,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from accounts.models import Municipality, User
-from accounts.scale import DEFAULT_NAME, ScaleOptions, build, email_domain
-from accounts.scale.removal import blockers, municipality_remove
-from accounts.scale.world import World
+from demo.scale import DEFAULT_NAME, ScaleOptions, build, email_domain
+from demo.scale.removal import blockers, municipality_remove
+from demo.scale.world import World
 from participants.models import Enrollment
 from participants.services import EXIT_STATUSES
 from placements.models import Placement

@@ -6,10 +6,10 @@ from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 
-from accounts.scale.names import PROGRESS_TEXTS
-from accounts.scale.organisation import KIND_FIELDS
-from accounts.scale.plan import PersonPlan, PlacementPlan
-from accounts.scale.world import World
+from demo.scale.names import PROGRESS_TEXTS
+from demo.scale.organisation import KIND_FIELDS
+from demo.scale.plan import PersonPlan, PlacementPlan
+from demo.scale.world import World
 from participants.models import EnrollmentStatus
 from participants.services import add_months
 from placements.attendance import MISSING_LOOKBACK_DAYS

@@ -4,7 +4,7 @@ enrollments with their status history, consents, follow-ups, notes, tasks and ac
 import random
 from datetime import date, timedelta
 
-from accounts.scale.names import (
+from demo.scale.names import (
     GOALS,
     LANGUAGES,
     NOTE_TEXTS,
@@ -13,8 +13,8 @@ from accounts.scale.names import (
     first_names_for,
     surname,
 )
-from accounts.scale.plan import PersonPlan, pick
-from accounts.scale.world import World
+from demo.scale.plan import PersonPlan, pick
+from demo.scale.world import World
 from participants import national_id as nid
 from participants.models import (
     CaseNote,

@@ -12,10 +12,10 @@ from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from accounts.models import Municipality, User, WorksiteSupervisor
-from accounts.scale.names import FEMALE_FIRST_NAMES, MALE_FIRST_NAMES
-from accounts.scale.removal import municipality_remove
 from audit.models import AccessEvent
 from audit.services import access_record
+from demo.scale.names import FEMALE_FIRST_NAMES, MALE_FIRST_NAMES
+from demo.scale.removal import municipality_remove
 from participants import national_id as nid
 from participants.models import Consent, ConsentPurpose, Enrollment, Participant
 from participants.services import EXIT_STATUSES, TRANSITIONS, add_months
@@ -27,7 +27,7 @@ from placements.models import (
     QualificationPath,
 )
 from programs.models import QualificationTrack
-from tests.accounts.conftest import sign_in
+from tests.support.visitors import english_visitor, sign_in
 
 pytestmark = pytest.mark.django_db
 
@@ -145,9 +145,9 @@ def test_modules_are_signed_off_by_the_arbeidsleder_of_the_placement(city):
         assert row.signed_off_on <= timezone.localdate()
 
 
-def test_the_named_users_sign_in_with_the_demo_password(city, browser):
+def test_the_named_users_sign_in_with_the_demo_password(city):
     for email in NAMED.values():
-        response = sign_in(browser(), email, settings.FOTFESTE_DEMO_PASSWORD)
+        response = sign_in(english_visitor(), email, settings.FOTFESTE_DEMO_PASSWORD)
         assert response.status_code == 302, email
 
 

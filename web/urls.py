@@ -4,11 +4,11 @@ from django.http import Http404
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.views import HomeView, UserLanguageView, language_choose
-from config.api import router
+from accounts.views import UserLanguageView, language_choose
 from config.converters import IdConverter
 from config.health import health
-from config.views import hello
+from web.api import router
+from web.views import HomeView, hello
 
 register_converter(IdConverter, "id")
 

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import ProgrammeMembership, ProgrammeRole, User, WorksiteSupervisor
-from accounts.scale.names import (
+from demo.scale.names import (
     FIRST_NAMES,
     PLACE_HEADS,
     SITE_ENDINGS,
@@ -18,8 +18,8 @@ from accounts.scale.names import (
     STREET_ENDINGS,
     surname,
 )
-from accounts.scale.plan import PROGRAMMES, SUMMER, SUMMER_PROGRAMME, YEARS, PersonPlan, pick
-from accounts.scale.world import World
+from demo.scale.plan import PROGRAMMES, SUMMER, SUMMER_PROGRAMME, YEARS, PersonPlan, pick
+from demo.scale.world import World
 from demo.stories import MFY_MODULES
 from participants.models import EnrollmentStatus
 from placements.models import WorkField, Worksite, WorksiteKind

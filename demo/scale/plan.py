@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from accounts.scale.names import STOP_REASONS
+from demo.scale.names import STOP_REASONS
 from participants.models import Destination, EnrollmentStatus, ExitReason
 from placements.models import PlacementStatus, PlacementType, WorkField
 from programs.models import ProgrammeKind

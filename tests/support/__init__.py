@@ -1,0 +1,1 @@
+"""Helpers that many test modules share: clients, API assertions, settings runs, snapshots."""
