@@ -7,12 +7,17 @@ from accounts.models import (
     MAX_DISCLOSURE_THRESHOLD,
     MIN_DISCLOSURE_THRESHOLD,
     Municipality,
+    ProgrammeMembership,
     ProgrammeRole,
+    WorksiteSupervisor,
     country_languages,
 )
 from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN, language_name
-from placements.models import Worksite
-from programs.models import Programme
+
+# The programmes and worksites a role is given in, reached through the membership models'
+# relations: both apps sit above accounts in the layers, so they are not imported here.
+Programme = ProgrammeMembership._meta.get_field("programme").related_model
+Worksite = WorksiteSupervisor._meta.get_field("worksite").related_model
 
 ROLE_CHOICES = [
     (ProgrammeRole.CASEWORKER, _("Caseworker")),

@@ -11,14 +11,7 @@ from accounts.services import ROLE_ARBEIDSLEDER, role_grant
 from demo.solvik_texts import SUMMER, SWEDISH
 from demo.world import DemoWorld, sign_off_dated
 from participants.consents import consent_withdraw
-from participants.models import (
-    ConsentPurpose,
-    Destination,
-    Enrollment,
-    EnrollmentStatus,
-    ExitReason,
-    NeetStatus,
-)
+from participants.models import ConsentPurpose, Destination, Enrollment, ExitReason, NeetStatus
 from participants.services import enrollment_change_status
 from placements.models import (
     ExamResult,
@@ -30,7 +23,14 @@ from placements.models import (
 )
 from placements.qualification import module_sign_off, path_create
 from placements.services import placement_end
-from programs.models import Cohort, Module, Programme, ProgrammeKind, QualificationTrack
+from programs.models import (
+    Cohort,
+    EnrollmentStatus,
+    Module,
+    Programme,
+    ProgrammeKind,
+    QualificationTrack,
+)
 
 CARE_TRACK = "Vård- och omsorgsutbildning, undersköterska"
 CARE_MODULES = [

@@ -15,18 +15,18 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from demo.world import sign_off_dated
-from participants.models import (
-    Destination,
-    Enrollment,
-    EnrollmentStatus,
-    ExitReason,
-    FollowUpSource,
-    FollowUpStatus,
-)
+from participants.models import Destination, Enrollment, ExitReason, FollowUpSource, FollowUpStatus
 from participants.services import add_months, enrollment_change_status, follow_up_record
 from placements.models import ExamResult, Route
 from placements.qualification import module_sign_off, path_create
-from programs.models import BudgetLineKind, Financing, Module, QualificationTrack, TargetMetric
+from programs.models import (
+    BudgetLineKind,
+    EnrollmentStatus,
+    Financing,
+    Module,
+    QualificationTrack,
+    TargetMetric,
+)
 from programs.money import budget_line_save, cost_create, payment_create, position_month_set
 from programs.services import target_set
 from reporting.services import report_build, report_request

@@ -16,7 +16,6 @@ from participants.models import (
     ConsentPurpose,
     EducationLevel,
     Enrollment,
-    EnrollmentStatus,
     LanguageLevel,
     NeetStatus,
     Participant,
@@ -33,6 +32,7 @@ from placements.models import (
     Worksite,
 )
 from placements.services import placement_create, worksite_create
+from programs.models import EnrollmentStatus
 
 ATTENDANCE_DAYS = 365
 

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import memberships
 from programs.models import Programme
 
 
@@ -34,11 +35,7 @@ class ImportRunQuerySet(models.QuerySet):
         only for a lead of every programme the grant funds."""
         if not user.is_authenticated or user.municipality_id is None:
             return self.none()
-        from accounts.models import ProgrammeMembership, ProgrammeRole
-
-        led = ProgrammeMembership.objects.filter(
-            user=user, role=ProgrammeRole.PROGRAMME_LEAD
-        ).values("programme_id")
+        led = memberships.programme_ids_led(user)
         return self.filter(
             programme_id__in=led, programme__municipality_id=user.municipality_id
         ).exclude(grant__programmes__in=Programme.objects.exclude(pk__in=led))

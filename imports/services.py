@@ -30,11 +30,11 @@ from participants.bulk import (
     participants_intake_check,
     participants_intake_many,
 )
-from participants.models import Enrollment, EnrollmentStatus
+from participants.models import Enrollment
 from participants.services import PersonData
 from placements.bulk import PlacementRow, placements_start_check, placements_start_many
 from placements.models import Worksite
-from programs.models import Grant
+from programs.models import EnrollmentStatus, Grant
 from programs.money import CostProblem, CostRow, CostRowsError, cost_create_many, cost_rows_check
 from programs.services import check_grant_leads, check_leads
 

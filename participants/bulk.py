@@ -16,21 +16,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ProgrammeMembership, ProgrammeRole
+from accounts import memberships
 from audit.models import ChangeAction, ChangeEvent
 from audit.services import snapshot
 from config.errors import ApplicationError
 from participants import national_id as nid
-from participants.models import Enrollment, EnrollmentStatus, EnrollmentStatusChange, Participant
-from participants.selectors import _normalised
+from participants.models import Enrollment, EnrollmentStatusChange, Participant
+from participants.selectors import normalised_name
 from participants.services import (
     _ENROLLMENT_FIELDS,
     PersonData,
-    _check_may_enroll,
-    _clean_person,
-    _national_id_columns,
+    check_may_enroll,
+    national_id_columns,
+    person_clean,
     person_snapshot,
 )
+from programs.models import EnrollmentStatus
 
 BATCH = 500
 # The rows are written a chunk at a time, so a long import can say how far it has come.
@@ -113,7 +114,7 @@ def participants_intake_many(
 
 
 def _check(actor, municipality, programme, rows) -> tuple[list[RowProblem], list[_Prepared]]:
-    _check_may_enroll(actor=actor, programme=programme)
+    check_may_enroll(actor=actor, programme=programme)
     if programme.municipality_id != municipality.pk:
         raise ApplicationError(
             _("Choose one of your municipality's programmes."), field="programme"
@@ -122,7 +123,7 @@ def _check(actor, municipality, programme, rows) -> tuple[list[RowProblem], list
     ready: list[_Prepared] = []
     for row in rows:
         try:
-            values, parsed = _clean_person(row.person, country=municipality.country)
+            values, parsed = person_clean(row.person, country=municipality.country)
         except ApplicationError as exc:
             problems.append(RowProblem(row.line, exc.field, str(exc.message)))
             continue
@@ -135,11 +136,7 @@ def _check(actor, municipality, programme, rows) -> tuple[list[RowProblem], list
 
 def _enrollment_problems(programme, ready: list[_Prepared]) -> list[RowProblem]:
     """enrollment_create's rules: the cohort is the programme's, the caseworker works in it."""
-    caseworkers = set(
-        ProgrammeMembership.objects.filter(
-            programme=programme, role=ProgrammeRole.CASEWORKER
-        ).values_list("user_id", flat=True)
-    )
+    caseworkers = set(memberships.caseworker_ids([programme.pk]).values_list("user_id", flat=True))
     problems = []
     for item in ready:
         row = item.row
@@ -220,10 +217,10 @@ def _similar_problems(item: _Prepared, by_birth_date: dict, seen_people: dict) -
 def _similar(first_name: str, last_name: str, full_name: str) -> bool:
     """possible_duplicates' measure: either name order, 80 % alike."""
     wanted, flipped = (
-        _normalised(f"{first_name} {last_name}"),
-        _normalised(f"{last_name} {first_name}"),
+        normalised_name(f"{first_name} {last_name}"),
+        normalised_name(f"{last_name} {first_name}"),
     )
-    other = _normalised(full_name)
+    other = normalised_name(full_name)
     return (
         max(
             SequenceMatcher(None, wanted, other).ratio(),
@@ -270,7 +267,7 @@ def _write(actor, municipality, programme, ready: list[_Prepared]) -> list[Parti
     today = timezone.localdate()
     people = Participant.objects.bulk_create(
         [
-            Participant(municipality=municipality, **p.values, **_national_id_columns(p.parsed))
+            Participant(municipality=municipality, **p.values, **national_id_columns(p.parsed))
             for p in ready
         ],
         batch_size=BATCH,

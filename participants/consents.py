@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
+from config.concurrency import claim_version
 from config.errors import ApplicationError
 from participants.models import (
     Consent,
@@ -17,7 +18,7 @@ from participants.models import (
     DocumentCategory,
     Participant,
 )
-from participants.services import _claim_version, participant_check_changeable
+from participants.services import participant_check_changeable
 from participants.uploads import inspect_upload, store_upload
 
 _CONSENT_FIELDS = ("purpose", "recipient", "given_on", "expires_on", "withdrawn_on", "evidence")
@@ -125,7 +126,7 @@ def consent_withdraw(
             _("The withdrawal date cannot be in the future."), field="withdrawn_on"
         )
     with transaction.atomic():
-        _claim_version(
+        claim_version(
             Consent,
             consent,
             expected_version,

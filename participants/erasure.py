@@ -49,7 +49,6 @@ from participants.models import (
     Consent,
     Destination,
     Enrollment,
-    EnrollmentStatus,
     EnrollmentStatusChange,
     ExitReason,
     FollowUp,
@@ -57,9 +56,9 @@ from participants.models import (
     Participant,
 )
 from participants.selectors import participant_records
-from participants.services import EXIT_STATUSES, _create_follow_ups, add_months
+from participants.services import EXIT_STATUSES, add_months, follow_ups_create
 from placements.models import Placement, PlacementStatus
-from programs.models import MIN_RETENTION_MONTHS
+from programs.models import MIN_RETENTION_MONTHS, EnrollmentStatus
 from programs.selectors import led_programmes
 
 logger = logging.getLogger(__name__)
@@ -366,7 +365,7 @@ def _close_what_is_open(records: list[int]) -> None:
         ).only("pk", "ends_on")
     )
     if exited:
-        _create_follow_ups(*exited)
+        follow_ups_create(*exited)
     FollowUp.objects.filter(enrollment__participant_id__in=records, status="").update(
         status=FollowUpStatus.UNKNOWN, version=F("version") + 1
     )

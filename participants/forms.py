@@ -5,7 +5,6 @@ from accounts.models import User
 from participants.models import (
     ConsentPurpose,
     DocumentCategory,
-    EnrollmentStatus,
     FollowUpSource,
     FollowUpStatus,
     GoalCategory,
@@ -17,7 +16,7 @@ from participants.models import (
 from participants.national_id import national_id_help
 from participants.selectors import own_caseworkers, own_cohorts, own_programmes
 from participants.services import PERSON_FIELDS
-from programs.models import Cohort, Programme
+from programs.models import Cohort, EnrollmentStatus, Programme
 
 PERSON_FORM_FIELDS = list(PERSON_FIELDS)
 

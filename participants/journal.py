@@ -6,12 +6,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ProgrammeMembership
+from accounts import memberships
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
+from config.concurrency import claim_version
 from config.errors import ApplicationError
 from participants.models import CaseNote, Enrollment, NoteDraft, NoteKind, Participant, Task
-from participants.services import _claim_version, participant_check_changeable
+from participants.services import participant_check_changeable
 
 # The text itself stays out of the change history, which everyone following the person reads:
 # a confidential note must not leak through it.
@@ -97,7 +98,7 @@ def note_update(
     participant_check_changeable(note.participant_id)
     text = _clean_note(kind=kind, occurred_on=occurred_on, text=text, follow_up_on=None)
     with transaction.atomic():
-        _claim_version(
+        claim_version(
             CaseNote,
             note,
             expected_version,
@@ -166,7 +167,7 @@ def task_create(
     if due_on is None:
         raise ApplicationError(_("Choose a due date."), field="due_on")
     programmes = Enrollment.objects.filter(participant=participant).values("programme_id")
-    if not ProgrammeMembership.objects.filter(user=assignee, programme_id__in=programmes).exists():
+    if not memberships.works_in(assignee, programmes):
         raise ApplicationError(_("Choose someone who works with this person."), field="assignee")
     with transaction.atomic():
         task = Task.objects.create(

@@ -5,7 +5,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ProgrammeMembership, ProgrammeRole
+from accounts import memberships
 from audit.models import ChangeAction
 from audit.services import change_record
 from config.errors import ApplicationError
@@ -104,9 +104,7 @@ def _check_merge(*, actor, keep: Participant, remove: Participant, reason: str) 
             field="other",
         )
     programmes = Enrollment.objects.filter(participant__in=[keep, remove]).values("programme_id")
-    if not ProgrammeMembership.objects.filter(
-        user=actor, role=ProgrammeRole.PROGRAMME_LEAD, programme_id__in=programmes
-    ).exists():
+    if not memberships.leads(actor, programmes):
         raise ApplicationError(_("Only a programme lead of the person's programme can merge."))
 
 

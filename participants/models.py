@@ -1,9 +1,15 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.db import models
 from django.db.models import Exists, OuterRef
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from accounts import memberships
+from programs.models import EnrollmentStatus
 
 
 class ParticipantQuerySet(models.QuerySet):
@@ -16,7 +22,7 @@ class ParticipantQuerySet(models.QuerySet):
         # and probes it per row; EXISTS … OR EXISTS ran both subqueries for every person of the
         # municipality (1.4 s for a count at 10 000 people on PostgreSQL).
         return self.filter(municipality_id=user.municipality_id, merged_into__isnull=True).filter(
-            models.Q(pk__in=_followed_ids(user)) | models.Q(pk__in=_supervised_ids(user))
+            _reached(user)
         )
 
     def with_case_access(self, user) -> "ParticipantQuerySet":
@@ -27,10 +33,7 @@ class ParticipantQuerySet(models.QuerySet):
 
 def _own_enrollments(user):
     """Enrollments in the programmes the user works in (any role)."""
-    from accounts.models import ProgrammeMembership
-
-    programmes = ProgrammeMembership.objects.filter(user=user).values("programme_id")
-    return Enrollment.objects.filter(programme_id__in=programmes)
+    return Enrollment.objects.filter(programme_id__in=memberships.programme_ids_worked_in(user))
 
 
 def _via_programme(user):
@@ -41,20 +44,31 @@ def _followed_ids(user):
     return _own_enrollments(user).values("participant_id")
 
 
-def _supervised_ids(user):
-    """An arbeidsleder sees a person placed now at their worksite, and only while the person's
-    consent to share with the worksite is in force (withdrawal cuts access at once)."""
-    from placements.models import Placement
+# Who else may see a person, beyond the staff of the person's programmes. A higher layer that
+# gives such a reach registers it here (placements: the arbeidsleder of the worksite the person
+# is placed at now), so that this scoping point need not import it. Each reach maps a user to
+# an unevaluated query of participant ids.
+Reach = Callable[[Any], models.QuerySet]
+_REACHES: list[Reach] = []
 
-    sharing = Consent.objects.in_force().filter(
-        participant=OuterRef("enrollment__participant"), purpose=ConsentPurpose.SHARE_WORKSITE
-    )
-    return (
-        Placement.objects.current()
-        .filter(worksite__supervisors__user=user)
-        .filter(Exists(sharing))
-        .values("enrollment__participant_id")
-    )
+
+def reach_register(reach: Reach) -> None:
+    """Adds a way of seeing people to ``visible_to`` (once, from the app's ``ready``)."""
+    if reach not in _REACHES:
+        _REACHES.append(reach)
+
+
+def _reached(user) -> models.Q:
+    reached = models.Q(pk__in=_followed_ids(user))
+    for reach in _REACHES:
+        reached |= models.Q(pk__in=reach(user))
+    return reached
+
+
+def consent_to_share_with_worksite() -> models.QuerySet:
+    """Consents in force to share with the worksite, per ``participant`` (an OuterRef the
+    caller names): withdrawal cuts an arbeidsleder's access at once."""
+    return Consent.objects.in_force().filter(purpose=ConsentPurpose.SHARE_WORKSITE)
 
 
 class Gender(models.TextChoices):
@@ -213,15 +227,6 @@ class Participant(models.Model):
         return today.year - self.birth_date.year - before_birthday
 
 
-class EnrollmentStatus(models.TextChoices):
-    REFERRED = "referred", _("Referred")
-    INTAKE = "intake", _("Intake")
-    ACTIVE = "active", _("Active")
-    PAUSED = "paused", _("Paused")
-    COMPLETED = "completed", _("Completed")
-    WITHDRAWN = "withdrawn", _("Withdrawn")
-
-
 class ReferralSource(models.TextChoices):
     NAV = "nav", _("NAV / Arbetsförmedlingen")
     FOLLOW_UP_SERVICE = "oppfolging", _("Follow-up service (oppfølgingstjenesten)")
@@ -263,11 +268,9 @@ class EnrollmentQuerySet(models.QuerySet):
         """Enrollments in the user's own programmes, in their municipality."""
         if not user.is_authenticated or user.municipality_id is None:
             return self.none()
-        from accounts.models import ProgrammeMembership
-
-        programmes = ProgrammeMembership.objects.filter(user=user).values("programme_id")
         return self.filter(
-            programme_id__in=programmes, participant__municipality_id=user.municipality_id
+            programme_id__in=memberships.programme_ids_worked_in(user),
+            participant__municipality_id=user.municipality_id,
         )
 
 
@@ -440,12 +443,8 @@ class CaseNoteQuerySet(models.QuerySet):
         programme leads of the person's programmes."""
         if not user.is_authenticated or user.municipality_id is None:
             return self.none()
-        from accounts.models import ProgrammeMembership, ProgrammeRole
-
         followed = Enrollment.objects.visible_to(user).values("participant_id")
-        led = ProgrammeMembership.objects.filter(
-            user=user, role=ProgrammeRole.PROGRAMME_LEAD
-        ).values("programme_id")
+        led = memberships.programme_ids_led(user)
         lead_of = Enrollment.objects.filter(programme_id__in=led).values("participant_id")
         return self.filter(participant_id__in=followed).filter(
             models.Q(confidential=False)

@@ -6,9 +6,10 @@ from django.utils.translation import gettext as _
 
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
+from config.concurrency import claim_version
 from config.errors import ApplicationError
 from participants.models import Goal, GoalCategory, GoalStatus, Milestone, Participant
-from participants.services import _claim_version, participant_check_changeable
+from participants.services import participant_check_changeable
 
 _GOAL_FIELDS = ("category", "title", "target_on", "status")
 
@@ -51,7 +52,7 @@ def goal_update(
     if category not in GoalCategory.values or status not in GoalStatus.values:
         raise ApplicationError(_("Choose a category and a status."))
     with transaction.atomic():
-        _claim_version(
+        claim_version(
             Goal,
             goal,
             expected_version,
@@ -108,7 +109,7 @@ def goal_close(*, actor, goal: Goal, achieved: bool) -> Goal:
     if goal.status not in (GoalStatus.PLANNED, GoalStatus.IN_PROGRESS):
         raise ApplicationError(_("This goal is already closed."))
     with transaction.atomic():
-        _claim_version(
+        claim_version(
             Goal,
             goal,
             goal.version,

@@ -9,17 +9,12 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Win
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts import memberships
 from accounts.models import ProgrammeRole, User
-from participants.models import (
-    Enrollment,
-    EnrollmentStatus,
-    EnrollmentStatusChange,
-    Goal,
-    Participant,
-)
+from participants.models import Enrollment, EnrollmentStatusChange, Goal, Participant
 from participants.routes import offers_qualification
 from placements.models import Placement
-from programs.models import Cohort, Programme
+from programs.models import Cohort, EnrollmentStatus, Programme
 
 
 def _scoped_enrollments(user) -> Prefetch:
@@ -116,10 +111,7 @@ def participant_list(*, user, filters: CaseloadFilters | None = None) -> QuerySe
 
 
 def _via_programme_enrollments(user) -> QuerySet[Enrollment]:
-    from accounts.models import ProgrammeMembership
-
-    programmes = ProgrammeMembership.objects.filter(user=user).values("programme_id")
-    return Enrollment.objects.filter(programme_id__in=programmes)
+    return Enrollment.objects.filter(programme_id__in=memberships.programme_ids_worked_in(user))
 
 
 @dataclass(frozen=True)
@@ -191,7 +183,7 @@ def caseload_summary(*, user) -> dict:
     }
 
 
-def _normalised(name: str) -> str:
+def normalised_name(name: str) -> str:
     return " ".join(name.casefold().split())
 
 
@@ -217,14 +209,14 @@ def possible_duplicates(
             return same_id, True
     if birth_date is None:
         return [], False
-    wanted = _normalised(f"{first_name} {last_name}")
-    flipped = _normalised(f"{last_name} {first_name}")
+    wanted = normalised_name(f"{first_name} {last_name}")
+    flipped = normalised_name(f"{last_name} {first_name}")
     similar = [
         person
         for person in people.filter(birth_date=birth_date)[:200]
         if max(
-            SequenceMatcher(None, wanted, _normalised(person.full_name)).ratio(),
-            SequenceMatcher(None, flipped, _normalised(person.full_name)).ratio(),
+            SequenceMatcher(None, wanted, normalised_name(person.full_name)).ratio(),
+            SequenceMatcher(None, flipped, normalised_name(person.full_name)).ratio(),
         )
         >= 0.8
     ]

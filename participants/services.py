@@ -9,18 +9,16 @@ from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import memberships
 from accounts.models import ProgrammeMembership, ProgrammeRole
 from audit.models import ChangeAction
 from audit.services import change_record, snapshot
+from config.concurrency import claim_version
 from config.errors import ApplicationError, DuplicateError, StaleEditError
 from participants import national_id as nid
-from participants.models import (
-    Enrollment,
-    EnrollmentStatus,
-    EnrollmentStatusChange,
-    Participant,
-)
+from participants.models import Enrollment, EnrollmentStatusChange, Participant
 from participants.selectors import possible_duplicates
+from programs.models import EnrollmentStatus
 
 NAME_FIELDS = ("first_name", "last_name")
 # Everything a caseworker records about the person; the national ID is kept apart (encrypted).
@@ -104,7 +102,7 @@ def _clean_name(value: str, label: str) -> str:
     return value
 
 
-def _clean_person(data: PersonData, *, country: str) -> tuple[dict, nid.NationalId | None]:
+def person_clean(data: PersonData, *, country: str) -> tuple[dict, nid.NationalId | None]:
     values = {k: v for k, v in data.values.items() if k in PERSON_FIELDS}
     values["first_name"] = _clean_name(data.first_name, _("First name"))
     values["last_name"] = _clean_name(data.last_name, _("Last name"))
@@ -155,7 +153,7 @@ def _check_duplicates(
         )
 
 
-def _national_id_columns(parsed: nid.NationalId | None) -> dict:
+def national_id_columns(parsed: nid.NationalId | None) -> dict:
     if parsed is None:
         return {}
     return {
@@ -176,14 +174,14 @@ def participant_create(
     confirmed_new: bool = False,
 ) -> Participant:
     data = PersonData(first_name, last_name, national_id, values or {})
-    clean, parsed = _clean_person(data, country=municipality.country)
+    clean, parsed = person_clean(data, country=municipality.country)
     _check_duplicates(
         municipality=municipality, values=clean, parsed=parsed, confirmed_new=confirmed_new
     )
     try:
         with transaction.atomic():
             participant = Participant.objects.create(
-                municipality=municipality, **clean, **_national_id_columns(parsed)
+                municipality=municipality, **clean, **national_id_columns(parsed)
             )
             change_record(
                 actor=actor,
@@ -213,7 +211,7 @@ def participant_intake(
     confirmed_new: bool = False,
 ) -> Participant:
     """Register a person and enroll them in a programme, in one step."""
-    _check_may_enroll(actor=actor, programme=programme)
+    check_may_enroll(actor=actor, programme=programme)
     with transaction.atomic():
         participant = participant_create(
             actor=actor,
@@ -247,7 +245,7 @@ def enrollment_enroll(
     referral_source: str = "",
 ) -> Enrollment:
     """Enroll someone already registered in one of the actor's programmes."""
-    _check_may_enroll(actor=actor, programme=programme)
+    check_may_enroll(actor=actor, programme=programme)
     return enrollment_create(
         actor=actor,
         participant=participant,
@@ -259,8 +257,8 @@ def enrollment_enroll(
     )
 
 
-def _check_may_enroll(*, actor, programme) -> None:
-    if not ProgrammeMembership.objects.filter(user=actor, programme=programme).exists():
+def check_may_enroll(*, actor, programme) -> None:
+    if not memberships.works_in(actor, [programme.pk]):
         raise ApplicationError(_("Choose one of your programmes."), field="programme")
 
 
@@ -275,7 +273,7 @@ def participant_update(
     """Save the person's record unless somebody else saved it since ``expected_version``."""
     participant_check_changeable(participant.pk)
     country = participant.municipality.country
-    values, parsed = _clean_person(person, country=country)
+    values, parsed = person_clean(person, country=country)
     with transaction.atomic():
         current = Participant.objects.select_for_update().get(pk=participant.pk)
         if current.version != expected_version:
@@ -301,7 +299,7 @@ def participant_update(
             with transaction.atomic():
                 Participant.objects.filter(pk=current.pk).update(
                     **values,
-                    **_national_id_columns(parsed),
+                    **national_id_columns(parsed),
                     version=F("version") + 1,
                     updated_at=timezone.now(),
                 )
@@ -383,12 +381,7 @@ def enrollment_create(
         )
     if cohort is not None and cohort.programme_id != programme.pk:
         raise ApplicationError(_("The cohort does not belong to this programme."), field="cohort")
-    if (
-        caseworker is not None
-        and not ProgrammeMembership.objects.filter(
-            user=caseworker, programme=programme, role=ProgrammeRole.CASEWORKER
-        ).exists()
-    ):
+    if caseworker is not None and not memberships.is_caseworker_in(caseworker, [programme.pk]):
         raise ApplicationError(_("Choose a caseworker in this programme."), field="caseworker")
     if (
         cohort is not None
@@ -494,15 +487,6 @@ def add_months(day: date, months: int) -> date:
     raise ValueError(day)
 
 
-def _claim_version(model, obj, expected_version: int, message: str) -> None:
-    """Bump the version if it is still the one the user saw; otherwise refuse the save."""
-    if not model.objects.filter(pk=obj.pk, version=expected_version).update(
-        version=F("version") + 1
-    ):
-        current = model.objects.get(pk=obj.pk)
-        raise StaleEditError(message, changed={}, current_version=current.version)
-
-
 def enrollment_change_status(
     *,
     actor,
@@ -526,7 +510,7 @@ def enrollment_change_status(
     if status in EXIT_STATUSES:
         values.update(enrollment_exit_values(enrollment, exit_date, exit_reason, destination))
     with transaction.atomic():
-        _claim_version(
+        claim_version(
             Enrollment,
             enrollment,
             expected_version,
@@ -542,7 +526,7 @@ def enrollment_change_status(
         EnrollmentStatusChange.objects.create(enrollment=enrollment, status=status, by=actor)
         done = {}
         if status in EXIT_STATUSES:
-            _create_follow_ups(enrollment)
+            follow_ups_create(enrollment)
             done = on_exit(enrollment) if on_exit else {}
         change_record(
             actor=actor,
@@ -597,7 +581,7 @@ def enrollment_exit_values(
     return {"ends_on": exit_date, "exit_reason": exit_reason, "destination": destination}
 
 
-def _create_follow_ups(*enrollments: Enrollment) -> None:
+def follow_ups_create(*enrollments: Enrollment) -> None:
     """The + 6 and + 12 month follow-ups of exited enrollments, counted from the exit date. One
     statement; a follow-up that already exists is left as it is (the unique constraint)."""
     from participants.models import FollowUp
@@ -636,7 +620,7 @@ def follow_ups_create_missing() -> int:
     )
     done, last = 0, 0
     while batch := list(lacking.filter(pk__gt=last)[:FOLLOW_UP_BATCH]):
-        _create_follow_ups(*batch)
+        follow_ups_create(*batch)
         done, last = done + len(batch), batch[-1].pk
     return done
 
@@ -653,7 +637,7 @@ def follow_up_record(
     if not source:
         raise ApplicationError(_("Say where the information comes from."), field="source")
     with transaction.atomic():
-        _claim_version(
+        claim_version(
             FollowUp,
             follow_up,
             expected_version,

@@ -27,7 +27,7 @@ from config.viewsets import ServiceViewSet, documented, ordered_by
 from participants.api import EnrollmentViewSet
 from participants.api.serializers import EnrollmentStatusInputSerializer
 from participants.api.viewsets import CaseViewSet
-from participants.models import Enrollment, EnrollmentStatus
+from participants.models import Enrollment
 from participants.services import EXIT_STATUSES
 from placements.attendance import attendance_record
 from placements.exits import ExitChoices, enrollment_exit
@@ -60,7 +60,7 @@ from placements.selectors import (
     worksite_list,
 )
 from placements.services import placement_end, placement_start
-from programs.models import Module, QualificationTrack
+from programs.models import EnrollmentStatus, Module, QualificationTrack
 
 # --- scopes: what a user may point at in a request body ----------------------------------------
 

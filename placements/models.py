@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.country import offered
 from accounts.models import Country
-from participants.models import EnrollmentStatus
+from programs.models import EnrollmentStatus
 
 
 class WorksiteKind(models.TextChoices):

@@ -18,12 +18,15 @@ from placements.attendance import (
 )
 from placements.models import (
     AttendanceRecord,
+    ModuleProgress,
     Placement,
     ProgressEntry,
     ProgressReply,
+    QualificationPath,
     Worksite,
 )
 from placements.qualification import sign_off_undoable
+from programs.models import Cohort, Module
 
 
 def _visible_current_placements(user) -> QuerySet[Placement]:
@@ -424,3 +427,33 @@ def module_progress_list(*, user):
     return ModuleProgress.objects.filter(path__in=_seeable_paths(user).values("pk")).select_related(
         "module", "signed_off_by"
     )
+
+
+def cohort_module_progress(*, user, cohort: Cohort) -> dict:
+    """Per trade: the modules, and each person's progress through them, in a fixed number of
+    queries."""
+    paths = (
+        QualificationPath.objects.filter(
+            enrollment__in=Enrollment.objects.visible_to(user).filter(cohort=cohort)
+        )
+        .select_related("enrollment__participant", "track")
+        .prefetch_related(
+            Prefetch("track__modules", queryset=Module.objects.order_by("number")),
+            Prefetch("modules", queryset=ModuleProgress.objects.filter(result="passed")),
+        )
+        .order_by("track__name", "enrollment__participant__last_name")
+    )
+    tracks: dict = {}
+    for path in paths:
+        modules = list(path.track.modules.all())
+        passed = {p.module_id for p in path.modules.all()}
+        entry = tracks.setdefault(
+            path.track.name,
+            {"modules": modules, "people": [], "passed_per_module": [0] * len(modules)},
+        )
+        row = [m.pk in passed for m in modules]
+        entry["people"].append((path.enrollment.participant, row, sum(row)))
+        entry["passed_per_module"] = [
+            a + b for a, b in zip(entry["passed_per_module"], row, strict=True)
+        ]
+    return tracks

@@ -129,7 +129,7 @@ def placement_start(
 ) -> Placement:
     """Place a person at a worksite. Overlapping placements of one person are refused unless
     their weekdays do not collide; a full field at the worksite asks for confirmation."""
-    from participants.models import EnrollmentStatus
+    from programs.models import EnrollmentStatus
 
     if enrollment.status not in (
         EnrollmentStatus.INTAKE,
@@ -203,7 +203,7 @@ def _may_manage_worksites(actor) -> None:
 def worksite_update(
     *, actor, worksite: Worksite, expected_version: int, name: str, kind: str, address: str = ""
 ) -> Worksite:
-    from participants.services import _claim_version
+    from config.concurrency import claim_version
 
     _may_manage_worksites(actor)
     name = (name or "").strip()
@@ -219,7 +219,7 @@ def worksite_update(
         )
     fields = ["name", "kind", "address"]
     with transaction.atomic():
-        _claim_version(
+        claim_version(
             Worksite,
             worksite,
             expected_version,
@@ -269,7 +269,7 @@ def placement_end(
     stop_reason: str = "",
 ) -> Placement:
     """End a placement as planned, or stop it early with a reason."""
-    from participants.services import _claim_version
+    from config.concurrency import claim_version
 
     participant_check_changeable(placement.enrollment.participant_id)
     if status not in (PlacementStatus.ENDED, PlacementStatus.STOPPED):
@@ -280,7 +280,7 @@ def placement_end(
         raise ApplicationError(_("Say why the placement stopped."), field="stop_reason")
     fields = ["status", "ends_on", "stop_reason"]
     with transaction.atomic():
-        _claim_version(
+        claim_version(
             Placement,
             placement,
             expected_version,

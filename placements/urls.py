@@ -4,6 +4,7 @@ from placements import views
 
 app_name = "placements"
 urlpatterns = [
+    path("cohorts/<id:pk>/modules/", views.CohortModulesView.as_view(), name="cohort-modules"),
     path("", views.WorksiteListView.as_view(), name="worksites"),
     path("attendance/", views.AttendanceView.as_view(), name="attendance"),
     path("new/", views.WorksiteCreateView.as_view(), name="worksite-create"),

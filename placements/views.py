@@ -51,6 +51,7 @@ from placements.selectors import (
     attendance_day,
     attendance_week,
     capacity_by_week,
+    cohort_module_progress,
     module_progress_get,
     participant_attendance,
     participant_paths,
@@ -72,6 +73,7 @@ from placements.services import (
     worksite_create,
     worksite_update,
 )
+from programs.selectors import cohort_get
 
 
 class WorksiteListView(LoginRequiredMixin, ListView):
@@ -776,4 +778,21 @@ class MissingDaysView(LoginRequiredMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "participant": participant,
             "missing": [(placement, days) for placement, days in missing if days],
+        }
+
+
+class CohortModulesView(LoginRequiredMixin, RoleRequiredMixin, TemplateView):
+    """A cohort's progress through its MFY modules, for the programme lead."""
+
+    template_name = "placements/cohort_modules.html"
+
+    def allowed(self, roles: Roles) -> bool:
+        return roles.follows_participants
+
+    def get_context_data(self, **kwargs):
+        cohort = cohort_get(user=self.request.user, pk=self.kwargs["pk"])
+        return {
+            **super().get_context_data(**kwargs),
+            "cohort": cohort,
+            "tracks": cohort_module_progress(user=self.request.user, cohort=cohort),
         }

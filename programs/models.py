@@ -6,6 +6,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts import memberships
 from accounts.country import offered
 from accounts.models import Country
 
@@ -47,7 +48,19 @@ class ProgrammeQuerySet(models.QuerySet):
         mine = self.filter(municipality_id=user.municipality_id)
         if user.is_municipality_admin:
             return mine
-        return mine.filter(memberships__user=user).distinct()
+        return mine.filter(pk__in=memberships.programme_ids_worked_in(user))
+
+
+class EnrollmentStatus(models.TextChoices):
+    """The stages of a person's way through a programme: the programme's own pipeline, counted
+    on its pages (an enrollment, in participants, moves along it)."""
+
+    REFERRED = "referred", _("Referred")
+    INTAKE = "intake", _("Intake")
+    ACTIVE = "active", _("Active")
+    PAUSED = "paused", _("Paused")
+    COMPLETED = "completed", _("Completed")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Programme(models.Model):
@@ -170,11 +183,7 @@ class GrantQuerySet(models.QuerySet):
         """Grants of the user's municipality that fund a programme the user leads."""
         if not user.is_authenticated or user.municipality_id is None:
             return self.none()
-        from accounts.models import ProgrammeRole
-
-        led = Programme.objects.filter(
-            memberships__user=user, memberships__role=ProgrammeRole.PROGRAMME_LEAD
-        )
+        led = memberships.programme_ids_led(user)
         return self.filter(municipality_id=user.municipality_id, programmes__in=led).distinct()
 
     def led_wholly_by(self, user) -> "GrantQuerySet":
@@ -182,11 +191,8 @@ class GrantQuerySet(models.QuerySet):
         on, whose money they keep and whose deadlines are theirs to meet. A grant report adds
         up people of all its programmes, so a lead of only one could subtract their own
         programme's exact figures and learn another's."""
-        from accounts.models import ProgrammeMembership, ProgrammeRole  # as visible_to
-
         # One membership that is both the user's and a lead's: a subquery, not two joins.
-        led = ProgrammeMembership.objects.filter(user=user, role=ProgrammeRole.PROGRAMME_LEAD)
-        not_led = Programme.objects.exclude(pk__in=led.values("programme_id"))
+        not_led = Programme.objects.exclude(pk__in=memberships.programme_ids_led(user))
         return self.visible_to(user).exclude(programmes__in=not_led)
 
 

@@ -17,8 +17,8 @@ from django.db.models import (
 )
 from django.shortcuts import get_object_or_404
 
+from accounts import memberships
 from accounts.models import ProgrammeRole
-from participants.models import EnrollmentStatus
 from programs.models import (
     DUE_SOON_DAYS,
     BudgetLine,
@@ -26,9 +26,9 @@ from programs.models import (
     Cohort,
     Cost,
     DeadlineStatus,
+    EnrollmentStatus,
     Financing,
     Grant,
-    Module,
     Payment,
     Programme,
     ReportDeadline,
@@ -40,12 +40,9 @@ from programs.models import (
 def led_programmes(user) -> QuerySet[Programme]:
     """The programmes the user leads: the one answer to "is this the user's to lead?" for
     set-up, reports, exports, imports, erasure and the right of access."""
-    from accounts.models import ProgrammeMembership
-
     if user is None:  # a scheduled job, or a run whose requester's account is gone
         return Programme.objects.none()
-    leads = ProgrammeMembership.objects.filter(user=user, role=ProgrammeRole.PROGRAMME_LEAD)
-    return Programme.objects.visible_to(user).filter(pk__in=leads.values("programme_id"))
+    return Programme.objects.visible_to(user).filter(pk__in=memberships.programme_ids_led(user))
 
 
 def programmes_led(*, user) -> QuerySet[Programme]:
@@ -76,39 +73,6 @@ def cohort_get(*, user, pk: int) -> Cohort:
         .distinct(),
         pk=pk,
     )
-
-
-def cohort_module_progress(*, user, cohort: Cohort) -> dict:
-    """Per trade: the modules, and each person's progress through them, in a fixed number of
-    queries."""
-    from participants.models import Enrollment
-    from placements.models import ModuleProgress, QualificationPath
-
-    paths = (
-        QualificationPath.objects.filter(
-            enrollment__in=Enrollment.objects.visible_to(user).filter(cohort=cohort)
-        )
-        .select_related("enrollment__participant", "track")
-        .prefetch_related(
-            Prefetch("track__modules", queryset=Module.objects.order_by("number")),
-            Prefetch("modules", queryset=ModuleProgress.objects.filter(result="passed")),
-        )
-        .order_by("track__name", "enrollment__participant__last_name")
-    )
-    tracks: dict = {}
-    for path in paths:
-        modules = list(path.track.modules.all())
-        passed = {p.module_id for p in path.modules.all()}
-        entry = tracks.setdefault(
-            path.track.name,
-            {"modules": modules, "people": [], "passed_per_module": [0] * len(modules)},
-        )
-        row = [m.pk in passed for m in modules]
-        entry["people"].append((path.enrollment.participant, row, sum(row)))
-        entry["passed_per_module"] = [
-            a + b for a, b in zip(entry["passed_per_module"], row, strict=True)
-        ]
-    return tracks
 
 
 def programmes_for_setup(*, user) -> QuerySet[Programme]:

@@ -11,8 +11,8 @@ from accounts.models import ProgrammeMembership, ProgrammeRole
 from accounts.services import role_grant, role_revoke
 from audit.models import ChangeAction
 from audit.services import audited_delete, change_record, snapshot
+from config.concurrency import claim_version
 from config.errors import ApplicationError
-from participants.services import _claim_version
 from programs.models import (
     MAX_POSITION_SHARE,
     MAX_RETENTION_MONTHS,
@@ -80,7 +80,7 @@ def programme_update(*, actor, programme: Programme, expected_version: int, **va
             _("The municipality already has a programme by this name."), field="name"
         )
     with transaction.atomic():
-        _claim_version(
+        claim_version(
             Programme,
             programme,
             expected_version,
@@ -179,7 +179,7 @@ def grant_save(
             grant = Grant.objects.create(municipality=municipality, **values)
             before, action = {}, ChangeAction.CREATE
         else:
-            _claim_version(
+            claim_version(
                 Grant,
                 grant,
                 expected_version or 0,

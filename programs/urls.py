@@ -32,5 +32,4 @@ urlpatterns = [
     path("grants/<id:pk>/targets/", views.GrantTargetSetView.as_view(), name="grant-target-set"),
     path("<id:pk>/targets/", views.ProgrammeTargetSetView.as_view(), name="programme-target-set"),
     path("targets/<id:pk>/delete/", views.TargetDeleteView.as_view(), name="target-delete"),
-    path("cohorts/<id:pk>/modules/", views.CohortModulesView.as_view(), name="cohort-modules"),
 ]

@@ -42,8 +42,6 @@ from programs.money import (
 )
 from programs.selectors import (
     budget_line_get,
-    cohort_get,
-    cohort_module_progress,
     cost_get,
     deadline_get,
     grant_budget_lines,
@@ -70,23 +68,6 @@ from programs.services import (
 )
 
 COSTS_PER_PAGE = 25
-
-
-class CohortModulesView(LoginRequiredMixin, RoleRequiredMixin, TemplateView):
-    """A cohort's progress through its MFY modules, for the programme lead."""
-
-    template_name = "programs/cohort_modules.html"
-
-    def allowed(self, roles: Roles) -> bool:
-        return roles.follows_participants
-
-    def get_context_data(self, **kwargs):
-        cohort = cohort_get(user=self.request.user, pk=self.kwargs["pk"])
-        return {
-            **super().get_context_data(**kwargs),
-            "cohort": cohort,
-            "tracks": cohort_module_progress(user=self.request.user, cohort=cohort),
-        }
 
 
 class LeadMixin(LoginRequiredMixin, RoleRequiredMixin):

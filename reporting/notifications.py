@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from accounts.models import ProgrammeMembership, ProgrammeRole, User
+from accounts import memberships
+from accounts.models import User
 from reporting.models import ReportRun
 
 logger = logging.getLogger(__name__)
@@ -23,9 +24,9 @@ def report_recipients(run: ReportRun) -> list[User]:
         candidates = [run.requested_by] if run.requested_by.is_active else []
     else:
         programmes = run.grant.programmes.all() if run.grant_id else [run.programme]
-        leads = ProgrammeMembership.objects.filter(
-            programme__in=programmes, role=ProgrammeRole.PROGRAMME_LEAD, user__is_active=True
-        ).select_related("user__municipality")
+        leads = memberships.lead_memberships([p.pk for p in programmes]).select_related(
+            "user__municipality"
+        )
         candidates = list({m.user_id: m.user for m in leads}.values())
     # Only people who may still open the run (a lead who left the programme may not).
     return [u for u in candidates if report_runs(user=u).filter(pk=run.pk).exists()]

@@ -6,9 +6,9 @@ import factory
 from django.utils import timezone
 
 from accounts.models import Country, Municipality, ProgrammeMembership, User, WorksiteSupervisor
-from participants.models import Consent, Enrollment, EnrollmentStatus, Participant
+from participants.models import Consent, Enrollment, Participant
 from placements.models import Placement, PlacementStatus, PlacementType, WorkField, Worksite
-from programs.models import Cohort, Programme, ProgrammeKind
+from programs.models import Cohort, EnrollmentStatus, Programme, ProgrammeKind
 
 PASSWORD = "correct-horse-battery-staple"
 

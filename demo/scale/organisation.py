@@ -21,9 +21,16 @@ from demo.scale.names import (
 from demo.scale.plan import PROGRAMMES, SUMMER, SUMMER_PROGRAMME, YEARS, PersonPlan, pick
 from demo.scale.world import World
 from demo.stories import MFY_MODULES
-from participants.models import EnrollmentStatus
 from placements.models import WorkField, Worksite, WorksiteKind
-from programs.models import Cohort, Grant, Module, Programme, QualificationTrack, ReportDeadline
+from programs.models import (
+    Cohort,
+    EnrollmentStatus,
+    Grant,
+    Module,
+    Programme,
+    QualificationTrack,
+    ReportDeadline,
+)
 
 SITES_PER_PERSON = 0.03  # 300 worksites for 10 000 people
 KINDS = (

@@ -23,7 +23,6 @@ from participants.models import (
     Destination,
     EducationLevel,
     Enrollment,
-    EnrollmentStatus,
     EnrollmentStatusChange,
     FollowUp,
     FollowUpSource,
@@ -40,9 +39,10 @@ from participants.models import (
     ReferralSource,
     Task,
 )
-from participants.services import FOLLOW_UP_MONTHS, _national_id_columns, add_months
+from participants.services import FOLLOW_UP_MONTHS, add_months, national_id_columns
 from participants.synthetic import synthetic_fodselsnummer
 from placements.models import PlacementType
+from programs.models import EnrollmentStatus
 
 S = EnrollmentStatus
 _DETAILS = {
@@ -144,7 +144,7 @@ def _participant(world: World, person: PersonPlan, used: set[str]) -> Participan
         created_at=world.moment(person.referred_on, 9),
         updated_at=world.moment(person.referred_on, 9),
         **details,
-        **_national_id_columns(number),
+        **national_id_columns(number),
     )
 
 

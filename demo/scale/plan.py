@@ -12,9 +12,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from demo.scale.names import STOP_REASONS
-from participants.models import Destination, EnrollmentStatus, ExitReason
+from participants.models import Destination, ExitReason
 from placements.models import PlacementStatus, PlacementType, WorkField
-from programs.models import ProgrammeKind
+from programs.models import EnrollmentStatus, ProgrammeKind
 
 S = EnrollmentStatus
 YEARS = 3

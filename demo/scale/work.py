@@ -10,7 +10,6 @@ from demo.scale.names import PROGRESS_TEXTS
 from demo.scale.organisation import KIND_FIELDS
 from demo.scale.plan import PersonPlan, PlacementPlan
 from demo.scale.world import World
-from participants.models import EnrollmentStatus
 from participants.services import add_months
 from placements.attendance import MISSING_LOOKBACK_DAYS
 from placements.models import (
@@ -28,6 +27,7 @@ from placements.models import (
     WorksiteCapacity,
 )
 from placements.qualification import REGISTRATION_MONTHS_BEFORE_END
+from programs.models import EnrollmentStatus
 
 NAMED_SITE_PLACES = 30  # current placements at the named arbeidsleder's worksite
 ZERO = Decimal("0.00")

@@ -5,7 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from config.rest import StrictCharField, id_filter, ordering_field
-from participants.models import EnrollmentStatus, GoalCategory, GoalStatus, NoteKind
+from participants.models import GoalCategory, GoalStatus, NoteKind
+from programs.models import EnrollmentStatus
 
 
 class ParticipantFilters(serializers.Serializer):

@@ -17,7 +17,6 @@ from participants.models import (
     CaseNote,
     Destination,
     Enrollment,
-    EnrollmentStatus,
     ExitReason,
     Goal,
     Milestone,
@@ -36,7 +35,7 @@ from participants.selectors import (
 )
 from participants.services import ADDRESS_FIELDS, PERSON_FIELDS
 from placements.models import Placement
-from programs.models import Cohort, Programme
+from programs.models import Cohort, EnrollmentStatus, Programme
 
 # --- scopes: what a user may point at in a request body ----------------------------------------
 

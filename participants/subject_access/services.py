@@ -15,7 +15,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import ProgrammeMembership, ProgrammeRole
+from accounts import memberships
 from audit.models import AccessAction
 from audit.services import access_record
 from audit.subject_access import ExportStatus, SubjectAccessExport
@@ -36,9 +36,7 @@ logger = logging.getLogger(__name__)
 def _exportable(user) -> QuerySet[Participant]:
     """People the user may export: those in a programme the user leads (DESIGN.md §3:
     exports are for programme leads)."""
-    led = ProgrammeMembership.objects.filter(user=user, role=ProgrammeRole.PROGRAMME_LEAD).values(
-        "programme_id"
-    )
+    led = memberships.programme_ids_led(user)
     in_led = Enrollment.objects.filter(participant=OuterRef("pk"), programme_id__in=led)
     return Participant.objects.visible_to(user).filter(Exists(in_led))
 

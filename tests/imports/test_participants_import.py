@@ -12,8 +12,9 @@ from audit.models import ChangeEvent
 from imports.models import ImportRun, ImportStatus
 from imports.services import import_files_expire
 from participants import national_id as nid
-from participants.models import Enrollment, EnrollmentStatus, EnrollmentStatusChange, Participant
+from participants.models import Enrollment, EnrollmentStatusChange, Participant
 from participants.services import PersonData, participant_intake
+from programs.models import EnrollmentStatus
 from tests import factories as f
 from tests.support.imports import national_id, person, table, workbook
 

@@ -30,15 +30,7 @@ from participants.erasure import (
 )
 from participants.journal import draft_save, note_create, task_create
 from participants.merge import participants_merge
-from participants.models import (
-    CaseNote,
-    Consent,
-    Document,
-    Enrollment,
-    EnrollmentStatus,
-    FollowUp,
-    Participant,
-)
+from participants.models import CaseNote, Consent, Document, Enrollment, FollowUp, Participant
 from participants.plan import goal_create, milestone_add
 from participants.services import (
     PersonData,
@@ -53,7 +45,7 @@ from placements.models import ProgressEntry, QualificationPath
 from placements.progress import progress_reply, progress_write
 from placements.qualification import path_create
 from placements.services import placement_create, placement_end
-from programs.models import Programme, QualificationTrack
+from programs.models import EnrollmentStatus, Programme, QualificationTrack
 from reporting.figures import enrollments_for, figures
 from reporting.models import ReportKind, ReportRun, RunStatus
 from reporting.services import report_snapshot

@@ -177,19 +177,19 @@ class TestCohort:
     def test_the_programme_lead_sees_the_cohorts_module_progress(self, world, client_for, cohort):
         page = (
             client_for(world.programme_lead)
-            .get(reverse("programs:cohort-modules", args=[cohort.pk]))
+            .get(reverse("placements:cohort-modules", args=[cohort.pk]))
             .content.decode()
         )
         assert "Helsearbeiderfaget" in page and "Testesen" in page and "1/5" in page
         home = client_for(world.programme_lead).get("/").content.decode()
-        assert reverse("programs:cohort-modules", args=[cohort.pk]) in home
+        assert reverse("placements:cohort-modules", args=[cohort.pk]) in home
 
     @pytest.mark.parametrize(
         "who", ["other_caseworker", "arbeidsleder", "foreign_caseworker", "admin"]
     )
     def test_others_get_404(self, world, client_for, cohort, who):
         response = client_for(getattr(world, who)).get(
-            reverse("programs:cohort-modules", args=[cohort.pk])
+            reverse("placements:cohort-modules", args=[cohort.pk])
         )
         assert response.status_code == 404
 

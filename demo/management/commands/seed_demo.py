@@ -13,7 +13,7 @@ from demo.cases import NORWEGIAN
 from demo.solvik import solvik_build
 from demo.stories import health_track, kristiansand_outcomes, lyngdal_funding, lyngdal_reports
 from demo.world import DemoWorld, sign_off_dated
-from participants.models import Enrollment, EnrollmentStatus
+from participants.models import Enrollment
 from placements.models import (
     ExamResult,
     PlacementType,
@@ -26,6 +26,7 @@ from placements.qualification import module_sign_off, path_create
 from placements.services import capacity_set
 from programs.models import (
     Cohort,
+    EnrollmentStatus,
     Grant,
     Programme,
     ProgrammeKind,

@@ -1,0 +1,62 @@
+"""Who works where: the one home of the membership questions that every scope, page, export
+and report asks. A programme membership (caseworker or programme lead) gives case access to the
+programme's people; a worksite supervision gives an arbeidsleder their worksite's placements.
+
+The answers that feed other queries are unevaluated querysets of ids, so that the database
+reads them as one subquery inside the caller's query, never as a list built in Python."""
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from accounts.models import ProgrammeMembership, ProgrammeRole, WorksiteSupervisor
+
+Ids = QuerySet | Iterable[int]
+
+
+def programme_ids_worked_in(user) -> QuerySet:
+    """The programmes the user works in, in any role: case access to their people."""
+    return ProgrammeMembership.objects.filter(user=user).values("programme_id")
+
+
+def programme_ids_led(user) -> QuerySet:
+    """The programmes the user leads: set-up, reports, exports, imports, erasure, merges and
+    confidential notes."""
+    return ProgrammeMembership.objects.filter(user=user, role=ProgrammeRole.PROGRAMME_LEAD).values(
+        "programme_id"
+    )
+
+
+def worksite_ids_supervised(user) -> QuerySet:
+    """The worksites the user is arbeidsleder at."""
+    return WorksiteSupervisor.objects.filter(user=user).values("worksite_id")
+
+
+def works_in(user, programme_ids: Ids) -> bool:
+    """Whether the user works in (any of) the programmes."""
+    return ProgrammeMembership.objects.filter(user=user, programme_id__in=programme_ids).exists()
+
+
+def leads(user, programme_ids: Ids) -> bool:
+    """Whether the user leads (any of) the programmes."""
+    return programme_ids_led(user).filter(programme_id__in=programme_ids).exists()
+
+
+def is_caseworker_in(user, programme_ids: Ids) -> bool:
+    """Whether the user is a caseworker in (any of) the programmes: the people they may be
+    given to follow."""
+    return caseworker_ids(programme_ids).filter(user=user).exists()
+
+
+def caseworker_ids(programme_ids: Ids) -> QuerySet:
+    """The caseworkers of the programmes."""
+    return ProgrammeMembership.objects.filter(
+        programme_id__in=programme_ids, role=ProgrammeRole.CASEWORKER
+    ).values("user_id")
+
+
+def lead_memberships(programme_ids: Ids) -> QuerySet:
+    """The lead memberships of the programmes, of active accounts: who is told of a report."""
+    return ProgrammeMembership.objects.filter(
+        programme_id__in=programme_ids, role=ProgrammeRole.PROGRAMME_LEAD, user__is_active=True
+    )
