@@ -3,6 +3,8 @@ from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.mfa.models import Authenticator
 from django.conf import settings
 
+from accounts.services import user_password_set
+
 
 class AccountAdapter(DefaultAccountAdapter):
     def is_open_for_signup(self, request) -> bool:
@@ -11,7 +13,6 @@ class AccountAdapter(DefaultAccountAdapter):
 
     def set_password(self, user, password: str) -> None:
         """Password reset and change: an open invitation must not overwrite the new password."""
-        from accounts.services import user_password_set
 
         user_password_set(user=user, password=password)
 

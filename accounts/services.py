@@ -183,7 +183,7 @@ def _user_update(*, actor: User, user: User, **values) -> None:
 
 def invitation_create(*, user: User, invited_by: User | None) -> Invitation:
     """A new invitation; earlier open invitations of the same user stop working."""
-    from accounts.tasks import invitation_send_task
+    from accounts.tasks import invitation_send_task  # the task calls this module: not at the top
 
     now = timezone.now()
     Invitation.objects.filter(user=user, accepted_at=None, revoked_at=None).update(revoked_at=now)

@@ -6,6 +6,9 @@ one scale (bench.config.django_env):
 Each prints one line ``BENCH-RESULT {json}`` for bench/run.py to read; TOTP secrets travel
 only over that pipe."""
 
+# Imports inside functions: Django is set up in main(), once this module has chosen the
+# settings of the scale it measures; the apps cannot be imported before that.
+
 import json
 import sys
 from datetime import date, timedelta

@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from config import pagecache
+
 
 class FotfesteConfig(AppConfig):
     """Project-wide pieces that hook into Django at start-up."""
@@ -9,6 +11,5 @@ class FotfesteConfig(AppConfig):
     verbose_name = "Fotfeste"
 
     def ready(self) -> None:
-        from config import pagecache
 
         pagecache.install()

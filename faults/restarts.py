@@ -27,7 +27,7 @@ from pathlib import Path
 import psycopg
 
 from faults.common import Figures
-from faults.world import World, load, load_result, say, staged
+from faults.world import World, inside, load, load_result, manage, say, staged
 
 SETTLE = 8.0  # seconds of load before the restart
 AFTER = 15.0  # seconds of load after the service is back
@@ -100,7 +100,6 @@ def _wait_reports(world: World, ids: list[int], seconds: float) -> dict[int, str
 
 
 def _ask_reports(world: World) -> list[int]:
-    from faults.world import inside
 
     return inside(world.env, "reports")["runs"]
 
@@ -173,7 +172,6 @@ def redis(world: World, figures: Figures) -> bool:
 def _resend(world: World) -> None:
     """What the beat does every five minutes, at once: a report whose send was refused while
     Redis was away, now older than the resender's two minutes, is sent again."""
-    from faults.world import manage
 
     manage(
         world.env,

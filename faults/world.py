@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench import stack as bench_stack
 from bench.config import SMALL, django_env, keys
+from bench.run import helper
 from bench.signin import Browser, sign_in
 from bench.stack import Stack, free_port
 
@@ -194,7 +195,6 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def inside(env: dict[str, str], task: str) -> dict:
-    from bench.run import helper
 
     return helper(task, env)
 

@@ -59,7 +59,7 @@ def import_upload(
     """Keep the file under a name made of the run's id and queue the dry run; the task is sent
     only once the transaction has committed. A file of costs is for a ``grant`` (and, for the
     lists of imports, one of the programmes it funds)."""
-    from imports.tasks import import_check_task
+    from imports.tasks import import_check_task  # the task calls this module: not at the top
 
     if kind not in ImportKind.values:
         raise ApplicationError(_("Choose what the file holds."), field="kind")
@@ -164,7 +164,7 @@ def _dry_run(run: ImportRun) -> tuple[int, list[RowProblem]]:
 def import_confirm(*, actor, run: ImportRun, confirmed: bool = False) -> ImportRun:
     """Queue the import of a checked file. Warnings (a similar person, a full worksite) must
     be confirmed, as on the one-person pages."""
-    from imports.tasks import import_run_task
+    from imports.tasks import import_run_task  # the task calls this module: not at the top
 
     _check_leads(actor, run)
     if run.status == S.READY and run.expired:

@@ -60,6 +60,9 @@ from participants.services import EXIT_STATUSES, add_months, follow_ups_create
 from placements.models import Placement, PlacementStatus
 from programs.models import MIN_RETENTION_MONTHS, EnrollmentStatus
 from programs.selectors import led_programmes
+from reporting.exports import exports_withdraw
+from reporting.models import ReportRun
+from reporting.services import report_files_rewrite
 
 logger = logging.getLogger(__name__)
 
@@ -301,7 +304,6 @@ def participant_anonymise(*, participant: Participant, actor=None, reason: str) 
                 after={"anonymised": note},
             )
         _delete_files(files)
-        from reporting.exports import exports_withdraw
 
         exports_withdraw(municipality_id=person.municipality_id)
     logger.info("participant %s anonymised with %s merged records", person.pk, len(records) - 1)
@@ -425,8 +427,6 @@ def _redact_history(records: list[int]) -> None:
 
 def _blot_narratives(municipality_id: int, identifiers: list[str]) -> None:
     # Report runs sit in a higher layer; erasure reaches into them for the lead's words only.
-    from reporting.models import ReportRun
-    from reporting.services import report_files_rewrite
 
     runs = (
         ReportRun.objects.filter(

@@ -10,10 +10,23 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import memberships
-from accounts.models import ProgrammeRole, User
-from participants.models import Enrollment, EnrollmentStatusChange, Goal, Participant
+from accounts.models import ProgrammeMembership, ProgrammeRole, User, WorksiteSupervisor
+from participants import national_id as nid
+from participants.models import (
+    CaseNote,
+    Consent,
+    Document,
+    Enrollment,
+    EnrollmentStatusChange,
+    FollowUp,
+    Goal,
+    Milestone,
+    NoteDraft,
+    Participant,
+    Task,
+)
 from participants.routes import offers_qualification
-from placements.models import Placement
+from placements.models import Placement, QualificationPath
 from programs.models import Cohort, EnrollmentStatus, Programme
 
 
@@ -21,7 +34,6 @@ def _scoped_enrollments(user) -> Prefetch:
     """A person's enrollments as this user may see them, in two queries whatever the rows:
     those in the user's programmes (``followed``: the case), and those with a current
     placement at a worksite the user supervises (only the placement, ``supervised``)."""
-    from accounts.models import ProgrammeMembership, ProgrammeRole, WorksiteSupervisor
 
     mine = ProgrammeMembership.objects.filter(user=user)
     leads = mine.filter(role=ProgrammeRole.PROGRAMME_LEAD)
@@ -232,7 +244,6 @@ def enrollment_get(*, user, pk: int) -> Enrollment:
 
 
 def follow_up_get(*, user, pk: int):
-    from participants.models import FollowUp
 
     enrollments = Enrollment.objects.visible_to(user)
     return get_object_or_404(
@@ -244,7 +255,6 @@ def follow_up_get(*, user, pk: int):
 
 
 def participant_notes(*, user, participant: Participant) -> QuerySet:
-    from participants.models import CaseNote
 
     return (
         CaseNote.objects.visible_to(user).filter(participant=participant).select_related("author")
@@ -252,7 +262,6 @@ def participant_notes(*, user, participant: Participant) -> QuerySet:
 
 
 def participant_tasks(*, user, participant: Participant) -> QuerySet:
-    from participants.models import Task
 
     return (
         Task.objects.visible_to(user)
@@ -263,19 +272,16 @@ def participant_tasks(*, user, participant: Participant) -> QuerySet:
 
 
 def note_get(*, user, pk: int):
-    from participants.models import CaseNote
 
     return get_object_or_404(CaseNote.objects.visible_to(user).select_related("participant"), pk=pk)
 
 
 def task_get(*, user, pk: int):
-    from participants.models import Task
 
     return get_object_or_404(Task.objects.visible_to(user).select_related("participant"), pk=pk)
 
 
 def note_draft_get(*, user, participant: Participant):
-    from participants.models import NoteDraft
 
     return NoteDraft.objects.filter(author=user, participant=participant).first()
 
@@ -287,8 +293,6 @@ DEADLINE_WARNING_DAYS = 60
 
 def _attention(user, today: date) -> dict[str, QuerySet]:
     """What needs a caseworker's attention on ``today``, one query set per kind, unevaluated."""
-    from participants.models import Consent, FollowUp, Task
-    from placements.models import QualificationPath
 
     tasks = (
         Task.objects.visible_to(user)
@@ -341,7 +345,6 @@ def _attention(user, today: date) -> dict[str, QuerySet]:
 def quiet_participants(*, user, today: date | None = None) -> QuerySet[Participant]:
     """The people in the user's own open cases with no note in ``NOTE_QUIET_DAYS`` days. Only
     notes this user may read count: a confidential note by someone else does not."""
-    from participants.models import CaseNote
 
     today = today or timezone.localdate()
     recent_note = CaseNote.objects.visible_to(user).filter(
@@ -424,13 +427,11 @@ def needs_attention_counts(*, user) -> dict[str, int]:
 
 
 def participant_consents(*, participant: Participant) -> QuerySet:
-    from participants.models import Consent
 
     return Consent.objects.filter(participant=participant).select_related("evidence")
 
 
 def participant_documents(*, participant: Participant) -> QuerySet:
-    from participants.models import Document
 
     return Document.objects.filter(participant=participant).select_related("uploaded_by")
 
@@ -481,7 +482,6 @@ def colleagues(*, user) -> QuerySet[User]:
 
 def document_get(*, user, pk: int):
     """A document of someone the user follows (never an arbeidsleder), or 404."""
-    from participants.models import Document
 
     return get_object_or_404(
         Document.objects.filter(participant__in=followed_participants(user=user)).select_related(
@@ -492,7 +492,6 @@ def document_get(*, user, pk: int):
 
 
 def consent_get(*, user, pk: int):
-    from participants.models import Consent
 
     return get_object_or_404(
         Consent.objects.filter(participant__in=followed_participants(user=user)).select_related(
@@ -511,7 +510,6 @@ def goal_get(*, user, pk: int):
 
 
 def milestone_get(*, user, pk: int):
-    from participants.models import Milestone
 
     return get_object_or_404(
         Milestone.objects.filter(
@@ -554,7 +552,6 @@ _DIGIT_RUN = re.compile(r"\d[\d\s+-]{8,}\d")
 def caseload_search(*, user, query: str) -> dict:
     """What a caseload search keeps in the session: a name, or, when the query holds a run of
     ten or more digits, only the keyed hash of the national ID (never the digits)."""
-    from participants import national_id as nid
 
     run = _DIGIT_RUN.search(query or "")
     if run and sum(c.isdigit() for c in run.group()) >= 10:

@@ -11,13 +11,20 @@ from django.utils.translation import gettext as _
 
 from accounts import memberships
 from accounts.models import ProgrammeMembership, ProgrammeRole
-from audit.models import ChangeAction
-from audit.services import change_record, snapshot
+from audit.models import AccessAction, ChangeAction
+from audit.services import access_record, change_record, snapshot
 from config.concurrency import claim_version
 from config.errors import ApplicationError, DuplicateError, StaleEditError
 from participants import national_id as nid
-from participants.models import Enrollment, EnrollmentStatusChange, Participant
-from participants.selectors import possible_duplicates
+from participants.models import (
+    Destination,
+    Enrollment,
+    EnrollmentStatusChange,
+    ExitReason,
+    FollowUp,
+    Participant,
+)
+from participants.selectors import participant_list, possible_duplicates
 from programs.models import EnrollmentStatus
 
 NAME_FIELDS = ("first_name", "last_name")
@@ -348,8 +355,6 @@ def _differences(seen: Participant, now: Participant) -> dict[str, tuple[object,
 
 def participant_reveal_national_id(*, actor, participant: Participant) -> str:
     """The full number, for one explicit request, recorded in the access log."""
-    from audit.models import AccessAction
-    from audit.services import access_record
 
     if not participant.national_id_encrypted:
         raise ApplicationError(_("No national ID is registered."))
@@ -419,7 +424,6 @@ def enrollments_reassign(*, actor, participant_ids: list[int], caseworker) -> tu
     """Make ``caseworker`` responsible for the selected people's enrollments in the actor's
     programmes. Returns (changed, skipped): skipped where the caseworker is not in that
     programme."""
-    from participants.selectors import participant_list
 
     if not caseworker.is_active:
         raise ApplicationError(
@@ -564,7 +568,6 @@ def enrollment_exit_values(
     enrollment: Enrollment, exit_date: date | None, exit_reason: str, destination: str
 ) -> dict:
     """The checked exit fields of an enrollment, or an ApplicationError naming the field."""
-    from participants.models import Destination, ExitReason
 
     if exit_date is None:
         raise ApplicationError(_("Enter the exit date."), field="exit_date")
@@ -584,7 +587,6 @@ def enrollment_exit_values(
 def follow_ups_create(*enrollments: Enrollment) -> None:
     """The + 6 and + 12 month follow-ups of exited enrollments, counted from the exit date. One
     statement; a follow-up that already exists is left as it is (the unique constraint)."""
-    from participants.models import FollowUp
 
     FollowUp.objects.bulk_create(
         [
@@ -629,7 +631,6 @@ def follow_up_record(
     *, actor, follow_up, expected_version: int, status: str, source: str, verified: bool
 ):
     """Record what became of the person; the form offers only valid choices."""
-    from participants.models import FollowUp
 
     participant_check_changeable(follow_up.enrollment.participant_id)
     if not status:

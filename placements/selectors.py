@@ -195,7 +195,6 @@ def participant_seen_by(*, user, pk: int):
 
 
 def _seeable_paths(user):
-    from placements.models import QualificationPath
 
     return QualificationPath.objects.filter(
         Q(enrollment__in=Enrollment.objects.visible_to(user))
@@ -205,8 +204,6 @@ def _seeable_paths(user):
 
 def participant_paths(*, user, participant) -> list:
     """The person's qualification paths with each module's progress, in three queries."""
-    from placements.models import ModuleProgress
-    from programs.models import Module
 
     paths = list(
         _seeable_paths(user)
@@ -230,7 +227,6 @@ def participant_paths(*, user, participant) -> list:
 
 def module_progress_get(*, user, pk: int):
     """A module's sign-off on a path the user may see; otherwise 404."""
-    from placements.models import ModuleProgress
 
     return get_object_or_404(
         ModuleProgress.objects.filter(path__in=_seeable_paths(user).values("pk")).select_related(
@@ -406,7 +402,6 @@ def progress_reply_list(*, user) -> QuerySet[ProgressReply]:
 def path_list(*, user):
     """Qualification paths the user may see, each with ``case_access`` and its modules'
     progress."""
-    from placements.models import ModuleProgress, QualificationPath
 
     return (
         QualificationPath.objects.filter(pk__in=_seeable_paths(user).values("pk"))
@@ -422,7 +417,6 @@ def path_list(*, user):
 
 
 def module_progress_list(*, user):
-    from placements.models import ModuleProgress
 
     return ModuleProgress.objects.filter(path__in=_seeable_paths(user).values("pk")).select_related(
         "module", "signed_off_by"

@@ -6,8 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.country import belongs_to
+from accounts.roles import roles_of
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
+from config.concurrency import claim_version
 from config.errors import ApplicationError
 from participants.services import participant_check_changeable
 from placements.models import (
@@ -17,6 +19,7 @@ from placements.models import (
     Worksite,
     WorksiteCapacity,
 )
+from programs.models import EnrollmentStatus
 
 _PLACEMENT_FIELDS = (
     "enrollment",
@@ -129,7 +132,6 @@ def placement_start(
 ) -> Placement:
     """Place a person at a worksite. Overlapping placements of one person are refused unless
     their weekdays do not collide; a full field at the worksite asks for confirmation."""
-    from programs.models import EnrollmentStatus
 
     if enrollment.status not in (
         EnrollmentStatus.INTAKE,
@@ -193,7 +195,6 @@ def placement_start(
 
 
 def _may_manage_worksites(actor) -> None:
-    from accounts.roles import roles_of
 
     roles = roles_of(actor)
     if not (roles.municipality_admin or roles.programme_lead):
@@ -203,7 +204,6 @@ def _may_manage_worksites(actor) -> None:
 def worksite_update(
     *, actor, worksite: Worksite, expected_version: int, name: str, kind: str, address: str = ""
 ) -> Worksite:
-    from config.concurrency import claim_version
 
     _may_manage_worksites(actor)
     name = (name or "").strip()
@@ -269,7 +269,6 @@ def placement_end(
     stop_reason: str = "",
 ) -> Placement:
     """End a placement as planned, or stop it early with a reason."""
-    from config.concurrency import claim_version
 
     participant_check_changeable(placement.enrollment.participant_id)
     if status not in (PlacementStatus.ENDED, PlacementStatus.STOPPED):

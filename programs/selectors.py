@@ -18,7 +18,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 
 from accounts import memberships
-from accounts.models import ProgrammeRole
+from accounts.models import ProgrammeMembership, ProgrammeRole
 from programs.models import (
     DUE_SOON_DAYS,
     BudgetLine,
@@ -77,7 +77,6 @@ def cohort_get(*, user, pk: int) -> Cohort:
 
 def programmes_for_setup(*, user) -> QuerySet[Programme]:
     """The programmes the user leads, with cohorts, members and grants."""
-    from accounts.models import ProgrammeMembership
 
     return (
         led_programmes(user)
@@ -100,7 +99,6 @@ def programme_led_get(*, user, pk: int) -> Programme:
 
 
 def grant_list(*, user) -> QuerySet:
-    from programs.models import Grant
 
     return Grant.objects.visible_to(user).prefetch_related("programmes", "deadlines")
 
@@ -110,7 +108,6 @@ def grant_get(*, user, pk: int):
 
 
 def membership_get(*, user, pk: int):
-    from accounts.models import ProgrammeMembership
 
     return get_object_or_404(
         ProgrammeMembership.objects.filter(programme__in=led_programmes(user)).select_related(
@@ -123,7 +120,6 @@ def membership_get(*, user, pk: int):
 def programme_list(*, user) -> QuerySet[Programme]:
     """The programmes the user works in, each with ``led`` (the user leads it) and its
     enrollment counts by status, in one query."""
-    from accounts.models import ProgrammeMembership
 
     mine = ProgrammeMembership.objects.filter(user=user)
     led = mine.filter(role=ProgrammeRole.PROGRAMME_LEAD, programme=OuterRef("pk"))

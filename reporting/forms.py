@@ -3,10 +3,12 @@ from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from config.errors import ApplicationError
 from programs.models import Cohort, Grant, Programme, ReportDeadline
 from reporting.figures import figure_labels
 from reporting.models import ExportKind
 from reporting.profiles import NARRATIVE_SECTIONS, Audience, narrative_titles, shipped_profiles
+from reporting.services import period_check
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -153,8 +155,6 @@ class DashboardForm(forms.Form):
         self.fields["cohort"].queryset = cohorts
 
     def clean(self):
-        from config.errors import ApplicationError
-        from reporting.services import period_check
 
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")

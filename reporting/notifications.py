@@ -12,13 +12,13 @@ from django.utils.translation import gettext as _
 from accounts import memberships
 from accounts.models import User
 from reporting.models import ReportRun
+from reporting.selectors import report_runs
 
 logger = logging.getLogger(__name__)
 
 
 def report_recipients(run: ReportRun) -> list[User]:
     """The person who asked; for a scheduled draft, the leads of the programmes concerned."""
-    from reporting.selectors import report_runs
 
     if run.requested_by_id:
         candidates = [run.requested_by] if run.requested_by.is_active else []

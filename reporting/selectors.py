@@ -9,7 +9,7 @@ from programs.selectors import led_programmes
 from reporting.documents import figure_sections
 from reporting.figures import enrollments_for, figures
 from reporting.formatting import value_text
-from reporting.models import GRANT_KINDS, FunderProfile, ReportRun, RunStatus
+from reporting.models import GRANT_KINDS, DataExport, FunderProfile, ReportRun, RunStatus
 from reporting.profiles import SUMMARY_FIGURES, Audience, TargetStatus
 from reporting.targets import subject_life, subject_targets, target_rows
 
@@ -103,7 +103,6 @@ def dashboard_figures(*, programme, cohort, period_start: date, period_end: date
 
 def data_exports(*, user) -> QuerySet:
     """The user's own exports: a file of people is for the person who asked, no one else."""
-    from reporting.models import DataExport
 
     return DataExport.objects.filter(requested_by=user).select_related("programme")
 

@@ -204,7 +204,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=5, minute=15, day_of_month=1),
     },
     "needs-attention-digest": {
-        "task": "participants.tasks.digests_send_task",
+        "task": "placements.tasks.digests_send_task",
         "schedule": crontab(hour=6, minute=30),
         "options": {"expires": 12 * 60 * 60},
     },

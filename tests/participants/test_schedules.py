@@ -9,12 +9,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from participants.digest import digests_send
 from participants.journal import task_create
 from participants.models import DigestSent, FollowUp, Task
 from participants.services import add_months
-from participants.tasks import digests_send_task, follow_ups_create_missing_task
+from participants.tasks import follow_ups_create_missing_task
 from placements.attendance import missing_days
+from placements.digest import digests_send
+from placements.tasks import digests_send_task
 from tests.factories import (
     ConsentFactory,
     EnrollmentFactory,

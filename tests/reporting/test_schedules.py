@@ -194,7 +194,7 @@ def test_the_beat_schedule_names_only_tasks_a_worker_has_registered():
     app.loader.import_default_modules()
     schedule = settings.CELERY_BEAT_SCHEDULE
     assert {entry["task"] for entry in schedule.values()} == {
-        "participants.tasks.digests_send_task",
+        "placements.tasks.digests_send_task",
         "participants.tasks.follow_ups_create_missing_task",
         "participants.tasks.participants_anonymise_expired_task",
         "reporting.tasks.report_files_expire_task",

@@ -16,7 +16,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 
+from accounts.models import Municipality, ProgrammeMembership, User
+from imports.columns import header_for
+from imports.models import ImportRun, ImportStatus
+from imports.services import import_check, import_confirm, import_run, import_upload
 from participants.synthetic import synthetic_fodselsnummer
+from programs.models import Cohort, Programme
 
 TIME_BAR_SECONDS = 60.0
 FIRST_NAMES = ["Ola", "Kari", "Amir", "Sara", "Jonas", "Ingrid", "Yusuf", "Nora", "Emil", "Hanna"]
@@ -47,8 +52,6 @@ class Command(BaseCommand):
 
 def measure(rows: int) -> dict:
     """Upload, check and import ``rows`` synthetic people, then roll everything back."""
-    from imports.models import ImportRun, ImportStatus
-    from imports.services import import_check, import_confirm, import_run, import_upload
 
     result: dict = {"rows": rows, "database": connection.vendor}
     stored = ""
@@ -87,8 +90,6 @@ def measure(rows: int) -> dict:
 
 
 def _world():
-    from accounts.models import Municipality, ProgrammeMembership, User
-    from programs.models import Cohort, Programme
 
     stamp = time.time_ns()
     town = Municipality.objects.create(name=f"Benchmark {stamp}", country="NO")
@@ -104,7 +105,6 @@ def _world():
 def synthetic_csv(rows: int, caseworker_email: str = "", *, delimiter: str = ";") -> bytes:
     """``rows`` invented Norwegian people with synthetic national IDs, one birth date each,
     every column filled in as a municipality's spreadsheet would be."""
-    from imports.columns import header_for
 
     header = header_for("participants", country="NO")
     out = io.StringIO()

@@ -16,6 +16,15 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from accounts.models import Municipality, User
+from participants.models import Enrollment, Participant
+from placements.models import AttendanceRecord, Placement, Worksite
+from programs.models import Grant, Programme
+from reporting.documents import render_csv, render_xlsx
+from reporting.models import ReportRun
+from reporting.pdf import render_document
+from reporting.services import report_snapshot
+
 TIME_BAR_SECONDS = 10.0
 MEMORY_BAR_MB = 500
 GROWTH_RATIO_BAR = 1.2  # times the ratio of the sizes
@@ -95,10 +104,6 @@ def measure(n: int) -> dict:
 def _time(run) -> dict:
     from django.utils import translation
 
-    from reporting.documents import render_csv, render_xlsx
-    from reporting.pdf import render_document
-    from reporting.services import report_snapshot
-
     started = time.perf_counter()
     snapshot = report_snapshot(run)
     with translation.override(run.language):
@@ -118,11 +123,6 @@ def _time(run) -> dict:
 def _world(n: int):
     """A municipality whose grant funds one programme of ``n`` synthetic people, each placed at
     a worksite with ``DAYS_OF_ATTENDANCE`` days recorded."""
-    from accounts.models import Municipality, User
-    from participants.models import Enrollment, Participant
-    from placements.models import AttendanceRecord, Placement, Worksite
-    from programs.models import Grant, Programme
-    from reporting.models import ReportRun
 
     today = date.today()
     start = today - timedelta(days=365)
