@@ -11,5 +11,4 @@ class FotfesteConfig(AppConfig):
     verbose_name = "Fotfeste"
 
     def ready(self) -> None:
-
         pagecache.install()

@@ -100,7 +100,6 @@ def _wait_reports(world: World, ids: list[int], seconds: float) -> dict[int, str
 
 
 def _ask_reports(world: World) -> list[int]:
-
     return inside(world.env, "reports")["runs"]
 
 

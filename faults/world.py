@@ -195,7 +195,6 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def inside(env: dict[str, str], task: str) -> dict:
-
     return helper(task, env)
 
 

@@ -1,4 +1,5 @@
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import models
@@ -44,16 +45,25 @@ def _followed_ids(user):
     return _own_enrollments(user).values("participant_id")
 
 
-# Who else may see a person, beyond the staff of the person's programmes. A higher layer that
-# gives such a reach registers it here (placements: the arbeidsleder of the worksite the person
-# is placed at now), so that this scoping point need not import it. Each reach maps a user to
-# an unevaluated query of participant ids.
-Reach = Callable[[Any], models.QuerySet]
+@dataclass(frozen=True)
+class Reach:
+    """A way a higher layer lets a user see people beyond the staff of their programmes
+    (placements: the arbeidsleder of the worksite a person is placed at now). It is registered
+    here, from that app's ``ready``, so that this scoping point need not import it.
+
+    Each part maps a user to unevaluated queries: the people reached, their enrollments
+    reached, and what a person's enrollments carry of that app for the user (prefetches)."""
+
+    participant_ids: Callable[[Any], models.QuerySet]
+    enrollment_ids: Callable[[Any], models.QuerySet]
+    enrollment_prefetches: Callable[[Any], list[models.Prefetch]]
+
+
 _REACHES: list[Reach] = []
 
 
 def reach_register(reach: Reach) -> None:
-    """Adds a way of seeing people to ``visible_to`` (once, from the app's ``ready``)."""
+    """Adds a way of seeing people to ``visible_to`` and the person's record (once)."""
     if reach not in _REACHES:
         _REACHES.append(reach)
 
@@ -61,8 +71,21 @@ def reach_register(reach: Reach) -> None:
 def _reached(user) -> models.Q:
     reached = models.Q(pk__in=_followed_ids(user))
     for reach in _REACHES:
-        reached |= models.Q(pk__in=reach(user))
+        reached |= models.Q(pk__in=reach.participant_ids(user))
     return reached
+
+
+def reached_enrollments(user) -> models.Q:
+    """Enrollments a registered reach gives the user, beyond their programmes' own."""
+    found = models.Q()  # none: ORed with the user's own, it adds nothing
+    for reach in _REACHES:
+        found |= models.Q(pk__in=reach.enrollment_ids(user))
+    return found
+
+
+def reached_enrollment_prefetches(user) -> list[models.Prefetch]:
+    """What each registered reach adds to a person's enrollments, as the user sees them."""
+    return [prefetch for reach in _REACHES for prefetch in reach.enrollment_prefetches(user)]
 
 
 def consent_to_share_with_worksite() -> models.QuerySet:

@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from difflib import SequenceMatcher
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Window
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import memberships
-from accounts.models import ProgrammeMembership, ProgrammeRole, User, WorksiteSupervisor
+from accounts.models import ProgrammeRole, User
 from participants import national_id as nid
 from participants.models import (
     CaseNote,
@@ -24,37 +24,25 @@ from participants.models import (
     NoteDraft,
     Participant,
     Task,
+    reached_enrollment_prefetches,
+    reached_enrollments,
 )
 from participants.routes import offers_qualification
-from placements.models import Placement, QualificationPath
 from programs.models import Cohort, EnrollmentStatus, Programme
 
 
 def _scoped_enrollments(user) -> Prefetch:
-    """A person's enrollments as this user may see them, in two queries whatever the rows:
-    those in the user's programmes (``followed``: the case), and those with a current
-    placement at a worksite the user supervises (only the placement, ``supervised``)."""
-
-    mine = ProgrammeMembership.objects.filter(user=user)
-    leads = mine.filter(role=ProgrammeRole.PROGRAMME_LEAD)
-    supervises = WorksiteSupervisor.objects.filter(user=user)
-    supervised_placements = Placement.objects.current().filter(
-        worksite_id__in=supervises.values("worksite_id")
-    )
-    placements = (
-        Placement.objects.current()
-        .select_related("worksite")
-        .annotate(supervised=Exists(supervises.filter(worksite=OuterRef("worksite"))))
-    )
+    """A person's enrollments as this user may see them, in a fixed number of queries whatever
+    the rows: those in the user's programmes (``followed``: the case), and those a registered
+    reach gives (an arbeidsleder's: only the placement), with what each reach adds to them."""
+    mine = memberships.programme_ids_worked_in(user)
+    led = memberships.programme_ids_led(user)
     enrollments = (
-        Enrollment.objects.filter(
-            Q(programme_id__in=mine.values("programme_id"))
-            | Q(pk__in=supervised_placements.values("enrollment_id"))
-        )
+        Enrollment.objects.filter(Q(programme_id__in=mine) | reached_enrollments(user))
         .annotate(followed=Exists(mine.filter(programme=OuterRef("programme"))))
-        .annotate(led=Exists(leads.filter(programme=OuterRef("programme"))))
+        .annotate(led=Exists(led.filter(programme=OuterRef("programme"))))
         .select_related("programme", "cohort", "caseworker")
-        .prefetch_related(Prefetch("placements", queryset=placements, to_attr="current_placements"))
+        .prefetch_related(*reached_enrollment_prefetches(user))
     )
     return Prefetch("enrollments", queryset=enrollments, to_attr="scoped_enrollments")
 
@@ -150,7 +138,7 @@ class ParticipantView:
         return self.participant.followed_enrollments if self.case_access else []
 
     @property
-    def placements(self) -> list[Placement]:
+    def placements(self) -> list:
         return self.participant.visible_placements
 
     @property
@@ -244,7 +232,6 @@ def enrollment_get(*, user, pk: int) -> Enrollment:
 
 
 def follow_up_get(*, user, pk: int):
-
     enrollments = Enrollment.objects.visible_to(user)
     return get_object_or_404(
         FollowUp.objects.filter(enrollment__in=enrollments).select_related(
@@ -255,14 +242,12 @@ def follow_up_get(*, user, pk: int):
 
 
 def participant_notes(*, user, participant: Participant) -> QuerySet:
-
     return (
         CaseNote.objects.visible_to(user).filter(participant=participant).select_related("author")
     )
 
 
 def participant_tasks(*, user, participant: Participant) -> QuerySet:
-
     return (
         Task.objects.visible_to(user)
         .filter(participant=participant)
@@ -272,74 +257,18 @@ def participant_tasks(*, user, participant: Participant) -> QuerySet:
 
 
 def note_get(*, user, pk: int):
-
     return get_object_or_404(CaseNote.objects.visible_to(user).select_related("participant"), pk=pk)
 
 
 def task_get(*, user, pk: int):
-
     return get_object_or_404(Task.objects.visible_to(user).select_related("participant"), pk=pk)
 
 
 def note_draft_get(*, user, participant: Participant):
-
     return NoteDraft.objects.filter(author=user, participant=participant).first()
 
 
 NOTE_QUIET_DAYS = 30
-CONSENT_WARNING_DAYS = 30
-DEADLINE_WARNING_DAYS = 60
-
-
-def _attention(user, today: date) -> dict[str, QuerySet]:
-    """What needs a caseworker's attention on ``today``, one query set per kind, unevaluated."""
-
-    tasks = (
-        Task.objects.visible_to(user)
-        .open()
-        .filter(assignee=user, due_on__lte=today + timedelta(days=7))
-        .select_related("participant")
-        .order_by("due_on", "pk")
-    )
-    mine = Enrollment.objects.visible_to(user).filter(caseworker=user)
-    follow_ups = (
-        FollowUp.objects.filter(
-            enrollment__in=mine, status="", due_on__lte=today + timedelta(days=14)
-        )
-        .select_related("enrollment__participant")
-        .order_by("due_on", "pk")
-    )
-    quiet = quiet_participants(user=user, today=today)
-    expiring = (
-        Consent.objects.in_force()
-        .filter(
-            participant__enrollments__in=mine,
-            expires_on__isnull=False,
-            expires_on__lte=today + timedelta(days=CONSENT_WARNING_DAYS),
-        )
-        .select_related("participant")
-        .distinct()
-        .order_by("expires_on", "pk")
-    )
-    # The fagprøve must be registered three months before the contract ends: warn in time.
-    deadlines = (
-        QualificationPath.objects.filter(
-            enrollment__in=mine,
-            fagprove_on__isnull=True,
-            fagprove_result="",
-            registration_deadline__isnull=False,
-            registration_deadline__lte=today + timedelta(days=DEADLINE_WARNING_DAYS),
-        )
-        .select_related("enrollment__participant", "track")
-        .order_by("registration_deadline", "pk")
-    )
-    return {
-        "tasks": tasks,
-        "follow_ups": follow_ups,
-        "quiet": quiet,
-        "consents": expiring,
-        "deadlines": deadlines,
-    }
 
 
 def quiet_participants(*, user, today: date | None = None) -> QuerySet[Participant]:
@@ -363,76 +292,11 @@ def quiet_participants(*, user, today: date | None = None) -> QuerySet[Participa
     )
 
 
-# Up to this many people without a recent note are named; more are a count and a link.
-QUIET_LIST_MAX = 5
-
-
-@dataclass(frozen=True)
-class AttentionItem:
-    """One dated thing to look at: a task, a follow-up, a fagprøve registration deadline or a
-    consent that expires. ``days_late`` is positive when overdue."""
-
-    kind: str
-    due_on: date
-    days_late: int
-    participant: Participant
-    record: object
-
-
-# Per kind: the list in ``_attention``, the date that makes it due, and the way to the person.
-_DATED = (
-    ("task", "tasks", "due_on", "participant"),
-    ("follow_up", "follow_ups", "due_on", "enrollment.participant"),
-    ("deadline", "deadlines", "registration_deadline", "enrollment.participant"),
-    ("consent", "consents", "expires_on", "participant"),
-)
-
-
-def _by_urgency(found: dict[str, list], today: date) -> list[AttentionItem]:
-    """Every dated item in one list, the most overdue first, then the soonest due."""
-    items = []
-    for kind, key, day, path in _DATED:
-        for record in found[key]:
-            person = record
-            for step in path.split("."):
-                person = getattr(person, step)
-            due_on = getattr(record, day)
-            items.append(AttentionItem(kind, due_on, (today - due_on).days, person, record))
-    return sorted(items, key=lambda item: (item.due_on, item.kind, item.participant.pk))
-
-
-def needs_attention(*, user, limit: int = 20) -> dict:
-    """What a caseworker should look at today, most urgent first: a fixed number of queries.
-    People without a recent note are named only when they are few; otherwise counted, with
-    the count from the same query (a window over the whole result)."""
-    today = timezone.localdate()
-    attention = _attention(user, today)
-    quiet = list(attention.pop("quiet").annotate(total=Window(Count("pk")))[: QUIET_LIST_MAX + 1])
-    found = {kind: list(rows[:limit]) for kind, rows in attention.items()}
-    quiet_total = quiet[0].total if quiet else 0
-    return {
-        **found,
-        "urgent": _by_urgency(found, today),
-        "quiet": quiet if quiet_total <= QUIET_LIST_MAX else [],
-        "quiet_total": quiet_total,
-        "today": today,
-    }
-
-
-def needs_attention_counts(*, user) -> dict[str, int]:
-    """How many of each kind ``needs_attention`` would list, without a limit: one query per
-    kind, whatever the number of people."""
-    today = timezone.localdate()
-    return {kind: rows.count() for kind, rows in _attention(user, today).items()}
-
-
 def participant_consents(*, participant: Participant) -> QuerySet:
-
     return Consent.objects.filter(participant=participant).select_related("evidence")
 
 
 def participant_documents(*, participant: Participant) -> QuerySet:
-
     return Document.objects.filter(participant=participant).select_related("uploaded_by")
 
 
@@ -492,7 +356,6 @@ def document_get(*, user, pk: int):
 
 
 def consent_get(*, user, pk: int):
-
     return get_object_or_404(
         Consent.objects.filter(participant__in=followed_participants(user=user)).select_related(
             "participant"
@@ -510,7 +373,6 @@ def goal_get(*, user, pk: int):
 
 
 def milestone_get(*, user, pk: int):
-
     return get_object_or_404(
         Milestone.objects.filter(
             goal__participant__in=followed_participants(user=user)

@@ -9,6 +9,6 @@ class PlacementsConfig(AppConfig):
     def ready(self) -> None:
         # Imported here, not at the top: models may be imported only once the registry is ready.
         from participants.models import reach_register
-        from placements.scoping import supervised_participant_ids
+        from placements.scoping import SUPERVISION
 
-        reach_register(supervised_participant_ids)
+        reach_register(SUPERVISION)

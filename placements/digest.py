@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import ProgrammeMembership, ProgrammeRole, User, WorksiteSupervisor
 from participants.models import DigestSent
-from participants.selectors import needs_attention_counts
+from placements.attention import needs_attention_counts
 from placements.selectors import missing_attendance
 from programs.selectors import deadlines_needing_attention
 

@@ -1,12 +1,19 @@
-"""The arbeidsleder's reach: whom the people placed at a worksite are visible to, beyond the
-staff of their programmes. Registered with ``Participant.objects.visible_to`` by this app's
-``ready`` (participants sits below placements in the layers and cannot import it)."""
+"""The arbeidsleder's reach: the people placed now at a worksite are visible to its
+arbeidsleder, beyond the staff of their programmes, with only their placements. Registered with
+``participants.models`` by this app's ``ready`` (participants sits below placements in the
+layers and cannot import it)."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from accounts import memberships
-from participants.models import consent_to_share_with_worksite
+from participants.models import Reach, consent_to_share_with_worksite
 from placements.models import Placement
+
+
+def _supervised_placements(user) -> QuerySet[Placement]:
+    return Placement.objects.current().filter(
+        worksite_id__in=memberships.worksite_ids_supervised(user)
+    )
 
 
 def supervised_participant_ids(user) -> QuerySet:
@@ -15,9 +22,28 @@ def supervised_participant_ids(user) -> QuerySet:
     sharing = consent_to_share_with_worksite().filter(
         participant=OuterRef("enrollment__participant")
     )
-    return (
+    return _supervised_placements(user).filter(Exists(sharing)).values("enrollment__participant_id")
+
+
+def supervised_enrollment_ids(user) -> QuerySet:
+    """The enrollments behind those placements (the person is already in scope, or not)."""
+    return _supervised_placements(user).values("enrollment_id")
+
+
+def current_placements(user) -> list[Prefetch]:
+    """Each enrollment's current placements as ``current_placements``, each marked
+    ``supervised`` where the user is its worksite's arbeidsleder."""
+    supervises = memberships.worksite_ids_supervised(user)
+    placements = (
         Placement.objects.current()
-        .filter(worksite_id__in=memberships.worksite_ids_supervised(user))
-        .filter(Exists(sharing))
-        .values("enrollment__participant_id")
+        .select_related("worksite")
+        .annotate(supervised=Exists(supervises.filter(worksite=OuterRef("worksite"))))
     )
+    return [Prefetch("placements", queryset=placements, to_attr="current_placements")]
+
+
+SUPERVISION = Reach(
+    participant_ids=supervised_participant_ids,
+    enrollment_ids=supervised_enrollment_ids,
+    enrollment_prefetches=current_placements,
+)

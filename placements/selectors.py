@@ -195,7 +195,6 @@ def participant_seen_by(*, user, pk: int):
 
 
 def _seeable_paths(user):
-
     return QualificationPath.objects.filter(
         Q(enrollment__in=Enrollment.objects.visible_to(user))
         | Q(enrollment__placements__in=_seeable_placements(user))
@@ -417,7 +416,6 @@ def path_list(*, user):
 
 
 def module_progress_list(*, user):
-
     return ModuleProgress.objects.filter(path__in=_seeable_paths(user).values("pk")).select_related(
         "module", "signed_off_by"
     )

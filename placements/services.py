@@ -195,7 +195,6 @@ def placement_start(
 
 
 def _may_manage_worksites(actor) -> None:
-
     roles = roles_of(actor)
     if not (roles.municipality_admin or roles.programme_lead):
         raise ApplicationError(_("Only the municipality admin or a programme lead can do this."))

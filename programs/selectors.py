@@ -99,7 +99,6 @@ def programme_led_get(*, user, pk: int) -> Programme:
 
 
 def grant_list(*, user) -> QuerySet:
-
     return Grant.objects.visible_to(user).prefetch_related("programmes", "deadlines")
 
 
@@ -108,7 +107,6 @@ def grant_get(*, user, pk: int):
 
 
 def membership_get(*, user, pk: int):
-
     return get_object_or_404(
         ProgrammeMembership.objects.filter(programme__in=led_programmes(user)).select_related(
             "user", "programme"

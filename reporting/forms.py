@@ -155,7 +155,6 @@ class DashboardForm(forms.Form):
         self.fields["cohort"].queryset = cohorts
 
     def clean(self):
-
         data = super().clean()
         start, end = data.get("period_start"), data.get("period_end")
         if start and end:

@@ -8,7 +8,8 @@ from django.views.decorators.cache import never_cache
 from django.views.generic import TemplateView
 
 from accounts.roles import roles_of
-from participants.selectors import caseload_summary, needs_attention
+from participants.selectors import caseload_summary
+from placements.attention import needs_attention
 from placements.selectors import (
     attendance_concerns,
     placements_at_supervised_worksites,

@@ -34,7 +34,6 @@ from participants.selectors import (
     own_programmes,
 )
 from participants.services import ADDRESS_FIELDS, PERSON_FIELDS
-from placements.models import Placement
 from programs.models import Cohort, EnrollmentStatus, Programme
 
 # --- scopes: what a user may point at in a request body ----------------------------------------
@@ -47,6 +46,11 @@ def _person_field(**kwargs) -> ScopedPrimaryKeyField:
 
 
 # --- output ------------------------------------------------------------------------------------
+
+
+# The placements app sits above this one in the layers: its model is reached through the
+# enrollment's relation, not imported. The arbeidsleder's answer is made of these rows.
+Placement = Enrollment._meta.get_field("placements").related_model
 
 
 class PlacementBriefSerializer(serializers.ModelSerializer):

@@ -90,7 +90,6 @@ def measure(rows: int) -> dict:
 
 
 def _world():
-
     stamp = time.time_ns()
     town = Municipality.objects.create(name=f"Benchmark {stamp}", country="NO")
     lead = User.objects.create_user(email=f"lead-{stamp}@bench.invalid", municipality=town)
