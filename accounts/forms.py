@@ -13,6 +13,7 @@ from accounts.models import (
     country_languages,
 )
 from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN, language_name
+from config.dates import BoundedDateField
 
 # The programmes and worksites a role is given in, reached through the membership models'
 # relations: both apps sit above accounts in the layers, so they are not imported here.
@@ -65,7 +66,7 @@ class ApiTokenForm(forms.Form):
         max_length=100,
         help_text=_("What the token is for, e.g. the system that will use it."),
     )
-    expires_on = forms.DateField(
+    expires_on = BoundedDateField(
         label=_("Valid until"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=_("At most a year from today."),

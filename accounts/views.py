@@ -2,7 +2,7 @@ from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -300,7 +300,8 @@ def language_choose(request: HttpRequest) -> HttpResponse:
             user_language_set(actor=request.user, language=request.POST.get("language", ""))
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
-            return redirect(_safe_next(request))
+            # A URL, never a view's name: redirect() would try to reverse "next" as one.
+            return HttpResponseRedirect(_safe_next(request))
     return set_language(request)
 
 

@@ -5,7 +5,6 @@ If-Match), query parameters and strict input fields. Kept apart from the router 
 import hashlib
 import re
 from collections.abc import Callable, Mapping
-from datetime import date
 
 from django.core.exceptions import PermissionDenied
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -18,6 +17,7 @@ from rest_framework import exceptions, pagination, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.dates import EARLIEST_DATE, LATEST_DATE
 from config.errors import ApplicationError, StaleEditError
 
 # Ids in URLs and bodies: at most 18 digits, so an absurd number is "not found", never an
@@ -184,12 +184,8 @@ def blank_choice(choices) -> serializers.ChoiceField:
     return serializers.ChoiceField(choices=choices, allow_blank=True, read_only=True)
 
 
-EARLIEST_DATE, LATEST_DATE = date(1900, 1, 1), date(2100, 12, 31)
-
-
 def bounded_date(**kwargs) -> serializers.DateField:
-    """A date a record can hold: services count months and days from it, and a year 1 or
-    9999 would overflow there."""
+    """A date a record can hold (config/dates.py)."""
     return serializers.DateField(
         validators=[MinValueValidator(EARLIEST_DATE), MaxValueValidator(LATEST_DATE)], **kwargs
     )

@@ -3,7 +3,6 @@ read into rows of text, and the empty templates to fill in."""
 
 import csv
 import io
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -16,17 +15,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from config.errors import ApplicationError
+from config.uploads import ZIP_MAGIC, archive_entries
 from imports.columns import Column
 from imports.models import ImportFormat
 from participants.bulk import BulkError, RowProblem
 
 MAX_ROWS = 10_000
-# A workbook may unpack to at most this much, whatever its entries claim to be: Python's
-# zipfile never returns more than an entry's declared size (a bomb fails its CRC check
-# instead), so the declared sizes bound the memory openpyxl can use.
-MAX_UNPACKED_BYTES = 50 * 1024 * 1024
-MAX_ENTRIES = 1000
-_ZIP = b"PK\x03\x04"
 _OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old .xls
 
 
@@ -43,7 +37,7 @@ def inspect_import(upload: UploadedFile) -> str:
     upload.seek(0)
     content = upload.read()
     upload.seek(0)
-    if content.startswith(_ZIP):
+    if content.startswith(ZIP_MAGIC):
         if not _is_workbook(content):
             raise _not_accepted()
         return ImportFormat.XLSX
@@ -67,20 +61,10 @@ def _not_accepted() -> ApplicationError:
 
 
 def _is_workbook(content: bytes) -> bool:
-    """An Office Open XML workbook of sane size: refused when encrypted, when it has a
-    suspicious number of entries or when it would unpack to more than MAX_UNPACKED_BYTES."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            entries = archive.infolist()
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return False
-    names = {entry.filename for entry in entries}
-    return (
-        len(entries) <= MAX_ENTRIES
-        and {"[Content_Types].xml", "xl/workbook.xml"} <= names
-        and sum(entry.file_size for entry in entries) <= MAX_UNPACKED_BYTES
-        and not any(entry.flag_bits & 0x1 for entry in entries)
-    )
+    """An Office Open XML workbook that is safe to open (config/uploads.py says why not)."""
+    entries = archive_entries(content)
+    names = {entry.filename for entry in entries or []}
+    return {"[Content_Types].xml", "xl/workbook.xml"} <= names
 
 
 def decode_text(content: bytes) -> str:

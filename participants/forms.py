@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
+from config.dates import BoundedDateField
 from participants.models import (
     ConsentPurpose,
     DocumentCategory,
@@ -35,6 +36,7 @@ class PersonForm(forms.ModelForm):
         model = Participant
         fields = PERSON_FORM_FIELDS
         widgets = {"birth_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")}
+        field_classes = {"birth_date": BoundedDateField}
 
     # The form in sections a person can follow, each a fieldset with its legend.
     SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
@@ -197,7 +199,7 @@ class FollowUpForm(forms.Form):
 
 class NoteForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=NoteKind.choices)
-    occurred_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    occurred_on = BoundedDateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
     text = forms.CharField(
         label=_("Note"), max_length=20000, widget=forms.Textarea(attrs={"rows": 10})
     )
@@ -206,7 +208,7 @@ class NoteForm(forms.Form):
         required=False,
         help_text=_("Only you and the programme lead can read a confidential note."),
     )
-    follow_up_on = forms.DateField(
+    follow_up_on = BoundedDateField(
         label=_("Follow up on"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
@@ -224,7 +226,7 @@ class NoteEditForm(NoteForm):
 
 class TaskForm(forms.Form):
     title = forms.CharField(label=_("Task"), max_length=200)
-    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+    due_on = BoundedDateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
     assignee = forms.ModelChoiceField(label=_("Assigned to"), queryset=User.objects.none())
 
     def __init__(self, *args, participant, **kwargs):
@@ -245,8 +247,8 @@ class DocumentForm(forms.Form):
 class ConsentForm(forms.Form):
     purpose = forms.ChoiceField(label=_("Purpose"), choices=ConsentPurpose.choices)
     recipient = forms.CharField(label=_("Recipient"), required=False, max_length=200)
-    given_on = forms.DateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
-    expires_on = forms.DateField(
+    given_on = BoundedDateField(label=_("Given on"), widget=forms.DateInput(attrs={"type": "date"}))
+    expires_on = BoundedDateField(
         label=_("Expires on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     evidence = forms.FileField(
@@ -257,7 +259,7 @@ class ConsentForm(forms.Form):
 
 
 class ConsentWithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(
+    withdrawn_on = BoundedDateField(
         label=_("Withdrawn on"), widget=forms.DateInput(attrs={"type": "date"})
     )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
@@ -266,7 +268,7 @@ class ConsentWithdrawForm(forms.Form):
 class GoalForm(forms.Form):
     category = forms.ChoiceField(label=_("Category"), choices=GoalCategory.choices)
     title = forms.CharField(label=_("Goal"), max_length=200)
-    target_on = forms.DateField(
+    target_on = BoundedDateField(
         label=_("Target date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -278,7 +280,7 @@ class GoalEditForm(GoalForm):
 
 class MilestoneForm(forms.Form):
     title = forms.CharField(label=_("Milestone"), max_length=200)
-    due_on = forms.DateField(
+    due_on = BoundedDateField(
         label=_("Due on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

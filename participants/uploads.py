@@ -15,6 +15,7 @@ from django.utils.text import get_valid_filename
 from django.utils.translation import gettext as _
 
 from config.errors import ApplicationError
+from config.uploads import ZIP_MAGIC, archive_entries
 
 _OOXML = {
     "word/": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", "docx"),
@@ -85,31 +86,38 @@ def _detect(head: bytes, upload) -> tuple[str, str] | None:
         return "image/webp", "webp"
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "application/vnd.ms-office", "doc"
-    if head.startswith(b"PK\x03\x04"):
+    if head.startswith(ZIP_MAGIC):
         return _office_zip(upload)
     return None
 
 
 def _office_zip(upload) -> tuple[str, str] | None:
+    content = upload.read()
+    upload.seek(0)
+    entries = archive_entries(content)
+    if entries is None:
+        return None
+    names = [entry.filename for entry in entries]
+    if "mimetype" in names:
+        return _odf_kind(content)
+    if "[Content_Types].xml" in names:
+        for prefix, kind in _OOXML.items():
+            if any(name.startswith(prefix) for name in names):
+                return kind
+    return None
+
+
+def _odf_kind(content: bytes) -> tuple[str, str] | None:
     try:
-        data = io.BytesIO(upload.read())
-        upload.seek(0)
-        with zipfile.ZipFile(data) as archive:
-            names = archive.namelist()[:2000]
-            if "mimetype" in names:
-                # Read at most 100 bytes: a crafted archive must not unpack gigabytes here.
-                if archive.getinfo("mimetype").file_size > 100:
-                    return None
-                with archive.open("mimetype") as entry:
-                    mimetype = entry.read(100).decode("ascii", "replace").strip()
-                return (mimetype, _ODF[mimetype]) if mimetype in _ODF else None
-            if "[Content_Types].xml" in names:
-                for prefix, kind in _OOXML.items():
-                    if any(name.startswith(prefix) for name in names):
-                        return kind
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            # Read at most 100 bytes: a crafted archive must not unpack gigabytes here.
+            if archive.getinfo("mimetype").file_size > 100:
+                return None
+            with archive.open("mimetype") as entry:
+                mimetype = entry.read(100).decode("ascii", "replace").strip()
     except (zipfile.BadZipFile, KeyError, OSError, ValueError):
         return None
-    return None
+    return (mimetype, _ODF[mimetype]) if mimetype in _ODF else None
 
 
 def store_upload(upload: UploadedFile, inspected: Inspected) -> str:

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from accounts.models import Country, User
+from config.dates import BoundedDateField
 from participants.models import Destination, Enrollment, ExitReason
 from participants.services import EXIT_STATUSES
 from placements.exits import ExitChoices, OpenWork
@@ -60,10 +61,10 @@ class PlacementForm(forms.Form):
     )
     type = forms.ChoiceField(label=_("Type"), choices=PlacementType.choices)
     field = forms.ChoiceField(label=_("Field"), choices=WorkField.choices)
-    starts_on = forms.DateField(
+    starts_on = BoundedDateField(
         label=_("Starts on"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    ends_on = forms.DateField(
+    ends_on = BoundedDateField(
         label=_("Ends on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     schedule_days = forms.MultipleChoiceField(
@@ -105,16 +106,16 @@ class PathForm(forms.Form):
     track = forms.ModelChoiceField(label=_("Trade"), queryset=QualificationTrack.objects.all())
     route = forms.ChoiceField(label=_("Route"), choices=Route.choices)
     training_office = forms.CharField(label=_("Training office"), max_length=150, required=False)
-    contract_starts_on = forms.DateField(
+    contract_starts_on = BoundedDateField(
         label=_("Contract starts"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    contract_ends_on = forms.DateField(
+    contract_ends_on = BoundedDateField(
         label=_("Contract ends"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
         help_text=_("The fagprøve registration deadline is set three months before."),
     )
-    vg3_exam_on = forms.DateField(
+    vg3_exam_on = BoundedDateField(
         label=_("Vg3 exam"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -158,13 +159,13 @@ class PlacementEndForm(forms.Form):
         label=_("How it ended"),
         choices=[("ended", _("Ended as planned")), ("stopped", _("Stopped early"))],
     )
-    ends_on = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = BoundedDateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
     stop_reason = forms.CharField(label=_("Stop reason"), max_length=200, required=False)
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
 
 class FagproveForm(forms.Form):
-    fagprove_on = forms.DateField(
+    fagprove_on = BoundedDateField(
         label=_("Fagprøve date"), widget=forms.DateInput(attrs={"type": "date"})
     )
     fagprove_result = forms.ChoiceField(
@@ -177,7 +178,7 @@ class EnrollmentStatusForm(forms.Form):
     for any other they are ignored (the page says so, and a small script hides them)."""
 
     status = forms.ChoiceField(label=_("New status"), choices=[], widget=forms.RadioSelect)
-    exit_date = forms.DateField(
+    exit_date = BoundedDateField(
         label=_("Exit date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     exit_reason = forms.ChoiceField(

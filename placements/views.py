@@ -8,7 +8,6 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
@@ -16,6 +15,7 @@ from django.views import View
 from django.views.generic import ListView, TemplateView
 
 from accounts.roles import RoleRequiredMixin, Roles
+from config.dates import date_from_query
 from config.errors import ApplicationError
 from config.pagecache import ISO_DATE, JOURNAL_AND_JOBS, PageCacheMixin
 from config.views import ServiceFormView
@@ -102,10 +102,7 @@ def _day_from(request) -> tuple[date, str | None]:
     """The day asked for in ?date=, or today; a malformed or future day falls back to today."""
     today = timezone.localdate()
     raw = request.GET.get("date") or request.POST.get("date") or ""
-    try:
-        day = parse_date(raw) if raw else today
-    except ValueError:
-        day = None
+    day = date_from_query(raw) if raw else today
     if day is None:
         return today, _("That is not a date; showing today.")
     if day > today:
@@ -537,12 +534,7 @@ class CapacityView(LoginRequiredMixin, RoleRequiredMixin, TemplateView):
     template_name = "placements/capacity.html"
 
     def get_context_data(self, **kwargs):
-        raw = self.request.GET.get("date") or ""
-        try:
-            day = parse_date(raw) if raw else None
-        except ValueError:
-            day = None
-        day = day or timezone.localdate()
+        day = date_from_query(self.request.GET.get("date") or "") or timezone.localdate()
         monday = day - timedelta(days=day.weekday())
         return {
             **super().get_context_data(**kwargs),

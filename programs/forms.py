@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import ProgrammeRole, User
+from config.dates import BoundedDateField
 from programs.models import (
     MAX_POSITION_SHARE,
     MAX_RETENTION_MONTHS,
@@ -22,7 +23,7 @@ from programs.models import (
 
 
 def _date(label, required=False):
-    return forms.DateField(
+    return BoundedDateField(
         label=label, required=required, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -223,7 +224,7 @@ class PaymentForm(forms.Form):
     reference = forms.CharField(label=_("Reference"), max_length=150, required=False)
 
 
-class MonthField(forms.DateField):
+class MonthField(BoundedDateField):
     """A month, from the browser's month picker (2026-03) or as a date."""
 
     input_formats = ["%Y-%m", "%Y-%m-%d", "%d.%m.%Y", "%m.%Y"]

@@ -3,6 +3,7 @@ from django.conf import settings
 from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 
+from config.dates import BoundedDateField
 from config.errors import ApplicationError
 from programs.models import Cohort, Grant, Programme, ReportDeadline
 from reporting.figures import figure_labels
@@ -44,8 +45,8 @@ class ReportRequestForm(forms.Form):
         required=False,
         help_text=_("For a report on a grant: the LIM report and other grant reports."),
     )
-    period_start = forms.DateField(label=_("From"), widget=DATE)
-    period_end = forms.DateField(
+    period_start = BoundedDateField(label=_("From"), widget=DATE)
+    period_end = BoundedDateField(
         label=_("To"), widget=DATE, help_text=_("A period that runs past today is cut at today.")
     )
     audience = forms.ChoiceField(
@@ -98,7 +99,7 @@ class NarrativeForm(forms.Form):
 
 
 class SubmitForm(forms.Form):
-    submitted_on = forms.DateField(label=_("Sent on"), widget=DATE)
+    submitted_on = BoundedDateField(label=_("Sent on"), widget=DATE)
     submitted_to = forms.CharField(label=_("Sent to"), max_length=150)
     deadline = forms.ModelChoiceField(
         label=_("For the deadline"), queryset=ReportDeadline.objects.none(), required=False
@@ -146,8 +147,8 @@ class DashboardForm(forms.Form):
     cohort = forms.ModelChoiceField(
         label=_("Cohort"), queryset=Cohort.objects.none(), required=False
     )
-    period_start = forms.DateField(label=_("From"), widget=DATE)
-    period_end = forms.DateField(label=_("To"), widget=DATE)
+    period_start = BoundedDateField(label=_("From"), widget=DATE)
+    period_end = BoundedDateField(label=_("To"), widget=DATE)
 
     def __init__(self, *args, programmes, cohorts, **kwargs):
         super().__init__(*args, **kwargs)

@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "accounts.middleware.norwegian_language_alias",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    # Before anything parses a body: JSON nested a thousand deep is a 400, not a RecursionError.
+    "config.bodies.json_depth_limit",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",

@@ -5,16 +5,13 @@ the row's current ETag some of the time. Zero server errors and zero answers tha
 schema are allowed; and every operation refuses a request with no credentials, a bogus token
 or a revoked one with 401.
 
-Bounded: FOTFESTE_FUZZ_EXAMPLES examples per operation, role and mode (12 by default), from a
-fixed seed so that CI is repeatable; set FOTFESTE_FUZZ_SEED to explore other inputs."""
+Bounded: FOTFESTE_FUZZ_EXAMPLES examples per operation, role and mode (tests/support/fuzz.py)."""
 
 import json
-import os
 import time
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import timedelta
-from decimal import Decimal
 
 import pytest
 import schemathesis
@@ -22,7 +19,7 @@ from django.core.handlers.wsgi import WSGIHandler
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from django.utils import timezone
-from hypothesis import HealthCheck, Phase, given, seed, settings
+from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from schemathesis.checks import not_a_server_error
 from schemathesis.core.failures import FailureGroup
@@ -35,30 +32,10 @@ from schemathesis.specs.openapi.checks import (
 from werkzeug.test import Client as WerkzeugClient
 
 from accounts.tokens import api_token_create, api_token_revoke
-from participants.journal import note_create, task_create
-from participants.models import CaseNote, Enrollment, Goal, Milestone, Participant, Task
-from participants.plan import goal_create, milestone_add
-from placements.attendance import attendance_record
-from placements.models import (
-    AttendanceRecord,
-    ModuleProgress,
-    Placement,
-    ProgressEntry,
-    ProgressReply,
-    QualificationPath,
-    Worksite,
-)
-from placements.progress import progress_reply, progress_write
-from placements.qualification import module_sign_off, path_create
-from programs.models import Cohort, Grant, Module, Programme, QualificationTrack
-from programs.services import grant_save
-from reporting.models import ReportRun
-from tests.factories import CohortFactory, MembershipFactory
+from tests.support.fuzz import MODELS, bounded, furnish, id_pools
 
 pytestmark = pytest.mark.django_db
 
-EXAMPLES = int(os.environ.get("FOTFESTE_FUZZ_EXAMPLES", "12"))
-SEED = os.environ.get("FOTFESTE_FUZZ_SEED")
 ROLES = ["caseworker", "programme_lead", "arbeidsleder"]
 CHECKS = [
     not_a_server_error,
@@ -67,37 +44,6 @@ CHECKS = [
     response_headers_conformance,
     response_schema_conformance,
 ]
-# Which rows an id in a path or a body may name, by the resource's path or the field's name.
-MODELS = {
-    "participants": Participant,
-    "participant": Participant,
-    "enrollments": Enrollment,
-    "enrollment": Enrollment,
-    "notes": CaseNote,
-    "goals": Goal,
-    "goal": Goal,
-    "milestones": Milestone,
-    "tasks": Task,
-    "worksites": Worksite,
-    "worksite": Worksite,
-    "placements": Placement,
-    "placement": Placement,
-    "attendance": AttendanceRecord,
-    "progress": ProgressEntry,
-    "entry": ProgressEntry,
-    "progress-replies": ProgressReply,
-    "qualification-paths": QualificationPath,
-    "path": QualificationPath,
-    "module-progress": ModuleProgress,
-    "module": Module,
-    "track": QualificationTrack,
-    "programmes": Programme,
-    "programme": Programme,
-    "cohort": Cohort,
-    "grants": Grant,
-    "grant": Grant,
-    "report-runs": ReportRun,
-}
 
 
 @dataclass
@@ -123,77 +69,11 @@ class Run:
 # --- the world the fuzzer works in -------------------------------------------------------------
 
 
-def furnish(world) -> None:
-    """A row of every kind the API serves, seen by the world's users."""
-    today = timezone.localdate()
-    lead, caseworker, supervisor = world.programme_lead, world.caseworker, world.arbeidsleder
-    CohortFactory(programme=world.programme, name="Høst")
-    MembershipFactory(user=lead, programme=world.other_programme, role="caseworker")
-    note_create(
-        actor=caseworker,
-        participant=world.participant,
-        kind="meeting",
-        occurred_on=today,
-        text="Talked.",
-    )
-    goal = goal_create(
-        actor=caseworker, participant=world.participant, category="fagbrev", title="Fagbrev"
-    )
-    milestone_add(actor=caseworker, goal=goal, title="Vg2")
-    task_create(
-        actor=caseworker, participant=world.participant, title="Call", due_on=today, assignee=lead
-    )
-    placement = world.placement
-    attendance_record(
-        actor=supervisor, placement=placement, day=today - timedelta(days=1), status="present"
-    )
-    entry = progress_write(actor=supervisor, placement=placement, text="Good week.")
-    progress_reply(actor=caseworker, entry=entry, text="Thanks.")
-    track = QualificationTrack.objects.create(name="Helsearbeiderfaget")
-    modules = [Module.objects.create(track=track, number=n, name=f"Modul {n}") for n in (1, 2)]
-    path = path_create(
-        actor=caseworker,
-        enrollment=world.enrollment,
-        track=track,
-        route="mfy",
-        contract_ends_on=today + timedelta(days=300),
-    )
-    module_sign_off(actor=supervisor, path=path, module=modules[0], result="passed")
-    grant = grant_save(
-        actor=lead,
-        municipality=world.municipality,
-        programmes=[world.programme],
-        funder="Agder fylkeskommune",
-        name="LIM 2025",
-        amount=Decimal("500000"),
-        starts_on=today - timedelta(days=100),
-        ends_on=today + timedelta(days=265),
-    )
-    ReportRun.objects.create(
-        kind="lim",
-        grant=grant,
-        period_start=today - timedelta(days=100),
-        period_end=today,
-        requested_by=lead,
-        status="ready",
-        pdf_file="reports/run-1.pdf",
-        expires_at=timezone.now() + timedelta(days=30),
-    )
-    ReportRun.objects.create(
-        kind="ks", programme=world.programme, period_start=today, period_end=today
-    )
-
-
 def bearer(user) -> dict:
     _token, secret = api_token_create(
         actor=user, name="Fuzz", expires_on=timezone.localdate() + timedelta(days=5)
     )
     return {"Authorization": f"Bearer {secret}"}
-
-
-def id_pools() -> dict[str, list[int]]:
-    pools = MODELS.items()
-    return {name: list(model.objects.values_list("pk", flat=True)) for name, model in pools}
 
 
 @pytest.fixture
@@ -269,18 +149,6 @@ def judge(case, response, run: Run, checks=CHECKS) -> None:
             )
     except AssertionError as exc:
         run.findings.append(Finding(run.role, case.operation.label, str(exc), describe(case)))
-
-
-def bounded(test):
-    test = settings(
-        max_examples=EXAMPLES,
-        deadline=None,
-        database=None,
-        derandomize=SEED is None,
-        phases=[Phase.explicit, Phase.generate],
-        suppress_health_check=list(HealthCheck),
-    )(test)
-    return seed(int(SEED))(test) if SEED else test
 
 
 def fuzz_operation(operation, mode, run: Run, app_client: WerkzeugClient) -> None:

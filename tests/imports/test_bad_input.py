@@ -1,10 +1,8 @@
 """Bad files and bad cells: a clear, translated error at the row and column, never a server
 error, and nothing imported."""
 
-import io
 import json
 import time
-import zipfile
 
 import pytest
 
@@ -12,6 +10,7 @@ from imports.columns import header_for
 from imports.models import ImportRun, ImportStatus
 from participants.exports import participants_csv, spreadsheet_safe
 from participants.models import Participant
+from tests.support.archives import DOCX_PARTS, XLSX_PARTS, entries_bomb, zeros_bomb, zip_of
 from tests.support.imports import person, table, workbook
 
 pytestmark = pytest.mark.django_db
@@ -113,33 +112,26 @@ def test_a_file_that_is_not_utf8_text_or_a_workbook_is_refused_at_upload(
     assert expected in refused(response)
 
 
-def _zip(entries: dict[str, bytes]) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
-        for name, data in entries.items():
-            archive.writestr(name, data)
-    return out.getvalue()
-
-
-def test_a_zip_that_is_not_a_workbook_or_would_unpack_to_too_much_is_refused(world, send):
-    document = _zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<x/>"})
-    bomb = _zip(
-        {
-            "[Content_Types].xml": b"<x/>",
-            "xl/workbook.xml": b"<x/>",
-            "xl/a.xml": b"\0" * (51 * 1024 * 1024),
-        }
-    )
-    assert len(bomb) < 1024 * 1024
-    for content in (document, bomb, b"PK\x03\x04 not really a zip"):
+def test_a_zip_that_is_not_a_workbook_is_refused(world, send):
+    document = zip_of(DOCX_PARTS)
+    for content in (document, b"PK\x03\x04 not really a zip"):
         response, _ = send(content, name="people.xlsx")
         assert "Only CSV files in UTF-8 and Excel workbooks (.xlsx) can be imported." in refused(
             response
         )
 
 
+def test_a_workbook_that_would_unpack_to_too_much_or_holds_too_many_parts_is_refused(world, send):
+    bomb = zeros_bomb(XLSX_PARTS, megabytes=300)
+    assert len(bomb) < 400 * 1024
+    response, _ = send(bomb, name="people.xlsx")
+    assert "would unpack to more than 50 MB" in refused(response)
+    response, _ = send(entries_bomb(XLSX_PARTS, entries=20_000), name="people.xlsx")
+    assert "The file holds 20002 parts; at most 1000 can be read safely." in refused(response)
+
+
 def test_a_damaged_workbook_is_reported_not_a_server_error(world, send):
-    content = _zip({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<not xml"})
+    content = zip_of({"[Content_Types].xml": b"<x/>", "xl/workbook.xml": b"<not xml"})
     _, run = send(content, name="people.xlsx")
     assert problems_of(run) == [
         (0, None, "The workbook cannot be read. Save it again as .xlsx, or as CSV UTF-8.")

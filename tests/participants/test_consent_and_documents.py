@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from audit.models import AccessEvent
 from participants.models import Consent, Document
+from tests.support.archives import DOCX_PARTS, ODT_PARTS, XLSX_PARTS, entries_bomb, zeros_bomb
 
 pytestmark = pytest.mark.django_db
 TODAY = date.today()
@@ -70,6 +71,24 @@ def test_files_that_are_not_what_they_claim_are_refused(world, client_for, name,
     response = upload(client_for(world.caseworker), world, name, content)
     assert response.status_code == 200
     assert "whatever its name says" in response.content.decode()
+    assert not Document.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "parts"),
+    [("cv.docx", DOCX_PARTS), ("budget.xlsx", XLSX_PARTS), ("letter.odt", ODT_PARTS)],
+)
+def test_an_office_file_that_would_unpack_to_too_much_or_holds_too_many_parts_is_refused(
+    world, client_for, name, parts
+):
+    client = client_for(world.caseworker)
+    bomb = zeros_bomb(parts, megabytes=300)
+    assert len(bomb) < 400 * 1024
+    refusal = upload(client, world, name, bomb).context["form"].errors["file"]
+    assert refusal == ["The file would unpack to more than 50 MB, too much to be read safely."]
+    crowded = entries_bomb(parts, entries=20_000)
+    refusal = upload(client, world, name, crowded).context["form"].errors["file"]
+    assert refusal == ["The file holds 20002 parts; at most 1000 can be read safely."]
     assert not Document.objects.exists()
 
 

@@ -1,1 +1,2 @@
-"""Helpers that many test modules share: clients, API assertions, settings runs, snapshots."""
+"""Helpers shared by more than one test module (clients, API assertions, fuzzing, settings
+runs, snapshots): not tests themselves."""
