@@ -349,12 +349,12 @@ SPECTACULAR_SETTINGS = {
     "COMPONENT_SPLIT_REQUEST": True,
     # Choice sets that share a field name ("status", "kind") get names of their own.
     "ENUM_NAME_OVERRIDES": {
-        "EnrollmentStatusEnum": "participants.models.EnrollmentStatus",
+        "EnrollmentStatusEnum": "programs.models.EnrollmentStatus",
         "GoalStatusEnum": "participants.models.GoalStatus",
         "NoteKindEnum": "participants.models.NoteKind",
         "WorksiteKindEnum": "placements.models.WorksiteKind",
         "PlacementStatusEnum": "placements.models.PlacementStatus",
-        "PlacementEndStatusEnum": "placements.api.END_STATUSES",
+        "PlacementEndStatusEnum": "placements.api.serializers.END_STATUSES",
         "AttendanceStatusEnum": "placements.models.AttendanceStatus",
         "ExamResultEnum": "placements.models.ExamResult",
         "RatingEnum": "placements.models.RATING_CHOICES",
