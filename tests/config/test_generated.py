@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import InterfaceError, OperationalError
 from django.utils import timezone
+from django.utils.module_loading import import_string
 
 from config.generated import (
     RETRY_DELAYS,
@@ -283,3 +284,28 @@ def test_any_other_fault_fails_the_row_at_once_without_a_retry():
     row = export(status=S.RUNNING)
     probe_task.apply(args=[row.pk, "bug"])
     assert (status(row), row.error) == (S.FAILED, "KeyError")
+
+
+# Every task that builds a file, and the service it calls, looked up when the task runs.
+BUILD_TASKS = {
+    "reporting.tasks.report_build_task": "reporting.tasks.report_build",
+    "reporting.tasks.data_export_build_task": "reporting.tasks.data_export_build",
+    "audit.tasks.subject_access_build_task": "participants.subject_access.subject_access_build",
+    "imports.tasks.import_check_task": "imports.tasks.import_check",
+    "imports.tasks.import_run_task": "imports.tasks.import_run",
+}
+
+
+@pytest.mark.parametrize(("task_name", "service"), BUILD_TASKS.items())
+def test_every_task_that_builds_a_file_follows_the_one_retry_policy(
+    task_name, service, monkeypatch
+):
+    def database_gone(**ids: int) -> None:
+        raise OperationalError("server closed the connection")
+
+    monkeypatch.setattr(service, database_gone)
+    task = import_string(task_name)
+    with pytest.raises(Retry) as retry:
+        task.apply(args=[1000])
+    assert retry.value.when == RETRY_DELAYS[0]
+    task.apply(args=[1000], retries=len(RETRY_DELAYS))  # no row: nothing to fail, no error
