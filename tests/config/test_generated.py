@@ -6,13 +6,15 @@ builds one."""
 import logging
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 import pytest
 from celery import Task, shared_task
 from celery.exceptions import Retry
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.db import InterfaceError, OperationalError
+from django.db import InterfaceError, OperationalError, models
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.module_loading import import_string
 
@@ -38,12 +40,12 @@ S = GeneratedStatus
 PERSONAL = "Amalie Testesen, born 01.02.2004"
 
 
-def export(**values) -> DataExport:
+def export(**values: Any) -> DataExport:
     values.setdefault("requested_by", UserFactory())
     return DataExport.objects.create(kind="caseload", format="csv", **values)
 
 
-def upload(**values) -> ImportRun:
+def upload(**values: Any) -> ImportRun:
     """An import: a model with statuses of its own."""
     user = UserFactory()
     return ImportRun.objects.create(
@@ -56,7 +58,7 @@ def upload(**values) -> ImportRun:
     )
 
 
-def status(row) -> str:
+def status(row: models.Model) -> str:
     row.refresh_from_db()
     return row.status
 
@@ -202,7 +204,7 @@ def test_a_row_kept_for_good_meanwhile_keeps_its_files(monkeypatch):
     row = export(expires_at=now - timedelta(seconds=1), file=stored("exports/kept.csv"))
     lock = DataExport.objects.select_for_update
 
-    def kept_before_the_lock():
+    def kept_before_the_lock() -> QuerySet:
         # After the expired rows were read, before each is locked: this one is kept for good.
         DataExport.objects.filter(pk=row.pk).update(expires_at=None)
         return lock()
