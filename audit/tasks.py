@@ -1,23 +1,23 @@
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from functools import partial
 
-RETRY_DELAYS = [30, 120, 600, 1800]  # seconds: long enough to outlast a database restart
+from celery import Task, shared_task
+
+from config.generated import BUILD_TASK_OPTIONS, run_with_retry
 
 
-@shared_task(bind=True, acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)
-def subject_access_build_task(self, export_id: int) -> None:
+@shared_task(**BUILD_TASK_OPTIONS)
+def subject_access_build_task(self: Task, export_id: int) -> None:
     """Builds one right-of-access export, by id. Safe to run twice: ``subject_access_build``
-    claims the export with a conditional update and replaces files of fixed names. Retries
-    only when the database went away; after the last try the export is recorded as failed."""
+    claims the export with a conditional update and replaces files of fixed names. A lost
+    database is tried again; after the last try the export is recorded as failed
+    (``run_with_retry``)."""
+    # The participants app is a layer above this one: the task is registered here, with the
+    # model, but its work is done there.
     from participants.subject_access import subject_access_build, subject_access_fail
 
-    try:
-        subject_access_build(export_id=export_id)
-    except (OperationalError, InterfaceError) as exc:
-        if self.request.retries >= len(RETRY_DELAYS):
-            subject_access_fail(export_id=export_id, reason=type(exc).__name__)
-            return
-        raise self.retry(exc=exc, countdown=RETRY_DELAYS[self.request.retries]) from exc
+    build = partial(subject_access_build, export_id=export_id)
+    fail = partial(subject_access_fail, export_id=export_id)
+    run_with_retry(self, build, fail, label=f"subject access export {export_id}")
 
 
 @shared_task(acks_late=True, time_limit=20 * 60, soft_time_limit=15 * 60)

@@ -1,9 +1,9 @@
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import memberships
+from config.generated import GeneratedFileWithProgress
 from programs.models import Programme
 
 
@@ -29,6 +29,10 @@ class ImportStatus(models.TextChoices):
     EXPIRED = "expired", _("Expired")
 
 
+# Being checked, waiting or being imported: the page polls, a failure ends it.
+UNFINISHED = (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.IMPORTING)
+
+
 class ImportRunQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ImportRunQuerySet":
         """Imports into the programmes the user leads, in their municipality; a grant's costs
@@ -41,7 +45,7 @@ class ImportRunQuerySet(models.QuerySet):
         ).exclude(grant__programmes__in=Programme.objects.exclude(pk__in=led))
 
 
-class ImportRun(models.Model):
+class ImportRun(GeneratedFileWithProgress):
     """One uploaded file: checked first (the dry run), then imported all or nothing. The file
     is kept only between the two, under a name made of the id; the problems found are kept as
     (row, column, message), never a value from the file."""
@@ -63,10 +67,10 @@ class ImportRun(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=20, choices=ImportKind.choices)
     file_format = models.CharField(max_length=10, choices=ImportFormat.choices)
+    # Its own statuses: a dry run comes before the import (config/generated.py takes them).
     status = models.CharField(
         _("status"), max_length=20, choices=ImportStatus.choices, default=ImportStatus.CHECKING
     )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     # The language the problems are written in: the uploader's.
     language = models.CharField(max_length=5, default="nb")
     requested_by = models.ForeignKey(
@@ -82,10 +86,7 @@ class ImportRun(models.Model):
     problems = models.JSONField(default=list, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     warning_count = models.PositiveIntegerField(default=0)
-    error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
     checked_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     # The file is deleted when the run is imported, fails, or reaches this time.
     expires_at = models.DateTimeField()
 
@@ -109,8 +110,8 @@ class ImportRun(models.Model):
 
     @property
     def expired(self) -> bool:
-        return self.status == ImportStatus.EXPIRED or self.expires_at <= timezone.now()
+        return self.status == ImportStatus.EXPIRED or super().expired
 
     @property
     def polling(self) -> bool:
-        return self.status in (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.IMPORTING)
+        return self.status in UNFINISHED

@@ -3,7 +3,6 @@ municipality's accounts: the upload, a dry run that finds every problem by row a
 writes nothing, then the import itself, all or nothing. Both runs happen in a Celery worker,
 never in a request."""
 
-import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,11 +14,19 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from config.errors import ApplicationError
+from config.generated import (
+    file_store,
+    generated_claim,
+    generated_fail,
+    generated_files_expire,
+    generated_finish,
+    generated_progress,
+)
 from config.queue import send_after_commit
 from imports.columns import columns_for
 from imports.files import Record, inspect_import, read_records
 from imports.forms import CostRowForm, ParticipantRowForm, PlacementRowForm, RowForms
-from imports.models import ImportKind, ImportRun, ImportStatus
+from imports.models import UNFINISHED, ImportKind, ImportRun, ImportStatus
 from imports.selectors import live_progress_key
 from participants import national_id as nid
 from participants.bulk import (
@@ -44,7 +51,6 @@ PROBLEMS_KEPT = 1000
 PROGRESS_EVERY = 500
 OPEN_ENROLLMENTS = (EnrollmentStatus.INTAKE, EnrollmentStatus.ACTIVE, EnrollmentStatus.PAUSED)
 S = ImportStatus
-logger = logging.getLogger(__name__)
 
 
 def import_upload(
@@ -93,11 +99,8 @@ def import_upload(
 def _store(run: ImportRun, upload) -> str:
     """Save as imports/import-<id>.<format>, replacing a file of that name left by a rolled
     back upload that had the same id."""
-    name = f"imports/import-{run.pk}.{run.file_format}"
-    if default_storage.exists(name):
-        default_storage.delete(name)
     upload.seek(0)
-    return default_storage.save(name, upload)
+    return file_store(f"imports/import-{run.pk}.{run.file_format}", upload)
 
 
 def import_check(*, import_id: int) -> bool:
@@ -198,8 +201,8 @@ def import_run(*, import_id: int) -> bool:
     the writing transaction first locks the run and goes on only while it is still
     importing, and marks it imported in the same transaction, so a second delivery waits
     for the first and then finds nothing to do."""
-    claimed = ImportRun.objects.filter(pk=import_id, status__in=[S.QUEUED, S.IMPORTING]).update(
-        status=S.IMPORTING, progress=5
+    claimed = generated_claim(
+        ImportRun, import_id, waiting=(S.QUEUED, S.IMPORTING), running=S.IMPORTING, progress=5
     )
     if not claimed:
         return False
@@ -229,8 +232,14 @@ def _import(run: ImportRun) -> bool | None:
         rows, problems = _resolve(run, actor, cleaned)
         _raise_errors(problems)
         created = _write(run, actor, rows)
-        ImportRun.objects.filter(pk=run.pk).update(
-            status=S.DONE, progress=100, rows_created=created, finished_at=timezone.now()
+        generated_finish(
+            ImportRun,
+            run.pk,
+            kept=None,  # the file is deleted at once: nothing is kept
+            running=S.IMPORTING,
+            done=S.DONE,
+            progress=100,
+            rows_created=created,
         )
     return True
 
@@ -278,12 +287,9 @@ def _finish_failed(run: ImportRun, problems: list[RowProblem]) -> bool | None:
 def import_fail(*, import_id: int, reason: str) -> None:
     """Record a run that could not be checked or imported for a reason that is nobody's row
     (a lost database, a fault), and delete its file."""
-    ImportRun.objects.filter(pk=import_id, status__in=[S.CHECKING, S.QUEUED, S.IMPORTING]).update(
-        status=S.FAILED, error=reason[:500], finished_at=timezone.now()
-    )
-    run = ImportRun.objects.filter(pk=import_id).first()
-    if run is not None:
-        _discard_file(run)
+    stored = ImportRun.objects.filter(pk=import_id).values_list("file", flat=True).first()
+    files = [stored] if stored else []
+    generated_fail(ImportRun, import_id, reason=reason, unfinished=UNFINISHED, files=files, file="")
 
 
 def import_files_expire(*, now: datetime | None = None) -> int:
@@ -292,16 +298,10 @@ def import_files_expire(*, now: datetime | None = None) -> int:
     went. Safe to run twice: only runs that still name a file are read, and deleting a file
     that is already gone is no error."""
     now = now or timezone.now()
-    count = 0
-    for run in ImportRun.objects.exclude(file="").filter(expires_at__lte=now):
-        ImportRun.objects.filter(pk=run.pk, status=S.READY).update(status=S.EXPIRED)
-        ImportRun.objects.filter(pk=run.pk, status__in=[S.CHECKING, S.QUEUED, S.IMPORTING]).update(
-            status=S.FAILED, error="expired", finished_at=now
-        )
-        _discard_file(run)
-        count += 1
-    logger.info("import files expired: %s", count)
-    return count
+    expiring = ImportRun.objects.exclude(file="").filter(expires_at__lte=now)
+    expiring.filter(status=S.READY).update(status=S.EXPIRED)
+    expiring.filter(status__in=UNFINISHED).update(status=S.FAILED, error="expired", finished_at=now)
+    return generated_files_expire(ImportRun, fields=("file",), now=now)
 
 
 def _discard_file(run: ImportRun) -> None:
@@ -324,9 +324,7 @@ def _findings(problems: list[RowProblem]) -> dict:
 
 
 def _progress(run_id: int, percent: int) -> None:
-    ImportRun.objects.filter(pk=run_id, status__in=[S.CHECKING, S.IMPORTING]).update(
-        progress=percent
-    )
+    generated_progress(ImportRun, run_id, percent, running=(S.CHECKING, S.IMPORTING))
 
 
 def _live_progress(run_id: int, *, start: int, end: int):

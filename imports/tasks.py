@@ -1,43 +1,33 @@
-import logging
+from collections.abc import Callable
+from functools import partial
 
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from celery import Task, shared_task
 
+from config.generated import BUILD_TASK_OPTIONS, run_with_retry
 from imports.services import import_check, import_fail, import_files_expire, import_run
 
-RETRY_DELAYS = [30, 120, 600]  # seconds: long enough to outlast a database restart
-logger = logging.getLogger(__name__)
+
+def _run(task: Task, service: Callable[..., bool], import_id: int) -> None:
+    """A fault is recorded on the run (its file deleted) and logged by the run's id and the
+    kind of fault only: an exception's message could quote a cell of the file."""
+    build = partial(service, import_id=import_id)
+    fail = partial(import_fail, import_id=import_id)
+    run_with_retry(task, build, fail, label=f"import {import_id}")
 
 
-def _run_or_fail(task, service, import_id: int) -> None:
-    """Retry while the database is away; any other fault is recorded on the run (the file is
-    deleted) and logged by the run's id and the kind of fault only: an exception's message
-    could quote a cell of the file."""
-    try:
-        service(import_id=import_id)
-    except (OperationalError, InterfaceError) as exc:
-        if task.request.retries >= len(RETRY_DELAYS):
-            import_fail(import_id=import_id, reason=type(exc).__name__)
-            return
-        raise task.retry(exc=exc, countdown=RETRY_DELAYS[task.request.retries]) from None
-    except Exception as exc:
-        logger.error("import %s failed: %s", import_id, type(exc).__name__)
-        import_fail(import_id=import_id, reason=type(exc).__name__)
-
-
-@shared_task(bind=True, acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)
-def import_check_task(self, import_id: int) -> None:
+@shared_task(**BUILD_TASK_OPTIONS)
+def import_check_task(self: Task, import_id: int) -> None:
     """The dry run of one import, by id. Safe to run twice: ``import_check`` writes its
     findings only onto a run still being checked (a status guard)."""
-    _run_or_fail(self, import_check, import_id)
+    _run(self, import_check, import_id)
 
 
-@shared_task(bind=True, acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)
-def import_run_task(self, import_id: int) -> None:
+@shared_task(**BUILD_TASK_OPTIONS)
+def import_run_task(self: Task, import_id: int) -> None:
     """The import of one checked file, by id. Safe to run twice: ``import_run`` claims the run
     with a conditional update and writes only while, under a lock, it is still importing;
     the rows and the "imported" mark are committed together."""
-    _run_or_fail(self, import_run, import_id)
+    _run(self, import_run, import_id)
 
 
 @shared_task(acks_late=True, time_limit=10 * 60, soft_time_limit=8 * 60)

@@ -4,23 +4,29 @@ as exported, the file has a neutral name, and it expires."""
 
 import csv
 import io
-import logging
 from datetime import timedelta
+from functools import partial
 
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import AccessAction
 from audit.services import access_record_many
 from config.errors import ApplicationError
+from config.generated import (
+    file_store,
+    generated_build,
+    generated_claim,
+    generated_fail,
+    generated_finish,
+)
 from config.queue import send_after_commit
 from participants.exports import caseload_table, spreadsheet_safe
 from programs.selectors import led_programmes
 from reporting.models import DataExport, ExportKind, RunStatus
 
 EXPORT_KEPT_DAYS = 7
-logger = logging.getLogger(__name__)
 
 Table = tuple[str, list[str], list[list]]
 
@@ -56,45 +62,41 @@ def data_export_build(*, export_id: int) -> bool:
     """Build one export. Safe to run twice: a conditional update claims it (queued, or running
     after a worker died); the file has a fixed name and is replaced. The scope is the
     requester's at build time: a lead who left the programme gets nothing."""
-    from reporting.services import _store
-
-    claimed = DataExport.objects.filter(
-        pk=export_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
-    ).update(status=RunStatus.RUNNING)
-    if not claimed:
+    if not generated_claim(DataExport, export_id):
         return False
     export = DataExport.objects.select_related("requested_by__municipality", "programme").get(
         pk=export_id
     )
-    try:
-        with translation.override(export.requested_by.language):
-            tables, people = _tables(export)
-            content = _xlsx(tables) if export.format == "xlsx" else _csv(tables[0])
-        name = _store(f"exports/export-{export.pk}.{export.format}", content)
-        with transaction.atomic():
-            access_record_many(
-                user=export.requested_by,
-                participants=people,
-                page="reporting:data_export",
-                action=AccessAction.EXPORT,
-            )
-            DataExport.objects.filter(pk=export_id).update(
-                status=RunStatus.READY,
-                file=name,
-                rows=len(tables[0][2]),
-                finished_at=timezone.now(),
-                expires_at=timezone.now() + timedelta(days=EXPORT_KEPT_DAYS),
-                error="",
-            )
-    except (OperationalError, InterfaceError):
-        raise
-    except Exception as exc:
-        logger.exception("data export %s failed", export_id)
-        DataExport.objects.filter(pk=export_id).update(
-            status=RunStatus.FAILED, error=type(exc).__name__[:500], finished_at=timezone.now()
+    fail = partial(data_export_fail, export_id=export_id)
+    built = generated_build(lambda: _build(export), fail=fail, label=f"data export {export_id}")
+    return bool(built)
+
+
+def _build(export: DataExport) -> bool:
+    with translation.override(export.requested_by.language):
+        tables, people = _tables(export)
+        content = _xlsx(tables) if export.format == "xlsx" else _csv(tables[0])
+    name = file_store(f"exports/export-{export.pk}.{export.format}", content)
+    with transaction.atomic():
+        access_record_many(
+            user=export.requested_by,
+            participants=people,
+            page="reporting:data_export",
+            action=AccessAction.EXPORT,
         )
-        return False
-    return True
+        return generated_finish(
+            DataExport,
+            export.pk,
+            kept=timedelta(days=EXPORT_KEPT_DAYS),
+            file=name,
+            rows=len(tables[0][2]),
+        )
+
+
+def data_export_fail(*, export_id: int, reason: str) -> None:
+    """Record an export that could not be built, and remove the file a part-way build left."""
+    files = [f"exports/export-{export_id}.{fmt}" for fmt in ("csv", "xlsx")]
+    generated_fail(DataExport, export_id, reason=reason, files=files)
 
 
 def _tables(export: DataExport) -> tuple[list[Table], list]:

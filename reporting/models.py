@@ -4,6 +4,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import AppendOnlyModel
+from config.generated import GeneratedFile, GeneratedFileWithProgress, GeneratedStatus
 from reporting.profiles import Audience
 
 
@@ -59,14 +60,11 @@ class FunderProfile(models.Model):
         return self.name
 
 
-class RunStatus(models.TextChoices):
-    QUEUED = "queued", _("Queued")
-    RUNNING = "running", _("Running")
-    READY = "ready", _("Ready")
-    FAILED = "failed", _("Failed")
+# A run's statuses are those of every generated file (config/generated.py).
+RunStatus = GeneratedStatus
 
 
-class ReportRun(models.Model):
+class ReportRun(GeneratedFileWithProgress):
     """One report, built in the background; its figures are frozen in ``snapshot`` so a
     submitted report never changes afterwards."""
 
@@ -88,10 +86,6 @@ class ReportRun(models.Model):
     period_start = models.DateField(_("from"))
     period_end = models.DateField(_("to"))
     language = models.CharField(_("language"), max_length=5, default="nb")
-    status = models.CharField(
-        _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
-    )
-    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
     # Empty for a draft made by a schedule: the programme's leads are told instead.
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -146,10 +140,6 @@ class ReportRun(models.Model):
     # SHA-256 of the frozen figures; the files are rendered from them alone.
     checksum = models.CharField(max_length=64, blank=True)
     snapshot = models.JSONField(default=dict, blank=True)
-    error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("report run")
@@ -189,11 +179,6 @@ class ReportRun(models.Model):
         return self.subject.municipality_id
 
     @property
-    def expired(self) -> bool:
-        """Past ``expires_at``: the nightly expiry deletes the files from that moment on."""
-        return self.expires_at is not None and self.expires_at <= timezone.now()
-
-    @property
     def submitted(self) -> bool:
         return self.submitted_on is not None
 
@@ -226,7 +211,7 @@ class ExportKind(models.TextChoices):
     PROGRAMME = "programme", _("A programme's data")
 
 
-class DataExport(models.Model):
+class DataExport(GeneratedFile):
     """A spreadsheet of people, built in the background for the person who asked and for them
     alone; each person in it is recorded as exported, and the file expires."""
 
@@ -235,18 +220,11 @@ class DataExport(models.Model):
         "programs.Programme", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     format = models.CharField(_("format"), max_length=10, choices=ReportFormat.choices)
-    status = models.CharField(
-        _("status"), max_length=20, choices=RunStatus.choices, default=RunStatus.QUEUED
-    )
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     file = models.FileField(max_length=200, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
-    error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-    finished_at = models.DateTimeField(null=True, blank=True)
-    expires_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = _("data export")
@@ -262,8 +240,3 @@ class DataExport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} #{self.pk}"
-
-    @property
-    def expired(self) -> bool:
-        """Past ``expires_at``: the nightly expiry deletes the files from that moment on."""
-        return self.expires_at is not None and self.expires_at <= timezone.now()

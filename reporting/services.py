@@ -2,19 +2,25 @@
 
 import hashlib
 import json
-import logging
 from datetime import date, timedelta
+from functools import partial
 
 from django.conf import settings
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
+from config.generated import (
+    file_store,
+    generated_build,
+    generated_claim,
+    generated_fail,
+    generated_finish,
+    generated_progress,
+)
 from config.queue import send_after_commit
 from programs.models import deadline_status
 from programs.selectors import grant_money, led_programmes
@@ -37,7 +43,6 @@ from reporting.selectors import reportable_grants
 from reporting.targets import subject_life, subject_targets, target_rows
 
 FILES_KEPT_DAYS = 30
-logger = logging.getLogger(__name__)
 
 
 NARRATIVE_FIELDS = {key: f"narrative_{key}" for key in NARRATIVE_SECTIONS}
@@ -162,58 +167,46 @@ def report_subject(actor, kind: str, programme, grant, scheduled: bool) -> tuple
 
 def report_build(*, run_id: int, notify: bool = True) -> bool:
     """Build one run. Safe to run twice: the claim takes a queued run, or a running one whose
-    worker died (the broker delivers it again), never a finished one; the files have fixed
-    names and are overwritten, so a second delivery replaces them and never adds a file; only
-    the delivery that marks the run ready sends the mail (``notify``: the demo's own reports,
-    which nobody asked for, send none)."""
-    claimed = ReportRun.objects.filter(
-        pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING], submitted_on__isnull=True
-    ).update(status=RunStatus.RUNNING, progress=5)
-    if not claimed:
+    worker died (the broker delivers it again), never a finished or submitted one; the files
+    have fixed names and are overwritten, so a second delivery replaces them and never adds a
+    file; only the delivery that marks the run ready sends the mail (``notify``: the demo's
+    own reports, which nobody asked for, send none)."""
+    unsubmitted = ReportRun.objects.filter(submitted_on__isnull=True)
+    if not generated_claim(unsubmitted, run_id, progress=5):
         return False
     run = ReportRun.objects.select_related(
         "programme__municipality", "grant__municipality", "requested_by", "profile", "corrects"
     ).get(pk=run_id)
-    try:
-        snapshot = report_snapshot(run)
-        _progress(run_id, 30)
-        names = _write_files(run, snapshot)
-    except (OperationalError, InterfaceError):
-        raise  # the database went away: Celery retries, and the claim takes the run again
-    except Exception as exc:
-        # Recorded on the run for the person who asked; logged with the run's id only.
-        logger.exception("report run %s failed", run_id)
-        report_fail(run_id=run_id, reason=type(exc).__name__)
+    fail = partial(report_fail, run_id=run_id)
+    built = generated_build(lambda: _build(run), fail=fail, label=f"report run {run_id}")
+    if built is None:
         return False
-    finished = ReportRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(
-        status=RunStatus.READY,
+    snapshot, names = built
+    finished = generated_finish(
+        ReportRun,
+        run_id,
+        kept=timedelta(days=FILES_KEPT_DAYS),
         progress=100,
         snapshot=snapshot,
         checksum=hashlib.sha256(_canonical(snapshot)).hexdigest(),
-        finished_at=timezone.now(),
-        expires_at=timezone.now() + timedelta(days=FILES_KEPT_DAYS),
-        error="",
         **names,
     )
     if finished and notify:
         transaction.on_commit(lambda: _tell_ready(run))
-    return bool(finished)
+    return finished
+
+
+def _build(run: ReportRun) -> tuple[dict, dict[str, str]]:
+    snapshot = report_snapshot(run)
+    generated_progress(ReportRun, run.pk, 30)
+    return snapshot, _write_files(run, snapshot)
 
 
 def report_fail(*, run_id: int, reason: str) -> None:
     """Record a run that could not be built, and remove any file a part-way build left, so
     that no file outlives the run that names none."""
-    ReportRun.objects.filter(pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).update(
-        status=RunStatus.FAILED, error=reason[:500], finished_at=timezone.now()
-    )
-    for ext in ("pdf", "xlsx", "csv"):
-        name = f"reports/run-{run_id}.{ext}"
-        if default_storage.exists(name):
-            default_storage.delete(name)
-
-
-def _progress(run_id: int, percent: int) -> None:
-    ReportRun.objects.filter(pk=run_id, status=RunStatus.RUNNING).update(progress=percent)
+    files = [f"reports/run-{run_id}.{ext}" for ext in ("pdf", "xlsx", "csv")]
+    generated_fail(ReportRun, run_id, reason=reason, files=files)
 
 
 def _canonical(snapshot: dict) -> bytes:
@@ -384,27 +377,16 @@ def _write_files(run: ReportRun, snapshot: dict) -> dict[str, str]:
 
     with translation.override(run.language):
         pdf = render_pdf(run, snapshot)
-        _progress(run.pk, 70)
+        generated_progress(ReportRun, run.pk, 70)
         xlsx = render_xlsx(run, snapshot)
-        _progress(run.pk, 85)
+        generated_progress(ReportRun, run.pk, 85)
         csv_content = render_csv(run, snapshot)
     base = f"reports/run-{run.pk}"
     return {
-        "pdf_file": _store(f"{base}.pdf", pdf),
-        "xlsx_file": _store(f"{base}.xlsx", xlsx),
-        "csv_file": _store(f"{base}.csv", csv_content),
+        "pdf_file": file_store(f"{base}.pdf", pdf),
+        "xlsx_file": file_store(f"{base}.xlsx", xlsx),
+        "csv_file": file_store(f"{base}.csv", csv_content),
     }
-
-
-def _store(name: str, content: bytes) -> str:
-    """Save under ``name``, replacing an earlier file of that name (a second delivery of the
-    task): one run never has two files of a kind."""
-    if default_storage.exists(name):
-        default_storage.delete(name)
-    saved = default_storage.save(name, ContentFile(content))
-    if saved != name:  # another delivery saved the same name at the same moment
-        default_storage.delete(saved)
-    return name
 
 
 def _tell_ready(run: ReportRun) -> None:

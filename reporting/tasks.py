@@ -1,40 +1,30 @@
-from celery import shared_task
-from django.db import InterfaceError, OperationalError
+from functools import partial
 
+from celery import Task, shared_task
+
+from config.generated import BUILD_TASK_OPTIONS, run_with_retry
+from reporting.exports import data_export_build, data_export_fail
 from reporting.services import report_build, report_fail
 
-RETRY_DELAYS = [30, 120, 600, 1800]  # seconds: long enough to outlast a database restart
 
-
-@shared_task(bind=True, acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)
-def report_build_task(self, run_id: int) -> None:
+@shared_task(**BUILD_TASK_OPTIONS)
+def report_build_task(self: Task, run_id: int) -> None:
     """Builds one report run, by id. Safe to run twice: ``report_build`` claims the run with a
-    conditional update and overwrites files of fixed names. Retries only when the database
-    went away (a restart, a lost connection), for about forty minutes in all; after the last
-    try the run is recorded as failed rather than left "running"."""
-    try:
-        report_build(run_id=run_id)
-    except (OperationalError, InterfaceError) as exc:
-        if self.request.retries >= len(RETRY_DELAYS):
-            report_fail(run_id=run_id, reason=type(exc).__name__)
-            return
-        raise self.retry(exc=exc, countdown=RETRY_DELAYS[self.request.retries]) from exc
+    conditional update and overwrites files of fixed names. A lost database is tried again
+    for about forty minutes; after the last try the run is recorded as failed rather than
+    left "running" (``run_with_retry``)."""
+    fail = partial(report_fail, run_id=run_id)
+    run_with_retry(self, partial(report_build, run_id=run_id), fail, label=f"report run {run_id}")
 
 
-@shared_task(
-    acks_late=True,
-    time_limit=30 * 60,
-    soft_time_limit=25 * 60,
-    autoretry_for=(OperationalError, InterfaceError),
-    retry_backoff=30,
-    max_retries=4,
-)
-def data_export_build_task(export_id: int) -> None:
+@shared_task(**BUILD_TASK_OPTIONS)
+def data_export_build_task(self: Task, export_id: int) -> None:
     """Builds one export, by id. Safe to run twice: ``data_export_build`` claims the export
-    with a conditional update and replaces one file of a fixed name."""
-    from reporting.exports import data_export_build
-
-    data_export_build(export_id=export_id)
+    with a conditional update and replaces one file of a fixed name. Retried and failed as a
+    report run is (``run_with_retry``)."""
+    build = partial(data_export_build, export_id=export_id)
+    fail = partial(data_export_fail, export_id=export_id)
+    run_with_retry(self, build, fail, label=f"data export {export_id}")
 
 
 @shared_task(acks_late=True, time_limit=20 * 60, soft_time_limit=15 * 60)

@@ -1,18 +1,15 @@
 """Who may export a person, and the life of an export: asked for, built by a worker, downloaded
 by the lead who asked, its files deleted after ``FILES_KEPT_DAYS`` days."""
 
-import logging
-import traceback
 from datetime import datetime, timedelta
+from functools import partial
 
 from django.conf import settings
 from django.core.files import File
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.db import InterfaceError, OperationalError, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
 from django.shortcuts import get_object_or_404
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts import memberships
@@ -20,6 +17,14 @@ from audit.models import AccessAction
 from audit.services import access_record
 from audit.subject_access import ExportStatus, SubjectAccessExport
 from config.errors import ApplicationError
+from config.generated import (
+    file_store,
+    generated_build,
+    generated_claim,
+    generated_fail,
+    generated_files_expire,
+    generated_finish,
+)
 from config.queue import send_after_commit
 from participants.models import Enrollment, Participant
 from participants.subject_access.render import render_json, render_pdf, render_zip
@@ -28,7 +33,6 @@ from participants.subject_access.sections import participant_access_export
 FILES_KEPT_DAYS = 7
 FORMATS = ("pdf", "json", "zip")
 CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json", "zip": "application/zip"}
-logger = logging.getLogger(__name__)
 
 # ----- who may ------------------------------------------------------------------------------
 
@@ -100,30 +104,18 @@ def subject_access_request(
 def subject_access_build(*, export_id: int) -> bool:
     """Build one export's files. Safe to run twice: the claim takes a queued export, or a
     running one whose worker died (the broker delivers it again), never a finished one; the
-    files have fixed names and are replaced, never added to."""
-    claimed = SubjectAccessExport.objects.filter(
-        pk=export_id, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
-    ).update(status=ExportStatus.RUNNING)
-    if not claimed:
+    files have fixed names and are replaced, never added to. A fault is logged by its kind
+    and where, never its message: that could quote the person's data."""
+    if not generated_claim(SubjectAccessExport, export_id):
         return False
     row = SubjectAccessExport.objects.select_related(
         "participant__municipality", "requested_by"
     ).get(pk=export_id)
-    try:
-        names = _write_files(row)
-    except (OperationalError, InterfaceError):
-        raise  # the database went away: Celery retries, and the claim takes the export again
-    except Exception as exc:
-        # The kind of error and where, never its message: that could quote the person's data.
-        logger.error(
-            "subject access export %s failed: %s\n%s",
-            export_id,
-            type(exc).__name__,
-            "".join(traceback.format_tb(exc.__traceback__)),
-        )
-        subject_access_fail(export_id=export_id, reason=type(exc).__name__)
-        return False
-    return _finish(row, names)
+    fail = partial(subject_access_fail, export_id=export_id)
+    names = generated_build(
+        lambda: _write_files(row), fail=fail, label=f"subject access export {export_id}"
+    )
+    return names is not None and _finish(row, names)
 
 
 def _finish(row: SubjectAccessExport, names: dict[str, str]) -> bool:
@@ -135,25 +127,14 @@ def _finish(row: SubjectAccessExport, names: dict[str, str]) -> bool:
         if person.anonymised_at is not None and person.anonymised_at >= row.created_at:
             subject_access_fail(export_id=row.pk, reason="Anonymised")
             return False
-        now = timezone.now()
-        return bool(
-            SubjectAccessExport.objects.filter(pk=row.pk, status=ExportStatus.RUNNING).update(
-                status=ExportStatus.READY,
-                finished_at=now,
-                expires_at=now + timedelta(days=FILES_KEPT_DAYS),
-                error="",
-                **names,
-            )
-        )
+        kept = timedelta(days=FILES_KEPT_DAYS)
+        return generated_finish(SubjectAccessExport, row.pk, kept=kept, **names)
 
 
 def subject_access_fail(*, export_id: int, reason: str) -> None:
     """Record an export that could not be built and remove any file it left."""
-    SubjectAccessExport.objects.filter(
-        pk=export_id, status__in=[ExportStatus.QUEUED, ExportStatus.RUNNING]
-    ).update(status=ExportStatus.FAILED, error=reason[:200], finished_at=timezone.now())
-    for fmt in FORMATS:
-        default_storage.delete(_stored_name(export_id, fmt))
+    files = [_stored_name(export_id, fmt) for fmt in FORMATS]
+    generated_fail(SubjectAccessExport, export_id, reason=reason, files=files)
 
 
 def subject_access_file(*, user, export: SubjectAccessExport, fmt: str):
@@ -181,21 +162,9 @@ def subject_access_file(*, user, export: SubjectAccessExport, fmt: str):
 
 def subject_access_files_expire(*, now: datetime | None = None) -> int:
     """Delete the files of exports past ``expires_at``, keeping the rows (that an export was
-    made stays in the record). Safe to run twice: files go before the fields are cleared,
-    and a file already gone is no error."""
+    made stays in the record). Safe to run twice (see ``generated_files_expire``)."""
     fields = [f"{fmt}_file" for fmt in FORMATS]
-    expired = SubjectAccessExport.objects.filter(expires_at__lte=now or timezone.now()).exclude(
-        pdf_file="", json_file="", zip_file=""
-    )
-    count = 0
-    for export in list(expired.only("pk", *fields)):
-        for name in fields:
-            if getattr(export, name).name:
-                default_storage.delete(getattr(export, name).name)
-        SubjectAccessExport.objects.filter(pk=export.pk).update(**dict.fromkeys(fields, ""))
-        count += 1
-    logger.info("subject access files expired for %s exports", count)
-    return count
+    return generated_files_expire(SubjectAccessExport, fields=fields, now=now)
 
 
 def _stored_name(export_id: int, fmt: str) -> str:
@@ -210,16 +179,7 @@ def _write_files(row: SubjectAccessExport) -> dict[str, str]:
         archive = render_zip(export, pdf=pdf, data=data)
     with archive:
         return {
-            "json_file": _store(_stored_name(row.pk, "json"), ContentFile(data)),
-            "pdf_file": _store(_stored_name(row.pk, "pdf"), ContentFile(pdf)),
-            "zip_file": _store(_stored_name(row.pk, "zip"), File(archive)),
+            "json_file": file_store(_stored_name(row.pk, "json"), data),
+            "pdf_file": file_store(_stored_name(row.pk, "pdf"), pdf),
+            "zip_file": file_store(_stored_name(row.pk, "zip"), File(archive)),
         }
-
-
-def _store(name: str, content: File) -> str:
-    """Save under ``name``, replacing the file a first delivery of the task left."""
-    default_storage.delete(name)
-    saved = default_storage.save(name, content)
-    if saved != name:  # another delivery saved the same name at the same moment
-        default_storage.delete(saved)
-    return name

@@ -399,14 +399,14 @@ def test_a_failed_build_leaves_no_file_behind(world, monkeypatch):
     from reporting import services
     from reporting.services import report_build
 
-    store = services._store
+    store = services.file_store
 
     def full_disk_at_the_spreadsheet(name: str, content: bytes) -> str:
         if name.endswith(".xlsx"):
             raise OSError("disk full")
         return store(name, content)
 
-    monkeypatch.setattr(services, "_store", full_disk_at_the_spreadsheet)
+    monkeypatch.setattr(services, "file_store", full_disk_at_the_spreadsheet)
     run = ReportRun.objects.create(
         kind="ks",
         programme=world.programme,
@@ -423,6 +423,7 @@ def test_a_failed_build_leaves_no_file_behind(world, monkeypatch):
 def test_a_build_whose_database_stays_away_is_failed_after_the_last_retry(world, monkeypatch):
     from django.db import OperationalError
 
+    from config.generated import RETRY_DELAYS
     from reporting import tasks
 
     def database_gone(*, run_id):
@@ -443,7 +444,7 @@ def test_a_build_whose_database_stays_away_is_failed_after_the_last_retry(world,
         tasks.report_build_task.apply(args=[run.pk])
     run.refresh_from_db()
     assert run.status == "running"  # a passing outage: tried again later
-    tasks.report_build_task.apply(args=[run.pk], retries=len(tasks.RETRY_DELAYS))
+    tasks.report_build_task.apply(args=[run.pk], retries=len(RETRY_DELAYS))
     run.refresh_from_db()
     assert (run.status, run.error) == ("failed", "OperationalError")
 
