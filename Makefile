@@ -96,7 +96,7 @@ seed-scale: migrate
 
 # The production stack on this machine (gunicorn, Redis, a Celery worker, PostgreSQL at
 # BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) measured against the
-# bars of DESIGN.md §6; README: Benchmarks. The first run seeds its own databases (about ten
+# bars of DESIGN.md §6; docs/benchmarks.md. The first run seeds its own databases (about ten
 # minutes). Writes bench/results/latest.json, compares it with bench/baseline.json and fails
 # when a bar is missed. BENCH_ARGS=--help lists the options.
 bench: system-deps bench-deps $(STAMP)
@@ -109,7 +109,7 @@ bench-baseline: $(STAMP)
 bench-deps:
 	@command -v redis-server >/dev/null || $(APT_INSTALL) redis-server
 
-# The fault drills, each printing its figures (README, Operations): PostgreSQL and Redis
+# The fault drills, each printing its figures (docs/operations.md): PostgreSQL and Redis
 # restarted under load on a cluster and a Redis of their own, and a pg_dump → pg_restore round
 # trip (BACKUP_SOURCE=<database> dumps an existing one instead of a seeded world).
 faults: system-deps bench-deps $(STAMP)
