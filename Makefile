@@ -20,22 +20,16 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# Installs the system packages with apt when they are missing and we may (root or sudo).
+# Installs the system packages with apt when they are missing and we may (root or sudo), waiting
+# for another apt or dpkg that holds its lock (.ci/apt-install).
+APT_INSTALL := .ci/apt-install
 system-deps:
 	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	  elif command -v sudo >/dev/null; then sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	  else echo "Please install: $$missing"; exit 1; fi; \
-	fi
+	if [ -n "$$missing" ]; then $(APT_INSTALL) $$missing; fi
 
 browser-deps:
-	@test -x /usr/bin/chromium || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(BROWSER_PACKAGES); fi; }
-	@command -v npm >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm; fi; }
+	@test -x /usr/bin/chromium || $(APT_INSTALL) $(BROWSER_PACKAGES)
+	@command -v npm >/dev/null || $(APT_INSTALL) npm
 
 # axe-core for the accessibility tests, from npm at the version its lock file pins.
 AXE_DIR := tests/browser/axe
@@ -69,9 +63,12 @@ test: system-deps $(STAMP)
 test-browser: browser-deps $(AXE) $(STAMP)
 	$(BIN)/pytest -m browser -q
 
-lint: $(STAMP)
+# ruff, then the catalogues (gettext, from system-deps): a marked string missing from one, an
+# untranslated or fuzzy entry, a lost placeholder, or `_` used against docs/translations.md.
+lint: system-deps $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/pytest -q -p no:cacheprovider tests/config/test_translations.py
 
 format: $(STAMP)
 	$(BIN)/ruff format .
@@ -99,7 +96,7 @@ seed-scale: migrate
 
 # The production stack on this machine (gunicorn, Redis, a Celery worker, PostgreSQL at
 # BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres) measured against the
-# bars of DESIGN.md §6; README: Benchmarks. The first run seeds its own databases (about ten
+# bars of DESIGN.md §6; docs/benchmarks.md. The first run seeds its own databases (about ten
 # minutes). Writes bench/results/latest.json, compares it with bench/baseline.json and fails
 # when a bar is missed. BENCH_ARGS=--help lists the options.
 bench: system-deps bench-deps $(STAMP)
@@ -110,11 +107,9 @@ bench-baseline: $(STAMP)
 	$(PY) -m bench --baseline
 
 bench-deps:
-	@command -v redis-server >/dev/null || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server; fi; }
+	@command -v redis-server >/dev/null || $(APT_INSTALL) redis-server
 
-# The fault drills, each printing its figures (README, Operations): PostgreSQL and Redis
+# The fault drills, each printing its figures (docs/operations.md): PostgreSQL and Redis
 # restarted under load on a cluster and a Redis of their own, and a pg_dump → pg_restore round
 # trip (BACKUP_SOURCE=<database> dumps an existing one instead of a seeded world).
 faults: system-deps bench-deps $(STAMP)

@@ -135,6 +135,12 @@ FOTFESTE_WORKER_NICENESS = env_int("FOTFESTE_WORKER_NICENESS", 10)
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "")
 # Without a broker, tasks run in the web process at commit time: the embedded default.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+if CELERY_TASK_ALWAYS_EAGER:
+    # Celery passes an in-process task's arguments through a producer of the broker's transport,
+    # as a worker would receive them. A URL without a host (none at all, or "memory://") makes
+    # kombu warn "No hostname was supplied" on the console as tasks run; the in-memory
+    # transport with a host named connects to nothing and has nothing to warn of.
+    CELERY_BROKER_URL = "memory://localhost/"
 # How long a rendered caseload or attendance page may be served from the cache at the most; it
 # is thrown away at once when anything it shows changes (config/pagecache.py). 0 turns it off.
 # Off without Redis: each process would keep its own pages and counters, and a write made by

@@ -20,7 +20,7 @@ if not FOTFESTE_SITE_URL.startswith("https://"):
     raise ImproperlyConfigured("FOTFESTE_SITE_URL must be the https:// address users open.")
 if not REDIS_URL:
     raise ImproperlyConfigured("REDIS_URL must be set in production (rate limits, sessions).")
-if not CELERY_BROKER_URL:
+if CELERY_TASK_ALWAYS_EAGER:  # no CELERY_BROKER_URL in the environment
     raise ImproperlyConfigured("CELERY_BROKER_URL must be set in production (report workers).")
 if CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] <= CELERY_TASK_TIME_LIMIT:
     raise ImproperlyConfigured(

@@ -4,6 +4,7 @@ whose send is not known to have reached the broker; the cache outlives a Redis r
 
 import logging
 import time
+import warnings
 from datetime import timedelta
 
 import pytest
@@ -26,8 +27,8 @@ CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 def broker_away(monkeypatch):
     """Tasks go to a broker that cannot be reached, as while Redis restarts. (Celery reads
     CELERY_BROKER_URL from the environment before its settings, so that goes too.)"""
+    saved = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)  # before the env's
     monkeypatch.setenv("CELERY_BROKER_URL", CLOSED)
-    saved = (celery_app.conf.task_always_eager, celery_app.conf.broker_url)
     celery_app.conf.update(task_always_eager=False, broker_url=CLOSED)
     _new_connections()
     yield
@@ -69,6 +70,26 @@ def test_a_report_asked_for_while_the_broker_is_away_is_saved_and_the_page_answe
     response = request(client_for(world.programme_lead), world, django_capture_on_commit_callbacks)
     run = ReportRun.objects.get()
     assert response.status_code == 302 and run.status == RunStatus.QUEUED
+
+
+def test_a_task_run_in_process_says_nothing_of_a_broker(world, caplog):
+    """The embedded default has no broker: a report built in the web process must not fill
+    its console with a broker's warnings, task after task. The first task of a process opens
+    the producer's connection, so the pool starts empty here."""
+    run = waiting_run(world, minutes_ago=0)
+    _new_connections()
+    with caplog.at_level(logging.DEBUG), warnings.catch_warnings(record=True) as warned:
+        warnings.simplefilter("always")
+        assert send(report_build_task, run.pk) is True
+    broker_said = [
+        f"{r.name}: {r.getMessage()}"
+        for r in caplog.records
+        if r.levelno >= logging.WARNING and r.name.split(".")[0] in {"kombu", "celery", "amqp"}
+    ]
+    assert broker_said == []
+    assert [str(w.message) for w in warned if "celery" in w.filename or "kombu" in w.filename] == []
+    run.refresh_from_db()
+    assert run.status == RunStatus.READY
 
 
 def test_the_resender_builds_what_was_left_waiting_and_only_that(world):
