@@ -23,6 +23,9 @@ from config.generated import (
 )
 from config.queue import send_after_commit
 from participants.exports import caseload_table, spreadsheet_safe
+from participants.models import Enrollment
+from participants.selectors import participant_list
+from placements.models import Placement
 from programs.selectors import led_programmes
 from reporting.models import DataExport, ExportKind, RunStatus
 
@@ -100,7 +103,6 @@ def data_export_fail(*, export_id: int, reason: str) -> None:
 
 
 def _tables(export: DataExport) -> tuple[list[Table], list]:
-    from participants.selectors import participant_list
 
     user = export.requested_by
     if export.kind == ExportKind.CASELOAD:
@@ -112,8 +114,6 @@ def _tables(export: DataExport) -> tuple[list[Table], list]:
 
 
 def _programme_tables(user, programme) -> tuple[list[Table], list]:
-    from participants.models import Enrollment
-    from placements.models import Placement
 
     enrollments = list(
         Enrollment.objects.visible_to(user)

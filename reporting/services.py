@@ -25,13 +25,24 @@ from config.queue import send_after_commit
 from programs.models import deadline_status
 from programs.selectors import grant_money, led_programmes
 from programs.services import check_leads
+from reporting.documents import render_csv, render_xlsx
 from reporting.figures import (
     CHARACTERISTICS,
     enrollments_for,
     figure_labels,
     figures,
 )
-from reporting.models import GRANT_KINDS, FunderProfile, ReportKind, ReportRun, RunStatus
+from reporting.models import (
+    GRANT_KINDS,
+    FunderProfile,
+    ReportDownload,
+    ReportFormat,
+    ReportKind,
+    ReportRun,
+    RunStatus,
+)
+from reporting.notifications import report_ready_send
+from reporting.pdf import render_pdf
 from reporting.profiles import (
     NARRATIVE_SECTIONS,
     Audience,
@@ -372,8 +383,6 @@ def report_files_rewrite(*, run_id: int) -> bool:
 
 def _write_files(run: ReportRun, snapshot: dict) -> dict[str, str]:
     """The PDF, the spreadsheet and the CSV, in the run's language, under fixed names."""
-    from reporting.documents import render_csv, render_xlsx
-    from reporting.pdf import render_pdf
 
     with translation.override(run.language):
         pdf = render_pdf(run, snapshot)
@@ -391,14 +400,12 @@ def _write_files(run: ReportRun, snapshot: dict) -> dict[str, str]:
 
 def _tell_ready(run: ReportRun) -> None:
     """A mail with a link to the run: what report, never a figure or a name."""
-    from reporting.notifications import report_ready_send
 
     report_ready_send(run=run)
 
 
 def report_download(*, user, run: ReportRun, fmt: str):
     """Open one of the run's files for the user and record that they took it."""
-    from reporting.models import ReportDownload, ReportFormat
 
     field = getattr(run, f"{fmt}_file", None) if fmt in ReportFormat.values else None
     if run.status != RunStatus.READY or not field:

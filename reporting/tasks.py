@@ -4,6 +4,8 @@ from celery import Task, shared_task
 
 from config.generated import BUILD_TASK_OPTIONS, run_with_retry
 from reporting.exports import data_export_build, data_export_fail
+from reporting.housekeeping import report_files_expire
+from reporting.schedules import ks_drafts_create, lim_drafts_create
 from reporting.services import report_build, report_fail
 
 
@@ -32,7 +34,6 @@ def report_files_expire_task() -> None:
     """Nightly: deletes the files of runs past ``expires_at``, keeping the runs and their
     frozen figures. Safe to run twice: only runs that still name a file are read, and a file
     already gone is no error."""
-    from reporting.housekeeping import report_files_expire
 
     report_files_expire()
 
@@ -42,7 +43,6 @@ def ks_drafts_create_task() -> None:
     """The 1st of each month: a KS draft of the previous month per programme with a lead. Safe
     to run twice: a scheduled run for the same programme and period is looked for first,
     under a lock on the programme."""
-    from reporting.schedules import ks_drafts_create
 
     ks_drafts_create()
 
@@ -52,6 +52,5 @@ def lim_drafts_create_task() -> None:
     """Daily: a LIM draft for each grant with a report deadline in two weeks. Safe to run
     twice: a scheduled run for the same grant and period is looked for first, under a lock on
     the grant."""
-    from reporting.schedules import lim_drafts_create
 
     lim_drafts_create()

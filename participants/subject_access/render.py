@@ -33,6 +33,7 @@ from participants.subject_access.sections import (
     is_person_row,
 )
 from placements.models import Placement
+from reporting.pdf import StaticOnlyFetcher
 
 FORMAT = "fotfeste.subject-access.v1"
 logger = logging.getLogger(__name__)
@@ -194,8 +195,6 @@ def render_pdf(export: AccessExport) -> bytes:
     """The readable copy. The rows hold text people typed, so WeasyPrint loads nothing but
     the project's own static files (``StaticOnlyFetcher``) and the text is escaped."""
     from weasyprint import HTML
-
-    from reporting.pdf import StaticOnlyFetcher
 
     return HTML(
         string=render_html(export), base_url=str(settings.BASE_DIR), url_fetcher=StaticOnlyFetcher()

@@ -16,6 +16,7 @@ from accounts import memberships
 from audit.models import AccessAction
 from audit.services import access_record
 from audit.subject_access import ExportStatus, SubjectAccessExport
+from audit.tasks import subject_access_build_task
 from config.errors import ApplicationError
 from config.generated import (
     file_store,
@@ -75,7 +76,6 @@ def subject_access_request(
     """Queue an export of everything held on the person, recorded in the access log now;
     the task is sent once the transaction has committed. Asking again while one is being
     built returns that one."""
-    from audit.tasks import subject_access_build_task
 
     if not _exportable(actor).filter(pk=participant.pk).exists():
         raise ApplicationError(_("Only a programme lead of the person's programme can do this."))

@@ -9,7 +9,7 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -92,7 +92,7 @@ class ParticipantCreateView(
 ):
     template_name = "participants/intake.html"
     form_class = IntakeForm
-    success_message = _("The person has been registered.")
+    success_message = gettext_lazy("The person has been registered.")
 
     def allowed(self, roles: Roles) -> bool:
         return roles.follows_participants
@@ -129,7 +129,7 @@ class ParticipantCreateView(
 class ParticipantEditView(CaseAccessMixin, DuplicatesMixin, ServiceFormView):
     template_name = "participants/edit.html"
     form_class = ParticipantEditForm
-    success_message = _("The changes have been saved.")
+    success_message = gettext_lazy("The changes have been saved.")
 
     def get_form_kwargs(self):
         return {
@@ -234,7 +234,7 @@ class ParticipantAuditView(CaseAccessMixin, TemplateView):
 class EnrollmentCreateView(CaseAccessMixin, ServiceFormView):
     template_name = "participants/enrollment_form.html"
     form_class = EnrollmentForm
-    success_message = _("The person has been enrolled.")
+    success_message = gettext_lazy("The person has been enrolled.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "user": self.request.user}
@@ -252,7 +252,7 @@ class MergeView(CaseAccessMixin, RoleRequiredMixin, ServiceFormView):
 
     template_name = "participants/merge.html"
     form_class = MergeForm
-    success_message = _("The records have been merged.")
+    success_message = gettext_lazy("The records have been merged.")
 
     def allowed(self, roles: Roles) -> bool:
         return roles.programme_lead

@@ -6,7 +6,7 @@ from django.http import HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -46,7 +46,7 @@ class PlanView(CaseAccessMixin, TemplateView):
 class GoalCreateView(CaseAccessMixin, ServiceFormView):
     template_name = "participants/goal_form.html"
     form_class = GoalForm
-    success_message = _("The goal has been added to the plan.")
+    success_message = gettext_lazy("The goal has been added to the plan.")
 
     def perform(self, form):
         return goal_create(
@@ -59,7 +59,7 @@ class GoalEditView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
     form_class = GoalEditForm
     record_name = "goal"
     anchor = "#plan"
-    success_message = _("The goal has been saved.")
+    success_message = gettext_lazy("The goal has been saved.")
 
     @cached_property
     def record(self):

@@ -8,7 +8,7 @@ from django.http import FileResponse, Http404, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import translation
 from django.utils.decorators import method_decorator
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
@@ -40,7 +40,7 @@ class ParticipantEraseView(CaseAccessMixin, RoleRequiredMixin, ServiceFormView):
 
     template_name = "participants/erase.html"
     form_class = EraseForm
-    success_message = _("The person has been anonymised.")
+    success_message = gettext_lazy("The person has been anonymised.")
 
     def allowed(self, roles: Roles) -> bool:
         return roles.programme_lead

@@ -9,7 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import gettext_lazy
 from django.views import View
 
 from audit.models import AccessAction
@@ -72,7 +72,7 @@ class FollowUpView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
     def participant_of(self, record):
         return record.enrollment.participant
 
-    success_message = _("The follow-up has been recorded.")
+    success_message = gettext_lazy("The follow-up has been recorded.")
 
     @cached_property
     def record(self):
@@ -102,7 +102,7 @@ class FollowUpView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
 class NoteCreateView(CaseAccessMixin, ServiceFormView):
     template_name = "participants/note_form.html"
     form_class = NoteForm
-    success_message = _("The note has been saved.")
+    success_message = gettext_lazy("The note has been saved.")
 
     def get_initial(self):
         draft = note_draft_get(user=self.request.user, participant=self.seen.participant)
@@ -133,7 +133,7 @@ class NoteEditView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
     form_class = NoteEditForm
     record_name = "note"
     anchor = "#journal"
-    success_message = _("The note has been saved.")
+    success_message = gettext_lazy("The note has been saved.")
 
     @cached_property
     def record(self):
@@ -162,7 +162,7 @@ class NoteEditView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFormView):
 class TaskCreateView(CaseAccessMixin, ServiceFormView):
     template_name = "participants/task_form.html"
     form_class = TaskForm
-    success_message = _("The task has been added.")
+    success_message = gettext_lazy("The task has been added.")
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "participant": self.seen.participant}
@@ -196,7 +196,7 @@ class TaskDoneView(LoginRequiredMixin, View):
 class DocumentUploadView(CaseAccessMixin, ServiceFormView):
     template_name = "participants/document_form.html"
     form_class = DocumentForm
-    success_message = _("The document has been uploaded.")
+    success_message = gettext_lazy("The document has been uploaded.")
 
     def perform(self, form):
         return document_upload(
@@ -237,7 +237,7 @@ class DocumentDownloadView(LoginRequiredMixin, View):
 class ConsentCreateView(CaseAccessMixin, ServiceFormView):
     template_name = "participants/consent_form.html"
     form_class = ConsentForm
-    success_message = _("The consent has been recorded.")
+    success_message = gettext_lazy("The consent has been recorded.")
 
     def get_initial(self):
         return {"given_on": timezone.localdate()}
@@ -252,7 +252,7 @@ class ConsentWithdrawView(ParticipantRecordMixin, LoginRequiredMixin, ServiceFor
     template_name = "participants/consent_withdraw.html"
     form_class = ConsentWithdrawForm
     record_name = "consent"
-    success_message = _("The consent has been withdrawn.")
+    success_message = gettext_lazy("The consent has been withdrawn.")
 
     @cached_property
     def record(self):
