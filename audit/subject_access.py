@@ -1,6 +1,6 @@
 """The files of a right-of-access export (GDPR art. 15): everything held on one person, built
 by a worker for the programme lead who asked. Registered with the audit app's models; the
-building is in participants/subject_access.py."""
+building is in privacy/subject_access.py."""
 
 from django.conf import settings
 from django.db import models

@@ -16,7 +16,7 @@ DRAWING = frozenset(
     {
         "reporting.tasks.report_build_task",
         "reporting.tasks.data_export_build_task",
-        "audit.tasks.subject_access_build_task",
+        "privacy.tasks.subject_access_build_task",
     }
 )
 

@@ -51,7 +51,7 @@ WAITING = (
     Waiting(
         "audit.SubjectAccessExport",
         ("queued",),
-        "audit.tasks.subject_access_build_task",
+        "privacy.tasks.subject_access_build_task",
     ),
     Waiting("imports.ImportRun", ("checking",), "imports.tasks.import_check_task"),
     Waiting("imports.ImportRun", ("queued",), "imports.tasks.import_run_task"),

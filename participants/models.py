@@ -189,7 +189,7 @@ class Participant(models.Model):
     )
     merged_at = models.DateTimeField(null=True, blank=True)
     # Set when the person was anonymised (retention passed, or an erasure request): what
-    # identified them is gone; what the figures are built from is kept (participants/erasure.py).
+    # identified them is gone; what the figures are built from is kept (privacy/erasure.py).
     anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     updated_at = models.DateTimeField(default=timezone.now)

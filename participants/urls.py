@@ -20,18 +20,6 @@ urlpatterns = [
     path("<id:pk>/audit/", views.ParticipantAuditView.as_view(), name="audit"),
     path("<id:pk>/plan/", views.PlanView.as_view(), name="plan"),
     path("<id:pk>/merge/", views.MergeView.as_view(), name="merge"),
-    path("<id:pk>/subject-access/", views.SubjectAccessView.as_view(), name="subject-access"),
-    path(
-        "subject-access/<id:pk>/status/",
-        views.SubjectAccessStatusView.as_view(),
-        name="subject-access-status",
-    ),
-    path(
-        "subject-access/<id:pk>/<str:fmt>/",
-        views.SubjectAccessFileView.as_view(),
-        name="subject-access-file",
-    ),
-    path("<id:pk>/erase/", views.ParticipantEraseView.as_view(), name="erase"),
     path("<id:pk>/plan/goals/new/", views.GoalCreateView.as_view(), name="goal-create"),
     path("goals/<id:pk>/", views.GoalEditView.as_view(), name="goal-edit"),
     path("goals/<id:pk>/milestones/", views.MilestoneAddView.as_view(), name="milestone-add"),

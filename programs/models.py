@@ -75,7 +75,7 @@ class Programme(models.Model):
         _("target participants"), null=True, blank=True
     )
     # How long a person's record is kept after their last exit; then the nightly job
-    # anonymises it (participants/erasure.py), keeping the figures.
+    # anonymises it (privacy/erasure.py), keeping the figures.
     retention_months = models.PositiveSmallIntegerField(
         _("retention after exit (months)"), default=DEFAULT_RETENTION_MONTHS
     )

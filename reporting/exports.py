@@ -36,7 +36,7 @@ Table = tuple[str, list[str], list[list]]
 
 def data_export_request(*, actor, kind: str, file_format: str, programme=None) -> DataExport:
     """Queue an export; it is built once the transaction has committed."""
-    from reporting.tasks import data_export_build_task
+    from reporting.tasks import data_export_build_task  # the task calls this module: not at the top
 
     if kind not in ExportKind.values:
         raise ApplicationError(_("Choose what to export."), field="kind")

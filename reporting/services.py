@@ -368,7 +368,7 @@ def _corrected(run: ReportRun | None) -> dict | None:
 
 def report_files_rewrite(*, run_id: int) -> bool:
     """Write a finished run's files again from its frozen snapshot, after a person's name was
-    blotted from the lead's words in it (participants/erasure.py): the figures stay as they
+    blotted from the lead's words in it (privacy/erasure.py): the figures stay as they
     were, the files and the checksum follow the snapshot. A run without files is left."""
     run = ReportRun.objects.select_related(
         "programme__municipality", "grant__municipality", "profile", "corrects"

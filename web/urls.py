@@ -24,6 +24,7 @@ def _not_offered(request, *args, **kwargs):
 urlpatterns = [
     path("", HomeView.as_view(), name="home"),
     path("participants/", include("participants.urls")),
+    path("participants/", include("privacy.urls")),
     path("worksites/", include("placements.urls")),
     path("programmes/", include("programs.urls")),
     path("reports/", include("reporting.urls")),

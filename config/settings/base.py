@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "placements",
     "reporting",
     "imports",
+    "privacy",
     "web",
     "demo",
 ]
@@ -184,7 +185,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5"),
     },
     "retention": {
-        "task": "participants.tasks.participants_anonymise_expired_task",
+        "task": "privacy.tasks.participants_anonymise_expired_task",
         "schedule": crontab(hour=1, minute=30),
     },
     "follow-ups": {
@@ -196,7 +197,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=0),
     },
     "subject-access-files-expiry": {
-        "task": "audit.tasks.subject_access_files_expire_task",
+        "task": "privacy.tasks.subject_access_files_expire_task",
         "schedule": crontab(hour=3, minute=20),
     },
     "import-files-expiry": {

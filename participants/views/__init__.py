@@ -18,12 +18,6 @@ from participants.views.plan import (
     MilestoneDoneView,
     PlanView,
 )
-from participants.views.privacy import (
-    ParticipantEraseView,
-    SubjectAccessFileView,
-    SubjectAccessStatusView,
-    SubjectAccessView,
-)
 from participants.views.record import (
     ConsentCreateView,
     ConsentWithdrawView,
@@ -62,12 +56,8 @@ __all__ = [
     "ParticipantCreateView",
     "ParticipantDetailView",
     "ParticipantEditView",
-    "ParticipantEraseView",
     "ParticipantRecordMixin",
     "PlanView",
-    "SubjectAccessFileView",
-    "SubjectAccessStatusView",
-    "SubjectAccessView",
     "TaskCreateView",
     "TaskDoneView",
 ]

@@ -56,7 +56,7 @@ FIELDS: dict[str, type[forms.Form] | dict[str, Field]] = {
     "participants:bulk": BulkForm,
     "participants:note-draft": {"kind": TEXT, "text": TEXT, "occurred_on": DATE},
     "participants:task-done": {"done": FLAG, "next": TEXT},
-    "participants:subject-access": {},
+    "privacy:subject-access": {},
     "participants:milestone-add": MilestoneForm,
     "participants:milestone-done": {"done": FLAG},
     "participants:national-id": {},

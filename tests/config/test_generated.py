@@ -292,7 +292,7 @@ def test_any_other_fault_fails_the_row_at_once_without_a_retry():
 BUILD_TASKS = {
     "reporting.tasks.report_build_task": "reporting.tasks.report_build",
     "reporting.tasks.data_export_build_task": "reporting.tasks.data_export_build",
-    "audit.tasks.subject_access_build_task": "participants.subject_access.subject_access_build",
+    "privacy.tasks.subject_access_build_task": "privacy.tasks.subject_access_build",
     "imports.tasks.import_check_task": "imports.tasks.import_check",
     "imports.tasks.import_run_task": "imports.tasks.import_run",
 }

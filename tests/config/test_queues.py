@@ -15,7 +15,7 @@ def _queue(task: str) -> str:
 def test_reports_and_exports_go_to_the_reports_queue():
     assert _queue("reporting.tasks.report_build_task") == "fotfeste-reports"
     assert _queue("reporting.tasks.data_export_build_task") == "fotfeste-reports"
-    assert _queue("audit.tasks.subject_access_build_task") == "fotfeste-reports"
+    assert _queue("privacy.tasks.subject_access_build_task") == "fotfeste-reports"
 
 
 def test_imports_mail_and_scheduled_jobs_keep_the_default_queue():

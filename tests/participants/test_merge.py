@@ -175,8 +175,8 @@ def test_a_record_out_of_scope_cannot_be_chosen(world, client_for):
 
 @pytest.mark.parametrize("erased", ["keep", "remove"])
 def test_an_anonymised_record_is_never_merged_nor_offered(world, duplicate, erased):
-    from participants.erasure import participant_anonymise
     from participants.selectors import merge_candidates
+    from privacy.erasure import participant_anonymise
 
     records = {"keep": world.participant, "remove": duplicate}
     participant_anonymise(participant=records[erased], actor=world.programme_lead, reason="Asked")

@@ -187,7 +187,7 @@ def test_an_export_file_gone_from_storage_gives_a_message_not_an_error(
 def test_an_erased_person_is_no_longer_downloadable_in_an_earlier_export(
     world, recent_client, django_capture_on_commit_callbacks
 ):
-    from participants.erasure import participant_anonymise
+    from privacy.erasure import participant_anonymise
 
     client = recent_client(world.caseworker)
     ask(client, django_capture_on_commit_callbacks, kind="caseload")

@@ -196,10 +196,10 @@ def test_the_beat_schedule_names_only_tasks_a_worker_has_registered():
     assert {entry["task"] for entry in schedule.values()} == {
         "placements.tasks.digests_send_task",
         "participants.tasks.follow_ups_create_missing_task",
-        "participants.tasks.participants_anonymise_expired_task",
+        "privacy.tasks.participants_anonymise_expired_task",
         "reporting.tasks.report_files_expire_task",
         "imports.tasks.import_files_expire_task",
-        "audit.tasks.subject_access_files_expire_task",
+        "privacy.tasks.subject_access_files_expire_task",
         "reporting.tasks.lim_drafts_create_task",
         "reporting.tasks.ks_drafts_create_task",
         "config.tasks.queued_work_resend_task",

@@ -326,7 +326,7 @@ def test_a_submitted_reports_files_lose_an_erased_persons_name(world, built):
     without the name in the lead's words; the figures stay as they were."""
     from django.core.files.storage import default_storage
 
-    from participants.erasure import participant_anonymise
+    from privacy.erasure import participant_anonymise
     from reporting.pdf import render_document
 
     name = world.participant.last_name

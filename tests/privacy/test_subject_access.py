@@ -19,7 +19,6 @@ from django.utils import timezone, translation
 from audit.models import AccessEvent, ChangeEvent
 from audit.subject_access import ExportStatus, SubjectAccessExport
 from participants import national_id as nid
-from participants import subject_access as sa
 from participants.models import (
     CaseNote,
     Document,
@@ -40,6 +39,7 @@ from placements.models import (
     ProgressReply,
     QualificationPath,
 )
+from privacy import subject_access as sa
 from programs.models import Module, QualificationTrack
 from reporting.pdf import StaticOnlyFetcher
 from tests.factories import (
@@ -100,7 +100,7 @@ def test_the_introspection_follows_chains_of_foreign_keys_and_nothing_else():
 
 def test_every_model_that_refers_to_a_participant_is_in_the_export():
     missing = {m._meta.label for m in models_referring_to_participants() - sa.COVERED_MODELS}
-    assert not missing, f"add a Section for these models in participants/subject_access: {missing}"
+    assert not missing, f"add a Section for these models in privacy/subject_access: {missing}"
 
 
 def test_every_section_reaches_the_participant_through_its_lookup():
@@ -318,7 +318,7 @@ def test_a_chain_of_merged_records_is_followed(world, subject):
 
 
 def page(world):
-    return reverse("participants:subject-access", args=[world.participant.pk])
+    return reverse("privacy:subject-access", args=[world.participant.pk])
 
 
 @pytest.fixture
@@ -367,12 +367,10 @@ def test_the_lead_asks_watches_and_downloads_the_three_files(
     assert export.expires_at > timezone.now() + timedelta(days=sa.FILES_KEPT_DAYS - 1)
     for name in (export.pdf_file.name, export.json_file.name, export.zip_file.name):
         assert name.startswith(f"subject-access/export-{export.pk}.")
-    status = lead_client.get(reverse("participants:subject-access-status", args=[export.pk]))
+    status = lead_client.get(reverse("privacy:subject-access-status", args=[export.pk]))
     assert "Download PDF" in status.content.decode() and "hx-trigger" not in status.content.decode()
     for fmt, starts in (("pdf", b"%PDF"), ("json", b"{"), ("zip", b"PK")):
-        response = lead_client.get(
-            reverse("participants:subject-access-file", args=[export.pk, fmt])
-        )
+        response = lead_client.get(reverse("privacy:subject-access-file", args=[export.pk, fmt]))
         assert response.status_code == 200
         assert b"".join(response.streaming_content).startswith(starts)
         assert response["Cache-Control"] == "no-store"
@@ -388,13 +386,13 @@ def test_asking_and_each_download_are_in_the_access_log_and_the_export_shows_the
 ):
     export = make_export(lead_client, world, django_capture_on_commit_callbacks)
     asked = AccessEvent.objects.get(action="export", user=world.programme_lead)
-    assert asked.participant == world.participant and asked.page == "participants:subject-access"
+    assert asked.participant == world.participant and asked.page == "privacy:subject-access"
     data = json.loads(export.json_file.open("rb").read())
     assert asked.pk in {row["id"] for row in data["access_events"]}
     assert export.pk in {row["id"] for row in data["access_exports"]}
-    lead_client.get(reverse("participants:subject-access-file", args=[export.pk, "json"]))
+    lead_client.get(reverse("privacy:subject-access-file", args=[export.pk, "json"]))
     assert AccessEvent.objects.filter(
-        action="export", page="participants:subject-access-file", participant=world.participant
+        action="export", page="privacy:subject-access-file", participant=world.participant
     ).exists()
 
 
@@ -405,7 +403,7 @@ def test_the_page_and_the_files_ask_for_the_password_again(
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
     client.post("/accounts/login/", {"login": world.programme_lead.email, "password": PASSWORD})
     events = AccessEvent.objects.count()
-    for url in (page(world), reverse("participants:subject-access-file", args=[export.pk, "pdf"])):
+    for url in (page(world), reverse("privacy:subject-access-file", args=[export.pk, "pdf"])):
         response = client.get(url)
         assert response.status_code == 302 and "/reauthenticate/" in response["Location"]
     response = client.post(page(world))
@@ -419,8 +417,8 @@ def test_nobody_but_a_lead_of_the_persons_programme_reaches_the_export(
     export = make_export(lead_client, world, django_capture_on_commit_callbacks)
     urls = [
         page(world),
-        reverse("participants:subject-access-status", args=[export.pk]),
-        *[reverse("participants:subject-access-file", args=[export.pk, f]) for f in sa.FORMATS],
+        reverse("privacy:subject-access-status", args=[export.pk]),
+        *[reverse("privacy:subject-access-file", args=[export.pk, f]) for f in sa.FORMATS],
     ]
     for user in outsiders:
         for fresh in (False, True):
@@ -441,7 +439,7 @@ def test_another_lead_of_the_programme_cannot_open_my_export(
     MembershipFactory(user=colleague, programme=world.programme, role="programme_lead")
     client = recently_authenticated(client_for(colleague))
     assert client.get(page(world)).status_code == 200
-    url = reverse("participants:subject-access-file", args=[export.pk, "pdf"])
+    url = reverse("privacy:subject-access-file", args=[export.pk, "pdf"])
     assert client.get(url).status_code == 404
 
 
@@ -457,7 +455,7 @@ def test_asking_twice_while_one_is_being_made_makes_one(world, lead_client):
     lead_client.post(page(world))
     assert SubjectAccessExport.objects.get().status == ExportStatus.QUEUED
     status = lead_client.get(
-        reverse("participants:subject-access-status", args=[SubjectAccessExport.objects.get().pk])
+        reverse("privacy:subject-access-status", args=[SubjectAccessExport.objects.get().pk])
     )
     assert "hx-trigger" in status.content.decode()  # it keeps polling
 
@@ -473,7 +471,7 @@ def test_expired_files_are_deleted_and_the_link_says_so(
     assert not default_storage.exists(stored) and not export.zip_file
     assert sa.subject_access_files_expire(now=export.expires_at + timedelta(days=1)) == 0
     response = lead_client.get(
-        reverse("participants:subject-access-file", args=[export.pk, "zip"]), follow=True
+        reverse("privacy:subject-access-file", args=[export.pk, "zip"]), follow=True
     )
     assert "have been deleted" in response.content.decode()
 

@@ -19,21 +19,21 @@ and about a minute), so the files are built by a worker (``subject_access_build`
 the lead who asked, after entering their password again.
 """
 
-from participants.subject_access.render import (
+from privacy.subject_access.render import (
     export_data,
     render_html,
     render_json,
     render_pdf,
     render_zip,
 )
-from participants.subject_access.sections import (
+from privacy.subject_access.sections import (
     COVERED_MODELS,
     SECTIONS,
     AccessExport,
     Section,
     participant_access_export,
 )
-from participants.subject_access.services import (
+from privacy.subject_access.services import (
     CONTENT_TYPES,
     FILES_KEPT_DAYS,
     FORMATS,

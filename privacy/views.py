@@ -1,4 +1,4 @@
-"""A person's rights: erasure, and the right-of-access export with its files."""
+"""A person's rights on the page: erasure, and the right-of-access export with its files."""
 
 from allauth.account.decorators import reauthentication_required
 from django.conf import settings
@@ -16,11 +16,11 @@ from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
 from config.views import ServiceFormView
 from participants.access import CaseAccessMixin
-from participants.erasure import erasure_allowed, erasure_refusal, participant_anonymise
 from participants.forms import (
     EraseForm,
 )
-from participants.subject_access import (
+from privacy.erasure import erasure_allowed, erasure_refusal, participant_anonymise
+from privacy.subject_access import (
     CONTENT_TYPES,
     FILES_KEPT_DAYS,
     FORMATS,
@@ -38,7 +38,7 @@ class ParticipantEraseView(CaseAccessMixin, RoleRequiredMixin, ServiceFormView):
     """A programme lead of the person's programme erases the person at once, after re-entering
     the password and giving a reason. Anyone else gets 404, before being asked for a password."""
 
-    template_name = "participants/erase.html"
+    template_name = "privacy/erase.html"
     form_class = EraseForm
     success_message = gettext_lazy("The person has been anonymised.")
 
@@ -71,7 +71,7 @@ class SubjectAccessView(LoginRequiredMixin, RoleRequiredMixin, TemplateView):
     programme asks for it and follows it here, after re-entering the password. Anyone else
     gets 404, before being asked for a password."""
 
-    template_name = "participants/subject_access.html"
+    template_name = "privacy/subject_access.html"
 
     def allowed(self, roles: Roles) -> bool:
         return roles.programme_lead
@@ -89,7 +89,7 @@ class SubjectAccessView(LoginRequiredMixin, RoleRequiredMixin, TemplateView):
             )
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
-        return HttpResponseRedirect(reverse("participants:subject-access", args=[pk]), status=303)
+        return HttpResponseRedirect(reverse("privacy:subject-access", args=[pk]), status=303)
 
     def get_context_data(self, **kwargs):
         exports = subject_access_exports(user=self.request.user, participant=self.participant)
@@ -105,7 +105,7 @@ class SubjectAccessStatusView(LoginRequiredMixin, RoleRequiredMixin, TemplateVie
     """htmx: one export's state, polled until its files are ready. It shows no data about the
     person, so the password is not asked for again (the files are)."""
 
-    template_name = "participants/subject_access_status.html"
+    template_name = "privacy/subject_access_status.html"
 
     def allowed(self, roles: Roles) -> bool:
         return roles.programme_lead
@@ -135,7 +135,7 @@ class SubjectAccessFileView(LoginRequiredMixin, RoleRequiredMixin, View):
             handle = subject_access_file(user=request.user, export=self.export, fmt=fmt)
         except ApplicationError as exc:
             messages.error(request, str(exc.message))
-            back = reverse("participants:subject-access", args=[self.export.participant_id])
+            back = reverse("privacy:subject-access", args=[self.export.participant_id])
             return HttpResponseRedirect(back)
         response = FileResponse(
             handle,

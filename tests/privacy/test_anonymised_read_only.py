@@ -11,7 +11,6 @@ from django.utils import timezone
 from audit.models import ChangeEvent
 from config.errors import ApplicationError
 from participants.consents import consent_record, consent_withdraw, document_upload
-from participants.erasure import participant_anonymise
 from participants.journal import draft_save, note_create, note_update, task_create, task_set_done
 from participants.models import CaseNote, Consent, FollowUp, Goal, Participant, Task
 from participants.plan import goal_create, goal_update, milestone_add, milestone_set_done
@@ -27,6 +26,7 @@ from placements.models import ProgressEntry, QualificationPath
 from placements.progress import progress_reply, progress_write
 from placements.qualification import fagprove_record, module_sign_off, path_create
 from placements.services import placement_create, placement_end
+from privacy.erasure import participant_anonymise
 from programs.models import Module, QualificationTrack
 from tests.factories import EnrollmentFactory
 
@@ -250,7 +250,7 @@ def test_the_persons_page_offers_nothing_to_change(world, anonymised, client_for
             reverse("participants:consent-create", args=[person.pk]),
             reverse("participants:document-upload", args=[person.pk]),
             reverse("participants:merge", args=[person.pk]),
-            reverse("participants:erase", args=[person.pk]),
+            reverse("privacy:erase", args=[person.pk]),
             reverse("placements:placement-create", args=[person.pk]),
             reverse("participants:note-edit", args=[anonymised["note"].pk]),
         ):

@@ -26,13 +26,13 @@ from accounts.models import User
 from audit.models import ChangeEvent
 from participants import national_id as nid
 from participants.models import CaseNote, NoteDraft, Participant
-from participants.subject_access.sections import (
+from placements.models import Placement
+from privacy.subject_access.sections import (
     ENCRYPTED_ID,
     SECTIONS,
     AccessExport,
     is_person_row,
 )
-from placements.models import Placement
 from reporting.pdf import StaticOnlyFetcher
 
 FORMAT = "fotfeste.subject-access.v1"
@@ -188,7 +188,7 @@ def pdf_context(export: AccessExport) -> dict:
 
 
 def render_html(export: AccessExport) -> str:
-    return render_to_string("participants/subject_access_pdf.html", pdf_context(export))
+    return render_to_string("privacy/subject_access_pdf.html", pdf_context(export))
 
 
 def render_pdf(export: AccessExport) -> bytes:

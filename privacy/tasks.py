@@ -1,8 +1,17 @@
+"""The privacy jobs: building right-of-access exports, expiring their files, and the nightly
+anonymisation of people past their retention period."""
+
 from functools import partial
 
 from celery import Task, shared_task
 
 from config.generated import BUILD_TASK_OPTIONS, run_with_retry
+from privacy.erasure import participants_anonymise_expired
+from privacy.subject_access import (
+    subject_access_build,
+    subject_access_fail,
+    subject_access_files_expire,
+)
 
 
 @shared_task(**BUILD_TASK_OPTIONS)
@@ -11,10 +20,6 @@ def subject_access_build_task(self: Task, export_id: int) -> None:
     claims the export with a conditional update and replaces files of fixed names. A lost
     database is tried again; after the last try the export is recorded as failed
     (``run_with_retry``)."""
-    # The participants app is a layer above this one: the task is registered here, with the
-    # model, but its work is done there.
-    from participants.subject_access import subject_access_build, subject_access_fail
-
     build = partial(subject_access_build, export_id=export_id)
     fail = partial(subject_access_fail, export_id=export_id)
     run_with_retry(self, build, fail, label=f"subject access export {export_id}")
@@ -25,6 +30,13 @@ def subject_access_files_expire_task() -> None:
     """Nightly: deletes the files of right-of-access exports past their expiry, keeping the
     rows. Safe to run twice: only exports that still name a file are read, and a file
     already gone is no error."""
-    from participants.subject_access import subject_access_files_expire
-
     subject_access_files_expire()
+
+
+@shared_task(acks_late=True, time_limit=30 * 60, soft_time_limit=25 * 60)
+def participants_anonymise_expired_task() -> None:
+    """Nightly: anonymise the people whose retention period after their last exit has passed.
+    Safe to run twice: each person is claimed with ``select_for_update(skip_locked=True)`` and
+    the guard ``anonymised_at`` empty, in a transaction of their own; a run cut short by the
+    time limit leaves the rest to the next night."""
+    participants_anonymise_expired()

@@ -16,7 +16,6 @@ from accounts import memberships
 from audit.models import AccessAction
 from audit.services import access_record
 from audit.subject_access import ExportStatus, SubjectAccessExport
-from audit.tasks import subject_access_build_task
 from config.errors import ApplicationError
 from config.generated import (
     file_store,
@@ -28,8 +27,8 @@ from config.generated import (
 )
 from config.queue import send_after_commit
 from participants.models import Enrollment, Participant
-from participants.subject_access.render import render_json, render_pdf, render_zip
-from participants.subject_access.sections import participant_access_export
+from privacy.subject_access.render import render_json, render_pdf, render_zip
+from privacy.subject_access.sections import participant_access_export
 
 FILES_KEPT_DAYS = 7
 FORMATS = ("pdf", "json", "zip")
@@ -94,9 +93,12 @@ def subject_access_request(
         access_record(
             user=actor,
             participant=participant,
-            page="participants:subject-access",
+            page="privacy:subject-access",
             action=AccessAction.EXPORT,
         )
+        # The task calls this module: imported here, not at the top.
+        from privacy.tasks import subject_access_build_task
+
         send_after_commit(subject_access_build_task, export.pk)
     return export
 
@@ -154,7 +156,7 @@ def subject_access_file(*, user, export: SubjectAccessExport, fmt: str):
     access_record(
         user=user,
         participant=export.participant,
-        page="participants:subject-access-file",
+        page="privacy:subject-access-file",
         action=AccessAction.EXPORT,
     )
     return handle

@@ -19,15 +19,6 @@ from django.utils import timezone
 from audit.models import AccessEvent, ChangeEvent
 from config.errors import ApplicationError
 from participants.consents import consent_record, document_upload
-from participants.erasure import (
-    BLOT,
-    DELETE,
-    REDACT,
-    TREATMENTS,
-    blot,
-    participant_anonymise,
-    participants_anonymise_expired,
-)
 from participants.journal import draft_save, note_create, task_create
 from participants.merge import participants_merge
 from participants.models import CaseNote, Consent, Document, Enrollment, FollowUp, Participant
@@ -40,11 +31,20 @@ from participants.services import (
     participant_update,
 )
 from participants.synthetic import synthetic_fodselsnummer
-from participants.tasks import participants_anonymise_expired_task
 from placements.models import ProgressEntry, QualificationPath
 from placements.progress import progress_reply, progress_write
 from placements.qualification import path_create
 from placements.services import placement_create, placement_end
+from privacy.erasure import (
+    BLOT,
+    DELETE,
+    REDACT,
+    TREATMENTS,
+    blot,
+    participant_anonymise,
+    participants_anonymise_expired,
+)
+from privacy.tasks import participants_anonymise_expired_task
 from programs.models import EnrollmentStatus, Programme, QualificationTrack
 from reporting.figures import enrollments_for, figures
 from reporting.models import ReportKind, ReportRun, RunStatus
@@ -71,7 +71,7 @@ PDF = b"%PDF-1.4\n"
 
 
 def erase_url(person) -> str:
-    return reverse("participants:erase", args=[person.pk])
+    return reverse("privacy:erase", args=[person.pk])
 
 
 def erase(client, person, **overrides):
@@ -647,7 +647,7 @@ def test_the_nightly_job_anonymises_only_people_past_the_longest_retention_and_i
 def test_the_nightly_job_reads_in_batches_and_never_misses_a_person_behind_others(
     world, monkeypatch
 ):
-    monkeypatch.setattr("participants.erasure.RETENTION_BATCH", 2)
+    monkeypatch.setattr("privacy.erasure.RETENTION_BATCH", 2)
     waiting = [_exited(world, 30) for _ in range(3)]  # exited, but within 60 months
     due = _exited(world, 61)
     assert participants_anonymise_expired() == 1
@@ -659,7 +659,7 @@ def test_the_nightly_job_reads_in_batches_and_never_misses_a_person_behind_other
 
 def test_the_beat_runs_the_retention_job_at_half_past_one(settings):
     entry = settings.CELERY_BEAT_SCHEDULE["retention"]
-    assert entry["task"] == "participants.tasks.participants_anonymise_expired_task"
+    assert entry["task"] == "privacy.tasks.participants_anonymise_expired_task"
     assert (entry["schedule"].hour, entry["schedule"].minute) == ({1}, {30})
 
 
