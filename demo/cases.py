@@ -20,19 +20,16 @@ from django.utils import timezone, translation
 from demo.pdf import text_pdf
 from participants.consents import consent_record, document_upload
 from participants.journal import note_create, task_create, task_set_done
-from participants.models import (
+from participants.models import Document, Enrollment, Milestone, Task
+from participants.plan import goal_create, goal_update, milestone_add, milestone_set_done
+from participants.vocabularies import (
     ConsentPurpose,
-    Document,
     DocumentCategory,
-    Enrollment,
     Gender,
     GoalCategory,
     GoalStatus,
-    Milestone,
     NoteKind,
-    Task,
 )
-from participants.plan import goal_create, goal_update, milestone_add, milestone_set_done
 from placements.models import AttendanceRecord, AttendanceStatus, Placement, ProgressReply
 from placements.progress import progress_reply, progress_write
 

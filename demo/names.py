@@ -1,7 +1,7 @@
 """Who the demo's people are: the gender that goes with each first name, and addresses that
 belong in their town. Invented; any likeness to a real person or address is chance."""
 
-from participants.models import Gender
+from participants.vocabularies import Gender
 
 # Every first name the demo uses, Norwegian and Swedish. A name missing here is a mistake in
 # the demo data, not a person of unknown gender: ``gender_of`` says so loudly.

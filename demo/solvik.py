@@ -11,8 +11,9 @@ from accounts.services import ROLE_ARBEIDSLEDER, role_grant
 from demo.solvik_texts import SUMMER, SWEDISH
 from demo.world import DemoWorld, sign_off_dated
 from participants.consents import consent_withdraw
-from participants.models import ConsentPurpose, Destination, Enrollment, ExitReason, NeetStatus
+from participants.models import Enrollment
 from participants.services import enrollment_change_status
+from participants.vocabularies import ConsentPurpose, Destination, ExitReason, NeetStatus
 from placements.models import (
     ExamResult,
     PlacementStatus,

@@ -3,7 +3,7 @@ handledare's notes and the documents, for arbetsträning and Jobbspår, and the 
 of a youth's summer job."""
 
 from demo.cases import CaseBook, DocumentText, GoalText, NoteText, ProgressText
-from participants.models import DocumentCategory, Gender, GoalCategory, GoalStatus, NoteKind
+from participants.vocabularies import DocumentCategory, Gender, GoalCategory, GoalStatus, NoteKind
 from placements.models import AttendanceStatus
 from programs.models import ProgrammeKind
 

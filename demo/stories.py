@@ -15,8 +15,9 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from demo.world import sign_off_dated
-from participants.models import Destination, Enrollment, ExitReason, FollowUpSource, FollowUpStatus
+from participants.models import Enrollment
 from participants.services import add_months, enrollment_change_status, follow_up_record
+from participants.vocabularies import Destination, ExitReason, FollowUpSource, FollowUpStatus
 from placements.models import ExamResult, Route
 from placements.qualification import module_sign_off, path_create
 from programs.models import (

@@ -12,16 +12,10 @@ from accounts.services import role_grant
 from demo.cases import CaseBook, case_write
 from demo.names import address_in, gender_of
 from participants.consents import consent_record
-from participants.models import (
-    ConsentPurpose,
-    EducationLevel,
-    Enrollment,
-    LanguageLevel,
-    NeetStatus,
-    Participant,
-)
+from participants.models import Enrollment, Participant
 from participants.services import enrollment_create, participant_create
 from participants.synthetic import synthetic_fodselsnummer, synthetic_personnummer
+from participants.vocabularies import ConsentPurpose, EducationLevel, LanguageLevel, NeetStatus
 from placements.attendance import MISSING_LOOKBACK_DAYS, attendance_record, expected_days
 from placements.models import (
     AttendanceStatus,

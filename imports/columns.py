@@ -9,7 +9,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from imports.models import ImportKind
-from participants.models import (
+from participants.vocabularies import (
     EducationLevel,
     Gender,
     LanguageLevel,

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from imports.models import ImportKind
 from participants.forms import PersonForm
-from participants.models import ReferralSource
+from participants.vocabularies import ReferralSource
 from placements.forms import PlacementForm
 from placements.models import PlacementType
 from programs.forms import AmountField, parse_day

@@ -24,7 +24,7 @@ from participants import national_id as nid
 from participants.models import Enrollment, EnrollmentStatusChange, Participant
 from participants.selectors import normalised_name
 from participants.services import (
-    _ENROLLMENT_FIELDS,
+    ENROLLMENT_AUDIT_FIELDS,
     PersonData,
     check_may_enroll,
     national_id_columns,
@@ -296,7 +296,7 @@ def _write(actor, municipality, programme, ready: list[_Prepared]) -> list[Parti
     for person, enrollment in zip(people, enrollments, strict=True):
         events.append(created_event(by, person, person, person_snapshot(person)))
         events.append(
-            created_event(by, enrollment, person, snapshot(enrollment, _ENROLLMENT_FIELDS))
+            created_event(by, enrollment, person, snapshot(enrollment, ENROLLMENT_AUDIT_FIELDS))
         )
     ChangeEvent.objects.bulk_create(events, batch_size=BATCH)
     return people

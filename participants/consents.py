@@ -11,15 +11,10 @@ from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.concurrency import claim_version
 from config.errors import ApplicationError
-from participants.models import (
-    Consent,
-    ConsentPurpose,
-    Document,
-    DocumentCategory,
-    Participant,
-)
+from participants.models import Consent, Document, Participant
 from participants.services import participant_check_changeable
 from participants.uploads import inspect_upload, store_upload
+from participants.vocabularies import ConsentPurpose, DocumentCategory
 
 _CONSENT_FIELDS = ("purpose", "recipient", "given_on", "expires_on", "withdrawn_on", "evidence")
 _DOCUMENT_FIELDS = ("category", "display_name", "content_type", "size")

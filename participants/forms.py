@@ -3,7 +3,11 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import User
 from config.dates import BoundedDateField
-from participants.models import (
+from participants.models import Participant
+from participants.national_id import national_id_help
+from participants.selectors import own_caseworkers, own_cohorts, own_programmes
+from participants.services import PERSON_FIELDS
+from participants.vocabularies import (
     ConsentPurpose,
     DocumentCategory,
     FollowUpSource,
@@ -11,12 +15,8 @@ from participants.models import (
     GoalCategory,
     GoalStatus,
     NoteKind,
-    Participant,
     ReferralSource,
 )
-from participants.national_id import national_id_help
-from participants.selectors import own_caseworkers, own_cohorts, own_programmes
-from participants.services import PERSON_FIELDS
 from programs.models import Cohort, EnrollmentStatus, Programme
 
 PERSON_FORM_FIELDS = list(PERSON_FIELDS)

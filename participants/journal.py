@@ -11,8 +11,9 @@ from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.concurrency import claim_version
 from config.errors import ApplicationError
-from participants.models import CaseNote, Enrollment, NoteDraft, NoteKind, Participant, Task
+from participants.models import CaseNote, Enrollment, NoteDraft, Participant, Task
 from participants.services import participant_check_changeable
+from participants.vocabularies import NoteKind
 
 # The text itself stays out of the change history, which everyone following the person reads:
 # a confidential note must not leak through it.

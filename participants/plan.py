@@ -8,8 +8,9 @@ from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.concurrency import claim_version
 from config.errors import ApplicationError
-from participants.models import Goal, GoalCategory, GoalStatus, Milestone, Participant
+from participants.models import Goal, Milestone, Participant
 from participants.services import participant_check_changeable
+from participants.vocabularies import GoalCategory, GoalStatus
 
 _GOAL_FIELDS = ("category", "title", "target_on", "status")
 

@@ -16,15 +16,9 @@ from audit.services import access_record, change_record, snapshot
 from config.concurrency import claim_version
 from config.errors import ApplicationError, DuplicateError, StaleEditError
 from participants import national_id as nid
-from participants.models import (
-    Destination,
-    Enrollment,
-    EnrollmentStatusChange,
-    ExitReason,
-    FollowUp,
-    Participant,
-)
+from participants.models import Enrollment, EnrollmentStatusChange, FollowUp, Participant
 from participants.selectors import participant_list, possible_duplicates
+from participants.vocabularies import Destination, ExitReason
 from programs.models import EnrollmentStatus
 
 NAME_FIELDS = ("first_name", "last_name")
@@ -76,7 +70,7 @@ def is_assigned_caseworker(user, person: Participant) -> bool:
     return Enrollment.objects.filter(participant=person, caseworker=user).exists()
 
 
-_ENROLLMENT_FIELDS = (
+ENROLLMENT_AUDIT_FIELDS = (
     "programme",
     "cohort",
     "status",
@@ -411,7 +405,7 @@ def enrollment_create(
             instance=enrollment,
             participant=participant,
             action=ChangeAction.CREATE,
-            after=snapshot(enrollment, _ENROLLMENT_FIELDS),
+            after=snapshot(enrollment, ENROLLMENT_AUDIT_FIELDS),
         )
     return enrollment
 

@@ -23,7 +23,7 @@ from audit.services import snapshot
 from config.errors import ApplicationError
 from participants.bulk import BATCH, CHUNK, BulkError, Progress, RowProblem, created_event
 from placements.models import Placement, PlacementStatus, WorksiteCapacity
-from placements.services import _PLACEMENT_FIELDS
+from placements.services import PLACEMENT_AUDIT_FIELDS
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ def _write(user, rows: Sequence[PlacementRow]) -> list[Placement]:
     placements = Placement.objects.bulk_create([_placement(row) for row in rows], batch_size=BATCH)
     ChangeEvent.objects.bulk_create(
         [
-            created_event(user, p, p.enrollment.participant, snapshot(p, _PLACEMENT_FIELDS))
+            created_event(user, p, p.enrollment.participant, snapshot(p, PLACEMENT_AUDIT_FIELDS))
             for p in placements
         ],
         batch_size=BATCH,

@@ -16,15 +16,7 @@ from django.utils.translation import gettext as _
 from config.errors import ApplicationError
 from participants.consents import consent_withdraw
 from participants.journal import task_set_done
-from participants.models import (
-    Consent,
-    ConsentPurpose,
-    Enrollment,
-    ExitReason,
-    Goal,
-    GoalStatus,
-    Task,
-)
+from participants.models import Consent, Enrollment, Goal, Task
 from participants.plan import goal_close
 from participants.services import (
     EXIT_STATUSES,
@@ -32,6 +24,7 @@ from participants.services import (
     enrollment_check_transition,
     enrollment_exit_values,
 )
+from participants.vocabularies import ConsentPurpose, ExitReason, GoalStatus
 from placements.models import AttendanceRecord, Placement, PlacementStatus
 from placements.services import placement_end
 

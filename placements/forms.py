@@ -4,8 +4,9 @@ from django.utils.translation import ngettext_lazy
 
 from accounts.models import Country, User
 from config.dates import BoundedDateField
-from participants.models import Destination, Enrollment, ExitReason
+from participants.models import Enrollment
 from participants.services import EXIT_STATUSES
+from participants.vocabularies import Destination, ExitReason
 from placements.exits import ExitChoices, OpenWork
 from placements.models import (
     RATING_CHOICES,

@@ -21,7 +21,7 @@ from placements.models import (
 )
 from programs.models import EnrollmentStatus
 
-_PLACEMENT_FIELDS = (
+PLACEMENT_AUDIT_FIELDS = (
     "enrollment",
     "worksite",
     "supervisor",
@@ -97,7 +97,7 @@ def placement_create(
             instance=placement,
             participant=participant,
             action=ChangeAction.CREATE,
-            after=snapshot(placement, _PLACEMENT_FIELDS),
+            after=snapshot(placement, PLACEMENT_AUDIT_FIELDS),
         )
     return placement
 

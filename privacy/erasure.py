@@ -45,18 +45,10 @@ from audit.models import ChangeAction, ChangeEvent
 from audit.services import change_record
 from config.errors import ApplicationError
 from participants import national_id as nid
-from participants.models import (
-    Consent,
-    Destination,
-    Enrollment,
-    EnrollmentStatusChange,
-    ExitReason,
-    FollowUp,
-    FollowUpStatus,
-    Participant,
-)
+from participants.models import Consent, Enrollment, EnrollmentStatusChange, FollowUp, Participant
 from participants.selectors import participant_records
 from participants.services import EXIT_STATUSES, add_months, follow_ups_create
+from participants.vocabularies import Destination, ExitReason, FollowUpStatus
 from placements.models import Placement, PlacementStatus
 from programs.models import MIN_RETENTION_MONTHS, EnrollmentStatus
 from programs.selectors import led_programmes

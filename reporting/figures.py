@@ -12,16 +12,15 @@ from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
-from participants.models import (
+from participants.models import Enrollment, FollowUp
+from participants.services import add_months
+from participants.vocabularies import (
     Destination,
     EducationLevel,
-    Enrollment,
-    FollowUp,
     FollowUpStatus,
     Gender,
     NeetStatus,
 )
-from participants.services import add_months
 from placements.attendance import attendance_by_month, month_end
 from placements.models import (
     ModuleProgress,

@@ -19,28 +19,30 @@ from participants import national_id as nid
 from participants.models import (
     CaseNote,
     Consent,
-    ConsentPurpose,
-    Destination,
-    EducationLevel,
     Enrollment,
     EnrollmentStatusChange,
     FollowUp,
-    FollowUpSource,
-    FollowUpStatus,
-    Gender,
     Goal,
-    GoalStatus,
-    LanguageLevel,
     Milestone,
-    NavInnsatsgruppe,
-    NeetStatus,
-    NoteKind,
     Participant,
-    ReferralSource,
     Task,
 )
 from participants.services import FOLLOW_UP_MONTHS, add_months, national_id_columns
 from participants.synthetic import synthetic_fodselsnummer
+from participants.vocabularies import (
+    ConsentPurpose,
+    Destination,
+    EducationLevel,
+    FollowUpSource,
+    FollowUpStatus,
+    Gender,
+    GoalStatus,
+    LanguageLevel,
+    NavInnsatsgruppe,
+    NeetStatus,
+    NoteKind,
+    ReferralSource,
+)
 from placements.models import PlacementType
 from programs.models import EnrollmentStatus
 

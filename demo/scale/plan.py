@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from demo.scale.names import STOP_REASONS
-from participants.models import Destination, ExitReason
+from participants.vocabularies import Destination, ExitReason
 from placements.models import PlacementStatus, PlacementType, WorkField
 from programs.models import EnrollmentStatus, ProgrammeKind
 

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from config.rest import StrictCharField, id_filter, ordering_field
-from participants.models import GoalCategory, GoalStatus, NoteKind
+from participants.vocabularies import GoalCategory, GoalStatus, NoteKind
 from programs.models import EnrollmentStatus
 
 

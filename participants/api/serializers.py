@@ -13,17 +13,7 @@ from config.rest import (
     StrictCharField,
     blank_choice,
 )
-from participants.models import (
-    CaseNote,
-    Destination,
-    Enrollment,
-    ExitReason,
-    Goal,
-    Milestone,
-    Participant,
-    ReferralSource,
-    Task,
-)
+from participants.models import CaseNote, Enrollment, Goal, Milestone, Participant, Task
 from participants.selectors import (
     ParticipantView,
     colleagues,
@@ -34,6 +24,7 @@ from participants.selectors import (
     own_programmes,
 )
 from participants.services import ADDRESS_FIELDS, PERSON_FIELDS
+from participants.vocabularies import Destination, ExitReason, ReferralSource
 from programs.models import Cohort, EnrollmentStatus, Programme
 
 # --- scopes: what a user may point at in a request body ----------------------------------------

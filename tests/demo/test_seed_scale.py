@@ -17,8 +17,9 @@ from audit.services import access_record
 from demo.scale.names import FEMALE_FIRST_NAMES, MALE_FIRST_NAMES
 from demo.scale.removal import municipality_remove
 from participants import national_id as nid
-from participants.models import Consent, ConsentPurpose, Enrollment, Participant
+from participants.models import Consent, Enrollment, Participant
 from participants.services import EXIT_STATUSES, TRANSITIONS, add_months
+from participants.vocabularies import ConsentPurpose
 from placements.models import (
     AttendanceRecord,
     ModuleProgress,
