@@ -22,6 +22,7 @@ from audit.services import snapshot
 from config.errors import ApplicationError
 from participants import national_id as nid
 from participants.models import Enrollment, EnrollmentStatusChange, Participant
+from participants.rules import enrollment_rules
 from participants.selectors import normalised_name
 from participants.services import (
     ENROLLMENT_AUDIT_FIELDS,
@@ -140,14 +141,15 @@ def _enrollment_problems(programme, ready: list[_Prepared]) -> list[RowProblem]:
     problems = []
     for item in ready:
         row = item.row
-        if row.cohort is not None and row.cohort.programme_id != programme.pk:
-            problems.append(
-                RowProblem(row.line, "cohort", _("The cohort does not belong to this programme."))
+        try:
+            enrollment_rules(
+                programme_id=programme.pk,
+                cohort_programme_id=row.cohort.programme_id if row.cohort is not None else None,
+                caseworker_id=row.caseworker.pk if row.caseworker is not None else None,
+                caseworker_ids=caseworkers,
             )
-        elif row.caseworker is not None and row.caseworker.pk not in caseworkers:
-            problems.append(
-                RowProblem(row.line, "caseworker", _("Choose a caseworker in this programme."))
-            )
+        except ApplicationError as exc:
+            problems.append(RowProblem(row.line, exc.field, str(exc.message)))
     return problems
 
 

@@ -17,6 +17,7 @@ from config.concurrency import claim_version
 from config.errors import ApplicationError, DuplicateError, StaleEditError
 from participants import national_id as nid
 from participants.models import Enrollment, EnrollmentStatusChange, FollowUp, Participant
+from participants.rules import enrollment_rules
 from participants.selectors import participant_list, possible_duplicates
 from participants.vocabularies import Destination, ExitReason
 from programs.models import EnrollmentStatus
@@ -378,10 +379,14 @@ def enrollment_create(
         raise ApplicationError(
             _("Choose one of your municipality's programmes."), field="programme"
         )
-    if cohort is not None and cohort.programme_id != programme.pk:
-        raise ApplicationError(_("The cohort does not belong to this programme."), field="cohort")
-    if caseworker is not None and not memberships.is_caseworker_in(caseworker, [programme.pk]):
-        raise ApplicationError(_("Choose a caseworker in this programme."), field="caseworker")
+    enrollment_rules(
+        programme_id=programme.pk,
+        cohort_programme_id=cohort.programme_id if cohort is not None else None,
+        caseworker_id=caseworker.pk if caseworker is not None else None,
+        caseworker_ids={caseworker.pk}
+        if caseworker is not None and memberships.is_caseworker_in(caseworker, [programme.pk])
+        else set(),
+    )
     if (
         cohort is not None
         and Enrollment.objects.filter(participant=participant, cohort=cohort).exists()

@@ -23,6 +23,7 @@ from audit.services import snapshot
 from config.errors import ApplicationError
 from participants.bulk import BATCH, CHUNK, BulkError, Progress, RowProblem, created_event
 from placements.models import Placement, PlacementStatus, WorksiteCapacity
+from placements.rules import over_capacity, placement_rules
 from placements.services import PLACEMENT_AUDIT_FIELDS
 
 
@@ -162,19 +163,14 @@ def _check(rows: Sequence[PlacementRow]) -> tuple[list[RowProblem], list[Placeme
 def _row_rules(book: _Book, row: PlacementRow) -> PlacementRow:
     """placement_start's and placement_create's rules, in their order; the row as the
     service would store it."""
-    if row.supervisor is not None and (row.supervisor.pk, row.worksite.pk) not in book.supervising:
-        raise ApplicationError(_("Choose a work supervisor at this worksite."), field="supervisor")
-    days = "".join(sorted(set(row.schedule_days or "")))
-    if not days or any(d not in "0123456" for d in days):
-        raise ApplicationError(_("Choose at least one weekday."), field="schedule_days")
-    if not 1 <= int(row.percentage or 0) <= 100:
-        raise ApplicationError(_("The percentage must be between 1 and 100."), field="percentage")
     mine = _overlapping(book.by_person[row.enrollment.participant_id], row.starts_on, row.ends_on)
-    if any(set(days) & set(other.schedule_days) for other in mine):
-        raise ApplicationError(
-            _("The person already has a placement on some of these days in this period."),
-            field="schedule_days",
-        )
+    days = placement_rules(
+        supervisor_at_worksite=row.supervisor is None
+        or (row.supervisor.pk, row.worksite.pk) in book.supervising,
+        schedule_days=row.schedule_days,
+        percentage=row.percentage,
+        overlapping_days=(other.schedule_days for other in mine),
+    )
     if row.worksite.municipality_id != row.enrollment.participant.municipality_id:
         raise ApplicationError(_("Choose one of your municipality's worksites."), field="worksite")
     if row.ends_on is not None and row.ends_on < row.starts_on:
@@ -189,12 +185,7 @@ def _capacity_warning(book: _Book, row: PlacementRow) -> str:
     taken = len(
         _overlapping(book.by_place[(row.worksite.pk, row.field)], row.starts_on, row.ends_on)
     )
-    if taken < places:
-        return ""
-    return _(
-        "%(site)s has %(places)d places in this field and %(taken)d are taken in "
-        "this period. Confirm to place the person anyway."
-    ) % {"site": row.worksite.name, "places": places, "taken": taken}
+    return over_capacity(site=row.worksite.name, places=places, taken=taken)
 
 
 def _placement(row: PlacementRow) -> Placement:

@@ -19,6 +19,7 @@ from placements.models import (
     Worksite,
     WorksiteCapacity,
 )
+from placements.rules import over_capacity, placement_rules
 from programs.models import EnrollmentStatus
 
 PLACEMENT_AUDIT_FIELDS = (
@@ -141,39 +142,25 @@ def placement_start(
         raise ApplicationError(
             _("Only a person in intake, active or paused can be placed."), field="enrollment"
         )
-    if (
-        supervisor is not None
-        and not supervisor.supervised_worksites.filter(worksite=worksite).exists()
-    ):
-        raise ApplicationError(_("Choose a work supervisor at this worksite."), field="supervisor")
-    days = "".join(sorted(set(schedule_days or "")))
-    if not days or any(d not in "0123456" for d in days):
-        raise ApplicationError(_("Choose at least one weekday."), field="schedule_days")
-    if not 1 <= int(percentage or 0) <= 100:
-        raise ApplicationError(_("The percentage must be between 1 and 100."), field="percentage")
     mine = _overlaps(
         Placement.objects.current().filter(enrollment__participant=enrollment.participant),
         starts_on,
         ends_on,
     )
-    if any(set(days) & set(other.schedule_days) for other in mine):
-        raise ApplicationError(
-            _("The person already has a placement on some of these days in this period."),
-            field="schedule_days",
-        )
+    days = placement_rules(
+        supervisor_at_worksite=supervisor is None
+        or supervisor.supervised_worksites.filter(worksite=worksite).exists(),
+        schedule_days=schedule_days,
+        percentage=percentage,
+        overlapping_days=(other.schedule_days for other in mine),
+    )
     capacity = WorksiteCapacity.objects.filter(worksite=worksite, field=field).first()
     if capacity is not None and not confirmed_over_capacity:
         taken = _overlaps(
             Placement.objects.current().filter(worksite=worksite, field=field), starts_on, ends_on
         ).count()
-        if taken >= capacity.places:
-            raise CapacityWarning(
-                _(
-                    "%(site)s has %(places)d places in this field and %(taken)d are taken in "
-                    "this period. Confirm to place the person anyway."
-                )
-                % {"site": worksite.name, "places": capacity.places, "taken": taken}
-            )
+        if warning := over_capacity(site=worksite.name, places=capacity.places, taken=taken):
+            raise CapacityWarning(warning)
     placement = placement_create(
         actor=actor,
         enrollment=enrollment,
