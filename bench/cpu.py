@@ -16,7 +16,7 @@ from pathlib import Path
 # A short period keeps each burst short: within a period a budgeted process may run its whole
 # quota on every core at once, and a page waiting behind it waits that long. Measured on the
 # 2-core machine with a quarter of a core: the caseload's p95 while two reports ran was 1.56×
-# idle with 100 ms periods, 1.26× and 1.48× with 10 ms (README: Workers beside the web).
+# idle with 100 ms periods, 1.26× and 1.48× with 10 ms (docs/operations.md: Workers beside the web).
 PERIOD_US = 10_000
 ROOTS = (Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/cpu"))
 

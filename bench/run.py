@@ -49,7 +49,7 @@ from bench.verdict import Results, build_figures
 from config.settings.base import FOTFESTE_REPORTS_QUEUE_SUFFIX as REPORTS_QUEUE_SUFFIX
 
 # gunicorn's rule of thumb, 2 × cores + 1: a sync worker waits on PostgreSQL for part of each
-# request, so a few more workers than cores keep both cores busy (see README: Benchmarks).
+# request, so a few more workers than cores keep both cores busy (docs/benchmarks.md).
 DEFAULT_WORKERS = 2 * (os.cpu_count() or 1) + 1
 # The CPU budget of docker-compose.yml's reports-worker (cpu_quota ÷ cpu_period), which the
 # benchmark's reports worker gets too: tests/bench/test_cpu_budget.py keeps the two equal.

@@ -185,7 +185,7 @@ def lookup_hash(value: str) -> str:
 
 
 def _fernet() -> MultiFernet:
-    # The first key encrypts; all of them decrypt, so keys can be rotated (README: key rotation).
+    # The first key encrypts; all of them decrypt, so keys can be rotated (docs/operations.md).
     keys = [
         Fernet(base64.urlsafe_b64encode(_key("fotfeste.national-id.encrypt", secret)))
         for secret in settings.FOTFESTE_NATIONAL_ID_KEYS

@@ -41,7 +41,7 @@ urlpatterns = [
     path("api/", include(router.urls)),
     # Answered by config.health.health_probe before the session middleware; the route names it.
     path("health/", health, name="health"),
-    # The signed-in baseline that `make bench` measures pages against (README: Benchmarks).
+    # The signed-in baseline that `make bench` measures pages against (docs/benchmarks.md).
     path("hello/", hello, name="hello"),
 ]
 
