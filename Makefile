@@ -68,7 +68,8 @@ test-browser: browser-deps $(AXE) $(STAMP)
 lint: system-deps $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest -q -p no:cacheprovider tests/config/test_translations.py
+	$(BIN)/lint-imports
+	$(BIN)/pytest -q -p no:cacheprovider tests/config/test_translations.py tests/config/test_code_shape.py
 
 format: $(STAMP)
 	$(BIN)/ruff format .
