@@ -4,19 +4,18 @@ fuzzed (and needs a description) from the day its route is added."""
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+from django.apps import apps
 from django.urls import URLPattern, URLResolver, get_resolver
 
 # The apps whose HTML pages are the project's own; the API has its own schema-driven fuzzer,
 # allauth's and the admin's forms are theirs.
+ROOT = Path(__file__).resolve().parents[2]
 PROJECT_APPS = {
-    "accounts",
-    "config",
-    "imports",
-    "participants",
-    "placements",
-    "programs",
-    "reporting",
+    config.name.split(".")[0]
+    for config in apps.get_app_configs()
+    if Path(config.path).parent == ROOT
 }
 NOT_PAGES = {"api-schema", "api-docs", "health", "hello"}
 _PARAM = re.compile(r"<(?:(?P<converter>[^>:]+):)?(?P<name>\w+)>")
