@@ -7,7 +7,7 @@ reads them as one subquery inside the caller's query, never as a list built in P
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from accounts.models import ProgrammeMembership, ProgrammeRole, WorksiteSupervisor
 
@@ -60,3 +60,31 @@ def lead_memberships(programme_ids: Ids) -> QuerySet:
     return ProgrammeMembership.objects.filter(
         programme_id__in=programme_ids, role=ProgrammeRole.PROGRAMME_LEAD, user__is_active=True
     )
+
+
+def programme_ids_as_caseworker(user) -> QuerySet:
+    """The programmes the user is a caseworker in: the people they may be given to follow."""
+    return ProgrammeMembership.objects.filter(user=user, role=ProgrammeRole.CASEWORKER).values(
+        "programme_id"
+    )
+
+
+def works_anywhere(user) -> bool:
+    """Whether the user works in any programme (caseworker or lead)."""
+    return ProgrammeMembership.objects.filter(user=user).exists()
+
+
+def supervises(user, worksite_id: int) -> bool:
+    """Whether the user is arbeidsleder at the worksite."""
+    return WorksiteSupervisor.objects.filter(user=user, worksite_id=worksite_id).exists()
+
+
+def role_flags() -> dict[str, Exists]:
+    """For a query of users (``OuterRef("pk")``): whether each is a caseworker, an arbeidsleder
+    and a programme lead anywhere, as annotations."""
+    mine = ProgrammeMembership.objects.filter(user=OuterRef("pk"))
+    return {
+        "caseworker": Exists(mine.filter(role=ProgrammeRole.CASEWORKER)),
+        "arbeidsleder": Exists(WorksiteSupervisor.objects.filter(user=OuterRef("pk"))),
+        "lead": Exists(mine.filter(role=ProgrammeRole.PROGRAMME_LEAD)),
+    }

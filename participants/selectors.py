@@ -313,7 +313,7 @@ def followed_goals(*, user) -> QuerySet[Goal]:
 
 def own_programmes(*, user) -> QuerySet[Programme]:
     """The programmes the user works in, as caseworker or lead: where they enroll people."""
-    return Programme.objects.filter(memberships__user=user).distinct()
+    return Programme.objects.filter(pk__in=memberships.programme_ids_worked_in(user))
 
 
 def own_cohorts(*, user) -> QuerySet[Cohort]:

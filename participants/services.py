@@ -10,7 +10,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import memberships
-from accounts.models import ProgrammeMembership, ProgrammeRole
 from audit.models import AccessAction, ChangeAction
 from audit.services import access_record, change_record, snapshot
 from config.concurrency import claim_version
@@ -429,11 +428,9 @@ def enrollments_reassign(*, actor, participant_ids: list[int], caseworker) -> tu
             _("This user has been deactivated and cannot take people on."), field="caseworker"
         )
     visible = participant_list(user=actor).filter(pk__in=participant_ids[:1000], case_access=True)
-    my_programmes = ProgrammeMembership.objects.filter(user=actor).values("programme_id")
+    my_programmes = memberships.programme_ids_worked_in(actor)
     their_programmes = set(
-        ProgrammeMembership.objects.filter(
-            user=caseworker, role=ProgrammeRole.CASEWORKER
-        ).values_list("programme_id", flat=True)
+        memberships.programme_ids_as_caseworker(caseworker).values_list("programme_id", flat=True)
     )
     changed = skipped = 0
     with transaction.atomic():

@@ -10,6 +10,7 @@ from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
+from accounts import memberships
 from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
@@ -135,7 +136,7 @@ def supervised_placements(user) -> QuerySet[Placement]:
     """Current placements at the worksites the user supervises, of people the user may see:
     the arbeidsleder's lists, and what "everyone present" records."""
     return Placement.objects.current().filter(
-        worksite__supervisors__user=user,
+        worksite_id__in=memberships.worksite_ids_supervised(user),
         enrollment__participant__in=Participant.objects.visible_to(user),
     )
 

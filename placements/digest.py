@@ -18,7 +18,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from accounts.models import ProgrammeMembership, ProgrammeRole, User, WorksiteSupervisor
+from accounts import memberships
+from accounts.models import User
 from participants.models import DigestSent
 from placements.attention import needs_attention_counts
 from placements.selectors import missing_attendance
@@ -32,19 +33,7 @@ def digest_recipients(*, day: date) -> QuerySet[User]:
     annotated with which of the two they are."""
     return (
         User.objects.filter(is_active=True, municipality__isnull=False)
-        .annotate(
-            caseworker=Exists(
-                ProgrammeMembership.objects.filter(
-                    user=OuterRef("pk"), role=ProgrammeRole.CASEWORKER
-                )
-            ),
-            arbeidsleder=Exists(WorksiteSupervisor.objects.filter(user=OuterRef("pk"))),
-            lead=Exists(
-                ProgrammeMembership.objects.filter(
-                    user=OuterRef("pk"), role=ProgrammeRole.PROGRAMME_LEAD
-                )
-            ),
-        )
+        .annotate(**memberships.role_flags())
         .filter(Q(caseworker=True) | Q(arbeidsleder=True) | Q(lead=True))
         .exclude(Exists(DigestSent.objects.filter(user=OuterRef("pk"), day=day)))
         .order_by("pk")

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.dates import WEEKDAYS_ABBR
 from django.utils.translation import gettext_lazy as _
 
+from accounts import memberships
 from accounts.country import offered
 from accounts.models import Country
 from programs.models import EnrollmentStatus
@@ -27,9 +28,9 @@ class WorksiteQuerySet(models.QuerySet):
         if not user.is_authenticated or user.municipality_id is None:
             return self.none()
         mine = self.filter(municipality_id=user.municipality_id)
-        if user.is_municipality_admin or user.memberships.exists():
+        if user.is_municipality_admin or memberships.works_anywhere(user):
             return mine
-        return mine.filter(supervisors__user=user)
+        return mine.filter(pk__in=memberships.worksite_ids_supervised(user))
 
 
 class Worksite(models.Model):

@@ -8,6 +8,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts import memberships
 from participants.models import Enrollment, Participant
 from placements.attendance import (
     MISSING_LOOKBACK_DAYS,
@@ -66,7 +67,7 @@ def worksite_placements(*, user, worksite: Worksite) -> QuerySet[Placement]:
 
 
 def supervised_worksites(*, user) -> QuerySet[Worksite]:
-    return worksite_list(user=user).filter(supervisors__user=user)
+    return worksite_list(user=user).filter(pk__in=memberships.worksite_ids_supervised(user))
 
 
 def placements_at_supervised_worksites(*, user) -> QuerySet[Placement]:

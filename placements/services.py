@@ -5,6 +5,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import memberships
 from accounts.country import belongs_to
 from accounts.roles import roles_of
 from audit.models import ChangeAction
@@ -149,7 +150,7 @@ def placement_start(
     )
     days = placement_rules(
         supervisor_at_worksite=supervisor is None
-        or supervisor.supervised_worksites.filter(worksite=worksite).exists(),
+        or memberships.supervises(supervisor, worksite.pk),
         schedule_days=schedule_days,
         percentage=percentage,
         overlapping_days=(other.schedule_days for other in mine),

@@ -18,7 +18,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 
 from accounts import memberships
-from accounts.models import ProgrammeMembership, ProgrammeRole
+from accounts.models import ProgrammeMembership
 from programs.models import (
     DUE_SOON_DAYS,
     BudgetLine,
@@ -67,7 +67,9 @@ def cohort_get(*, user, pk: int) -> Cohort:
     """A cohort of one of the user's programmes, or 404."""
     return get_object_or_404(
         Cohort.objects.filter(
-            programme__in=Programme.objects.visible_to(user).filter(memberships__user=user)
+            programme__in=Programme.objects.visible_to(user).filter(
+                pk__in=memberships.programme_ids_worked_in(user)
+            )
         )
         .select_related("programme")
         .distinct(),
@@ -119,13 +121,12 @@ def programme_list(*, user) -> QuerySet[Programme]:
     """The programmes the user works in, each with ``led`` (the user leads it) and its
     enrollment counts by status, in one query."""
 
-    mine = ProgrammeMembership.objects.filter(user=user)
-    led = mine.filter(role=ProgrammeRole.PROGRAMME_LEAD, programme=OuterRef("pk"))
+    led = memberships.programme_ids_led(user).filter(programme=OuterRef("pk"))
     active = Q(enrollments__status=EnrollmentStatus.ACTIVE)
     pending = Q(enrollments__status__in=[EnrollmentStatus.REFERRED, EnrollmentStatus.INTAKE])
     return (
         Programme.objects.visible_to(user)
-        .filter(pk__in=mine.values("programme_id"))
+        .filter(pk__in=memberships.programme_ids_worked_in(user))
         .annotate(
             led=Exists(led),
             active_count=Count("enrollments", filter=active, distinct=True),
