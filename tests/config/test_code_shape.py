@@ -114,3 +114,14 @@ def test_the_checks_see_what_they_look_for():
     assert unexplained_imports("import django\n\ndef f():\n    import json\n") == []
     assert borrowed_private_names("from participants.services import _clean\n") == ["_clean"]
     assert borrowed_private_names("from django.utils.translation import gettext as _\n") == []
+
+
+def test_test_modules_share_helpers_through_tests_support():
+    borrowed = {}
+    for path in sorted((ROOT / "tests").rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            module = node.module if isinstance(node, ast.ImportFrom) else ""
+            last = (module or "").rsplit(".", 1)[-1]
+            if module and module.startswith("tests.") and last.startswith(("test_", "conftest")):
+                borrowed.setdefault(str(path.relative_to(ROOT)), []).append(module)
+    assert borrowed == {}, "Move what test modules share into tests/support/."
