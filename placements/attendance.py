@@ -136,7 +136,7 @@ def supervised_placements(user) -> QuerySet[Placement]:
     """Current placements at the worksites the user supervises, of people the user may see:
     the arbeidsleder's lists, and what "everyone present" records."""
     return Placement.objects.current().filter(
-        worksite_id__in=memberships.worksite_ids_supervised(user),
+        memberships.supervised_by(user, via="worksite__"),
         enrollment__participant__in=Participant.objects.visible_to(user),
     )
 

@@ -30,7 +30,7 @@ class WorksiteQuerySet(models.QuerySet):
         mine = self.filter(municipality_id=user.municipality_id)
         if user.is_municipality_admin or memberships.works_anywhere(user):
             return mine
-        return mine.filter(pk__in=memberships.worksite_ids_supervised(user))
+        return mine.filter(memberships.supervised_by(user))
 
 
 class Worksite(models.Model):

@@ -11,9 +11,7 @@ from placements.models import Placement
 
 
 def _supervised_placements(user) -> QuerySet[Placement]:
-    return Placement.objects.current().filter(
-        worksite_id__in=memberships.worksite_ids_supervised(user)
-    )
+    return Placement.objects.current().filter(memberships.supervised_by(user, via="worksite__"))
 
 
 def supervised_participant_ids(user) -> QuerySet:

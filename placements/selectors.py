@@ -67,7 +67,7 @@ def worksite_placements(*, user, worksite: Worksite) -> QuerySet[Placement]:
 
 
 def supervised_worksites(*, user) -> QuerySet[Worksite]:
-    return worksite_list(user=user).filter(pk__in=memberships.worksite_ids_supervised(user))
+    return worksite_list(user=user).filter(memberships.supervised_by(user))
 
 
 def placements_at_supervised_worksites(*, user) -> QuerySet[Placement]:

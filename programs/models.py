@@ -48,7 +48,7 @@ class ProgrammeQuerySet(models.QuerySet):
         mine = self.filter(municipality_id=user.municipality_id)
         if user.is_municipality_admin:
             return mine
-        return mine.filter(pk__in=memberships.programme_ids_worked_in(user))
+        return mine.filter(memberships.worked_in_by(user)).distinct()
 
 
 class EnrollmentStatus(models.TextChoices):
