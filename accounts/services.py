@@ -139,6 +139,7 @@ def role_revoke(
     admin: bool = False,
 ) -> None:
     """Take one role away from ``user``; ids of another user's roles are not found."""
+    role: ProgrammeMembership | WorksiteSupervisor | None
     if membership_id is not None:
         role = ProgrammeMembership.objects.filter(user=user, pk=membership_id).first()
         fields = ["user", "programme", "role"]
@@ -314,14 +315,16 @@ def municipality_language_set(*, actor: User, language: str) -> None:
     _municipality_setting_save(actor, "language", language)
 
 
-def _check_municipality_admin(actor: User) -> None:
-    if not actor.is_municipality_admin or actor.municipality_id is None:
+def _check_municipality_admin(actor: User) -> Municipality:
+    """The admin's municipality; anyone else is refused."""
+    if not actor.is_municipality_admin or actor.municipality is None:
         raise ApplicationError(_("Only the municipality's admin changes its settings."))
+    return actor.municipality
 
 
-def _municipality_setting_save(actor: User, name: str, value) -> None:
+def _municipality_setting_save(actor: User, name: str, value: object) -> None:
     """One setting of the actor's municipality, saved with its change history."""
-    municipality = actor.municipality
+    municipality = _check_municipality_admin(actor)
     with transaction.atomic():
         before = snapshot(municipality, [name])
         setattr(municipality, name, value)

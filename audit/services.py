@@ -13,12 +13,12 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, str | N
     values: dict[str, str | None] = {}
     for name in fields:
         field = instance._meta.get_field(name)
-        if field.is_relation:
-            related = getattr(instance, name)
-            values[name] = None if related is None else str(related)
-        else:
+        if isinstance(field, models.Field) and not field.is_relation:
             value = getattr(instance, field.attname)
             values[name] = None if value is None else str(value)
+        else:
+            related = getattr(instance, name)
+            values[name] = None if related is None else str(related)
     return values
 
 

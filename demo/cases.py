@@ -129,7 +129,8 @@ def _case_write(
         _note(clock, enrollment, note, facts)
     # A plan is for people still in the programme; those who have left keep their journal.
     if enrollment.ends_on is None:
-        for goal in book.goals if full else [book.light_goal] * (book.light_goal is not None):
+        light = [book.light_goal] if book.light_goal is not None else []
+        for goal in book.goals if full else light:
             _goal(clock, enrollment, goal, facts)
     if placement is not None and placement.supervisor is not None:
         for entry in book.progress if full else book.light_progress:

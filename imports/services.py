@@ -3,6 +3,7 @@ municipality's accounts: the upload, a dry run that finds every problem by row a
 writes nothing, then the import itself, all or nothing. Both runs happen in a Celery worker,
 never in a request."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -154,7 +155,7 @@ def _dry_run(run: ImportRun) -> tuple[int, list[RowProblem]]:
     rows, found = _resolve(run, actor, cleaned)
     problems += found
     if run.kind == ImportKind.COSTS:
-        problems += _cost_problems(cost_rows_check(grant=run.grant, rows=rows))
+        problems += _cost_problems(cost_rows_check(grant=_cost_grant(run), rows=rows))
     elif run.kind == ImportKind.PARTICIPANTS:
         problems += participants_intake_check(
             actor=actor, municipality=run.programme.municipality, programme=run.programme, rows=rows
@@ -250,7 +251,9 @@ def _write(run: ImportRun, actor, rows: list) -> int:
     progress = _live_progress(run.pk, start=70, end=99)
     if run.kind == ImportKind.COSTS:
         try:
-            created = cost_create_many(actor=actor, grant=run.grant, rows=rows)
+            created: Sequence[object] = cost_create_many(
+                actor=actor, grant=_cost_grant(run), rows=rows
+            )
         except CostRowsError as exc:
             raise BulkError(_cost_problems(exc.problems)) from None
     elif run.kind == ImportKind.PARTICIPANTS:
@@ -267,6 +270,12 @@ def _write(run: ImportRun, actor, rows: list) -> int:
             actor=actor, rows=rows, confirmed_over_capacity=confirmed, progress=progress
         )
     return len(created)
+
+
+def _cost_grant(run: ImportRun) -> Grant:
+    """A cost import's grant: the table's constraint gives every cost import one."""
+    assert run.grant is not None
+    return run.grant
 
 
 def _raise_errors(problems: list[RowProblem]) -> None:
@@ -556,7 +565,7 @@ def _cost_problems(problems: list[CostProblem]) -> list[RowProblem]:
 
 def _cost_rows(run: ImportRun, cleaned: list[_Clean]) -> tuple[list, list]:
     """Budget lines by name, among the grant's own."""
-    lines = {line.label.casefold(): line for line in run.grant.budget_lines.all()}
+    lines = {line.label.casefold(): line for line in _cost_grant(run).budget_lines.all()}
     rows, problems = [], []
     for item in cleaned:
         data = item.data

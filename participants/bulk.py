@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import memberships
+from accounts.models import User
 from audit.models import ChangeAction, ChangeEvent
 from audit.services import snapshot
 from config.errors import ApplicationError
@@ -31,7 +32,7 @@ from participants.services import (
     person_clean,
     person_snapshot,
 )
-from programs.models import EnrollmentStatus
+from programs.models import Cohort, EnrollmentStatus
 
 BATCH = 500
 # The rows are written a chunk at a time, so a long import can say how far it has come.
@@ -66,8 +67,8 @@ class BulkError(ApplicationError):
 class IntakeRow:
     line: int
     person: PersonData
-    cohort: object = None
-    caseworker: object = None
+    cohort: Cohort | None = None
+    caseworker: User | None = None
     referral_source: str = ""
 
 

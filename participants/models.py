@@ -198,6 +198,11 @@ class Participant(models.Model):
 
     objects = ParticipantQuerySet.as_manager()
 
+    # Set on the rows participants.selectors returns, never stored: the person's enrollments as
+    # the user may see them (a Prefetch's to_attr), and whether the user follows the case.
+    scoped_enrollments: list["Enrollment"]
+    case_access: bool
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
@@ -343,6 +348,12 @@ class Enrollment(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = EnrollmentQuerySet.as_manager()
+
+    # Set on the enrollments of ``scoped_enrollments``, never stored: whether the user works in
+    # (leads) the programme, and a registered reach's prefetch (placements: Placement rows).
+    followed: bool
+    led: bool
+    current_placements: list[Any]
 
     class Meta:
         verbose_name = _("enrollment")

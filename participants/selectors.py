@@ -23,6 +23,7 @@ from participants.models import (
     Milestone,
     NoteDraft,
     Participant,
+    ParticipantQuerySet,
     Task,
     reached_enrollment_prefetches,
     reached_enrollments,
@@ -85,7 +86,7 @@ SORTS = {
 }
 
 
-def participant_list(*, user, filters: CaseloadFilters | None = None) -> QuerySet[Participant]:
+def participant_list(*, user, filters: CaseloadFilters | None = None) -> ParticipantQuerySet:
     """The caseload: everyone the user may see, with what the list shows, in a fixed number of
     queries whatever the page size."""
     filters = filters or CaseloadFilters()

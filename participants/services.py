@@ -3,8 +3,9 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import cast
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -344,7 +345,7 @@ def _guard_protected_address(*, actor, person: Participant, values: dict) -> Non
 
 def _differences(seen: Participant, now: Participant) -> dict[str, tuple[object, object]]:
     return {
-        str(Participant._meta.get_field(name).verbose_name): (
+        str(cast(models.Field, Participant._meta.get_field(name)).verbose_name): (
             getattr(seen, name),
             getattr(now, name),
         )
@@ -596,6 +597,7 @@ def follow_ups_create(*enrollments: Enrollment) -> None:
                 due_on=add_months(enrollment.ends_on, months),
             )
             for enrollment in enrollments
+            if enrollment.ends_on is not None  # only an exit is followed up
             for months in FOLLOW_UP_MONTHS
         ],
         ignore_conflicts=True,

@@ -242,7 +242,7 @@ def _split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple
     return (first, last), [(a, b) for a, b in cut if a <= b]
 
 
-_HOURS = DecimalField(max_digits=12, decimal_places=2)
+_HOURS: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=12, decimal_places=2)
 
 
 def attendance_by_month(*, enrollment_ids: list[int], start: date, end: date) -> QuerySet:

@@ -17,20 +17,21 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import WorksiteSupervisor
+from accounts.models import User, WorksiteSupervisor
 from audit.models import ChangeEvent
 from audit.services import snapshot
 from config.errors import ApplicationError
 from participants.bulk import BATCH, CHUNK, BulkError, Progress, RowProblem, created_event
-from placements.models import Placement, PlacementStatus, WorksiteCapacity
+from participants.models import Enrollment
+from placements.models import Placement, PlacementStatus, Worksite, WorksiteCapacity
 from placements.services import _PLACEMENT_FIELDS
 
 
 @dataclass(frozen=True)
 class PlacementRow:
     line: int
-    enrollment: object
-    worksite: object
+    enrollment: Enrollment
+    worksite: Worksite
     type: str
     field: str
     starts_on: date
@@ -39,7 +40,7 @@ class PlacementRow:
     hours_per_day: Decimal | None = None
     percentage: int = 100
     nav_agreement: str = ""
-    supervisor: object = None
+    supervisor: User | None = None
 
 
 def placements_start_check(*, rows: Sequence[PlacementRow]) -> list[RowProblem]:

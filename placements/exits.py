@@ -5,6 +5,7 @@ to share with the worksite.
 It lives here, not in participants, because it ends placements: participants is the lower
 layer and must not import placements; placements may call participants' services."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -172,6 +173,7 @@ def _close(actor, exited: Enrollment, work: OpenWork, choices: ExitChoices) -> d
     """Close the chosen kinds; what was done, for the change history: how many were closed,
     or "kept" when the caseworker chose to leave them open."""
     exit_date = exited.ends_on
+    assert exit_date is not None  # enrollment_change_status has just set it
     if choices.close_goals:
         for goal in work.goals:
             goal_close(actor=actor, goal=goal, achieved=goal.pk in choices.achieved)
@@ -189,7 +191,7 @@ def _close(actor, exited: Enrollment, work: OpenWork, choices: ExitChoices) -> d
                 expected_version=consent.version,
                 withdrawn_on=max(exit_date, consent.given_on),
             )
-    done = {
+    done: dict[str, tuple[bool, Sequence[object]]] = {
         "exit_goals": (choices.close_goals, work.goals),
         "exit_tasks": (choices.close_tasks, work.tasks),
         "exit_placements": (choices.end_placements, work.placements),

@@ -84,7 +84,7 @@ class PlacementType(models.TextChoices):
         return offered(cls, country, PLACEMENT_TYPE_COUNTRY)
 
 
-PLACEMENT_TYPE_COUNTRY = {
+PLACEMENT_TYPE_COUNTRY: dict[str, str] = {
     PlacementType.WORK_TRAINING: Country.NORWAY,
     PlacementType.AFT: Country.NORWAY,
     PlacementType.PRACTICE: Country.NORWAY,
@@ -190,6 +190,11 @@ class Placement(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = PlacementQuerySet.as_manager()
+
+    # Set by the selectors that prefetch or annotate them, never stored: the records of the last
+    # weeks (placements.selectors), and whether the user supervises the worksite (scoping).
+    recent: list["AttendanceRecord"]
+    supervised: bool
 
     class Meta:
         verbose_name = _("placement")
@@ -362,7 +367,7 @@ class Route(models.TextChoices):
         return offered(cls, country, ROUTE_COUNTRY)
 
 
-ROUTE_COUNTRY = {
+ROUTE_COUNTRY: dict[str, str] = {
     Route.APPRENTICE: Country.NORWAY,
     Route.TRAINEE_CANDIDATE: Country.NORWAY,
     Route.PRACTICE_CANDIDATE: Country.NORWAY,

@@ -31,12 +31,15 @@ def progress_write(
         raise ApplicationError(
             _("The date must be within the placement and not in the future."), field="written_on"
         )
-    clean = {}
+    clean: dict[str, int | None] = {}
     for name in _RATINGS:
         value = ratings.get(name)
-        if value not in (None, "") and int(value) not in range(1, 6):
+        if value is None or value == "":
+            clean[name] = None
+        elif int(value) in range(1, 6):
+            clean[name] = int(value)
+        else:
             raise ApplicationError(_("Ratings go from 1 to 5."), field=name)
-        clean[name] = int(value) if value not in (None, "") else None
     with transaction.atomic():
         entry = ProgressEntry.objects.create(
             placement=placement, author=actor, written_on=day, text=_clean_text(text), **clean

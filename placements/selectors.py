@@ -20,6 +20,7 @@ from placements.models import (
     AttendanceRecord,
     ModuleProgress,
     Placement,
+    PlacementQuerySet,
     ProgressEntry,
     ProgressReply,
     QualificationPath,
@@ -89,15 +90,12 @@ def attendance_day(*, user, day: date) -> list[AttendanceRow]:
     """The people an arbeidsleder expects on ``day`` at their worksites, each with that day's
     record and the days nobody recorded: three queries whatever the number of people."""
     today = timezone.localdate()
-    recent = AttendanceRecord.objects.filter(
-        date__gte=min(day, today) - timedelta(days=MISSING_LOOKBACK_DAYS)
-    )
     placements = (
         supervised_placements(user)
         .filter(starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         .select_related("enrollment__participant", "worksite")
-        .prefetch_related(Prefetch("attendance", queryset=recent, to_attr="recent"))
+        .prefetch_related(_recent_attendance(min(day, today)))
         .order_by(
             "worksite__name",
             "enrollment__participant__last_name",
@@ -120,14 +118,14 @@ def attendance_day(*, user, day: date) -> list[AttendanceRow]:
     return rows
 
 
-def _recent_attendance(today: date) -> Prefetch:
-    """A placement's records of the last four weeks, as ``placement.recent``."""
+def _recent_attendance(today: date, since: date | None = None) -> Prefetch:
+    """A placement's records of the last four weeks (or from ``since`` where that is earlier),
+    as ``placement.recent``."""
+    start = today - timedelta(days=MISSING_LOOKBACK_DAYS)
     return Prefetch(
         "attendance",
         to_attr="recent",
-        queryset=AttendanceRecord.objects.filter(
-            date__gte=today - timedelta(days=MISSING_LOOKBACK_DAYS)
-        ),
+        queryset=AttendanceRecord.objects.filter(date__gte=min(start, since or start)),
     )
 
 
@@ -158,7 +156,7 @@ def placement_for_attendance(*, user, pk: int) -> Placement:
     )
 
 
-def _seeable_placements(user) -> QuerySet[Placement]:
+def _seeable_placements(user) -> PlacementQuerySet:
     """Placements the user may see: in their programmes, or current ones at a worksite they
     supervise (the person's consent in force)."""
     supervised = supervised_placements(user)
@@ -264,19 +262,12 @@ def attendance_week(*, user, monday: date) -> list[WeekRow]:
     days nobody recorded; three queries whatever the number of people."""
     today = timezone.localdate()
     sunday = monday + timedelta(days=6)
-    since = min(monday, today - timedelta(days=MISSING_LOOKBACK_DAYS))
     placements = (
         supervised_placements(user)
         .filter(starts_on__lte=sunday)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday))
         .select_related("enrollment__participant", "worksite")
-        .prefetch_related(
-            Prefetch(
-                "attendance",
-                to_attr="recent",
-                queryset=AttendanceRecord.objects.filter(date__gte=since),
-            )
-        )
+        .prefetch_related(_recent_attendance(today, since=monday))
         .order_by("worksite__name", "enrollment__participant__last_name")
     )
     days = [monday + timedelta(days=n) for n in range(7)]

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 
+from accounts.http import SignedInApiRequest
 from accounts.roles import roles_of
 from config.rest import (
     ModelInputSerializer,
@@ -224,6 +225,8 @@ class ProgrammeViewSet(ServiceViewSet):
 class GrantViewSet(ServiceViewSet):
     """Grants that fund a programme the user leads. A lead registers a grant for programmes
     they lead, and changes one whose every programme they lead."""
+
+    request: SignedInApiRequest
 
     serializer_class = GrantSerializer
     create_serializer_class = GrantInputSerializer

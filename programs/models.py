@@ -25,7 +25,7 @@ class ProgrammeKind(models.TextChoices):
         return offered(cls, country, PROGRAMME_KIND_COUNTRY)
 
 
-PROGRAMME_KIND_COUNTRY = {
+PROGRAMME_KIND_COUNTRY: dict[str, str] = {
     ProgrammeKind.INN_I_JOBB: Country.NORWAY,
     ProgrammeKind.KVP: Country.NORWAY,
     ProgrammeKind.SUMMER_JOBS: Country.SWEDEN,
@@ -82,6 +82,9 @@ class Programme(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = ProgrammeQuerySet.as_manager()
+
+    # Set by programs.selectors on the programmes it lists, never stored: whether the user leads it.
+    led: bool
 
     class Meta:
         verbose_name = _("programme")

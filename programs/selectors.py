@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import (
     Case,
@@ -35,6 +36,13 @@ from programs.models import (
     Target,
     TargetMetric,
 )
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Status(TypedDict):
+    status: str  # DeadlineStatus
 
 
 def led_programmes(user) -> QuerySet[Programme]:
@@ -259,7 +267,9 @@ def targets_for(*, grant: Grant | None = None, programme: Programme | None = Non
     return [(metric, values[metric]) for metric in TargetMetric.values if metric in values]
 
 
-def deadlines_needing_attention(*, user, today: date) -> list[ReportDeadline]:
+def deadlines_needing_attention(
+    *, user, today: date
+) -> "list[WithAnnotations[ReportDeadline, _Status]]":
     """The report deadlines of the grants the user sees that are overdue or due (within
     DUE_SOON_DAYS) and not submitted, earliest first, each with its ``status``
     (DeadlineStatus), in one query."""

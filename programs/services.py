@@ -282,7 +282,7 @@ def target_set(
         raise ApplicationError(_("A target belongs to either a grant or a programme."))
     if grant is not None:
         check_grant_leads(actor=actor, grant=grant)
-    else:
+    elif programme is not None:
         check_leads(actor=actor, programme=programme)
     if metric not in TargetMetric.values:
         raise ApplicationError(_("Choose what the target counts."), field="metric")
@@ -315,9 +315,11 @@ def target_set(
 
 
 def target_delete(*, actor, target: Target) -> None:
-    if target.grant_id is not None:
+    if target.grant is not None:
         check_grant_leads(actor=actor, grant=target.grant)
-    else:
+    elif target.programme is not None:
         check_leads(actor=actor, programme=target.programme)
+    else:  # the table's constraint makes this impossible; refused all the same
+        raise ApplicationError(_("A target belongs to either a grant or a programme."))
     with transaction.atomic():
         audited_delete(actor=actor, instance=target, fields=_TARGET_FIELDS)

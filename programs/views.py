@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
@@ -69,6 +72,9 @@ from programs.services import (
 
 COSTS_PER_PAGE = 25
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class LeadMixin(LoginRequiredMixin, RoleRequiredMixin):
     def allowed(self, roles: Roles) -> bool:
@@ -139,7 +145,8 @@ class _SetupPost(LeadMixin, View):
     """A small form posted from the set-up page: run one service, come back with a message."""
 
     form_class: type | None
-    success_message: str
+    success_message: "StrOrPromise"
+    perform: Callable[..., object]
 
     def post(self, request, pk: int):
         form = self.bind(request)
@@ -282,8 +289,9 @@ class _GrantPost(LeadMixin, View):
     """A small form posted from the grant page: one service, then back to its section."""
 
     form_class: type | None = None
-    success_message: str
+    success_message: "StrOrPromise"
     anchor: str
+    perform: Callable[..., object]
 
     def post(self, request, pk: int):
         self.target = self.get_target(pk)

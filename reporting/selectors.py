@@ -38,8 +38,8 @@ def report_versions(*, run: ReportRun) -> list[ReportRun]:
     same = list(
         ReportRun.objects.filter(
             kind=run.kind,
-            programme_id=run.programme_id,
-            grant_id=run.grant_id,
+            programme=run.programme_id,
+            grant=run.grant_id,
             period_start=run.period_start,
             period_end=run.period_end,
         ).only("pk", "corrects_id", "edition", "created_at", "submitted_on")
@@ -49,7 +49,8 @@ def report_versions(*, run: ReportRun) -> list[ReportRun]:
     first = by_pk.get(run.pk, run)
     while first.corrects_id in by_pk:
         first = by_pk[first.corrects_id]
-    versions, current = [], first
+    versions: list[ReportRun] = []
+    current: ReportRun | None = first
     while current is not None:
         versions.append(current)
         current = by_corrected.get(current.pk)
@@ -142,7 +143,7 @@ def target_display(row: dict) -> dict:
     metrics, statuses = dict(TargetMetric.choices), dict(TargetStatus.choices)
     return {
         **row,
-        "label": metrics.get(row.get("metric"), row.get("metric")),
+        "label": metrics.get(row.get("metric", ""), row.get("metric")),
         "shown": value_text(row.get("result")),
-        "status_label": statuses.get(row.get("status"), "…"),
+        "status_label": statuses.get(row.get("status", ""), "…"),
     }

@@ -84,7 +84,7 @@ def report_request(
         kind = profile.kind if from_shell else _profile_check(actor, profile)
     if kind not in ReportKind.values:
         raise ApplicationError(_("Choose a report."), field="kind")
-    period_check(period_start, period_end)
+    period_start, period_end = period_check(period_start, period_end)
     if period_start > timezone.localdate():
         raise ApplicationError(
             _("The period has not begun yet: a report covers days that have passed."),
@@ -142,7 +142,7 @@ def _profile_check(actor, profile: FunderProfile) -> str:
 EARLIEST_YEAR, LATEST_YEAR, LONGEST_DAYS = 2000, 2100, 10 * 366
 
 
-def period_check(start: date | None, end: date | None) -> None:
+def period_check(start: date | None, end: date | None) -> tuple[date, date]:
     """A period that a report can cover: it ends after it starts, lies in this century and
     spans ten years at most."""
     if start is None or end is None or end < start:
@@ -155,6 +155,7 @@ def period_check(start: date | None, end: date | None) -> None:
         )
     if (end - start).days > LONGEST_DAYS:
         raise ApplicationError(_("A report covers ten years at most."), field="period_end")
+    return start, end
 
 
 def report_subject(actor, kind: str, programme, grant, scheduled: bool) -> tuple:

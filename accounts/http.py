@@ -1,0 +1,18 @@
+"""The requests of pages and endpoints that let only signed-in users in (LoginRequiredMixin,
+login_required, the API's IsAuthenticated), for annotations: their user is a User. django-htmx's
+middleware (on every request) has told a page's request whether htmx sent it."""
+
+from django.http import HttpRequest
+from django_htmx.middleware import HtmxDetails
+from rest_framework.request import Request
+
+from accounts.models import User
+
+
+class SignedInRequest(HttpRequest):
+    user: User
+    htmx: HtmxDetails
+
+
+class SignedInApiRequest(Request):
+    user: User
