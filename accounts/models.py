@@ -277,7 +277,7 @@ class Invitation(models.Model):
         )
 
 
-class ApiTokenQuerySet(models.QuerySet):
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> "ApiTokenQuerySet":
         """Not revoked, not expired, and of a user who may still sign in."""
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).filter(
