@@ -14,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.country import country_of
+from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
 from config.views import ServiceFormView
@@ -288,6 +289,7 @@ def _grant_forms(grant: Grant, today) -> dict:
 class _GrantPost(LeadMixin, View):
     """A small form posted from the grant page: one service, then back to its section."""
 
+    request: SignedInRequest
     form_class: type | None = None
     success_message: "StrOrPromise"
     anchor: str

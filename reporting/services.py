@@ -231,7 +231,10 @@ def report_snapshot(run: ReportRun, *, today: date | None = None) -> dict:
     period that runs past today is cut at today."""
     today = today or timezone.localdate()
     profile = profile_of(run)
-    programmes = list(run.grant.programmes.all()) if run.grant else [run.programme]
+    if run.grant is not None:
+        programmes = list(run.grant.programmes.all())
+    else:
+        programmes = [run.programme] if run.programme is not None else []
     end = min(run.period_end, today)
     life = subject_life(run.subject, programmes)
     drawn = (max(run.period_start, life[0] or run.period_start), min(end, life[1] or end))
