@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
+from accounts.models import User
 from demo.pdf import text_pdf
 from participants.consents import consent_record, document_upload
 from participants.journal import note_create, task_create, task_set_done
@@ -134,13 +135,13 @@ def _case_write(
             _goal(clock, enrollment, goal, facts)
     if placement is not None and placement.supervisor is not None:
         for entry in book.progress if full else book.light_progress:
-            _progress(clock, enrollment, placement, entry, facts)
+            _progress(clock, enrollment, placement, placement.supervisor, entry, facts)
     if not full:
         return
     for title, due_in, done in book.tasks:
         _task(clock, enrollment, title.format_map(facts), due_in, done)
     consent_record(
-        actor=enrollment.caseworker,
+        actor=_caseworker(enrollment),
         participant=person,
         purpose=ConsentPurpose.SHARE_NAV,
         recipient=book.nav_recipient.format_map(facts),
@@ -222,7 +223,7 @@ def _note(clock: _Clock, enrollment: Enrollment, note: NoteText, facts: dict) ->
     if note.on_status and clock.placement is not None:
         day = clock.attended(day, note.on_status)
     note_create(
-        actor=enrollment.caseworker,
+        actor=_caseworker(enrollment),
         participant=enrollment.participant,
         kind=note.kind,
         occurred_on=day,
@@ -234,8 +235,14 @@ def _note(clock: _Clock, enrollment: Enrollment, note: NoteText, facts: dict) ->
     )
 
 
+def _caseworker(enrollment: Enrollment) -> User:
+    """The one who writes the case: every enrollment of the demo has a caseworker."""
+    assert enrollment.caseworker is not None
+    return enrollment.caseworker
+
+
 def _goal(clock: _Clock, enrollment: Enrollment, goal: GoalText, facts: dict) -> None:
-    actor = enrollment.caseworker
+    actor = _caseworker(enrollment)
     made = goal_create(
         actor=actor,
         participant=enrollment.participant,
@@ -267,7 +274,7 @@ def _goal(clock: _Clock, enrollment: Enrollment, goal: GoalText, facts: dict) ->
 
 
 def _task(clock: _Clock, enrollment: Enrollment, title: str, due_in: int, done: bool) -> None:
-    actor = enrollment.caseworker
+    actor = _caseworker(enrollment)
     due_on = clock.today + timedelta(days=due_in)
     task = task_create(
         actor=actor,
@@ -282,14 +289,19 @@ def _task(clock: _Clock, enrollment: Enrollment, title: str, due_in: int, done: 
 
 
 def _progress(
-    clock: _Clock, enrollment: Enrollment, placement: Placement, entry: ProgressText, facts: dict
+    clock: _Clock,
+    enrollment: Enrollment,
+    placement: Placement,
+    supervisor: User,
+    entry: ProgressText,
+    facts: dict,
 ) -> None:
     day = clock.attended(min(clock.at(entry.when), placement.ends_on or clock.today))
     if day < placement.starts_on:
         return
     punctuality, cooperation, independence = entry.ratings
     written = progress_write(
-        actor=placement.supervisor,
+        actor=supervisor,
         placement=placement,
         text=entry.text.format_map(facts),
         written_on=day,
@@ -299,7 +311,7 @@ def _progress(
     )
     if entry.reply:
         reply = progress_reply(
-            actor=enrollment.caseworker, entry=written, text=entry.reply.format_map(facts)
+            actor=_caseworker(enrollment), entry=written, text=entry.reply.format_map(facts)
         )
         # Answered the next working day, as a caseworker does.
         answered = min(day + timedelta(days=1 if day.weekday() < 4 else 3), clock.today)
@@ -316,7 +328,7 @@ def _document(
     lines = [line.format_map(facts) for line in document.lines]
     content = text_pdf(title.format_map(facts), lines)
     stored = document_upload(
-        actor=enrollment.caseworker,
+        actor=_caseworker(enrollment),
         participant=enrollment.participant,
         category=document.category,
         upload=SimpleUploadedFile(document.file_name, content, "application/pdf"),

@@ -225,7 +225,7 @@ def kristiansand_outcomes(
         enrollments, KRISTIANSAND_EXITS, strict=False
     ):
         placement = enrollment.placements.order_by("-starts_on").first()
-        assert placement is not None  # each of these people was placed above
+        assert placement is not None and placement.ends_on is not None  # placed above, to an end
         exit_date = min(placement.ends_on, today - timedelta(days=1))
         enrollment_change_status(
             actor=caseworker,

@@ -285,6 +285,7 @@ def notes_create(world: World, people: list[PersonPlan], participants: list) -> 
                 created_at=created,
             )
             for note, person, author, due, created in asking
+            if due is not None  # as the filter above asks
         ),
     )
 

@@ -3,7 +3,7 @@
 from django.http import Http404
 from rest_framework import exceptions
 
-from accounts.http import SignedInApiRequest
+from accounts.http import SignedInApiRequest, own_municipality
 from accounts.roles import roles_of
 from audit.services import access_record
 from config.rest import etag_for_state
@@ -106,7 +106,7 @@ class ParticipantViewSet(CaseViewSet):
         user = self.request.user
         return participant_intake(
             actor=user,
-            municipality=user.municipality,
+            municipality=own_municipality(user),
             programme=data.pop("programme"),
             cohort=data.pop("cohort", None),
             caseworker=data.pop("caseworker", None),
