@@ -99,8 +99,14 @@ class _Book:
             "starts_on", "ends_on", "schedule_days", "worksite_id", "field",
             "enrollment__participant_id",
         ):  # fmt: skip
-            person = p.pop("enrollment__participant_id")
-            self.add(person, _Booked(**p))
+            booked = _Booked(
+                starts_on=p["starts_on"],
+                ends_on=p["ends_on"],
+                schedule_days=p["schedule_days"],
+                worksite_id=p["worksite_id"],
+                field=p["field"],
+            )
+            self.add(p["enrollment__participant_id"], booked)
         self.places = {
             (c.worksite_id, c.field): c.places
             for c in WorksiteCapacity.objects.filter(worksite_id__in=sites)

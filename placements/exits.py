@@ -14,6 +14,7 @@ from django.db.models import Max
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from config.errors import ApplicationError
 from participants.consents import consent_withdraw
 from participants.journal import task_set_done
@@ -133,7 +134,7 @@ def enrollment_exit_check(
 
 def enrollment_exit(
     *,
-    actor,
+    actor: User,
     enrollment: Enrollment,
     expected_version: int,
     status: str,
@@ -169,7 +170,7 @@ def enrollment_exit(
         )
 
 
-def _close(actor, exited: Enrollment, work: OpenWork, choices: ExitChoices) -> dict[str, str]:
+def _close(actor: User, exited: Enrollment, work: OpenWork, choices: ExitChoices) -> dict[str, str]:
     """Close the chosen kinds; what was done, for the change history: how many were closed,
     or "kept" when the caseworker chose to leave them open."""
     exit_date = exited.ends_on
@@ -200,7 +201,7 @@ def _close(actor, exited: Enrollment, work: OpenWork, choices: ExitChoices) -> d
     return {name: str(len(rows)) if chosen else "kept" for name, (chosen, rows) in done.items()}
 
 
-def _end_placement(actor, placement: Placement, exit_date: date, reason: str) -> None:
+def _end_placement(actor: User, placement: Placement, exit_date: date, reason: str) -> None:
     """Ended as planned when its planned end is on or before the exit (on that end, not later);
     otherwise stopped early on the exit date, with the exit reason as the stop reason. A
     placement that would have started after the exit ends on its first day."""
