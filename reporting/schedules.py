@@ -116,7 +116,7 @@ def _draft_once(*, subject: Programme | Grant, kind: str, start: date, end: date
             period_end=end,
             language=subject.municipality.default_language,
             scheduled=True,
-            programme=subject if field == "programme" else None,
-            grant=subject if field == "grant" else None,
+            programme=subject if isinstance(subject, Programme) else None,
+            grant=subject if isinstance(subject, Grant) else None,
         )
     return 1
