@@ -63,11 +63,13 @@ test: system-deps $(STAMP)
 test-browser: browser-deps $(AXE) $(STAMP)
 	$(BIN)/pytest -m browser -q
 
-# ruff, then the catalogues (gettext, from system-deps): a marked string missing from one, an
-# untranslated or fuzzy entry, a lost placeholder, or `_` used against docs/translations.md.
+# ruff; mypy (docs/architecture.md, "Types"); the layer contract (import-linter); then the
+# catalogues (gettext, from system-deps): a marked string missing from one, an untranslated or
+# fuzzy entry, a lost placeholder, or `_` used against docs/translations.md.
 lint: system-deps $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/lint-imports
 	$(BIN)/pytest -q -p no:cacheprovider tests/config/test_translations.py tests/config/test_code_shape.py
 

@@ -1,4 +1,7 @@
+from typing import cast
+
 from django import forms
+from django.apps import apps
 from django.contrib.auth.forms import SetPasswordForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
@@ -7,18 +10,16 @@ from accounts.models import (
     MAX_DISCLOSURE_THRESHOLD,
     MIN_DISCLOSURE_THRESHOLD,
     Municipality,
-    ProgrammeMembership,
     ProgrammeRole,
-    WorksiteSupervisor,
     country_languages,
 )
 from accounts.services import ROLE_ARBEIDSLEDER, ROLE_MUNICIPALITY_ADMIN, language_name
 from config.dates import BoundedDateField
 
-# The programmes and worksites a role is given in, reached through the membership models'
-# relations: both apps sit above accounts in the layers, so they are not imported here.
-Programme = ProgrammeMembership._meta.get_field("programme").related_model
-Worksite = WorksiteSupervisor._meta.get_field("worksite").related_model
+# The programmes and worksites a role is given in, named through the app registry: both apps
+# sit above accounts in the layers, so they are not imported here.
+Programme = apps.get_model("programs", "Programme")
+Worksite = apps.get_model("placements", "Worksite")
 
 ROLE_CHOICES = [
     (ProgrammeRole.CASEWORKER, _("Caseworker")),
@@ -32,13 +33,13 @@ class RoleForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=ROLE_CHOICES)
     programme = forms.ModelChoiceField(
         label=_("Programme"),
-        queryset=Programme.objects.none(),
+        queryset=Programme._default_manager.none(),
         required=False,
         help_text=_("For caseworkers and programme leads."),
     )
     worksite = forms.ModelChoiceField(
         label=_("Worksite"),
-        queryset=Worksite.objects.none(),
+        queryset=Worksite._default_manager.none(),
         required=False,
         help_text=_("For work supervisors."),
     )
@@ -46,8 +47,12 @@ class RoleForm(forms.Form):
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
         # Only the admin's own municipality is offered; any other id is "not one of the choices".
-        self.fields["programme"].queryset = Programme.objects.filter(municipality=municipality)
-        self.fields["worksite"].queryset = Worksite.objects.filter(municipality=municipality)
+        self.fields["programme"].queryset = Programme._default_manager.filter(
+            municipality=municipality
+        )
+        self.fields["worksite"].queryset = Worksite._default_manager.filter(
+            municipality=municipality
+        )
 
 
 class InviteForm(RoleForm):
@@ -104,7 +109,9 @@ class MunicipalitySettingsForm(forms.Form):
 
     def __init__(self, *args, municipality: Municipality, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["language"].choices = language_choices(country_languages(municipality.country))
+        cast(forms.ChoiceField, self.fields["language"]).choices = language_choices(
+            country_languages(municipality.country)
+        )
 
 
 class UserLanguageForm(forms.Form):

@@ -1,5 +1,12 @@
+from typing import TypeAlias
+
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
+from django.contrib.auth.models import (
+    AbstractBaseUser,
+    AnonymousUser,
+    BaseUserManager,
+    PermissionsMixin,
+)
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -157,7 +164,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         user, so this does not query)."""
         if self.chosen_language in self.offered_languages:
             return self.chosen_language
-        if self.municipality_id is None:
+        if self.municipality is None:
             return settings.LANGUAGE_CODE
         return self.municipality.default_language
 
@@ -165,6 +172,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def offered_languages(self) -> tuple[str, ...]:
         """The languages this user may choose: their country's and English."""
         return languages_offered_in(self.municipality if self.municipality_id else None)
+
+
+# Whom a scoping point (``visible_to``) may be asked about: a signed-in user, or a request's
+# anonymous one, who is shown nothing.
+AnyUser: TypeAlias = User | AnonymousUser
 
 
 def languages_offered_in(municipality: Municipality | None) -> tuple[str, ...]:
@@ -265,7 +277,7 @@ class Invitation(models.Model):
         )
 
 
-class ApiTokenQuerySet(models.QuerySet):
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> "ApiTokenQuerySet":
         """Not revoked, not expired, and of a user who may still sign in."""
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now()).filter(

@@ -63,7 +63,7 @@ class RoleRequiredMixin:
 
     def dispatch(self, request, *args, **kwargs):
         if not request.user.is_authenticated:
-            return self.handle_no_permission()  # type: ignore[attr-defined]
+            return self.handle_no_permission()
         if not self.allowed(roles_of(request.user)):
             raise Http404
-        return super().dispatch(request, *args, **kwargs)  # type: ignore[misc]
+        return super().dispatch(request, *args, **kwargs)

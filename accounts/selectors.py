@@ -6,6 +6,8 @@ from accounts.models import Invitation, ProgrammeMembership, User, WorksiteSuper
 
 def municipality_users(*, admin: User) -> QuerySet[User]:
     """The users of the admin's municipality with their roles and latest invitation."""
+    if admin.municipality_id is None:  # the platform's operators have no municipality's users
+        return User.objects.none()
     return (
         User.objects.filter(municipality_id=admin.municipality_id)
         .prefetch_related(

@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
@@ -31,6 +32,10 @@ from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
 
+if TYPE_CHECKING:  # the layers above whose rows a role is given in (docs/architecture.md, "Types")
+    from placements.models import Worksite
+    from programs.models import Programme
+
 _SALT = "fotfeste.invitation"
 ROLE_ARBEIDSLEDER = "arbeidsleder"
 ROLE_MUNICIPALITY_ADMIN = "municipality_admin"
@@ -43,8 +48,8 @@ def user_invite(
     email: str,
     full_name: str,
     role: str,
-    programme=None,
-    worksite=None,
+    programme: "Programme | None" = None,
+    worksite: "Worksite | None" = None,
 ) -> Invitation:
     """Create the user with their first role and send them a link to set a password."""
     municipality = invited_by.municipality
@@ -71,7 +76,13 @@ def user_invite(
         return invitation_create(user=user, invited_by=invited_by)
 
 
-def _check_role_target(*, municipality, role: str, programme, worksite) -> None:
+def _check_role_target(
+    *,
+    municipality: Municipality,
+    role: str,
+    programme: "Programme | None",
+    worksite: "Worksite | None",
+) -> None:
     if role in ProgrammeRole.values:
         if programme is None or programme.municipality_id != municipality.pk:
             raise ApplicationError(
@@ -86,7 +97,14 @@ def _check_role_target(*, municipality, role: str, programme, worksite) -> None:
         raise ApplicationError(_("Choose a role."), field="role")
 
 
-def role_grant(*, actor: User | None, user: User, role: str, programme=None, worksite=None) -> None:
+def role_grant(
+    *,
+    actor: User | None,
+    user: User,
+    role: str,
+    programme: "Programme | None" = None,
+    worksite: "Worksite | None" = None,
+) -> None:
     """Give ``user`` a role; granting a role they already hold changes nothing."""
     if user.municipality is None:
         raise ApplicationError(_("The user does not belong to a municipality."))
@@ -139,6 +157,7 @@ def role_revoke(
     admin: bool = False,
 ) -> None:
     """Take one role away from ``user``; ids of another user's roles are not found."""
+    role: ProgrammeMembership | WorksiteSupervisor | None
     if membership_id is not None:
         role = ProgrammeMembership.objects.filter(user=user, pk=membership_id).first()
         fields = ["user", "programme", "role"]
@@ -176,7 +195,7 @@ def user_set_active(*, actor: User, user: User, active: bool) -> None:
         )
 
 
-def _user_update(*, actor: User, user: User, **values) -> None:
+def _user_update(*, actor: User, user: User, **values: Any) -> None:
     with transaction.atomic():
         audited_save(actor=actor, instance=user, **values)
 
@@ -314,14 +333,16 @@ def municipality_language_set(*, actor: User, language: str) -> None:
     _municipality_setting_save(actor, "language", language)
 
 
-def _check_municipality_admin(actor: User) -> None:
-    if not actor.is_municipality_admin or actor.municipality_id is None:
+def _check_municipality_admin(actor: User) -> Municipality:
+    """The admin's municipality; anyone else is refused."""
+    if not actor.is_municipality_admin or actor.municipality is None:
         raise ApplicationError(_("Only the municipality's admin changes its settings."))
+    return actor.municipality
 
 
-def _municipality_setting_save(actor: User, name: str, value) -> None:
+def _municipality_setting_save(actor: User, name: str, value: object) -> None:
     """One setting of the actor's municipality, saved with its change history."""
-    municipality = actor.municipality
+    municipality = _check_municipality_admin(actor)
     with transaction.atomic():
         before = snapshot(municipality, [name])
         setattr(municipality, name, value)

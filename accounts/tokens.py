@@ -8,12 +8,11 @@ import secrets
 from datetime import date, datetime, time, timedelta
 
 from django.db import transaction
-from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ApiToken, User
+from accounts.models import ApiToken, ApiTokenQuerySet, User
 from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
@@ -91,7 +90,7 @@ def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
     return token
 
 
-def user_tokens(*, user: User) -> QuerySet[ApiToken]:
+def user_tokens(*, user: User) -> ApiTokenQuerySet:
     return ApiToken.objects.filter(user=user).order_by("-created_at", "-pk")
 
 

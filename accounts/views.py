@@ -2,7 +2,7 @@ from allauth.account.decorators import reauthentication_required
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -22,6 +22,7 @@ from accounts.forms import (
     RoleForm,
     UserLanguageForm,
 )
+from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from accounts.selectors import municipality_user_get, municipality_users
 from accounts.services import (
@@ -125,7 +126,9 @@ class UserDetailView(MunicipalityAdminMixin, ServiceFormView):
 class UserActionView(MunicipalityAdminMixin, View):
     """The buttons on a user's page: remove a role, (de)activate, send a new invitation."""
 
-    def post(self, request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    request: SignedInRequest
+
+    def post(self, request: SignedInRequest, pk: int, action: str) -> HttpResponse:
         member = municipality_user_get(admin=request.user, pk=pk)
         try:
             message = self.perform(action, member, request.POST)
@@ -168,7 +171,7 @@ class InvitationAcceptView(View):
 
     template_name = "accounts/invitation_accept.html"
 
-    def dispatch(self, request: HttpRequest, token: str) -> HttpResponse:
+    def dispatch(self, request: HttpRequest, token: str) -> HttpResponseBase:
         try:
             self.invitation = invitation_from_token(token)
         except ApplicationError as exc:
@@ -244,7 +247,7 @@ class ApiTokenCreateView(LoginRequiredMixin, RoleRequiredMixin, ServiceFormView)
 class ApiTokenRevokeView(LoginRequiredMixin, View):
     """POST only; another user's token is not found."""
 
-    def post(self, request: HttpRequest, pk: int) -> HttpResponse:
+    def post(self, request: SignedInRequest, pk: int) -> HttpResponse:
         token = user_token_get(user=request.user, pk=pk)
         api_token_revoke(actor=request.user, token=token)
         messages.success(request, _("The token has been revoked. It no longer works."))

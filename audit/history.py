@@ -76,7 +76,11 @@ def _label(model, field: models.Field | None, name: str) -> str:
     if field is None:
         return capfirst(name.replace("_", " "))
     # A relation without its own verbose name is named after the model it points to.
-    if field.is_relation and field.related_model and field.verbose_name == name.replace("_", " "):
+    if (
+        field.is_relation
+        and isinstance(field.related_model, type)
+        and field.verbose_name == name.replace("_", " ")
+    ):
         return capfirst(str(field.related_model._meta.verbose_name))
     label = field.verbose_name
     # A field named without a translatable label still reads well when the words are known.

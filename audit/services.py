@@ -1,10 +1,15 @@
 """Writing the audit record. Call these inside the same transaction as the change they describe."""
 
 from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from django.db import models
 
 from audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
+
+if TYPE_CHECKING:  # the layers above whose rows the trail records (docs/architecture.md, "Types")
+    from accounts.models import AnyUser, User
+    from participants.models import Participant
 
 
 def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, str | None]:
@@ -13,20 +18,24 @@ def snapshot(instance: models.Model, fields: Iterable[str]) -> dict[str, str | N
     values: dict[str, str | None] = {}
     for name in fields:
         field = instance._meta.get_field(name)
-        if field.is_relation:
-            related = getattr(instance, name)
-            values[name] = None if related is None else str(related)
-        else:
+        if isinstance(field, models.Field) and not field.is_relation:
             value = getattr(instance, field.attname)
             values[name] = None if value is None else str(value)
+        else:
+            related = getattr(instance, name)
+            values[name] = None if related is None else str(related)
     return values
 
 
-def access_record(*, user, participant, page: str, action: str = AccessAction.VIEW) -> AccessEvent:
+def access_record(
+    *, user: "User", participant: "Participant", page: str, action: str = AccessAction.VIEW
+) -> AccessEvent:
     return AccessEvent.objects.create(user=user, participant=participant, page=page, action=action)
 
 
-def access_record_many(*, user, participants, page: str, action: str) -> None:
+def access_record_many(
+    *, user: "User", participants: Iterable["Participant"], page: str, action: str
+) -> None:
     """One access event per person, in one statement (an export of many people)."""
     AccessEvent.objects.bulk_create(
         [AccessEvent(user=user, participant=p, page=page, action=action) for p in participants]
@@ -35,12 +44,12 @@ def access_record_many(*, user, participants, page: str, action: str) -> None:
 
 def change_record(
     *,
-    actor,
+    actor: "AnyUser | None",
     instance: models.Model,
     action: str,
     before: dict[str, str | None] | None = None,
     after: dict[str, str | None] | None = None,
-    participant=None,
+    participant: "Participant | None" = None,
 ) -> ChangeEvent | None:
     """Record what changed; an update that changed nothing records nothing."""
     before = before or {}
@@ -66,7 +75,13 @@ def change_record(
     )
 
 
-def audited_save(*, actor, instance: models.Model, participant=None, **values) -> None:
+def audited_save(
+    *,
+    actor: "AnyUser | None",
+    instance: models.Model,
+    participant: "Participant | None" = None,
+    **values: object,
+) -> None:
     """Set ``values`` on ``instance``, save just those fields and record the old and new
     values. Call inside the transaction of the change."""
     fields = list(values)
@@ -84,7 +99,9 @@ def audited_save(*, actor, instance: models.Model, participant=None, **values) -
     )
 
 
-def audited_delete(*, actor, instance: models.Model, fields: Iterable[str]) -> None:
+def audited_delete(
+    *, actor: "AnyUser | None", instance: models.Model, fields: Iterable[str]
+) -> None:
     """Record the row's last values, then delete it. Call inside the transaction of the
     change."""
     change_record(

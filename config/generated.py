@@ -23,7 +23,7 @@ import logging
 import traceback
 from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any, Protocol, TypeVar
+from typing import Any, Literal, Protocol, TypedDict, TypeVar, cast
 
 from celery import Task
 from django.core.files.base import ContentFile, File
@@ -40,9 +40,18 @@ T = TypeVar("T")
 DATABASE_LOST = (OperationalError, InterfaceError)
 # Seconds before each new try: about forty minutes in all, to outlast a database restart.
 RETRY_DELAYS = (30, 120, 600, 1800)
+
+
 # Every task that builds a file: bound (for its retries), acknowledged only once done, and
 # stopped before the broker's visibility timeout hands its message to another worker.
-BUILD_TASK_OPTIONS: dict[str, Any] = {
+class _BuildTaskOptions(TypedDict):
+    bind: Literal[True]
+    acks_late: bool
+    time_limit: int
+    soft_time_limit: int
+
+
+BUILD_TASK_OPTIONS: _BuildTaskOptions = {
     "bind": True,
     "acks_late": True,
     "time_limit": 30 * 60,
@@ -100,10 +109,10 @@ class Fail(Protocol):
 
 # The rows a helper works on: a model, or a queryset of it narrowed further. Helpers take it
 # and the row's pk by position only, so that a model's own field may be named ``rows``.
-Rows = type[models.Model] | QuerySet
+Rows = type[models.Model] | QuerySet[models.Model]
 
 
-def _queryset(rows: Rows) -> QuerySet:
+def _queryset(rows: Rows) -> QuerySet[models.Model]:
     return rows if isinstance(rows, QuerySet) else rows._default_manager.all()
 
 
@@ -176,7 +185,7 @@ def generated_fail(
     failure of a second delivery does not undo the first."""
     queryset = _queryset(rows)
     kind = error_kind(reason) if isinstance(reason, BaseException) else reason
-    limit = queryset.model._meta.get_field("error").max_length
+    limit = cast("models.CharField[str, str]", queryset.model._meta.get_field("error")).max_length
     failed_now = queryset.filter(pk=pk, status__in=list(unfinished)).update(
         status=failed, error=kind[:limit], finished_at=timezone.now(), **values
     )
@@ -219,7 +228,7 @@ def _row_files_expire(
     return 1
 
 
-def file_store(name: str, content: bytes | File) -> str:
+def file_store(name: str, content: "bytes | File[bytes]") -> str:
     """Save under ``name`` exactly, replacing the file an earlier delivery of the task left:
     one row never has two files of a kind. Returns ``name``."""
     default_storage.delete(name)
@@ -247,7 +256,9 @@ def generated_build(work: Callable[[], T], *, fail: Fail, label: str) -> T | Non
         return None
 
 
-def run_with_retry(task: Task, build: Callable[[], object], fail: Fail, *, label: str) -> None:
+def run_with_retry(
+    task: "Task[..., Any]", build: Callable[[], object], fail: Fail, *, label: str
+) -> None:
     """The one policy of every task that builds a file: run ``build``; a fault is recorded
     on the row by ``fail`` (see ``generated_build``); a lost database is tried again after
     each of ``RETRY_DELAYS``, and after the last try the row is failed rather than left

@@ -38,7 +38,7 @@ HEALTH_PATH = "/health/"
 OK, DOWN, IN_PROCESS = "ok", "down", "in-process"
 # Seconds each network step of a check may wait, so that a probe answers before the prober
 # gives up.
-TIMEOUT = 1.0
+TIMEOUT = 1
 
 
 def database() -> str:

@@ -33,7 +33,7 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from functools import cache
 from importlib.metadata import distributions
 from pathlib import Path
@@ -44,8 +44,9 @@ from django.contrib.messages import get_messages
 from django.core.cache import cache as shared_cache
 from django.db import connections
 from django.db.backends.signals import connection_created
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.template.response import SimpleTemplateResponse
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
@@ -131,7 +132,7 @@ def _written(connection, tables: list[str]) -> None:
     scheduled = pending is not None and any(
         func is pending for _, func, _ in connection.run_on_commit
     )
-    if not scheduled:
+    if not scheduled or pending is None:
         pending = _Pending()
         connection._pagecache_pending = pending
         connection.on_commit(pending)
@@ -202,7 +203,7 @@ def _generations_at_once(made: list[str]) -> list[int] | None:
         return None
 
 
-def generations(ignored: frozenset[str]) -> list[object] | None:
+def generations(ignored: frozenset[str]) -> Sequence[object] | None:
     """The generation of every table but the ignored ones; None when the cache cannot say."""
     keys, made = _generation_keys(ignored, shared_cache.key_prefix, shared_cache.version)
     fast = _generations_at_once(made)
@@ -239,6 +240,7 @@ class PageCacheMixin:
     # under. Any other parameter or value is rendered and not stored: the cache cannot be filled
     # with one page per made-up URL.
     page_cache_query: dict[str, str] = {}
+    request: HttpRequest  # the view's, set by View.setup()
 
     def page_cache_extra(self) -> object:
         """What else the page depends on besides the user, the URL and the data."""
@@ -296,7 +298,7 @@ class PageCacheMixin:
         return "pagecache:page:" + hashlib.sha256(repr(parts).encode()).hexdigest()
 
     def _with_token(self, response: HttpResponse) -> HttpResponse:
-        if hasattr(response, "render") and not response.is_rendered:
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
             response.render()
         placeholder = csrf_placeholder().encode()
         if placeholder in response.content:

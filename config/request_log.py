@@ -34,7 +34,10 @@ def _user_id(request: HttpRequest) -> int | None:
     user = getattr(request, "user", None)
     # A user no middleware or view looked at is not loaded for the log's sake: that would cost
     # a session and a database read (and /health/ never has one).
-    if user is None or (isinstance(user, SimpleLazyObject) and user._wrapped is empty):
+    if user is None or (
+        # _wrapped is LazyObject's own, not in its stub: the one way to ask without loading.
+        isinstance(user, SimpleLazyObject) and user._wrapped is empty  # type: ignore[attr-defined]
+    ):
         return None
     return user.pk if user.is_authenticated else None
 

@@ -101,7 +101,9 @@ class ErrorSerializer(serializers.Serializer):
 
     detail = serializers.CharField(help_text=_("What went wrong, in the user's language."))
     code = serializers.CharField(help_text=_("A stable machine-readable code."))
-    fields = serializers.DictField(
+    # The metaclass takes declared fields out of the class, so this replaces no Serializer.fields;
+    # the stub cannot know.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.ListField(child=serializers.CharField()),
         help_text=_("Per field, what is wrong with it (empty when the error is not a field's)."),
     )

@@ -1,7 +1,7 @@
 """The form view every HTML page that writes shares: a service's ApplicationError becomes a
 form error."""
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.contrib import messages
@@ -10,12 +10,15 @@ from django.views.generic import FormView
 
 from config.errors import ApplicationError
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 
 class ServiceFormView(FormView):
     """Bind a form, call one service in ``perform(form)`` (each subclass names its own),
     redirect with a message."""
 
-    success_message: str = ""
+    success_message: "StrOrPromise" = ""
     perform: Any
 
     def form_valid(self, form: forms.Form) -> HttpResponse:

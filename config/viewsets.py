@@ -1,6 +1,8 @@
 """The base of the API's viewsets, the schema class that documents their errors and the
 decorator that documents their operations."""
 
+from typing import cast
+
 from django.conf import settings
 from django.db import transaction
 from django.http import Http404
@@ -110,7 +112,9 @@ class ServiceViewSet(viewsets.GenericViewSet):
         """A partial change completed with the record's current values (the services take the
         whole record); by default every field the update serializer takes."""
         if names is None:
-            names = self.update_serializer_class.Meta.fields
+            names = cast(
+                type[serializers.ModelSerializer], self.update_serializer_class
+            ).Meta.fields
         return {**{name: getattr(instance, name) for name in names}, **data}
 
     def get_object(self):
@@ -173,10 +177,10 @@ class ServiceViewSet(viewsets.GenericViewSet):
         return self.get_object()
 
     def create_with(self, data: dict):
-        raise exceptions.MethodNotAllowed(self.request.method)
+        raise exceptions.MethodNotAllowed(self.request.method or "")
 
     def update_with(self, instance, data: dict, *, expected_version: int | None):
-        raise exceptions.MethodNotAllowed(self.request.method)
+        raise exceptions.MethodNotAllowed(self.request.method or "")
 
 
 def ordered_by(*names: str) -> dict[str, tuple[str, ...]]:

@@ -17,6 +17,7 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone, translation
 
+from accounts.models import User
 from demo.pdf import text_pdf
 from participants.consents import consent_record, document_upload
 from participants.journal import note_create, task_create, task_set_done
@@ -126,17 +127,18 @@ def _case_write(
         _note(clock, enrollment, note, facts)
     # A plan is for people still in the programme; those who have left keep their journal.
     if enrollment.ends_on is None:
-        for goal in book.goals if full else [book.light_goal] * (book.light_goal is not None):
+        light = [book.light_goal] if book.light_goal is not None else []
+        for goal in book.goals if full else light:
             _goal(clock, enrollment, goal, facts)
     if placement is not None and placement.supervisor is not None:
         for entry in book.progress if full else book.light_progress:
-            _progress(clock, enrollment, placement, entry, facts)
+            _progress(clock, enrollment, placement, placement.supervisor, entry, facts)
     if not full:
         return
     for title, due_in, done in book.tasks:
         _task(clock, enrollment, title.format_map(facts), due_in, done)
     consent_record(
-        actor=enrollment.caseworker,
+        actor=_caseworker(enrollment),
         participant=person,
         purpose=ConsentPurpose.SHARE_NAV,
         recipient=book.nav_recipient.format_map(facts),
@@ -218,7 +220,7 @@ def _note(clock: _Clock, enrollment: Enrollment, note: NoteText, facts: dict) ->
     if note.on_status and clock.placement is not None:
         day = clock.attended(day, note.on_status)
     note_create(
-        actor=enrollment.caseworker,
+        actor=_caseworker(enrollment),
         participant=enrollment.participant,
         kind=note.kind,
         occurred_on=day,
@@ -230,8 +232,14 @@ def _note(clock: _Clock, enrollment: Enrollment, note: NoteText, facts: dict) ->
     )
 
 
+def _caseworker(enrollment: Enrollment) -> User:
+    """The one who writes the case: every enrollment of the demo has a caseworker."""
+    assert enrollment.caseworker is not None
+    return enrollment.caseworker
+
+
 def _goal(clock: _Clock, enrollment: Enrollment, goal: GoalText, facts: dict) -> None:
-    actor = enrollment.caseworker
+    actor = _caseworker(enrollment)
     made = goal_create(
         actor=actor,
         participant=enrollment.participant,
@@ -263,7 +271,7 @@ def _goal(clock: _Clock, enrollment: Enrollment, goal: GoalText, facts: dict) ->
 
 
 def _task(clock: _Clock, enrollment: Enrollment, title: str, due_in: int, done: bool) -> None:
-    actor = enrollment.caseworker
+    actor = _caseworker(enrollment)
     due_on = clock.today + timedelta(days=due_in)
     task = task_create(
         actor=actor,
@@ -278,14 +286,19 @@ def _task(clock: _Clock, enrollment: Enrollment, title: str, due_in: int, done: 
 
 
 def _progress(
-    clock: _Clock, enrollment: Enrollment, placement: Placement, entry: ProgressText, facts: dict
+    clock: _Clock,
+    enrollment: Enrollment,
+    placement: Placement,
+    supervisor: User,
+    entry: ProgressText,
+    facts: dict,
 ) -> None:
     day = clock.attended(min(clock.at(entry.when), placement.ends_on or clock.today))
     if day < placement.starts_on:
         return
     punctuality, cooperation, independence = entry.ratings
     written = progress_write(
-        actor=placement.supervisor,
+        actor=supervisor,
         placement=placement,
         text=entry.text.format_map(facts),
         written_on=day,
@@ -295,7 +308,7 @@ def _progress(
     )
     if entry.reply:
         reply = progress_reply(
-            actor=enrollment.caseworker, entry=written, text=entry.reply.format_map(facts)
+            actor=_caseworker(enrollment), entry=written, text=entry.reply.format_map(facts)
         )
         # Answered the next working day, as a caseworker does.
         answered = min(day + timedelta(days=1 if day.weekday() < 4 else 3), clock.today)
@@ -312,7 +325,7 @@ def _document(
     lines = [line.format_map(facts) for line in document.lines]
     content = text_pdf(title.format_map(facts), lines)
     stored = document_upload(
-        actor=enrollment.caseworker,
+        actor=_caseworker(enrollment),
         participant=enrollment.participant,
         category=document.category,
         upload=SimpleUploadedFile(document.file_name, content, "application/pdf"),

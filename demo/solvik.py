@@ -256,11 +256,12 @@ def _summer(world: DemoWorld, solvik, programme, handlaggare, sites) -> None:
         if enrollment is None or periods[period][1] >= world.today:
             continue
         placement = enrollment.placements.get()
+        ended = periods[period][1]  # the placement's end, as placed above
         placement_end(
             actor=supervisor,
             placement=placement,
             expected_version=placement.version,
-            ends_on=placement.ends_on,
+            ends_on=ended,
             status=PlacementStatus.ENDED,
         )
         enrollment_change_status(
@@ -268,18 +269,18 @@ def _summer(world: DemoWorld, solvik, programme, handlaggare, sites) -> None:
             enrollment=enrollment,
             expected_version=enrollment.version,
             status=EnrollmentStatus.COMPLETED,
-            exit_date=placement.ends_on,
+            exit_date=ended,
             exit_reason=ExitReason.COMPLETED,
             destination=Destination.EDUCATION,
         )
-        world.dated(enrollment, EnrollmentStatus.COMPLETED, placement.ends_on)
+        world.dated(enrollment, EnrollmentStatus.COMPLETED, ended)
         # The workplace's access ends with the job.
         shared = enrollment.participant.consents.get(purpose=ConsentPurpose.SHARE_WORKSITE)
         consent_withdraw(
             actor=handlaggare,
             consent=shared,
             expected_version=shared.version,
-            withdrawn_on=placement.ends_on + timedelta(days=1),
+            withdrawn_on=ended + timedelta(days=1),
         )
 
 
@@ -296,6 +297,7 @@ def _care_paths(world: DemoWorld, programme, handlaggare) -> None:
     for index, enrollment in enumerate(world.by_name(programme)):
         if enrollment.qualification_paths.exists():
             continue
+        assert enrollment.starts_on is not None  # enrolled by the demo with a start
         path = path_create(
             actor=handlaggare,
             enrollment=enrollment,

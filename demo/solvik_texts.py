@@ -13,7 +13,7 @@ _FIELD_WORDS = {
     "vaktmester": ("fastighetsskötsel: underhåll, sophantering och utemiljö", "fastighetsskötare"),
     "kjokken": ("köket: matlagning, disk och servering", "kock"),
 }
-_PRONOUNS = {Gender.FEMALE: "hon", Gender.MALE: "han"}
+_PRONOUNS: dict[str, str] = {Gender.FEMALE: "hon", Gender.MALE: "han"}
 _EDUCATION = {
     "primary": "Grundskolan, avslutad",
     "upper_started": "Gymnasiet, påbörjat",

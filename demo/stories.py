@@ -13,6 +13,7 @@ made twice.
 
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import Any
 
 from demo.world import sign_off_dated
 from participants.models import Enrollment
@@ -172,8 +173,8 @@ def _money(today: date, grant, lead) -> None:
         july = month.month == 7
         share = Decimal("0.30") if july else Decimal("0.50")  # the arbeidsleder's holiday
         position_month_set(actor=lead, grant=grant, month=month, share=share)
-    for month, day, index, account, amount, text in ONCE:
-        spent_on = date(grant.starts_on.year, month, day)
+    for month_number, day, index, account, amount, text in ONCE:
+        spent_on = date(grant.starts_on.year, month_number, day)
         if spent_on < today:
             _cost(lead, grant, lines, index, spent_on, account, amount, text)
     for received_on, amount, reference in (
@@ -225,6 +226,7 @@ def kristiansand_outcomes(
         enrollments, KRISTIANSAND_EXITS, strict=False
     ):
         placement = enrollment.placements.order_by("-starts_on").first()
+        assert placement is not None and placement.ends_on is not None  # placed above, to an end
         exit_date = min(placement.ends_on, today - timedelta(days=1))
         enrollment_change_status(
             actor=caseworker,
@@ -312,7 +314,7 @@ def lyngdal_reports(*, today: date, grant, lead) -> None:
     _built(grant, grant.starts_on, min(grant.ends_on, today), lead, YEAR_NARRATIVE)
 
 
-def _built(grant, start: date, end: date, lead, narrative: dict[str, str]):
+def _built(grant, start: date, end: date, lead, narrative: dict[str, Any]):
     run = report_request(
         actor=None,
         from_shell=True,

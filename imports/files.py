@@ -107,7 +107,7 @@ def read_records(content: bytes, fmt: str, columns: list[Column], *, country: st
     if header is None:
         raise _file_problem(0, _("The file is empty."))
     order = _check_header(header, columns)
-    records = []
+    records: list[Record] = []
     for line, cells in rows:
         if not any(str(c).strip() for c in cells):
             continue
@@ -127,7 +127,7 @@ def _file_problem(line: int, message: str) -> BulkError:
     return BulkError([RowProblem(line, None, message)])
 
 
-def _check_header(header: tuple[int, list], columns: list[Column]) -> list[str | None]:
+def _check_header(header: tuple[int, list], columns: list[Column]) -> list[str]:
     """Each position's column name; one clear problem if the header is not the template's.
     Unknown headings are named by their position only: a file without a header would
     otherwise put a person's data into the message."""
@@ -280,7 +280,7 @@ def template_csv(columns: list[Column]) -> bytes:
 
 def template_xlsx(columns: list[Column]) -> bytes:
     book = Workbook()
-    sheet = book.active
+    sheet = book.worksheets[0]  # a new workbook's one sheet
     sheet.title = "import"
     sheet.append([c.name for c in columns])
     for index, column in enumerate(columns, start=1):

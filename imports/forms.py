@@ -1,8 +1,10 @@
 import copy
+from typing import cast
 
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.utils.datastructures import MultiValueDict
 from django.utils.translation import gettext_lazy as _
 
 from imports.models import ImportKind
@@ -11,13 +13,15 @@ from participants.vocabularies import ReferralSource
 from placements.forms import PlacementForm
 from placements.models import PlacementType
 from programs.forms import AmountField, parse_day
-from programs.models import Financing
+from programs.models import Financing, Programme
 
 ISO_DATE = ["%Y-%m-%d"]
 
 
 class UploadForm(forms.Form):
-    programme = forms.ModelChoiceField(label=_("Programme"), queryset=None)
+    programme: "forms.ModelChoiceField[Programme]" = forms.ModelChoiceField(
+        label=_("Programme"), queryset=None
+    )
     # A grant's costs are imported from the grant's page (CostUploadForm).
     kind = forms.ChoiceField(
         label=_("What the file holds"),
@@ -74,7 +78,7 @@ class YesNoField(forms.Field):
         raise ValidationError(_("Write yes or no."), code="invalid")
 
 
-def _strict(form: forms.Form) -> None:
+def _strict(form: forms.BaseForm) -> None:
     """Dates only as YYYY-MM-DD, and choice errors that do not repeat the cell (a misplaced
     name or number would otherwise be kept in the list of problems)."""
     for field in form.fields.values():
@@ -137,13 +141,13 @@ class PlacementRowForm(forms.Form):
     starts_on = copy.deepcopy(_PLACEMENT["starts_on"])
     ends_on = copy.deepcopy(_PLACEMENT["ends_on"])
     schedule_days = forms.CharField(required=False, max_length=7)
-    hours_per_day = DecimalCommaField.like(_PLACEMENT["hours_per_day"])
+    hours_per_day = DecimalCommaField.like(cast(forms.DecimalField, _PLACEMENT["hours_per_day"]))
     percentage = copy.deepcopy(_PLACEMENT["percentage"])
     nav_agreement = copy.deepcopy(_PLACEMENT["nav_agreement"])
 
     def __init__(self, *args, country: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["type"].choices = PlacementType.for_country(country)
+        cast(forms.ChoiceField, self.fields["type"]).choices = PlacementType.for_country(country)
         # Empty means what the placement page offers first.
         self.fields["percentage"].required = False
         _strict(self)
@@ -177,8 +181,9 @@ class RowForms:
 
     def bind(self, data: dict) -> forms.BaseForm:
         form = copy.copy(self._prototype)
-        form.data, form.files, form.is_bound = data, {}, True
-        form._errors, form._bound_fields_cache = None, {}
+        form.data, form.files, form.is_bound = data, MultiValueDict(), True
+        # BaseForm's own caches (not in its stub), emptied so that the copy cleans afresh.
+        form._errors, form._bound_fields_cache = None, {}  # type: ignore[attr-defined]
         if isinstance(form, forms.BaseModelForm):
             form.instance = form._meta.model()
         return form

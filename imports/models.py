@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from accounts import memberships
+from accounts.models import AnyUser
 from config.generated import GeneratedFileWithProgress
 from programs.models import Programme
 
@@ -33,8 +34,8 @@ class ImportStatus(models.TextChoices):
 UNFINISHED = (ImportStatus.CHECKING, ImportStatus.QUEUED, ImportStatus.IMPORTING)
 
 
-class ImportRunQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ImportRunQuerySet":
+class ImportRunQuerySet(models.QuerySet["ImportRun"]):
+    def visible_to(self, user: AnyUser) -> "ImportRunQuerySet":
         """Imports into the programmes the user leads, in their municipality; a grant's costs
         only for a lead of every programme the grant funds."""
         if not user.is_authenticated or user.municipality_id is None:

@@ -3,11 +3,15 @@ municipality's accounts: the upload, a dry run that finds every problem by row a
 writes nothing, then the import itself, all or nothing. Both runs happen in a Celery worker,
 never in a request."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
+from django import forms
 from django.core.cache import cache
 from django.core.files.storage import default_storage
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -33,6 +37,7 @@ from participants.bulk import (
     BATCH,
     BulkError,
     IntakeRow,
+    Progress,
     RowProblem,
     participants_intake_check,
     participants_intake_many,
@@ -41,7 +46,7 @@ from participants.models import Enrollment
 from participants.services import PersonData
 from placements.bulk import PlacementRow, placements_start_check, placements_start_many
 from placements.models import Worksite
-from programs.models import EnrollmentStatus, Grant
+from programs.models import EnrollmentStatus, Grant, Programme
 from programs.money import CostProblem, CostRow, CostRowsError, cost_create_many, cost_rows_check
 from programs.services import check_grant_leads, check_leads
 
@@ -55,10 +60,10 @@ S = ImportStatus
 
 def import_upload(
     *,
-    actor,
-    programme=None,
+    actor: User,
+    programme: Programme | None = None,
     kind: str,
-    upload,
+    upload: UploadedFile,
     language: str = "nb",
     grant: Grant | None = None,
 ) -> ImportRun:
@@ -74,6 +79,8 @@ def import_upload(
     if grant is not None:
         check_grant_leads(actor=actor, grant=grant)
         programme = grant.programmes.order_by("pk").first()
+    if programme is None:
+        raise ApplicationError(_("Choose the programme."), field="programme")
     check_leads(actor=actor, programme=programme)
     file_format = inspect_import(upload)
     with transaction.atomic():
@@ -96,7 +103,7 @@ def import_upload(
     return run
 
 
-def _store(run: ImportRun, upload) -> str:
+def _store(run: ImportRun, upload: UploadedFile) -> str:
     """Save as imports/import-<id>.<format>, replacing a file of that name left by a rolled
     back upload that had the same id."""
     upload.seek(0)
@@ -138,12 +145,15 @@ def import_check(*, import_id: int) -> bool:
 _RELATED = ("programme__municipality", "grant", "requested_by", "confirmed_by")
 
 
-def _check_leads(actor, run: ImportRun) -> None:
+def _check_leads(actor: User | None, run: ImportRun) -> User:
     """The run is the actor's to import: a lead of its programme, and of every programme its
-    grant funds."""
+    grant funds. Returns the actor; a run nobody confirmed has none, and nobody leads it."""
+    if actor is None:
+        raise ApplicationError(_("Only the programme's lead can change it."))
     check_leads(actor=actor, programme=run.programme)
     if run.grant is not None:
         check_grant_leads(actor=actor, grant=run.grant)
+    return actor
 
 
 def _dry_run(run: ImportRun) -> tuple[int, list[RowProblem]]:
@@ -154,7 +164,7 @@ def _dry_run(run: ImportRun) -> tuple[int, list[RowProblem]]:
     rows, found = _resolve(run, actor, cleaned)
     problems += found
     if run.kind == ImportKind.COSTS:
-        problems += _cost_problems(cost_rows_check(grant=run.grant, rows=rows))
+        problems += _cost_problems(cost_rows_check(grant=_cost_grant(run), rows=rows))
     elif run.kind == ImportKind.PARTICIPANTS:
         problems += participants_intake_check(
             actor=actor, municipality=run.programme.municipality, programme=run.programme, rows=rows
@@ -164,7 +174,7 @@ def _dry_run(run: ImportRun) -> tuple[int, list[RowProblem]]:
     return len(records), sorted(problems, key=lambda p: p.line)
 
 
-def import_confirm(*, actor, run: ImportRun, confirmed: bool = False) -> ImportRun:
+def import_confirm(*, actor: User, run: ImportRun, confirmed: bool = False) -> ImportRun:
     """Queue the import of a checked file. Warnings (a similar person, a full worksite) must
     be confirmed, as on the one-person pages."""
     from imports.tasks import import_run_task  # the task calls this module: not at the top
@@ -221,8 +231,7 @@ def import_run(*, import_id: int) -> bool:
 
 def _import(run: ImportRun) -> bool | None:
     """True once imported; None if another delivery got there first."""
-    actor = run.confirmed_by
-    _check_leads(actor, run)
+    actor = _check_leads(run.confirmed_by, run)
     cleaned, problems = _clean(run, _read(run), progress=(5, 60))
     _raise_errors(problems)
     _progress(run.pk, 65)
@@ -244,13 +253,15 @@ def _import(run: ImportRun) -> bool | None:
     return True
 
 
-def _write(run: ImportRun, actor, rows: list) -> int:
+def _write(run: ImportRun, actor: User, rows: list[Any]) -> int:
     # Warnings were confirmed before the import was queued (import_confirm).
     confirmed = run.warning_count > 0
     progress = _live_progress(run.pk, start=70, end=99)
     if run.kind == ImportKind.COSTS:
         try:
-            created = cost_create_many(actor=actor, grant=run.grant, rows=rows)
+            created: Sequence[object] = cost_create_many(
+                actor=actor, grant=_cost_grant(run), rows=rows
+            )
         except CostRowsError as exc:
             raise BulkError(_cost_problems(exc.problems)) from None
     elif run.kind == ImportKind.PARTICIPANTS:
@@ -267,6 +278,12 @@ def _write(run: ImportRun, actor, rows: list) -> int:
             actor=actor, rows=rows, confirmed_over_capacity=confirmed, progress=progress
         )
     return len(created)
+
+
+def _cost_grant(run: ImportRun) -> Grant:
+    """A cost import's grant: the table's constraint gives every cost import one."""
+    assert run.grant is not None
+    return run.grant
 
 
 def _raise_errors(problems: list[RowProblem]) -> None:
@@ -310,7 +327,7 @@ def _discard_file(run: ImportRun) -> None:
     ImportRun.objects.filter(pk=run.pk).update(file="")
 
 
-def _findings(problems: list[RowProblem]) -> dict:
+def _findings(problems: list[RowProblem]) -> dict[str, Any]:
     """The problems as kept on the run: row, column and message, never a value of the file;
     the first PROBLEMS_KEPT of them, and how many there were."""
     return {
@@ -327,7 +344,7 @@ def _progress(run_id: int, percent: int) -> None:
     generated_progress(ImportRun, run_id, percent, running=(S.CHECKING, S.IMPORTING))
 
 
-def _live_progress(run_id: int, *, start: int, end: int):
+def _live_progress(run_id: int, *, start: int, end: int) -> Progress:
     """How far the all-or-nothing write has come. It cannot go on the run's row: the write's
     transaction holds that row, and nobody else sees it before the commit. The cache is shared
     by the web and worker processes (Redis in production, the one process in the embedded
@@ -363,7 +380,7 @@ def _read(run: ImportRun) -> list[Record]:
 @dataclass(frozen=True)
 class _Clean:
     line: int
-    data: dict
+    data: dict[str, Any]
 
 
 def _clean(
@@ -395,17 +412,17 @@ def _clean(
                 if name not in record.formulas
             ]
         elif not record.formulas:
-            cleaned.append(_Clean(record.line, _row_data(run.kind, form)))
+            cleaned.append(_Clean(record.line, _row_data(form)))
         if index % PROGRESS_EVERY == PROGRESS_EVERY - 1:
             _progress(run.pk, start + (end - start) * index // len(records))
     return cleaned, problems
 
 
-def _row_data(kind: str, form) -> dict:
+def _row_data(form: forms.BaseForm) -> dict[str, Any]:
     data = form.cleaned_data
-    if kind == ImportKind.COSTS:
+    if isinstance(form, CostRowForm):
         return dict(data)
-    if kind == ImportKind.PARTICIPANTS:
+    if isinstance(form, ParticipantRowForm):
         person = PersonData(
             data["first_name"], data["last_name"], data["national_id"], form.person_values()
         )
@@ -415,6 +432,7 @@ def _row_data(kind: str, form) -> dict:
             "caseworker": data["caseworker"],
             "referral_source": data["referral_source"],
         }
+    assert isinstance(form, PlacementRowForm)  # the run's kind gives its rows' form
     return {
         "national_id": data["national_id"],
         "worksite": data["worksite"],
@@ -423,7 +441,9 @@ def _row_data(kind: str, form) -> dict:
     }
 
 
-def _resolve(run: ImportRun, actor, cleaned: list[_Clean]) -> tuple[list, list[RowProblem]]:
+def _resolve(
+    run: ImportRun, actor: User, cleaned: list[_Clean]
+) -> tuple[list[Any], list[RowProblem]]:
     """Names, e-mail addresses and national IDs to the records they mean, among what the
     actor may see: anything else is not found."""
     if run.kind == ImportKind.PARTICIPANTS:
@@ -433,9 +453,11 @@ def _resolve(run: ImportRun, actor, cleaned: list[_Clean]) -> tuple[list, list[R
     return _placement_rows(run, actor, cleaned)
 
 
-def _users(actor, emails: set[str]) -> dict[str, User]:
+def _users(actor: User, emails: set[str]) -> dict[str, User]:
     wanted = sorted(e.lower() for e in emails if e)
-    found = {}
+    found: dict[str, User] = {}
+    if actor.municipality_id is None:  # the platform's operators have no colleagues here
+        return found
     for start in range(0, len(wanted), BATCH):
         for user in User.objects.filter(
             municipality_id=actor.municipality_id,
@@ -450,10 +472,13 @@ def _not_found_user(line: int, field: str) -> RowProblem:
     return RowProblem(line, field, _("Nobody in your municipality has this e-mail address."))
 
 
-def _intake_rows(run: ImportRun, actor, cleaned: list[_Clean]) -> tuple[list, list]:
+def _intake_rows(
+    run: ImportRun, actor: User, cleaned: list[_Clean]
+) -> tuple[list[IntakeRow], list[RowProblem]]:
     cohorts = {c.name.casefold(): c for c in run.programme.cohorts.all()}
     users = _users(actor, {c.data["caseworker"] for c in cleaned})
-    rows, problems = [], []
+    rows: list[IntakeRow] = []
+    problems: list[RowProblem] = []
     for item in cleaned:
         data = item.data
         cohort = cohorts.get(data["cohort"].casefold())
@@ -471,7 +496,9 @@ def _intake_rows(run: ImportRun, actor, cleaned: list[_Clean]) -> tuple[list, li
     return rows, problems
 
 
-def _placement_rows(run: ImportRun, actor, cleaned: list[_Clean]) -> tuple[list, list]:
+def _placement_rows(
+    run: ImportRun, actor: User, cleaned: list[_Clean]
+) -> tuple[list[PlacementRow], list[RowProblem]]:
     country = run.programme.municipality.country
     hashes, problems = {}, []
     for item in cleaned:
@@ -519,7 +546,7 @@ def _placement_rows(run: ImportRun, actor, cleaned: list[_Clean]) -> tuple[list,
     return rows, problems
 
 
-def _open_enrollments(run: ImportRun, actor, hashes: set[str]) -> dict[str, Enrollment]:
+def _open_enrollments(run: ImportRun, actor: User, hashes: set[str]) -> dict[str, Enrollment]:
     """Each person's newest open enrollment in the programme, by national ID hash, among the
     enrollments the actor may see."""
     wanted = sorted(hashes)
@@ -554,9 +581,9 @@ def _cost_problems(problems: list[CostProblem]) -> list[RowProblem]:
     ]
 
 
-def _cost_rows(run: ImportRun, cleaned: list[_Clean]) -> tuple[list, list]:
+def _cost_rows(run: ImportRun, cleaned: list[_Clean]) -> tuple[list[CostRow], list[RowProblem]]:
     """Budget lines by name, among the grant's own."""
-    lines = {line.label.casefold(): line for line in run.grant.budget_lines.all()}
+    lines = {line.label.casefold(): line for line in _cost_grant(run).budget_lines.all()}
     rows, problems = [], []
     for item in cleaned:
         data = item.data

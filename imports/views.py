@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
 from config.views import ServiceFormView
@@ -20,7 +21,7 @@ from imports.selectors import import_get, import_runs
 from imports.services import import_confirm, import_upload
 from programs.selectors import grant_get, led_programmes
 
-CONTENT_TYPES = {
+CONTENT_TYPES: dict[str, str] = {
     ImportFormat.CSV: "text/csv; charset=utf-8",
     ImportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
@@ -111,6 +112,8 @@ class CostImportView(LeadMixin, ServiceFormView):
 class ImportDetailView(LeadMixin, TemplateView):
     """The dry run's findings and the import's progress; htmx polls the fragment while a
     worker is busy with it."""
+
+    request: SignedInRequest
 
     def get_template_names(self) -> list[str]:
         if self.request.htmx:

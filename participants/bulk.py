@@ -10,13 +10,17 @@ to the same messages and the same audit records."""
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import date
 from difflib import SequenceMatcher
+from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import memberships
+from accounts.models import Municipality, User
 from audit.models import ChangeAction, ChangeEvent
 from audit.services import snapshot
 from config.errors import ApplicationError
@@ -32,7 +36,7 @@ from participants.services import (
     person_clean,
     person_snapshot,
 )
-from programs.models import EnrollmentStatus
+from programs.models import Cohort, EnrollmentStatus, Programme
 
 BATCH = 500
 # The rows are written a chunk at a time, so a long import can say how far it has come.
@@ -58,7 +62,7 @@ class RowProblem:
 class BulkError(ApplicationError):
     """Some rows break a rule: nothing was written."""
 
-    def __init__(self, problems: list[RowProblem]):
+    def __init__(self, problems: list[RowProblem]) -> None:
         super().__init__(_("Some rows cannot be imported."), code="bulk")
         self.problems = problems
 
@@ -67,20 +71,20 @@ class BulkError(ApplicationError):
 class IntakeRow:
     line: int
     person: PersonData
-    cohort: object = None
-    caseworker: object = None
+    cohort: Cohort | None = None
+    caseworker: User | None = None
     referral_source: str = ""
 
 
 @dataclass
 class _Prepared:
     row: IntakeRow
-    values: dict
+    values: dict[str, Any]
     parsed: nid.NationalId | None
 
 
 def participants_intake_check(
-    *, actor, municipality, programme, rows: Sequence[IntakeRow]
+    *, actor: User, municipality: Municipality, programme: Programme, rows: Sequence[IntakeRow]
 ) -> list[RowProblem]:
     """Every row checked as ``participant_intake`` checks one person, and against the rows
     above it in the file; nothing is written."""
@@ -89,9 +93,9 @@ def participants_intake_check(
 
 def participants_intake_many(
     *,
-    actor,
-    municipality,
-    programme,
+    actor: User,
+    municipality: Municipality,
+    programme: Programme,
     rows: Sequence[IntakeRow],
     confirmed_new: bool = False,
     progress: Progress | None = None,
@@ -114,7 +118,9 @@ def participants_intake_many(
         raise BulkError([RowProblem(0, "national_id", _duplicate_id_message())]) from None
 
 
-def _check(actor, municipality, programme, rows) -> tuple[list[RowProblem], list[_Prepared]]:
+def _check(
+    actor: User, municipality: Municipality, programme: Programme, rows: Sequence[IntakeRow]
+) -> tuple[list[RowProblem], list[_Prepared]]:
     check_may_enroll(actor=actor, programme=programme)
     if programme.municipality_id != municipality.pk:
         raise ApplicationError(
@@ -135,7 +141,7 @@ def _check(actor, municipality, programme, rows) -> tuple[list[RowProblem], list
     return sorted(problems, key=lambda p: p.line), [p for p in ready if p.row.line not in bad]
 
 
-def _enrollment_problems(programme, ready: list[_Prepared]) -> list[RowProblem]:
+def _enrollment_problems(programme: Programme, ready: list[_Prepared]) -> list[RowProblem]:
     """enrollment_create's rules: the cohort is the programme's, the caseworker works in it."""
     caseworkers = set(memberships.caseworker_ids([programme.pk]).values_list("user_id", flat=True))
     problems = []
@@ -153,15 +159,15 @@ def _enrollment_problems(programme, ready: list[_Prepared]) -> list[RowProblem]:
     return problems
 
 
-def _duplicate_problems(municipality, ready: list[_Prepared]) -> list[RowProblem]:
+def _duplicate_problems(municipality: Municipality, ready: list[_Prepared]) -> list[RowProblem]:
     """The intake's duplicate check for each row, against the municipality's register and the
     rows above it: the same national ID is an error, a similar name with the same birth date a
     warning."""
     registered = _registered_hashes(municipality, ready)
     by_birth_date = _registered_by_birth_date(municipality, ready)
     seen_ids: dict[str, int] = {}
-    seen_people: dict = defaultdict(list)
-    problems = []
+    seen_people: dict[date, list[_Prepared]] = defaultdict(list)
+    problems: list[RowProblem] = []
     for item in ready:
         line, values = item.row.line, item.values
         digest = nid.lookup_hash(item.parsed.value) if item.parsed else ""
@@ -188,7 +194,11 @@ def _duplicate_id_message() -> str:
     return _("A person with this national ID is already registered in the municipality.")
 
 
-def _similar_problems(item: _Prepared, by_birth_date: dict, seen_people: dict) -> list:
+def _similar_problems(
+    item: _Prepared,
+    by_birth_date: dict[date, list[Participant]],
+    seen_people: dict[date, list[_Prepared]],
+) -> list[RowProblem]:
     born = item.values.get("birth_date")
     if born is None:
         return []
@@ -232,11 +242,11 @@ def _similar(first_name: str, last_name: str, full_name: str) -> bool:
     )
 
 
-def _people(municipality):
+def _people(municipality: Municipality) -> QuerySet[Participant]:
     return Participant.objects.filter(municipality=municipality, merged_into__isnull=True)
 
 
-def _registered_hashes(municipality, ready: list[_Prepared]) -> set[str]:
+def _registered_hashes(municipality: Municipality, ready: list[_Prepared]) -> set[str]:
     hashes = sorted({nid.lookup_hash(p.parsed.value) for p in ready if p.parsed})
     found: set[str] = set()
     for start in range(0, len(hashes), BATCH):
@@ -248,9 +258,11 @@ def _registered_hashes(municipality, ready: list[_Prepared]) -> set[str]:
     return found
 
 
-def _registered_by_birth_date(municipality, ready: list[_Prepared]) -> dict:
+def _registered_by_birth_date(
+    municipality: Municipality, ready: list[_Prepared]
+) -> dict[date, list[Participant]]:
     dates = sorted({p.values["birth_date"] for p in ready if p.values.get("birth_date")})
-    found: dict = defaultdict(list)
+    found: dict[date, list[Participant]] = defaultdict(list)
     for start in range(0, len(dates), BATCH):
         people = (
             _people(municipality)
@@ -258,12 +270,15 @@ def _registered_by_birth_date(municipality, ready: list[_Prepared]) -> dict:
             .only("first_name", "last_name", "birth_date")
         )
         for person in people:
-            if len(found[person.birth_date]) < SIMILAR_COMPARED:
-                found[person.birth_date].append(person)
+            born = person.birth_date
+            if born is not None and len(found[born]) < SIMILAR_COMPARED:
+                found[born].append(person)
     return found
 
 
-def _write(actor, municipality, programme, ready: list[_Prepared]) -> list[Participant]:
+def _write(
+    actor: User, municipality: Municipality, programme: Programme, ready: list[_Prepared]
+) -> list[Participant]:
     """What participant_intake writes for each person: the person, the enrollment at intake
     starting today, its first status, and the two entries of the change history."""
     today = timezone.localdate()
@@ -304,7 +319,9 @@ def _write(actor, municipality, programme, ready: list[_Prepared]) -> list[Parti
     return people
 
 
-def created_event(user, instance, participant, after: dict) -> ChangeEvent:
+def created_event(
+    user: User, instance: models.Model, participant: Participant, after: dict[str, str | None]
+) -> ChangeEvent:
     """The entry change_record makes for a new record (its empty fields say nothing), unsaved,
     for one bulk insert."""
     return ChangeEvent(

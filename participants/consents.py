@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.concurrency import claim_version
@@ -21,7 +22,7 @@ _DOCUMENT_FIELDS = ("category", "display_name", "content_type", "size")
 
 
 def document_upload(
-    *, actor, participant: Participant, category: str, upload: UploadedFile
+    *, actor: User, participant: Participant, category: str, upload: UploadedFile
 ) -> Document:
     """Check the file by its content and size, store it under a random name, audit it."""
     participant_check_changeable(participant.pk)
@@ -58,7 +59,7 @@ def document_upload(
 
 def consent_record(
     *,
-    actor,
+    actor: User,
     participant: Participant,
     purpose: str,
     given_on: date | None,
@@ -104,7 +105,7 @@ def consent_record(
 
 
 def consent_withdraw(
-    *, actor, consent: Consent, expected_version: int, withdrawn_on: date | None = None
+    *, actor: User, consent: Consent, expected_version: int, withdrawn_on: date | None = None
 ) -> Consent:
     """From the withdrawal date on, the consent no longer holds; for sharing with the worksite
     that means the arbeidsleder loses access that day."""

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -19,6 +21,9 @@ from participants.vocabularies import (
 )
 from programs.models import Cohort, EnrollmentStatus, Programme
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
+
 PERSON_FORM_FIELDS = list(PERSON_FIELDS)
 
 
@@ -39,7 +44,7 @@ class PersonForm(forms.ModelForm):
         field_classes = {"birth_date": BoundedDateField}
 
     # The form in sections a person can follow, each a fieldset with its legend.
-    SECTIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    SECTIONS: tuple[tuple["StrOrPromise", tuple[str, ...]], ...] = (
         (_("Person"), ("first_name", "last_name", "national_id", "birth_date", "gender")),
         (
             _("Contact"),
@@ -69,7 +74,7 @@ class PersonForm(forms.ModelForm):
             if field.required:
                 field.widget.attrs["aria-required"] = "true"
 
-    def sections(self) -> list[tuple[str, list]]:
+    def sections(self) -> list[tuple["StrOrPromise", list]]:
         """(legend, bound fields) for each section, leaving out fields this form lacks."""
         return [
             (legend, [self[name] for name in names if name in self.fields])

@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import memberships
+from accounts.models import User
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.concurrency import claim_version
@@ -21,7 +22,9 @@ _NOTE_FIELDS = ("kind", "occurred_on", "confidential", "follow_up_on")
 MAX_NOTE_LENGTH = 20000
 
 
-def _clean_note(*, kind: str, occurred_on: date | None, text: str, follow_up_on) -> str:
+def _clean_note(
+    *, kind: str, occurred_on: date | None, text: str, follow_up_on: date | None
+) -> str:
     if kind not in NoteKind.values:
         raise ApplicationError(_("Choose what kind of note this is."), field="kind")
     if occurred_on is None or occurred_on > timezone.localdate():
@@ -40,13 +43,13 @@ def _clean_note(*, kind: str, occurred_on: date | None, text: str, follow_up_on)
 
 def note_create(
     *,
-    actor,
+    actor: User,
     participant: Participant,
     kind: str,
-    occurred_on,
+    occurred_on: date,
     text: str,
     confidential: bool = False,
-    follow_up_on=None,
+    follow_up_on: date | None = None,
 ) -> CaseNote:
     participant_check_changeable(participant.pk)
     text = _clean_note(kind=kind, occurred_on=occurred_on, text=text, follow_up_on=follow_up_on)
@@ -85,11 +88,11 @@ def note_create(
 
 def note_update(
     *,
-    actor,
+    actor: User,
     note: CaseNote,
     expected_version: int,
     kind: str,
-    occurred_on,
+    occurred_on: date,
     text: str,
     confidential: bool,
 ) -> CaseNote:
@@ -132,7 +135,9 @@ def note_update(
     return note
 
 
-def _note_snapshot(note: CaseNote, *, hidden: bool = False, text: str | None = None) -> dict:
+def _note_snapshot(
+    note: CaseNote, *, hidden: bool = False, text: str | None = None
+) -> dict[str, str | None]:
     """What the history may say of a note. Of a confidential note only that it is one: its
     kind and date are for its author and the programme lead."""
     if note.confidential or hidden:
@@ -143,7 +148,7 @@ def _note_snapshot(note: CaseNote, *, hidden: bool = False, text: str | None = N
     return values
 
 
-def draft_save(*, actor, participant: Participant, data: dict) -> NoteDraft:
+def draft_save(*, actor: User, participant: Participant, data: dict[str, object]) -> NoteDraft:
     """Keep what the user is typing. Only known fields, strings, bounded in size."""
     participant_check_changeable(participant.pk)
     allowed = {"kind", "occurred_on", "text", "confidential", "follow_up_on"}
@@ -159,7 +164,13 @@ def draft_save(*, actor, participant: Participant, data: dict) -> NoteDraft:
 
 
 def task_create(
-    *, actor, participant: Participant, title: str, due_on, assignee, note: CaseNote | None = None
+    *,
+    actor: User,
+    participant: Participant,
+    title: str,
+    due_on: date,
+    assignee: User,
+    note: CaseNote | None = None,
 ) -> Task:
     participant_check_changeable(participant.pk)
     title = (title or "").strip().replace("\x00", "")
@@ -189,7 +200,7 @@ def task_create(
     return task
 
 
-def task_set_done(*, actor, task: Task, done: bool) -> Task:
+def task_set_done(*, actor: User, task: Task, done: bool) -> Task:
     participant_check_changeable(task.participant_id)
     with transaction.atomic():
         audited_save(

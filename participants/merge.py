@@ -1,11 +1,14 @@
 """Merging two records of the same person (a programme lead's decision, audited)."""
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import memberships
+from accounts.models import User
 from audit.models import ChangeAction
 from audit.services import change_record
 from config.errors import ApplicationError
@@ -28,7 +31,7 @@ _MOVES = (Enrollment, CaseNote, Task, Goal, Consent, Document)
 
 
 def participants_merge(
-    *, actor, keep: Participant, remove: Participant, reason: str
+    *, actor: User, keep: Participant, remove: Participant, reason: str
 ) -> Participant:
     """Fold ``remove`` into ``keep``: ``keep``'s values win, its blanks are filled from
     ``remove``, and every enrollment, note, task, goal, consent and document moves over."""
@@ -84,7 +87,7 @@ def participants_merge(
     return keep
 
 
-def _check_merge(*, actor, keep: Participant, remove: Participant, reason: str) -> None:
+def _check_merge(*, actor: User, keep: Participant, remove: Participant, reason: str) -> None:
     if keep.pk == remove.pk:
         raise ApplicationError(_("Choose two different records."), field="other")
     if keep.municipality_id != remove.municipality_id:
@@ -108,7 +111,7 @@ def _check_merge(*, actor, keep: Participant, remove: Participant, reason: str) 
         raise ApplicationError(_("Only a programme lead of the person's programme can merge."))
 
 
-def _fill_blanks(keep: Participant, remove: Participant) -> dict:
+def _fill_blanks(keep: Participant, remove: Participant) -> dict[str, Any]:
     filled = {
         name: getattr(remove, name)
         for name in PERSON_FIELDS

@@ -1,6 +1,6 @@
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db import models
 from django.db.models import Exists, OuterRef
@@ -10,6 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import memberships
+from accounts.models import AnyUser, User
 from participants.vocabularies import (
     ConsentPurpose,
     Destination,
@@ -29,11 +30,17 @@ from participants.vocabularies import (
 )
 from programs.models import EnrollmentStatus
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
+
+# Not parametrised with its model, unlike the others: the selectors filter its rows on
+# ``case_access`` and prefetch through ``scoped_enrollments`` (declared on Participant), which
+# django-stubs would check as fields of the table and refuse.
 class ParticipantQuerySet(models.QuerySet):
     """The one scoping point for participants: see DESIGN.md §3."""
 
-    def visible_to(self, user) -> "ParticipantQuerySet":
+    def visible_to(self, user: AnyUser) -> "ParticipantQuerySet":
         if not user.is_authenticated or user.municipality_id is None:
             return self.none()
         # Two sets of ids rather than two correlated EXISTS: the database builds each set once
@@ -43,7 +50,7 @@ class ParticipantQuerySet(models.QuerySet):
             _reached(user)
         )
 
-    def with_case_access(self, user) -> "ParticipantQuerySet":
+    def with_case_access(self, user: User) -> "ParticipantQuerySet":
         """Annotate ``case_access``: True where the user follows the person as caseworker or lead;
         False where they only supervise the person's placement (arbeidsleder's restricted view)."""
         return self.annotate(case_access=Exists(_via_programme(user)))
@@ -165,6 +172,11 @@ class Participant(models.Model):
 
     objects = ParticipantQuerySet.as_manager()
 
+    # Set on the rows participants.selectors returns, never stored: the person's enrollments as
+    # the user may see them (a Prefetch's to_attr), and whether the user follows the case.
+    scoped_enrollments: list["ScopedEnrollment"]
+    case_access: bool
+
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
@@ -196,7 +208,7 @@ class Participant(models.Model):
     # The next two read what participants.selectors prefetched for one user
     # (``scoped_enrollments``); they never query.
     @property
-    def followed_enrollments(self) -> list:
+    def followed_enrollments(self) -> list["ScopedEnrollment"]:
         return [e for e in self.scoped_enrollments if e.followed]
 
     @property
@@ -217,8 +229,8 @@ class Participant(models.Model):
         return today.year - self.birth_date.year - before_birthday
 
 
-class EnrollmentQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "EnrollmentQuerySet":
+class EnrollmentQuerySet(models.QuerySet["Enrollment"]):
+    def visible_to(self, user: AnyUser) -> "EnrollmentQuerySet":
         """Enrollments in the user's own programmes, in their municipality."""
         if not user.is_authenticated or user.municipality_id is None:
             return self.none()
@@ -275,6 +287,10 @@ class Enrollment(models.Model):
 
     objects = EnrollmentQuerySet.as_manager()
 
+    # Set on the enrollments of ``scoped_enrollments``, never stored: a registered reach's
+    # prefetch (placements: Placement rows).
+    current_placements: list[Any]
+
     class Meta:
         verbose_name = _("enrollment")
         verbose_name_plural = _("enrollments")
@@ -299,6 +315,15 @@ class Enrollment(models.Model):
         "exit_placements": _("Placements ended"),
         "exit_consents": _("Worksite consents withdrawn"),
     }
+
+
+class ScopedFacts(TypedDict):
+    followed: bool  # the user works in the programme: the case is theirs
+    led: bool  # the user leads the programme
+
+
+# An enrollment as participants.selectors prefetches it into ``Participant.scoped_enrollments``.
+ScopedEnrollment: TypeAlias = "WithAnnotations[Enrollment, ScopedFacts]"
 
 
 class EnrollmentStatusChange(models.Model):
@@ -367,8 +392,8 @@ class FollowUp(models.Model):
         return f"{self.enrollment_id} +{self.months}"
 
 
-class CaseNoteQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "CaseNoteQuerySet":
+class CaseNoteQuerySet(models.QuerySet["CaseNote"]):
+    def visible_to(self, user: AnyUser) -> "CaseNoteQuerySet":
         """Notes on people the user follows; a confidential note only to its author and to the
         programme leads of the person's programmes."""
         if not user.is_authenticated or user.municipality_id is None:
@@ -436,8 +461,8 @@ class NoteDraft(models.Model):
         return f"draft {self.author_id}/{self.participant_id}"
 
 
-class TaskQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "TaskQuerySet":
+class TaskQuerySet(models.QuerySet["Task"]):
+    def visible_to(self, user: AnyUser) -> "TaskQuerySet":
         """Tasks on people the user follows. A task assigned to someone who no longer follows
         the person is out of their sight too."""
         if not user.is_authenticated or user.municipality_id is None:
@@ -543,7 +568,7 @@ FILE_KINDS = {
 }
 
 
-class ConsentQuerySet(models.QuerySet):
+class ConsentQuerySet(models.QuerySet["Consent"]):
     def in_force(self, on=None) -> "ConsentQuerySet":
         """Given, not withdrawn, not expired (on ``on``, default today)."""
         day = on or timezone.localdate()

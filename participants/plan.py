@@ -1,9 +1,12 @@
 """Writes for the action plan: goals and their milestones."""
 
+from datetime import date
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.concurrency import claim_version
@@ -23,7 +26,12 @@ def _clean_title(title: str, field: str = "title") -> str:
 
 
 def goal_create(
-    *, actor, participant: Participant, category: str, title: str, target_on=None
+    *,
+    actor: User,
+    participant: Participant,
+    category: str,
+    title: str,
+    target_on: date | None = None,
 ) -> Goal:
     participant_check_changeable(participant.pk)
     if category not in GoalCategory.values:
@@ -47,7 +55,14 @@ def goal_create(
 
 
 def goal_update(
-    *, actor, goal: Goal, expected_version: int, category: str, title: str, target_on, status: str
+    *,
+    actor: User,
+    goal: Goal,
+    expected_version: int,
+    category: str,
+    title: str,
+    target_on: date | None,
+    status: str,
 ) -> Goal:
     participant_check_changeable(goal.participant_id)
     if category not in GoalCategory.values or status not in GoalStatus.values:
@@ -78,7 +93,7 @@ def goal_update(
     return goal
 
 
-def milestone_add(*, actor, goal: Goal, title: str, due_on=None) -> Milestone:
+def milestone_add(*, actor: User, goal: Goal, title: str, due_on: date | None = None) -> Milestone:
     participant_check_changeable(goal.participant_id)
     with transaction.atomic():
         milestone = Milestone.objects.create(goal=goal, title=_clean_title(title), due_on=due_on)
@@ -92,7 +107,7 @@ def milestone_add(*, actor, goal: Goal, title: str, due_on=None) -> Milestone:
     return milestone
 
 
-def milestone_set_done(*, actor, milestone: Milestone, done: bool) -> Milestone:
+def milestone_set_done(*, actor: User, milestone: Milestone, done: bool) -> Milestone:
     participant_check_changeable(milestone.goal.participant_id)
     with transaction.atomic():
         audited_save(
@@ -104,7 +119,7 @@ def milestone_set_done(*, actor, milestone: Milestone, done: bool) -> Milestone:
     return milestone
 
 
-def goal_close(*, actor, goal: Goal, achieved: bool) -> Goal:
+def goal_close(*, actor: User, goal: Goal, achieved: bool) -> Goal:
     """Close an open goal as reached or not (dropped); used when the person leaves."""
     participant_check_changeable(goal.participant_id)
     if goal.status not in (GoalStatus.PLANNED, GoalStatus.IN_PROGRESS):

@@ -1,16 +1,18 @@
 """Reads of participants. Every one starts from ``Participant.objects.visible_to(user)``."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from difflib import SequenceMatcher
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import memberships
-from accounts.models import ProgrammeRole, User
+from accounts.models import Municipality, ProgrammeRole, User
 from participants import national_id as nid
 from participants.models import (
     CaseNote,
@@ -23,6 +25,8 @@ from participants.models import (
     Milestone,
     NoteDraft,
     Participant,
+    ParticipantQuerySet,
+    ScopedEnrollment,
     Task,
     reached_enrollment_prefetches,
     reached_enrollments,
@@ -31,7 +35,7 @@ from participants.routes import offers_qualification
 from programs.models import Cohort, EnrollmentStatus, Programme
 
 
-def _scoped_enrollments(user) -> Prefetch:
+def _scoped_enrollments(user: User) -> "Prefetch[str, QuerySet[Enrollment], str]":
     """A person's enrollments as this user may see them, in a fixed number of queries whatever
     the rows: those in the user's programmes (``followed``: the case), and those a registered
     reach gives (an arbeidsleder's: only the placement), with what each reach adds to them."""
@@ -62,7 +66,7 @@ class CaseloadFilters:
     quiet: bool = False
 
     @property
-    def enrollment_filters(self) -> dict:
+    def enrollment_filters(self) -> dict[str, int | str]:
         wanted = {
             "programme_id": self.programme_id,
             "cohort_id": self.cohort_id,
@@ -85,7 +89,7 @@ SORTS = {
 }
 
 
-def participant_list(*, user, filters: CaseloadFilters | None = None) -> QuerySet[Participant]:
+def participant_list(*, user: User, filters: CaseloadFilters | None = None) -> ParticipantQuerySet:
     """The caseload: everyone the user may see, with what the list shows, in a fixed number of
     queries whatever the page size."""
     filters = filters or CaseloadFilters()
@@ -110,7 +114,7 @@ def participant_list(*, user, filters: CaseloadFilters | None = None) -> QuerySe
     return participants
 
 
-def _via_programme_enrollments(user) -> QuerySet[Enrollment]:
+def _via_programme_enrollments(user: User) -> QuerySet[Enrollment]:
     return Enrollment.objects.filter(programme_id__in=memberships.programme_ids_worked_in(user))
 
 
@@ -134,11 +138,11 @@ class ParticipantView:
         return any(e.caseworker_id == self.viewer_id for e in self.enrollments)
 
     @property
-    def enrollments(self) -> list[Enrollment]:
+    def enrollments(self) -> list[ScopedEnrollment]:
         return self.participant.followed_enrollments if self.case_access else []
 
     @property
-    def placements(self) -> list:
+    def placements(self) -> list[Any]:
         return self.participant.visible_placements
 
     @property
@@ -147,7 +151,7 @@ class ParticipantView:
         return any(e.led for e in self.enrollments)
 
 
-def participant_get(*, user, pk: int) -> ParticipantView:
+def participant_get(*, user: User, pk: int) -> ParticipantView:
     """One participant, or 404 when the user may not see them."""
     participant = get_object_or_404(
         participant_list(user=user)
@@ -167,7 +171,7 @@ def participant_get(*, user, pk: int) -> ParticipantView:
     )
 
 
-def caseload_summary(*, user) -> dict:
+def caseload_summary(*, user: User) -> dict[str, Any]:
     """How many people the user follows, as assigned caseworker, by enrollment status."""
     counts = (
         Enrollment.objects.filter(
@@ -189,11 +193,11 @@ def normalised_name(name: str) -> str:
 
 def possible_duplicates(
     *,
-    municipality,
+    municipality: Municipality,
     national_id_hash: str,
     first_name: str,
     last_name: str,
-    birth_date,
+    birth_date: date | None,
     exclude_pk: int | None = None,
 ) -> tuple[list[Participant], bool]:
     """People in the municipality who may be the same person, and whether that is certain.
@@ -223,7 +227,7 @@ def possible_duplicates(
     return similar[:5], False
 
 
-def enrollment_get(*, user, pk: int) -> Enrollment:
+def enrollment_get(*, user: User, pk: int) -> Enrollment:
     """An enrollment in one of the user's programmes, or 404."""
     return get_object_or_404(
         Enrollment.objects.visible_to(user).select_related("participant", "programme", "cohort"),
@@ -231,7 +235,7 @@ def enrollment_get(*, user, pk: int) -> Enrollment:
     )
 
 
-def follow_up_get(*, user, pk: int):
+def follow_up_get(*, user: User, pk: int) -> FollowUp:
     enrollments = Enrollment.objects.visible_to(user)
     return get_object_or_404(
         FollowUp.objects.filter(enrollment__in=enrollments).select_related(
@@ -241,13 +245,13 @@ def follow_up_get(*, user, pk: int):
     )
 
 
-def participant_notes(*, user, participant: Participant) -> QuerySet:
+def participant_notes(*, user: User, participant: Participant) -> QuerySet[CaseNote]:
     return (
         CaseNote.objects.visible_to(user).filter(participant=participant).select_related("author")
     )
 
 
-def participant_tasks(*, user, participant: Participant) -> QuerySet:
+def participant_tasks(*, user: User, participant: Participant) -> QuerySet[Task]:
     return (
         Task.objects.visible_to(user)
         .filter(participant=participant)
@@ -256,22 +260,22 @@ def participant_tasks(*, user, participant: Participant) -> QuerySet:
     )
 
 
-def note_get(*, user, pk: int):
+def note_get(*, user: User, pk: int) -> CaseNote:
     return get_object_or_404(CaseNote.objects.visible_to(user).select_related("participant"), pk=pk)
 
 
-def task_get(*, user, pk: int):
+def task_get(*, user: User, pk: int) -> Task:
     return get_object_or_404(Task.objects.visible_to(user).select_related("participant"), pk=pk)
 
 
-def note_draft_get(*, user, participant: Participant):
+def note_draft_get(*, user: User, participant: Participant) -> NoteDraft | None:
     return NoteDraft.objects.filter(author=user, participant=participant).first()
 
 
 NOTE_QUIET_DAYS = 30
 
 
-def quiet_participants(*, user, today: date | None = None) -> QuerySet[Participant]:
+def quiet_participants(*, user: User, today: date | None = None) -> QuerySet[Participant]:
     """The people in the user's own open cases with no note in ``NOTE_QUIET_DAYS`` days. Only
     notes this user may read count: a confidential note by someone else does not."""
 
@@ -292,38 +296,38 @@ def quiet_participants(*, user, today: date | None = None) -> QuerySet[Participa
     )
 
 
-def participant_consents(*, participant: Participant) -> QuerySet:
+def participant_consents(*, participant: Participant) -> QuerySet[Consent]:
     return Consent.objects.filter(participant=participant).select_related("evidence")
 
 
-def participant_documents(*, participant: Participant) -> QuerySet:
+def participant_documents(*, participant: Participant) -> QuerySet[Document]:
     return Document.objects.filter(participant=participant).select_related("uploaded_by")
 
 
-def followed_participants(*, user) -> QuerySet[Participant]:
+def followed_participants(*, user: User) -> QuerySet[Participant]:
     """People the user follows as caseworker or lead (an arbeidsleder follows nobody): those
     whose case, not only whose placement, the user may see."""
     return Participant.objects.visible_to(user).with_case_access(user).filter(case_access=True)
 
 
-def followed_goals(*, user) -> QuerySet[Goal]:
+def followed_goals(*, user: User) -> QuerySet[Goal]:
     """The action plans' goals of the people the user follows."""
     return Goal.objects.filter(participant__in=followed_participants(user=user))
 
 
-def own_programmes(*, user) -> QuerySet[Programme]:
+def own_programmes(*, user: User) -> QuerySet[Programme]:
     """The programmes the user works in, as caseworker or lead: where they enroll people."""
     return Programme.objects.filter(pk__in=memberships.programme_ids_worked_in(user))
 
 
-def own_cohorts(*, user) -> QuerySet[Cohort]:
+def own_cohorts(*, user: User) -> QuerySet[Cohort]:
     # A cohort's name in a list of choices says its programme: one query, not one a cohort.
     return Cohort.objects.filter(programme__in=own_programmes(user=user)).select_related(
         "programme"
     )
 
 
-def own_caseworkers(*, user, include_inactive: bool = False) -> QuerySet[User]:
+def own_caseworkers(*, user: User, include_inactive: bool = False) -> QuerySet[User]:
     """The caseworkers of the user's programmes, whom an enrollment can be given to. The
     caseload's filter includes deactivated ones: people may still be assigned to them."""
     caseworkers = User.objects.filter(
@@ -335,16 +339,18 @@ def own_caseworkers(*, user, include_inactive: bool = False) -> QuerySet[User]:
     return caseworkers.distinct()
 
 
-def colleagues(*, user) -> QuerySet[User]:
+def colleagues(*, user: User) -> QuerySet[User]:
     """The active users of the user's municipality.
 
     The API's choice of a task's assignee: it is read before the person the task is about (both
     are in one request body), so it cannot be narrowed to the people who work with that person
     as the task page's choice is; the service refuses anyone else."""
+    if user.municipality_id is None:  # the platform's operators have no colleagues here
+        return User.objects.none()
     return User.objects.filter(is_active=True, municipality_id=user.municipality_id)
 
 
-def document_get(*, user, pk: int):
+def document_get(*, user: User, pk: int) -> Document:
     """A document of someone the user follows (never an arbeidsleder), or 404."""
 
     return get_object_or_404(
@@ -355,7 +361,7 @@ def document_get(*, user, pk: int):
     )
 
 
-def consent_get(*, user, pk: int):
+def consent_get(*, user: User, pk: int) -> Consent:
     return get_object_or_404(
         Consent.objects.filter(participant__in=followed_participants(user=user)).select_related(
             "participant"
@@ -364,15 +370,15 @@ def consent_get(*, user, pk: int):
     )
 
 
-def participant_plan(*, participant: Participant) -> QuerySet:
+def participant_plan(*, participant: Participant) -> QuerySet[Goal]:
     return Goal.objects.filter(participant=participant).prefetch_related("milestones")
 
 
-def goal_get(*, user, pk: int):
+def goal_get(*, user: User, pk: int) -> Goal:
     return get_object_or_404(followed_goals(user=user).select_related("participant"), pk=pk)
 
 
-def milestone_get(*, user, pk: int):
+def milestone_get(*, user: User, pk: int) -> Milestone:
     return get_object_or_404(
         Milestone.objects.filter(
             goal__participant__in=followed_participants(user=user)
@@ -395,7 +401,7 @@ def participant_records(*, participant: Participant) -> list[int]:
     return records
 
 
-def merge_candidates(*, user, participant: Participant) -> QuerySet[Participant]:
+def merge_candidates(*, user: User, participant: Participant) -> QuerySet[Participant]:
     """Records the user may see that could be the same person: same birth date or surname."""
     same = Q(last_name__iexact=participant.last_name)
     if participant.birth_date:
@@ -411,12 +417,14 @@ def merge_candidates(*, user, participant: Participant) -> QuerySet[Participant]
 _DIGIT_RUN = re.compile(r"\d[\d\s+-]{8,}\d")
 
 
-def caseload_search(*, user, query: str) -> dict:
+def caseload_search(*, user: User, query: str) -> dict[str, str]:
     """What a caseload search keeps in the session: a name, or, when the query holds a run of
     ten or more digits, only the keyed hash of the national ID (never the digits)."""
 
     run = _DIGIT_RUN.search(query or "")
     if run and sum(c.isdigit() for c in run.group()) >= 10:
+        if user.municipality is None:  # the platform's operators have no caseload to search
+            return {}
         parsed = nid.parse(run.group(), country=user.municipality.country)
         return {"id_hash": nid.lookup_hash(parsed.value)}
     return {"name": query} if query else {}
@@ -432,8 +440,8 @@ class Todo:
     follow-ups due within two weeks, not yet recorded. Built from rows the page has already
     read: no query of its own."""
 
-    tasks: list
-    follow_ups: list
+    tasks: list[Task]
+    follow_ups: list[FollowUp]
     today: date
 
     @property
@@ -441,7 +449,7 @@ class Todo:
         return not self.tasks and not self.follow_ups
 
 
-def participant_todo(*, tasks, enrollments: list[Enrollment]) -> Todo:
+def participant_todo(*, tasks: Iterable[Task], enrollments: Iterable[Enrollment]) -> Todo:
     today = timezone.localdate()
     return Todo(
         tasks=[

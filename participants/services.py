@@ -3,13 +3,15 @@
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any, TypeGuard, cast
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import memberships
+from accounts.models import AnyUser, Municipality, User
 from audit.models import AccessAction, ChangeAction
 from audit.services import access_record, change_record, snapshot
 from config.concurrency import claim_version
@@ -19,7 +21,7 @@ from participants.models import Enrollment, EnrollmentStatusChange, FollowUp, Pa
 from participants.rules import enrollment_rules
 from participants.selectors import participant_list, possible_duplicates
 from participants.vocabularies import Destination, ExitReason
-from programs.models import EnrollmentStatus
+from programs.models import Cohort, EnrollmentStatus, Programme
 
 NAME_FIELDS = ("first_name", "last_name")
 # Everything a caseworker records about the person; the national ID is kept apart (encrypted).
@@ -66,7 +68,7 @@ def participant_check_changeable(participant_id: int) -> None:
         )
 
 
-def is_assigned_caseworker(user, person: Participant) -> bool:
+def is_assigned_caseworker(user: User, person: Participant) -> bool:
     return Enrollment.objects.filter(participant=person, caseworker=user).exists()
 
 
@@ -89,7 +91,7 @@ class PersonData:
     first_name: str
     last_name: str
     national_id: str = ""
-    values: dict = field(default_factory=dict)
+    values: dict[str, Any] = field(default_factory=dict)
 
 
 def _clean_name(value: str, label: str) -> str:
@@ -103,7 +105,7 @@ def _clean_name(value: str, label: str) -> str:
     return value
 
 
-def person_clean(data: PersonData, *, country: str) -> tuple[dict, nid.NationalId | None]:
+def person_clean(data: PersonData, *, country: str) -> tuple[dict[str, Any], nid.NationalId | None]:
     values = {k: v for k, v in data.values.items() if k in PERSON_FIELDS}
     values["first_name"] = _clean_name(data.first_name, _("First name"))
     values["last_name"] = _clean_name(data.last_name, _("Last name"))
@@ -127,7 +129,12 @@ def person_clean(data: PersonData, *, country: str) -> tuple[dict, nid.NationalI
 
 
 def _check_duplicates(
-    *, municipality, values: dict, parsed, exclude_pk=None, confirmed_new: bool
+    *,
+    municipality: Municipality,
+    values: dict[str, Any],
+    parsed: nid.NationalId | None,
+    exclude_pk: int | None = None,
+    confirmed_new: bool,
 ) -> None:
     matches, certain = possible_duplicates(
         municipality=municipality,
@@ -154,7 +161,7 @@ def _check_duplicates(
         )
 
 
-def national_id_columns(parsed: nid.NationalId | None) -> dict:
+def national_id_columns(parsed: nid.NationalId | None) -> dict[str, str]:
     if parsed is None:
         return {}
     return {
@@ -166,12 +173,12 @@ def national_id_columns(parsed: nid.NationalId | None) -> dict:
 
 def participant_create(
     *,
-    actor,
-    municipality,
+    actor: User | None,
+    municipality: Municipality,
     first_name: str,
     last_name: str,
     national_id: str = "",
-    values: dict | None = None,
+    values: dict[str, Any] | None = None,
     confirmed_new: bool = False,
 ) -> Participant:
     data = PersonData(first_name, last_name, national_id, values or {})
@@ -202,12 +209,12 @@ def participant_create(
 
 def participant_intake(
     *,
-    actor,
-    municipality,
+    actor: User,
+    municipality: Municipality,
     person: PersonData,
-    programme,
-    cohort=None,
-    caseworker=None,
+    programme: Programme,
+    cohort: Cohort | None = None,
+    caseworker: User | None = None,
     referral_source: str = "",
     confirmed_new: bool = False,
 ) -> Participant:
@@ -238,11 +245,11 @@ def participant_intake(
 
 def enrollment_enroll(
     *,
-    actor,
+    actor: User,
     participant: Participant,
-    programme,
-    cohort=None,
-    caseworker=None,
+    programme: Programme,
+    cohort: Cohort | None = None,
+    caseworker: User | None = None,
     referral_source: str = "",
 ) -> Enrollment:
     """Enroll someone already registered in one of the actor's programmes."""
@@ -258,14 +265,14 @@ def enrollment_enroll(
     )
 
 
-def check_may_enroll(*, actor, programme) -> None:
+def check_may_enroll(*, actor: User, programme: Programme) -> None:
     if not memberships.works_in(actor, [programme.pk]):
         raise ApplicationError(_("Choose one of your programmes."), field="programme")
 
 
 def participant_update(
     *,
-    actor,
+    actor: User,
     participant: Participant,
     expected_version: int,
     person: PersonData,
@@ -276,7 +283,7 @@ def participant_update(
     country = participant.municipality.country
     values, parsed = person_clean(person, country=country)
     with transaction.atomic():
-        current = Participant.objects.select_for_update().get(pk=participant.pk)
+        current: Participant = Participant.objects.select_for_update().get(pk=participant.pk)
         if current.version != expected_version:
             raise StaleEditError(
                 _(
@@ -322,7 +329,7 @@ def participant_update(
     return current
 
 
-def _guard_protected_address(*, actor, person: Participant, values: dict) -> None:
+def _guard_protected_address(*, actor: User, person: Participant, values: dict[str, Any]) -> None:
     """Only the assigned caseworker changes a protected address or lifts its protection;
     anyone may turn protection on."""
     if not person.protected_address or is_assigned_caseworker(actor, person):
@@ -338,7 +345,7 @@ def _guard_protected_address(*, actor, person: Participant, values: dict) -> Non
 
 def _differences(seen: Participant, now: Participant) -> dict[str, tuple[object, object]]:
     return {
-        str(Participant._meta.get_field(name).verbose_name): (
+        str(cast("models.Field[Any, Any]", Participant._meta.get_field(name)).verbose_name): (
             getattr(seen, name),
             getattr(now, name),
         )
@@ -347,7 +354,7 @@ def _differences(seen: Participant, now: Participant) -> dict[str, tuple[object,
     }
 
 
-def participant_reveal_national_id(*, actor, participant: Participant) -> str:
+def participant_reveal_national_id(*, actor: User, participant: Participant) -> str:
     """The full number, for one explicit request, recorded in the access log."""
 
     if not participant.national_id_encrypted:
@@ -364,13 +371,13 @@ def participant_reveal_national_id(*, actor, participant: Participant) -> str:
 
 def enrollment_create(
     *,
-    actor,
+    actor: User | None,
     participant: Participant,
-    programme,
-    cohort=None,
-    caseworker=None,
+    programme: Programme,
+    cohort: Cohort | None = None,
+    caseworker: User | None = None,
     status: str = EnrollmentStatus.REFERRED,
-    starts_on=None,
+    starts_on: date | None = None,
     referral_source: str = "",
 ) -> Enrollment:
     participant_check_changeable(participant.pk)
@@ -414,11 +421,13 @@ def enrollment_create(
     return enrollment
 
 
-def _is_user(actor) -> bool:
+def _is_user(actor: AnyUser | None) -> TypeGuard[User]:
     return actor is not None and actor.is_authenticated
 
 
-def enrollments_reassign(*, actor, participant_ids: list[int], caseworker) -> tuple[int, int]:
+def enrollments_reassign(
+    *, actor: User, participant_ids: list[int], caseworker: User
+) -> tuple[int, int]:
     """Make ``caseworker`` responsible for the selected people's enrollments in the actor's
     programmes. Returns (changed, skipped): skipped where the caseworker is not in that
     programme."""
@@ -489,7 +498,7 @@ def add_months(day: date, months: int) -> date:
 
 def enrollment_change_status(
     *,
-    actor,
+    actor: User,
     enrollment: Enrollment,
     expected_version: int,
     status: str,
@@ -506,7 +515,7 @@ def enrollment_change_status(
     with the exited enrollment, and returns what it did, recorded with the status change."""
     participant_check_changeable(enrollment.participant_id)
     enrollment_check_transition(enrollment=enrollment, status=status)
-    values: dict = {"status": status}
+    values: dict[str, Any] = {"status": status}
     if status in EXIT_STATUSES:
         values.update(enrollment_exit_values(enrollment, exit_date, exit_reason, destination))
     with transaction.atomic():
@@ -562,7 +571,7 @@ def enrollment_check_transition(*, enrollment: Enrollment, status: str) -> None:
 
 def enrollment_exit_values(
     enrollment: Enrollment, exit_date: date | None, exit_reason: str, destination: str
-) -> dict:
+) -> dict[str, Any]:
     """The checked exit fields of an enrollment, or an ApplicationError naming the field."""
 
     if exit_date is None:
@@ -592,6 +601,7 @@ def follow_ups_create(*enrollments: Enrollment) -> None:
                 due_on=add_months(enrollment.ends_on, months),
             )
             for enrollment in enrollments
+            if enrollment.ends_on is not None  # only an exit is followed up
             for months in FOLLOW_UP_MONTHS
         ],
         ignore_conflicts=True,
@@ -624,8 +634,14 @@ def follow_ups_create_missing() -> int:
 
 
 def follow_up_record(
-    *, actor, follow_up, expected_version: int, status: str, source: str, verified: bool
-):
+    *,
+    actor: User,
+    follow_up: FollowUp,
+    expected_version: int,
+    status: str,
+    source: str,
+    verified: bool,
+) -> FollowUp:
     """Record what became of the person; the form offers only valid choices."""
 
     participant_check_changeable(follow_up.enrollment.participant_id)

@@ -1,8 +1,10 @@
 """Attendance: recording a day in one tap, and finding the days nobody recorded."""
 
+from collections.abc import Container, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
@@ -11,6 +13,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from accounts import memberships
+from accounts.models import User
 from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
@@ -30,7 +33,7 @@ ABSENCES = (AttendanceStatus.EXCUSED, AttendanceStatus.UNEXCUSED)
 _FIELDS = ("date", "status", "hours")
 
 
-def _hours(value, placement: Placement, status: str) -> Decimal:
+def _hours(value: Decimal | str | None, placement: Placement, status: str) -> Decimal:
     """The hours to write down: none on an absence (whatever was typed: a late day changed to
     an excused one keeps no hours), the schedule's by default, and never above it."""
     if status in ABSENCES:
@@ -80,7 +83,13 @@ def _check_day(placement: Placement, day: date) -> None:
 
 
 def attendance_record(
-    *, actor, placement: Placement, day: date, status: str, hours=None, _retry: bool = True
+    *,
+    actor: User,
+    placement: Placement,
+    day: date,
+    status: str,
+    hours: Decimal | str | None = None,
+    _retry: bool = True,
 ) -> AttendanceRecord:
     """Record one day; recording the same day again updates it (the change history keeps the
     earlier value)."""
@@ -132,7 +141,7 @@ def attendance_record(
         )
 
 
-def supervised_placements(user) -> QuerySet[Placement]:
+def supervised_placements(user: User) -> QuerySet[Placement]:
     """Current placements at the worksites the user supervises, of people the user may see:
     the arbeidsleder's lists, and what "everyone present" records."""
     return Placement.objects.current().filter(
@@ -141,7 +150,7 @@ def supervised_placements(user) -> QuerySet[Placement]:
     )
 
 
-def attendance_record_all_present(*, actor, worksite: Worksite, day: date) -> int:
+def attendance_record_all_present(*, actor: User, worksite: Worksite, day: date) -> int:
     """Everyone the schedule expects at ``worksite`` on ``day`` and nobody has recorded yet,
     recorded present with their scheduled hours; days already recorded stay as they are.
     Returns how many days were recorded. Safe to run twice and from two phones at once: a day
@@ -151,7 +160,7 @@ def attendance_record_all_present(*, actor, worksite: Worksite, day: date) -> in
     return sum(1 for p in _unrecorded(actor, worksite, day) if _record_if_new(actor, p, day))
 
 
-def _unrecorded(actor, worksite: Worksite, day: date) -> list[Placement]:
+def _unrecorded(actor: User, worksite: Worksite, day: date) -> list[Placement]:
     placements = (
         supervised_placements(actor)
         .filter(worksite=worksite, starts_on__lte=day)
@@ -161,7 +170,7 @@ def _unrecorded(actor, worksite: Worksite, day: date) -> list[Placement]:
     return [p for p in placements if p.expects(day)]
 
 
-def _record_if_new(actor, placement: Placement, day: date) -> bool:
+def _record_if_new(actor: User, placement: Placement, day: date) -> bool:
     participant = placement.enrollment.participant
     if participant.anonymised_at:
         return False
@@ -196,7 +205,7 @@ def expected_days(placement: Placement, start: date, end: date) -> list[date]:
     return days
 
 
-def missing_days(placement: Placement, recorded: set[date] | dict, today: date) -> list[date]:
+def missing_days(placement: Placement, recorded: Container[date], today: date) -> list[date]:
     """The one definition of a *missing* day, for every page, list, count and digest: a day
     the schedule expected, before today and in the last four weeks, that nobody recorded."""
     start = max(placement.starts_on, today - timedelta(days=MISSING_LOOKBACK_DAYS))
@@ -212,7 +221,9 @@ class AttendanceStats:
     missing: int  # len(missing_days(...))
 
 
-def attendance_stats(placement: Placement, records: dict, today: date) -> AttendanceStats:
+def attendance_stats(
+    placement: Placement, records: Mapping[date, AttendanceRecord], today: date
+) -> AttendanceStats:
     """From the records of the last four weeks (``records``: date → record)."""
     start = max(placement.starts_on, today - timedelta(days=MISSING_LOOKBACK_DAYS))
     days = expected_days(placement, start, today - timedelta(days=1))
@@ -243,10 +254,12 @@ def _split(start: date, end: date) -> tuple[tuple[date, date] | None, list[tuple
     return (first, last), [(a, b) for a, b in cut if a <= b]
 
 
-_HOURS = DecimalField(max_digits=12, decimal_places=2)
+_HOURS: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=12, decimal_places=2)
 
 
-def attendance_by_month(*, enrollment_ids: list[int], start: date, end: date) -> QuerySet:
+def attendance_by_month(
+    *, enrollment_ids: list[int], start: date, end: date
+) -> QuerySet[Any, dict[str, Any]]:
     """Per calendar month of the period: days recorded, days attended (present or late), the
     people behind them, and hours worked (those written down, or the placement's hours per day
     for a day attended without hours), in one query. Whole months are read from the monthly

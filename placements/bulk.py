@@ -17,12 +17,13 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import WorksiteSupervisor
+from accounts.models import User, WorksiteSupervisor
 from audit.models import ChangeEvent
 from audit.services import snapshot
 from config.errors import ApplicationError
 from participants.bulk import BATCH, CHUNK, BulkError, Progress, RowProblem, created_event
-from placements.models import Placement, PlacementStatus, WorksiteCapacity
+from participants.models import Enrollment
+from placements.models import Placement, PlacementStatus, Worksite, WorksiteCapacity
 from placements.rules import over_capacity, placement_rules
 from placements.services import PLACEMENT_AUDIT_FIELDS
 
@@ -30,8 +31,8 @@ from placements.services import PLACEMENT_AUDIT_FIELDS
 @dataclass(frozen=True)
 class PlacementRow:
     line: int
-    enrollment: object
-    worksite: object
+    enrollment: Enrollment
+    worksite: Worksite
     type: str
     field: str
     starts_on: date
@@ -40,7 +41,7 @@ class PlacementRow:
     hours_per_day: Decimal | None = None
     percentage: int = 100
     nav_agreement: str = ""
-    supervisor: object = None
+    supervisor: User | None = None
 
 
 def placements_start_check(*, rows: Sequence[PlacementRow]) -> list[RowProblem]:
@@ -99,8 +100,14 @@ class _Book:
             "starts_on", "ends_on", "schedule_days", "worksite_id", "field",
             "enrollment__participant_id",
         ):  # fmt: skip
-            person = p.pop("enrollment__participant_id")
-            self.add(person, _Booked(**p))
+            booked = _Booked(
+                starts_on=p["starts_on"],
+                ends_on=p["ends_on"],
+                schedule_days=p["schedule_days"],
+                worksite_id=p["worksite_id"],
+                field=p["field"],
+            )
+            self.add(p["enrollment__participant_id"], booked)
         self.places = {
             (c.worksite_id, c.field): c.places
             for c in WorksiteCapacity.objects.filter(worksite_id__in=sites)

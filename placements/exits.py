@@ -5,6 +5,7 @@ to share with the worksite.
 It lives here, not in participants, because it ends placements: participants is the lower
 layer and must not import placements; placements may call participants' services."""
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -13,6 +14,7 @@ from django.db.models import Max
 from django.utils import formats
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from config.errors import ApplicationError
 from participants.consents import consent_withdraw
 from participants.journal import task_set_done
@@ -125,7 +127,7 @@ def enrollment_exit_check(
 
 def enrollment_exit(
     *,
-    actor,
+    actor: User,
     enrollment: Enrollment,
     expected_version: int,
     status: str,
@@ -161,10 +163,11 @@ def enrollment_exit(
         )
 
 
-def _close(actor, exited: Enrollment, work: OpenWork, choices: ExitChoices) -> dict[str, str]:
+def _close(actor: User, exited: Enrollment, work: OpenWork, choices: ExitChoices) -> dict[str, str]:
     """Close the chosen kinds; what was done, for the change history: how many were closed,
     or "kept" when the caseworker chose to leave them open."""
     exit_date = exited.ends_on
+    assert exit_date is not None  # enrollment_change_status has just set it
     if choices.close_goals:
         for goal in work.goals:
             goal_close(actor=actor, goal=goal, achieved=goal.pk in choices.achieved)
@@ -182,7 +185,7 @@ def _close(actor, exited: Enrollment, work: OpenWork, choices: ExitChoices) -> d
                 expected_version=consent.version,
                 withdrawn_on=max(exit_date, consent.given_on),
             )
-    done = {
+    done: dict[str, tuple[bool, Sequence[object]]] = {
         "exit_goals": (choices.close_goals, work.goals),
         "exit_tasks": (choices.close_tasks, work.tasks),
         "exit_placements": (choices.end_placements, work.placements),
@@ -191,7 +194,7 @@ def _close(actor, exited: Enrollment, work: OpenWork, choices: ExitChoices) -> d
     return {name: str(len(rows)) if chosen else "kept" for name, (chosen, rows) in done.items()}
 
 
-def _end_placement(actor, placement: Placement, exit_date: date, reason: str) -> None:
+def _end_placement(actor: User, placement: Placement, exit_date: date, reason: str) -> None:
     """Ended as planned when its planned end is on or before the exit (on that end, not later);
     otherwise stopped early on the exit date, with the exit reason as the stop reason. A
     placement that would have started after the exit ends on its first day."""

@@ -1,4 +1,8 @@
+from collections.abc import Sequence
+from typing import Any, cast
+
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
@@ -210,10 +214,13 @@ class EnrollmentStatusForm(forms.Form):
     def __init__(self, *args, allowed: list[tuple[str, str]], work: OpenWork, **kwargs):
         super().__init__(*args, **kwargs)
         self.work = work
-        self.fields["status"].choices = allowed
-        self.fields["achieved"].choices = [(goal.pk, goal.title) for goal in work.goals]
+        self.status_labels = dict(allowed)
+        cast(forms.ChoiceField, self.fields["status"]).choices = allowed
+        cast(forms.ChoiceField, self.fields["achieved"]).choices = [
+            (goal.pk, goal.title) for goal in work.goals
+        ]
         self.fields["achieved"].initial = sorted(work.achieved_by_default)
-        counted = {
+        counted: dict[str, tuple[Sequence[object], Any]] = {
             "close_goals": (
                 work.goals,
                 ngettext_lazy(
@@ -280,9 +287,8 @@ class EnrollmentStatusForm(forms.Form):
     def summary(self) -> dict:
         """What a confirmed exit will save and close, for the confirmation step."""
         data, work = self.cleaned_data, self.work
-        labels = dict(self.fields["status"].choices)
         return {
-            "status": labels.get(data["status"], ""),
+            "status": self.status_labels.get(data["status"], ""),
             "exit_date": data["exit_date"],
             "reason": ExitReason(data["exit_reason"]).label,
             "destination": Destination(data["destination"]).label,
@@ -301,5 +307,5 @@ class EnrollmentStatusForm(forms.Form):
         return [
             (self.add_prefix(name), value)
             for name in self.fields
-            for value in self.data.getlist(self.add_prefix(name))
+            for value in cast(QueryDict, self.data).getlist(self.add_prefix(name))
         ]

@@ -1,5 +1,6 @@
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 from django.db.models import Q
@@ -9,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import memberships
 from accounts.country import offered
-from accounts.models import Country
+from accounts.models import AnyUser, Country
 from programs.models import EnrollmentStatus
 
 
@@ -21,8 +22,8 @@ class WorksiteKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class WorksiteQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "WorksiteQuerySet":
+class WorksiteQuerySet(models.QuerySet["Worksite"]):
+    def visible_to(self, user: AnyUser) -> "WorksiteQuerySet":
         """Staff of a programme and the municipality admin see the municipality's worksites;
         an arbeidsleder sees only the worksites they supervise."""
         if not user.is_authenticated or user.municipality_id is None:
@@ -85,7 +86,7 @@ class PlacementType(models.TextChoices):
         return offered(cls, country, PLACEMENT_TYPE_COUNTRY)
 
 
-PLACEMENT_TYPE_COUNTRY = {
+PLACEMENT_TYPE_COUNTRY: dict[str, str] = {
     PlacementType.WORK_TRAINING: Country.NORWAY,
     PlacementType.AFT: Country.NORWAY,
     PlacementType.PRACTICE: Country.NORWAY,
@@ -142,7 +143,7 @@ class PlacementStatus(models.TextChoices):
 EXIT_STATUSES = (EnrollmentStatus.COMPLETED, EnrollmentStatus.WITHDRAWN)
 
 
-class PlacementQuerySet(models.QuerySet):
+class PlacementQuerySet(models.QuerySet["Placement"]):
     def current(self) -> "PlacementQuerySet":
         """Planned or running placements that have not passed their end date, of a person who
         has not left the programme before today (an exit without a date counts as left): the
@@ -191,6 +192,9 @@ class Placement(models.Model):
     version = models.PositiveIntegerField(default=1)
 
     objects = PlacementQuerySet.as_manager()
+
+    # Set by placements.selectors' prefetch, never stored: the records of the last weeks.
+    recent: list["AttendanceRecord"]
 
     class Meta:
         verbose_name = _("placement")
@@ -363,7 +367,7 @@ class Route(models.TextChoices):
         return offered(cls, country, ROUTE_COUNTRY)
 
 
-ROUTE_COUNTRY = {
+ROUTE_COUNTRY: dict[str, str] = {
     Route.APPRENTICE: Country.NORWAY,
     Route.TRAINEE_CANDIDATE: Country.NORWAY,
     Route.PRACTICE_CANDIDATE: Country.NORWAY,
@@ -416,6 +420,12 @@ class QualificationPath(models.Model):
     )
     fagprove_recorded_at = models.DateTimeField(_("result recorded at"), null=True, blank=True)
 
+    # Set by placements.selectors.participant_paths for the person's page, never stored: each
+    # module of the track with its progress (or None), and how many of them are passed.
+    rows: list[tuple[Any, "ModuleProgress | None"]]
+    passed: int
+    total: int
+
     class Meta:
         verbose_name = _("qualification path")
         verbose_name_plural = _("qualification paths")
@@ -456,6 +466,9 @@ class ModuleProgress(models.Model):
     signed_off_on = models.DateField(_("signed off"), null=True, blank=True)
     # When, to the minute: a sign-off may be undone for a while after (placements/qualification).
     signed_off_at = models.DateTimeField(_("signed off at"), null=True, blank=True)
+
+    # Set by placements.selectors.participant_paths, never stored: may it still be taken back.
+    undoable: bool
 
     class Meta:
         verbose_name = _("module progress")

@@ -1,9 +1,12 @@
 """Writes for progress entries (the arbeidsleder's observations) and the caseworker's replies."""
 
+from datetime import date
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
@@ -23,7 +26,12 @@ def _clean_text(text: str) -> str:
 
 
 def progress_write(
-    *, actor, placement: Placement, text: str, written_on=None, **ratings
+    *,
+    actor: User,
+    placement: Placement,
+    text: str,
+    written_on: date | None = None,
+    **ratings: int | str | None,
 ) -> ProgressEntry:
     participant_check_changeable(placement.enrollment.participant_id)
     day = written_on or timezone.localdate()
@@ -31,12 +39,15 @@ def progress_write(
         raise ApplicationError(
             _("The date must be within the placement and not in the future."), field="written_on"
         )
-    clean = {}
+    clean: dict[str, int | None] = {}
     for name in _RATINGS:
         value = ratings.get(name)
-        if value not in (None, "") and int(value) not in range(1, 6):
+        if value is None or value == "":
+            clean[name] = None
+        elif int(value) in range(1, 6):
+            clean[name] = int(value)
+        else:
             raise ApplicationError(_("Ratings go from 1 to 5."), field=name)
-        clean[name] = int(value) if value not in (None, "") else None
     with transaction.atomic():
         entry = ProgressEntry.objects.create(
             placement=placement, author=actor, written_on=day, text=_clean_text(text), **clean
@@ -51,7 +62,7 @@ def progress_write(
     return entry
 
 
-def progress_reply(*, actor, entry: ProgressEntry, text: str) -> ProgressReply:
+def progress_reply(*, actor: User, entry: ProgressEntry, text: str) -> ProgressReply:
     participant_check_changeable(entry.placement.enrollment.participant_id)
     with transaction.atomic():
         reply = ProgressReply.objects.create(entry=entry, author=actor, text=_clean_text(text))

@@ -1,12 +1,13 @@
 """Writes for the road to a fagbrev: qualification paths and module sign-offs."""
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.country import belongs_to
+from accounts.models import User
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.errors import ApplicationError
@@ -19,6 +20,7 @@ from placements.models import (
     QualificationPath,
     Route,
 )
+from programs.models import Module, QualificationTrack
 
 REGISTRATION_MONTHS_BEFORE_END = 3
 # A sign-off tapped by mistake may be taken back for this long; after it, it stands.
@@ -39,14 +41,14 @@ _PATH_FIELDS = (
 
 def path_create(
     *,
-    actor,
-    enrollment,
-    track,
+    actor: User,
+    enrollment: Enrollment,
+    track: QualificationTrack,
     route: str,
     training_office: str = "",
-    contract_starts_on=None,
-    contract_ends_on=None,
-    vg3_exam_on=None,
+    contract_starts_on: date | None = None,
+    contract_ends_on: date | None = None,
+    vg3_exam_on: date | None = None,
 ) -> QualificationPath:
     participant_check_changeable(enrollment.participant_id)
     country = enrollment.participant.municipality.country
@@ -87,7 +89,9 @@ def path_create(
     return path
 
 
-def module_sign_off(*, actor, path: QualificationPath, module, result: str) -> ModuleProgress:
+def module_sign_off(
+    *, actor: User, path: QualificationPath, module: Module, result: str
+) -> ModuleProgress:
     """Sign a module off as passed or not passed. A passed module is final; a module not
     passed may be taken again and signed off as passed."""
     participant_check_changeable(path.enrollment.participant_id)
@@ -120,14 +124,14 @@ def module_sign_off(*, actor, path: QualificationPath, module, result: str) -> M
     return progress
 
 
-def sign_off_undoable(progress: ModuleProgress, *, now=None) -> bool:
+def sign_off_undoable(progress: ModuleProgress, *, now: datetime | None = None) -> bool:
     """Whether the sign-off is still within the window in which it may be taken back."""
     if not progress.result or progress.signed_off_at is None:
         return False
     return (now or timezone.now()) < progress.signed_off_at + UNDO_WINDOW
 
 
-def module_sign_off_undo(*, actor, progress: ModuleProgress) -> ModuleProgress:
+def module_sign_off_undo(*, actor: User, progress: ModuleProgress) -> ModuleProgress:
     """Take a sign-off back within ``UNDO_WINDOW``: the one who signed, or a caseworker or
     programme lead who follows the person. The module is open again, and the history keeps
     both the sign-off and its undoing."""
@@ -165,7 +169,7 @@ def module_sign_off_undo(*, actor, progress: ModuleProgress) -> ModuleProgress:
 
 
 def fagprove_record(
-    *, actor, path: QualificationPath, fagprove_on, result: str = ""
+    *, actor: User, path: QualificationPath, fagprove_on: date | None, result: str = ""
 ) -> QualificationPath:
     """The fagprøve's date, and its result once it is known."""
     participant_check_changeable(path.enrollment.participant_id)

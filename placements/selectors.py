@@ -2,6 +2,7 @@
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -9,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
 from accounts import memberships
+from accounts.models import User
 from participants.models import Enrollment, Participant
 from placements.attendance import (
     MISSING_LOOKBACK_DAYS,
@@ -21,6 +23,7 @@ from placements.models import (
     AttendanceRecord,
     ModuleProgress,
     Placement,
+    PlacementQuerySet,
     ProgressEntry,
     ProgressReply,
     QualificationPath,
@@ -30,13 +33,13 @@ from placements.qualification import sign_off_undoable
 from programs.models import Cohort, Module
 
 
-def _visible_current_placements(user) -> QuerySet[Placement]:
+def _visible_current_placements(user: User) -> QuerySet[Placement]:
     return Placement.objects.current().filter(
         enrollment__participant__in=Participant.objects.visible_to(user)
     )
 
 
-def worksite_list(*, user) -> QuerySet[Worksite]:
+def worksite_list(*, user: User) -> QuerySet[Worksite]:
     """Worksites the user may see, each with the number of current placements the user may see."""
     counts = (
         _visible_current_placements(user)
@@ -52,11 +55,11 @@ def worksite_list(*, user) -> QuerySet[Worksite]:
     )
 
 
-def worksite_get(*, user, pk: int) -> Worksite:
+def worksite_get(*, user: User, pk: int) -> Worksite:
     return get_object_or_404(worksite_list(user=user), pk=pk)
 
 
-def worksite_placements(*, user, worksite: Worksite) -> QuerySet[Placement]:
+def worksite_placements(*, user: User, worksite: Worksite) -> QuerySet[Placement]:
     """Current placements at a worksite, limited to participants the user may see."""
     return (
         _visible_current_placements(user)
@@ -66,11 +69,11 @@ def worksite_placements(*, user, worksite: Worksite) -> QuerySet[Placement]:
     )
 
 
-def supervised_worksites(*, user) -> QuerySet[Worksite]:
+def supervised_worksites(*, user: User) -> QuerySet[Worksite]:
     return worksite_list(user=user).filter(memberships.supervised_by(user))
 
 
-def placements_at_supervised_worksites(*, user) -> QuerySet[Placement]:
+def placements_at_supervised_worksites(*, user: User) -> QuerySet[Placement]:
     return (
         supervised_placements(user)
         .select_related("enrollment__participant", "worksite")
@@ -86,19 +89,16 @@ class AttendanceRow:
     stats: AttendanceStats | None = None
 
 
-def attendance_day(*, user, day: date) -> list[AttendanceRow]:
+def attendance_day(*, user: User, day: date) -> list[AttendanceRow]:
     """The people an arbeidsleder expects on ``day`` at their worksites, each with that day's
     record and the days nobody recorded: three queries whatever the number of people."""
     today = timezone.localdate()
-    recent = AttendanceRecord.objects.filter(
-        date__gte=min(day, today) - timedelta(days=MISSING_LOOKBACK_DAYS)
-    )
     placements = (
         supervised_placements(user)
         .filter(starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         .select_related("enrollment__participant", "worksite")
-        .prefetch_related(Prefetch("attendance", queryset=recent, to_attr="recent"))
+        .prefetch_related(_recent_attendance(min(day, today)))
         .order_by(
             "worksite__name",
             "enrollment__participant__last_name",
@@ -121,18 +121,20 @@ def attendance_day(*, user, day: date) -> list[AttendanceRow]:
     return rows
 
 
-def _recent_attendance(today: date) -> Prefetch:
-    """A placement's records of the last four weeks, as ``placement.recent``."""
+def _recent_attendance(
+    today: date, since: date | None = None
+) -> "Prefetch[str, QuerySet[AttendanceRecord], str]":
+    """A placement's records of the last four weeks (or from ``since`` where that is earlier),
+    as ``placement.recent``."""
+    start = today - timedelta(days=MISSING_LOOKBACK_DAYS)
     return Prefetch(
         "attendance",
         to_attr="recent",
-        queryset=AttendanceRecord.objects.filter(
-            date__gte=today - timedelta(days=MISSING_LOOKBACK_DAYS)
-        ),
+        queryset=AttendanceRecord.objects.filter(date__gte=min(start, since or start)),
     )
 
 
-def missing_attendance(*, user) -> tuple[int, int]:
+def missing_attendance(*, user: User) -> tuple[int, int]:
     """For an arbeidsleder: how many expected days in the last four weeks nobody recorded at
     their worksites, and for how many people. Two queries whatever the number of people."""
     today = timezone.localdate()
@@ -150,7 +152,7 @@ def missing_attendance(*, user) -> tuple[int, int]:
     return days, len(people)
 
 
-def placement_for_attendance(*, user, pk: int) -> Placement:
+def placement_for_attendance(*, user: User, pk: int) -> Placement:
     """A placement the user may record attendance for: at a worksite they supervise (the
     person's consent in force), or in one of their programmes. Otherwise 404."""
     return get_object_or_404(
@@ -159,7 +161,7 @@ def placement_for_attendance(*, user, pk: int) -> Placement:
     )
 
 
-def _seeable_placements(user) -> QuerySet[Placement]:
+def _seeable_placements(user: User) -> PlacementQuerySet:
     """Placements the user may see: in their programmes, or current ones at a worksite they
     supervise (the person's consent in force)."""
     supervised = supervised_placements(user)
@@ -169,7 +171,7 @@ def _seeable_placements(user) -> QuerySet[Placement]:
     )
 
 
-def participant_progress(*, user, participant) -> QuerySet[ProgressEntry]:
+def participant_progress(*, user: User, participant: Participant) -> QuerySet[ProgressEntry]:
     return (
         ProgressEntry.objects.filter(
             placement__in=_seeable_placements(user), placement__enrollment__participant=participant
@@ -181,7 +183,7 @@ def participant_progress(*, user, participant) -> QuerySet[ProgressEntry]:
     )
 
 
-def progress_entry_get(*, user, pk: int) -> ProgressEntry:
+def progress_entry_get(*, user: User, pk: int) -> ProgressEntry:
     return get_object_or_404(
         ProgressEntry.objects.filter(placement__in=_seeable_placements(user)).select_related(
             "placement__enrollment__participant"
@@ -190,19 +192,20 @@ def progress_entry_get(*, user, pk: int) -> ProgressEntry:
     )
 
 
-def participant_seen_by(*, user, pk: int):
+def participant_seen_by(*, user: User, pk: int) -> Participant:
     """The person, if the user may see them at all (as caseworker or as arbeidsleder)."""
-    return get_object_or_404(Participant.objects.visible_to(user), pk=pk)
+    person: Participant = get_object_or_404(Participant.objects.visible_to(user), pk=pk)
+    return person
 
 
-def _seeable_paths(user):
+def _seeable_paths(user: User) -> QuerySet[QualificationPath]:
     return QualificationPath.objects.filter(
         Q(enrollment__in=Enrollment.objects.visible_to(user))
         | Q(enrollment__placements__in=_seeable_placements(user))
     ).distinct()
 
 
-def participant_paths(*, user, participant) -> list:
+def participant_paths(*, user: User, participant: Participant) -> list[QualificationPath]:
     """The person's qualification paths with each module's progress, in three queries."""
 
     paths = list(
@@ -225,7 +228,7 @@ def participant_paths(*, user, participant) -> list:
     return paths
 
 
-def module_progress_get(*, user, pk: int):
+def module_progress_get(*, user: User, pk: int) -> ModuleProgress:
     """A module's sign-off on a path the user may see; otherwise 404."""
 
     return get_object_or_404(
@@ -236,7 +239,7 @@ def module_progress_get(*, user, pk: int):
     )
 
 
-def path_get(*, user, pk: int):
+def path_get(*, user: User, pk: int) -> QualificationPath:
     return get_object_or_404(
         _seeable_paths(user).select_related("enrollment__participant", "track"), pk=pk
     )
@@ -245,7 +248,7 @@ def path_get(*, user, pk: int):
 @dataclass(frozen=True)
 class WeekRow:
     placement: Placement
-    cells: list  # (day, record or None, expected, missing)
+    cells: list[tuple[date, AttendanceRecord | None, bool, bool]]  # expected, missing
     stats: AttendanceStats
     missing: list[date] = field(default_factory=list)  # every missing day, oldest first
 
@@ -260,31 +263,24 @@ def _week_row(placement: Placement, days: list[date], today: date) -> WeekRow:
     return WeekRow(placement, cells, attendance_stats(placement, by_day, today), missing)
 
 
-def attendance_week(*, user, monday: date) -> list[WeekRow]:
+def attendance_week(*, user: User, monday: date) -> list[WeekRow]:
     """The week for catching up: every person at the user's worksites, each day's record, the
     days nobody recorded; three queries whatever the number of people."""
     today = timezone.localdate()
     sunday = monday + timedelta(days=6)
-    since = min(monday, today - timedelta(days=MISSING_LOOKBACK_DAYS))
     placements = (
         supervised_placements(user)
         .filter(starts_on__lte=sunday)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=monday))
         .select_related("enrollment__participant", "worksite")
-        .prefetch_related(
-            Prefetch(
-                "attendance",
-                to_attr="recent",
-                queryset=AttendanceRecord.objects.filter(date__gte=since),
-            )
-        )
+        .prefetch_related(_recent_attendance(today, since=monday))
         .order_by("worksite__name", "enrollment__participant__last_name")
     )
     days = [monday + timedelta(days=n) for n in range(7)]
     return [_week_row(placement, days, today) for placement in placements]
 
 
-def attendance_concerns(*, user, limit: int = 20) -> list[AttendanceRow]:
+def attendance_concerns(*, user: User, limit: int = 20) -> list[AttendanceRow]:
     """For a caseworker: their people whose attendance needs a look: with missing days (as the
     worksite counts them), or absent two expected days or more in a row."""
     today = timezone.localdate()
@@ -304,7 +300,7 @@ def attendance_concerns(*, user, limit: int = 20) -> list[AttendanceRow]:
     return rows[:limit]
 
 
-def participant_attendance(*, user, participant) -> list[WeekRow]:
+def participant_attendance(*, user: User, participant: Participant) -> list[WeekRow]:
     """The person's last two weeks at each placement the user may see, with the stats."""
     today = timezone.localdate()
     start = today - timedelta(days=13)
@@ -327,7 +323,7 @@ def participant_attendance(*, user, participant) -> list[WeekRow]:
     return rows
 
 
-def capacity_by_week(*, user, monday: date) -> list[dict]:
+def capacity_by_week(*, user: User, monday: date) -> list[dict[str, Any]]:
     """Places per worksite and field for one week: places, taken, free. Two queries."""
     sunday = monday + timedelta(days=6)
     worksites = list(
@@ -360,13 +356,13 @@ def capacity_by_week(*, user, monday: date) -> list[dict]:
 # --- the API's lists: the same scopes as the pages, with what the rows show -------------------
 
 
-def _case_access(user) -> Exists:
+def _case_access(user: User) -> Exists:
     """Whether the user follows the row's enrollment (caseworker or lead), as ``case_access``:
     False where they see it only as the worksite's arbeidsleder."""
     return Exists(Enrollment.objects.visible_to(user).filter(pk=OuterRef("enrollment_id")))
 
 
-def placement_list(*, user) -> QuerySet[Placement]:
+def placement_list(*, user: User) -> QuerySet[Placement]:
     """Placements the user may see (as on the pages), each with ``case_access``."""
     return (
         _seeable_placements(user)
@@ -375,14 +371,14 @@ def placement_list(*, user) -> QuerySet[Placement]:
     )
 
 
-def attendance_list(*, user) -> QuerySet[AttendanceRecord]:
+def attendance_list(*, user: User) -> QuerySet[AttendanceRecord]:
     """Recorded days of the placements the user may see."""
     return AttendanceRecord.objects.filter(placement__in=_seeable_placements(user)).select_related(
         "placement__enrollment"
     )
 
 
-def progress_list(*, user) -> QuerySet[ProgressEntry]:
+def progress_list(*, user: User) -> QuerySet[ProgressEntry]:
     """Progress entries on the placements the user may see, with their replies."""
     return (
         ProgressEntry.objects.filter(placement__in=_seeable_placements(user))
@@ -393,13 +389,13 @@ def progress_list(*, user) -> QuerySet[ProgressEntry]:
     )
 
 
-def progress_reply_list(*, user) -> QuerySet[ProgressReply]:
+def progress_reply_list(*, user: User) -> QuerySet[ProgressReply]:
     return ProgressReply.objects.filter(
         entry__placement__in=_seeable_placements(user)
     ).select_related("author")
 
 
-def path_list(*, user):
+def path_list(*, user: User) -> QuerySet[QualificationPath]:
     """Qualification paths the user may see, each with ``case_access`` and its modules'
     progress."""
 
@@ -416,13 +412,13 @@ def path_list(*, user):
     )
 
 
-def module_progress_list(*, user):
+def module_progress_list(*, user: User) -> QuerySet[ModuleProgress]:
     return ModuleProgress.objects.filter(path__in=_seeable_paths(user).values("pk")).select_related(
         "module", "signed_off_by"
     )
 
 
-def cohort_module_progress(*, user, cohort: Cohort) -> dict:
+def cohort_module_progress(*, user: User, cohort: Cohort) -> dict[str, dict[str, Any]]:
     """Per trade: the modules, and each person's progress through them, in a fixed number of
     queries."""
     paths = (
@@ -436,7 +432,7 @@ def cohort_module_progress(*, user, cohort: Cohort) -> dict:
         )
         .order_by("track__name", "enrollment__participant__last_name")
     )
-    tracks: dict = {}
+    tracks: dict[str, dict[str, Any]] = {}
     for path in paths:
         modules = list(path.track.modules.all())
         passed = {p.module_id for p in path.modules.all()}

@@ -1,17 +1,23 @@
 """Writes for worksites and placements."""
 
+from datetime import date
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import memberships
 from accounts.country import belongs_to
+from accounts.models import Municipality, User
 from accounts.roles import roles_of
 from audit.models import ChangeAction
 from audit.services import audited_save, change_record, snapshot
 from config.concurrency import claim_version
 from config.errors import ApplicationError
+from participants.models import Enrollment
 from participants.services import participant_check_changeable
 from placements.models import (
     PLACEMENT_TYPE_COUNTRY,
@@ -38,8 +44,13 @@ PLACEMENT_AUDIT_FIELDS = (
     "nav_agreement",
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def worksite_create(*, actor, municipality, name: str, kind: str, address: str = "") -> Worksite:
+
+def worksite_create(
+    *, actor: User | None, municipality: Municipality, name: str, kind: str, address: str = ""
+) -> Worksite:
     name = (name or "").strip()
     if not name:
         raise ApplicationError(_("A worksite needs a name."), field="name")
@@ -62,16 +73,16 @@ def worksite_create(*, actor, municipality, name: str, kind: str, address: str =
 
 def placement_create(
     *,
-    actor,
-    enrollment,
+    actor: User | None,
+    enrollment: Enrollment,
     worksite: Worksite,
     type: str,
     field: str,
-    starts_on,
-    ends_on=None,
-    supervisor=None,
+    starts_on: date,
+    ends_on: date | None = None,
+    supervisor: User | None = None,
     status: str = PlacementStatus.ACTIVE,
-    **schedule,
+    **schedule: Any,
 ) -> Placement:
     """``schedule``: schedule_days, hours_per_day, percentage, nav_agreement (all optional)."""
     participant = enrollment.participant
@@ -107,29 +118,31 @@ def placement_create(
 class CapacityWarning(ApplicationError):
     """The field at the worksite is full for (part of) the period: the user may go ahead."""
 
-    def __init__(self, message):
+    def __init__(self, message: "StrOrPromise") -> None:
         super().__init__(message, code="capacity", field=None)
 
 
-def _overlaps(query, starts_on, ends_on):
+def _overlaps(
+    query: QuerySet[Placement], starts_on: date, ends_on: date | None
+) -> QuerySet[Placement]:
     query = query.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
     return query if ends_on is None else query.filter(starts_on__lte=ends_on)
 
 
 def placement_start(
     *,
-    actor,
-    enrollment,
+    actor: User,
+    enrollment: Enrollment,
     worksite: Worksite,
     type: str,
     field: str,
-    starts_on,
-    ends_on=None,
+    starts_on: date,
+    ends_on: date | None = None,
     schedule_days: str = "01234",
-    hours_per_day=None,
+    hours_per_day: Decimal | None = None,
     percentage: int = 100,
     nav_agreement: str = "",
-    supervisor=None,
+    supervisor: User | None = None,
     confirmed_over_capacity: bool = False,
 ) -> Placement:
     """Place a person at a worksite. Overlapping placements of one person are refused unless
@@ -182,14 +195,20 @@ def placement_start(
     return placement
 
 
-def _may_manage_worksites(actor) -> None:
+def _may_manage_worksites(actor: User) -> None:
     roles = roles_of(actor)
     if not (roles.municipality_admin or roles.programme_lead):
         raise ApplicationError(_("Only the municipality admin or a programme lead can do this."))
 
 
 def worksite_update(
-    *, actor, worksite: Worksite, expected_version: int, name: str, kind: str, address: str = ""
+    *,
+    actor: User,
+    worksite: Worksite,
+    expected_version: int,
+    name: str,
+    kind: str,
+    address: str = "",
 ) -> Worksite:
 
     _may_manage_worksites(actor)
@@ -225,7 +244,7 @@ def worksite_update(
     return worksite
 
 
-def capacity_set(*, actor, worksite: Worksite, field: str, places: int) -> WorksiteCapacity:
+def capacity_set(*, actor: User, worksite: Worksite, field: str, places: int) -> WorksiteCapacity:
     """Set the places for one field; setting the same number again changes nothing."""
     _may_manage_worksites(actor)
     if places is None or places < 0:
@@ -248,10 +267,10 @@ def capacity_set(*, actor, worksite: Worksite, field: str, places: int) -> Works
 
 def placement_end(
     *,
-    actor,
+    actor: User,
     placement: Placement,
     expected_version: int,
-    ends_on,
+    ends_on: date,
     status: str,
     stop_reason: str = "",
 ) -> Placement:

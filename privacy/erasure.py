@@ -33,14 +33,16 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from django.apps import apps
 from django.db import models, transaction
-from django.db.models import CharField, Exists, F, Max, OuterRef, Q, Value
+from django.db.models import CharField, Exists, F, Max, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Concat, Greatest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.models import ChangeAction, ChangeEvent
 from audit.services import change_record
 from config.errors import ApplicationError
@@ -76,7 +78,7 @@ class Treatment:
 
     person: str
     action: str
-    blank: dict = field(default_factory=dict)
+    blank: dict[str, object] = field(default_factory=dict)
     codes: tuple[str, ...] = ()
     why: str = ""
 
@@ -215,14 +217,14 @@ NARRATIVES = (
 # ----- who may erase -----------------------------------------------------------------------
 
 
-def erasure_allowed(*, user, participant: Participant) -> bool:
+def erasure_allowed(*, user: User, participant: Participant) -> bool:
     """Only a programme lead of one of the person's programmes erases them."""
     return Enrollment.objects.filter(
         participant=participant, programme_id__in=led_programmes(user).values("pk")
     ).exists()
 
 
-def erasure_refusal(*, actor, participant: Participant) -> str | None:
+def erasure_refusal(*, actor: User, participant: Participant) -> str | None:
     """Why ``actor`` cannot erase the person now, or None.
 
     An enrollment still open in a programme the actor does not lead stops the erasure: that
@@ -249,7 +251,9 @@ def erasure_refusal(*, actor, participant: Participant) -> str | None:
 # ----- anonymising one person --------------------------------------------------------------
 
 
-def participant_anonymise(*, participant: Participant, actor=None, reason: str) -> Participant:
+def participant_anonymise(
+    *, participant: Participant, actor: User | None = None, reason: str
+) -> Participant:
     """Remove everything that identifies the person, and every record merged into theirs;
     keep what the figures are built from (see the module's docstring and ``TREATMENTS``).
 
@@ -269,7 +273,7 @@ def participant_anonymise(*, participant: Participant, actor=None, reason: str) 
             _("At most %(n)d characters.") % {"n": MAX_REASON_LENGTH}, field="reason"
         )
     with transaction.atomic():
-        person = Participant.objects.select_for_update().get(pk=participant.pk)
+        person: Participant = Participant.objects.select_for_update().get(pk=participant.pk)
         if actor is not None:
             refusal = erasure_refusal(actor=actor, participant=person)
             if refusal:
@@ -316,7 +320,7 @@ def _identifiers(people: Iterable[Participant]) -> list[str]:
     return [v.strip() for v in values if v and len(v.strip()) >= 2]
 
 
-def _end_open_enrollments(*, actor, records: list[int]) -> None:
+def _end_open_enrollments(*, actor: User, records: list[int]) -> None:
     """End the open enrollments in the actor's programmes (``erasure_refusal`` has made sure
     there are no others): the person has left. Not through ``enrollment_change_status``: an
     enrollment that starts later than today ends on its start, a date that service refuses as
@@ -478,14 +482,14 @@ def blot(text: str, identifiers: Iterable[str]) -> str:
 RETENTION_BATCH = 200
 
 
-def _expired_candidates(today: date):
+def _expired_candidates(today: date) -> QuerySet[Any, tuple[int, date, int]]:
     """People whose every enrollment has ended with an exit date, with their last exit and the
     longest retention of their programmes. Only those whose last exit is at least the
     shortest possible retention ago are read; ``_expired`` decides the rest."""
     still_open = Enrollment.objects.filter(participant=OuterRef("pk")).filter(
         Q(ends_on__isnull=True) | ~Q(status__in=EXIT_STATUSES)
     )
-    return (
+    candidates: QuerySet[Any, tuple[int, date, int]] = (
         Participant.objects.filter(anonymised_at__isnull=True, merged_into__isnull=True)
         .exclude(Exists(still_open))
         .annotate(
@@ -496,6 +500,7 @@ def _expired_candidates(today: date):
         .order_by("pk")
         .values_list("pk", "last_exit", "months")
     )
+    return candidates
 
 
 def _expired(last_exit: date, months: int, today: date) -> bool:

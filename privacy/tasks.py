@@ -15,7 +15,7 @@ from privacy.subject_access import (
 
 
 @shared_task(**BUILD_TASK_OPTIONS)
-def subject_access_build_task(self: Task, export_id: int) -> None:
+def subject_access_build_task(self: "Task[..., None]", export_id: int) -> None:
     """Builds one right-of-access export, by id. Safe to run twice: ``subject_access_build``
     claims the export with a conditional update and replaces files of fixed names. A lost
     database is tried again; after the last try the export is recorded as failed

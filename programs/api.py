@@ -5,10 +5,13 @@ and caseload pages offer); their leads also see the targets, the retention perio
 enrollment counts, and change the programme. Grants are for the leads of the programmes they
 fund. Writes go through programs/services.py."""
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from rest_framework import exceptions, serializers
 
+from accounts.http import SignedInApiRequest, own_municipality
 from accounts.roles import roles_of
 from config.rest import (
     ModelInputSerializer,
@@ -28,8 +31,11 @@ from programs.models import (
     ProgrammeKind,
     ReportDeadline,
 )
-from programs.selectors import grant_list, led_programmes, programme_list
+from programs.selectors import Led, grant_list, led_programmes, programme_list
 from programs.services import grant_save, programme_update
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def _led(user) -> QuerySet[Programme]:
@@ -92,7 +98,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
         read_only_fields = [name for name in fields if name not in LEAD_ONLY]
         extra_kwargs = {name: {"required": False} for name in LEAD_ONLY}
 
-    def to_representation(self, instance: Programme) -> dict:
+    def to_representation(self, instance: "WithAnnotations[Programme, Led]") -> dict:
         data = super().to_representation(instance)
         if not instance.led:
             for name in LEAD_ONLY:
@@ -196,6 +202,7 @@ class ProgrammeViewSet(ServiceViewSet):
     """The programmes the user works in; their leads change them (anyone else gets 404 for a
     change, as for the edit page)."""
 
+    request: SignedInApiRequest
     serializer_class = ProgrammeSerializer
     update_serializer_class = ProgrammeInputSerializer
     filter_serializer_class = ProgrammeFilters
@@ -225,6 +232,8 @@ class GrantViewSet(ServiceViewSet):
     """Grants that fund a programme the user leads. A lead registers a grant for programmes
     they lead, and changes one whose every programme they lead."""
 
+    request: SignedInApiRequest
+
     serializer_class = GrantSerializer
     create_serializer_class = GrantInputSerializer
     update_serializer_class = GrantInputSerializer
@@ -243,7 +252,7 @@ class GrantViewSet(ServiceViewSet):
         user = self.request.user
         return grant_save(
             actor=user,
-            municipality=user.municipality,
+            municipality=own_municipality(user),
             programmes=data.pop("programmes"),
             **data,
         )
@@ -253,7 +262,7 @@ class GrantViewSet(ServiceViewSet):
         programmes = data.pop("programmes", None) or list(instance.programmes.all())
         return grant_save(
             actor=user,
-            municipality=user.municipality,
+            municipality=own_municipality(user),
             programmes=programmes,
             grant=instance,
             expected_version=expected_version,

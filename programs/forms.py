@@ -1,6 +1,7 @@
 import re
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -51,7 +52,7 @@ class ProgrammeForm(forms.Form):
 
     def __init__(self, *args, country: str | None = None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = ProgrammeKind.for_country(country)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = ProgrammeKind.for_country(country)
 
 
 class CohortForm(forms.Form):
@@ -215,7 +216,7 @@ class CostForm(forms.Form):
 
     def __init__(self, *args, grant: Grant, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["budget_line"].queryset = grant.budget_lines.all()
+        cast(forms.ModelChoiceField, self.fields["budget_line"]).queryset = grant.budget_lines.all()
 
 
 class PaymentForm(forms.Form):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import memberships
 from accounts.country import offered
-from accounts.models import Country
+from accounts.models import AnyUser, Country, User
 
 
 class ProgrammeKind(models.TextChoices):
@@ -25,7 +25,7 @@ class ProgrammeKind(models.TextChoices):
         return offered(cls, country, PROGRAMME_KIND_COUNTRY)
 
 
-PROGRAMME_KIND_COUNTRY = {
+PROGRAMME_KIND_COUNTRY: dict[str, str] = {
     ProgrammeKind.INN_I_JOBB: Country.NORWAY,
     ProgrammeKind.KVP: Country.NORWAY,
     ProgrammeKind.SUMMER_JOBS: Country.SWEDEN,
@@ -41,8 +41,8 @@ MIN_RETENTION_MONTHS = 12
 MAX_RETENTION_MONTHS = 360
 
 
-class ProgrammeQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "ProgrammeQuerySet":
+class ProgrammeQuerySet(models.QuerySet["Programme"]):
+    def visible_to(self, user: AnyUser) -> "ProgrammeQuerySet":
         if not user.is_authenticated or user.municipality_id is None:
             return self.none()
         mine = self.filter(municipality_id=user.municipality_id)
@@ -178,15 +178,15 @@ class Module(models.Model):
 MAX_POSITION_SHARE = Decimal("50")
 
 
-class GrantQuerySet(models.QuerySet):
-    def visible_to(self, user) -> "GrantQuerySet":
+class GrantQuerySet(models.QuerySet["Grant"]):
+    def visible_to(self, user: AnyUser) -> "GrantQuerySet":
         """Grants of the user's municipality that fund a programme the user leads."""
         if not user.is_authenticated or user.municipality_id is None:
             return self.none()
         led = memberships.programme_ids_led(user)
         return self.filter(municipality_id=user.municipality_id, programmes__in=led).distinct()
 
-    def led_wholly_by(self, user) -> "GrantQuerySet":
+    def led_wholly_by(self, user: User) -> "GrantQuerySet":
         """Visible grants whose every funded programme the user leads: the ones they report
         on, whose money they keep and whose deadlines are theirs to meet. A grant report adds
         up people of all its programmes, so a lead of only one could subtract their own

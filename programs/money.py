@@ -209,7 +209,7 @@ def cost_rows_check(*, grant: Grant, rows: list[CostRow]) -> list[CostProblem]:
     """Every problem with recording ``rows`` on the grant: each row's own rules, the same
     line twice in the rows or already recorded, and the own contribution below zero."""
     problems: list[CostProblem] = []
-    prints = {}
+    prints: dict[str, int] = {}
     for row in rows:
         problems += _row_problems(grant, row)
         fingerprint = _fingerprint(row)

@@ -1,5 +1,6 @@
 from datetime import date, timedelta
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.db.models import (
     Case,
@@ -18,7 +19,7 @@ from django.db.models import (
 from django.shortcuts import get_object_or_404
 
 from accounts import memberships
-from accounts.models import ProgrammeMembership
+from accounts.models import ProgrammeMembership, User
 from programs.models import (
     DUE_SOON_DAYS,
     BudgetLine,
@@ -36,8 +37,19 @@ from programs.models import (
     TargetMetric,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
-def led_programmes(user) -> QuerySet[Programme]:
+
+class Led(TypedDict):
+    led: bool  # the user leads the programme (programme_list)
+
+
+class _Status(TypedDict):
+    status: str  # DeadlineStatus
+
+
+def led_programmes(user: User) -> QuerySet[Programme]:
     """The programmes the user leads: the one answer to "is this the user's to lead?" for
     set-up, reports, exports, imports, erasure and the right of access."""
     if user is None:  # a scheduled job, or a run whose requester's account is gone
@@ -45,7 +57,7 @@ def led_programmes(user) -> QuerySet[Programme]:
     return Programme.objects.visible_to(user).filter(pk__in=memberships.programme_ids_led(user))
 
 
-def programmes_led(*, user) -> QuerySet[Programme]:
+def programmes_led(*, user: User) -> QuerySet[Programme]:
     """Programmes the user leads, with enrollment counts by status."""
     active = Q(enrollments__status=EnrollmentStatus.ACTIVE)
     open_statuses = [EnrollmentStatus.REFERRED, EnrollmentStatus.INTAKE]
@@ -63,7 +75,7 @@ def programmes_led(*, user) -> QuerySet[Programme]:
     )
 
 
-def cohort_get(*, user, pk: int) -> Cohort:
+def cohort_get(*, user: User, pk: int) -> Cohort:
     """A cohort of one of the user's programmes, or 404."""
     return get_object_or_404(
         Cohort.objects.filter(
@@ -77,7 +89,7 @@ def cohort_get(*, user, pk: int) -> Cohort:
     )
 
 
-def programmes_for_setup(*, user) -> QuerySet[Programme]:
+def programmes_for_setup(*, user: User) -> QuerySet[Programme]:
     """The programmes the user leads, with cohorts, members and grants."""
 
     return (
@@ -96,19 +108,19 @@ def programmes_for_setup(*, user) -> QuerySet[Programme]:
     )
 
 
-def programme_led_get(*, user, pk: int) -> Programme:
+def programme_led_get(*, user: User, pk: int) -> Programme:
     return get_object_or_404(led_programmes(user), pk=pk)
 
 
-def grant_list(*, user) -> QuerySet:
+def grant_list(*, user: User) -> QuerySet[Grant]:
     return Grant.objects.visible_to(user).prefetch_related("programmes", "deadlines")
 
 
-def grant_get(*, user, pk: int):
+def grant_get(*, user: User, pk: int) -> Grant:
     return get_object_or_404(grant_list(user=user), pk=pk)
 
 
-def membership_get(*, user, pk: int):
+def membership_get(*, user: User, pk: int) -> ProgrammeMembership:
     return get_object_or_404(
         ProgrammeMembership.objects.filter(programme__in=led_programmes(user)).select_related(
             "user", "programme"
@@ -117,7 +129,7 @@ def membership_get(*, user, pk: int):
     )
 
 
-def programme_list(*, user) -> QuerySet[Programme]:
+def programme_list(*, user: User) -> QuerySet[Programme]:
     """The programmes the user works in, each with ``led`` (the user leads it) and its
     enrollment counts by status, in one query."""
 
@@ -147,7 +159,7 @@ _KIND_ORDER = Case(
 )
 
 
-def _money(value) -> str:
+def _money(value: Decimal | int | None) -> str:
     return f"{Decimal(value or 0).quantize(_CENT):.2f}"
 
 
@@ -157,7 +169,7 @@ def grant_months(grant: Grant) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
-def grant_money(*, grant: Grant, start: date, end: date) -> dict:
+def grant_money(*, grant: Grant, start: date, end: date) -> dict[str, Any]:
     """The grant's money for a report period ``start``–``end``, JSON-ready (amounts as
     strings with two decimals), in a fixed number of queries (sums made by the database).
 
@@ -246,7 +258,9 @@ def grant_money(*, grant: Grant, start: date, end: date) -> dict:
     }
 
 
-def targets_for(*, grant: Grant | None = None, programme: Programme | None = None) -> list:
+def targets_for(
+    *, grant: Grant | None = None, programme: Programme | None = None
+) -> list[tuple[str, int]]:
     """A grant's or a programme's targets as (metric, value), in TargetMetric's order; a
     programme's «people reached» is its target participants."""
     if (grant is None) == (programme is None):
@@ -260,7 +274,9 @@ def targets_for(*, grant: Grant | None = None, programme: Programme | None = Non
     return [(metric, values[metric]) for metric in TargetMetric.values if metric in values]
 
 
-def deadlines_needing_attention(*, user, today: date) -> list[ReportDeadline]:
+def deadlines_needing_attention(
+    *, user: User, today: date
+) -> "list[WithAnnotations[ReportDeadline, _Status]]":
     """The report deadlines of the grants the user sees that are overdue or due (within
     DUE_SOON_DAYS) and not submitted, earliest first, each with its ``status``
     (DeadlineStatus), in one query."""
@@ -293,27 +309,30 @@ def grant_costs(*, grant: Grant) -> QuerySet[Cost]:
     return grant.costs.select_related("budget_line").order_by("-spent_on", "-pk")
 
 
-def _of_visible_grants(model, user) -> QuerySet:
+_OfGrant = TypeVar("_OfGrant", BudgetLine, Cost, Payment, ReportDeadline)
+
+
+def _of_visible_grants(model: type[_OfGrant], user: User) -> QuerySet[_OfGrant]:
     return model.objects.filter(grant__in=Grant.objects.visible_to(user)).select_related("grant")
 
 
-def budget_line_get(*, user, pk: int) -> BudgetLine:
+def budget_line_get(*, user: User, pk: int) -> BudgetLine:
     return get_object_or_404(_of_visible_grants(BudgetLine, user), pk=pk)
 
 
-def cost_get(*, user, pk: int) -> Cost:
+def cost_get(*, user: User, pk: int) -> Cost:
     return get_object_or_404(_of_visible_grants(Cost, user), pk=pk)
 
 
-def payment_get(*, user, pk: int) -> Payment:
+def payment_get(*, user: User, pk: int) -> Payment:
     return get_object_or_404(_of_visible_grants(Payment, user), pk=pk)
 
 
-def deadline_get(*, user, pk: int) -> ReportDeadline:
+def deadline_get(*, user: User, pk: int) -> ReportDeadline:
     return get_object_or_404(_of_visible_grants(ReportDeadline, user), pk=pk)
 
 
-def target_get(*, user, pk: int) -> Target:
+def target_get(*, user: User, pk: int) -> Target:
     """A target of a grant the user sees or of a programme the user leads, or 404."""
     return get_object_or_404(
         Target.objects.filter(

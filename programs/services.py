@@ -1,13 +1,15 @@
 """Writes for programme set-up: the programme, its cohorts and members, grants, their
 deadlines and targets. The grant's money is in programs/money.py."""
 
+from collections.abc import Sequence
 from datetime import date
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts.models import ProgrammeMembership, ProgrammeRole
+from accounts.models import Municipality, ProgrammeMembership, ProgrammeRole, User
 from accounts.services import role_grant, role_revoke
 from audit.models import ChangeAction
 from audit.services import audited_delete, change_record, snapshot
@@ -45,12 +47,12 @@ _GRANT_FIELDS = (
 )
 
 
-def check_leads(*, actor, programme: Programme) -> None:
+def check_leads(*, actor: User, programme: Programme) -> None:
     if not led_programmes(actor).filter(pk=programme.pk).exists():
         raise ApplicationError(_("Only the programme's lead can change it."))
 
 
-def check_grant_leads(*, actor, grant: Grant) -> None:
+def check_grant_leads(*, actor: User, grant: Grant) -> None:
     """The actor leads every programme the grant funds: a lead of one must not change what
     another programme's lead accounts for."""
     programmes = list(grant.programmes.all())
@@ -61,12 +63,14 @@ def check_grant_leads(*, actor, grant: Grant) -> None:
         raise ApplicationError(_("Only the lead of every programme the grant funds can change it."))
 
 
-def _check_dates(starts_on, ends_on) -> None:
+def _check_dates(starts_on: date | None, ends_on: date | None) -> None:
     if starts_on and ends_on and ends_on < starts_on:
         raise ApplicationError(_("The end cannot be before the start."), field="ends_on")
 
 
-def programme_update(*, actor, programme: Programme, expected_version: int, **values) -> Programme:
+def programme_update(
+    *, actor: User, programme: Programme, expected_version: int, **values: Any
+) -> Programme:
     """Change the programme. ``retention_months`` left out (or empty) keeps the current one."""
     check_leads(actor=actor, programme=programme)
     _check_dates(values.get("starts_on"), values.get("ends_on"))
@@ -100,8 +104,8 @@ def programme_update(*, actor, programme: Programme, expected_version: int, **va
     return programme
 
 
-def _retention(months, programme: Programme) -> int:
-    if months in (None, ""):
+def _retention(months: int | None, programme: Programme) -> int:
+    if months is None:  # left out, or an empty field
         return programme.retention_months
     if not MIN_RETENTION_MONTHS <= months <= MAX_RETENTION_MONTHS:
         raise ApplicationError(
@@ -113,7 +117,12 @@ def _retention(months, programme: Programme) -> int:
 
 
 def cohort_create(
-    *, actor, programme: Programme, name: str, starts_on=None, capacity=None
+    *,
+    actor: User,
+    programme: Programme,
+    name: str,
+    starts_on: date | None = None,
+    capacity: int | None = None,
 ) -> Cohort:
     check_leads(actor=actor, programme=programme)
     name = (name or "").strip()
@@ -136,14 +145,14 @@ def cohort_create(
     return cohort
 
 
-def member_add(*, actor, programme: Programme, user, role: str) -> None:
+def member_add(*, actor: User, programme: Programme, user: User, role: str) -> None:
     check_leads(actor=actor, programme=programme)
     if user.municipality_id != programme.municipality_id:
         raise ApplicationError(_("Choose someone in your municipality."), field="user")
     role_grant(actor=actor, user=user, role=role, programme=programme)
 
 
-def member_remove(*, actor, membership: ProgrammeMembership) -> None:
+def member_remove(*, actor: User, membership: ProgrammeMembership) -> None:
     check_leads(actor=actor, programme=membership.programme)
     if membership.user_id == actor.pk and membership.role == ProgrammeRole.PROGRAMME_LEAD:
         raise ApplicationError(_("You cannot remove yourself as programme lead."))
@@ -152,12 +161,12 @@ def member_remove(*, actor, membership: ProgrammeMembership) -> None:
 
 def grant_save(
     *,
-    actor,
-    municipality,
-    programmes,
+    actor: User,
+    municipality: Municipality,
+    programmes: Sequence[Programme],
     grant: Grant | None = None,
     expected_version: int | None = None,
-    **values,
+    **values: Any,
 ) -> Grant:
     """Create or change a grant; every programme it funds must be one the actor leads."""
     _check_dates(values["starts_on"], values["ends_on"])
@@ -200,7 +209,7 @@ def grant_save(
     return grant
 
 
-def _check_grant_shares(values: dict) -> None:
+def _check_grant_shares(values: dict[str, Any]) -> None:
     percent = values.get("own_contribution_percent")
     if percent is not None and percent < 0:
         raise ApplicationError(
@@ -218,7 +227,7 @@ def _check_grant_shares(values: dict) -> None:
         )
 
 
-def deadline_add(*, actor, grant: Grant, due_on, label: str) -> ReportDeadline:
+def deadline_add(*, actor: User, grant: Grant, due_on: date, label: str) -> ReportDeadline:
     check_grant_leads(actor=actor, grant=grant)
     label = (label or "").strip()
     if not label or due_on is None:
@@ -238,7 +247,7 @@ _DEADLINE_FIELDS = ["submitted_on", "submitted_to"]
 
 
 def deadline_mark_submitted(
-    *, actor, deadline: ReportDeadline, submitted_on: date, submitted_to: str
+    *, actor: User, deadline: ReportDeadline, submitted_on: date, submitted_to: str
 ) -> ReportDeadline:
     """Record that the report for the deadline was sent, when and to whom; marking it again
     corrects the date or the recipient."""
@@ -271,7 +280,7 @@ _TARGET_FIELDS = ["grant", "programme", "metric", "value"]
 
 def target_set(
     *,
-    actor,
+    actor: User,
     metric: str,
     value: int,
     grant: Grant | None = None,
@@ -282,7 +291,7 @@ def target_set(
         raise ApplicationError(_("A target belongs to either a grant or a programme."))
     if grant is not None:
         check_grant_leads(actor=actor, grant=grant)
-    else:
+    elif programme is not None:
         check_leads(actor=actor, programme=programme)
     if metric not in TargetMetric.values:
         raise ApplicationError(_("Choose what the target counts."), field="metric")
@@ -314,10 +323,12 @@ def target_set(
     return target
 
 
-def target_delete(*, actor, target: Target) -> None:
-    if target.grant_id is not None:
+def target_delete(*, actor: User, target: Target) -> None:
+    if target.grant is not None:
         check_grant_leads(actor=actor, grant=target.grant)
-    else:
+    elif target.programme is not None:
         check_leads(actor=actor, programme=target.programme)
+    else:  # the table's constraint makes this impossible; refused all the same
+        raise ApplicationError(_("A target belongs to either a grant or a programme."))
     with transaction.atomic():
         audited_delete(actor=actor, instance=target, fields=_TARGET_FIELDS)

@@ -1,3 +1,6 @@
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.paginator import Paginator
@@ -11,6 +14,7 @@ from django.views import View
 from django.views.generic import TemplateView
 
 from accounts.country import country_of
+from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
 from config.views import ServiceFormView
@@ -68,6 +72,9 @@ from programs.services import (
 )
 
 COSTS_PER_PAGE = 25
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class LeadMixin(LoginRequiredMixin, RoleRequiredMixin):
@@ -139,7 +146,8 @@ class _SetupPost(LeadMixin, View):
     """A small form posted from the set-up page: run one service, come back with a message."""
 
     form_class: type | None
-    success_message: str
+    success_message: "StrOrPromise"
+    perform: Callable[..., object]
 
     def post(self, request, pk: int):
         form = self.bind(request)
@@ -281,9 +289,11 @@ def _grant_forms(grant: Grant, today) -> dict:
 class _GrantPost(LeadMixin, View):
     """A small form posted from the grant page: one service, then back to its section."""
 
+    request: SignedInRequest
     form_class: type | None = None
-    success_message: str
+    success_message: "StrOrPromise"
     anchor: str
+    perform: Callable[..., object]
 
     def post(self, request, pk: int):
         self.target = self.get_target(pk)

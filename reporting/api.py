@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
+from accounts.http import SignedInApiRequest
 from accounts.roles import roles_of
 from config.rest import (
     InputSerializer,
@@ -148,6 +149,8 @@ class ReportRunViewSet(ServiceViewSet):
     """Report runs of the programmes the user leads and of the grants whose programmes they
     all lead. Creating asks for a report: it is built in the background, and the run's status
     and progress say when it is ready."""
+
+    request: SignedInApiRequest
 
     serializer_class = ReportRunSerializer
     create_serializer_class = ReportRequestInputSerializer

@@ -141,6 +141,8 @@ def month_chart(
         x = M_LEFT + index * slot + slot * 0.15
         body.append(_column(x, slot * 0.7, value, top, plot_h, len(series) <= 24, rate))
         when = as_date(month)
+        if when is None:
+            continue
         middle = x + slot * 0.35
         if index % every == 0:
             body.append(_text(middle, M_HEIGHT - M_BOTTOM + 14, month_short(when), fill=MUTED))

@@ -6,11 +6,14 @@ import csv
 import io
 from datetime import timedelta
 from functools import partial
+from typing import Any
 
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.models import AccessAction
 from audit.services import access_record_many
 from config.errors import ApplicationError
@@ -23,18 +26,22 @@ from config.generated import (
 )
 from config.queue import send_after_commit
 from participants.exports import caseload_table, spreadsheet_safe
-from participants.models import Enrollment
+from participants.models import Enrollment, Participant
 from participants.selectors import participant_list
 from placements.models import Placement
+from programs.models import Programme
 from programs.selectors import led_programmes
 from reporting.models import DataExport, ExportKind, RunStatus
 
 EXPORT_KEPT_DAYS = 7
 
-Table = tuple[str, list[str], list[list]]
+# A sheet: its name, its header and its rows.
+Table = tuple[str, list[str], list[list[Any]]]
 
 
-def data_export_request(*, actor, kind: str, file_format: str, programme=None) -> DataExport:
+def data_export_request(
+    *, actor: User, kind: str, file_format: str, programme: Programme | None = None
+) -> DataExport:
     """Queue an export; it is built once the transaction has committed."""
     from reporting.tasks import data_export_build_task  # the task calls this module: not at the top
 
@@ -56,9 +63,10 @@ def data_export_request(*, actor, kind: str, file_format: str, programme=None) -
     return export
 
 
-def _check_leads(actor, programme) -> None:
-    if not led_programmes(actor).filter(pk=programme.pk).exists():
+def _check_leads(actor: User, programme: Programme | None) -> Programme:
+    if programme is None or not led_programmes(actor).filter(pk=programme.pk).exists():
         raise ApplicationError(_("Only the programme's lead can export its data."))
+    return programme
 
 
 def data_export_build(*, export_id: int) -> bool:
@@ -102,18 +110,17 @@ def data_export_fail(*, export_id: int, reason: str) -> None:
     generated_fail(DataExport, export_id, reason=reason, files=files)
 
 
-def _tables(export: DataExport) -> tuple[list[Table], list]:
+def _tables(export: DataExport) -> tuple[list[Table], list[Participant]]:
 
     user = export.requested_by
     if export.kind == ExportKind.CASELOAD:
         people = list(participant_list(user=user).filter(case_access=True))
         header, rows = caseload_table(people)
         return [(_("Caseload"), header, rows)], people
-    _check_leads(user, export.programme)
-    return _programme_tables(user, export.programme)
+    return _programme_tables(user, _check_leads(user, export.programme))
 
 
-def _programme_tables(user, programme) -> tuple[list[Table], list]:
+def _programme_tables(user: User, programme: Programme) -> tuple[list[Table], list[Participant]]:
 
     enrollments = list(
         Enrollment.objects.visible_to(user)
@@ -230,13 +237,14 @@ def exports_withdraw(*, municipality_id: int) -> int:
     return count
 
 
-def data_export_file(*, export: DataExport):
+def data_export_file(*, export: DataExport) -> FieldFile:
     """The export's file, open for reading; a clear error when it expired or is gone."""
     if export.status != RunStatus.READY:
         raise ApplicationError(_("This export has no file."))
     if not export.file or export.expired:
         raise ApplicationError(_("This export has expired. Ask for a new one."))
     try:
-        return export.file.open("rb")
+        handle: FieldFile = export.file.open("rb")
+        return handle
     except OSError as exc:
         raise ApplicationError(_("This export has expired. Ask for a new one.")) from exc

@@ -6,7 +6,9 @@ lead sees inside Fotfeste, shows the exact counts.
 """
 
 from collections import Counter
+from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
 from django.db.models.functions import TruncMonth
@@ -30,6 +32,9 @@ from placements.models import (
     Route,
 )
 from reporting.profiles import Audience
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 from reporting.suppression import (
     DEFAULT_THRESHOLD,
     HIDDEN,
@@ -136,7 +141,7 @@ class Cells:
             return HIDDEN if value else 0
         return self.count(value)
 
-    def sum_of(self, breakdown: dict, keys: list[str], value: int) -> int | str:
+    def sum_of(self, breakdown: dict, keys: Sequence[str], value: int) -> int | str:
         """The sum of some cells of a shown breakdown: shown only where each of those cells is,
         or the sum would pin a hidden cell down."""
         if self.exact or all(isinstance(breakdown.get(k, 0), int) for k in keys):
@@ -218,13 +223,16 @@ def figures(
     enrolled = _people(enrollments, start, end)
     ids = [e.pk for e in enrolled]
     people = _persons(enrolled)
-    recruited = [e for e in people if e.starts_on >= start]
+    recruited = [e for e in people if e.starts_on is not None and e.starts_on >= start]
     exits = [e for e in enrolled if e.ends_on and start <= e.ends_on <= end and e.destination]
     into_work = {e.participant_id for e in exits if e.destination in _IN_WORK}
     onward = sum(1 for e in exits if e.destination in _WORK_OR_EDUCATION)
     # New and continuing add up to the participants: one breakdown, suppressed together.
     split = cells.breakdown(
-        Counter("new" if e.starts_on >= start else "continuing" for e in people),
+        Counter(
+            "new" if e.starts_on is not None and e.starts_on >= start else "continuing"
+            for e in people
+        ),
         total=len(people),
     )
     new, continuing = split.get("new", 0), split.get("continuing", 0)
@@ -301,10 +309,19 @@ def _traits(people: list, field: str, choices) -> dict[str, int]:
     return {**dict.fromkeys(choices.values, 0), "unknown": 0, **found}
 
 
-def _persons(enrolled: list[Enrollment]) -> list[Enrollment]:
+class _Facts(TypedDict):
+    in_training: bool
+    has_job: bool
+
+
+# An enrollment of ``_people``: active in the period (so it has started), with its facts.
+_Person: TypeAlias = "WithAnnotations[Enrollment, _Facts]"
+
+
+def _persons(enrolled: list[_Person]) -> list[_Person]:
     """One row per person: their earliest enrollment of the period, marked as in training or
     in a job if any of their enrollments is."""
-    first: dict[int, Enrollment] = {}
+    first: dict[int, _Person] = {}
     for enrollment in sorted(enrolled, key=lambda e: (e.starts_on, e.pk)):
         kept = first.setdefault(enrollment.participant_id, enrollment)
         kept.in_training = kept.in_training or enrollment.in_training
@@ -312,7 +329,7 @@ def _persons(enrolled: list[Enrollment]) -> list[Enrollment]:
     return list(first.values())
 
 
-def _people(enrollments: QuerySet[Enrollment], start: date, end: date) -> list[Enrollment]:
+def _people(enrollments: QuerySet[Enrollment], start: date, end: date) -> list[_Person]:
     """Enrollments active at some point of the period, with the facts the figures need."""
     in_placement = Placement.objects.filter(enrollment=OuterRef("pk"), starts_on__lte=end).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=start)
@@ -338,9 +355,13 @@ def _people(enrollments: QuerySet[Enrollment], start: date, end: date) -> list[E
     )
 
 
-def _active_in(people: list[Enrollment], first: date, last: date) -> int:
+def _active_in(people: list[_Person], first: date, last: date) -> int:
     return sum(
-        1 for e in people if e.starts_on <= last and (e.ends_on is None or e.ends_on >= first)
+        1
+        for e in people
+        if e.starts_on is not None
+        and e.starts_on <= last
+        and (e.ends_on is None or e.ends_on >= first)
     )
 
 
@@ -352,7 +373,11 @@ def _routes(ids: list[int], start: date, end: date, cells: Cells) -> dict:
             "route", "contract_starts_on", "enrollment__starts_on"
         )
     )
-    started = [r for r, contract, enrolled in routes if start <= (contract or enrolled) <= end]
+    started = [
+        r
+        for r, contract, enrolled in routes
+        if (begun := contract or enrolled) is not None and start <= begun <= end
+    ]
     return {
         "shown": {
             "qualification_routes": cells.breakdown(
@@ -373,7 +398,8 @@ def _follow_ups(enrollments: QuerySet, start: date, end: date, cells: Cells) -> 
         .values_list("months", "status")
     )
     first_exit = enrollments.filter(ends_on__isnull=False).aggregate(first=Min("ends_on"))["first"]
-    shown, exact = {}, {}
+    shown: dict[str, object] = {}
+    exact: dict[str, int] = {}
     for months in (6, 12):
         statuses = [s for m, s in rows if m == months]
         due = bool(statuses) or (first_exit is not None and add_months(first_exit, months) <= end)
@@ -482,7 +508,7 @@ def category_labels(figure: str) -> dict[str, str]:
     stated» in one breakdown and «could not be reached» in another. Age bands, which may be
     joined, are named by ``age_label``."""
     ages = {age_key(low, high): age_label(age_key(low, high)) for low, high in AGE_BANDS}
-    by_figure = {
+    by_figure: dict[str, dict] = {
         "by_gender": dict(Gender.choices),
         "reached_by_gender": dict(Gender.choices),
         "by_age": ages,

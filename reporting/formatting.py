@@ -70,6 +70,8 @@ def percent(value, decimals: int = 1) -> str:
     if value is None:
         return NOT_AVAILABLE
     rate = decimal(value)
+    if rate is None:
+        return NOT_AVAILABLE
     text = number(rate, decimals if rate != rate.to_integral_value() else 0)
     return f"{text}%" if is_english() else f"{text}{NBSP}%"
 

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.utils import formats
@@ -66,9 +68,11 @@ class ReportRequestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.profiles = {f"custom-{p.pk}": p for p in profiles}
         shipped = [(key, profile.name) for key, profile in shipped_profiles(country).items()]
-        self.fields["report"].choices = shipped + [(k, p.name) for k, p in self.profiles.items()]
-        self.fields["programme"].queryset = programmes
-        self.fields["grant"].queryset = grants
+        cast(forms.ChoiceField, self.fields["report"]).choices = shipped + [
+            (k, p.name) for k, p in self.profiles.items()
+        ]
+        cast(forms.ModelChoiceField, self.fields["programme"]).queryset = programmes
+        cast(forms.ModelChoiceField, self.fields["grant"]).queryset = grants
         self.fields["language"].initial = language
         self.fields.update(narrative_fields(country=country))
         if len(programmes) == 1:
@@ -136,8 +140,10 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args, country: str, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["figures"].choices = list(figure_labels().items())
-        self.fields["narrative"].choices = list(narrative_titles(country).items())
+        cast(forms.ChoiceField, self.fields["figures"]).choices = list(figure_labels().items())
+        cast(forms.ChoiceField, self.fields["narrative"]).choices = list(
+            narrative_titles(country).items()
+        )
 
 
 class DashboardForm(forms.Form):

@@ -20,13 +20,12 @@ logger = logging.getLogger(__name__)
 def report_recipients(run: ReportRun) -> list[User]:
     """The person who asked; for a scheduled draft, the leads of the programmes concerned."""
 
-    if run.requested_by_id:
+    if run.requested_by is not None:
         candidates = [run.requested_by] if run.requested_by.is_active else []
     else:
-        programmes = run.grant.programmes.all() if run.grant_id else [run.programme]
-        leads = memberships.lead_memberships([p.pk for p in programmes]).select_related(
-            "user__municipality"
-        )
+        programmes = run.grant.programmes.all() if run.grant is not None else [run.programme]
+        ids = [p.pk for p in programmes if p is not None]
+        leads = memberships.lead_memberships(ids).select_related("user__municipality")
         candidates = list({m.user_id: m.user for m in leads}.values())
     # Only people who may still open the run (a lead who left the programme may not).
     return [u for u in candidates if report_runs(user=u).filter(pk=run.pk).exists()]

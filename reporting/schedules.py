@@ -3,6 +3,7 @@ deadline. A draft has no requester; the programme's leads are told when it is re
 
 import logging
 from datetime import date, timedelta
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db import transaction
 from django.db.models import OuterRef, Q, QuerySet, Subquery
@@ -13,6 +14,14 @@ from programs.models import Grant, Programme, ReportDeadline
 from reporting.models import GRANT_KINDS, ReportKind, ReportRun
 from reporting.profiles import grant_report_kind
 from reporting.services import report_request
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Previous(TypedDict):
+    previous_due_on: date | None
+
 
 LIM_DRAFT_DAYS_AHEAD = 14
 logger = logging.getLogger(__name__)
@@ -50,7 +59,7 @@ def ks_drafts_create(*, today: date | None = None) -> int:
     return made
 
 
-def lim_draft_deadlines(*, today: date) -> QuerySet[ReportDeadline]:
+def lim_draft_deadlines(*, today: date) -> "QuerySet[WithAnnotations[ReportDeadline, _Previous]]":
     """Deadlines exactly ``LIM_DRAFT_DAYS_AHEAD`` days ahead, each with the one before it of
     the same grant (``previous_due_on``, or None for the first)."""
     earlier = ReportDeadline.objects.filter(
@@ -107,6 +116,7 @@ def _draft_once(*, subject: Programme | Grant, kind: str, start: date, end: date
             period_end=end,
             language=subject.municipality.default_language,
             scheduled=True,
-            **{field: subject},
+            programme=subject if isinstance(subject, Programme) else None,
+            grant=subject if isinstance(subject, Grant) else None,
         )
     return 1

@@ -1,10 +1,12 @@
 from datetime import date
+from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
-from programs.models import Cohort, Grant, TargetMetric
+from accounts.models import User
+from programs.models import Cohort, Grant, Programme, TargetMetric
 from programs.selectors import led_programmes
 from reporting.documents import figure_sections
 from reporting.figures import enrollments_for, figures
@@ -14,12 +16,12 @@ from reporting.profiles import SUMMARY_FIGURES, Audience, TargetStatus
 from reporting.targets import subject_life, subject_targets, target_rows
 
 
-def reportable_grants(user) -> QuerySet[Grant]:
+def reportable_grants(user: User) -> QuerySet[Grant]:
     """Grants whose every funded programme the user leads (``Grant.objects.led_wholly_by``)."""
     return Grant.objects.led_wholly_by(user)
 
 
-def report_runs(*, user) -> QuerySet[ReportRun]:
+def report_runs(*, user: User) -> QuerySet[ReportRun]:
     """Runs of programmes the user leads, and of grants whose programmes they all lead (a
     lead who leaves a programme loses them)."""
     return ReportRun.objects.filter(
@@ -27,7 +29,7 @@ def report_runs(*, user) -> QuerySet[ReportRun]:
     ).select_related("programme__municipality", "grant__municipality", "requested_by")
 
 
-def report_run_get(*, user, pk: int) -> ReportRun:
+def report_run_get(*, user: User, pk: int) -> ReportRun:
     return get_object_or_404(report_runs(user=user), pk=pk)
 
 
@@ -38,8 +40,8 @@ def report_versions(*, run: ReportRun) -> list[ReportRun]:
     same = list(
         ReportRun.objects.filter(
             kind=run.kind,
-            programme_id=run.programme_id,
-            grant_id=run.grant_id,
+            programme=run.programme_id,
+            grant=run.grant_id,
             period_start=run.period_start,
             period_end=run.period_end,
         ).only("pk", "corrects_id", "edition", "created_at", "submitted_on")
@@ -49,21 +51,22 @@ def report_versions(*, run: ReportRun) -> list[ReportRun]:
     first = by_pk.get(run.pk, run)
     while first.corrects_id in by_pk:
         first = by_pk[first.corrects_id]
-    versions, current = [], first
+    versions: list[ReportRun] = []
+    current: ReportRun | None = first
     while current is not None:
         versions.append(current)
         current = by_corrected.get(current.pk)
     return versions if len(versions) > 1 else []
 
 
-def funder_profiles(*, user) -> QuerySet:
+def funder_profiles(*, user: User) -> QuerySet[FunderProfile]:
     """The report profiles of the user's municipality, for a programme lead."""
-    if not led_programmes(user).exists():
+    if user.municipality_id is None or not led_programmes(user).exists():
         return FunderProfile.objects.none()
     return FunderProfile.objects.filter(municipality_id=user.municipality_id).order_by("name")
 
 
-def led_cohorts(*, user) -> QuerySet[Cohort]:
+def led_cohorts(*, user: User) -> QuerySet[Cohort]:
     return (
         Cohort.objects.filter(programme__in=led_programmes(user))
         .select_related("programme")
@@ -71,7 +74,9 @@ def led_cohorts(*, user) -> QuerySet[Cohort]:
     )
 
 
-def dashboard_figures(*, programme, cohort, period_start: date, period_end: date) -> dict:
+def dashboard_figures(
+    *, programme: Programme, cohort: Cohort | None, period_start: date, period_end: date
+) -> dict[str, Any]:
     """The programme summary's figures, exact and live, in a fixed number of queries; the
     caller has checked that the user leads the programme (the form offers no other)."""
     # As in the reports: a period that runs past today is counted to today.
@@ -101,20 +106,20 @@ def dashboard_figures(*, programme, cohort, period_start: date, period_end: date
     }
 
 
-def data_exports(*, user) -> QuerySet:
+def data_exports(*, user: User) -> QuerySet[DataExport]:
     """The user's own exports: a file of people is for the person who asked, no one else."""
 
     return DataExport.objects.filter(requested_by=user).select_related("programme")
 
 
-def data_export_get(*, user, pk: int):
+def data_export_get(*, user: User, pk: int) -> DataExport:
     return get_object_or_404(data_exports(user=user), pk=pk)
 
 
 RECENT_RUNS = 30
 
 
-def latest_targets(*, user) -> list[dict]:
+def latest_targets(*, user: User) -> list[dict[str, Any]]:
     """Per programme or grant the user leads, the targets as its newest report froze them
     (target, result, status), with when and for what period: one query over the latest runs.
     The dashboard shows them live; a home page cannot afford the figures of a whole city."""
@@ -125,7 +130,8 @@ def latest_targets(*, user) -> list[dict]:
         .select_related(None)
         .only("pk", "kind", "programme", "grant", "snapshot", "finished_at", "period_start")
     )[:RECENT_RUNS]
-    seen, result = set(), []
+    seen: set[tuple[bool, int | None]] = set()
+    result: list[dict[str, Any]] = []
     for run in runs:
         subject = (run.kind in GRANT_KINDS, run.grant_id or run.programme_id)
         targets = (run.snapshot or {}).get("targets") or []
@@ -137,12 +143,12 @@ def latest_targets(*, user) -> list[dict]:
     return result
 
 
-def target_display(row: dict) -> dict:
+def target_display(row: dict[str, Any]) -> dict[str, Any]:
     """A target row with its metric's name, its result as shown and its status's name."""
     metrics, statuses = dict(TargetMetric.choices), dict(TargetStatus.choices)
     return {
         **row,
-        "label": metrics.get(row.get("metric"), row.get("metric")),
+        "label": metrics.get(row.get("metric", ""), row.get("metric")),
         "shown": value_text(row.get("result")),
-        "status_label": statuses.get(row.get("status"), "…"),
+        "status_label": statuses.get(row.get("status", ""), "…"),
     }

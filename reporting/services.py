@@ -2,14 +2,18 @@
 
 import hashlib
 import json
+from collections.abc import Container
 from datetime import date, timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.fields.files import FieldFile
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from accounts.models import User
 from audit.models import ChangeAction
 from audit.services import change_record, snapshot
 from config.errors import ApplicationError
@@ -22,7 +26,7 @@ from config.generated import (
     generated_progress,
 )
 from config.queue import send_after_commit
-from programs.models import deadline_status
+from programs.models import Grant, Programme, deadline_status
 from programs.selectors import grant_money, led_programmes
 from programs.services import check_leads
 from reporting.documents import render_csv, render_xlsx
@@ -46,6 +50,7 @@ from reporting.pdf import render_pdf
 from reporting.profiles import (
     NARRATIVE_SECTIONS,
     Audience,
+    Profile,
     profile_of,
     shipped_profiles,
     twice_broken_down,
@@ -62,12 +67,12 @@ NARRATIVE_MAX = 5000
 
 def report_request(
     *,
-    actor,
+    actor: User | None,
     kind: str,
     period_start: date | None,
     period_end: date | None,
-    programme=None,
-    grant=None,
+    programme: Programme | None = None,
+    grant: Grant | None = None,
     language: str = "nb",
     audience: str = Audience.RECIPIENT,
     profile: FunderProfile | None = None,
@@ -84,7 +89,7 @@ def report_request(
         kind = profile.kind if from_shell else _profile_check(actor, profile)
     if kind not in ReportKind.values:
         raise ApplicationError(_("Choose a report."), field="kind")
-    period_check(period_start, period_end)
+    period_start, period_end = period_check(period_start, period_end)
     if period_start > timezone.localdate():
         raise ApplicationError(
             _("The period has not begun yet: a report covers days that have passed."),
@@ -95,7 +100,10 @@ def report_request(
     if audience not in Audience.values:
         raise ApplicationError(_("Choose who the report is for."), field="audience")
     programme, grant = report_subject(actor, kind, programme, grant, scheduled or from_shell)
-    country = (grant or programme).municipality.country
+    subject = grant or programme
+    if subject is None:  # report_subject has refused that already
+        raise ApplicationError(_("Choose the programme."), field="programme")
+    country = subject.municipality.country
     if profile is None and kind not in shipped_profiles(country):
         raise ApplicationError(
             _("This report is for Norwegian funders. Choose another report."), field="kind"
@@ -116,7 +124,7 @@ def report_request(
     )
 
 
-def report_run_create(*, enqueue: bool = True, **values) -> ReportRun:
+def report_run_create(*, enqueue: bool = True, **values: Any) -> ReportRun:
     from reporting.tasks import report_build_task  # the tasks module imports this one
 
     run = ReportRun.objects.create(**values)
@@ -133,7 +141,7 @@ def narrative_clean(texts: dict[str, str]) -> dict[str, str]:
     return {name: (texts.get(name) or "").strip()[:NARRATIVE_MAX] for name in texts}
 
 
-def _profile_check(actor, profile: FunderProfile) -> str:
+def _profile_check(actor: User | None, profile: FunderProfile) -> str:
     if actor is None or profile.municipality_id != actor.municipality_id:
         raise ApplicationError(_("Choose one of your municipality's profiles."), field="profile")
     return profile.kind
@@ -142,7 +150,7 @@ def _profile_check(actor, profile: FunderProfile) -> str:
 EARLIEST_YEAR, LATEST_YEAR, LONGEST_DAYS = 2000, 2100, 10 * 366
 
 
-def period_check(start: date | None, end: date | None) -> None:
+def period_check(start: date | None, end: date | None) -> tuple[date, date]:
     """A period that a report can cover: it ends after it starts, lies in this century and
     spans ten years at most."""
     if start is None or end is None or end < start:
@@ -155,16 +163,25 @@ def period_check(start: date | None, end: date | None) -> None:
         )
     if (end - start).days > LONGEST_DAYS:
         raise ApplicationError(_("A report covers ten years at most."), field="period_end")
+    return start, end
 
 
-def report_subject(actor, kind: str, programme, grant, scheduled: bool) -> tuple:
+def report_subject(
+    actor: User | None,
+    kind: str,
+    programme: Programme | None,
+    grant: Grant | None,
+    scheduled: bool,
+) -> tuple[Programme | None, Grant | None]:
     """The programme (or, for a LIM report, the grant) the report is about, checked against
     the person asking: only a lead of the programme, or of a programme the grant funds."""
 
     if kind in GRANT_KINDS:
         if grant is None:
             raise ApplicationError(_("Choose the grant."), field="grant")
-        if not scheduled and not reportable_grants(actor).filter(pk=grant.pk).exists():
+        if not scheduled and (
+            actor is None or not reportable_grants(actor).filter(pk=grant.pk).exists()
+        ):
             raise ApplicationError(
                 _("Only a lead of every programme this grant funds can report on it.")
             )
@@ -172,6 +189,8 @@ def report_subject(actor, kind: str, programme, grant, scheduled: bool) -> tuple
     if programme is None:
         raise ApplicationError(_("Choose the programme."), field="programme")
     if not scheduled:
+        if actor is None:  # nobody leads it for a request without a person
+            raise ApplicationError(_("Only the programme's lead can change it."))
         check_leads(actor=actor, programme=programme)
     return programme, None
 
@@ -207,7 +226,7 @@ def report_build(*, run_id: int, notify: bool = True) -> bool:
     return finished
 
 
-def _build(run: ReportRun) -> tuple[dict, dict[str, str]]:
+def _build(run: ReportRun) -> tuple[dict[str, Any], dict[str, str]]:
     snapshot = report_snapshot(run)
     generated_progress(ReportRun, run.pk, 30)
     return snapshot, _write_files(run, snapshot)
@@ -220,17 +239,20 @@ def report_fail(*, run_id: int, reason: str) -> None:
     generated_fail(ReportRun, run_id, reason=reason, files=files)
 
 
-def _canonical(snapshot: dict) -> bytes:
+def _canonical(snapshot: dict[str, Any]) -> bytes:
     return json.dumps(snapshot, sort_keys=True, ensure_ascii=False).encode("utf-8")
 
 
-def report_snapshot(run: ReportRun, *, today: date | None = None) -> dict:
+def report_snapshot(run: ReportRun, *, today: date | None = None) -> dict[str, Any]:
     """Every figure of the report as its audience may see it, with what the document says
     about its subject: frozen on the run so that the report never changes afterwards. A
     period that runs past today is cut at today."""
     today = today or timezone.localdate()
     profile = profile_of(run)
-    programmes = list(run.grant.programmes.all()) if run.grant else [run.programme]
+    if run.grant is not None:
+        programmes = list(run.grant.programmes.all())
+    else:
+        programmes = [run.programme] if run.programme is not None else []
     end = min(run.period_end, today)
     life = subject_life(run.subject, programmes)
     drawn = (max(run.period_start, life[0] or run.period_start), min(end, life[1] or end))
@@ -268,11 +290,11 @@ SERIES_FIGURES = {
 }
 
 
-def profile_series(series: dict, figures) -> dict:
+def profile_series(series: dict[str, Any], figures: Container[str]) -> dict[str, Any]:
     return {key: points for key, points in series.items() if SERIES_FIGURES.get(key) in figures}
 
 
-def grant_parts(run: ReportRun, *, end: date, today: date) -> dict:
+def grant_parts(run: ReportRun, *, end: date, today: date) -> dict[str, Any]:
     """The money and the deadlines of a grant report; nothing for a programme's."""
     if run.grant is None:
         return {}
@@ -291,7 +313,7 @@ def grant_parts(run: ReportRun, *, end: date, today: date) -> dict:
     }
 
 
-def figure_changes(before: dict, after: dict) -> list[dict]:
+def figure_changes(before: dict[str, Any], after: dict[str, Any]) -> list[dict[str, Any]]:
     """What changed between the submitted version's figures and this one's, cell by cell."""
     changes = []
     for key in dict.fromkeys([*before.get("figures", {}), *after]):
@@ -310,11 +332,18 @@ def figure_changes(before: dict, after: dict) -> list[dict]:
     return changes
 
 
-def _change(figure: str, category: str | None, before, after) -> dict:
+def _change(figure: str, category: str | None, before: object, after: object) -> dict[str, Any]:
     return {"figure": figure, "category": category, "before": before, "after": after}
 
 
-def _meta(run: ReportRun, programmes: list, profile, *, end: date, drawn: tuple) -> dict:
+def _meta(
+    run: ReportRun,
+    programmes: list[Programme],
+    profile: Profile,
+    *,
+    end: date,
+    drawn: tuple[date, date],
+) -> dict[str, Any]:
     subject = run.subject
     municipality = subject.municipality
     meta = {
@@ -355,7 +384,7 @@ def _meta(run: ReportRun, programmes: list, profile, *, end: date, drawn: tuple)
     return meta
 
 
-def _corrected(run: ReportRun | None) -> dict | None:
+def _corrected(run: ReportRun | None) -> dict[str, Any] | None:
     if run is None:
         return None
     return {
@@ -381,7 +410,7 @@ def report_files_rewrite(*, run_id: int) -> bool:
     return True
 
 
-def _write_files(run: ReportRun, snapshot: dict) -> dict[str, str]:
+def _write_files(run: ReportRun, snapshot: dict[str, Any]) -> dict[str, str]:
     """The PDF, the spreadsheet and the CSV, in the run's language, under fixed names."""
 
     with translation.override(run.language):
@@ -404,10 +433,12 @@ def _tell_ready(run: ReportRun) -> None:
     report_ready_send(run=run)
 
 
-def report_download(*, user, run: ReportRun, fmt: str):
+def report_download(*, user: User, run: ReportRun, fmt: str) -> FieldFile:
     """Open one of the run's files for the user and record that they took it."""
 
-    field = getattr(run, f"{fmt}_file", None) if fmt in ReportFormat.values else None
+    field: FieldFile | None = (
+        getattr(run, f"{fmt}_file", None) if fmt in ReportFormat.values else None
+    )
     if run.status != RunStatus.READY or not field:
         raise ApplicationError(_("This report has no such file."))
     try:
@@ -421,12 +452,13 @@ def report_download(*, user, run: ReportRun, fmt: str):
 
 
 def profile_save(
-    *, actor, name: str, funder: str, kind: str, figures: list[str], narrative: list[str]
+    *, actor: User, name: str, funder: str, kind: str, figures: list[str], narrative: list[str]
 ) -> FunderProfile:
     """A lead's own funder profile from the figures Fotfeste has. One breakdown per personal
     characteristic: the reached and the recruited by gender side by side would let a reader
     subtract one from the other and learn about the few who continued."""
-    if not led_programmes(actor).exists():
+    municipality = actor.municipality
+    if municipality is None or not led_programmes(actor).exists():
         raise ApplicationError(_("Only a programme lead makes report profiles."))
     name, funder = (name or "").strip(), (funder or "").strip()
     if not name or not funder:
@@ -445,13 +477,13 @@ def profile_save(
             % {"trait": _("gender") if trait == "gender" else _("age")},
             field="figures",
         )
-    if FunderProfile.objects.filter(municipality=actor.municipality, name__iexact=name).exists():
+    if FunderProfile.objects.filter(municipality=municipality, name__iexact=name).exists():
         raise ApplicationError(
             _("Your municipality already has a profile by this name."), field="name"
         )
     with transaction.atomic():
         profile = FunderProfile.objects.create(
-            municipality=actor.municipality,
+            municipality=municipality,
             name=name[:150],
             funder=funder[:150],
             kind=kind,

@@ -25,7 +25,7 @@ def report_check_may_change(*, actor, run: ReportRun) -> None:
 
 
 def report_refuse_if_submitted(run: ReportRun) -> None:
-    if run.submitted:
+    if run.submitted_on is not None:
         raise ApplicationError(
             _(
                 "This report was submitted on %(day)s and can no longer be changed. "

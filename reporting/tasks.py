@@ -10,7 +10,7 @@ from reporting.services import report_build, report_fail
 
 
 @shared_task(**BUILD_TASK_OPTIONS)
-def report_build_task(self: Task, run_id: int) -> None:
+def report_build_task(self: "Task[..., None]", run_id: int) -> None:
     """Builds one report run, by id. Safe to run twice: ``report_build`` claims the run with a
     conditional update and overwrites files of fixed names. A lost database is tried again
     for about forty minutes; after the last try the run is recorded as failed rather than
@@ -20,7 +20,7 @@ def report_build_task(self: Task, run_id: int) -> None:
 
 
 @shared_task(**BUILD_TASK_OPTIONS)
-def data_export_build_task(self: Task, export_id: int) -> None:
+def data_export_build_task(self: "Task[..., None]", export_id: int) -> None:
     """Builds one export, by id. Safe to run twice: ``data_export_build`` claims the export
     with a conditional update and replaces one file of a fixed name. Retried and failed as a
     report run is (``run_with_retry``)."""

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
 from config.pagecache import ISO_DATE, PageCacheMixin
@@ -45,7 +46,7 @@ from reporting.selectors import (
 from reporting.services import NARRATIVE_FIELDS, profile_save, report_download, report_request
 from reporting.submission import report_correct, report_narrative_update, report_submit
 
-CONTENT_TYPES = {
+CONTENT_TYPES: dict[str, str] = {
     ReportFormat.PDF: "application/pdf",
     ReportFormat.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ReportFormat.CSV: "text/csv; charset=utf-8",
@@ -92,7 +93,7 @@ class RunPageMixin(LeadMixin):
     """The run's page: its progress (htmx polls the fragment until it is ready or failed), its
     narrative while it is a draft, its submission, and its versions."""
 
-    template_name = "reporting/run.html"
+    template_name: str | None = "reporting/run.html"
 
     @cached_property
     def run(self):
@@ -141,6 +142,8 @@ def open_deadlines(run):
 
 
 class ReportRunView(RunPageMixin, TemplateView):
+    request: SignedInRequest
+
     def get_template_names(self) -> list[str]:
         if self.request.htmx:
             return ["reporting/includes/run_status.html"]
@@ -331,6 +334,8 @@ class DataExportView(LoginRequiredMixin, RoleRequiredMixin, TemplateView):
 
     def allowed(self, roles: Roles) -> bool:
         return roles.follows_participants
+
+    request: SignedInRequest
 
     def get_template_names(self) -> list[str]:
         if self.request.htmx:

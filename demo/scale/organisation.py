@@ -174,10 +174,10 @@ def staff_create(world: World, people: list[PersonPlan]) -> None:
     users = world.writer.create(
         User, (_user(world, kind, n, password) for kind, count in kinds for n in range(count))
     )
-    users = iter(users[1:])  # after the admin
-    world.caseworkers = [[next(users) for _ in range(size)] for size in sizes]
-    world.leads = [next(users) for _ in PROGRAMMES]
-    world.supervisors = list(users)
+    staff = iter(users[1:])  # after the admin
+    world.caseworkers = [[next(staff) for _ in range(size)] for size in sizes]
+    world.leads = [next(staff) for _ in PROGRAMMES]
+    world.supervisors = list(staff)
     _roles_create(world)
     _assign_caseworkers(world, people)
 
@@ -218,7 +218,7 @@ def _roles_create(world: World) -> None:
 def _assign_caseworkers(world: World, people: list[PersonPlan]) -> None:
     """Open enrollments in turn, so every caseworker has about the same caseload; closed ones
     to anyone in the programme."""
-    turn = Counter()
+    turn: Counter[int] = Counter()
     for person in people:
         size = len(world.caseworkers[person.programme])
         if person.is_open:

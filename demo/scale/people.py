@@ -96,7 +96,7 @@ _NOTE_KINDS = (
     (NoteKind.HOME_VISIT, 0.05),
     (NoteKind.OTHER, 0.05),
 )
-_FOLLOW_UP_STATUS = {
+_FOLLOW_UP_STATUS: dict[str, FollowUpStatus] = {
     Destination.WORK_FULL_TIME: FollowUpStatus.IN_WORK,
     Destination.WORK_PART_TIME: FollowUpStatus.IN_WORK,
     Destination.APPRENTICESHIP: FollowUpStatus.IN_EDUCATION,
@@ -247,6 +247,7 @@ def follow_ups_create(world: World, people: list[PersonPlan], enrollments: list)
 
 
 def _follow_up(world: World, person: PersonPlan, enrollment, months: int) -> FollowUp:
+    assert person.ends_on is not None  # only people who left are followed up
     due = add_months(person.ends_on, months)
     follow_up = FollowUp(enrollment=enrollment, months=months, due_on=due)
     recorded = due + timedelta(days=world.rng.randrange(14))
@@ -286,6 +287,7 @@ def notes_create(world: World, people: list[PersonPlan], participants: list) -> 
                 created_at=created,
             )
             for note, person, author, due, created in asking
+            if due is not None  # as the filter above asks
         ),
     )
 
@@ -331,6 +333,7 @@ def _tasks(world: World, person: PersonPlan, participant) -> list[Task]:
             world.today + timedelta(days=rng.randrange(-10, 30)) for _ in range(rng.randint(1, 2))
         ]
     else:
+        assert person.ends_on is not None  # a closed case has ended
         dues = [max(person.referred_on, person.ends_on - timedelta(days=rng.randrange(1, 30)))]
     tasks = []
     for due in dues:

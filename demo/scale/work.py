@@ -39,7 +39,7 @@ _STATUSES = (
     (1.0, AttendanceStatus.UNEXCUSED),
 )
 _NAV_TYPES = {PlacementType.WORK_TRAINING, PlacementType.AFT, PlacementType.WAGE_SUBSIDY}
-_ROUTES = {
+_ROUTES: dict[str, tuple[Route, int]] = {
     PlacementType.APPRENTICE: (Route.APPRENTICE, 24),
     PlacementType.TRAINEE_CANDIDATE: (Route.TRAINEE_CANDIDATE, 24),
     PlacementType.CERTIFICATE_AT_WORK: (Route.CERTIFICATE_AT_WORK, 24),

@@ -56,7 +56,7 @@ class Writer:
         """Write and return the rows, with their primary keys."""
         created: list = []
         for chunk in chunks(rows, BATCH):
-            created += model.objects.bulk_create(chunk, batch_size=BATCH)
+            created += model._default_manager.bulk_create(chunk, batch_size=BATCH)
         self.counts[model._meta.label] += len(created)
         return created
 

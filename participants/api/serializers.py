@@ -102,7 +102,7 @@ class ParticipantSerializer(serializers.ModelSerializer):
             viewer_id=self.context["request"].user.pk,
         )
         data = super().to_representation(instance)
-        hidden = () if seen.address_visible else ADDRESS_FIELDS
+        hidden: tuple[str, ...] = () if seen.address_visible else ADDRESS_FIELDS
         if not seen.case_access:
             hidden = CASE_FIELDS
         for name in hidden:

@@ -3,6 +3,7 @@
 from django.http import Http404
 from rest_framework import exceptions
 
+from accounts.http import SignedInApiRequest, own_municipality
 from accounts.roles import roles_of
 from audit.services import access_record
 from config.rest import etag_for_state
@@ -55,6 +56,8 @@ from participants.services import (
 class CaseViewSet(ServiceViewSet):
     """Creating case records is for caseworkers and programme leads."""
 
+    request: SignedInApiRequest
+
     def check_may_create(self) -> None:
         if not roles_of(self.request.user).follows_participants:
             raise exceptions.PermissionDenied()
@@ -103,7 +106,7 @@ class ParticipantViewSet(CaseViewSet):
         user = self.request.user
         return participant_intake(
             actor=user,
-            municipality=user.municipality,
+            municipality=own_municipality(user),
             programme=data.pop("programme"),
             cohort=data.pop("cohort", None),
             caseworker=data.pop("caseworker", None),

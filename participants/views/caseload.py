@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.views import View
 from django.views.generic import ListView
 
+from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
 from config.pagecache import JOURNAL_AND_JOBS, PageCacheMixin
@@ -54,6 +55,7 @@ def _filters_from_session(request) -> CaseloadFilters:
 
 
 class CaseloadView(LoginRequiredMixin, RoleRequiredMixin, PageCacheMixin, ListView):
+    request: SignedInRequest
     template_name = "participants/caseload.html"
     context_object_name = "participants"
     paginate_by = 25

@@ -5,7 +5,7 @@ import copy
 
 from allauth.account.decorators import reauthentication_required
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from audit.selectors import participant_access_log, participant_change_log
 from audit.services import access_record
@@ -73,6 +74,8 @@ class ParticipantDetailView(LoginRequiredMixin, TemplateView):
 
 class DuplicatesMixin:
     """Shows the people a DuplicateError found: a link where the user may open the record."""
+
+    request: HttpRequest
 
     def duplicates_context(self) -> dict:
         error = getattr(self, "duplicate", None)
@@ -216,6 +219,8 @@ class NationalIdRevealView(LoginRequiredMixin, View):
 class ParticipantAuditView(CaseAccessMixin, TemplateView):
     """Who has looked and what changed: loaded when the section scrolls into view (htmx), or
     as a page of its own without JavaScript."""
+
+    request: SignedInRequest
 
     def get_template_names(self) -> list[str]:
         if self.request.htmx:

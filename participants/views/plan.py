@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import SignedInRequest
 from config.errors import ApplicationError
 from config.views import ServiceFormView
 from participants.access import CaseAccessMixin
@@ -29,6 +30,8 @@ from participants.views.record import ParticipantRecordMixin
 
 class PlanView(CaseAccessMixin, TemplateView):
     """The action plan as a timeline: a fragment for htmx, a page of its own without it."""
+
+    request: SignedInRequest
 
     def get_template_names(self) -> list[str]:
         if self.request.htmx:
@@ -98,7 +101,7 @@ class MilestoneAddView(LoginRequiredMixin, View):
                 messages.error(request, str(exc.message))
         else:
             for errors in form.errors.values():
-                messages.error(request, " ".join(errors))
+                messages.error(request, " ".join(str(e) for e in errors))
         return HttpResponseRedirect(reverse("participants:goal-edit", kwargs={"pk": goal.pk}))
 
 

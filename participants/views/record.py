@@ -1,6 +1,7 @@
 """The case record: follow-ups, notes and drafts, tasks, documents and consents."""
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -47,6 +48,7 @@ class ParticipantRecordMixin:
 
     record_name: str = "record"
     anchor: str = ""
+    record: Any  # each page's own (a cached_property)
 
     def participant_of(self, record):
         return record.participant

@@ -3,6 +3,7 @@
 from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 
+from accounts.http import SignedInApiRequest
 from config.rest import (
     StrictBooleanField,
     etag_for_state,
@@ -131,6 +132,8 @@ class AttendanceViewSet(_RowLockMixin, ServiceViewSet):
     (recording the same day again replaces it, and the change history keeps the earlier
     value); changing one corrects its status or hours."""
 
+    request: SignedInApiRequest
+
     serializer_class = AttendanceSerializer
     create_serializer_class = AttendanceInputSerializer
     update_serializer_class = AttendanceChangeInputSerializer
@@ -177,6 +180,8 @@ class ProgressViewSet(ServiceViewSet):
     """Progress entries on the placements the user may see, with their replies; anyone who
     sees the placement writes one, as on the person's page."""
 
+    request: SignedInApiRequest
+
     serializer_class = ProgressSerializer
     create_serializer_class = ProgressInputSerializer
     filter_serializer_class = ProgressFilters
@@ -200,6 +205,8 @@ class ProgressViewSet(ServiceViewSet):
 @documented("progress")
 class ProgressReplyViewSet(ServiceViewSet):
     """Replies to the progress entries the user sees."""
+
+    request: SignedInApiRequest
 
     serializer_class = ReplySerializer
     create_serializer_class = ReplyInputSerializer
@@ -260,6 +267,8 @@ class ModuleProgressViewSet(ServiceViewSet):
     """Module sign-offs on the paths the user sees. Creating signs a module off as passed or
     not passed (a passed module is final), as the arbeidsleder or caseworker does on the
     person's page."""
+
+    request: SignedInApiRequest
 
     serializer_class = ModuleProgressSerializer
     create_serializer_class = SignOffInputSerializer

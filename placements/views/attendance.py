@@ -15,6 +15,7 @@ from django.utils.translation import ngettext
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from config.dates import date_from_query
 from config.errors import ApplicationError
@@ -185,6 +186,8 @@ class AttendanceWeekView(AttendanceView):
 class MissingDaysView(LoginRequiredMixin, TemplateView):
     """The days in the last two weeks nobody recorded at the person's placements, named: a
     fragment for the person page's "what needs doing" (htmx), or a page of its own."""
+
+    request: SignedInRequest
 
     def get_template_names(self) -> list[str]:
         if self.request.htmx:

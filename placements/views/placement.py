@@ -1,6 +1,7 @@
 """A person's placement from the case side: starting it, ending it (confirmed first), and the
 enrollment's status and exit."""
 
+from django import forms
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.db import transaction
 from django.http import Http404
@@ -36,7 +37,7 @@ class PlacementCreateView(CaseAccessMixin, ServiceFormView):
     """A caseworker places a person they follow at one of the municipality's worksites."""
 
     template_name = "placements/placement_form.html"
-    form_class = PlacementForm
+    form_class: type[forms.Form] = PlacementForm
     success_message = gettext_lazy("The placement has been registered.")
 
     def get_form_kwargs(self):

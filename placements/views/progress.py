@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import SignedInRequest
 from config.errors import ApplicationError
 from config.views import ServiceFormView
 from placements.forms import (
@@ -29,6 +30,8 @@ from placements.selectors import (
 class ProgressListView(LoginRequiredMixin, TemplateView):
     """A person's progress entries with their replies: a fragment for htmx on the person's page,
     or a page of its own."""
+
+    request: SignedInRequest
 
     def get_template_names(self) -> list[str]:
         if self.request.htmx:

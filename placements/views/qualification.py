@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
 from config.views import ServiceFormView
@@ -41,6 +42,8 @@ from programs.selectors import cohort_get
 
 class QualificationView(LoginRequiredMixin, TemplateView):
     """A person's road to a fagbrev: a fragment for htmx on their page, or a page of its own."""
+
+    request: SignedInRequest
 
     def get_template_names(self) -> list[str]:
         if self.request.htmx:

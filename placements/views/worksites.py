@@ -117,7 +117,9 @@ class CapacitySetView(WorksiteManagerMixin, View):
         form = CapacityForm(request.POST)
         try:
             if not form.is_valid():
-                raise ApplicationError(" ".join(e for errs in form.errors.values() for e in errs))
+                raise ApplicationError(
+                    " ".join(str(e) for errs in form.errors.values() for e in errs)
+                )
             capacity_set(actor=request.user, worksite=worksite, **form.cleaned_data)
         except ApplicationError as exc:
             messages.error(request, str(exc.message))

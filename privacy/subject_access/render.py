@@ -9,6 +9,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
+from functools import partial
+from typing import Any, cast
 
 from django.apps import apps
 from django.conf import settings
@@ -23,7 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from accounts.models import User
-from audit.models import ChangeEvent
+from audit.models import AccessEvent, ChangeEvent
 from participants import national_id as nid
 from participants.models import CaseNote, NoteDraft, Participant
 from placements.models import Placement
@@ -80,7 +82,7 @@ LABELS = {
 def export_data(export: AccessExport) -> dict:
     """The machine-readable export: stable keys, codes rather than labels, ISO dates, the
     national ID in full (it is the person's own)."""
-    data = {
+    data: dict[str, object] = {
         "format": FORMAT,
         "generated_at": timezone.localtime(export.generated_at).isoformat(),
         "generated_by": export.actor.full_name,
@@ -97,10 +99,10 @@ def render_json(export: AccessExport) -> bytes:
 
 
 def _json_row(obj: models.Model, columns: Iterable[models.Field]) -> dict:
-    row = {}
+    row: dict[str, object] = {}
     for f in columns:
         if f.name == ENCRYPTED_ID:
-            row["national_id"] = _national_id(obj)
+            row["national_id"] = _national_id(cast(Participant, obj))
         elif f.is_relation and is_person_row(f):
             row[f.attname] = getattr(obj, f.attname)
         elif f.is_relation:
@@ -160,7 +162,7 @@ class Cell:
 def pdf_context(export: AccessExport) -> dict:
     """The sections as the PDF shows them: translated headings, localised dates, labels
     instead of codes, staff by name."""
-    sections = []
+    sections: list[dict[str, Any]] = []
     for section in SECTIONS:
         if section.key == "access_events":
             labels, rows = _looks(export)
@@ -208,7 +210,7 @@ def _looks(export: AccessExport) -> tuple[list[str], list[list[Cell]]]:
     if export.merged:
         labels.append(_label_of("participant"))
     days: dict[tuple, int] = {}
-    for event in export.rows["access_events"]:
+    for event in cast("list[AccessEvent]", export.rows["access_events"]):
         key = (
             timezone.localtime(event.at).date(),
             _name(event.user),
@@ -252,7 +254,7 @@ def _shown(obj: models.Model, f: models.Field) -> object:
     if special is not None:
         return special(obj)
     if f.name == ENCRYPTED_ID:
-        return _national_id(obj) or "–"
+        return _national_id(cast(Participant, obj)) or "–"
     if f.is_relation and is_person_row(f):
         number = getattr(obj, f.attname)
         return f"#{number}" if number else "–"
@@ -305,7 +307,7 @@ def _field_name(model: type[models.Model] | None, name: str) -> str:
     if model is None:
         return name
     try:
-        return str(capfirst(model._meta.get_field(name).verbose_name))
+        return str(capfirst(cast(models.Field, model._meta.get_field(name)).verbose_name))
     except FieldDoesNotExist:  # a field since removed, or a note on the record ("merged")
         return name
 
@@ -322,7 +324,8 @@ def _weekdays(placement: Placement) -> str:
     return ", ".join(str(WEEKDAYS_ABBR[d]) for d in days) or "–"
 
 
-SHOWN: dict[tuple[str, str], Callable[[models.Model], object]] = {
+# Each takes a row of the model it is keyed by.
+SHOWN: dict[tuple[str, str], Callable[[Any], object]] = {
     ("placements.Placement", "schedule_days"): _weekdays,
     ("audit.ChangeEvent", "model"): _record_kind,
     ("audit.ChangeEvent", "changes"): _changes,
@@ -349,7 +352,7 @@ def render_zip(export: AccessExport, *, pdf: bytes, data: bytes):
                 logger.warning("subject access: no stored file for %s", name)
                 continue
             with handle, zipped.open(name, "w") as target:
-                for chunk in iter(lambda h=handle: h.read(1024 * 1024), b""):
+                for chunk in iter(partial(handle.read, 1024 * 1024), b""):
                     target.write(chunk)
     archive.seek(0)
     return archive

@@ -12,6 +12,7 @@ from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy
 
+from accounts.models import User
 from audit.models import AccessEvent, ChangeEvent
 from audit.subject_access import SubjectAccessExport
 from participants.models import (
@@ -138,7 +139,7 @@ class AccessExport:
     """What is held on one person, gathered at one moment, section by section."""
 
     participant: Participant
-    actor: object
+    actor: User
     generated_at: datetime
     records: list[int]
     rows: dict[str, list[models.Model]] = field(default_factory=dict)

@@ -8,11 +8,13 @@ from django.conf import settings
 from django.core.files import File
 from django.db import transaction
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.fields.files import FieldFile
 from django.shortcuts import get_object_or_404
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from accounts import memberships
+from accounts.models import User
 from audit.models import AccessAction
 from audit.services import access_record
 from audit.subject_access import ExportStatus, SubjectAccessExport
@@ -37,7 +39,7 @@ CONTENT_TYPES = {"pdf": "application/pdf", "json": "application/json", "zip": "a
 # ----- who may ------------------------------------------------------------------------------
 
 
-def _exportable(user) -> QuerySet[Participant]:
+def _exportable(user: User) -> QuerySet[Participant]:
     """People the user may export: those in a programme the user leads (DESIGN.md §3:
     exports are for programme leads)."""
     led = memberships.programme_ids_led(user)
@@ -45,18 +47,20 @@ def _exportable(user) -> QuerySet[Participant]:
     return Participant.objects.visible_to(user).filter(Exists(in_led))
 
 
-def subject_access_participant(*, user, pk: int) -> Participant:
+def subject_access_participant(*, user: User, pk: int) -> Participant:
     """The person, for a programme lead of one of their programmes; 404 for anyone else
     (caseworkers, arbeidsledere, leads of other programmes, other municipalities)."""
     return get_object_or_404(_exportable(user).select_related("municipality"), pk=pk)
 
 
-def subject_access_exports(*, user, participant: Participant) -> QuerySet[SubjectAccessExport]:
+def subject_access_exports(
+    *, user: User, participant: Participant
+) -> QuerySet[SubjectAccessExport]:
     """The user's own exports of the person, newest first."""
     return SubjectAccessExport.objects.filter(requested_by=user, participant=participant)
 
 
-def subject_access_export_get(*, user, pk: int) -> SubjectAccessExport:
+def subject_access_export_get(*, user: User, pk: int) -> SubjectAccessExport:
     """One of the user's own exports, of a person they may still export; otherwise 404."""
     return get_object_or_404(
         SubjectAccessExport.objects.filter(
@@ -70,7 +74,7 @@ def subject_access_export_get(*, user, pk: int) -> SubjectAccessExport:
 
 
 def subject_access_request(
-    *, actor, participant: Participant, language: str
+    *, actor: User, participant: Participant, language: str
 ) -> SubjectAccessExport:
     """Queue an export of everything held on the person, recorded in the access log now;
     the task is sent once the transaction has committed. Asking again while one is being
@@ -139,12 +143,12 @@ def subject_access_fail(*, export_id: int, reason: str) -> None:
     generated_fail(SubjectAccessExport, export_id, reason=reason, files=files)
 
 
-def subject_access_file(*, user, export: SubjectAccessExport, fmt: str):
+def subject_access_file(*, user: User, export: SubjectAccessExport, fmt: str) -> FieldFile:
     """Open one of the export's files for the lead who asked for it, and record that the
     person's data left Fotfeste."""
     if export.status != ExportStatus.READY or fmt not in FORMATS:
         raise ApplicationError(_("This export has no such file."))
-    stored = getattr(export, f"{fmt}_file")
+    stored: FieldFile = getattr(export, f"{fmt}_file")
     if export.expired or not stored:
         raise ApplicationError(_("The export's files have been deleted. Make a new export."))
     try:

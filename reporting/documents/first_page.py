@@ -105,6 +105,8 @@ def _figure_tile(snapshot: dict, metric: str, label: str, keys: list[str]) -> Ti
         )
     figures = snapshot.get("figures") or {}
     key = next((k for k in keys if k in figures), None)
+    if key is None:
+        return None
     value = figures.get(key)
     if isinstance(value, dict):
         # A breakdown adds up to the people in it, unless a cell of it is protected.

@@ -5,6 +5,7 @@ import csv
 import io
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 from django.utils.translation import gettext as _
 
@@ -278,7 +279,7 @@ def _csv_value(value: Value) -> str:
     """A number with a dot decimal, whatever the language; a date as ISO; empty otherwise."""
     if value.number is None:
         return ""
-    if value.kind == "date":
+    if isinstance(value.number, date):
         return value.number.isoformat()
     return str(value.number)
 

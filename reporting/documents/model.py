@@ -2,6 +2,7 @@
 section and a first-page tile; and the snapshot's values turned into shown values."""
 
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 
 from reporting.charts import Chart
@@ -23,7 +24,7 @@ class Value:
     (``None`` for a protected or missing value, or for text)."""
 
     text: str
-    number: int | float | Decimal | None = None
+    number: int | float | Decimal | date | None = None
     kind: str = "text"  # count, rate, amount, months, share, date, text
     currency: str = ""
     status: str = ""  # a target's or a deadline's status, for the colour

@@ -35,7 +35,7 @@ def _date_format() -> str:
 def number_format(value: Value) -> str:
     """How a spreadsheet shows a number: grouped counts, one decimal for rates and months,
     amounts with their currency, whole kroner unless there are øre."""
-    if value.kind == "amount":
+    if value.kind == "amount" and isinstance(value.number, int | float | Decimal):
         places = "#,##0" if value.number == int(value.number) else "#,##0.00"
         if is_english():
             return f'"{value.currency}" {places};"{value.currency}" -{places}'
@@ -195,8 +195,9 @@ def render_xlsx(run, snapshot: dict) -> bytes:
     """A readable «Report» sheet, a «Data» sheet in long form to sum and pivot, and the
     monthly series."""
     book = Workbook()
-    book.active.title = _("Report")[:31]
-    _report_sheet(book.active, run, snapshot)
+    report = book.worksheets[0]  # a new workbook's one sheet
+    report.title = _("Report")[:31]
+    _report_sheet(report, run, snapshot)
     _data_sheet(book.create_sheet(_("Data")[:31]), run, snapshot)
     _month_sheet(book.create_sheet(_("Per month")[:31]), snapshot)
     out = io.BytesIO()

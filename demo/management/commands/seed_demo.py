@@ -220,7 +220,7 @@ class Command(BaseCommand):
                 cohort=None,
                 caseworker=caseworker,
                 worksite=worksite,
-                supervisor=worksite.supervisors.first().user,
+                supervisor=_supervisor(worksite),
                 weeks_ago=weeks_ago,
                 placement_weeks=weeks_ago // 2,
             )
@@ -332,7 +332,9 @@ class Command(BaseCommand):
                 contract_starts_on=self.today - timedelta(weeks=10),
                 contract_ends_on=self.today + timedelta(days=30 * months_left),
             )
-            supervisor = enrollment.placements.first().supervisor
+            placement = enrollment.placements.first()
+            assert placement is not None and placement.supervisor is not None  # placed above
+            supervisor = placement.supervisor
             passed = modules[: index % (len(modules) + 1)]
             for number, module in enumerate(passed):
                 progress = module_sign_off(
@@ -341,3 +343,10 @@ class Command(BaseCommand):
                 # Signed off one by one since the contract began, not all today.
                 weeks = 2 * (len(passed) - number) - 1
                 sign_off_dated(progress, self.today - timedelta(weeks=weeks))
+
+
+def _supervisor(worksite: Worksite) -> User:
+    """The worksite's first arbeidsleder: the demo gives every worksite one."""
+    supervision = worksite.supervisors.first()
+    assert supervision is not None
+    return supervision.user

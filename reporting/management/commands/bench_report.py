@@ -167,7 +167,7 @@ def _world(n: int):
             type="arbeidstrening",
             field="helse_omsorg",
             status="active",
-            starts_on=e.starts_on,
+            starts_on=e.starts_on or start,  # each was given one just above
         )
         for e in enrollments
     )

@@ -10,6 +10,7 @@ mark it submitted); it has no requester, and it is built here and now, not by a 
 
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
@@ -43,7 +44,7 @@ class Command(BaseCommand):
         parser.add_argument("--profile", type=int, help="A municipality's own profile's id.")
         parser.add_argument("--out", type=Path, required=True, help="The folder to write to.")
 
-    def handle(self, *args, **options):
+    def handle(self, *args: Any, **options: Any) -> None:
         kind = options["kind"]
         if (kind in GRANT_KINDS) != (options["grant"] is not None):
             raise CommandError(
