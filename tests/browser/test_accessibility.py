@@ -71,7 +71,7 @@ EXPECTED = {
     "programme lead": kinds("""
         / /participants/ /participants/N/ /participants/N/merge/ /participants/N/erase/
         /participants/N/subject-access/ /programmes/ /programmes/N/edit/ /programmes/grants/new/
-        /programmes/grants/N/ /programmes/cohorts/N/modules/ /reports/ /reports/N/
+        /programmes/grants/N/ /worksites/cohorts/N/modules/ /reports/ /reports/N/
         /reports/dashboard/ /reports/exports/ /reports/exports/N/ /imports/ /imports/N/
         /worksites/ /worksites/N/ /worksites/new/ /worksites/N/edit/ /worksites/capacity/
     """),
