@@ -73,6 +73,8 @@ MIDDLEWARE = [
 
 ROOT_URLCONF = "web.urls"
 WSGI_APPLICATION = "config.wsgi.application"
+# Django's form renderer with the common widgets drawn without templates (config/forms.py).
+FORM_RENDERER = "config.forms.FormRenderer"
 
 TEMPLATES = [
     {

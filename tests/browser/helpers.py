@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 from django.conf import settings
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 # One live site serves every browser test: remember each user's authenticator secret, and the
@@ -62,8 +63,19 @@ def set_up_second_factor(page, email: str) -> str:
     return secret
 
 
+def arrive(page, pattern: str, step: str) -> None:
+    """Wait for the page a step leads to; if it does not come, fail with where the browser is
+    and what the page says (its heading and any error), and keep a screenshot of it."""
+    try:
+        page.wait_for_url(re.compile(pattern), timeout=30_000)
+    except PlaywrightTimeout:
+        screenshot(page, f"failed-{step}")
+        shown = page.locator("h1, .errorlist, .messages, [role=alert]").all_inner_texts()
+        raise AssertionError(f"{step}: expected {pattern}, at {page.url}: {shown}") from None
+
+
 def enter_code(page, email: str) -> None:
-    page.wait_for_url(re.compile(r"/accounts/2fa/authenticate/"))
+    arrive(page, r"/accounts/2fa/authenticate/", "sign-in-code")
     page.fill("input[name=code]", fresh_totp(SECRETS[email]))
     page.click("main form button[type=submit]")
     page.wait_for_url(lambda url: "/2fa/authenticate/" not in url)
