@@ -2,13 +2,24 @@
 and report asks. A programme membership (caseworker or programme lead) gives case access to the
 programme's people; a worksite supervision gives an arbeidsleder their worksite's placements.
 
-The answers that feed other queries are unevaluated querysets of ids, so that the database
-reads them as one subquery inside the caller's query, never as a list built in Python."""
+A user's own memberships are read once, in one statement, and kept on that user object for as
+long as it lives (a request, a task): every scope of the page then names its programmes and
+worksites as a short list of ids. A list the database can read at once is planned better than
+a subquery, costs less Python to build, and, where it is empty, takes a whole branch out of the
+query: a caseworker's scope has no worksite part, an arbeidsleder's no programme part (measured
+on the caseload at 10 000 people: docs/benchmarks.md). Every write of a membership or a
+supervision, in this process, makes every user object read its memberships afresh; another
+process's write is seen by the next request. The answers about other users, or about many,
+stay queries of ids, read by the database as one subquery inside the caller's query."""
 
+import itertools
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.signals import post_delete, post_save
 
 from accounts.models import ProgrammeMembership, ProgrammeRole, User, WorksiteSupervisor
 
@@ -17,33 +28,92 @@ from accounts.models import ProgrammeMembership, ProgrammeRole, User, WorksiteSu
 IdQuery = QuerySet[Any, Mapping[str, object]]
 Ids = IdQuery | Iterable[int]
 
+_WORKSITE = ""  # the role column of a supervision in the statement below
+HELD_SQL = (
+    "SELECT programme_id, role FROM accounts_programmemembership WHERE user_id = %s "
+    "UNION ALL SELECT worksite_id, '' FROM accounts_worksitesupervisor WHERE user_id = %s"
+)
+_generations = itertools.count(1)
+_generation = 0
 
-def programme_ids_worked_in(user: User) -> IdQuery:
+
+@dataclass(frozen=True)
+class Held:
+    """One user's memberships: role per programme, and the worksites they supervise."""
+
+    programmes: Mapping[int, str]
+    worksites: tuple[int, ...]
+    generation: int
+
+    def programme_ids(self, role: str | None = None) -> tuple[int, ...]:
+        return tuple(sorted(p for p, r in self.programmes.items() if role in (None, r)))
+
+
+def held(user: User) -> Held:
+    """The user's memberships, read once per user object (again after any membership write in
+    this process). A user with no municipality, or not signed in, holds nothing."""
+    found: Held | None = user.__dict__.get("_fotfeste_held")
+    if found is not None and found.generation == _generation:
+        return found
+    generation = _generation
+    programmes: dict[int, str] = {}
+    worksites: list[int] = []
+    if user.pk is not None:
+        with connection.cursor() as cursor:
+            cursor.execute(HELD_SQL, [user.pk, user.pk])
+            for object_id, role in cursor.fetchall():
+                if role == _WORKSITE:
+                    worksites.append(object_id)
+                else:
+                    programmes[object_id] = role
+    found = Held(programmes, tuple(sorted(worksites)), generation)
+    user.__dict__["_fotfeste_held"] = found
+    return found
+
+
+def _written(**kwargs: object) -> None:
+    global _generation
+    _generation = next(_generations)
+
+
+for _model in (ProgrammeMembership, WorksiteSupervisor):
+    post_save.connect(_written, sender=_model, dispatch_uid=f"held-{_model.__name__}-save")
+    post_delete.connect(_written, sender=_model, dispatch_uid=f"held-{_model.__name__}-delete")
+
+
+def programme_ids_worked_in(user: User) -> tuple[int, ...]:
     """The programmes the user works in, in any role: case access to their people."""
-    return ProgrammeMembership.objects.filter(user=user).values("programme_id")
+    return held(user).programme_ids()
 
 
-def programme_ids_led(user: User) -> IdQuery:
+def programme_ids_led(user: User) -> tuple[int, ...]:
     """The programmes the user leads: set-up, reports, exports, imports, erasure, merges and
     confidential notes."""
-    return ProgrammeMembership.objects.filter(user=user, role=ProgrammeRole.PROGRAMME_LEAD).values(
-        "programme_id"
-    )
+    return held(user).programme_ids(ProgrammeRole.PROGRAMME_LEAD)
 
 
-def worksite_ids_supervised(user: User) -> IdQuery:
+def worksite_ids_supervised(user: User) -> tuple[int, ...]:
     """The worksites the user is arbeidsleder at."""
-    return WorksiteSupervisor.objects.filter(user=user).values("worksite_id")
+    return held(user).worksites
 
 
 def works_in(user: User, programme_ids: Ids) -> bool:
     """Whether the user works in (any of) the programmes."""
-    return ProgrammeMembership.objects.filter(user=user, programme_id__in=programme_ids).exists()
+    return _any_of(programme_ids_worked_in(user), programme_ids)
 
 
 def leads(user: User, programme_ids: Ids) -> bool:
     """Whether the user leads (any of) the programmes."""
-    return programme_ids_led(user).filter(programme_id__in=programme_ids).exists()
+    return _any_of(programme_ids_led(user), programme_ids)
+
+
+def _any_of(mine: tuple[int, ...], programme_ids: Ids) -> bool:
+    """Whether the ids, given or as a query of one column (a person's programmes: a few
+    rows), meet the user's own."""
+    if not mine:
+        return False
+    given = (next(iter(row.values())) if isinstance(row, Mapping) else row for row in programme_ids)
+    return not set(mine).isdisjoint(given)
 
 
 def is_caseworker_in(user: User, programme_ids: Ids) -> bool:
@@ -66,21 +136,19 @@ def lead_memberships(programme_ids: Ids) -> QuerySet[ProgrammeMembership]:
     )
 
 
-def programme_ids_as_caseworker(user: User) -> IdQuery:
+def programme_ids_as_caseworker(user: User) -> tuple[int, ...]:
     """The programmes the user is a caseworker in: the people they may be given to follow."""
-    return ProgrammeMembership.objects.filter(user=user, role=ProgrammeRole.CASEWORKER).values(
-        "programme_id"
-    )
+    return held(user).programme_ids(ProgrammeRole.CASEWORKER)
 
 
 def works_anywhere(user: User) -> bool:
     """Whether the user works in any programme (caseworker or lead)."""
-    return ProgrammeMembership.objects.filter(user=user).exists()
+    return bool(held(user).programmes)
 
 
 def supervises(user: User, worksite_id: int) -> bool:
     """Whether the user is arbeidsleder at the worksite."""
-    return WorksiteSupervisor.objects.filter(user=user, worksite_id=worksite_id).exists()
+    return worksite_id in held(user).worksites
 
 
 def role_flags() -> dict[str, Exists]:

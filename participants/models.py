@@ -53,6 +53,8 @@ class ParticipantQuerySet(models.QuerySet):
     def with_case_access(self, user: User) -> "ParticipantQuerySet":
         """Annotate ``case_access``: True where the user follows the person as caseworker or lead;
         False where they only supervise the person's placement (arbeidsleder's restricted view)."""
+        if not memberships.programme_ids_worked_in(user):
+            return self.annotate(case_access=models.Value(False))
         return self.annotate(case_access=Exists(_via_programme(user)))
 
 
@@ -78,8 +80,8 @@ class Reach:
     Each part maps a user to unevaluated queries: the people reached, their enrollments
     reached, and what a person's enrollments carry of that app for the user (prefetches)."""
 
-    participant_ids: Callable[[Any], models.QuerySet]
-    enrollment_ids: Callable[[Any], models.QuerySet]
+    participant_ids: Callable[[Any], models.QuerySet | None]  # None: the user has none
+    enrollment_ids: Callable[[Any], models.QuerySet | None]
     enrollment_prefetches: Callable[[Any], list[models.Prefetch]]
 
 
@@ -93,9 +95,14 @@ def reach_register(reach: Reach) -> None:
 
 
 def _reached(user) -> models.Q:
-    reached = models.Q(pk__in=_followed_ids(user))
-    for reach in _REACHES:
-        reached |= models.Q(pk__in=reach.participant_ids(user))
+    """The people of the user's programmes, and of each reach the user has: a part the user
+    has nothing of is left out of the query, not asked of the database."""
+    parts = [_followed_ids(user)] if memberships.programme_ids_worked_in(user) else []
+    parts += [reach.participant_ids(user) for reach in _REACHES]
+    reached = models.Q(pk__in=[])  # nobody, unless a part adds someone
+    for ids in parts:
+        if ids is not None:
+            reached |= models.Q(pk__in=ids)
     return reached
 
 
@@ -103,7 +110,9 @@ def reached_enrollments(user) -> models.Q:
     """Enrollments a registered reach gives the user, beyond their programmes' own."""
     found = models.Q()  # none: ORed with the user's own, it adds nothing
     for reach in _REACHES:
-        found |= models.Q(pk__in=reach.enrollment_ids(user))
+        ids = reach.enrollment_ids(user)
+        if ids is not None:
+            found |= models.Q(pk__in=ids)
     return found
 
 

@@ -7,7 +7,16 @@ from datetime import date, timedelta
 from difflib import SequenceMatcher
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import (
+    BooleanField,
+    Count,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+)
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -43,8 +52,8 @@ def _scoped_enrollments(user: User) -> "Prefetch[str, QuerySet[Enrollment], str]
     led = memberships.programme_ids_led(user)
     enrollments = (
         Enrollment.objects.filter(Q(programme_id__in=mine) | reached_enrollments(user))
-        .annotate(followed=Exists(mine.filter(programme=OuterRef("programme"))))
-        .annotate(led=Exists(led.filter(programme=OuterRef("programme"))))
+        .annotate(followed=ExpressionWrapper(Q(programme_id__in=mine), BooleanField()))
+        .annotate(led=ExpressionWrapper(Q(programme_id__in=led), BooleanField()))
         .select_related("programme", "cohort", "caseworker")
         .prefetch_related(*reached_enrollment_prefetches(user))
     )

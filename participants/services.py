@@ -438,9 +438,7 @@ def enrollments_reassign(
         )
     visible = participant_list(user=actor).filter(pk__in=participant_ids[:1000], case_access=True)
     my_programmes = memberships.programme_ids_worked_in(actor)
-    their_programmes = set(
-        memberships.programme_ids_as_caseworker(caseworker).values_list("programme_id", flat=True)
-    )
+    their_programmes = set(memberships.programme_ids_as_caseworker(caseworker))
     changed = skipped = 0
     with transaction.atomic():
         enrollments = (

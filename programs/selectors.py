@@ -3,12 +3,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any, TypedDict, TypeVar
 
 from django.db.models import (
+    BooleanField,
     Case,
     CharField,
     Count,
-    Exists,
+    ExpressionWrapper,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -133,14 +133,14 @@ def programme_list(*, user: User) -> QuerySet[Programme]:
     """The programmes the user works in, each with ``led`` (the user leads it) and its
     enrollment counts by status, in one query."""
 
-    led = memberships.programme_ids_led(user).filter(programme=OuterRef("pk"))
+    led = Q(pk__in=memberships.programme_ids_led(user))
     active = Q(enrollments__status=EnrollmentStatus.ACTIVE)
     pending = Q(enrollments__status__in=[EnrollmentStatus.REFERRED, EnrollmentStatus.INTAKE])
     return (
         Programme.objects.visible_to(user)
         .filter(pk__in=memberships.programme_ids_worked_in(user))
         .annotate(
-            led=Exists(led),
+            led=ExpressionWrapper(led, output_field=BooleanField()),
             active_count=Count("enrollments", filter=active, distinct=True),
             pending_count=Count("enrollments", filter=pending, distinct=True),
             total_count=Count("enrollments", distinct=True),

@@ -34,11 +34,11 @@ def ids(rows, key: str) -> set[int]:
 
 def test_each_question_has_its_answer(org):
     lead, caseworker, arbeidsleder, outsider, mine, _other, site = org
-    assert ids(memberships.programme_ids_worked_in(lead), "programme_id") == {mine.pk}
-    assert ids(memberships.programme_ids_led(lead), "programme_id") == {mine.pk}
-    assert ids(memberships.programme_ids_led(caseworker), "programme_id") == set()
-    assert ids(memberships.programme_ids_as_caseworker(caseworker), "programme_id") == {mine.pk}
-    assert ids(memberships.worksite_ids_supervised(arbeidsleder), "worksite_id") == {site.pk}
+    assert memberships.programme_ids_worked_in(lead) == (mine.pk,)
+    assert memberships.programme_ids_led(lead) == (mine.pk,)
+    assert memberships.programme_ids_led(caseworker) == ()
+    assert memberships.programme_ids_as_caseworker(caseworker) == (mine.pk,)
+    assert memberships.worksite_ids_supervised(arbeidsleder) == (site.pk,)
     assert ids(memberships.caseworker_ids([mine.pk]), "user_id") == {caseworker.pk}
     assert memberships.works_in(caseworker, [mine.pk]) and not memberships.works_in(
         outsider, [mine.pk]
@@ -69,3 +69,39 @@ def test_the_role_flags_annotate_a_list_of_users(org):
     assert flags[caseworker.pk] == (True, False, False)
     assert flags[arbeidsleder.pk] == (False, True, False)
     assert flags[outsider.pk] == (True, False, False)
+
+
+def test_a_users_memberships_are_read_once_per_user_object(org, django_assert_num_queries):
+    lead, *_ = org
+    with django_assert_num_queries(1):
+        for _ in range(3):
+            memberships.programme_ids_worked_in(lead)
+            memberships.programme_ids_led(lead)
+            memberships.worksite_ids_supervised(lead)
+            memberships.works_anywhere(lead)
+
+
+def test_a_role_given_or_taken_is_seen_at_once_by_every_user_object(org):
+    """Granted, changed or revoked through the services or the models, and seen by the same
+    object that had read the memberships before, and by another object of the same user."""
+    _lead, caseworker, arbeidsleder, _outsider, mine, other, site = org
+    again = User.objects.get(pk=caseworker.pk)
+    assert memberships.programme_ids_worked_in(caseworker) == (mine.pk,)
+    assert memberships.programme_ids_worked_in(again) == (mine.pk,)
+    granted = MembershipFactory(user=caseworker, programme=other, role=ProgrammeRole.CASEWORKER)
+    assert memberships.programme_ids_worked_in(caseworker) == tuple(sorted((mine.pk, other.pk)))
+    assert memberships.programme_ids_worked_in(again) == tuple(sorted((mine.pk, other.pk)))
+    granted.role = ProgrammeRole.PROGRAMME_LEAD
+    granted.save()
+    assert memberships.programme_ids_led(caseworker) == (other.pk,)
+    granted.delete()
+    assert memberships.programme_ids_led(caseworker) == ()
+    assert memberships.supervises(arbeidsleder, site.pk)
+    arbeidsleder.supervised_worksites.all().delete()
+    assert not memberships.supervises(arbeidsleder, site.pk)
+    assert memberships.worksite_ids_supervised(arbeidsleder) == ()
+
+
+def test_nobody_signed_out_or_unsaved_holds_anything():
+    assert memberships.programme_ids_worked_in(User()) == ()
+    assert memberships.worksite_ids_supervised(User()) == ()

@@ -2,16 +2,17 @@
 
 import pytest
 
+from accounts.memberships import HELD_SQL
 from accounts.models import ProgrammeMembership, WorksiteSupervisor
-from accounts.roles import _HELD, Roles, roles_of
+from accounts.roles import Roles, roles_of
 from tests.factories import MembershipFactory, SupervisorFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
 
 
 def test_the_plain_statement_names_the_tables_the_models_use():
-    assert ProgrammeMembership._meta.db_table in _HELD
-    assert WorksiteSupervisor._meta.db_table in _HELD
+    assert ProgrammeMembership._meta.db_table in HELD_SQL
+    assert WorksiteSupervisor._meta.db_table in HELD_SQL
 
 
 def test_a_user_with_every_kind_of_role_has_them_all(world):

