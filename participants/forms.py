@@ -159,11 +159,16 @@ class CaseloadFilterForm(forms.Form):
         label=_("Status"), required=False, choices=[("", "–"), *EnrollmentStatus.choices]
     )
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, caseworkers=None, **kwargs):
+        """``caseworkers``: the list the page has read already (own_caseworkers with the
+        deactivated ones), shown as the choices instead of reading it again."""
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = own_programmes(user=user)
         self.fields["cohort"].queryset = own_cohorts(user=user)
-        self.fields["caseworker"].queryset = own_caseworkers(user=user, include_inactive=True)
+        field = self.fields["caseworker"]
+        field.queryset = own_caseworkers(user=user, include_inactive=True)
+        if caseworkers is not None:
+            field.widget.choices = [("", field.empty_label), *((u.pk, str(u)) for u in caseworkers)]
 
     def clean_q(self) -> str:
         return self.cleaned_data["q"].replace("\x00", "").strip()

@@ -18,6 +18,7 @@ from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
 from config.pagecache import JOURNAL_AND_JOBS, PageCacheMixin
+from config.paging import WindowPaginator
 from participants.exports import participants_csv
 from participants.forms import (
     BulkForm,
@@ -27,6 +28,7 @@ from participants.selectors import (
     SORTS,
     CaseloadFilters,
     caseload_search,
+    own_caseworkers,
     participant_list,
 )
 from participants.services import (
@@ -101,6 +103,8 @@ class CaseloadView(LoginRequiredMixin, RoleRequiredMixin, PageCacheMixin, ListVi
             return {}
         return stored
 
+    paginator_class = WindowPaginator
+
     def paginate_queryset(self, queryset, page_size):
         paginator = self.get_paginator(queryset, page_size)
         # A missing, malformed or too large page number shows the nearest real page.
@@ -111,12 +115,19 @@ class CaseloadView(LoginRequiredMixin, RoleRequiredMixin, PageCacheMixin, ListVi
         stored = self.request.session.get(CASELOAD_FILTERS) or {}
         shown = stored.get("name") or (_("(national ID)") if stored.get("id_hash") else "")
         initial = {**stored, "q": shown}
-        form = CaseloadFilterForm(initial=initial, user=self.request.user)
+        # One list of the programmes' caseworkers for the filter (all) and the bulk bar (those
+        # who may take people on).
+        caseworkers = list(
+            own_caseworkers(user=self.request.user, include_inactive=True).order_by(
+                "full_name", "pk"
+            )
+        )
+        form = CaseloadFilterForm(initial=initial, user=self.request.user, caseworkers=caseworkers)
         return {
             **super().get_context_data(**kwargs),
             "filters": self.filters,
             "filter_form": form,
-            "bulk_form": BulkForm(user=self.request.user),
+            "new_caseworkers": [u for u in caseworkers if u.is_active],
             "sort": self.filters.sort,
         }
 
