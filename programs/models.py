@@ -48,7 +48,7 @@ class ProgrammeQuerySet(models.QuerySet["Programme"]):
         mine = self.filter(municipality_id=user.municipality_id)
         if user.is_municipality_admin:
             return mine
-        return mine.filter(memberships.worked_in_by(user)).distinct()
+        return mine.filter(memberships.worked_in_by(user))
 
 
 class EnrollmentStatus(models.TextChoices):
