@@ -45,6 +45,15 @@ def _day_from(request) -> tuple[date, str | None]:
     return day, None
 
 
+def row_words(day: date) -> dict:
+    """What every attendance row shows alike, worked out once for the page rather than once a
+    row: the statuses' names in the user's language and the day as the forms send it."""
+    return {
+        "statuses": [(value, str(label)) for value, label in AttendanceStatus.choices],
+        "day_iso": day.isoformat(),
+    }
+
+
 class AttendanceView(LoginRequiredMixin, RoleRequiredMixin, PageCacheMixin, TemplateView):
     """The arbeidsleder's day: everyone expected at their worksites, one tap each."""
 
@@ -65,7 +74,7 @@ class AttendanceView(LoginRequiredMixin, RoleRequiredMixin, PageCacheMixin, Temp
             "day": day,
             "rows": rows,
             "sites": _by_worksite(rows),
-            "statuses": AttendanceStatus.choices,
+            **row_words(day),
             "today": timezone.localdate(),
             "previous": day - timedelta(days=1),
             "next": day + timedelta(days=1) if day < timezone.localdate() else None,
@@ -152,7 +161,7 @@ class AttendanceRecordView(LoginRequiredMixin, View):
             {
                 "row": row,
                 "day": day,
-                "statuses": AttendanceStatus.choices,
+                **row_words(day),
                 "error": error,
                 "placement": placement,
                 # A late arrival's hours are the next thing to write: the field gets the focus.
