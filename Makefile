@@ -11,7 +11,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core gettext
 BROWSER_PACKAGES := chromium
 
-.PHONY: run test test-browser lint format check migrate seed worker beat messages system-deps browser-deps clean bench-report bench-import seed-scale bench bench-baseline bench-deps faults
+.PHONY: run test test-browser test-replica lint format check migrate seed worker beat messages system-deps browser-deps clean bench-report bench-import seed-scale bench bench-baseline bench-deps faults
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and python3.11-venv"; exit 1; }
@@ -62,6 +62,12 @@ test: system-deps $(STAMP)
 
 test-browser: browser-deps $(AXE) $(STAMP)
 	$(BIN)/pytest -m browser -q
+
+# The tests marked "replica", against a PostgreSQL primary and its streaming replica that
+# .ci/pg-replica starts on free ports for the run and removes after it (docs/scaling.md).
+# Needs PostgreSQL's server programs (/usr/lib/postgresql/*/bin), not a running server.
+test-replica: system-deps $(STAMP)
+	.ci/pg-replica run -- $(BIN)/pytest -q -p no:cacheprovider -m replica
 
 # ruff; mypy (docs/architecture.md, "Types"); the layer contract (import-linter); then the
 # catalogues (gettext, from system-deps): a marked string missing from one, an untranslated or
