@@ -9,8 +9,11 @@ import sys
 import pytest
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
 
+from accounts.models import Municipality
 from config.databases import database, replica_database
+from tests import factories as f
 
 PRIMARY = "postgres://fotfeste@db.example.org:5432/fotfeste"
 REPLICA_URL = "postgres://fotfeste@replica.example.org:5432/fotfeste"
@@ -94,3 +97,21 @@ def test_the_settings_add_the_replica_and_its_router_only_when_one_is_named():
 def test_the_settings_refuse_a_pooler_they_do_not_know():
     refused = settings_under(DATABASE_URL=PRIMARY, DATABASE_POOLER="statement")
     assert "DATABASE_POOLER must be one of '', 'transaction', not 'statement'" in refused["error"]
+
+
+@pytest.mark.skipif(
+    settings.DATABASE_POOLER != "transaction", reason="runs through PgBouncer: make test-pooler"
+)
+@pytest.mark.django_db(transaction=True)
+def test_behind_the_pooler_the_suite_reaches_postgresql_through_it_without_server_cursors():
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT inet_server_port()")
+        (server_port,) = cursor.fetchone()
+    assert int(connection.settings_dict["PORT"]) != server_port  # PgBouncer's, not the server's
+    assert connection.settings_dict["DISABLE_SERVER_SIDE_CURSORS"] is True
+    for number in range(25):
+        f.MunicipalityFactory(name=f"Kommune {number}")
+    # Read in chunks over several round trips, in autocommit: a server-side cursor would be
+    # looked for on whichever server connection the pooler hands out next.
+    names = [m.name for m in Municipality.objects.order_by("pk").iterator(chunk_size=4)]
+    assert len(names) == 25
