@@ -11,7 +11,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core gettext
 BROWSER_PACKAGES := chromium
 
-.PHONY: run test test-browser lint format check migrate seed worker beat messages system-deps browser-deps clean bench-report bench-import seed-scale bench bench-baseline bench-deps faults
+.PHONY: run test test-browser test-replica test-pooler pooler-deps lint format check migrate seed worker beat messages system-deps browser-deps clean bench-report bench-import seed-scale bench bench-baseline bench-deps faults
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and python3.11-venv"; exit 1; }
@@ -62,6 +62,29 @@ test: system-deps $(STAMP)
 
 test-browser: browser-deps $(AXE) $(STAMP)
 	$(BIN)/pytest -m browser -q
+
+# The tests marked "replica", against a PostgreSQL primary and its streaming replica that
+# .ci/pg-replica starts on free ports for the run and removes after it (docs/scaling.md).
+# Needs PostgreSQL's server programs (/usr/lib/postgresql/*/bin), not a running server.
+test-replica: system-deps $(STAMP)
+	.ci/pg-replica run -- $(BIN)/pytest -q -p no:cacheprovider -m replica
+
+# Part of the PostgreSQL suite through PgBouncer in transaction mode, which .ci/pgbouncer starts
+# in front of 127.0.0.1:5432 for the run (docs/scaling.md): the participants API (writes, If-Match,
+# cursor pages), scoping, the caseload and merging, report runs, exports and the dashboard, and,
+# with CELERY_BROKER_URL set, reports built by real Celery workers connecting through the same
+# PgBouncer; and a check that the tests reach PostgreSQL through it. --reuse-db: pytest-django cannot drop its database through the pooler; the script
+# drops it.
+POOLER_TESTS := tests/participants/test_api.py tests/participants/test_scoping.py \
+  tests/participants/test_caseload.py tests/participants/test_merge.py \
+  tests/reporting/test_runs.py tests/reporting/test_exports.py tests/reporting/test_dashboard.py \
+  tests/reporting/test_worker_reports.py tests/config/test_databases.py
+test-pooler: system-deps pooler-deps $(STAMP)
+	@marks="not browser and not services"; [ -z "$${CELERY_BROKER_URL:-}" ] || marks="not browser"; \
+	.ci/pgbouncer run -- $(BIN)/pytest --reuse-db -q -p no:cacheprovider -m "$$marks" $(POOLER_TESTS)
+
+pooler-deps:
+	@test -x /usr/sbin/pgbouncer || $(APT_INSTALL) pgbouncer
 
 # ruff; mypy (docs/architecture.md, "Types"); the layer contract (import-linter); then the
 # catalogues (gettext, from system-deps): a marked string missing from one, an untranslated or

@@ -17,6 +17,7 @@ from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
 from config.pagecache import ISO_DATE, PageCacheMixin
+from config.replica import replica_reads
 from config.views import ServiceFormView
 from programs.models import ReportDeadline
 from programs.selectors import led_programmes
@@ -293,11 +294,17 @@ class DashboardView(LeadMixin, PageCacheMixin, TemplateView):
             choice.update(form.cleaned_data)
         elif not form.is_bound:
             form = DashboardForm(initial=choice, programmes=programmes, cohorts=cohorts)
+        board = None
+        if choice["programme"]:
+            # The figures are read on the replica when there is one and it has caught up
+            # (docs/scaling.md); the page around them, from the primary.
+            with replica_reads():
+                board = dashboard_figures(**choice)
         return {
             **super().get_context_data(**kwargs),
             "form": form,
             "choice": choice,
-            "board": dashboard_figures(**choice) if choice["programme"] else None,
+            "board": board,
         }
 
 

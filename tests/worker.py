@@ -21,6 +21,7 @@ from django.db import connection, transaction
 
 from audit.models import AccessEvent, ChangeEvent
 from config.celery import app as celery_app
+from config.databases import REPLICA
 
 ROOT = Path(settings.BASE_DIR)
 
@@ -133,6 +134,11 @@ def workers(tmp_path, audit_rows_cleared) -> Iterator[Workers]:
         "EMAIL_FILE_PATH": str(tmp_path / "mail"),
         "FOTFESTE_TEST_MEDIA_ROOT": str(tmp_path / "media"),
     }
+    if REPLICA in settings.DATABASES:  # the replica's copy of the test database, by name
+        replica = settings.DATABASES[REPLICA]
+        env["DATABASE_REPLICA_URL"] = (
+            f"postgres://{replica['USER']}@{replica['HOST']}:{replica['PORT']}/{db['NAME']}"
+        )
     (tmp_path / "media").mkdir()
     pool = Workers(queue, broker, env, media=tmp_path / "media", mail=tmp_path / "mail")
     saved = (

@@ -2,12 +2,12 @@
 
 from pathlib import Path
 
-import dj_database_url
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from kombu import Queue
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.databases import POOLERS, REPLICA, database, replica_database
+from config.env import env_bool, env_choice, env_float, env_int, env_list, env_str
 from config.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -94,31 +94,33 @@ TEMPLATES = [
 ]
 
 # --- Database -------------------------------------------------------------------------------
+# docs/scaling.md: the replica that reports, exports and the dashboard read, and PgBouncer.
+DATABASE_POOLER = env_choice("DATABASE_POOLER", POOLERS, "")
+DATABASE_CONN_MAX_AGE = env_int("DATABASE_CONN_MAX_AGE", 60)
+DATABASE_CONNECT_TIMEOUT = env_int("DATABASE_CONNECT_TIMEOUT", 5)
 DATABASES = {
-    "default": dj_database_url.parse(
+    "default": database(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
-        conn_health_checks=True,
+        conn_max_age=DATABASE_CONN_MAX_AGE,
+        connect_timeout=DATABASE_CONNECT_TIMEOUT,
+        pooler=DATABASE_POOLER,
     )
 }
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # IMMEDIATE transactions avoid "database is locked" when a web request and an in-process
-    # task write at once; WAL lets readers proceed during a write.
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
-    DATABASES["default"]["OPTIONS"] = {
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA busy_timeout=5000;",
-    }
-else:
-    # A PostgreSQL that is restarting, or unreachable, fails a request in seconds instead of
-    # holding a web process until the client gives up; the next request connects afresh.
-    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = env_int(
-        "DATABASE_CONNECT_TIMEOUT", 5
+# How long a reading scope waits for the replica to hold every write made before it began,
+# before it reads from the primary instead (config/replica.py).
+FOTFESTE_REPLICA_MAX_WAIT_SECONDS = env_float("FOTFESTE_REPLICA_MAX_WAIT_SECONDS", 2.0)
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES[REPLICA] = replica_database(
+        DATABASE_REPLICA_URL,
+        primary=DATABASES["default"],
+        max_wait=FOTFESTE_REPLICA_MAX_WAIT_SECONDS,
+        conn_max_age=DATABASE_CONN_MAX_AGE,
+        connect_timeout=DATABASE_CONNECT_TIMEOUT,
+        pooler=DATABASE_POOLER,
     )
-    # Nothing reads rows in a stream (no .iterator() in the code), but a model's list of
-    # choices in a form does, and a server-side cursor costs it three round trips (DECLARE,
-    # FETCH, CLOSE): a tenth of the caseload page. Also what a transaction pooler needs.
-    DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
+    # Reads inside replica_reads() go to the replica; everything else stays on the primary.
+    DATABASE_ROUTERS = ["config.replica.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache (rate limits, sessions) ----------------------------------------------------------

@@ -10,6 +10,14 @@ SECRET_KEY = "test-only-not-a-secret-b4d1e0c2a9"  # noqa: S105
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 if "DATABASE_URL" not in os.environ:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    DATABASE_ROUTERS = []
+if REPLICA in DATABASES:
+    # A real streaming replica (make test-replica): pytest-django creates and migrates the test
+    # database on the primary only, and the replica receives it by streaming, read-only. As a
+    # test mirror of default the replica alias is neither created, migrated nor flushed, and
+    # Django points it at the primary's test database by name, on the replica's own host and
+    # port: its reads are the replica's.
+    DATABASES[REPLICA]["TEST"] = {"MIRROR": "default"}
 # Tests that need a real worker switch eager mode off for themselves.
 CELERY_TASK_ALWAYS_EAGER = True
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
