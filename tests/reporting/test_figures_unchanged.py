@@ -121,11 +121,15 @@ class Builder:
             birth_date=rng.choice(self.born),
         )
 
-    def enrollment(self, person):
+    def enrollment(self, person, before=None):
+        """One of the person's enrollments; ``before``: an earlier one, whose start this one
+        shares now and then (the earliest is then the one with the lower number)."""
         rng = self.rng
         programme = rng.choice(self.programmes[:2] * 3 + self.programmes[2:])
         cohorts = [c for c in self.cohorts if c.programme_id == programme.pk]
         starts = self.maybe(self.day(), 0.93)
+        if before is not None and rng.random() < 0.3:
+            starts = before.starts_on
         ends = self.maybe(self.day(), 0.6)
         if starts is not None and ends is not None and ends < starts:
             starts, ends = ends, starts
@@ -199,8 +203,9 @@ class Builder:
     def build(self, people: int) -> None:
         for _ in range(people):
             person = self.person()
+            enrollment = None
             for _ in range(self.rng.choice([1, 1, 1, 2, 2, 3])):
-                enrollment = self.enrollment(person)
+                enrollment = self.enrollment(person, before=enrollment)
                 for _ in range(self.rng.choice([0, 1, 1, 2])):
                     self.placement(enrollment)
                 if self.rng.random() < 0.35:
