@@ -8,7 +8,7 @@ lead sees inside Fotfeste, shows the exact counts.
 from bisect import bisect_left, bisect_right
 from collections import Counter
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import NamedTuple
 
 from django.db.models import (
@@ -468,8 +468,7 @@ def _attendance(active: QuerySet[Enrollment], start: date, end: date, cells: Cel
     )
     by_month, days, present, hours, persons = {}, 0, 0, 0.0, 0
     for row in rows:
-        month = row["month"] if isinstance(row["month"], date) else row["month"].date()
-        by_month[month.replace(day=1)] = cells.rate(row["attended"], row["days"], row["persons"])
+        by_month[_month_of(row["month"])] = cells.rate(row["attended"], row["days"], row["persons"])
         days, present = days + row["days"], present + row["attended"]
         hours += float(row["hours"] or 0)
         persons = max(persons, row["persons"])
@@ -491,10 +490,14 @@ def _modules(active: QuerySet[Enrollment], start: date, end: date) -> dict[date,
         .values("month")
         .annotate(n=Count("pk"))
     )
-    return {
-        (r["month"] if isinstance(r["month"], date) else r["month"].date()).replace(day=1): r["n"]
-        for r in rows
-    }
+    return {_month_of(r["month"]): r["n"] for r in rows}
+
+
+def _month_of(value: date | datetime) -> date:
+    """A month as the database gives it back: a date, or on PostgreSQL a midnight timestamp
+    where a month truncated from days meets, in a UNION, months kept as dates."""
+    day = value.date() if isinstance(value, datetime) else value
+    return day.replace(day=1)
 
 
 def figure_labels() -> dict[str, str]:

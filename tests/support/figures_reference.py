@@ -1,9 +1,10 @@
 """The figures as ``reporting.figures.figures`` computed them before it counted in the
 database: a frozen copy, kept only so that tests can show that every figure of every report
-is still the same number (tests/reporting/test_figures_unchanged.py). Never change it."""
+is still the same number (tests/reporting/test_figures_unchanged.py). Never change it; it was
+changed once, to read the months PostgreSQL gives back as timestamps (marked below)."""
 
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, DecimalField, Exists, F, Min, OuterRef, Q, QuerySet, Sum
@@ -357,7 +358,9 @@ def _attendance(ids: list[int], start: date, end: date, cells: Cells) -> dict:
     rows = _attendance_by_month(enrollment_ids=ids, start=start, end=end)
     by_month, days, present, hours, persons = {}, 0, 0, 0.0, 0
     for row in rows:
-        month = row["month"] if isinstance(row["month"], date) else row["month"].date()
+        # The one change to the frozen copy: on PostgreSQL the months of a period that cuts a
+        # month came back as timestamps (a datetime is a date), and every monthly rate was lost.
+        month = row["month"].date() if isinstance(row["month"], datetime) else row["month"]
         by_month[month.replace(day=1)] = cells.rate(row["attended"], row["days"], row["persons"])
         days, present = days + row["days"], present + row["attended"]
         hours += float(row["hours"] or 0)
