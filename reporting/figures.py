@@ -6,9 +6,11 @@ lead sees inside Fotfeste, shows the exact counts.
 """
 
 from bisect import bisect_left, bisect_right
+from calendar import isleap
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date, datetime
+from operator import attrgetter
 from typing import NamedTuple
 
 from django.db.models import (
@@ -34,7 +36,7 @@ from participants.vocabularies import (
     Gender,
     NeetStatus,
 )
-from placements.attendance import attendance_by_month, month_end
+from placements.attendance import attendance_by_month, attendance_by_month_in, month_end
 from placements.models import (
     ModuleProgress,
     Placement,
@@ -42,6 +44,7 @@ from placements.models import (
     QualificationPath,
     Route,
 )
+from programs.models import Cohort, Programme
 from reporting.profiles import Audience
 from reporting.suppression import (
     DEFAULT_THRESHOLD,
@@ -174,18 +177,25 @@ def age_key(low: int, high: int) -> str:
     return f"{low}–{high}"
 
 
-def _age(born: date | None, on: date) -> int | None:
-    if born is None:
-        return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+def _born_by(on: date, age: int) -> date:
+    """The last birth date that makes a person ``age`` or older on ``on``: the same day ``age``
+    years before, or 28 February for a 29 February that year lacks."""
+    year = on.year - age
+    if (on.month, on.day) == (2, 29) and not isleap(year):
+        return date(year, 2, 28)
+    return on.replace(year=year)
 
 
 def _age_counts(people: list["_Person"], on: date, cells: Cells) -> dict[str, int]:
     """People per age band at the end of the period; outside Fotfeste, bands with few people
     are joined to their neighbours (``merge_bands``) before any cell is suppressed."""
-    ages = Counter(_age(p.birth_date, on) for p in people)
+    born = sorted(p.birth_date for p in people if p.birth_date is not None)
     bands = [
-        (low, high, sum(n for age, n in ages.items() if age is not None and low <= age <= high))
+        (
+            low,
+            high,
+            bisect_right(born, _born_by(on, low)) - bisect_right(born, _born_by(on, high + 1)),
+        )
         for low, high in AGE_BANDS
     ]
     if cells.suppress:
@@ -194,7 +204,7 @@ def _age_counts(people: list["_Person"], on: date, cells: Cells) -> dict[str, in
             # One band holds everyone: named, it would give each person's age away.
             bands = [(0, OLDEST, sum(n for *_, n in bands))]
     counts = {age_key(low, high): n for low, high, n in bands}
-    counts["unknown"] = ages.get(None, 0)
+    counts["unknown"] = len(people) - len(born)
     return counts
 
 
@@ -207,14 +217,17 @@ def _months(start: date, end: date) -> list[date]:
     return months[-MAX_MONTHS:]
 
 
-def enrollments_for(*, programmes, cohort=None) -> QuerySet[Enrollment]:
+def enrollments_for(
+    *, programmes: Iterable[Programme], cohort: Cohort | None = None
+) -> QuerySet[Enrollment]:
     enrollments = Enrollment.objects.filter(programme__in=programmes)
     return enrollments.filter(cohort=cohort) if cohort is not None else enrollments
 
 
 def figures(
     *,
-    enrollments: QuerySet[Enrollment],
+    programmes: Iterable[Programme],
+    cohort: Cohort | None = None,
     start: date,
     end: date,
     suppress: bool,
@@ -226,8 +239,9 @@ def figures(
     definition of each figure that the dashboard and every report read. People are counted
     once each, however many enrollments they have in the programmes. ``drawn``: the months the
     charts cover (the period within the programme's life); ``exact`` holds the true counts
-    behind the targets, whatever is shown."""
+    behind the targets, whatever is shown. ``cohort``: only the programme's people in it."""
     cells = Cells(suppress, audience, threshold)
+    enrollments = enrollments_for(programmes=programmes, cohort=cohort)
     active = _active(enrollments, start, end)
     people = _people(active, start, end)
     recruited = [p for p in people if p.starts_on >= start]
@@ -274,7 +288,7 @@ def figures(
     values.update(routes.pop("shown"))
     values.update(follow_ups.pop("shown"))
     values["activities"] = _activities(active, start, end, cells)
-    attendance = _attendance(active, start, end, cells)
+    attendance = _attendance(active, start, end, cells, scope=(programmes, cohort))
     modules = _modules(active, start, end)
     values["placement_hours"] = attendance["hours"]
     values["attendance_rate"] = attendance["rate"]
@@ -321,7 +335,10 @@ class _Person(NamedTuple):
 def _traits(people: list[_Person], field: str, choices) -> dict[str, int]:
     """People per category of a characteristic, every category listed, an empty one as 0: a
     breakdown whose cells are all hidden must not tell which categories anybody is in."""
-    found = Counter(getattr(p, field) or "unknown" for p in people)
+    found = Counter(map(attrgetter(field), people))
+    unknown = found.pop("", 0) + found.pop(None, 0)  # not recorded
+    if unknown:
+        found["unknown"] += unknown
     return {**dict.fromkeys(choices.values, 0), "unknown": 0, **found}
 
 
@@ -459,13 +476,28 @@ def _activities(active: QuerySet[Enrollment], start: date, end: date, cells: Cel
     return cells.breakdown(Counter({row["type"]: row["n"] for row in rows}))
 
 
-def _attendance(active: QuerySet[Enrollment], start: date, end: date, cells: Cells) -> dict:
-    """Attendance rate per month and hours worked, in one query over the monthly sums. The
-    people behind a month are counted only where a figure is protected: they decide nothing
-    in exact figures."""
-    rows = attendance_by_month(
-        enrollment_ids=active.values("pk"), start=start, end=end, persons=not cells.exact
-    )
+def _attendance(
+    active: QuerySet[Enrollment],
+    start: date,
+    end: date,
+    cells: Cells,
+    *,
+    scope: tuple[Iterable[Programme], Cohort | None],
+) -> dict:
+    """Attendance rate per month and hours worked, in one query. Exact figures read the sums
+    per programme and day; protected ones need the people behind each month too, which only
+    the sums per placement and month can tell."""
+    if cells.exact:
+        programmes, cohort = scope
+        rows = attendance_by_month_in(
+            programmes=programmes,
+            cohort=cohort,
+            enrollment_ids=active.values("pk"),
+            start=start,
+            end=end,
+        )
+    else:
+        rows = attendance_by_month(enrollment_ids=active.values("pk"), start=start, end=end)
     by_month, days, present, hours, persons = {}, 0, 0, 0.0, 0
     for row in rows:
         by_month[_month_of(row["month"])] = cells.rate(row["attended"], row["days"], row["persons"])

@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from placements.models import AttendanceRecord
-from reporting.figures import enrollments_for, figures
+from reporting.figures import figures
 from reporting.profiles import Audience
 from tests import factories as f
 
@@ -46,9 +46,9 @@ def test_every_month_with_days_has_its_rate(world, period, cells):
     )
     start, end = period
     rates = dict(
-        figures(
-            enrollments=enrollments_for(programmes=[world.programme]), start=start, end=end, **cells
-        )["series"]["attendance_rate"]
+        figures(programmes=[world.programme], start=start, end=end, **cells)["series"][
+            "attendance_rate"
+        ]
     )
     assert rates["2025-01-01"] == 50.0
     assert rates["2025-02-01"] == 100.0 and rates["2025-03-01"] == 100.0
