@@ -8,16 +8,14 @@ lead sees inside Fotfeste, shows the exact counts.
 from bisect import bisect_left, bisect_right
 from calendar import isleap
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date, datetime
 from operator import attrgetter
 from typing import NamedTuple
 
 from django.db.models import (
-    BooleanField,
     Count,
     Exists,
-    ExpressionWrapper,
     F,
     Min,
     OuterRef,
@@ -243,9 +241,11 @@ def figures(
     cells = Cells(suppress, audience, threshold)
     enrollments = enrollments_for(programmes=programmes, cohort=cohort)
     active = _active(enrollments, start, end)
-    people = _people(active, start, end)
+    people = _people(active)
     recruited = [p for p in people if p.starts_on >= start]
-    destinations = _exits(active, start, end)
+    exited = _exits(active, start, end)
+    placed = _placed(active, start, end)
+    destinations = Counter(destination for destination, _ in exited)
     exits = sum(destinations.values())
     onward = sum(n for d, n in destinations.items() if d in _WORK_OR_EDUCATION)
     # New and continuing add up to the participants: one breakdown, suppressed together.
@@ -256,8 +256,12 @@ def figures(
     new, continuing = split.get("new", 0), split.get("continuing", 0)
     shown_exits = cells.part(exits, of=len(people))
     outcomes = cells.breakdown(destinations, total=exits, of=shown_exits)
-    in_training = sum(1 for p in people if p.in_training)
-    employed = sum(1 for p in people if p.employed)
+    # A person is in training, or employed, if any of their enrollments has them so.
+    in_training = len({person for kind, person in placed if kind in _WORK_TRAINING})
+    employed = len(
+        {person for kind, person in placed if kind == PlacementType.ORDINARY_JOB}
+        | {person for destination, person in exited if destination in _IN_WORK}
+    )
     values = {
         "participants": cells.count(len(people)),
         "recruited": new,
@@ -287,7 +291,8 @@ def figures(
     follow_ups = _follow_ups(enrollments, start, end, cells)
     values.update(routes.pop("shown"))
     values.update(follow_ups.pop("shown"))
-    values["activities"] = _activities(active, start, end, cells)
+    # People per kind of placement; one person may be in several, so no total is shown.
+    values["activities"] = cells.breakdown(Counter(kind for kind, _ in placed))
     attendance = _attendance(active, start, end, cells, scope=(programmes, cohort))
     modules = _modules(active, start, end)
     values["placement_hours"] = attendance["hours"]
@@ -319,8 +324,8 @@ def figures(
 
 
 class _Person(NamedTuple):
-    """A person of the period as ``_people`` reads them: their earliest enrollment's dates,
-    their traits, and facts from any of their enrollments."""
+    """A person of the period as ``_people`` reads them: their earliest enrollment's dates and
+    their traits."""
 
     starts_on: date
     ends_on: date | None
@@ -328,8 +333,6 @@ class _Person(NamedTuple):
     education_level: str
     neet_status: str
     birth_date: date | None
-    in_training: bool
-    employed: bool
 
 
 def _traits(people: list[_Person], field: str, choices) -> dict[str, int]:
@@ -350,30 +353,30 @@ def _active(enrollments: QuerySet[Enrollment], start: date, end: date) -> QueryS
     )
 
 
-def _placed(active: QuerySet[Enrollment], start: date, end: date) -> QuerySet[Placement]:
-    """The population's placements that run at some point of the period."""
-    return Placement.objects.filter(enrollment__in=active, starts_on__lte=end).filter(
+def _placed(active: QuerySet[Enrollment], start: date, end: date) -> list[tuple[str, int]]:
+    """Each kind of placement a person of the population was in at some time of the period,
+    and the person: one row per kind and person, however many such placements they had."""
+    placements = Placement.objects.filter(enrollment__in=active, starts_on__lte=end).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=start)
     )
+    # The model's ordering would otherwise enter the DISTINCT.
+    return list(placements.order_by().values_list("type", "enrollment__participant").distinct())
 
 
-def _exited(active: QuerySet[Enrollment], start: date, end: date) -> QuerySet[Enrollment]:
-    """The exits of the period: enrollments that ended in it with a destination recorded."""
-    return active.filter(ends_on__range=(start, end)).exclude(destination="")
+def _exits(active: QuerySet[Enrollment], start: date, end: date) -> list[tuple[str, int]]:
+    """The exits of the period, an enrollment each: those that ended in it with a destination
+    recorded, as (destination, person)."""
+    exits = active.filter(ends_on__range=(start, end)).exclude(destination="")
+    return list(exits.order_by().values_list("destination", "participant"))
 
 
-def _people(active: QuerySet[Enrollment], start: date, end: date) -> list[_Person]:
+def _people(active: QuerySet[Enrollment]) -> list[_Person]:
     """One row per person: their earliest enrollment of the period (by start, then number),
-    their traits, and whether any of their enrollments had them in work training, or in a job
-    (placed in one, or gone to work when it ended)."""
+    and their traits."""
     earlier = active.filter(participant=OuterRef("participant")).filter(
         Q(starts_on__lt=OuterRef("starts_on"))
         | Q(starts_on=OuterRef("starts_on"), pk__lt=OuterRef("pk"))
     )
-    placed = _placed(active, start, end)
-    trained = placed.filter(type__in=_WORK_TRAINING).values("enrollment__participant")
-    in_job = placed.filter(type=PlacementType.ORDINARY_JOB).values("enrollment__participant")
-    into_work = _exited(active, start, end).filter(destination__in=_IN_WORK)
     rows = (
         active.filter(~Exists(earlier))
         .order_by()
@@ -382,18 +385,10 @@ def _people(active: QuerySet[Enrollment], start: date, end: date) -> list[_Perso
             education_level=F("participant__education_level"),
             neet_status=F("participant__neet_status"),
             birth_date=F("participant__birth_date"),
-            in_training=_true(Q(participant__in=trained)),
-            employed=_true(
-                Q(participant__in=in_job) | Q(participant__in=into_work.values("participant"))
-            ),
         )
         .values_list(*_Person._fields)
     )
     return [_Person._make(row) for row in rows]
-
-
-def _true(condition: Q) -> ExpressionWrapper:
-    return ExpressionWrapper(condition, output_field=BooleanField())
 
 
 def _active_in(people: list[_Person], months: list[date]) -> dict[date, int]:
@@ -405,12 +400,6 @@ def _active_in(people: list[_Person], months: list[date]) -> dict[date, int]:
     return {
         first: bisect_right(starts, month_end(first)) - bisect_left(ends, first) for first in months
     }
-
-
-def _exits(active: QuerySet[Enrollment], start: date, end: date) -> Counter[str]:
-    """The exits of the period per destination, an enrollment each."""
-    rows = _exited(active, start, end).order_by().values("destination").annotate(n=Count("pk"))
-    return Counter({row["destination"]: row["n"] for row in rows})
 
 
 def _routes(active: QuerySet[Enrollment], start: date, end: date, cells: Cells) -> dict:
@@ -463,17 +452,6 @@ def _follow_ups(enrollments: QuerySet, start: date, end: date, cells: Cells) -> 
             cells.sum_of(breakdown, _FOLLOW_UP_WORK_OR_EDUCATION, onward) if due else None
         )
     return {"shown": shown, "exact": exact}
-
-
-def _activities(active: QuerySet[Enrollment], start: date, end: date, cells: Cells) -> dict:
-    """People per kind of placement; one person may be in several, so no total is shown."""
-    rows = (
-        _placed(active, start, end)
-        .order_by()  # the model's ordering would otherwise enter the GROUP BY
-        .values("type")
-        .annotate(n=Count("enrollment__participant", distinct=True))
-    )
-    return cells.breakdown(Counter({row["type"]: row["n"] for row in rows}))
 
 
 def _attendance(
@@ -604,7 +582,18 @@ def category_labels(figure: str) -> dict[str, str]:
 
 def category_label(figure: str, key: str) -> str:
     """One category's name, joined age bands included."""
-    label = category_labels(figure).get(key)
-    if label is None and figure in ("by_age", "reached_by_age") and "–" in key:
-        return age_label(key)
-    return label or key
+    return category_namer(figure)(key)
+
+
+def category_namer(figure: str) -> Callable[[str], str]:
+    """``category_label`` for one figure's categories, its vocabulary looked up once."""
+    labels = category_labels(figure)
+    ages = figure in ("by_age", "reached_by_age")
+
+    def name(key: str) -> str:
+        label = labels.get(key)
+        if label is None and ages and "–" in key:
+            return age_label(key)
+        return label or key
+
+    return name
