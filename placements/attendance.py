@@ -1,13 +1,13 @@
 """Attendance: recording a day in one tap, and finding the days nobody recorded."""
 
-from collections.abc import Container, Mapping
+from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum
+from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
@@ -20,12 +20,14 @@ from config.errors import ApplicationError
 from participants.models import Participant
 from participants.services import participant_check_changeable
 from placements.models import (
+    AttendanceDay,
     AttendanceMonth,
     AttendanceRecord,
     AttendanceStatus,
     Placement,
     Worksite,
 )
+from programs.models import Cohort, Programme
 
 MISSING_LOOKBACK_DAYS = 28
 _ATTENDED = (AttendanceStatus.PRESENT, AttendanceStatus.LATE)
@@ -258,14 +260,18 @@ _HOURS: "DecimalField[Decimal, Decimal]" = DecimalField(max_digits=12, decimal_p
 
 
 def attendance_by_month(
-    *, enrollment_ids: list[int], start: date, end: date
+    *,
+    enrollment_ids: Iterable[int] | QuerySet[Any, Any],
+    start: date,
+    end: date,
 ) -> QuerySet[Any, dict[str, Any]]:
     """Per calendar month of the period: days recorded, days attended (present or late), the
     people behind them, and hours worked (those written down, or the placement's hours per day
     for a day attended without hours), in one query. Whole months are read from the monthly
     sums; a month the period cuts is counted from its days, so that a period may start and end
-    on any day."""
+    on any day. ``enrollment_ids``: numbers, or a subquery of them."""
     whole, cut = _split(start, end)
+    people = Count("placement__enrollment__participant", distinct=True)
     stretches = Q()
     for stretch in cut:
         stretches |= Q(date__range=stretch)
@@ -278,7 +284,7 @@ def attendance_by_month(
         .annotate(
             days=Count("pk"),
             attended=Count("pk", filter=attended),
-            persons=Count("placement__enrollment__participant", distinct=True),
+            persons=people,
             hours=Sum(
                 Coalesce("hours", "placement__hours_per_day"), filter=attended, output_field=_HOURS
             ),
@@ -295,7 +301,7 @@ def attendance_by_month(
         .annotate(
             days=Sum("days"),
             attended=Sum("attended"),
-            persons=Count("placement__enrollment__participant", distinct=True),
+            persons=people,
             hours=Sum(
                 F("hours") + F("attended_unhoured") * F("placement__hours_per_day"),
                 output_field=_HOURS,
@@ -303,3 +309,35 @@ def attendance_by_month(
         )
     )
     return summed.union(by_day, all=True) if cut else summed
+
+
+def attendance_by_month_in(
+    *,
+    programmes: Iterable[Programme],
+    cohort: Cohort | None,
+    enrollment_ids: QuerySet[Any, Any],
+    start: date,
+    end: date,
+) -> QuerySet[Any, dict[str, Any]]:
+    """What ``attendance_by_month`` counts without the people (0), for ``enrollment_ids``: the
+    enrollments of ``programmes`` (of ``cohort`` only, if given) active at some time of the
+    period, as a subquery. Read from the sums per programme, cohort and day, a row per day
+    whatever the number of people. A day within its enrollment's dates falls in the period
+    only if the enrollment does, so it counts; a day outside them counts only if its
+    enrollment is one of ``enrollment_ids``."""
+    days = AttendanceDay.objects.filter(
+        programme__in=programmes, date__range=(start, end), days__gt=0
+    ).filter(Q(outside=0) | Q(outside__in=enrollment_ids))
+    if cohort is not None:
+        days = days.filter(cohort=cohort.pk)
+    return (
+        days.annotate(month=TruncMonth("date"))
+        .order_by("month")
+        .values("month")
+        .annotate(
+            days=Sum("days"),
+            attended=Sum("attended"),
+            persons=Value(0),
+            hours=Sum("hours", output_field=_HOURS),
+        )
+    )

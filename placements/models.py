@@ -305,6 +305,49 @@ class AttendanceMonth(models.Model):
         return f"{self.placement_id} {self.month:%Y-%m}"
 
 
+class AttendanceDay(models.Model):
+    """Attendance added up per programme, cohort and day: what the dashboard and the funder
+    reports read, a few thousand rows a year per programme instead of every placement's months.
+    Kept by database triggers (placements/migrations/0012) on the days, the placements and the
+    enrollments, in the statement that changes any of them: a day counts under its enrollment's
+    programme and cohort as they are now, with its placement's hours per day as they are now.
+    A sum whose days were all deleted stays as a row of zeros."""
+
+    # No foreign key in the database: rows follow the days the triggers see. The unique
+    # constraint's index, which starts with the programme, is the one every read uses.
+    programme = models.ForeignKey(
+        "programs.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    cohort = models.BigIntegerField(_("cohort"), default=0)  # the cohort's number; 0 for none
+    date = models.DateField(_("date"))
+    # 0 for the days within their enrollment's dates, which count in any period they fall in.
+    # A day outside them (written before the enrollment started, or after it ended) counts only
+    # when its enrollment is part of the period's population: its sum is kept apart, under the
+    # enrollment's number.
+    outside = models.BigIntegerField(default=0)
+    days = models.IntegerField(_("days recorded"), default=0)
+    attended = models.IntegerField(_("days attended"), default=0)  # present or late
+    # Written down, or the placement's hours per day for a day attended without hours.
+    hours = models.DecimalField(_("hours"), max_digits=12, decimal_places=2, default=0)
+
+    class Meta:
+        verbose_name = _("attendance day")
+        verbose_name_plural = _("attendance days")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "date", "cohort", "outside"], name="one_sum_per_programme_day"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.programme_id}/{self.cohort} {self.date}"
+
+
 RATING_CHOICES = [(n, str(n)) for n in range(1, 6)]
 
 

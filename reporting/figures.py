@@ -5,12 +5,23 @@ Figures that leave Fotfeste are suppressed for small cells; the dashboard, which
 lead sees inside Fotfeste, shows the exact counts.
 """
 
+from bisect import bisect_left, bisect_right
+from calendar import isleap
 from collections import Counter
-from collections.abc import Sequence
-from datetime import date
-from typing import TYPE_CHECKING, TypeAlias, TypedDict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import date, datetime
+from operator import attrgetter
+from typing import NamedTuple
 
-from django.db.models import Count, Exists, Min, OuterRef, Q, QuerySet
+from django.db.models import (
+    Count,
+    Exists,
+    F,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+)
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
@@ -23,7 +34,7 @@ from participants.vocabularies import (
     Gender,
     NeetStatus,
 )
-from placements.attendance import attendance_by_month, month_end
+from placements.attendance import attendance_by_month, attendance_by_month_in, month_end
 from placements.models import (
     ModuleProgress,
     Placement,
@@ -31,10 +42,8 @@ from placements.models import (
     QualificationPath,
     Route,
 )
+from programs.models import Cohort, Programme
 from reporting.profiles import Audience
-
-if TYPE_CHECKING:
-    from django_stubs_ext import WithAnnotations
 from reporting.suppression import (
     DEFAULT_THRESHOLD,
     HIDDEN,
@@ -166,18 +175,25 @@ def age_key(low: int, high: int) -> str:
     return f"{low}–{high}"
 
 
-def _age(born: date | None, on: date) -> int | None:
-    if born is None:
-        return None
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+def _born_by(on: date, age: int) -> date:
+    """The last birth date that makes a person ``age`` or older on ``on``: the same day ``age``
+    years before, or 28 February for a 29 February that year lacks."""
+    year = on.year - age
+    if (on.month, on.day) == (2, 29) and not isleap(year):
+        return date(year, 2, 28)
+    return on.replace(year=year)
 
 
-def _age_counts(people: list, on: date, cells: Cells) -> dict[str, int]:
+def _age_counts(people: list["_Person"], on: date, cells: Cells) -> dict[str, int]:
     """People per age band at the end of the period; outside Fotfeste, bands with few people
     are joined to their neighbours (``merge_bands``) before any cell is suppressed."""
-    ages = Counter(_age(e.participant.birth_date, on) for e in people)
+    born = sorted(p.birth_date for p in people if p.birth_date is not None)
     bands = [
-        (low, high, sum(n for age, n in ages.items() if age is not None and low <= age <= high))
+        (
+            low,
+            high,
+            bisect_right(born, _born_by(on, low)) - bisect_right(born, _born_by(on, high + 1)),
+        )
         for low, high in AGE_BANDS
     ]
     if cells.suppress:
@@ -186,7 +202,7 @@ def _age_counts(people: list, on: date, cells: Cells) -> dict[str, int]:
             # One band holds everyone: named, it would give each person's age away.
             bands = [(0, OLDEST, sum(n for *_, n in bands))]
     counts = {age_key(low, high): n for low, high, n in bands}
-    counts["unknown"] = ages.get(None, 0)
+    counts["unknown"] = len(people) - len(born)
     return counts
 
 
@@ -199,14 +215,17 @@ def _months(start: date, end: date) -> list[date]:
     return months[-MAX_MONTHS:]
 
 
-def enrollments_for(*, programmes, cohort=None) -> QuerySet[Enrollment]:
+def enrollments_for(
+    *, programmes: Iterable[Programme], cohort: Cohort | None = None
+) -> QuerySet[Enrollment]:
     enrollments = Enrollment.objects.filter(programme__in=programmes)
     return enrollments.filter(cohort=cohort) if cohort is not None else enrollments
 
 
 def figures(
     *,
-    enrollments: QuerySet[Enrollment],
+    programmes: Iterable[Programme],
+    cohort: Cohort | None = None,
     start: date,
     end: date,
     suppress: bool,
@@ -214,34 +233,35 @@ def figures(
     threshold: int = DEFAULT_THRESHOLD,
     drawn: tuple[date, date] | None = None,
 ) -> dict:
-    """Every figure and chart series of the period, in eight queries: the one definition of
-    each figure that the dashboard and every report read. People are counted once each,
-    however many enrollments they have in the programmes. ``drawn``: the months the charts
-    cover (the period within the programme's life); ``exact`` holds the true counts behind the
-    targets, whatever is shown."""
+    """Every figure and chart series of the period, in a fixed number of queries: the one
+    definition of each figure that the dashboard and every report read. People are counted
+    once each, however many enrollments they have in the programmes. ``drawn``: the months the
+    charts cover (the period within the programme's life); ``exact`` holds the true counts
+    behind the targets, whatever is shown. ``cohort``: only the programme's people in it."""
     cells = Cells(suppress, audience, threshold)
-    enrolled = _people(enrollments, start, end)
-    ids = [e.pk for e in enrolled]
-    people = _persons(enrolled)
-    recruited = [e for e in people if e.starts_on is not None and e.starts_on >= start]
-    exits = [e for e in enrolled if e.ends_on and start <= e.ends_on <= end and e.destination]
-    into_work = {e.participant_id for e in exits if e.destination in _IN_WORK}
-    onward = sum(1 for e in exits if e.destination in _WORK_OR_EDUCATION)
+    enrollments = enrollments_for(programmes=programmes, cohort=cohort)
+    active = _active(enrollments, start, end)
+    people = _people(active)
+    recruited = [p for p in people if p.starts_on >= start]
+    exited = _exits(active, start, end)
+    placed = _placed(active, start, end)
+    destinations = Counter(destination for destination, _ in exited)
+    exits = sum(destinations.values())
+    onward = sum(n for d, n in destinations.items() if d in _WORK_OR_EDUCATION)
     # New and continuing add up to the participants: one breakdown, suppressed together.
     split = cells.breakdown(
-        Counter(
-            "new" if e.starts_on is not None and e.starts_on >= start else "continuing"
-            for e in people
-        ),
+        Counter("new" if p.starts_on >= start else "continuing" for p in people),
         total=len(people),
     )
     new, continuing = split.get("new", 0), split.get("continuing", 0)
-    shown_exits = cells.part(len(exits), of=len(people))
-    outcomes = cells.breakdown(
-        Counter(e.destination for e in exits), total=len(exits), of=shown_exits
+    shown_exits = cells.part(exits, of=len(people))
+    outcomes = cells.breakdown(destinations, total=exits, of=shown_exits)
+    # A person is in training, or employed, if any of their enrollments has them so.
+    in_training = len({person for kind, person in placed if kind in _WORK_TRAINING})
+    employed = len(
+        {person for kind, person in placed if kind == PlacementType.ORDINARY_JOB}
+        | {person for destination, person in exited if destination in _IN_WORK}
     )
-    in_training = sum(1 for e in people if e.in_training)
-    employed = sum(1 for e in people if e.has_job or e.participant_id in into_work)
     values = {
         "participants": cells.count(len(people)),
         "recruited": new,
@@ -267,13 +287,14 @@ def figures(
         "exits": shown_exits,
         "outcomes": outcomes,
     }
-    routes = _routes(ids, start, end, cells)
+    routes = _routes(active, start, end, cells)
     follow_ups = _follow_ups(enrollments, start, end, cells)
     values.update(routes.pop("shown"))
     values.update(follow_ups.pop("shown"))
-    values["activities"] = _activities(ids, start, end, cells)
-    attendance = _attendance(ids, start, end, cells)
-    modules = _modules(ids, start, end)
+    # People per kind of placement; one person may be in several, so no total is shown.
+    values["activities"] = cells.breakdown(Counter(kind for kind, _ in placed))
+    attendance = _attendance(active, start, end, cells, scope=(programmes, cohort))
+    modules = _modules(active, start, end)
     values["placement_hours"] = attendance["hours"]
     values["attendance_rate"] = attendance["rate"]
     values["modules_passed"] = cells.count(sum(modules.values()))
@@ -284,7 +305,7 @@ def figures(
     )
     series = {
         "participants_over_time": [
-            [m.isoformat(), cells.count(_active_in(people, m, month_end(m)))] for m in months
+            [m.isoformat(), cells.count(n)] for m, n in _active_in(people, months).items()
         ],
         "attendance_rate": [[m.isoformat(), attendance["by_month"].get(m)] for m in months],
         "module_progress": [[m.isoformat(), per_month.get(m.isoformat(), 0)] for m in months],
@@ -302,110 +323,130 @@ def figures(
     return {"figures": values, "series": series, "exact": exact, "empty": not people}
 
 
-def _traits(people: list, field: str, choices) -> dict[str, int]:
+class _Person(NamedTuple):
+    """A person of the period as ``_people`` reads them: their earliest enrollment's dates and
+    their traits."""
+
+    starts_on: date
+    ends_on: date | None
+    gender: str
+    education_level: str
+    neet_status: str
+    birth_date: date | None
+
+
+def _traits(people: list[_Person], field: str, choices) -> dict[str, int]:
     """People per category of a characteristic, every category listed, an empty one as 0: a
     breakdown whose cells are all hidden must not tell which categories anybody is in."""
-    found = Counter(getattr(e.participant, field) or "unknown" for e in people)
+    found = Counter(map(attrgetter(field), people))
+    unknown = found.pop("", 0) + found.pop(None, 0)  # not recorded
+    if unknown:
+        found["unknown"] += unknown
     return {**dict.fromkeys(choices.values, 0), "unknown": 0, **found}
 
 
-class _Facts(TypedDict):
-    in_training: bool
-    has_job: bool
-
-
-# An enrollment of ``_people``: active in the period (so it has started), with its facts.
-_Person: TypeAlias = "WithAnnotations[Enrollment, _Facts]"
-
-
-def _persons(enrolled: list[_Person]) -> list[_Person]:
-    """One row per person: their earliest enrollment of the period, marked as in training or
-    in a job if any of their enrollments is."""
-    first: dict[int, _Person] = {}
-    for enrollment in sorted(enrolled, key=lambda e: (e.starts_on, e.pk)):
-        kept = first.setdefault(enrollment.participant_id, enrollment)
-        kept.in_training = kept.in_training or enrollment.in_training
-        kept.has_job = kept.has_job or enrollment.has_job
-    return list(first.values())
-
-
-def _people(enrollments: QuerySet[Enrollment], start: date, end: date) -> list[_Person]:
-    """Enrollments active at some point of the period, with the facts the figures need."""
-    in_placement = Placement.objects.filter(enrollment=OuterRef("pk"), starts_on__lte=end).filter(
+def _active(enrollments: QuerySet[Enrollment], start: date, end: date) -> QuerySet[Enrollment]:
+    """The population: enrollments active at some point of the period (so they have
+    started). The other queries read it as a subquery, never as a list of numbers."""
+    return enrollments.filter(starts_on__lte=end).filter(
         Q(ends_on__isnull=True) | Q(ends_on__gte=start)
     )
-    return list(
-        enrollments.filter(starts_on__lte=end)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+
+
+def _placed(active: QuerySet[Enrollment], start: date, end: date) -> list[tuple[str, int]]:
+    """Each kind of placement a person of the population was in at some time of the period,
+    and the person: one row per kind and person, however many such placements they had."""
+    placements = Placement.objects.filter(enrollment__in=active, starts_on__lte=end).filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gte=start)
+    )
+    # The model's ordering would otherwise enter the DISTINCT.
+    return list(placements.order_by().values_list("type", "enrollment__participant").distinct())
+
+
+def _exits(active: QuerySet[Enrollment], start: date, end: date) -> list[tuple[str, int]]:
+    """The exits of the period, an enrollment each: those that ended in it with a destination
+    recorded, as (destination, person)."""
+    exits = active.filter(ends_on__range=(start, end)).exclude(destination="")
+    return list(exits.order_by().values_list("destination", "participant"))
+
+
+def _people(active: QuerySet[Enrollment]) -> list[_Person]:
+    """One row per person: their earliest enrollment of the period (by start, then number),
+    and their traits."""
+    earlier = active.filter(participant=OuterRef("participant")).filter(
+        Q(starts_on__lt=OuterRef("starts_on"))
+        | Q(starts_on=OuterRef("starts_on"), pk__lt=OuterRef("pk"))
+    )
+    rows = (
+        active.filter(~Exists(earlier))
+        .order_by()
         .annotate(
-            in_training=Exists(in_placement.filter(type__in=_WORK_TRAINING)),
-            has_job=Exists(in_placement.filter(type=PlacementType.ORDINARY_JOB)),
+            gender=F("participant__gender"),
+            education_level=F("participant__education_level"),
+            neet_status=F("participant__neet_status"),
+            birth_date=F("participant__birth_date"),
         )
-        .select_related("participant")
-        .only(
-            "participant_id",
-            "starts_on",
-            "ends_on",
-            "destination",
-            "participant__gender",
-            "participant__birth_date",
-            "participant__education_level",
-            "participant__neet_status",
-        )
+        .values_list(*_Person._fields)
     )
+    return [_Person._make(row) for row in rows]
 
 
-def _active_in(people: list[_Person], first: date, last: date) -> int:
-    return sum(
-        1
-        for e in people
-        if e.starts_on is not None
-        and e.starts_on <= last
-        and (e.ends_on is None or e.ends_on >= first)
-    )
+def _active_in(people: list[_Person], months: list[date]) -> dict[date, int]:
+    """Per month, the people whose (earliest) enrollment runs at some point of it: those who
+    started by its last day, less those who had left before its first (an enrollment ends on
+    or after the day it starts: a database constraint)."""
+    starts = sorted(p.starts_on for p in people)
+    ends = sorted(p.ends_on for p in people if p.ends_on is not None)
+    return {
+        first: bisect_right(starts, month_end(first)) - bisect_left(ends, first) for first in months
+    }
 
 
-def _routes(ids: list[int], start: date, end: date, cells: Cells) -> dict:
+def _routes(active: QuerySet[Enrollment], start: date, end: date, cells: Cells) -> dict:
     """Routes of the people in the period; a route started when its contract did, or, with no
     contract (MFY), when the enrollment did."""
-    routes = list(
-        QualificationPath.objects.filter(enrollment_id__in=ids).values_list(
-            "route", "contract_starts_on", "enrollment__starts_on"
-        )
+    begun = Q(contract_starts_on__range=(start, end)) | Q(
+        contract_starts_on__isnull=True, enrollment__starts_on__range=(start, end)
     )
-    started = [
-        r
-        for r, contract, enrolled in routes
-        if (begun := contract or enrolled) is not None and start <= begun <= end
-    ]
+    rows = (
+        QualificationPath.objects.filter(enrollment__in=active)
+        .order_by()
+        .values("route")
+        .annotate(n=Count("pk"), started=Count("pk", filter=begun))
+    )
+    routes = Counter({row["route"]: row["n"] for row in rows})
+    started = sum(row["started"] for row in rows)
     return {
         "shown": {
-            "qualification_routes": cells.breakdown(
-                Counter(r[0] for r in routes), total=len(routes)
-            ),
-            "started_qualification_route": cells.count(len(started)),
+            "qualification_routes": cells.breakdown(routes, total=sum(routes.values())),
+            "started_qualification_route": cells.count(started),
         },
-        "exact": {"started_qualification_route": len(started)},
+        "exact": {"started_qualification_route": started},
     }
 
 
 def _follow_ups(enrollments: QuerySet, start: date, end: date, cells: Cells) -> dict:
     """Follow-ups recorded in the period, whenever the person left: they come after the exit.
     Not due yet (None) while nobody of the population has been gone that long."""
-    rows = list(
+    rows = (
         FollowUp.objects.filter(enrollment__in=enrollments, recorded_on__range=(start, end))
         .exclude(status="")
+        .order_by()
         .values_list("months", "status")
+        .annotate(n=Count("pk"))
     )
+    counted: dict[int, Counter[str]] = {6: Counter(), 12: Counter()}
+    for months, status, n in rows:
+        if months in counted:
+            counted[months][status] = n
     first_exit = enrollments.filter(ends_on__isnull=False).aggregate(first=Min("ends_on"))["first"]
     shown: dict[str, object] = {}
     exact: dict[str, int] = {}
-    for months in (6, 12):
-        statuses = [s for m, s in rows if m == months]
+    for months, statuses in counted.items():
         due = bool(statuses) or (first_exit is not None and add_months(first_exit, months) <= end)
-        breakdown = cells.breakdown(Counter(statuses), total=len(statuses))
+        breakdown = cells.breakdown(statuses, total=sum(statuses.values()))
         shown[f"follow_up_{months}"] = breakdown if due else None
-        onward = sum(1 for s in statuses if s in _FOLLOW_UP_WORK_OR_EDUCATION)
+        onward = sum(n for s, n in statuses.items() if s in _FOLLOW_UP_WORK_OR_EDUCATION)
         exact[f"in_work_or_education_after_{months}"] = onward
         shown[f"in_work_or_education_after_{months}"] = (
             cells.sum_of(breakdown, _FOLLOW_UP_WORK_OR_EDUCATION, onward) if due else None
@@ -413,25 +454,31 @@ def _follow_ups(enrollments: QuerySet, start: date, end: date, cells: Cells) -> 
     return {"shown": shown, "exact": exact}
 
 
-def _activities(ids: list[int], start: date, end: date, cells: Cells) -> dict:
-    """People per kind of placement; one person may be in several, so no total is shown."""
-    pairs = (
-        Placement.objects.filter(enrollment_id__in=ids, starts_on__lte=end)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
-        .order_by()  # the model's ordering would otherwise enter the DISTINCT
-        .values_list("type", "enrollment__participant_id")
-        .distinct()
-    )
-    return cells.breakdown(Counter(pair[0] for pair in pairs))
-
-
-def _attendance(ids: list[int], start: date, end: date, cells: Cells) -> dict:
-    """Attendance rate per month and hours worked, in one query over the monthly sums."""
-    rows = attendance_by_month(enrollment_ids=ids, start=start, end=end)
+def _attendance(
+    active: QuerySet[Enrollment],
+    start: date,
+    end: date,
+    cells: Cells,
+    *,
+    scope: tuple[Iterable[Programme], Cohort | None],
+) -> dict:
+    """Attendance rate per month and hours worked, in one query. Exact figures read the sums
+    per programme and day; protected ones need the people behind each month too, which only
+    the sums per placement and month can tell."""
+    if cells.exact:
+        programmes, cohort = scope
+        rows = attendance_by_month_in(
+            programmes=programmes,
+            cohort=cohort,
+            enrollment_ids=active.values("pk"),
+            start=start,
+            end=end,
+        )
+    else:
+        rows = attendance_by_month(enrollment_ids=active.values("pk"), start=start, end=end)
     by_month, days, present, hours, persons = {}, 0, 0, 0.0, 0
     for row in rows:
-        month = row["month"] if isinstance(row["month"], date) else row["month"].date()
-        by_month[month.replace(day=1)] = cells.rate(row["attended"], row["days"], row["persons"])
+        by_month[_month_of(row["month"])] = cells.rate(row["attended"], row["days"], row["persons"])
         days, present = days + row["days"], present + row["attended"]
         hours += float(row["hours"] or 0)
         persons = max(persons, row["persons"])
@@ -444,19 +491,23 @@ def _attendance(ids: list[int], start: date, end: date, cells: Cells) -> dict:
     }
 
 
-def _modules(ids: list[int], start: date, end: date) -> dict[date, int]:
+def _modules(active: QuerySet[Enrollment], start: date, end: date) -> dict[date, int]:
     rows = (
         ModuleProgress.objects.filter(
-            path__enrollment_id__in=ids, result="passed", signed_off_on__range=(start, end)
+            path__enrollment__in=active, result="passed", signed_off_on__range=(start, end)
         )
         .annotate(month=TruncMonth("signed_off_on"))
         .values("month")
         .annotate(n=Count("pk"))
     )
-    return {
-        (r["month"] if isinstance(r["month"], date) else r["month"].date()).replace(day=1): r["n"]
-        for r in rows
-    }
+    return {_month_of(r["month"]): r["n"] for r in rows}
+
+
+def _month_of(value: date | datetime) -> date:
+    """A month as the database gives it back: a date, or on PostgreSQL a midnight timestamp
+    where a month truncated from days meets, in a UNION, months kept as dates."""
+    day = value.date() if isinstance(value, datetime) else value
+    return day.replace(day=1)
 
 
 def figure_labels() -> dict[str, str]:
@@ -503,32 +554,46 @@ def age_label(key: str) -> str:
     return key
 
 
+# The vocabulary each breakdown's categories come from.
+_VOCABULARIES = {
+    "by_gender": Gender,
+    "reached_by_gender": Gender,
+    "by_education": EducationLevel,
+    "by_neet_status": NeetStatus,
+    "activities": PlacementType,
+    "qualification_routes": Route,
+    "outcomes": Destination,
+    "follow_up_6": FollowUpStatus,
+    "follow_up_12": FollowUpStatus,
+}
+
+
 def category_labels(figure: str) -> dict[str, str]:
     """What each category of one figure's breakdown is called: «unknown» means «gender not
     stated» in one breakdown and «could not be reached» in another. Age bands, which may be
     joined, are named by ``age_label``."""
-    ages = {age_key(low, high): age_label(age_key(low, high)) for low, high in AGE_BANDS}
-    by_figure: dict[str, dict] = {
-        "by_gender": dict(Gender.choices),
-        "reached_by_gender": dict(Gender.choices),
-        "by_age": ages,
-        "reached_by_age": ages,
-        "by_education": dict(EducationLevel.choices),
-        "by_neet_status": dict(NeetStatus.choices),
-        "activities": dict(PlacementType.choices),
-        "qualification_routes": dict(Route.choices),
-        "outcomes": dict(Destination.choices),
-        "follow_up_6": dict(FollowUpStatus.choices),
-        "follow_up_12": dict(FollowUpStatus.choices),
-    }
     labels = {"unknown": _("Unknown")}
-    labels.update({value: str(label) for value, label in by_figure.get(figure, {}).items()})
+    if figure in ("by_age", "reached_by_age"):
+        labels.update({age_key(lo, hi): age_label(age_key(lo, hi)) for lo, hi in AGE_BANDS})
+    elif figure in _VOCABULARIES:
+        labels.update({value: str(label) for value, label in _VOCABULARIES[figure].choices})
     return labels
 
 
 def category_label(figure: str, key: str) -> str:
     """One category's name, joined age bands included."""
-    label = category_labels(figure).get(key)
-    if label is None and figure in ("by_age", "reached_by_age") and "–" in key:
-        return age_label(key)
-    return label or key
+    return category_namer(figure)(key)
+
+
+def category_namer(figure: str) -> Callable[[str], str]:
+    """``category_label`` for one figure's categories, its vocabulary looked up once."""
+    labels = category_labels(figure)
+    ages = figure in ("by_age", "reached_by_age")
+
+    def name(key: str) -> str:
+        label = labels.get(key)
+        if label is None and ages and "–" in key:
+            return age_label(key)
+        return label or key
+
+    return name

@@ -9,7 +9,7 @@ from accounts.models import User
 from programs.models import Cohort, Grant, Programme, TargetMetric
 from programs.selectors import led_programmes
 from reporting.documents import figure_sections
-from reporting.figures import enrollments_for, figures
+from reporting.figures import figures
 from reporting.formatting import value_text
 from reporting.models import GRANT_KINDS, DataExport, FunderProfile, ReportRun, RunStatus
 from reporting.profiles import SUMMARY_FIGURES, Audience, TargetStatus
@@ -84,7 +84,8 @@ def dashboard_figures(
     life = subject_life(programme, [programme])
     drawn = (max(period_start, life[0] or period_start), min(period_end, life[1] or period_end))
     data = figures(
-        enrollments=enrollments_for(programmes=[programme], cohort=cohort),
+        programmes=[programme],
+        cohort=cohort,
         start=period_start,
         end=period_end,
         suppress=False,

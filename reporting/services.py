@@ -33,7 +33,6 @@ from programs.services import check_leads
 from reporting.documents import render_csv, render_xlsx
 from reporting.figures import (
     CHARACTERISTICS,
-    enrollments_for,
     figure_labels,
     figures,
 )
@@ -261,7 +260,7 @@ def report_snapshot(run: ReportRun, *, today: date | None = None) -> dict[str, A
     life = subject_life(run.subject, programmes)
     drawn = (max(run.period_start, life[0] or run.period_start), min(end, life[1] or end))
     data = figures(
-        enrollments=enrollments_for(programmes=programmes),
+        programmes=programmes,
         start=run.period_start,
         end=end,
         suppress=True,

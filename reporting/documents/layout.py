@@ -5,7 +5,7 @@ from django.utils.translation import gettext as _
 
 from reporting.charts import Chart, bar_chart, month_chart
 from reporting.documents.model import Cell, Row, Section, Value, count_value
-from reporting.figures import category_label, category_labels, figure_labels
+from reporting.figures import category_labels, category_namer, figure_labels
 from reporting.formatting import small_mark
 
 # (section key, figures in it, chart under it)
@@ -96,13 +96,15 @@ def chart_texts() -> dict[str, tuple[str, str, str]]:
     }
 
 
-def figure_rows(figures: dict) -> list[Row]:
-    names = figure_labels()
+def figure_rows(figures: dict, names: dict[str, str] | None = None) -> list[Row]:
+    """``names``: ``figure_labels()``, when the caller has them already."""
+    names = names or figure_labels()
     rows = []
     for key, value in figures.items():
         label = names.get(key, key)
         if isinstance(value, dict):
-            cells = [Cell(k, category_label(key, k), count_value(v)) for k, v in value.items()]
+            name = category_namer(key)
+            cells = [Cell(k, name(k), count_value(v)) for k, v in value.items()]
             # A breakdown with no category in it counted nobody: zero, not a blank.
             rows.append(Row(key, label, Value("", None) if cells else count_value(0), cells))
         else:
@@ -146,7 +148,7 @@ def _nothing_drawn(key: str) -> str:
 def figure_sections(snapshot: dict, *, with_charts: bool = True) -> list[Section]:
     """The figures, grouped as the report and the dashboard show them. A figure the layout
     does not place still appears, under «Other figures»."""
-    titles = section_titles()
+    titles, names = section_titles(), figure_labels()
     figures = snapshot.get("figures") or {}
     drawn = charts(snapshot) if with_charts else {}
     placed: set[str] = set()
@@ -156,12 +158,12 @@ def figure_sections(snapshot: dict, *, with_charts: bool = True) -> list[Section
         placed.update(chosen)
         if not chosen:
             continue
-        section = Section(key, titles[key], rows=figure_rows(chosen))
+        section = Section(key, titles[key], rows=figure_rows(chosen, names))
         if chart in drawn:
             section.chart = drawn[chart]
             section.note = "" if drawn[chart] else _nothing_drawn(chart)
         result.append(section)
     rest = {k: v for k, v in figures.items() if k not in placed}
     if rest:
-        result.append(Section("other", titles["other"], rows=figure_rows(rest)))
+        result.append(Section("other", titles["other"], rows=figure_rows(rest, names)))
     return result

@@ -46,7 +46,7 @@ from privacy.erasure import (
 )
 from privacy.tasks import participants_anonymise_expired_task
 from programs.models import EnrollmentStatus, Programme, QualificationTrack
-from reporting.figures import enrollments_for, figures
+from reporting.figures import figures
 from reporting.models import ReportKind, ReportRun, RunStatus
 from reporting.services import report_snapshot
 from tests.factories import (
@@ -556,7 +556,7 @@ def test_the_persons_change_history_is_redacted_once_and_the_database_refuses_a_
 def _live_figures(run) -> dict:
     """The exact figures of the run's programme and period, as the dashboard computes them."""
     return figures(
-        enrollments=enrollments_for(programmes=[run.programme]),
+        programmes=[run.programme],
         start=run.period_start,
         end=run.period_end,
         suppress=False,

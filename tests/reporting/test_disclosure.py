@@ -8,7 +8,7 @@ from datetime import date, timedelta
 import pytest
 
 from config.errors import ApplicationError
-from reporting.figures import AGE_BANDS, Cells, age_key, enrollments_for, figures
+from reporting.figures import AGE_BANDS, Cells, age_key, figures
 from reporting.services import report_request
 from reporting.suppression import HIDDEN, is_small, merge_bands, small_mark
 from tests import factories as f
@@ -35,7 +35,7 @@ def add_people(world, n: int, *, placed: bool = True, born: date | None = None) 
 
 def figures_for(world, **options) -> dict:
     return figures(
-        enrollments=enrollments_for(programmes=[world.programme]),
+        programmes=[world.programme],
         start=START,
         end=TODAY,
         suppress=True,

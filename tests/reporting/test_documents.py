@@ -268,10 +268,10 @@ def test_one_person_is_counted_once_however_many_placements_or_programmes(
     )
     f.EnrollmentFactory(participant=world.participant, programme=world.other_programme)
     f.PlacementFactory(enrollment=world.enrollment, worksite=world.worksite)  # a second one
-    from reporting.figures import enrollments_for, figures
+    from reporting.figures import figures
 
     data = figures(
-        enrollments=enrollments_for(programmes=[world.programme, world.other_programme]),
+        programmes=[world.programme, world.other_programme],
         start=START,
         end=TODAY,
         suppress=False,
@@ -334,7 +334,7 @@ def test_hours_are_withheld_for_publication_when_fewer_than_five_people_worked_t
 
 def test_a_follow_up_recorded_in_the_period_counts_though_the_exit_was_earlier(world):
     from participants.models import FollowUp
-    from reporting.figures import enrollments_for, figures
+    from reporting.figures import figures
 
     world.enrollment.starts_on = date(2024, 1, 1)
     world.enrollment.ends_on = date(2024, 3, 1)
@@ -348,7 +348,7 @@ def test_a_follow_up_recorded_in_the_period_counts_though_the_exit_was_earlier(w
         recorded_on=date(2024, 10, 2),
     )
     data = figures(
-        enrollments=enrollments_for(programmes=[world.programme]),
+        programmes=[world.programme],
         start=date(2024, 10, 1),
         end=date(2024, 10, 31),
         suppress=False,
