@@ -16,7 +16,6 @@ from django.views.generic import TemplateView
 from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
-from config.pagecache import ISO_DATE, PageCacheMixin
 from config.views import ServiceFormView
 from programs.models import ReportDeadline
 from programs.selectors import led_programmes
@@ -260,23 +259,10 @@ class ReportDownloadView(LeadMixin, View):
         return response
 
 
-class DashboardView(LeadMixin, PageCacheMixin, TemplateView):
+class DashboardView(LeadMixin, TemplateView):
     """The report's figures live, exact (they stay inside Fotfeste), with the same charts."""
 
     template_name = "reporting/dashboard.html"
-    # Kept until anything it counts changes; only the jobs' own bookkeeping leaves it current.
-    page_cache_ignores = (
-        "reporting.ReportRun",
-        "reporting.DataExport",
-        "imports.ImportRun",
-        "accounts.ApiToken",
-    )
-    page_cache_query = {
-        "programme": r"\d{1,9}",
-        "cohort": r"\d{0,9}",
-        "period_start": ISO_DATE,
-        "period_end": ISO_DATE,
-    }
 
     def get_context_data(self, **kwargs):
         user = self.request.user
