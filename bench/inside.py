@@ -70,13 +70,11 @@ def users() -> dict:
 
 def queries() -> dict:
     """The queries each page costs with 1, 25 and 100 rows, counted through the test client in
-    one transaction that is rolled back: the database is left as it was. Every visit renders
-    its page: a visit served from the page cache costs two queries (the user and their roles)."""
+    one transaction that is rolled back: the database is left as it was."""
     from django.db import transaction
-    from django.test.utils import override_settings
 
     counts: dict[str, dict[int, int]] = {}
-    with transaction.atomic(), override_settings(FOTFESTE_PAGE_CACHE_SECONDS=0):
+    with transaction.atomic():
         world = QueryWorld()
         for size in SIZES:
             world.grow(size)

@@ -1,7 +1,5 @@
 from django.apps import AppConfig
 
-from config import pagecache
-
 
 class FotfesteConfig(AppConfig):
     """Project-wide pieces that hook into Django at start-up."""
@@ -11,4 +9,4 @@ class FotfesteConfig(AppConfig):
     verbose_name = "Fotfeste"
 
     def ready(self) -> None:
-        pagecache.install()
+        """Nothing to hook in at present; kept as the place for it."""

@@ -156,10 +156,21 @@ class DashboardForm(forms.Form):
     period_start = BoundedDateField(label=_("From"), widget=DATE)
     period_end = BoundedDateField(label=_("To"), widget=DATE)
 
-    def __init__(self, *args, programmes, cohorts, **kwargs):
+    def __init__(self, *args, programmes, cohorts, listed=None, **kwargs):
+        """``listed``: the programmes and the cohorts' (id, name) as the page has read them
+        already (``dashboard_choices``), shown as the choices instead of being read again; the
+        querysets still check what is sent."""
         super().__init__(*args, **kwargs)
         self.fields["programme"].queryset = programmes
         self.fields["cohort"].queryset = cohorts
+        if listed is not None:
+            shown, cohort_choices = listed
+            for name, choices in (
+                ("programme", [(p.pk, str(p)) for p in shown]),
+                ("cohort", cohort_choices),
+            ):
+                field = self.fields[name]
+                field.widget.choices = [("", field.empty_label), *choices]
 
     def clean(self):
         data = super().clean()

@@ -1,7 +1,7 @@
 from datetime import date
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Q, QuerySet
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -64,6 +64,23 @@ def funder_profiles(*, user: User) -> QuerySet[FunderProfile]:
     if user.municipality_id is None or not led_programmes(user).exists():
         return FunderProfile.objects.none()
     return FunderProfile.objects.filter(municipality_id=user.municipality_id).order_by("name")
+
+
+def dashboard_choices(*, user: User) -> tuple[list[Programme], list[tuple[int, str]]]:
+    """The programmes the user leads, by name, and their cohorts as (id, "programme · cohort"),
+    as ``led_cohorts`` orders and names them: in one query (a row per programme and cohort)."""
+    rows = (
+        led_programmes(user)
+        .annotate(cohort_pk=F("cohorts__pk"), cohort_name=F("cohorts__name"))
+        .order_by("name", "pk", "cohorts__name", "cohorts__pk")
+    )
+    programmes: dict[int, Programme] = {}
+    cohorts: list[tuple[int, str]] = []
+    for row in rows:
+        programmes.setdefault(row.pk, row)
+        if row.cohort_pk is not None:
+            cohorts.append((row.cohort_pk, f"{row} · {row.cohort_name}"))
+    return list(programmes.values()), cohorts
 
 
 def led_cohorts(*, user: User) -> QuerySet[Cohort]:

@@ -16,7 +16,6 @@ from django.views.generic import TemplateView
 from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
-from config.pagecache import ISO_DATE, PageCacheMixin
 from config.replica import replica_reads
 from config.views import ServiceFormView
 from programs.models import ReportDeadline
@@ -34,6 +33,7 @@ from reporting.forms import (
 from reporting.models import ReportFormat, RunStatus
 from reporting.profiles import narrative_titles, profile_of, shipped_profiles
 from reporting.selectors import (
+    dashboard_choices,
     dashboard_figures,
     data_export_get,
     data_exports,
@@ -261,31 +261,21 @@ class ReportDownloadView(LeadMixin, View):
         return response
 
 
-class DashboardView(LeadMixin, PageCacheMixin, TemplateView):
+class DashboardView(LeadMixin, TemplateView):
     """The report's figures live, exact (they stay inside Fotfeste), with the same charts."""
 
     template_name = "reporting/dashboard.html"
-    # Kept until anything it counts changes; only the jobs' own bookkeeping leaves it current.
-    page_cache_ignores = (
-        "reporting.ReportRun",
-        "reporting.DataExport",
-        "imports.ImportRun",
-        "accounts.ApiToken",
-    )
-    page_cache_query = {
-        "programme": r"\d{1,9}",
-        "cohort": r"\d{0,9}",
-        "period_start": ISO_DATE,
-        "period_end": ISO_DATE,
-    }
 
     def get_context_data(self, **kwargs):
         user = self.request.user
         programmes, cohorts = led_programmes(user), led_cohorts(user=user)
-        form = DashboardForm(self.request.GET or None, programmes=programmes, cohorts=cohorts)
+        # Read once, in one query: the default choice and the form's lists.
+        listed = dashboard_choices(user=user)
+        kept = {"programmes": programmes, "cohorts": cohorts, "listed": listed}
+        form = DashboardForm(self.request.GET or None, **kept)
         today = timezone.localdate()
         choice = {
-            "programme": programmes.order_by("name").first(),
+            "programme": listed[0][0] if listed[0] else None,
             "cohort": None,
             "period_start": date(today.year, 1, 1),
             "period_end": today,
@@ -293,7 +283,7 @@ class DashboardView(LeadMixin, PageCacheMixin, TemplateView):
         if form.is_bound and form.is_valid():
             choice.update(form.cleaned_data)
         elif not form.is_bound:
-            form = DashboardForm(initial=choice, programmes=programmes, cohorts=cohorts)
+            form = DashboardForm(initial=choice, **kept)
         board = None
         if choice["programme"]:
             # The figures are read on the replica when there is one and it has caught up

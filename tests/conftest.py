@@ -134,13 +134,6 @@ def every_day(world):
 
 
 @pytest.fixture
-def rendering(settings):
-    """Every visit renders its page: for counting what rendering costs, where a second visit
-    would otherwise be served from the page cache (tests/config/test_pagecache.py)."""
-    settings.FOTFESTE_PAGE_CACHE_SECONDS = 0
-
-
-@pytest.fixture
 def client_for():
     """A test client signed in as the given user, reading the pages in English."""
 

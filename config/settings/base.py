@@ -150,11 +150,6 @@ if CELERY_TASK_ALWAYS_EAGER:
     # kombu warn "No hostname was supplied" on the console as tasks run; the in-memory
     # transport with a host named connects to nothing and has nothing to warn of.
     CELERY_BROKER_URL = "memory://localhost/"
-# How long a rendered caseload or attendance page may be served from the cache at the most; it
-# is thrown away at once when anything it shows changes (config/pagecache.py). 0 turns it off.
-# Off without Redis: each process would keep its own pages and counters, and a write made by
-# another (a worker, `manage.py shell`, a job run by hand) would not reach them.
-FOTFESTE_PAGE_CACHE_SECONDS = env_int("FOTFESTE_PAGE_CACHE_SECONDS", 300 if REDIS_URL else 0)
 CELERY_TASK_DEFAULT_QUEUE = env_str("CELERY_TASK_DEFAULT_QUEUE", "fotfeste")
 # Drawing documents (report files, data exports, right-of-access exports) has a queue of its
 # own, "<default>-reports" (config/celery.py: route), so that a worker with a CPU budget can take

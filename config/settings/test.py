@@ -29,8 +29,6 @@ if os.environ.get("FOTFESTE_TEST_CACHE_URL"):
             "LOCATION": os.environ["FOTFESTE_TEST_CACHE_URL"],
         }
     }
-# The page cache is on in every test, as in production: the view tests run through it.
-FOTFESTE_PAGE_CACHE_SECONDS = 300
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 # A worker started by the tests writes its mail to files the test can read.
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.locmem.EmailBackend")

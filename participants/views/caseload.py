@@ -1,8 +1,6 @@
 """The caseload: the people a caseworker or lead follows, filtered, acted on in bulk and
 exported."""
 
-import re
-
 from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
@@ -17,7 +15,6 @@ from django.views.generic import ListView
 from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
-from config.pagecache import JOURNAL_AND_JOBS, PageCacheMixin
 from config.paging import WindowPaginator
 from participants.exports import participants_csv
 from participants.forms import (
@@ -56,23 +53,11 @@ def _filters_from_session(request) -> CaseloadFilters:
     )
 
 
-class CaseloadView(LoginRequiredMixin, RoleRequiredMixin, PageCacheMixin, ListView):
+class CaseloadView(LoginRequiredMixin, RoleRequiredMixin, ListView):
     request: SignedInRequest
     template_name = "participants/caseload.html"
     context_object_name = "participants"
     paginate_by = 25
-    # Written all day and not on this page: attendance taps and progress notes besides.
-    page_cache_ignores = (
-        *JOURNAL_AND_JOBS,
-        "placements.AttendanceRecord",
-        "placements.ProgressEntry",
-        "placements.ProgressReply",
-    )
-
-    page_cache_query = {"sort": "|".join(re.escape(sort) for sort in SORTS), "page": r"\d{1,4}"}
-
-    def page_cache_extra(self) -> object:
-        return sorted((self.request.session.get(CASELOAD_FILTERS) or {}).items())
 
     def allowed(self, roles: Roles) -> bool:
         return roles.follows_participants or roles.arbeidsleder

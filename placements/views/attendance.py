@@ -19,7 +19,6 @@ from accounts.http import SignedInRequest
 from accounts.roles import RoleRequiredMixin, Roles
 from config.dates import date_from_query
 from config.errors import ApplicationError
-from config.pagecache import ISO_DATE, JOURNAL_AND_JOBS, PageCacheMixin
 from placements.attendance import attendance_record, attendance_record_all_present, missing_days
 from placements.models import AttendanceStatus
 from placements.selectors import (
@@ -54,12 +53,10 @@ def row_words(day: date) -> dict:
     }
 
 
-class AttendanceView(LoginRequiredMixin, RoleRequiredMixin, PageCacheMixin, TemplateView):
+class AttendanceView(LoginRequiredMixin, RoleRequiredMixin, TemplateView):
     """The arbeidsleder's day: everyone expected at their worksites, one tap each."""
 
     template_name = "placements/attendance.html"
-    page_cache_ignores = JOURNAL_AND_JOBS
-    page_cache_query = {"date": ISO_DATE}
 
     def allowed(self, roles: Roles) -> bool:
         return roles.arbeidsleder

@@ -266,7 +266,7 @@ def test_every_page_is_found_and_every_form_without_a_form_class_is_described():
 
 @pytest.mark.parametrize("role", INSIDERS + OUTSIDERS)
 def test_no_page_answers_with_a_server_error_nor_lets_an_outsider_change_anything(
-    world, client_for, rendering, role
+    world, client_for, role
 ):
     furnish(world)
     user = getattr(world, role)
@@ -284,7 +284,7 @@ def test_no_page_answers_with_a_server_error_nor_lets_an_outsider_change_anythin
 @pytest.mark.parametrize("name", ["attendance", "attendance-week", "capacity"])
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "10000-01-01", "2026-02-30"])
 def test_a_day_no_record_can_hold_shows_this_week_instead_of_a_server_error(
-    world, client_for, rendering, name, day
+    world, client_for, name, day
 ):
     """The pages stepped a day or a week back from year 1 (or on from 9999) and overflowed."""
     response = client_for(world.arbeidsleder).get(reverse(f"placements:{name}"), {"date": day})

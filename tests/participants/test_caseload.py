@@ -268,7 +268,7 @@ def _recently_authenticated(client):
     return manager()
 
 
-def test_the_caseload_query_count_does_not_grow_with_filters_or_rows(world, client_for, rendering):
+def test_the_caseload_query_count_does_not_grow_with_filters_or_rows(world, client_for):
     client = client_for(world.caseworker)
     client.post(CASELOAD, {"status": "active", "programme": world.programme.pk})
     client.get(CASELOAD)

@@ -128,7 +128,7 @@ def test_without_consent_the_arbeidsleder_neither_sees_nor_records(world, client
     assert tap(client, world).status_code == 404
 
 
-def test_the_page_costs_the_same_queries_for_thirty_people(world, client_for, rendering):
+def test_the_page_costs_the_same_queries_for_thirty_people(world, client_for):
     client = client_for(world.arbeidsleder)
     client.get(PAGE)
     with CaptureQueriesContext(connection) as one:

@@ -221,7 +221,7 @@ class TestWeek:
 
         assert missing_attendance(user=world.arbeidsleder) == (2, 1)
 
-    def test_the_week_page_keeps_a_fixed_number_of_queries(self, world, client_for, rendering):
+    def test_the_week_page_keeps_a_fixed_number_of_queries(self, world, client_for):
         from django.db import connection
         from django.test.utils import CaptureQueriesContext
 

@@ -259,7 +259,7 @@ def test_a_lead_of_only_one_of_the_funded_programmes_is_refused_with_a_message(
     assert not Payment.objects.exists()
 
 
-def test_the_grant_page_costs_a_fixed_number_of_queries(world, grant, client_for, rendering):
+def test_the_grant_page_costs_a_fixed_number_of_queries(world, grant, client_for):
     client = client_for(world.programme_lead)
     filled(world, grant, costs=2)
     client.get(page(grant))  # the session's first request does its own bookkeeping
