@@ -88,9 +88,7 @@ def _caseload_queries(client) -> int:
     return len(queries)
 
 
-def test_the_caseload_costs_the_same_queries_for_one_row_or_a_full_page(
-    world, client_for
-):
+def test_the_caseload_costs_the_same_queries_for_one_row_or_a_full_page(world, client_for):
     client = client_for(world.caseworker)
     client.get(reverse("participants:caseload"))  # session and role caches warm
     with_one = _caseload_queries(client)
