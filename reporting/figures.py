@@ -9,6 +9,7 @@ from bisect import bisect_left, bisect_right
 from calendar import isleap
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from operator import attrgetter
 from typing import NamedTuple
@@ -239,12 +240,11 @@ def figures(
     charts cover (the period within the programme's life); ``exact`` holds the true counts
     behind the targets, whatever is shown. ``cohort``: only the programme's people in it."""
     cells = Cells(suppress, audience, threshold)
-    enrollments = enrollments_for(programmes=programmes, cohort=cohort)
-    active = _active(enrollments, start, end)
-    people = _people(active)
+    population = _Population(list(programmes), cohort, start, end)
+    people = _people(population)
     recruited = [p for p in people if p.starts_on >= start]
-    exited = _exits(active, start, end)
-    placed = _placed(active, start, end)
+    exited = _exits(population)
+    placed = _placed(population)
     destinations = Counter(destination for destination, _ in exited)
     exits = sum(destinations.values())
     onward = sum(n for d, n in destinations.items() if d in _WORK_OR_EDUCATION)
@@ -287,14 +287,16 @@ def figures(
         "exits": shown_exits,
         "outcomes": outcomes,
     }
-    routes = _routes(active, start, end, cells)
-    follow_ups = _follow_ups(enrollments, start, end, cells)
+    routes = _routes(population, cells)
+    follow_ups = _follow_ups(
+        enrollments_for(programmes=programmes, cohort=cohort), start, end, cells
+    )
     values.update(routes.pop("shown"))
     values.update(follow_ups.pop("shown"))
     # People per kind of placement; one person may be in several, so no total is shown.
     values["activities"] = cells.breakdown(Counter(kind for kind, _ in placed))
-    attendance = _attendance(active, start, end, cells, scope=(programmes, cohort))
-    modules = _modules(active, start, end)
+    attendance = _attendance(population, cells)
+    modules = _modules(population)
     values["placement_hours"] = attendance["hours"]
     values["attendance_rate"] = attendance["rate"]
     values["modules_passed"] = cells.count(sum(modules.values()))
@@ -345,34 +347,53 @@ def _traits(people: list[_Person], field: str, choices) -> dict[str, int]:
     return {**dict.fromkeys(choices.values, 0), "unknown": 0, **found}
 
 
-def _active(enrollments: QuerySet[Enrollment], start: date, end: date) -> QuerySet[Enrollment]:
-    """The population: enrollments active at some point of the period (so they have
-    started). The other queries read it as a subquery, never as a list of numbers."""
-    return enrollments.filter(starts_on__lte=end).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=start)
-    )
+@dataclass(frozen=True)
+class _Population:
+    """Whom a period's figures count (all but the follow-ups): the enrollments of the
+    programmes, of the cohort if one is chosen, active at some time of the period (so they have
+    started)."""
+
+    programmes: list[Programme]
+    cohort: Cohort | None
+    start: date
+    end: date
+
+    def where(self, via: str = "") -> Q:
+        """The population as a condition on the enrollment that ``via`` leads to (such as
+        ``"enrollment__"``): read in the join the query makes anyway."""
+        condition = Q(**{f"{via}programme__in": self.programmes, f"{via}starts_on__lte": self.end})
+        condition &= Q(**{f"{via}ends_on__isnull": True}) | Q(**{f"{via}ends_on__gte": self.start})
+        if self.cohort is not None:
+            condition &= Q(**{f"{via}cohort": self.cohort})
+        return condition
+
+    @property
+    def enrollments(self) -> QuerySet[Enrollment]:
+        return Enrollment.objects.filter(self.where())
 
 
-def _placed(active: QuerySet[Enrollment], start: date, end: date) -> list[tuple[str, int]]:
+def _placed(population: _Population) -> list[tuple[str, int]]:
     """Each kind of placement a person of the population was in at some time of the period,
     and the person: one row per kind and person, however many such placements they had."""
-    placements = Placement.objects.filter(enrollment__in=active, starts_on__lte=end).filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gte=start)
-    )
+    placements = Placement.objects.filter(
+        population.where("enrollment__"), starts_on__lte=population.end
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=population.start))
     # The model's ordering would otherwise enter the DISTINCT.
     return list(placements.order_by().values_list("type", "enrollment__participant").distinct())
 
 
-def _exits(active: QuerySet[Enrollment], start: date, end: date) -> list[tuple[str, int]]:
+def _exits(population: _Population) -> list[tuple[str, int]]:
     """The exits of the period, an enrollment each: those that ended in it with a destination
     recorded, as (destination, person)."""
-    exits = active.filter(ends_on__range=(start, end)).exclude(destination="")
+    period = (population.start, population.end)
+    exits = population.enrollments.filter(ends_on__range=period).exclude(destination="")
     return list(exits.order_by().values_list("destination", "participant"))
 
 
-def _people(active: QuerySet[Enrollment]) -> list[_Person]:
+def _people(population: _Population) -> list[_Person]:
     """One row per person: their earliest enrollment of the period (by start, then number),
     and their traits."""
+    active = population.enrollments
     earlier = active.filter(participant=OuterRef("participant")).filter(
         Q(starts_on__lt=OuterRef("starts_on"))
         | Q(starts_on=OuterRef("starts_on"), pk__lt=OuterRef("pk"))
@@ -402,14 +423,15 @@ def _active_in(people: list[_Person], months: list[date]) -> dict[date, int]:
     }
 
 
-def _routes(active: QuerySet[Enrollment], start: date, end: date, cells: Cells) -> dict:
+def _routes(population: _Population, cells: Cells) -> dict:
     """Routes of the people in the period; a route started when its contract did, or, with no
     contract (MFY), when the enrollment did."""
-    begun = Q(contract_starts_on__range=(start, end)) | Q(
-        contract_starts_on__isnull=True, enrollment__starts_on__range=(start, end)
+    period = (population.start, population.end)
+    begun = Q(contract_starts_on__range=period) | Q(
+        contract_starts_on__isnull=True, enrollment__starts_on__range=period
     )
     rows = (
-        QualificationPath.objects.filter(enrollment__in=active)
+        QualificationPath.objects.filter(population.where("enrollment__"))
         .order_by()
         .values("route")
         .annotate(n=Count("pk"), started=Count("pk", filter=begun))
@@ -454,28 +476,21 @@ def _follow_ups(enrollments: QuerySet, start: date, end: date, cells: Cells) -> 
     return {"shown": shown, "exact": exact}
 
 
-def _attendance(
-    active: QuerySet[Enrollment],
-    start: date,
-    end: date,
-    cells: Cells,
-    *,
-    scope: tuple[Iterable[Programme], Cohort | None],
-) -> dict:
+def _attendance(population: _Population, cells: Cells) -> dict:
     """Attendance rate per month and hours worked, in one query. Exact figures read the sums
     per programme and day; protected ones need the people behind each month too, which only
     the sums per placement and month can tell."""
+    ids, period = population.enrollments.values("pk"), (population.start, population.end)
     if cells.exact:
-        programmes, cohort = scope
         rows = attendance_by_month_in(
-            programmes=programmes,
-            cohort=cohort,
-            enrollment_ids=active.values("pk"),
-            start=start,
-            end=end,
+            programmes=population.programmes,
+            cohort=population.cohort,
+            enrollment_ids=ids,
+            start=period[0],
+            end=period[1],
         )
     else:
-        rows = attendance_by_month(enrollment_ids=active.values("pk"), start=start, end=end)
+        rows = attendance_by_month(enrollment_ids=ids, start=period[0], end=period[1])
     by_month, days, present, hours, persons = {}, 0, 0, 0.0, 0
     for row in rows:
         by_month[_month_of(row["month"])] = cells.rate(row["attended"], row["days"], row["persons"])
@@ -491,10 +506,12 @@ def _attendance(
     }
 
 
-def _modules(active: QuerySet[Enrollment], start: date, end: date) -> dict[date, int]:
+def _modules(population: _Population) -> dict[date, int]:
     rows = (
         ModuleProgress.objects.filter(
-            path__enrollment__in=active, result="passed", signed_off_on__range=(start, end)
+            population.where("path__enrollment__"),
+            result="passed",
+            signed_off_on__range=(population.start, population.end),
         )
         .annotate(month=TruncMonth("signed_off_on"))
         .values("month")
