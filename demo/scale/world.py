@@ -16,6 +16,7 @@ from django.utils.text import slugify
 
 from accounts.models import Municipality, User
 from config import pagecache
+from demo.scale.words import NORWEGIAN, Words
 
 # Rows per INSERT. Django lowers it where the database takes fewer parameters (SQLite: 999).
 BATCH = 5000
@@ -113,7 +114,8 @@ class _Insert:
         self.table = model._meta.db_table
         self.sql = f"INSERT INTO {quote(self.table)} ({names}) "
         self.copy_sql = f"COPY {quote(self.table)} ({names}) FROM STDIN"
-        self._plan = [
+        # Per column: its name and default, the conversions met so far, the field.
+        self._plan: list[tuple[tuple[str, object], dict, models.Field]] = [
             (column, {}, model_field)
             for column, model_field in zip(self.columns, self.fields, strict=True)
         ]
@@ -182,6 +184,9 @@ class World:
     leads: list[User] = field(default_factory=list)  # one per programme
     supervisors: list[User] = field(default_factory=list)  # one per worksite
     tracks: dict = field(default_factory=dict)  # work field -> (track, [Module, ...])
+    words: Words = NORWEGIAN
+    # Every national ID the run has given, in this municipality and those built before it.
+    national_ids: set[str] = field(default_factory=set)
     _moments: dict = field(default_factory=dict)
 
     def moment(self, day: date, hour: int = 14) -> datetime:
