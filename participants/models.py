@@ -190,8 +190,13 @@ class Participant(models.Model):
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["last_name", "first_name", "pk"]
+        # Every list of people is of one municipality: an index per order the lists and the
+        # API's cursor take (config.rest.CursorPagination), ending with the key, lets a page
+        # at any depth start with one seek, whatever the size of the installation.
         indexes = [
-            models.Index(fields=["municipality", "last_name", "first_name"]),
+            models.Index(fields=["municipality", "last_name", "first_name", "id"]),
+            models.Index(fields=["municipality", "created_at", "id"]),
+            models.Index(fields=["municipality", "id"]),
             models.Index(fields=["municipality", "birth_date"]),
         ]
         constraints = [

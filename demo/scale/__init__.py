@@ -1,50 +1,47 @@
-"""A large synthetic municipality for measuring Fotfeste at scale (``manage.py seed_scale``).
+"""Large synthetic municipalities for measuring Fotfeste at scale (``manage.py seed_scale``): one
+city, or a national world of them (nation.py).
 
 Rows are written in batches (world.py) instead of through the services, which would take
 hours for two million attendance records; the rules the services enforce are kept by
 construction (see plan.py), national IDs are stored with the services' own helpers, and
-tests/accounts/test_seed_scale.py checks the result. No change history is written: audit rows
-are append-only, and --replace must be able to remove everything the build made."""
+tests/demo/test_seed_scale.py and test_seed_nation.py check the result. No change history is
+written: audit rows are append-only, and --replace must be able to remove everything the build
+made."""
 
 import random
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import Country, Municipality
+from accounts.models import Municipality
 from demo.scale import organisation, work
 from demo.scale import people as cases
+from demo.scale.nation import Town
 from demo.scale.plan import PersonPlan, plan_people
+from demo.scale.words import words_for
 from demo.scale.world import DEFAULT_NAME, World, Writer, email_domain
 
-__all__ = ["DEFAULT_NAME", "ScaleOptions", "build", "email_domain"]
+__all__ = ["DEFAULT_NAME", "Town", "build", "email_domain"]
 
 
-@dataclass(frozen=True)
-class ScaleOptions:
-    participants: int = 10_000
-    seed: int = 2026
-    name: str = DEFAULT_NAME
-
-
-def build(options: ScaleOptions, say: Callable[[str], None]) -> World:
-    """Build the whole municipality in one transaction: all of it, or nothing."""
-    writer = Writer(say)
+def build(town: Town, writer: Writer, national_ids: set[str]) -> World:
+    """Build one municipality in one transaction: all of it, or nothing. ``national_ids`` holds
+    the numbers given in the municipalities built before; this one's are added."""
     with transaction.atomic():
-        municipality = Municipality.objects.create(name=options.name, country=Country.NORWAY)
+        municipality = Municipality.objects.create(name=town.name, country=town.country)
         writer.counts[Municipality._meta.label] += 1
         world = World(
             municipality=municipality,
             today=timezone.localdate(),
-            rng=random.Random(options.seed),  # noqa: S311 - made-up data, repeatable by seed
-            domain=email_domain(options.name),
+            rng=random.Random(town.seed),  # noqa: S311 - made-up data, repeatable by seed
+            domain=email_domain(town.name),
             writer=writer,
+            words=words_for(town.country),
+            national_ids=national_ids,
         )
-        people = plan_people(world.rng, options.participants, world.today)
-        writer.say(f"Planned {len(people):,} people over three years")
-        cohorts = _organisation(world, people, options.participants)
+        people = plan_people(world.rng, town.participants, world.today, world.words)
+        writer.say(f"«{town.name}»: planned {len(people):,} people over three years")
+        cohorts = _organisation(world, people, town.participants)
         enrollments = _cases(world, people, cohorts)
         _work(world, people, enrollments)
     return world

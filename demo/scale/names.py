@@ -100,11 +100,6 @@ STAFF_TITLES = {
 }
 
 
-def first_names_for(gender: str) -> tuple[str, ...]:
-    """The first names that go with ``gender`` ("female", "male"; any other: all of them)."""
-    return {"female": FEMALE_FIRST_NAMES, "male": MALE_FIRST_NAMES}.get(gender, FIRST_NAMES)
-
-
 def surname(n: int) -> str:
     """The ``n``-th invented surname: every combination of a head and a tail, in turn."""
     head = _SURNAME_HEADS[n % len(_SURNAME_HEADS)]

@@ -10,17 +10,8 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 
 from accounts.models import ProgrammeMembership, ProgrammeRole, User, WorksiteSupervisor
-from demo.scale.names import (
-    FIRST_NAMES,
-    PLACE_HEADS,
-    SITE_ENDINGS,
-    STAFF_TITLES,
-    STREET_ENDINGS,
-    surname,
-)
-from demo.scale.plan import PROGRAMMES, SUMMER, SUMMER_PROGRAMME, YEARS, PersonPlan, pick
+from demo.scale.plan import SUMMER, YEARS, PersonPlan, pick
 from demo.scale.world import World
-from demo.stories import MFY_MODULES
 from placements.models import WorkField, Worksite, WorksiteKind
 from programs.models import (
     Cohort,
@@ -48,21 +39,6 @@ KIND_FIELDS = {
     WorksiteKind.SCHOOL: (W.CLEANING, W.CARETAKER, W.KITCHEN, W.OTHER),
     WorksiteKind.OTHER: (W.OTHER, W.CARETAKER, W.CLEANING),
 }
-TRACKS = {
-    W.HEALTH_CARE: ("Helsearbeiderfaget", MFY_MODULES),
-    W.CLEANING: (
-        "Renholdsoperatørfaget",
-        ("Renholdsmetoder", "Hygiene og smittevern", "Maskinelt renhold", "Service og kvalitet"),
-    ),
-    W.KITCHEN: (
-        "Institusjonskokkfaget",
-        ("Hygiene og mattrygghet", "Kosthold og spesialkost", "Tilberedning", "Innkjøp og svinn"),
-    ),
-    W.CARETAKER: (
-        "Byggdrifterfaget",
-        ("HMS og sikkerhet", "Tekniske anlegg", "Vedlikehold av bygg", "Uteområder"),
-    ),
-}
 CASELOAD = 45  # open enrollments per caseworker
 
 
@@ -79,7 +55,7 @@ def programmes_create(world: World, people: list[PersonPlan]) -> None:
                 starts_on=first,
                 target_participants=targets[index] // YEARS or 1,
             )
-            for index, spec in enumerate(PROGRAMMES)
+            for index, spec in enumerate(world.words.programmes)
         ),
     )
 
@@ -87,7 +63,7 @@ def programmes_create(world: World, people: list[PersonPlan]) -> None:
 def cohorts_create(world: World, people: list[PersonPlan]) -> dict[int, Cohort]:
     """Two intakes a year (one a summer for summer jobs); each person joins the latest cohort
     that started before their intake. Returns each person's cohort by index."""
-    starts = [_cohort_starts(world.today, index) for index in range(len(PROGRAMMES))]
+    starts = [_cohort_starts(world, index) for index in range(len(world.words.programmes))]
     chosen = {p.index: (p.programme, _cohort_of(starts[p.programme], p)) for p in people}
     sizes = Counter(chosen.values())
     rows = [
@@ -106,15 +82,13 @@ def cohorts_create(world: World, people: list[PersonPlan]) -> dict[int, Cohort]:
     }
 
 
-def _cohort_starts(today: date, programme: int) -> list[tuple[date, str]]:
+def _cohort_starts(world: World, programme: int) -> list[tuple[date, str]]:
+    today, words = world.today, world.words
     years = range(today.year - YEARS, today.year + 1)
-    if programme == SUMMER_PROGRAMME:
-        return [(SUMMER[0].replace(year=y), f"Sommer {y}") for y in years]
-    options = [(date(y, m, d), f"{season} {y}") for y in years for m, d, season in _SEASONS]
+    if programme == words.summer_programme:
+        return [(SUMMER[0].replace(year=y), words.summer_cohort.format(year=y)) for y in years]
+    options = [(date(y, m, d), f"{season} {y}") for y in years for m, d, season in words.seasons]
     return [o for o in options if o[0] <= today + timedelta(days=120)]
-
-
-_SEASONS = ((1, 10, "Vår"), (8, 15, "Høst"))
 
 
 def _cohort_of(options: list[tuple[date, str]], person: PersonPlan) -> date:
@@ -134,8 +108,9 @@ def worksites_create(world: World, count: int) -> None:
     for index in range(count):
         kind = WorksiteKind.HEALTH_HOUSE if index == 0 else pick(world.rng, KINDS)
         name = _site_name(world, kind, index, used)
-        street = PLACE_HEADS[index % len(PLACE_HEADS)].replace(" ", "")
-        ending = STREET_ENDINGS[index % len(STREET_ENDINGS)]
+        heads, endings = world.words.place_heads, world.words.street_endings
+        street = heads[index % len(heads)].replace(" ", "")
+        ending = endings[index % len(endings)]
         address = f"{street}{ending} {1 + index % 90}, {world.municipality.name}"
         rows.append(
             Worksite(municipality=world.municipality, name=name, kind=kind, address=address)
@@ -144,8 +119,8 @@ def worksites_create(world: World, count: int) -> None:
 
 
 def _site_name(world: World, kind: str, index: int, used: set[str]) -> str:
-    endings = SITE_ENDINGS[kind]
-    base = f"{PLACE_HEADS[index % len(PLACE_HEADS)]} {world.rng.choice(endings)}"
+    endings, heads = world.words.site_endings[kind], world.words.place_heads
+    base = f"{heads[index % len(heads)]} {world.rng.choice(endings)}"
     name, n = base, 1
     while name.lower() in used:
         n += 1
@@ -155,9 +130,11 @@ def _site_name(world: World, kind: str, index: int, used: set[str]) -> str:
 
 
 def tracks_get(world: World) -> None:
-    """The trades are shared by every municipality: found, or made once."""
-    for work_field, (name, module_names) in TRACKS.items():
-        track, _ = QualificationTrack.objects.get_or_create(name=name)
+    """The trades are shared by every municipality of a country: found, or made once."""
+    for work_field, (name, module_names) in world.words.tracks.items():
+        track, _ = QualificationTrack.objects.get_or_create(
+            name=name, defaults={"country": world.words.country}
+        )
         for number, module_name in enumerate(module_names, start=1):
             Module.objects.get_or_create(track=track, number=number, defaults={"name": module_name})
         world.tracks[work_field] = (track, list(track.modules.order_by("number")))
@@ -168,15 +145,16 @@ def staff_create(world: World, people: list[PersonPlan]) -> None:
     programme, an arbeidsleder per worksite and an admin; all with the demo password."""
     password = make_password(settings.FOTFESTE_DEMO_PASSWORD)  # once: hashing is slow
     open_counts = Counter(p.programme for p in people if p.is_open)
-    sizes = [max(1, -(-open_counts[i] // CASELOAD)) for i in range(len(PROGRAMMES))]
-    kinds = [("admin", 1), ("veileder", sum(sizes)), ("programleder", len(PROGRAMMES))]
+    count = len(world.words.programmes)
+    sizes = [max(1, -(-open_counts[i] // CASELOAD)) for i in range(count)]
+    kinds = [("admin", 1), ("veileder", sum(sizes)), ("programleder", count)]
     kinds.append(("arbeidsleder", len(world.worksites)))
     users = world.writer.create(
         User, (_user(world, kind, n, password) for kind, count in kinds for n in range(count))
     )
     staff = iter(users[1:])  # after the admin
     world.caseworkers = [[next(staff) for _ in range(size)] for size in sizes]
-    world.leads = [next(staff) for _ in PROGRAMMES]
+    world.leads = [next(staff) for _ in world.words.programmes]
     world.supervisors = list(staff)
     _roles_create(world)
     _assign_caseworkers(world, people)
@@ -185,10 +163,12 @@ def staff_create(world: World, people: list[PersonPlan]) -> None:
 def _user(world: World, kind: str, n: int, password: str) -> User:
     number = "" if kind == "admin" else str(n + 1)
     offset = {"admin": 0, "veileder": 7, "programleder": 301, "arbeidsleder": 419}[kind] + n
-    first = FIRST_NAMES[(offset * 7) % len(FIRST_NAMES)]
+    words = world.words
+    first_names = words.first_names[""]
+    first = first_names[(offset * 7) % len(first_names)]
     return User(
         email=f"{kind}{number}@{world.domain}",
-        full_name=f"{first} {surname(offset * 13 + 5)} ({STAFF_TITLES[kind]})",
+        full_name=f"{first} {words.surname(offset * 13 + 5)} ({words.staff_titles[kind]})",
         municipality=world.municipality,
         is_municipality_admin=kind == "admin",
         password=password,
@@ -228,18 +208,11 @@ def _assign_caseworkers(world: World, people: list[PersonPlan]) -> None:
             person.caseworker = world.rng.randrange(size)
 
 
-# Funder, name, amount, and how many of the first programmes the grant funds.
-_GRANTS = (
-    ("Fylkeskommunen", "LIM-tilskudd {year}", "1200000", 2),
-    ("KS", "Inn i jobb – prosjektmidler {year}", "800000", 1),
-)
-
-
 def grants_create(world: World) -> None:
-    """Each year a LIM grant for the two largest programmes and KS project money for
-    «Inn i jobb», with a half-year and a final report deadline."""
+    """Each year two grants (in Norway a LIM grant for the two largest programmes and KS
+    project money for «Inn i jobb»), with a half-year and a final report deadline."""
     years = range(world.today.year - YEARS + 1, world.today.year + 1)
-    terms = [(year, *grant) for year in years for grant in _GRANTS]
+    terms = [(year, *grant) for year in years for grant in world.words.grants]
     grants = world.writer.create(Grant, (_grant(world, *t) for t in terms))
     through = Grant.programmes.through
     world.writer.create(
@@ -255,9 +228,10 @@ def grants_create(world: World) -> None:
         (
             ReportDeadline(grant=grant, due_on=due, label=label)
             for grant in grants
-            for due, label in (
-                (date(grant.starts_on.year, 8, 31), "Halvårsrapport"),
-                (date(grant.starts_on.year + 1, 2, 15), "Sluttrapport"),
+            for due, label in zip(
+                (date(grant.starts_on.year, 8, 31), date(grant.starts_on.year + 1, 2, 15)),
+                world.words.deadlines,
+                strict=True,
             )
         ),
     )

@@ -4,15 +4,6 @@ enrollments with their status history, consents, follow-ups, notes, tasks and ac
 import random
 from datetime import date, timedelta
 
-from demo.scale.names import (
-    GOALS,
-    LANGUAGES,
-    NOTE_TEXTS,
-    SURNAME_COUNT,
-    TASK_TITLES,
-    first_names_for,
-    surname,
-)
 from demo.scale.plan import PersonPlan, pick
 from demo.scale.world import World
 from participants import national_id as nid
@@ -28,7 +19,6 @@ from participants.models import (
     Task,
 )
 from participants.services import FOLLOW_UP_MONTHS, add_months, national_id_columns
-from participants.synthetic import synthetic_fodselsnummer
 from participants.vocabularies import (
     ConsentPurpose,
     Destination,
@@ -38,12 +28,10 @@ from participants.vocabularies import (
     Gender,
     GoalStatus,
     LanguageLevel,
-    NavInnsatsgruppe,
     NeetStatus,
     NoteKind,
     ReferralSource,
 )
-from placements.models import PlacementType
 from programs.models import EnrollmentStatus
 
 S = EnrollmentStatus
@@ -71,13 +59,7 @@ _DETAILS = {
         (NeetStatus.IN_EDUCATION, 0.05),
         (NeetStatus.UNKNOWN, 0.05),
     ),
-    "nav_innsatsgruppe": (
-        (NavInnsatsgruppe.NONE, 0.2),
-        (NavInnsatsgruppe.STANDARD, 0.25),
-        (NavInnsatsgruppe.SITUATIONAL, 0.35),
-        (NavInnsatsgruppe.SPECIAL, 0.15),
-        (NavInnsatsgruppe.PERMANENT, 0.05),
-    ),
+    "nav_innsatsgruppe": (),  # the country's (words.innsatsgrupper), drawn in this place
     "referral_source": (
         (ReferralSource.NAV, 0.45),
         (ReferralSource.FOLLOW_UP_SERVICE, 0.2),
@@ -105,11 +87,6 @@ _FOLLOW_UP_STATUS: dict[str, FollowUpStatus] = {
     Destination.OTHER: FollowUpStatus.OTHER,
     Destination.UNKNOWN: FollowUpStatus.UNKNOWN,
 }
-TRADE_TYPES = {
-    PlacementType.APPRENTICE,
-    PlacementType.TRAINEE_CANDIDATE,
-    PlacementType.CERTIFICATE_AT_WORK,
-}
 
 
 def caseworker(world: World, person: PersonPlan):
@@ -119,29 +96,29 @@ def caseworker(world: World, person: PersonPlan):
 def participants_create(world: World, people: list[PersonPlan]) -> list[Participant]:
     """The register, in the order of ``people``. National IDs are synthetic and stored as the
     services store them: encrypted, with the keyed look-up hash and the masked form."""
-    used: set[str] = set()
-    return world.writer.create(Participant, (_participant(world, p, used) for p in people))
+    return world.writer.create(Participant, (_participant(world, p) for p in people))
 
 
-def _participant(world: World, person: PersonPlan, used: set[str]) -> Participant:
-    rng = world.rng
+def _participant(world: World, person: PersonPlan) -> Participant:
+    rng, words = world.rng, world.words
     age_days = rng.randint(16 * 365 + 5, 29 * 365)
     born = person.referred_on - timedelta(days=age_days)
-    number = _national_id(rng, born, used)
-    details = {name: pick(rng, weighted) for name, weighted in _DETAILS.items()}
+    number = _national_id(world, born)
+    details = _details(world)
+    # Drawn twice, the first draw unused: the same seed builds the same city as it always has.
     details.pop("referral_source")
     person.referral_source = pick(rng, _DETAILS["referral_source"])
     n = person.index + 1
     return Participant(
         municipality=world.municipality,
-        first_name=rng.choice(first_names_for(details["gender"])),
-        last_name=surname(rng.randrange(SURNAME_COUNT)),
+        first_name=rng.choice(words.first_names_for(details["gender"])),
+        last_name=words.surname(rng.randrange(words.surname_count)),
         birth_date=born,
         email=f"deltaker{n}@{world.domain}",
-        address=f"Testveien {n}",
+        address=f"{words.street} {n}",
         city=world.municipality.name,
         protected_address=rng.random() < 0.01,
-        languages=rng.choice(LANGUAGES),
+        languages=rng.choice(words.languages),
         social_assistance=rng.random() < 0.3,
         created_at=world.moment(person.referred_on, 9),
         updated_at=world.moment(person.referred_on, 9),
@@ -150,14 +127,26 @@ def _participant(world: World, person: PersonPlan, used: set[str]) -> Participan
     )
 
 
-def _national_id(rng: random.Random, born: date, used: set[str]) -> nid.NationalId:
-    """A synthetic fødselsnummer for ``born``, unique in the build; the individual number's
-    range gives the century, as for real numbers."""
-    low, high = (500, 999) if born.year >= 2000 else (0, 499)
+def _details(world: World) -> dict[str, str]:
+    """Gender, language, education, NEET status, NAV's innsatsgruppe (Norway only) and who
+    referred the person, drawn in that order."""
+    details = {}
+    for name, weighted in _DETAILS.items():
+        if name == "nav_innsatsgruppe":
+            groups = world.words.innsatsgrupper
+            details[name] = pick(world.rng, groups) if groups else ""
+        else:
+            details[name] = pick(world.rng, weighted)
+    return details
+
+
+def _national_id(world: World, born: date) -> nid.NationalId:
+    """A synthetic national ID of the municipality's country for ``born``, unique among those of
+    every municipality the run has built (``world.national_ids``)."""
     while True:
-        number = synthetic_fodselsnummer(born, rng.randint(low, high))
-        if low <= int(number[6:9]) <= high and number not in used:
-            used.add(number)
+        number = world.words.national_id(world.rng, born)
+        if number is not None and number not in world.national_ids:
+            world.national_ids.add(number)
             return nid.NationalId(number, born, synthetic=True)
 
 
@@ -225,7 +214,8 @@ def _consents(world: World, person: PersonPlan, participant_id: int) -> list[dic
 
     consents = [consent(ConsentPurpose.PROCESSING, person.referred_on)]
     if world.rng.random() < 0.5:
-        consents.append(consent(ConsentPurpose.SHARE_NAV, person.referred_on, recipient="NAV"))
+        nav = world.words.agency
+        consents.append(consent(ConsentPurpose.SHARE_NAV, person.referred_on, recipient=nav))
     if person.placement is not None:
         given = min(person.referred_on + timedelta(days=3), person.placement.starts_on)
         withdrawn = person.ends_on if person.ends_on and world.rng.random() < 0.05 else None
@@ -279,7 +269,7 @@ def notes_create(world: World, people: list[PersonPlan], participants: list) -> 
         (
             Task(
                 participant_id=person,
-                title="Følg opp notat",
+                title=world.words.follow_up_task,
                 due_on=due,
                 assignee_id=author,
                 created_by_id=author,
@@ -303,7 +293,7 @@ def _notes(world: World, person: PersonPlan, participant_id: int) -> list[dict]:
                 "author_id": author,
                 "kind": pick(rng, _NOTE_KINDS),
                 "occurred_on": day,
-                "text": rng.choice(NOTE_TEXTS),
+                "text": rng.choice(world.words.note_texts),
                 "confidential": rng.random() < 0.04,
                 "created_at": world.moment(day, 15),
             }
@@ -342,7 +332,7 @@ def _tasks(world: World, person: PersonPlan, participant) -> list[Task]:
         tasks.append(
             Task(
                 participant=participant,
-                title=rng.choice(TASK_TITLES),
+                title=rng.choice(world.words.task_titles),
                 due_on=due,
                 assignee=assignee,
                 created_by=assignee,
@@ -374,16 +364,16 @@ def goals_create(world: World, people: list[PersonPlan], participants: list) -> 
 
 
 def _goals(world: World, person: PersonPlan, participant) -> list[tuple[Goal, list]]:
-    rng = world.rng
-    categories = [c for c in GOALS if c != "fagbrev"]
+    rng, goals = world.rng, world.words.goals
+    categories = [c for c in goals if c != "fagbrev"]
     chosen = rng.sample(categories, rng.randint(1, 2))
-    if person.placement is not None and person.placement.type in TRADE_TYPES:
+    if person.placement is not None and person.placement.type in world.words.trade_types:
         chosen.insert(0, "fagbrev")
     status = _goal_status(rng, person)
     start = person.pipeline[1][1]
     plans = []
     for category in chosen:
-        title, step_titles = GOALS[category]
+        title, step_titles = goals[category]
         target = start + timedelta(days=rng.randrange(120, 540))
         goal = Goal(
             participant=participant,

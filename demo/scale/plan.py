@@ -11,71 +11,15 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from demo.scale.names import STOP_REASONS
+from demo.scale.words import NORWEGIAN, Words
 from participants.vocabularies import Destination, ExitReason
 from placements.models import PlacementStatus, PlacementType, WorkField
-from programs.models import EnrollmentStatus, ProgrammeKind
+from programs.models import EnrollmentStatus
 
 S = EnrollmentStatus
 YEARS = 3
 REFERRAL_DAYS = 21  # from referral to intake
 SUMMER = (date(2000, 6, 16), date(2000, 8, 8))  # month and day of the summer jobs
-
-
-@dataclass(frozen=True)
-class ProgrammeSpec:
-    name: str
-    kind: str
-    share: float  # of the people
-    types: tuple[str, ...]  # placement types, the first the most common
-    months: tuple[int, int]  # how long an enrollment runs
-
-
-PROGRAMMES = (
-    ProgrammeSpec(
-        "Inn i jobb",
-        ProgrammeKind.INN_I_JOBB,
-        0.30,
-        (PlacementType.WORK_TRAINING, PlacementType.TRAINEE_CANDIDATE, PlacementType.APPRENTICE),
-        (12, 34),
-    ),
-    ProgrammeSpec(
-        "Kvalifiseringsprogrammet",
-        ProgrammeKind.KVP,
-        0.20,
-        (PlacementType.WORK_TRAINING, PlacementType.PRACTICE, PlacementType.AFT),
-        (12, 30),
-    ),
-    ProgrammeSpec(
-        "Arbeidstrening i kommunen",
-        ProgrammeKind.WORK_TRAINING,
-        0.22,
-        (PlacementType.WORK_TRAINING, PlacementType.PRACTICE),
-        (8, 20),
-    ),
-    ProgrammeSpec(
-        "Jobbspor helse og omsorg",
-        ProgrammeKind.JOBBSPAR,
-        0.10,
-        (PlacementType.PRACTICE, PlacementType.WAGE_SUBSIDY),
-        (10, 20),
-    ),
-    ProgrammeSpec(
-        "Fagbrev på jobb",
-        ProgrammeKind.OTHER,
-        0.10,
-        (PlacementType.CERTIFICATE_AT_WORK, PlacementType.APPRENTICE),
-        (20, 32),
-    ),
-    ProgrammeSpec(
-        "Sommerjobb for ungdom",
-        ProgrammeKind.SUMMER_JOBS,
-        0.08,
-        (PlacementType.SUMMER_JOB,),
-        (3, 3),
-    ),
-)
-SUMMER_PROGRAMME = len(PROGRAMMES) - 1
 
 FIELDS = (
     (WorkField.HEALTH_CARE, 0.5),
@@ -150,21 +94,25 @@ def pick(rng: random.Random, weighted) -> str:
     return rng.choices(values, weights)[0]
 
 
-def plan_people(rng: random.Random, count: int, today: date) -> list[PersonPlan]:
-    """``count`` stories, referred over the last three years."""
-    weights = [p.share for p in PROGRAMMES]
+def plan_people(
+    rng: random.Random, count: int, today: date, words: Words = NORWEGIAN
+) -> list[PersonPlan]:
+    """``count`` stories, referred over the last three years, in the country's programmes."""
+    weights = [p.share for p in words.programmes]
     people = []
     for index in range(count):
-        programme = rng.choices(range(len(PROGRAMMES)), weights)[0]
-        if programme == SUMMER_PROGRAMME:
-            people.append(_summer_job(rng, index, today))
+        programme = rng.choices(range(len(words.programmes)), weights)[0]
+        if programme == words.summer_programme:
+            people.append(_summer_job(rng, index, today, programme))
         else:
-            people.append(_enrollment(rng, index, programme, today))
+            people.append(_enrollment(rng, words, index, programme, today))
     return people
 
 
-def _enrollment(rng: random.Random, index: int, programme: int, today: date) -> PersonPlan:
-    spec = PROGRAMMES[programme]
+def _enrollment(
+    rng: random.Random, words: Words, index: int, programme: int, today: date
+) -> PersonPlan:
+    spec = words.programmes[programme]
     referred = today - timedelta(days=rng.randrange(YEARS * 365))
     intake = referred + timedelta(days=rng.randrange(5, REFERRAL_DAYS))
     active = intake + timedelta(days=rng.randrange(7, 28))
@@ -173,13 +121,21 @@ def _enrollment(rng: random.Random, index: int, programme: int, today: date) -> 
     end = referred + (planned_end - referred) * rng.uniform(0.05, 0.9) if withdrawn else planned_end
     person = PersonPlan(index, programme, referred, S.REFERRED, [(S.REFERRED, referred)])
     if end < today:
-        return _exited(rng, person, intake, active, end, withdrawn=withdrawn)
-    return _open(rng, person, intake, active, planned_end, today)
+        _exited(rng, words, person, (intake, active, end), withdrawn=withdrawn)
+    else:
+        _open(rng, words, person, (intake, active, planned_end), today)
+    return person
 
 
 def _exited(
-    rng: random.Random, person: PersonPlan, intake: date, active: date, end: date, *, withdrawn
-) -> PersonPlan:
+    rng: random.Random,
+    words: Words,
+    person: PersonPlan,
+    days: tuple[date, date, date],
+    *,
+    withdrawn,
+) -> None:
+    intake, active, end = days
     for status, day in ((S.INTAKE, intake), (S.ACTIVE, active)):
         if day < end:
             person.pipeline.append((status, day))
@@ -192,28 +148,32 @@ def _exited(
     person.pipeline.append((person.status, end))
     person.ends_on = end
     if len(person.pipeline) > 3 and rng.random() < 0.93:
-        person.placement = _placement(rng, person.programme, active)
-        _end_placement(rng, person.placement, end, stopped=person.status == S.WITHDRAWN)
-    return person
+        person.placement = _placement(rng, words.programmes[person.programme].types, active)
+        if person.status == S.WITHDRAWN:
+            _end_placement(rng, person.placement, end, stop_reasons=words.stop_reasons)
+        else:
+            _end_placement(rng, person.placement, end)
 
 
 def _open(
-    rng: random.Random, person: PersonPlan, intake: date, active: date, planned_end, today
-) -> PersonPlan:
+    rng: random.Random, words: Words, person: PersonPlan, days: tuple[date, ...], today
+) -> None:
+    intake, active, planned_end = days
     if intake > today:
-        return person  # referred, waiting for intake
+        return  # referred, waiting for intake
+    types = words.programmes[person.programme].types
     person.status = S.INTAKE
     person.pipeline.append((S.INTAKE, intake))
     if active > today or rng.random() < 0.04:
         if rng.random() < 0.5:  # placement agreed, starting soon
-            person.placement = _placement(rng, person.programme, today + timedelta(days=7))
+            person.placement = _placement(rng, types, today + timedelta(days=7))
             person.placement.status = PlacementStatus.PLANNED
-        return person
+        return
     person.status = S.ACTIVE
     person.pipeline.append((S.ACTIVE, active))
     if rng.random() < 0.06:
-        return person  # active, between placements
-    person.placement = _placement(rng, person.programme, active)
+        return  # active, between placements
+    person.placement = _placement(rng, types, active)
     person.placement.ends_on = planned_end if rng.random() < 0.8 else None
     paused = today - timedelta(days=rng.randrange(1, 60))
     if rng.random() < 0.07 and paused > active:
@@ -221,12 +181,10 @@ def _open(
         person.pipeline.append((S.PAUSED, paused))
         person.placement.ends_on = paused - timedelta(days=1)
         person.placement.status = PlacementStatus.STOPPED
-        person.placement.stop_reason = "Pause i programmet"
-    return person
+        person.placement.stop_reason = words.pause_reason
 
 
-def _placement(rng: random.Random, programme: int, starts_on: date) -> PlacementPlan:
-    types = PROGRAMMES[programme].types
+def _placement(rng: random.Random, types: tuple[str, ...], starts_on: date) -> PlacementPlan:
     return PlacementPlan(
         starts_on=starts_on,
         ends_on=None,
@@ -238,22 +196,25 @@ def _placement(rng: random.Random, programme: int, starts_on: date) -> Placement
     )
 
 
-def _end_placement(rng: random.Random, placement: PlacementPlan, end: date, *, stopped) -> None:
+def _end_placement(
+    rng: random.Random, placement: PlacementPlan, end: date, *, stop_reasons: tuple = ()
+) -> None:
+    """Ended as agreed, or stopped early (for one of ``stop_reasons``) when there are any."""
     placement.ends_on = max(placement.starts_on, end - timedelta(days=rng.randrange(0, 10)))
-    if stopped:
+    if stop_reasons:
         placement.status = PlacementStatus.STOPPED
-        placement.stop_reason = rng.choice(STOP_REASONS)
+        placement.stop_reason = rng.choice(stop_reasons)
     else:
         placement.status = PlacementStatus.ENDED
 
 
-def _summer_job(rng: random.Random, index: int, today: date) -> PersonPlan:
+def _summer_job(rng: random.Random, index: int, today: date, programme: int) -> PersonPlan:
     """Six to eight weeks in one of the last three summers (or this one, if it has begun)."""
     summers = [y for y in range(today.year - YEARS, today.year + 1) if _summer(y)[0] < today]
     year = rng.choice(summers[-YEARS:])
     starts, ends = _summer(year)
     referred = date(year, 4, 1) + timedelta(days=rng.randrange(45))
-    person = PersonPlan(index, SUMMER_PROGRAMME, referred, S.ACTIVE, [(S.REFERRED, referred)])
+    person = PersonPlan(index, programme, referred, S.ACTIVE, [(S.REFERRED, referred)])
     person.pipeline += [(S.INTAKE, date(year, 5, 20)), (S.ACTIVE, starts)]
     person.placement = PlacementPlan(
         starts, ends, PlacementStatus.ACTIVE, PlacementType.SUMMER_JOB, pick(rng, FIELDS)

@@ -6,7 +6,6 @@ from collections import Counter
 from datetime import date, timedelta
 from decimal import Decimal
 
-from demo.scale.names import PROGRESS_TEXTS
 from demo.scale.organisation import KIND_FIELDS
 from demo.scale.plan import PersonPlan, PlacementPlan
 from demo.scale.world import World
@@ -19,10 +18,8 @@ from placements.models import (
     ModuleProgress,
     Placement,
     PlacementStatus,
-    PlacementType,
     ProgressEntry,
     QualificationPath,
-    Route,
     WorkField,
     WorksiteCapacity,
 )
@@ -38,13 +35,6 @@ _STATUSES = (
     (0.96, AttendanceStatus.EXCUSED),
     (1.0, AttendanceStatus.UNEXCUSED),
 )
-_NAV_TYPES = {PlacementType.WORK_TRAINING, PlacementType.AFT, PlacementType.WAGE_SUBSIDY}
-_ROUTES: dict[str, tuple[Route, int]] = {
-    PlacementType.APPRENTICE: (Route.APPRENTICE, 24),
-    PlacementType.TRAINEE_CANDIDATE: (Route.TRAINEE_CANDIDATE, 24),
-    PlacementType.CERTIFICATE_AT_WORK: (Route.CERTIFICATE_AT_WORK, 24),
-}
-_MFY = (Route.MFY, 12)
 
 
 def worksites_assign(world: World, people: list[PersonPlan]) -> None:
@@ -104,7 +94,9 @@ def placements_create(world: World, people: list[PersonPlan], enrollments: list)
 
 def _placement(world: World, plan: PlacementPlan, enrollment) -> Placement:
     closed = plan.status in (PlacementStatus.ENDED, PlacementStatus.STOPPED)
-    nav = f"NAV-{plan.starts_on.year}-{enrollment.pk:06d}" if plan.type in _NAV_TYPES else ""
+    words = world.words
+    number = f"{words.agreement_prefix}-{plan.starts_on.year}-{enrollment.pk:06d}"
+    nav = number if plan.type in words.agreement_types else ""
     return Placement(
         enrollment=enrollment,
         worksite=world.worksites[plan.worksite],
@@ -183,7 +175,7 @@ def _progress(world: World, plan: PlacementPlan, placement: Placement) -> list[d
                 "punctuality": score,
                 "cooperation": min(5, score + rng.randint(-1, 1)),
                 "independence": max(1, score - rng.randint(0, 1)),
-                "text": rng.choice(PROGRESS_TEXTS),
+                "text": rng.choice(world.words.progress_texts),
                 "created_at": world.moment(day, 16),
             }
         )
@@ -214,10 +206,10 @@ def qualifications_create(world: World, placed: list) -> None:
 def _route(world: World, plan: PlacementPlan) -> tuple[str, int] | None:
     if plan.field not in world.tracks:
         return None
-    if plan.type in _ROUTES:
-        return _ROUTES[plan.type]
+    if plan.type in world.words.routes:
+        return world.words.routes[plan.type]
     if plan.field == WorkField.HEALTH_CARE and world.rng.random() < 0.2:
-        return _MFY
+        return world.words.care_route
     return None
 
 
@@ -228,7 +220,7 @@ def _path(world: World, plan, person: PersonPlan, placement, route) -> Qualifica
         enrollment_id=placement.enrollment_id,
         track=world.tracks[plan.field][0],
         route=name,
-        training_office="Opplæringskontoret for offentlig sektor",
+        training_office=world.words.training_office,
         contract_starts_on=plan.starts_on,
         contract_ends_on=ends,
         registration_deadline=add_months(ends, -REGISTRATION_MONTHS_BEFORE_END),
