@@ -102,6 +102,7 @@ class CursorPagination(pagination.CursorPagination):
         }
         raw = json.dumps(body, separators=(",", ":")).encode()
         encoded = base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
+        assert self.base_url is not None  # set by paginate_queryset before any link is made
         return replace_query_param(self.base_url, self.cursor_query_param, encoded)
 
     def decode_cursor(self, request):

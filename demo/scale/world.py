@@ -7,15 +7,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from datetime import time as clock
-from functools import partial
 from itertools import islice
 
-from django.db import connection, models, transaction
+from django.db import connection, models
 from django.utils import timezone
 from django.utils.text import slugify
 
 from accounts.models import Municipality, User
-from config import pagecache
 from demo.scale.words import NORWEGIAN, Words
 
 # Rows per INSERT. Django lowers it where the database takes fewer parameters (SQLite: 999).
@@ -135,10 +133,6 @@ class _Insert:
                 written += 1
                 if written % BATCH == 0:
                     progress.count(written)
-        # The page cache cannot read a COPY's table from its SQL (config/pagecache.py): it is
-        # told here, now and again at the commit, as for an INSERT.
-        pagecache.bump([self.table])
-        transaction.on_commit(partial(pagecache.bump, [self.table]))
         return written
 
     def execute(self, cursor, rows: list[list]) -> None:
