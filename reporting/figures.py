@@ -9,12 +9,12 @@ from bisect import bisect_left, bisect_right
 from calendar import isleap
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
-from operator import attrgetter
-from typing import NamedTuple
+from itertools import compress
 
 from django.db.models import (
+    CharField,
     Count,
     Exists,
     F,
@@ -22,6 +22,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Value,
 )
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
@@ -185,10 +186,10 @@ def _born_by(on: date, age: int) -> date:
     return on.replace(year=year)
 
 
-def _age_counts(people: list["_Person"], on: date, cells: Cells) -> dict[str, int]:
+def _age_counts(people: "_People", on: date, cells: Cells) -> dict[str, int]:
     """People per age band at the end of the period; outside Fotfeste, bands with few people
     are joined to their neighbours (``merge_bands``) before any cell is suppressed."""
-    born = sorted(p.birth_date for p in people if p.birth_date is not None)
+    born = sorted(filter(None, people.birth_date))
     bands = [
         (
             low,
@@ -242,15 +243,14 @@ def figures(
     cells = Cells(suppress, audience, threshold)
     population = _Population(list(programmes), cohort, start, end)
     people = _people(population)
-    recruited = [p for p in people if p.starts_on >= start]
-    exited = _exits(population)
-    placed = _placed(population)
+    recruited = people.recruited(start)
+    placed, exited = _placed_and_exited(population)
     destinations = Counter(destination for destination, _ in exited)
     exits = sum(destinations.values())
     onward = sum(n for d, n in destinations.items() if d in _WORK_OR_EDUCATION)
     # New and continuing add up to the participants: one breakdown, suppressed together.
     split = cells.breakdown(
-        Counter("new" if p.starts_on >= start else "continuing" for p in people),
+        Counter({"new": len(recruited), "continuing": len(people) - len(recruited)}),
         total=len(people),
     )
     new, continuing = split.get("new", 0), split.get("continuing", 0)
@@ -322,25 +322,35 @@ def figures(
         **routes["exact"],
         **follow_ups["exact"],
     }
-    return {"figures": values, "series": series, "exact": exact, "empty": not people}
+    return {"figures": values, "series": series, "exact": exact, "empty": not len(people)}
 
 
-class _Person(NamedTuple):
-    """A person of the period as ``_people`` reads them: their earliest enrollment's dates and
-    their traits."""
+@dataclass(frozen=True)
+class _People:
+    """The people of the period as ``_people`` reads them, a column per fact, a person per
+    position: their earliest enrollment's dates, and their traits."""
 
-    starts_on: date
-    ends_on: date | None
-    gender: str
-    education_level: str
-    neet_status: str
-    birth_date: date | None
+    starts_on: tuple[date, ...] = ()
+    ends_on: tuple[date | None, ...] = ()
+    gender: tuple[str, ...] = ()
+    education_level: tuple[str, ...] = ()
+    neet_status: tuple[str, ...] = ()
+    birth_date: tuple[date | None, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.starts_on)
+
+    def recruited(self, start: date) -> "_People":
+        """Those whose earliest enrollment of the period started in it: the new ones."""
+        new = [day >= start for day in self.starts_on]
+        columns = (getattr(self, column.name) for column in fields(self))
+        return _People(*(tuple(compress(column, new)) for column in columns))
 
 
-def _traits(people: list[_Person], field: str, choices) -> dict[str, int]:
+def _traits(people: _People, field: str, choices) -> dict[str, int]:
     """People per category of a characteristic, every category listed, an empty one as 0: a
     breakdown whose cells are all hidden must not tell which categories anybody is in."""
-    found = Counter(map(attrgetter(field), people))
+    found = Counter(getattr(people, field))
     unknown = found.pop("", 0) + found.pop(None, 0)  # not recorded
     if unknown:
         found["unknown"] += unknown
@@ -372,25 +382,39 @@ class _Population:
         return Enrollment.objects.filter(self.where())
 
 
-def _placed(population: _Population) -> list[tuple[str, int]]:
-    """Each kind of placement a person of the population was in at some time of the period,
-    and the person: one row per kind and person, however many such placements they had."""
-    placements = Placement.objects.filter(
-        population.where("enrollment__"), starts_on__lte=population.end
-    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=population.start))
-    # The model's ordering would otherwise enter the DISTINCT.
-    return list(placements.order_by().values_list("type", "enrollment__participant").distinct())
+_PLACED = Value("placed", output_field=CharField())
+_EXITED = Value("exited", output_field=CharField())
 
 
-def _exits(population: _Population) -> list[tuple[str, int]]:
-    """The exits of the period, an enrollment each: those that ended in it with a destination
-    recorded, as (destination, person)."""
-    period = (population.start, population.end)
-    exits = population.enrollments.filter(ends_on__range=period).exclude(destination="")
-    return list(exits.order_by().values_list("destination", "participant"))
+def _placed_and_exited(
+    population: _Population,
+) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
+    """Two lists of (category, person), read in one round trip. Placed: each kind of placement
+    a person of the population was in at some time of the period, one row per kind and person
+    however many such placements they had. Exited: the exits of the period, an enrollment each
+    (those that ended in it with a destination recorded), with the destination."""
+    start, end = population.start, population.end
+    placements = (
+        Placement.objects.filter(population.where("enrollment__"), starts_on__lte=end)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        .order_by()  # the model's ordering would otherwise enter the DISTINCT
+        .values_list(_PLACED, "type", "enrollment__participant")
+        .distinct()
+    )
+    exits = (
+        population.enrollments.filter(ends_on__range=(start, end))
+        .exclude(destination="")
+        .order_by()
+        .values_list(_EXITED, "destination", "participant")
+    )
+    placed: list[tuple[str, int]] = []
+    exited: list[tuple[str, int]] = []
+    for which, category, person in placements.union(exits, all=True):
+        (placed if which == _PLACED.value else exited).append((category, person))
+    return placed, exited
 
 
-def _people(population: _Population) -> list[_Person]:
+def _people(population: _Population) -> _People:
     """One row per person: their earliest enrollment of the period (by start, then number),
     and their traits."""
     active = population.enrollments
@@ -407,17 +431,17 @@ def _people(population: _Population) -> list[_Person]:
             neet_status=F("participant__neet_status"),
             birth_date=F("participant__birth_date"),
         )
-        .values_list(*_Person._fields)
+        .values_list(*(field.name for field in fields(_People)))
     )
-    return [_Person._make(row) for row in rows]
+    return _People(*zip(*rows, strict=True))
 
 
-def _active_in(people: list[_Person], months: list[date]) -> dict[date, int]:
+def _active_in(people: _People, months: list[date]) -> dict[date, int]:
     """Per month, the people whose (earliest) enrollment runs at some point of it: those who
     started by its last day, less those who had left before its first (an enrollment ends on
     or after the day it starts: a database constraint)."""
-    starts = sorted(p.starts_on for p in people)
-    ends = sorted(p.ends_on for p in people if p.ends_on is not None)
+    starts = sorted(people.starts_on)
+    ends = sorted(filter(None, people.ends_on))
     return {
         first: bisect_right(starts, month_end(first)) - bisect_left(ends, first) for first in months
     }
