@@ -267,11 +267,11 @@ def figures(
         "exits": shown_exits,
         "outcomes": outcomes,
     }
-    routes = _routes(ids, start, end, cells)
+    routes = _routes(enrolled, start, end, cells)
     follow_ups = _follow_ups(enrollments, start, end, cells)
     values.update(routes.pop("shown"))
     values.update(follow_ups.pop("shown"))
-    values["activities"] = _activities(ids, start, end, cells)
+    values["activities"] = _activities(enrolled, start, end, cells)
     attendance = _attendance(ids, start, end, cells)
     modules = _modules(ids, start, end)
     values["placement_hours"] = attendance["hours"]
@@ -337,6 +337,11 @@ def _people(enrollments: QuerySet[Enrollment], start: date, end: date) -> list[_
     return list(
         enrollments.filter(starts_on__lte=end)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
+        # Always true, and there for PostgreSQL's planner: told that the people are the
+        # programmes' own, it looks each up by key, where it otherwise read the whole people
+        # table and every placement of the installation (72 against 12 ms for a programme of
+        # 3 000 people, 100 000 people in all).
+        .filter(participant__in=enrollments.values("participant_id"))
         .annotate(
             in_training=Exists(in_placement.filter(type__in=_WORK_TRAINING)),
             has_job=Exists(in_placement.filter(type=PlacementType.ORDINARY_JOB)),
@@ -365,14 +370,18 @@ def _active_in(people: list[_Person], first: date, last: date) -> int:
     )
 
 
-def _routes(ids: list[int], start: date, end: date, cells: Cells) -> dict:
+def _routes(enrolled: list[_Person], start: date, end: date, cells: Cells) -> dict:
     """Routes of the people in the period; a route started when its contract did, or, with no
     contract (MFY), when the enrollment did."""
-    routes = list(
-        QualificationPath.objects.filter(enrollment_id__in=ids).values_list(
-            "route", "contract_starts_on", "enrollment__starts_on"
-        )
-    )
+    # The enrollments' starts are at hand: joining them again made the database read every
+    # enrollment of the installation.
+    enrolled_on = {e.pk: e.starts_on for e in enrolled}
+    routes = [
+        (route, contract, enrolled_on[enrollment])
+        for route, contract, enrollment in QualificationPath.objects.filter(
+            enrollment_id__in=list(enrolled_on)
+        ).values_list("route", "contract_starts_on", "enrollment_id")
+    ]
     started = [
         r
         for r, contract, enrolled in routes
@@ -413,21 +422,26 @@ def _follow_ups(enrollments: QuerySet, start: date, end: date, cells: Cells) -> 
     return {"shown": shown, "exact": exact}
 
 
-def _activities(ids: list[int], start: date, end: date, cells: Cells) -> dict:
+def _activities(enrolled: list[_Person], start: date, end: date, cells: Cells) -> dict:
     """People per kind of placement; one person may be in several, so no total is shown."""
-    pairs = (
-        Placement.objects.filter(enrollment_id__in=ids, starts_on__lte=end)
+    # Each enrollment's person is at hand: joining the enrollments made the database read
+    # every enrollment of the installation.
+    person = {e.pk: e.participant_id for e in enrolled}
+    placed = (
+        Placement.objects.filter(enrollment_id__in=list(person), starts_on__lte=end)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=start))
         .order_by()  # the model's ordering would otherwise enter the DISTINCT
-        .values_list("type", "enrollment__participant_id")
+        .values_list("type", "enrollment_id")
         .distinct()
     )
+    pairs = {(kind, person[enrollment]) for kind, enrollment in placed}
     return cells.breakdown(Counter(pair[0] for pair in pairs))
 
 
 def _attendance(ids: list[int], start: date, end: date, cells: Cells) -> dict:
-    """Attendance rate per month and hours worked, in one query over the monthly sums."""
-    rows = attendance_by_month(enrollment_ids=ids, start=start, end=end)
+    """Attendance rate per month and hours worked, in one query over the monthly sums. The
+    people behind them are counted only where a figure is withheld for too few of them."""
+    rows = attendance_by_month(enrollment_ids=ids, start=start, end=end, persons=not cells.exact)
     by_month, days, present, hours, persons = {}, 0, 0, 0.0, 0
     for row in rows:
         month = row["month"] if isinstance(row["month"], date) else row["month"].date()
