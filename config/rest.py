@@ -102,7 +102,7 @@ class CursorPagination(pagination.CursorPagination):
         }
         raw = json.dumps(body, separators=(",", ":")).encode()
         encoded = base64.urlsafe_b64encode(raw).decode("ascii").rstrip("=")
-        return replace_query_param(self.base_url, self.cursor_query_param, encoded)
+        return replace_query_param(self.base_url or "", self.cursor_query_param, encoded)
 
     def decode_cursor(self, request):
         """The cursor of ``?cursor=``, or None; 404 for one this list did not make (damaged,
