@@ -69,7 +69,8 @@ class Writer:
         machine; this converts each value by its field, as ``bulk_create`` would, and
         writes the rows in one COPY on PostgreSQL (batches of prepared INSERTs on SQLite).
         No ``save()``, no signals; the database's own triggers and constraints run as for
-        any insert."""
+        any insert. ``rows`` must not query the database: during a COPY the connection
+        answers nothing else."""
         insert = _Insert(model)
         progress = _Progress(self, model.__name__, every)
         with connection.cursor() as cursor:
