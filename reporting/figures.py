@@ -424,6 +424,11 @@ def _people(population: _Population) -> _People:
     )
     rows = (
         active.filter(~Exists(earlier))
+        # Always true, and there for PostgreSQL's planner: told that the people are the
+        # programmes' own, it looks each up by key, where it otherwise read the whole people
+        # table of the installation (72 against 12 ms for a programme of 3 000 people among
+        # 100 000).
+        .filter(participant__in=active.values("participant_id"))
         .order_by()
         .annotate(
             gender=F("participant__gender"),

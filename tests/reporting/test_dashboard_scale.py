@@ -73,6 +73,11 @@ def _plan(sql: str) -> str:
         return "\n".join(row[0] for row in cursor.fetchall())
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="Known, issue 17: the query of kinds of placement and exits reads the whole "
+    "placements table at national scale; remove this mark when it reads by key.",
+)
 def test_the_dashboard_reads_the_programmes_people_not_the_installations(world, client_for):
     _crowd(world.municipality, world.programme, world.worksite, world.arbeidsleder, IN_SCOPE)
     abroad = f.ProgrammeFactory(municipality=world.foreign_municipality)
