@@ -200,9 +200,7 @@ class TestWeekAndStats:
         response = client_for(getattr(world, who)).get(reverse("placements:attendance-week"))
         assert response.status_code == 404
 
-    def test_the_week_grid_costs_the_same_queries_for_many_people(
-        self, world, client_for, rendering
-    ):
+    def test_the_week_grid_costs_the_same_queries_for_many_people(self, world, client_for):
         client = client_for(world.arbeidsleder)
         url = reverse("placements:attendance-week")
         client.get(url)
