@@ -26,11 +26,16 @@ def totp(secret: str, at: float) -> str:
     return f"{value % 1_000_000:06d}"
 
 
-def fresh_code(secret: str) -> str:
-    """A code that will still be valid when the server checks it: near the end of a step, wait
-    for the next one."""
+def wait_for_code() -> None:
+    """Near the end of a step, until the next begins: a code taken now would be stale by the
+    time the server checks it."""
     if time.time() % PERIOD > PERIOD - 4:
         time.sleep(PERIOD - time.time() % PERIOD + 0.2)
+
+
+def fresh_code(secret: str) -> str:
+    """A code that will still be valid when the server checks it."""
+    wait_for_code()
     return totp(secret, time.time())
 
 
@@ -52,9 +57,12 @@ class Browser:
     def headers(self) -> dict[str, str]:
         return {**PROXY, "Host": f"{self.host}:{self.port}", "Cookie": self.cookie_header()}
 
-    def request(self, method: str, path: str, form: dict | None = None) -> tuple[int, str, str]:
-        """Returns the status, the Location (or "") and the body."""
-        headers = self.headers()
+    def request(
+        self, method: str, path: str, form: dict | None = None, extra: dict | None = None
+    ) -> tuple[int, str, str]:
+        """Returns the status, the Location (or "") and the body. ``extra``: more headers (an
+        Accept, htmx's HX-Request)."""
+        headers = self.headers() | (extra or {})
         body = None
         if form is not None:
             body = urlencode(form)
@@ -81,12 +89,22 @@ class Browser:
             else:
                 self.cookies[name] = morsel.value
 
-    def post_form(self, path: str, fields: dict) -> tuple[int, str, str]:
+    def csrf_token(self, path: str) -> str:
+        """The CSRF token of the form on the page at ``path``."""
         status, _, page = self.request("GET", path)
         found = _CSRF.search(page)
         if status != 200 or found is None:
             raise SignInError(f"GET {path} gave {status} without a form")
-        return self.request("POST", path, {**fields, "csrfmiddlewaretoken": found.group(1)})
+        return found.group(1)
+
+    def post_form(self, path: str, fields: dict) -> tuple[int, str, str]:
+        return self.request("POST", path, {**fields, "csrfmiddlewaretoken": self.csrf_token(path)})
+
+    def copy(self) -> "Browser":
+        """Another tab of the same session, with cookies of its own from now on."""
+        other = Browser(self.port, self.host)
+        other.cookies = dict(self.cookies)
+        return other
 
 
 class SignInError(Exception):
@@ -110,3 +128,30 @@ def sign_in(port: int, email: str, password: str, secret: str) -> Browser:
     if status != 200:
         raise SignInError(f"the start page gave {status} after signing in")
     return browser
+
+
+class SignIns:
+    """Signs users in one after another, each code taken once: the server refuses a code it has
+    seen (allauth keeps the used ones for the step), so a user signed in again within the same
+    30-second step waits for the next. ``last``: each e-mail's step of its last sign-in, handed
+    on from one process to the next."""
+
+    def __init__(
+        self, port: int, password: str, secrets: dict[str, str], last: dict[str, int] | None = None
+    ):
+        self.port, self.password, self.secrets = port, password, secrets
+        self.last: dict[str, int] = dict(last or {})
+
+    def ready(self, email: str) -> None:
+        """Waits, if need be, until ``email`` may take a code that has not been taken, and one
+        that will not have gone stale by the time the server checks it."""
+        if self.last.get(email, -1) >= int(time.time() // PERIOD):
+            time.sleep(PERIOD - time.time() % PERIOD + 0.2)
+        wait_for_code()
+
+    def __call__(self, email: str) -> Browser:
+        self.ready(email)
+        try:
+            return sign_in(self.port, email, self.password, self.secrets[email])
+        finally:
+            self.last[email] = int(time.time() // PERIOD)
