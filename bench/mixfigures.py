@@ -6,8 +6,8 @@ from bench.figures import Bar, Figure, p95s, repeated
 from bench.plan import MIXED_KINDS, WRITE_KINDS
 from bench.stats import Repeats, Summary, per_repeat_ratios, summarise
 
-# Fewer answers than this in a repeat give no p95 worth the name (a lead loads the dashboard
-# about once in six seconds: some 15 times in a phase of 50).
+# Fewer answers than this in a repeat give no p95 worth the name (three leads load the
+# dashboard some 15 times in a phase of 45 seconds on a busy machine).
 MIN_SAMPLES = 10
 NOTHING = {"started": [], "latencies_ms": [], "statuses": [], "failures": 0, "unexpected": 0}
 
@@ -79,6 +79,14 @@ def _rate(repeats: list[dict], kind: str, label: str, asked: float | None) -> Fi
     )
 
 
+def wrong_answers(run: dict) -> int:
+    """A kind's answers outside 2xx/3xx, requests without an answer, and answers other than
+    the request should get (bench.mixed counts those): a note's redirect is right, a page's
+    is not."""
+    outside = sum(1 for code in run["statuses"] if not 200 <= code < 400)
+    return outside + run["failures"] + run["unexpected"]
+
+
 def _errors(repeats: list[dict]) -> Figure:
     """Answers outside 2xx/3xx, requests without an answer, and answers other than the request
     should get (a page that sends its user to sign in, a note form shown again, a refused tap),
@@ -87,11 +95,8 @@ def _errors(repeats: list[dict]) -> Figure:
     for repeat in repeats:
         for raw in repeat.values():
             for kind, run in raw["kinds"].items():
-                s = summarise({**run, "seconds": raw["seconds"]})
-                wrong = s.server_errors + s.failures + run["unexpected"]
-                wrong += sum(1 for code in run["statuses"] if 400 <= code < 500)
-                if wrong:
-                    counts[kind] = counts.get(kind, 0) + wrong
+                if n := wrong_answers(run):
+                    counts[kind] = counts.get(kind, 0) + n
     return Figure(
         "mixed.errors",
         "mixed: errors",

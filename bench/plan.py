@@ -107,7 +107,7 @@ def schedule(every: list[Page], concurrencies: tuple[int, ...], repeats: int) ->
 # (demo/scale/organisation.py names the seeded staff).
 MIXED_CASEWORKERS = tuple(f"veileder{n}" for n in range(1, 7))
 MIXED_ARBEIDSLEDERE = tuple(f"arbeidsleder{n}" for n in range(1, 5))
-MIXED_LEADS = ("programleder1", "programleder2")
+MIXED_LEADS = ("programleder1", "programleder2", "programleder3")
 MIXED_ADMINS = ("admin",)
 MIXED_READERS = MIXED_CASEWORKERS + MIXED_ARBEIDSLEDERE + MIXED_LEADS + MIXED_ADMINS
 # Staff arriving in the morning: signed in one after the other through the real pages. Ten in
@@ -116,12 +116,12 @@ SIGN_IN_POOL = tuple(f"veileder{n}" for n in range(7, 17))
 MIXED_USERS = MIXED_READERS + SIGN_IN_POOL
 CASES_PER_CASEWORKER = 10
 
-# A working morning's rates, for these 13 users (docs/benchmarks.md): an arbeidsleder taps in
+# A working morning's rates, for these 14 users (docs/benchmarks.md): an arbeidsleder taps in
 # the people at the worksite as they arrive, 30 in a minute and a half; a caseworker writes a
 # note after each meeting, here one every 20 seconds (a caseworker's morning of notes
 # compressed into minutes); staff sign in as they arrive, one every 5 seconds (500 staff
 # within 40 minutes). Each user loads a page every two seconds or so, far faster than a person
-# reads one: the 13 stand for many more, and keep the two cores about half busy (at one a
+# reads one: the 14 stand for many more, and keep the two cores about half busy (at one a
 # second they saturate them, and every page then waits in the same queue).
 TAP_SECONDS = 3.0
 NOTE_SECONDS = 20.0

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 from bench import mixed
 from bench.measure import Child, Options, Signed, line, load
+from bench.mixfigures import wrong_answers
 from bench.plan import Mixed, Page, schedule
 from bench.stats import Summary, summarise
 
@@ -123,5 +124,5 @@ def describe(name: str, raw: dict) -> str:
         if kind in kinds:
             s = summarise(kinds[kind])
             shown.append(f"{kind} {s.requests} p95 {s.p95_ms:.0f} ms")
-    errors = sum(summarise(k).errors + k["unexpected"] for k in kinds.values())
+    errors = sum(wrong_answers(k) for k in kinds.values())
     return f"mixed, {name.replace('_', ' ')}: " + ", ".join(shown) + f"; {errors} errors"

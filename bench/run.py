@@ -101,11 +101,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--mixed-seconds",
         type=float,
-        default=50,
+        default=45,
         help="Each phase of the mixed workload (without and with writes), per repeat.",
     )
     parser.add_argument(
-        "--step-seconds", type=float, default=12, help="Per concurrency step, at the most."
+        "--step-seconds", type=float, default=10, help="Per concurrency step, at the most."
     )
     parser.add_argument(
         "--worker-cpus",

@@ -4,6 +4,7 @@ import pytest
 
 from bench import signin
 from bench.mixfigures import mixed_figures
+from bench.repeats import describe
 from bench.signin import PERIOD, SignIns
 
 
@@ -14,6 +15,7 @@ def kind(latencies, statuses=None, unexpected=0, failures=0):
         "statuses": statuses or [200] * len(latencies),
         "failures": failures,
         "unexpected": unexpected,
+        "seconds": 60.0,
     }
 
 
@@ -125,3 +127,9 @@ def test_a_user_signed_in_in_an_earlier_step_goes_at_once(clock):
     signer.ready("b@example.org")
 
     assert clock.slept == []
+
+
+def test_the_progress_line_counts_errors_as_the_figure_does():
+    clean = phase(10.0, 20.0, note=kind([80.0] * 3, [302, 302, 302]))
+
+    assert describe("with_writes", clean).endswith("; 0 errors")

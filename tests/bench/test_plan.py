@@ -113,7 +113,7 @@ def test_the_mix_has_many_users_of_each_role_each_once():
 
     assert set(readers) == set(MIXED_READERS)
     assert set(readers.values()) == {1}
-    assert (len(MIXED_CASEWORKERS), len(MIXED_ARBEIDSLEDERE), len(MIXED_LEADS)) == (6, 4, 2)
+    assert (len(MIXED_CASEWORKERS), len(MIXED_ARBEIDSLEDERE), len(MIXED_LEADS)) == (6, 4, 3)
     assert "admin" in readers
 
 
