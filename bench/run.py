@@ -73,56 +73,49 @@ def _numbers(kind: type) -> Callable[[str], tuple]:
     return parse
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--baseline", action="store_true", help="Copy latest to baseline.")
-    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
-    parser.add_argument(
-        "--repeats", type=int, default=3, help="Interleaved repeats of every page and the mix."
+def arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__.split("\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument(
-        "--concurrency", type=_numbers(int), default=(1, 8), help="Clients per page, e.g. 1,8."
-    )
-    parser.add_argument(
-        "--requests",
-        type=_numbers(int),
-        default=(60, 200),
-        help="Per page and repeat at the most, one per concurrency.",
-    )
-    parser.add_argument(
-        "--seconds",
-        type=_numbers(float),
-        default=(8.0, 10.0),
-        help="Per page and repeat at the most, one per concurrency.",
-    )
-    parser.add_argument(
-        "--warmup", type=int, default=1, help="Unmeasured requests per client before each run."
-    )
-    parser.add_argument(
+    add = parser.add_argument
+    add("--baseline", action="store_true", help="Copy latest to baseline.")
+    add("--workers", type=int, default=DEFAULT_WORKERS)
+    add("--repeats", type=int, default=3, help="Interleaved repeats of every page and the mix.")
+    add("--concurrency", type=_numbers(int), default=(1, 8), help="Clients per page, e.g. 1,8.")
+    each = "Per page and repeat at the most, one per concurrency."
+    add("--requests", type=_numbers(int), default=(60, 200), help=each)
+    add("--seconds", type=_numbers(float), default=(8.0, 10.0), help=each)
+    add("--warmup", type=int, default=1, help="Unmeasured requests per client before each run.")
+    add(
         "--mixed-seconds",
         type=float,
         default=45,
         help="Each phase of the mixed workload (without and with writes), per repeat.",
     )
-    parser.add_argument(
-        "--step-seconds", type=float, default=10, help="Per concurrency step, at the most."
-    )
-    parser.add_argument(
+    add("--step-seconds", type=float, default=10, help="Per concurrency step, at the most.")
+    add(
         "--worker-cpus",
         type=float,
         default=WORKER_CPUS,
         help="The reports worker's CPU budget in cores, as docker-compose.yml gives it (0: none).",
     )
-    parser.add_argument(
+    add(
         "--keep-seed",
         action="store_true",
         help="Reuse the seeded databases even if the seeder changed since (saves a reseed).",
     )
-    parser.add_argument(
+    add(
         "--skip",
         default="",
         help=f"Leave out some of {', '.join(PARTS)} (comma-separated): a quicker, partial run.",
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = arguments()
     args = parser.parse_args(argv)
     if args.baseline:
         if not LATEST.exists():
