@@ -26,17 +26,20 @@ def totp(secret: str, at: float) -> str:
     return f"{value % 1_000_000:06d}"
 
 
-def wait_for_code() -> None:
-    """Near the end of a step, until the next begins: a code taken now would be stale by the
-    time the server checks it."""
-    if time.time() % PERIOD > PERIOD - 4:
-        time.sleep(PERIOD - time.time() % PERIOD + 0.2)
+# The server checks a code against the step in which it arrives, with no tolerance (allauth's
+# default): a code is taken only with this much of its step left, so that the POST carrying it
+# still arrives in time at a busy server, where it may wait seconds for a worker.
+CODE_MARGIN = 8.0
 
 
-def fresh_code(secret: str) -> str:
-    """A code that will still be valid when the server checks it."""
-    wait_for_code()
-    return totp(secret, time.time())
+def wait_for_code(margin: float = CODE_MARGIN) -> float:
+    """Near the end of a step, until the next begins: a code taken now could be stale by the
+    time the server checks it. Returns the seconds waited."""
+    left = PERIOD - time.time() % PERIOD
+    if left >= margin:
+        return 0.0
+    time.sleep(left + 0.2)
+    return left + 0.2
 
 
 class Browser:
@@ -46,6 +49,8 @@ class Browser:
     def __init__(self, port: int, host: str = "127.0.0.1"):
         self.host, self.port = host, port
         self.cookies: dict[str, str] = {}
+        # Seconds the sign-in spent waiting for a fresh TOTP step: the person's, not the server's.
+        self.waited = 0.0
 
     @property
     def origin(self) -> str:
@@ -119,9 +124,13 @@ def sign_in(port: int, email: str, password: str, secret: str) -> Browser:
     )
     if status != 302 or location != "/accounts/2fa/authenticate/":
         raise SignInError(f"the password step gave {status} → {location or 'no redirect'}")
-    status, location, _ = browser.post_form(
-        "/accounts/2fa/authenticate/", {"code": fresh_code(secret)}
-    )
+    code_page = "/accounts/2fa/authenticate/"
+    token = browser.csrf_token(code_page)
+    # The code is read off the phone once the code page shows, as a person does: taken before
+    # the page came, it could be of a step gone by then.
+    browser.waited = wait_for_code()
+    form = {"code": totp(secret, time.time()), "csrfmiddlewaretoken": token}
+    status, location, _ = browser.request("POST", code_page, form)
     if status != 302 or location.startswith("/accounts/"):
         raise SignInError(f"the code step gave {status} → {location or 'no redirect'}")
     status, _, _ = browser.request("GET", "/")
@@ -143,11 +152,10 @@ class SignIns:
         self.last: dict[str, int] = dict(last or {})
 
     def ready(self, email: str) -> None:
-        """Waits, if need be, until ``email`` may take a code that has not been taken, and one
-        that will not have gone stale by the time the server checks it."""
+        """Waits, if need be, until ``email`` may take a code that has not been taken: the code
+        is taken later in the sign-in, in this step or a later one."""
         if self.last.get(email, -1) >= int(time.time() // PERIOD):
             time.sleep(PERIOD - time.time() % PERIOD + 0.2)
-        wait_for_code()
 
     def __call__(self, email: str) -> Browser:
         self.ready(email)
