@@ -48,8 +48,8 @@ def mixed_figures(repeats: list[dict], asked: dict[str, float]) -> list[Figure]:
 
 
 def _against_write_free(kind: str, label: str, busy: list[Summary], quiet: list[Summary]) -> Figure:
-    """Informational: the cache is off, and the bar of ≤ 1.5 × the write-free p95 is for
-    cached pages (DESIGN.md §6)."""
+    """Informational: the bar of ≤ 1.5 × the write-free p95 is for cached pages (DESIGN.md
+    §6), and Fotfeste has no page cache."""
     return Figure.over(
         f"mixed.{kind}.vs_write_free",
         f"mixed: {label}, with writes ÷ without",

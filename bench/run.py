@@ -1,15 +1,15 @@
 """`make bench`: Fotfeste's production stack on this machine, measured against DESIGN.md §6.
 
-    python -m bench [--repeats N] [--concurrency 1,8] [--requests 60,200] [--seconds 10,15]
+    python -m bench [--repeats N] [--concurrency 1,8] [--requests 60,200] [--seconds 8,10]
     python -m bench --baseline      # copies bench/results/latest.json to bench/baseline.json
 
 The steps, in order: Redis of its own; the seeded databases (seeded once, copied afresh every
 run); static files; a TOTP authenticator for each user; queries per page; the LIM report, the
-LIM report of the seeded city and the import benchmark (quiet machine); gunicorn for each scale
-(page cache off) and Celery workers; sign-in through the pages; the repeats, each of every page
-at every concurrency and then the mixed workload without and with its writes; the caseload
-while two LIM reports render; throughput by concurrency, and errors at four times the
-saturating load. Everything started is stopped at the end, on failure and on Ctrl-C too."""
+LIM report of the seeded city and the import benchmark (quiet machine); gunicorn for each
+scale and Celery workers; sign-in through the pages; the repeats, each of every page at every
+concurrency and then the mixed workload without and with its writes; the caseload while two
+LIM reports render; throughput by concurrency, and errors at four times the saturating load.
+Everything started is stopped at the end, on failure and on Ctrl-C too."""
 
 import argparse
 import json
