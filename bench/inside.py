@@ -15,9 +15,21 @@ from datetime import date, timedelta
 
 import django
 
+from bench.plan import (
+    BROWSERS,
+    CASES_PER_CASEWORKER,
+    MIXED_ARBEIDSLEDERE,
+    MIXED_CASEWORKERS,
+    MIXED_USERS,
+    SMALL_BROWSERS,
+)
+
 RESULT = "BENCH-RESULT "
 SIZES = (1, 25, 100)
-STAFF = ("veileder1", "programleder1", "arbeidsleder1")
+# The signed-in users: those of the page runs, of the mixed workload and its sign-ins.
+STAFF = tuple(dict.fromkeys([*BROWSERS.values(), *SMALL_BROWSERS.values(), *MIXED_USERS]))
+# How far back an arbeidsleder's day may be sought: the last weekday anyone is expected.
+DAY_SEARCH = 14
 
 
 def last_weekday(today: date) -> date:
@@ -29,7 +41,7 @@ def last_weekday(today: date) -> date:
 
 def users() -> dict:
     """Gives each benchmark user a TOTP authenticator (the second factor production requires)
-    and names what the pages will show them."""
+    and names what the pages will show them. In the small city only some of them exist."""
     from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
     from django.conf import settings
@@ -37,12 +49,12 @@ def users() -> dict:
 
     from accounts.models import User
     from demo.scale import DEFAULT_NAME, email_domain
-    from participants.models import Enrollment, Participant
-    from participants.services import EXIT_STATUSES
+    from participants.models import Participant
     from placements.selectors import attendance_day
 
     domain = email_domain(DEFAULT_NAME)
-    staff = {name: User.objects.get(email=f"{name}@{domain}") for name in STAFF}
+    found = User.objects.in_bulk([f"{name}@{domain}" for name in STAFF], field_name="email")
+    staff = {name: found[f"{name}@{domain}"] for name in STAFF if f"{name}@{domain}" in found}
     secrets = {}
     for user in staff.values():
         Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).delete()
@@ -50,22 +62,61 @@ def users() -> dict:
         TOTP.activate(user, secrets[user.email])
     caseworker = staff["veileder1"]
     day = last_weekday(timezone.localdate())
-    cases = (
+    cases = open_cases(caseworker)
+    first = Participant.objects.get(pk=cases[0])
+    facts = {
+        "password": settings.FOTFESTE_DEMO_PASSWORD,
+        "emails": {name: user.email for name, user in staff.items()},
+        "secrets": secrets,
+        "caseload_ids": cases[:40],
+        "caseload_open": len(cases),
+        "visible_participants": Participant.objects.visible_to(caseworker).count(),
+        # What the caseworker types into the caseload's search: a surname of their own.
+        "search": first.last_name,
+        "search_hits": Participant.objects.visible_to(caseworker)
+        .filter(last_name__icontains=first.last_name)
+        .count(),
+        "attendance_day": day.isoformat(),
+        "attendance_rows": len(attendance_day(user=staff["arbeidsleder1"], day=day)),
+        "lim_grant": lim_grants()[0].pk,
+    }
+    if all(name in staff for name in MIXED_USERS):
+        facts["mixed"] = mixed_facts(staff, day)
+    return facts
+
+
+def open_cases(caseworker) -> list[int]:
+    """The caseworker's open cases, oldest first: the people whose pages they work on."""
+    from participants.models import Enrollment
+    from participants.services import EXIT_STATUSES
+
+    return list(
         Enrollment.objects.filter(caseworker=caseworker)
         .exclude(status__in=EXIT_STATUSES)
         .order_by("pk")
         .values_list("participant_id", flat=True)
     )
-    return {
-        "password": settings.FOTFESTE_DEMO_PASSWORD,
-        "emails": {name: user.email for name, user in staff.items()},
-        "secrets": secrets,
-        "caseload_ids": list(cases[:40]),
-        "caseload_open": cases.count(),
-        "visible_participants": Participant.objects.visible_to(caseworker).count(),
-        "attendance_day": day.isoformat(),
-        "attendance_rows": len(attendance_day(user=staff["arbeidsleder1"], day=day)),
-    }
+
+
+def mixed_facts(staff: dict, day: date) -> dict:
+    """For the mixed workload (bench/plan.py): each caseworker's first open cases, and each
+    arbeidsleder's day (the last weekday on which someone is expected at their worksites)
+    with the placements expected that day."""
+    from placements.selectors import attendance_day
+
+    days, placements = {}, {}
+    for name in MIXED_ARBEIDSLEDERE:
+        for back in range(DAY_SEARCH):
+            candidate = last_weekday(day - timedelta(days=back))
+            rows = attendance_day(user=staff[name], day=candidate)
+            if rows:
+                break
+        else:
+            raise SystemExit(f"{name} expects nobody in the last {DAY_SEARCH} days.")
+        days[name] = candidate.isoformat()
+        placements[name] = [row.placement.pk for row in rows]
+    cases = {name: open_cases(staff[name])[:CASES_PER_CASEWORKER] for name in MIXED_CASEWORKERS}
+    return {"cases": cases, "days": days, "placements": placements}
 
 
 def queries() -> dict:
@@ -221,19 +272,29 @@ class QueryWorld:
         return len(captured)
 
 
+def lim_grants():
+    """The seeded municipality's LIM grants that have begun, the latest first."""
+    from django.utils import timezone
+
+    from demo.scale import DEFAULT_NAME
+    from programs.models import Grant
+
+    return Grant.objects.filter(
+        municipality__name=DEFAULT_NAME,
+        name__startswith="LIM",
+        starts_on__lte=timezone.localdate(),
+    ).order_by("-starts_on")
+
+
 def reports() -> dict:
     """Queues LIM reports for the two latest LIM grants of the seeded municipality, as the
     scheduled drafts are queued, for the worker to build while pages are measured."""
     from django.utils import timezone
 
-    from demo.scale import DEFAULT_NAME
-    from programs.models import Grant
     from reporting.services import report_request
 
     today = timezone.localdate()
-    grants = Grant.objects.filter(municipality__name=DEFAULT_NAME, name__startswith="LIM").order_by(
-        "-starts_on"
-    )[:2]
+    grants = lim_grants()[:2]
     runs = [
         report_request(
             actor=None,

@@ -1,4 +1,5 @@
-"""The pages under load, each from a separate process (bench/load.py), as signed-in users."""
+"""Load from separate processes (bench/load.py, bench/mixed.py) against the running stack: one
+page at a time, the caseload while reports render, and throughput by concurrency."""
 
 import json
 import os
@@ -22,47 +23,60 @@ REPORT_WAIT_SECONDS = 600
 # renders for a few seconds only, too few requests for a p95.
 REPORT_PAIRS = 3
 # The load runs for the whole time both reports render, from the queries to the PDF, not only
-# their first requests: bounded by the page's seconds and by this many requests.
+# their first requests: bounded by these many seconds and requests.
+BUSY_SECONDS = 40
 BUSY_REQUESTS = 20_000
+# Each concurrency step of the throughput curve, and the run at four times saturation.
+STEP_REQUESTS = 400
+HEAVY_SECONDS = 40
+# Warm-up requests before each measured run are bounded by this many seconds.
+WARMUP_SECONDS = 5
 
 
 @dataclass
 class Options:
     workers: int
-    concurrency: int
-    requests: int  # measured per page, at the most
-    warmup: int
-    seconds: float  # per page, at the most
+    concurrencies: tuple[int, ...]  # each page at each
+    requests: tuple[int, ...]  # measured per page and repeat, at the most, by concurrency
+    seconds: tuple[float, ...]  # per page and repeat, at the most, by concurrency
+    warmup: int  # unmeasured requests per client before each run
+    repeats: int
     step_seconds: float  # per concurrency step, at the most
     worker_cpus: float  # the worker's CPU budget (bench/cpu.py), 0 for none
+    mixed_seconds: float  # each phase of the mixed workload, per repeat
+
+    @property
+    def busiest(self) -> int:
+        return max(self.concurrencies)
+
+    def limits(self, concurrency: int) -> tuple[int, float]:
+        """The requests and seconds of one measured run at ``concurrency``."""
+        n = self.concurrencies.index(concurrency)
+        return self.requests[n], self.seconds[n]
 
 
 @dataclass
 class Signed:
-    """The signed-in browsers of one scale, and what the pages will show them."""
+    """The signed-in browsers of one scale (bench/plan.py BROWSERS), and what the pages will
+    show them."""
 
     port: int
-    caseworker: Browser
-    lead: Browser | None
-    arbeidsleder: Browser | None
+    browsers: dict[str, Browser]
     facts: dict
 
+    @property
+    def caseworker(self) -> Browser:
+        return self.browsers["caseworker"]
 
-class Load:
-    """bench.load running in its own process; the spec goes in on stdin."""
 
-    def __init__(self, browser: Browser, paths: list[str], **spec):
-        accept = spec.pop("accept", "text/html")
-        self.spec = {
-            "host": browser.host,
-            "port": browser.port,
-            "paths": paths,
-            "headers": browser.headers() | {"Accept": accept},
-            "timeout": 120,
-            **spec,
-        }
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "bench.load"],
+class Child:
+    """One of the benchmark's own modules in a process of its own; the spec goes in on stdin
+    (session cookies and secrets among it: never on a command line that `ps` shows)."""
+
+    def __init__(self, module: str, spec: dict, seconds: float):
+        self.spec, self.seconds = spec, seconds
+        self.process = subprocess.Popen(  # noqa: S603 - this package's own modules
+            [sys.executable, "-m", module],
             cwd=ROOT,
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
@@ -82,83 +96,53 @@ class Load:
             self.process.send_signal(signal.SIGTERM)
 
     def result(self) -> dict:
-        limit = self.spec["max_seconds"] + self.spec.get("warmup_seconds", 10) + 180
         try:
-            self._talk.join(timeout=limit)
+            self._talk.join(timeout=self.seconds + 180)
         except BaseException:  # Ctrl-C: the load stops with the benchmark
             self.process.kill()
             raise
         if self._talk.is_alive() or self.process.returncode:
             self.process.kill()
-            raise SystemExit(f"bench.load failed:\n{self._output[1][-3000:]}")
+            raise SystemExit(f"{self.process.args[2]} failed:\n{self._output[1][-3000:]}")
         return json.loads(self._output[0])
 
 
-def run_load(
+def load(
     browser: Browser,
-    paths: list[str],
-    options: Options,
+    paths: list[str] | tuple[str, ...],
     *,
-    concurrency: int | None = None,
-    requests: int | None = None,
-    warmup: int | None = None,
-    seconds: float | None = None,
+    concurrency: int,
+    requests: int,
+    seconds: float,
+    warmup: int = 0,
     accept: str = "text/html",
-) -> tuple[Summary, dict]:
-    raw = Load(
-        browser,
-        paths,
-        accept=accept,
-        concurrency=concurrency or options.concurrency,
-        warmup=options.warmup if warmup is None else warmup,
-        requests=requests or options.requests,
-        max_seconds=seconds or options.seconds,
-    ).result()
+) -> Child:
+    """bench.load: ``paths`` in turn from ``concurrency`` clients, after ``warmup`` requests."""
+    spec = {
+        "host": browser.host,
+        "port": browser.port,
+        "paths": list(paths),
+        "headers": browser.headers() | {"Accept": accept},
+        "timeout": 120,
+        "concurrency": concurrency,
+        "warmup": warmup,
+        "warmup_seconds": WARMUP_SECONDS,
+        "requests": requests,
+        "max_seconds": seconds,
+    }
+    return Child("bench.load", spec, seconds + WARMUP_SECONDS)
+
+
+def run_load(browser: Browser, paths, **spec) -> tuple[Summary, dict]:
+    raw = load(browser, paths, **spec).result()
     return summarise(raw), raw
 
 
-def _line(name: str, s: Summary) -> str:
+def line(name: str, s: Summary) -> str:
     return (
-        f"{name:<16} p50 {s.p50_ms:7.1f} ms  p95 {s.p95_ms:7.1f} ms  "
+        f"{name:<24} p50 {s.p50_ms:7.1f} ms  p95 {s.p95_ms:7.1f} ms  "
         f"{s.throughput:5.1f} req/s  {s.requests} requests, {s.errors} errors"
     )
-
-
-def load_pages(
-    big: Signed, small: Signed, options: Options, say: Callable[[str], None], rounds: int = 2
-) -> dict[str, Summary]:
-    """Each page in turn, ``rounds`` times over with a share of the requests and time each: a
-    change in what else the machine runs then weighs on every page alike, not on whichever
-    page ran at the time, and the ratios between pages stay fair."""
-    facts = big.facts
-    day = facts["attendance_day"]
-    participants = [f"/participants/{pk}/" for pk in facts["caseload_ids"]]
-    plan = {
-        "hello": (big.caseworker, ["/hello/"], "text/html"),
-        "caseload": (big.caseworker, ["/participants/"], "text/html"),
-        "caseload_small": (small.caseworker, ["/participants/"], "text/html"),
-        "participant": (big.caseworker, participants, "text/html"),
-        "attendance": (big.arbeidsleder, [f"/worksites/attendance/?date={day}"], "text/html"),
-        "dashboard": (big.lead, ["/reports/dashboard/"], "text/html"),
-        "api_list": (big.caseworker, ["/api/participants/"], "application/json"),
-    }
-    raw: dict[str, list[dict]] = {name: [] for name in plan}
-    for n in range(rounds):
-        for name, (browser, paths, accept) in plan.items():
-            _, run = run_load(
-                browser,
-                paths,
-                options,
-                accept=accept,
-                requests=max(1, options.requests // rounds),
-                seconds=options.seconds / rounds,
-                warmup=options.warmup if n == 0 else 0,
-            )
-            raw[name].append(run)
-    pages = {name: summarise(merge(runs)) for name, runs in raw.items()}
-    for name, summary in pages.items():
-        say(_line(name, summary))
-    return pages
 
 
 def under_reports(
@@ -175,25 +159,24 @@ def under_reports(
         seconds += report_seconds(runs)
     summary = summarise(merge([raw for raw, _ in windows]))
     span = sum(length for _, length in windows)
-    say(_line("caseload+2 LIM", summary) + f" in the {span:.0f} s two reports ran")
+    say(line("caseload+2 LIM", summary) + f" in the {span:.0f} s two reports ran")
     return {"summary": summary, "window_seconds": span, "report_seconds": seconds}
 
 
 def _while_both_run(big: Signed, runs: list[int], options: Options) -> tuple[dict, float]:
     _wait_for(runs, lambda states: states.count("running") == len(runs), 120)
     started = time.time()
-    load = Load(
+    running = load(
         big.caseworker,
         ["/participants/"],
-        concurrency=options.concurrency,
-        warmup=0,
+        concurrency=options.busiest,
         requests=BUSY_REQUESTS,
-        max_seconds=options.seconds,
+        seconds=BUSY_SECONDS,
     )
-    while load.process.poll() is None and _states(runs).count("running") == len(runs):
+    while running.process.poll() is None and _states(runs).count("running") == len(runs):
         time.sleep(0.25)
-    load.stop()
-    raw = load.result()
+    running.stop()
+    raw = running.result()
     ended = min(_finished(runs), default=time.time())
     return within(raw, started, ended), max(0.0, ended - started)
 
@@ -242,20 +225,19 @@ def saturation_runs(
     """Throughput of the caseload at growing concurrency; then four times the concurrency at
     which it stopped growing (at least the number of cores), where slow answers are expected
     and errors are not. That run takes the caseload and the caseworker's people's pages in
-    turn: a person's page is never served from the page cache and writes an access event, so
-    the overload reaches the database and its writes, not only the cache."""
+    turn: a person's page writes an access event, so the overload reaches the database and its
+    writes."""
     steps = {}
     for c in STEPS:
         steps[c], _ = run_load(
             big.caseworker,
             ["/participants/"],
-            options,
             concurrency=c,
-            requests=options.requests,
+            requests=STEP_REQUESTS,
             warmup=c,
             seconds=options.step_seconds,
         )
-        say(_line(f"concurrency {c}", steps[c]))
+        say(line(f"concurrency {c}", steps[c]))
     # A CPU-bound server cannot saturate with fewer clients than cores, one core would idle: a
     # lower reading means other work on the machine took a core, and is not the server's.
     saturated = max(saturation({c: s.throughput for c, s in steps.items()}), os.cpu_count() or 1)
@@ -264,11 +246,10 @@ def saturation_runs(
     summary, raw = run_load(
         big.caseworker,
         [path for person in people for path in ("/participants/", person)],
-        options,
         concurrency=heavy,
-        requests=max(options.requests, 10 * heavy),
-        warmup=0,
+        requests=max(STEP_REQUESTS, 10 * heavy),
+        seconds=HEAVY_SECONDS,
     )
     statuses = {code: raw["statuses"].count(code) for code in sorted(set(raw["statuses"]))}
-    say(_line(f"concurrency {heavy}", summary) + f" (4 × {saturated}) {statuses}")
+    say(line(f"concurrency {heavy}", summary) + f" (4 × {saturated}) {statuses}")
     return steps, {"saturated": saturated, "concurrency": heavy, "summary": summary, "raw": raw}

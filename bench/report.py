@@ -21,17 +21,29 @@ def fmt(value: float | None, unit: str = "") -> str:
     return f"{value:.{digits}f} {unit}".rstrip()
 
 
+def spread(f: Figure) -> str:
+    """The lowest and the highest repeat, "2.41–2.88×"; blank for a figure measured once."""
+    if f.spread is None:
+        return ""
+    low, high, unit = f.spread
+    if unit == "x":
+        return "—" if math.isnan(low) or math.isnan(high) else f"{low:.2f}–{high:.2f}×"
+    return f"{fmt(low)}–{fmt(high, unit)}"
+
+
 def table(figures: list[Figure]) -> str:
-    rows = [("figure", "value", "ratio", "bar", "result", "")]
+    """Per figure: the median over the repeats (value and ratio), their spread, the bar and
+    whether the median meets it."""
+    rows = [("figure", "median", "ratio", "spread", "bar", "result", "")]
     for f in figures:
-        cells = (f.label, fmt(f.value, f.unit), fmt(f.ratio, "x"), _bar(f), RESULT[f.passed])
-        rows.append((*cells, f.note))
-    widths = [max(len(r[i]) for r in rows) for i in range(5)]
+        cells = (f.label, fmt(f.value, f.unit), fmt(f.ratio, "x"), spread(f), _bar(f))
+        rows.append((*cells, RESULT[f.passed], f.note))
+    widths = [max(len(r[i]) for r in rows) for i in range(6)]
     lines = []
     for n, row in enumerate(rows):
         cells = [row[0].ljust(widths[0])]
-        cells += [c.rjust(w) for c, w in zip(row[1:5], widths[1:], strict=True)]
-        lines.append("  ".join([*cells, row[5]]).rstrip())
+        cells += [c.rjust(w) for c, w in zip(row[1:6], widths[1:], strict=True)]
+        lines.append("  ".join([*cells, row[6]]).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))
     return "\n".join(lines)
@@ -43,7 +55,7 @@ def _bar(f: Figure) -> str:
 
 def document(figures: list[Figure], **context) -> dict:
     return {
-        "schema": 1,
+        "schema": 2,
         **context,
         "passed": all(f.passed is not False for f in figures),
         "figures": {f.key: f.as_dict() for f in figures},

@@ -1,14 +1,15 @@
 """`make bench`: Fotfeste's production stack on this machine, measured against DESIGN.md §6.
 
-    python -m bench [--workers N] [--requests N] [--concurrency N]
+    python -m bench [--repeats N] [--concurrency 1,8] [--requests 60,200] [--seconds 8,10]
     python -m bench --baseline      # copies bench/results/latest.json to bench/baseline.json
 
 The steps, in order: Redis of its own; the seeded databases (seeded once, copied afresh every
-run); static files; a TOTP authenticator for each user; queries per page; the LIM report and
-import benchmarks (quiet machine); gunicorn for each scale and a Celery worker; sign-in through
-the pages; each page under load from a separate process; the caseload while two LIM reports
-render; throughput by concurrency, and errors at four times the saturating load. Everything
-started is stopped at the end, on failure and on Ctrl-C too."""
+run); static files; a TOTP authenticator for each user; queries per page; the LIM report, the
+LIM report of the seeded city and the import benchmark (quiet machine); gunicorn for each
+scale and Celery workers; sign-in through the pages; the repeats, each of every page at every
+concurrency and then the mixed workload without and with its writes; the caseload while two
+LIM reports render; throughput by concurrency, and errors at four times the saturating load.
+Everything started is stopped at the end, on failure and on Ctrl-C too."""
 
 import argparse
 import json
@@ -19,9 +20,10 @@ import subprocess
 import sys
 import sysconfig
 import time
+from collections.abc import Callable
 from pathlib import Path
 
-from bench import cpu, databases, inside
+from bench import cpu, databases, inside, plan
 from bench.config import (
     BASELINE,
     LARGE,
@@ -35,15 +37,10 @@ from bench.config import (
     seed_version,
 )
 from bench.figures import Figure, all_passed
-from bench.measure import (
-    Options,
-    Signed,
-    load_pages,
-    saturation_runs,
-    under_reports,
-)
+from bench.measure import Options, Signed, saturation_runs, under_reports
+from bench.repeats import MixSetup, run_repeats
 from bench.report import compare, document, table, write
-from bench.signin import Browser, sign_in
+from bench.signin import Browser, SignInError, SignIns
 from bench.stack import Stack, wait_healthy
 from bench.verdict import Results, build_figures
 from config.settings.base import FOTFESTE_REPORTS_QUEUE_SUFFIX as REPORTS_QUEUE_SUFFIX
@@ -63,36 +60,62 @@ def say(message: str) -> None:
     print(f"[{time.monotonic() - STARTED:6.0f} s] {message}", flush=True)
 
 
-PARTS = ("queries", "lim", "import", "reports", "saturation")
+PARTS = ("queries", "lim", "import", "mixed", "reports", "saturation")
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
-    parser.add_argument("--baseline", action="store_true", help="Copy latest to baseline.")
-    parser.add_argument("--workers", type=int, default=DEFAULT_WORKERS)
-    parser.add_argument("--concurrency", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=400, help="Per page, at the most.")
-    parser.add_argument("--warmup", type=int, default=40)
-    parser.add_argument("--seconds", type=float, default=40, help="Per page, at the most.")
-    parser.add_argument(
-        "--step-seconds", type=float, default=20, help="Per concurrency step, at the most."
+def _numbers(kind: type) -> Callable[[str], tuple]:
+    def parse(text: str) -> tuple:
+        try:
+            return tuple(kind(part) for part in text.split(","))
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a comma-separated list: {text!r}") from None
+
+    return parse
+
+
+def arguments() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m bench",
+        description=__doc__.split("\n")[0],
+        formatter_class=argparse.ArgumentDefaultsHelpFormatter,
     )
-    parser.add_argument(
+    add = parser.add_argument
+    add("--baseline", action="store_true", help="Copy latest to baseline.")
+    add("--workers", type=int, default=DEFAULT_WORKERS)
+    add("--repeats", type=int, default=3, help="Interleaved repeats of every page and the mix.")
+    add("--concurrency", type=_numbers(int), default=(1, 8), help="Clients per page, e.g. 1,8.")
+    each = "Per page and repeat at the most, one per concurrency."
+    add("--requests", type=_numbers(int), default=(60, 200), help=each)
+    add("--seconds", type=_numbers(float), default=(8.0, 10.0), help=each)
+    add("--warmup", type=int, default=1, help="Unmeasured requests per client before each run.")
+    add(
+        "--mixed-seconds",
+        type=float,
+        default=45,
+        help="Each phase of the mixed workload (without and with writes), per repeat.",
+    )
+    add("--step-seconds", type=float, default=10, help="Per concurrency step, at the most.")
+    add(
         "--worker-cpus",
         type=float,
         default=WORKER_CPUS,
         help="The reports worker's CPU budget in cores, as docker-compose.yml gives it (0: none).",
     )
-    parser.add_argument(
+    add(
         "--keep-seed",
         action="store_true",
         help="Reuse the seeded databases even if the seeder changed since (saves a reseed).",
     )
-    parser.add_argument(
+    add(
         "--skip",
         default="",
         help=f"Leave out some of {', '.join(PARTS)} (comma-separated): a quicker, partial run.",
     )
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = arguments()
     args = parser.parse_args(argv)
     if args.baseline:
         if not LATEST.exists():
@@ -103,14 +126,20 @@ def main(argv: list[str] | None = None) -> int:
     skip = {part for part in args.skip.split(",") if part}
     if skip - set(PARTS):
         parser.error(f"--skip takes {', '.join(PARTS)}")
+    if not len(args.concurrency) == len(args.requests) == len(args.seconds):
+        parser.error("--concurrency, --requests and --seconds take as many numbers each")
+    if args.repeats < 1:
+        parser.error("--repeats takes 1 or more (3 or more for a median worth the name)")
     options = Options(
-        args.workers,
-        args.concurrency,
-        args.requests,
-        args.warmup,
-        args.seconds,
-        args.step_seconds,
-        args.worker_cpus,
+        workers=args.workers,
+        concurrencies=args.concurrency,
+        requests=args.requests,
+        seconds=args.seconds,
+        warmup=args.warmup,
+        repeats=args.repeats,
+        step_seconds=args.step_seconds,
+        worker_cpus=args.worker_cpus,
+        mixed_seconds=args.mixed_seconds,
     )
     try:
         figures, context = measure(options, skip, keep_seed=args.keep_seed)
@@ -155,7 +184,7 @@ def _measure(
         say("Collecting static files, giving the users their authenticators")
         collect_static(envs[LARGE])
         facts = {scale: helper("users", envs[scale]) for scale in (LARGE, SMALL)}
-        results = quiet_parts(envs, skip)
+        results = quiet_parts(envs, skip, facts[LARGE])
         say(
             f"Starting gunicorn ({options.workers} workers per scale), a Celery worker and one "
             f"for documents with {budget.describe()}"
@@ -167,8 +196,12 @@ def _measure(
         stack.celery("reports-large", envs[LARGE], budget, queue=queue + REPORTS_QUEUE_SUFFIX)
         wait_healthy([large, small], stack)
         say("Signing in: password, then the TOTP code")
-        big = signed_in(large, facts[LARGE], everyone=True)
-        pages = load_pages(big, signed_in(small, facts[SMALL], everyone=False), options, say)
+        big, small_city, mix = sign_everyone_in(large, small, facts, mixed="mixed" not in skip)
+        pages = plan.pages(facts[LARGE])
+        measured = run_repeats({"large": big, "small": small_city}, pages, mix, options, say)
+        results |= {"plan": pages, "pages": measured.pages}
+        if mix is not None:
+            results |= {"mixed": measured.mixed, "asked": mix.plan.rates()}
         stack.check_running()
         if "reports" not in skip:
             say("The caseload while the worker renders two LIM reports, three times over")
@@ -179,10 +212,10 @@ def _measure(
             results["steps"], results["heavy"] = saturation_runs(big, options, say)
         stack.check_running()
     context["facts"] = {s.short: _public(f) for s, f in facts.items()}
-    return build_figures(Results(pages=pages, facts=facts[LARGE], **results)), context
+    return build_figures(Results(facts=facts[LARGE], **results)), context
 
 
-def quiet_parts(envs: dict, skip: set[str]) -> dict:
+def quiet_parts(envs: dict, skip: set[str], facts: dict) -> dict:
     """What is measured before the web processes start, so that they do not compete."""
     results: dict = {}
     if "queries" not in skip:
@@ -191,6 +224,8 @@ def quiet_parts(envs: dict, skip: set[str]) -> dict:
     if "lim" not in skip:
         say("LIM report at 100 and 1 000 participants (bench_report)")
         results["lim"] = report_bench(envs[SMALL])
+        say("LIM report of the 10 000 city's latest LIM grant (bench_report --grant)")
+        results["city"] = city_report(envs[LARGE], facts["lim_grant"])
     if "import" not in skip:
         say("CSV import of 10 000 rows (bench_import)")
         results["imported"] = import_bench(envs[SMALL])
@@ -224,7 +259,8 @@ def helper(task: str, env: dict[str, str]) -> dict:
 
 
 def _public(facts: dict) -> dict:
-    hidden = ("secrets", "emails", "caseload_ids", "password")
+    """What the JSON file may keep of the facts: counts and days, no names nor secrets."""
+    hidden = ("secrets", "emails", "caseload_ids", "password", "search", "mixed")
     return {k: v for k, v in facts.items() if k not in hidden}
 
 
@@ -259,23 +295,59 @@ def report_bench(env: dict[str, str]) -> list[dict]:
     return json.loads(path.read_text())["runs"]
 
 
+def city_report(env: dict[str, str], grant: int) -> dict:
+    """The LIM report of the seeded city's grant, on the run's working copy, rolled back."""
+    path = ROOT / "var" / "bench" / "bench_report_city.json"
+    _command(["bench_report", "--grant", str(grant), "--json", str(path)], env)
+    return json.loads(path.read_text())
+
+
 def import_bench(env: dict[str, str]) -> dict:
     return _command(["bench_import", "--rows", "10000"], env)
 
 
-def signed_in(port: int, facts: dict, *, everyone: bool) -> Signed:
-    password, emails, secrets = facts["password"], facts["emails"], facts["secrets"]
-
-    def browser(who: str) -> Browser:
-        return sign_in(port, emails[who], password, secrets[emails[who]])
-
-    return Signed(
-        port=port,
-        caseworker=browser("veileder1"),
-        lead=browser("programleder1") if everyone else None,
-        arbeidsleder=browser("arbeidsleder1") if everyone else None,
-        facts=facts,
+def sign_everyone_in(
+    large: int, small: int, facts: dict, *, mixed: bool
+) -> tuple[Signed, Signed, MixSetup | None]:
+    """The page runs' browsers of both cities, then the mixed workload's users (those of the
+    page runs keep their sessions), and last the caseworker's second session, whose caseload
+    search is kept in it."""
+    big_facts = facts[LARGE]
+    signer = SignIns(large, big_facts["password"], big_facts["secrets"])
+    emails = big_facts["emails"]
+    page_users = {name: user for name, user in plan.BROWSERS.items() if name != "caseworker_search"}
+    by_user = {user: signer(emails[user]) for user in dict.fromkeys(page_users.values())}
+    big = Signed(large, {name: by_user[user] for name, user in page_users.items()}, big_facts)
+    mix = None
+    if mixed:
+        for user in plan.MIXED_READERS:
+            by_user.setdefault(user, signer(emails[user]))
+        mix = MixSetup(
+            plan=plan.mixed(big_facts),
+            port=large,
+            sessions={user: by_user[user].cookies for user in plan.MIXED_READERS},
+            pool={emails[user]: big_facts["secrets"][emails[user]] for user in plan.SIGN_IN_POOL},
+            password=big_facts["password"],
+            last=signer.last,
+        )
+    big.browsers["caseworker_search"] = search(signer(emails["veileder1"]), big_facts["search"])
+    small_facts = facts[SMALL]
+    small_signer = SignIns(small, small_facts["password"], small_facts["secrets"])
+    small_emails = small_facts["emails"]
+    small_city = Signed(
+        small,
+        {name: small_signer(small_emails[user]) for name, user in plan.SMALL_BROWSERS.items()},
+        small_facts,
     )
+    return big, small_city, mix
+
+
+def search(browser: Browser, term: str) -> Browser:
+    """Posts a name search on the caseload, which keeps it in this browser's session."""
+    status, location, _ = browser.post_form("/participants/", {"q": term})
+    if status != 303 or location != "/participants/":
+        raise SignInError(f"the caseload search gave {status} → {location or 'no redirect'}")
+    return browser
 
 
 def conclude(figures: list[Figure], context: dict) -> int:

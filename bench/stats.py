@@ -1,6 +1,8 @@
-"""Latency statistics of one load run: percentiles, throughput and what went wrong."""
+"""Latency statistics of one load run (percentiles, throughput and what went wrong), and of a
+figure measured in several repeats (the median and the spread)."""
 
 import math
+import statistics
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -61,6 +63,7 @@ def summarise(run: dict) -> Summary:
     whatever its status: a fast error page must not hide behind the slow good ones, and the
     errors are counted apart."""
     latencies, statuses = run["latencies_ms"], Counter(run["statuses"])
+    server = run.get("server") or []  # the mixed workload does not read Server-Timing
     answered = len(latencies)
     return Summary(
         requests=answered + run["failures"],
@@ -71,8 +74,8 @@ def summarise(run: dict) -> Summary:
         server_errors=sum(n for code, n in statuses.items() if code >= 500),
         other_statuses=sum(n for code, n in statuses.items() if code != 200 and code < 500),
         failures=run["failures"],
-        app_ms=sum(t["app"] for t in run["server"]),
-        audit_ms=sum(t["audit"] for t in run["server"]),
+        app_ms=sum(t["app"] for t in server),
+        audit_ms=sum(t["audit"] for t in server),
     )
 
 
@@ -102,13 +105,15 @@ def merge(runs: list[dict]) -> dict:
     }
 
 
-def audit_overhead(summary: Summary) -> float:
+def audit_overhead(*runs: Summary) -> float:
     """How much slower the page is for writing its access event: the server time of the
-    requests with the write against the same time without it, Σ app / Σ (app − audit)."""
-    without = summary.app_ms - summary.audit_ms
+    requests with the write against the same time without it, Σ app / Σ (app − audit), over
+    every request of ``runs``."""
+    app = sum(s.app_ms for s in runs)
+    without = app - sum(s.audit_ms for s in runs)
     if without <= 0:
         return math.nan
-    return summary.app_ms / without
+    return app / without
 
 
 def saturation(throughputs: dict[int, float], share: float = 0.9) -> int:
@@ -118,3 +123,41 @@ def saturation(throughputs: dict[int, float], share: float = 0.9) -> int:
         raise ValueError("no steps")
     best = max(throughputs.values())
     return min(c for c, rate in throughputs.items() if rate >= share * best)
+
+
+@dataclass(frozen=True)
+class Repeats:
+    """One figure as each repeat measured it. The median is the figure: with three repeats, one
+    bad minute on the shared machine moves the spread, not the verdict. A repeat that measured
+    nothing (no answers, a ratio to nothing) leaves the median undefined: the figure then says
+    nothing, and fails its bar."""
+
+    values: tuple[float, ...]
+
+    @property
+    def median(self) -> float:
+        if not self.values or any(math.isnan(v) for v in self.values):
+            return math.nan
+        return statistics.median(self.values)
+
+    @property
+    def low(self) -> float:
+        return min(self.values, default=math.nan)
+
+    @property
+    def high(self) -> float:
+        return max(self.values, default=math.nan)
+
+
+def per_repeat_ratios(values: Sequence[float], bases: Sequence[float]) -> Repeats:
+    """Each repeat's value over the same repeat's base (a page's p95 over the hello page's at
+    the same concurrency): the ratio is taken within a repeat, where both ran under the same
+    conditions, and only then the median over the repeats."""
+    if len(values) != len(bases):
+        raise ValueError("one base per repeat")
+    return Repeats(
+        tuple(
+            v / b if b and not math.isnan(b) else math.nan
+            for v, b in zip(values, bases, strict=True)
+        )
+    )

@@ -1,10 +1,13 @@
-"""The figures of one run, each with its ratio and its bar (DESIGN.md §6)."""
+"""The figures of one run, each with its ratio and its bar (DESIGN.md §6). A figure measured
+in repeats is the median of its repeats, and its bar is judged on that median."""
 
 import math
 from dataclasses import dataclass
 
-from bench.figures import Bar, Figure, queries_fixed, ratio
-from bench.stats import Summary, audit_overhead
+from bench.figures import Bar, Figure, p95s, queries_fixed, ratio, repeated
+from bench.mixfigures import mixed_figures
+from bench.plan import Page
+from bench.stats import Repeats, Summary, audit_overhead, per_repeat_ratios
 
 MIN_SAMPLES = 20
 
@@ -13,71 +16,122 @@ MIN_SAMPLES = 20
 class Results:
     """What one run measured; a part left out with --skip is None and gives no figures."""
 
-    pages: dict[str, Summary]  # per page, at the set concurrency
+    plan: list[Page]  # the pages of the page runs (bench/plan.py)
+    pages: dict[str, dict[int, list[Summary]]]  # page → concurrency → one per repeat
     facts: dict  # of the large scale: rows on the attendance page, caseload size
+    mixed: list[dict] | None = None  # per repeat, bench.mixed's output for each phase
+    asked: dict | None = None  # the mixed workload's write rates, per minute
     busy: dict | None = None  # the caseload while two LIM reports render
     report_seconds: list | None = None  # those reports, queued to ready
     steps: dict[int, Summary] | None = None  # the caseload at concurrency 1 … 16
     heavy: dict | None = None  # and at four times the saturating concurrency
     counts: dict | None = None  # queries per page and number of rows
     lim: list | None = None  # what bench_report prints
+    city: dict | None = None  # the LIM report of the seeded city's latest LIM grant
     imported: dict | None = None  # what bench_import prints
 
 
 def build_figures(r: Results) -> list[Figure]:
     return [
-        *_page_figures(r.pages, r.facts),
+        *page_figures(r.plan, r.pages, r.facts),
+        *(mixed_figures(r.mixed, r.asked or {}) if r.mixed else []),
         *(_busy_figures(r.busy, r.pages) if r.busy else []),
         *(_load_figures(r.steps, r.heavy) if r.steps and r.heavy else []),
         *(_query_figures(r.counts) if r.counts else []),
         *(_lim_figures(r.lim) if r.lim else []),
+        *(_city_figures(r.city) if r.city else []),
         *(_worker_figures(r.report_seconds) if r.report_seconds else []),
         *(_import_figures(r.imported) if r.imported else []),
     ]
 
 
-def _page_figures(pages: dict[str, Summary], facts: dict) -> list[Figure]:
-    hello = pages["hello"].p95_ms
-    return [
-        _page("hello", "hello page (baseline)", pages["hello"], hello, None),
-        _page("caseload", "caseload", pages["caseload"], hello, Bar(2.5)),
-        _page("participant", "participant page", pages["participant"], hello, None),
-        _page(
-            "attendance",
-            "attendance, arbeidsleder",
-            pages["attendance"],
-            hello,
-            Bar(1.5),
-            note=f"{facts['attendance_rows']} people",
-        ),
-        _page("dashboard", "programme dashboard", pages["dashboard"], hello, None),
-        _page("api_list", "API list /api/participants/", pages["api_list"], hello, None),
-        _page(
-            "caseload_scale",
-            "caseload, 10 000 vs 100 participants",
-            pages["caseload_small"],
-            pages["caseload_small"].p95_ms,
-            Bar(1.3),
-            ratio_value=ratio(pages["caseload"].p95_ms, pages["caseload_small"].p95_ms),
-            extra_ok=pages["caseload"].errors == 0,
-            note="value: p95 at 100",
-        ),
-        _audit(pages["participant"]),
+def page_figures(
+    plan: list[Page], pages: dict[str, dict[int, list[Summary]]], facts: dict
+) -> list[Figure]:
+    """Each page at each concurrency: its p95 over the hello page's at the same concurrency in
+    the same repeat, the median of those ratios against the page's bar."""
+    hello = pages["hello"]
+    notes = {
+        "attendance": f"{facts['attendance_rows']} people",
+        "caseload_search": f"{facts.get('search_hits', '?')} found",
+        "participant": f"{len(facts['caseload_ids'])} people in turn",
+    }
+    figures = []
+    for page in plan:
+        if page.scale != "large":
+            continue
+        for c, runs in pages[page.name].items():
+            ratios = None if page.name == "hello" else per_repeat_ratios(p95s(runs), p95s(hello[c]))
+            bar = Bar(page.bar) if page.bar else None
+            label = f"{page.label}, c{c}"
+            figures.append(
+                repeated(
+                    f"{page.name}.c{c}.p95_ms", label, runs, ratios, bar, notes.get(page.name, "")
+                )
+            )
+    if "caseload_small" in pages:
+        figures += [_scale(pages, c) for c in pages["caseload_small"]]
+    figures.append(_audit(pages["participant"]))
+    return figures
+
+
+def _scale(pages: dict[str, dict[int, list[Summary]]], c: int) -> Figure:
+    small, large = pages["caseload_small"][c], pages["caseload"][c]
+    figure = repeated(
+        f"caseload_scale.c{c}",
+        f"caseload, 10 000 vs 100 participants, c{c}",
+        small,
+        per_repeat_ratios(p95s(large), p95s(small)),
+        Bar(1.3),
+        "value: p95 at 100",
+    )
+    figure.ok = figure.ok and all(s.errors == 0 for s in large)
+    return figure
+
+
+def _audit(by_concurrency: dict[int, list[Summary]]) -> Figure:
+    """The participant page's server time with and without its access-event write, over every
+    request of a repeat, at every concurrency."""
+    repeats = list(zip(*by_concurrency.values(), strict=True))
+    requests = [sum(s.requests for s in runs) for runs in repeats]
+    per_request = [
+        sum(s.audit_ms for s in runs) / n if n else math.nan
+        for runs, n in zip(repeats, requests, strict=True)
     ]
+    every = [s for runs in repeats for s in runs]
+    return Figure.over(
+        "read_audit.overhead",
+        "read-audit overhead, participant page",
+        Repeats(tuple(per_request)),
+        "ms",
+        Repeats(tuple(audit_overhead(*runs) for runs in repeats)),
+        bar=Bar(1.15),
+        ok=all(s.errors == 0 for s in every) and all(s.audit_ms > 0 for s in every),
+        note="value: access-event write per request",
+        detail={
+            "app_ms": [round(sum(s.app_ms for s in runs), 1) for runs in repeats],
+            "audit_ms": [round(sum(s.audit_ms for s in runs), 1) for runs in repeats],
+        },
+    )
 
 
-def _busy_figures(busy: dict, pages: dict[str, Summary]) -> list[Figure]:
+def _busy_figures(busy: dict, pages: dict[str, dict[int, list[Summary]]]) -> list[Figure]:
     s = busy["summary"]
+    c = max(pages["caseload"])
+    idle = Repeats(tuple(p95s(pages["caseload"][c]))).median
     return [
-        _page(
-            "caseload_reports",
+        Figure(
+            "caseload_reports.p95_ms",
             "caseload while 2 LIM reports render",
-            s,
-            pages["caseload"].p95_ms,
-            Bar(1.5),
+            s.p95_ms,
+            "ms",
+            ratio=ratio(s.p95_ms, idle),
+            bar=Bar(1.5),
             # Too few requests in the time both reports ran say nothing about the p95.
-            extra_ok=s.requests >= MIN_SAMPLES,
-            note=f"ratio to idle; {s.requests} requests in {busy['window_seconds']:.0f} s",
+            ok=s.requests >= MIN_SAMPLES and s.errors == 0,
+            note=f"ratio to the idle median at c{c}; {s.requests} requests in "
+            f"{busy['window_seconds']:.0f} s",
+            detail=s.as_dict(),
         )
     ]
 
@@ -94,38 +148,6 @@ def _import_figures(imported: dict) -> list[Figure]:
             f"import {imported['import_seconds']:.0f} s",
         )
     ]
-
-
-def _page(key, label, s: Summary, base: float, bar, *, ratio_value=None, extra_ok=True, note=""):
-    notes = [f"p50 {s.p50_ms:.0f} ms, {s.throughput:.1f} req/s", *([note] if note else [])]
-    if s.errors:
-        notes.append(f"{s.errors} errors of {s.requests}")
-    return Figure(
-        f"{key}.p95_ms",
-        label,
-        s.p95_ms,
-        "ms",
-        ratio=ratio(s.p95_ms, base) if ratio_value is None else ratio_value,
-        bar=bar,
-        ok=extra_ok and s.errors == 0,
-        note="; ".join(notes),
-        detail=s.as_dict(),
-    )
-
-
-def _audit(s: Summary) -> Figure:
-    per_request = s.audit_ms / s.requests if s.requests else math.nan
-    return Figure(
-        "read_audit.overhead",
-        "read-audit overhead, participant page",
-        per_request,
-        "ms",
-        ratio=audit_overhead(s),
-        bar=Bar(1.15),
-        ok=s.errors == 0 and s.audit_ms > 0,
-        note="value: access-event write per request",
-        detail={"app_ms": round(s.app_ms, 1), "audit_ms": round(s.audit_ms, 1)},
-    )
 
 
 def _load_figures(steps: dict[int, Summary], heavy: dict) -> list[Figure]:
@@ -208,3 +230,20 @@ def _worker_figures(seconds: list[float | None]) -> list[Figure]:
 
 def _thousands(n: int) -> str:
     return f"{n:,}".replace(",", " ")
+
+
+def _city_figures(city: dict) -> list[Figure]:
+    return [
+        Figure(
+            "lim_city.seconds",
+            "LIM report, the 10 000 city's latest LIM grant",
+            city["seconds"],
+            "s",
+            bar=Bar(10, on="value", text="≤ 10 s"),
+            note=f"{_thousands(city['participants'])} people, "
+            f"{_thousands(city['attendance_rows'])} attendance days, "
+            f"{city['worksites']} worksites; PDF {city['pdf_seconds']:.1f} s, "
+            f"{city['pdf_pages']} pages, {city['peak_mb']:.0f} MB",
+            detail=city,
+        )
+    ]

@@ -4,6 +4,7 @@ import math
 
 from bench.figures import Bar, Figure, all_passed, queries_fixed, ratio
 from bench.report import compare, document, table
+from bench.stats import Repeats
 
 
 def test_a_ratio_within_its_bar_passes_and_above_it_fails():
@@ -52,17 +53,29 @@ def test_a_ratio_to_nothing_is_not_a_number():
     assert math.isnan(ratio(10.0, 0.0))
 
 
-def test_the_table_shows_value_ratio_bar_and_result():
+def test_the_table_shows_median_ratio_spread_bar_and_result():
     figures = [
         Figure("hello", "hello page", 12.34, "ms", ratio=1.0),
         Figure("caseload", "caseload", 40.0, "ms", ratio=3.24, bar=Bar(2.5), note="2 errors"),
+        Figure.over(
+            "attendance",
+            "attendance",
+            Repeats((30.0, 28.0, 35.0)),
+            "ms",
+            Repeats((2.41, 2.88, 2.5)),
+            bar=Bar(3),
+        ),
+        Figure.over("lim", "LIM report", Repeats((8.0, 9.5, 7.25)), "s", bar=Bar(10, on="value")),
     ]
 
     lines = table(figures).splitlines()
 
-    assert lines[0].split() == ["figure", "value", "ratio", "bar", "result"]
+    assert lines[0].split() == ["figure", "median", "ratio", "spread", "bar", "result"]
     assert "12.3 ms" in lines[2] and "1.00×" in lines[2] and lines[2].endswith("—")
     assert "3.24×" in lines[3] and "≤ 2.5×" in lines[3] and lines[3].endswith("FAIL  2 errors")
+    assert "30.0 ms" in lines[4] and "2.50×" in lines[4] and "2.41–2.88×" in lines[4]
+    assert lines[4].endswith("pass")
+    assert "8.00 s" in lines[5] and "7.25–9.50 s" in lines[5]
 
 
 def doc(**figures):
