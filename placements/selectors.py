@@ -375,9 +375,20 @@ def placement_list(*, user: User) -> QuerySet[Placement]:
     )
 
 
+# Up to this many placements are named to the database as ids (below), more as a subquery.
+NAMED_PLACEMENTS = 5000
+
+
 def attendance_list(*, user: User) -> QuerySet[AttendanceRecord]:
-    """Recorded days of the placements the user may see."""
-    return AttendanceRecord.objects.filter(placement__in=_seeable_placements(user)).select_related(
+    """Recorded days of the placements the user may see. The placements are read first and
+    named as ids: given the scope as a subquery, PostgreSQL misjudged an arbeidsleder's thirty
+    placements as one and read all two million days of the city to sort them (1 s against
+    10 ms for the first API page at 10 000 people); by ids it reads those placements' days
+    through their index."""
+    seeable = _seeable_placements(user)
+    ids = list(seeable.values_list("pk", flat=True)[: NAMED_PLACEMENTS + 1])
+    placements = ids if len(ids) <= NAMED_PLACEMENTS else seeable
+    return AttendanceRecord.objects.filter(placement__in=placements).select_related(
         "placement__enrollment"
     )
 
