@@ -119,10 +119,10 @@ CASES_PER_CASEWORKER = 10
 # A working morning's rates, for these 14 users (docs/benchmarks.md): an arbeidsleder taps in
 # the people at the worksite as they arrive, 30 in a minute and a half; a caseworker writes a
 # note after each meeting, here one every 20 seconds (a caseworker's morning of notes
-# compressed into minutes); staff sign in as they arrive, one every 5 seconds (500 staff
-# within 40 minutes). Each user loads a page every two seconds or so, far faster than a person
-# reads one: the 14 stand for many more, and keep the two cores about half busy (at one a
-# second they saturate them, and every page then waits in the same queue).
+# compressed into minutes); staff sign in as they arrive, one every 5 seconds (the city's 410
+# within 35 minutes). Each user loads a page every two seconds or so, far faster than a person
+# reads one: the 14 stand for many more, and ask for about half of the two cores on a quiet
+# machine (at one a second they saturate them, and every page then waits in the same queue).
 TAP_SECONDS = 3.0
 NOTE_SECONDS = 20.0
 SIGN_IN_SECONDS = 5.0
