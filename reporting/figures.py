@@ -288,9 +288,8 @@ def figures(
         "outcomes": outcomes,
     }
     routes = _routes(population, cells)
-    follow_ups = _follow_ups(
-        enrollments_for(programmes=programmes, cohort=cohort), start, end, cells
-    )
+    everyone = enrollments_for(programmes=population.programmes, cohort=cohort)
+    follow_ups = _follow_ups(everyone, start, end, cells)
     values.update(routes.pop("shown"))
     values.update(follow_ups.pop("shown"))
     # People per kind of placement; one person may be in several, so no total is shown.
