@@ -268,11 +268,23 @@ def test_on_postgresql_the_first_and_a_deep_page_seek_in_the_same_index(
 
     for plan in plans:
         assert plan[0].startswith("Limit") and not any("Sort" in line for line in plan), plan
-    scans = [SCAN.match(plan[1]) for plan in plans]
+    # The participants' index scan drives the page in order: directly under the limit, or as the
+    # outer side of a join that keeps its order (a semi join with the user's enrollments).
+    scans = [_participant_scan(plan) for plan in plans]
     assert all(scans) and scans[0][1] == scans[1][1], plans
     assert scans[0][1].startswith("participant_municip_")
     # The deep page starts at its position in the index, not at the municipality's first row.
-    assert FIRST_KEY[ordering] in plans[1][2] and "Index Cond" in plans[1][2], plans[1]
+    condition = plans[1][scans[1][0] + 1]
+    assert FIRST_KEY[ordering] in condition and "Index Cond" in condition, plans[1]
+
+
+def _participant_scan(plan: list[str]) -> tuple[int, str] | None:
+    for number, line in enumerate(plan):
+        if match := SCAN.match(line):
+            return number, match[1]
+        if " on participants_participant" in line:
+            return None  # read another way first: no seek
+    return None
 
 
 def test_an_ordering_without_the_key_at_the_end_or_on_a_column_that_may_be_empty_is_refused():
