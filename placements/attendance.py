@@ -4,7 +4,7 @@ from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, Protocol
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
@@ -198,10 +198,15 @@ def _record_if_new(actor: User, placement: Placement, day: date) -> bool:
 
 
 def expected_days(placement: Placement, start: date, end: date) -> list[date]:
-    """The days between ``start`` and ``end`` (inclusive) the schedule expects the person."""
-    days, day = [], start
-    while day <= end:
-        if placement.expects(day):
+    """The days between ``start`` and ``end`` (inclusive) the schedule expects the person
+    (``Placement.expects``, with the placement's span read once rather than per day)."""
+    span = placement.expected_span()
+    if span is None:
+        return []
+    day, last = max(start, span[0]), min(end, span[1])
+    days = []
+    while day <= last:
+        if placement.on_schedule(day):
             days.append(day)
         day += timedelta(days=1)
     return days
@@ -223,8 +228,15 @@ class AttendanceStats:
     missing: int  # len(missing_days(...))
 
 
+class Recorded(Protocol):
+    """A day's record as the counts read it: a record, or a plain row of its status."""
+
+    @property
+    def status(self) -> str: ...
+
+
 def attendance_stats(
-    placement: Placement, records: Mapping[date, AttendanceRecord], today: date
+    placement: Placement, records: Mapping[date, Recorded], today: date
 ) -> AttendanceStats:
     """From the records of the last four weeks (``records``: date → record)."""
     start = max(placement.starts_on, today - timedelta(days=MISSING_LOOKBACK_DAYS))

@@ -227,14 +227,24 @@ class Placement(models.Model):
     def expects(self, day: date) -> bool:
         """Whether the schedule expects the person at the worksite on ``day`` (never after the
         placement's end or the person's exit from the programme)."""
-        exit_on = self.exit_on
+        span = self.expected_span()
         return (
-            self.status in (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
-            and self.starts_on <= day
-            and (self.ends_on is None or day <= self.ends_on)
-            and (exit_on is None or day <= exit_on)
+            span is not None
+            and span[0] <= day <= span[1]
             and str(day.weekday()) in self.schedule_days
         )
+
+    def on_schedule(self, day: date) -> bool:
+        """Whether ``day`` is one of the schedule's weekdays."""
+        return str(day.weekday()) in self.schedule_days
+
+    def expected_span(self) -> tuple[date, date] | None:
+        """The first and last day the schedule can expect the person (``date.max`` while the
+        placement runs on), or None for a placement that expects nobody."""
+        if self.status not in (PlacementStatus.PLANNED, PlacementStatus.ACTIVE):
+            return None
+        ends = [day for day in (self.ends_on, self.exit_on) if day is not None]
+        return self.starts_on, min(ends, default=date.max)
 
 
 class AttendanceStatus(models.TextChoices):
