@@ -1,6 +1,7 @@
 """/health/ for load balancers, container health checks and monitoring.
 
-`GET /health/` checks the database, the cache (Redis) and the Celery workers;
+`GET /health/` checks the database, the cache (Redis), the Celery workers and, where one is
+configured, the streaming replica;
 `GET /health/?check=db` only the process and the database, for a load balancer that probes
 every few seconds. The answer names each check with its status and time taken, and nothing
 else: no versions, host names or error texts, so it needs no sign-in. A failure is logged here
@@ -10,7 +11,9 @@ HTTP status: 503 when the database or the cache is down, since no page works wit
 database, and sign-in (rate limits) and sessions need the cache. Workers that do not answer give
 "degraded" with 200: pages still work and reports wait in the queue until a worker is back,
 and a 503 would make a load balancer take every healthy web process out of service because of
-a problem that is not theirs. Monitoring should alert on "degraded" in the body.
+a problem that is not theirs. Monitoring should alert on "degraded" in the body. A replica that
+is away, or is no longer a standby (promoted, or a primary named by mistake), is "degraded" too:
+reports, exports and the dashboard then read from the primary (config/replica.py).
 """
 
 import logging
@@ -23,7 +26,7 @@ from functools import lru_cache
 import redis
 from django.conf import settings
 from django.core.cache import caches
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseNotAllowed, JsonResponse
 from django.urls import resolve
 from django.views.decorators.cache import never_cache
@@ -31,6 +34,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from config.celery import app as celery_app
+from config.databases import REPLICA
 
 logger = logging.getLogger(__name__)
 
@@ -99,12 +103,30 @@ def workers() -> str:
     return OK if answers else DOWN
 
 
+def replica() -> str:
+    """Whether the replica answers as a standby; how far behind it is matters per read, and
+    each scope of reads asks that itself (config/replica.py)."""
+    with connections[REPLICA].cursor() as cursor:
+        cursor.execute("SELECT pg_is_in_recovery()")
+        (standby,) = cursor.fetchone()
+    return OK if standby else DOWN
+
+
 CHECKS: dict[str, Callable[[], str]] = {
     "database": database,
     "cache": cache_round_trip,
     "workers": workers,
+    "replica": replica,
 }
-MODES = {None: tuple(CHECKS), "db": ("database",)}
+
+
+def _checks(mode: str | None) -> tuple[str, ...]:
+    if mode == "db":
+        return ("database",)
+    return tuple(name for name in CHECKS if name != "replica" or REPLICA in settings.DATABASES)
+
+
+MODES = (None, "db")
 # Down means the site cannot serve; other failures only make it degraded.
 ESSENTIAL = {"database", "cache"}
 
@@ -133,7 +155,7 @@ def health(request: HttpRequest) -> HttpResponse:
     mode = request.GET.get("check")
     if mode not in MODES:
         return JsonResponse({"error": "check is db or left out"}, status=400)
-    results = {name: _run(name) for name in MODES[mode]}
+    results = {name: _run(name) for name in _checks(mode)}
     status = overall(results)
     return JsonResponse(
         {"status": status, "checks": results}, status=503 if status == "down" else 200

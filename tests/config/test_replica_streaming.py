@@ -8,13 +8,21 @@ import threading
 import time
 
 import psycopg
+import pytest
 from django.db import connections, transaction
+from django.test import Client
 
 from config.databases import REPLICA
 from config.replica import replica_reads
 from programs.models import Programme
 from tests import factories as f
-from tests.support.replica import MARKS, queries_on_both, replay_paused, statements
+from tests.support.replica import (
+    MARKS,
+    queries_on_both,
+    replay_paused,
+    replica_stopped,  # noqa: F401 (a fixture)
+    statements,
+)
 
 pytestmark = MARKS
 
@@ -115,3 +123,20 @@ def test_reads_inside_a_transaction_stay_on_the_primary_that_holds_its_writes(wo
         found = Programme.objects.filter(pk=created.pk).exists()
     assert found
     assert reads_of(replica) == [] and len(reads_of(primary)) == 1
+
+
+def test_health_names_the_replica_a_standby_that_answers():
+    response = Client().get("/health/")
+    body = response.json()
+    assert (response.status_code, body["status"]) == (200, "ok")
+    assert body["checks"]["replica"]["status"] == "ok"
+
+
+@pytest.mark.usefixtures("replica_stopped")
+def test_a_replica_that_is_away_leaves_the_site_degraded_but_in_service():
+    response = Client().get("/health/")
+    body = response.json()
+    assert (response.status_code, body["status"]) == (200, "degraded")
+    assert body["checks"]["replica"]["status"] == "down"
+    assert body["checks"]["database"]["status"] == "ok"
+    assert Client().get("/health/?check=db").json()["checks"].keys() == {"database"}

@@ -21,7 +21,7 @@ from tests.support.replica import (
     MARKS,
     queries_on_both,
     replay_paused,
-    replica_control,
+    replica_stopped,  # noqa: F401 (a fixture)
     statements,
 )
 
@@ -39,13 +39,6 @@ def grant(world):
         enrollment = f.EnrollmentFactory(participant=person, programme=world.programme)
         f.PlacementFactory(enrollment=enrollment, worksite=world.worksite)
     return make_grant(world, starts_on=TODAY - timedelta(days=200), ends_on=TODAY + timedelta(200))
-
-
-@pytest.fixture
-def replica_stopped():
-    replica_control("stop")
-    yield
-    replica_control("start")
 
 
 def lim_report(world, grant) -> ReportRun:
@@ -139,9 +132,8 @@ def test_the_dashboard_s_figures_are_read_on_the_replica(world, grant, client_fo
     assert board["figures"]["participants"] == 7
 
 
-def test_with_the_replica_stopped_the_report_is_built_from_the_primary(
-    world, grant, replica_stopped, caplog
-):
+@pytest.mark.usefixtures("replica_stopped")
+def test_with_the_replica_stopped_the_report_is_built_from_the_primary(world, grant, caplog):
     with caplog.at_level(logging.WARNING, logger="config.replica"):
         run = lim_report(world, grant)
     assert run.status == "ready", run.error

@@ -32,6 +32,13 @@ def replica_control(action: str) -> None:
     connections[REPLICA].close()  # a connection to the stopped server is of no more use
 
 
+@pytest.fixture
+def replica_stopped() -> Iterator[None]:
+    replica_control("stop")
+    yield
+    replica_control("start")
+
+
 @contextmanager
 def replay_paused() -> Iterator[None]:
     """The replica receives the primary's WAL but replays none of it: lag, made to order.
