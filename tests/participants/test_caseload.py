@@ -283,3 +283,34 @@ def test_the_caseload_query_count_does_not_grow_with_filters_or_rows(world, clie
     with CaptureQueriesContext(connection) as many:
         assert "Testesen" in client.get(CASELOAD).content.decode()
     assert len(few) == len(many) <= 12
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's planner")
+@pytest.mark.parametrize("sort", ["name", "-name", "newest"])
+def test_on_postgresql_the_caseload_page_comes_from_an_index_without_sorting_everyone(
+    world, client_for, sort
+):
+    """The page is read in order from an index and stops after its rows; the list's length is
+    its own count. A count over a window on the page's rows had the database read and sort every
+    person visible first (19 ms against 1.4 at 10 000 people)."""
+    for number in range(30):
+        person = ParticipantFactory(municipality=world.municipality, last_name=f"Indeks{number:02}")
+        EnrollmentFactory(participant=person, programme=world.programme)
+    client = client_for(world.caseworker)
+    client.get(CASELOAD, {"sort": sort})
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(CASELOAD, {"sort": sort}).status_code == 200
+    page = [q["sql"] for q in captured.captured_queries if "LIMIT 25" in q["sql"]]
+    counts = [q["sql"] for q in captured.captured_queries if q["sql"].startswith("SELECT COUNT")]
+    assert len(page) == 1 and len(counts) == 1
+    assert " OVER " not in page[0]
+    with connection.cursor() as cursor:
+        # A handful of rows is read whole whatever the indexes: forbid that, and sorting, so the
+        # plan shows whether an index can deliver the page in order.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_sort = off")
+        cursor.execute(f"EXPLAIN {page[0]}")
+        plan = [row[0] for row in cursor.fetchall()]
+    assert plan[0].startswith("Limit"), plan
+    assert not any("Sort" in line or "WindowAgg" in line for line in plan), plan
+    assert any("Index Scan" in line and "on participants_participant" in line for line in plan)
