@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "placements",
     "reporting",
     "imports",
+    "summerjobs",
     "privacy",
     "web",
     "demo",

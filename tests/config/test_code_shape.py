@@ -15,6 +15,7 @@ APPS = {
     "placements",
     "reporting",
     "imports",
+    "summerjobs",
     "privacy",
     "web",
     "demo",
