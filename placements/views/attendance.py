@@ -46,10 +46,12 @@ def _day_from(request) -> tuple[date, str | None]:
 
 def row_words(day: date) -> dict:
     """What every attendance row shows alike, worked out once for the page rather than once a
-    row: the statuses' names in the user's language and the day as the forms send it."""
+    row: the statuses' names in the user's language, the day as the forms send it, and the
+    address the missing days link to."""
     return {
         "statuses": [(value, str(label)) for value, label in AttendanceStatus.choices],
         "day_iso": day.isoformat(),
+        "attendance_url": reverse("placements:attendance"),
     }
 
 
