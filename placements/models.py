@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -227,14 +227,18 @@ class Placement(models.Model):
     def expects(self, day: date) -> bool:
         """Whether the schedule expects the person at the worksite on ``day`` (never after the
         placement's end or the person's exit from the programme)."""
-        exit_on = self.exit_on
-        return (
-            self.status in (PlacementStatus.PLANNED, PlacementStatus.ACTIVE)
-            and self.starts_on <= day
-            and (self.ends_on is None or day <= self.ends_on)
-            and (exit_on is None or day <= exit_on)
-            and str(day.weekday()) in self.schedule_days
-        )
+        return bool(self.expected_days(day, day))
+
+    def expected_days(self, start: date, end: date) -> list[date]:
+        """The days between ``start`` and ``end`` (inclusive) the schedule expects the person:
+        the placement's days up to the person's exit, on the schedule's weekdays. Worked out
+        for the whole stretch at once, as the pages ask four weeks of everyone on them."""
+        if self.status not in (PlacementStatus.PLANNED, PlacementStatus.ACTIVE):
+            return []
+        first = max(start, self.starts_on)
+        last = min(d for d in (end, self.ends_on, self.exit_on) if d is not None)
+        days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+        return [day for day in days if str(day.weekday()) in self.schedule_days]
 
 
 class AttendanceStatus(models.TextChoices):

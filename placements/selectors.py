@@ -15,7 +15,7 @@ from participants.models import Enrollment, Participant
 from placements.attendance import (
     MISSING_LOOKBACK_DAYS,
     AttendanceStats,
-    attendance_stats,
+    attendance_summary,
     missing_days,
     supervised_placements,
 )
@@ -93,32 +93,48 @@ def attendance_day(*, user: User, day: date) -> list[AttendanceRow]:
     """The people an arbeidsleder expects on ``day`` at their worksites, each with that day's
     record and the days nobody recorded: three queries whatever the number of people."""
     today = timezone.localdate()
+    placements = _expected_on(user, day)
+    ids = [placement.pk for placement in placements]
+    records = AttendanceRecord.objects.filter(placement__in=ids, date=day)
+    on_day = {r.placement_id: r for r in records.only("placement_id", "date", "status", "hours")}
+    statuses = _recent_statuses(ids, today)
+    rows = []
+    for placement in placements:
+        missing, stats = attendance_summary(placement, statuses.get(placement.pk, {}), today)
+        rows.append(AttendanceRow(placement, on_day.get(placement.pk), missing, stats))
+    return rows
+
+
+def _expected_on(user: User, day: date) -> list[Placement]:
+    """The placements at the user's worksites whose schedule expects the person on ``day``."""
     placements = (
         supervised_placements(user)
         .filter(starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         .select_related("enrollment__participant", "worksite")
-        .prefetch_related(_recent_attendance(min(day, today)))
         .order_by(
             "worksite__name",
             "enrollment__participant__last_name",
             "enrollment__participant__first_name",
         )
     )
-    rows = []
-    for placement in placements:
-        if not placement.expects(day):
-            continue
-        by_day = {r.date: r for r in placement.recent}
-        rows.append(
-            AttendanceRow(
-                placement,
-                by_day.get(day),
-                missing_days(placement, set(by_day), today),
-                attendance_stats(placement, by_day, today),
-            )
+    return [placement for placement in placements if placement.expects(day)]
+
+
+def _recent_statuses(placement_ids: list[int], today: date) -> dict[int, dict[date, str]]:
+    """Per placement, the status of each day recorded in the last four weeks: as pairs rather
+    than records, as a page reads hundreds of them and only these two fields."""
+    statuses: dict[int, dict[date, str]] = {}
+    for placement_id, day, status in (
+        AttendanceRecord.objects.filter(
+            placement__in=placement_ids,
+            date__gte=today - timedelta(days=MISSING_LOOKBACK_DAYS),
         )
-    return rows
+        .order_by()
+        .values_list("placement_id", "date", "status")
+    ):
+        statuses.setdefault(placement_id, {})[day] = status
+    return statuses
 
 
 def _recent_attendance(
@@ -261,10 +277,14 @@ def _week_row(placement: Placement, days: list[date], today: date) -> WeekRow:
     """A placement's ``days`` as cells, with the missing days of ``missing_days`` (the one
     definition) flagged in the cells and listed in full."""
     by_day = {r.date: r for r in placement.recent}
-    missing = missing_days(placement, by_day, today)
+    missing, stats = attendance_summary(placement, _statuses(by_day), today)
     flagged = set(missing)
     cells = [(day, by_day.get(day), placement.expects(day), day in flagged) for day in days]
-    return WeekRow(placement, cells, attendance_stats(placement, by_day, today), missing)
+    return WeekRow(placement, cells, stats, missing)
+
+
+def _statuses(by_day: dict[date, AttendanceRecord]) -> dict[date, str]:
+    return {day: record.status for day, record in by_day.items()}
 
 
 def attendance_week(*, user: User, monday: date) -> list[WeekRow]:
@@ -296,9 +316,8 @@ def attendance_concerns(*, user: User, limit: int = 20) -> list[AttendanceRow]:
     )
     rows = []
     for placement in placements:
-        by_day = {r.date: r for r in placement.recent}
-        stats = attendance_stats(placement, by_day, today)
-        missing = missing_days(placement, by_day, today)
+        statuses = {r.date: r.status for r in placement.recent}
+        missing, stats = attendance_summary(placement, statuses, today)
         if missing or stats.consecutive_absences >= 2:
             rows.append(AttendanceRow(placement, None, missing, stats))
     return rows[:limit]
