@@ -25,6 +25,7 @@ from placements.models import (
     AttendanceRecord,
     AttendanceStatus,
     Placement,
+    PlacementQuerySet,
     Worksite,
 )
 from programs.models import Cohort, Programme
@@ -143,7 +144,7 @@ def attendance_record(
         )
 
 
-def supervised_placements(user: User) -> QuerySet[Placement]:
+def supervised_placements(user: User) -> PlacementQuerySet:
     """Current placements at the worksites the user supervises, of people the user may see:
     the arbeidsleder's lists, and what "everyone present" records."""
     return Placement.objects.current().filter(

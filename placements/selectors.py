@@ -185,6 +185,11 @@ def _seeable_placements(user: User) -> PlacementQuerySet:
     """Placements the user may see: in their programmes, or current ones at a worksite they
     supervise (the person's consent in force)."""
     supervised = supervised_placements(user)
+    if not memberships.programme_ids_worked_in(user):
+        # Only the worksites': filtered as such, not as ``pk IN (those)``, for which PostgreSQL
+        # joined every placement of the city to its person before keeping an arbeidsleder's
+        # thirty (the placements API's page: 24 ms against 0.7 ms at 10 000 people).
+        return supervised
     followed = Placement.objects.filter(enrollment__in=Enrollment.objects.visible_to(user))
     return Placement.objects.filter(
         Q(pk__in=supervised.values("pk")) | Q(pk__in=followed.values("pk"))
