@@ -110,6 +110,16 @@ def attendance_day(*, user: User, day: date) -> list[AttendanceRow]:
     return rows
 
 
+# What a row of the attendance day reads (the schedule, the exit, the name, the worksite):
+# not the person's sixty other columns, encrypted national id and all, for thirty people.
+_ATTENDANCE_ROW_FIELDS = (
+    *("field", "status", "starts_on", "ends_on", "schedule_days", "hours_per_day"),
+    *("enrollment__status", "enrollment__ends_on", "worksite__name"),
+    *("enrollment__participant__first_name", "enrollment__participant__last_name"),
+    "enrollment__participant__anonymised_at",
+)
+
+
 def _expected_on(user: User, day: date) -> list[Placement]:
     """The placements at the user's worksites whose schedule expects the person on ``day``."""
     placements = (
@@ -117,6 +127,7 @@ def _expected_on(user: User, day: date) -> list[Placement]:
         .filter(starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         .select_related("enrollment__participant", "worksite")
+        .only(*_ATTENDANCE_ROW_FIELDS)
         .order_by(
             "worksite__name",
             "enrollment__participant__last_name",
