@@ -94,11 +94,14 @@ class AttendanceRow:
     stats: AttendanceStats | None = None
 
 
-def attendance_day(*, user: User, day: date) -> list[AttendanceRow]:
+def attendance_day(
+    *, user: User, day: date, placement: Placement | None = None
+) -> list[AttendanceRow]:
     """The people an arbeidsleder expects on ``day`` at their worksites, each with that day's
-    record and the days nobody recorded: three queries whatever the number of people."""
+    record and the days nobody recorded: three queries whatever the number of people. With
+    ``placement``: that person's row alone, if expected (the row a tap gives back)."""
     today = timezone.localdate()
-    placements = _expected_on(user, day)
+    placements = _expected_on(user, day, placement)
     ids = [placement.pk for placement in placements]
     records = AttendanceRecord.objects.filter(placement__in=ids, date=day)
     on_day = {r.placement_id: r for r in records.only("placement_id", "date", "status", "hours")}
@@ -120,11 +123,12 @@ _ATTENDANCE_ROW_FIELDS = (
 )
 
 
-def _expected_on(user: User, day: date) -> list[Placement]:
-    """The placements at the user's worksites whose schedule expects the person on ``day``."""
+def _expected_on(user: User, day: date, only: Placement | None) -> list[Placement]:
+    """The placements at the user's worksites whose schedule expects the person on ``day``
+    (of ``only``, if given)."""
     placements = (
         supervised_placements(user)
-        .filter(starts_on__lte=day)
+        .filter(Q(pk=only.pk) if only else Q(), starts_on__lte=day)
         .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
         .select_related("enrollment__participant", "worksite")
         .only(*_ATTENDANCE_ROW_FIELDS)

@@ -145,15 +145,9 @@ class AttendanceRecordView(LoginRequiredMixin, View):
             if error:
                 messages.error(request, error)
             return HttpResponseRedirect(f"{reverse('placements:attendance')}?date={day}")
-        row = next(
-            (
-                r
-                for r in attendance_day(user=request.user, day=day)
-                if r.placement.pk == placement.pk
-            ),
-            # Not expected that day (or out of the user's list): show the message on a bare row.
-            AttendanceRow(placement, None, []),
-        )
+        rows = attendance_day(user=request.user, day=day, placement=placement)
+        # Not expected that day (or out of the user's list): show the message on a bare row.
+        row = rows[0] if rows else AttendanceRow(placement, None, [])
         return render(
             request,
             "placements/includes/attendance_row.html",
