@@ -4,7 +4,7 @@ from collections.abc import Container, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
-from typing import Any, Protocol
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, DecimalField, F, Q, QuerySet, Sum, Value
@@ -25,6 +25,7 @@ from placements.models import (
     AttendanceRecord,
     AttendanceStatus,
     Placement,
+    PlacementQuerySet,
     Worksite,
 )
 from programs.models import Cohort, Programme
@@ -143,7 +144,7 @@ def attendance_record(
         )
 
 
-def supervised_placements(user: User) -> QuerySet[Placement]:
+def supervised_placements(user: User) -> PlacementQuerySet:
     """Current placements at the worksites the user supervises, of people the user may see:
     the arbeidsleder's lists, and what "everyone present" records."""
     return Placement.objects.current().filter(
@@ -198,27 +199,25 @@ def _record_if_new(actor: User, placement: Placement, day: date) -> bool:
 
 
 def expected_days(placement: Placement, start: date, end: date) -> list[date]:
-    """The days between ``start`` and ``end`` (inclusive) the schedule expects the person
-    (``Placement.expects``, with the placement's span read once rather than per day)."""
-    span = placement.expected_span()
-    if span is None:
-        return []
-    day, last = max(start, span[0]), min(end, span[1])
-    days = []
-    while day <= last:
-        if placement.on_schedule(day):
-            days.append(day)
-        day += timedelta(days=1)
-    return days
+    """The days between ``start`` and ``end`` (inclusive) the schedule expects the person."""
+    return placement.expected_days(start, end)
+
+
+def _lookback(placement: Placement, today: date) -> list[date]:
+    """The days the schedule expected before today in the last four weeks: where missing days
+    and the attendance figures are looked for."""
+    start = max(placement.starts_on, today - timedelta(days=MISSING_LOOKBACK_DAYS))
+    return placement.expected_days(start, today - timedelta(days=1))
+
+
+def _not_recorded(days: list[date], recorded: Container[date]) -> list[date]:
+    return [d for d in days if d not in recorded]
 
 
 def missing_days(placement: Placement, recorded: Container[date], today: date) -> list[date]:
     """The one definition of a *missing* day, for every page, list, count and digest: a day
     the schedule expected, before today and in the last four weeks, that nobody recorded."""
-    start = max(placement.starts_on, today - timedelta(days=MISSING_LOOKBACK_DAYS))
-    return [
-        d for d in expected_days(placement, start, today - timedelta(days=1)) if d not in recorded
-    ]
+    return _not_recorded(_lookback(placement, today), recorded)
 
 
 @dataclass(frozen=True)
@@ -228,28 +227,29 @@ class AttendanceStats:
     missing: int  # len(missing_days(...))
 
 
-class Recorded(Protocol):
-    """A day's record as the counts read it: a record, or a plain row of its status."""
-
-    @property
-    def status(self) -> str: ...
+def attendance_summary(
+    placement: Placement, statuses: Mapping[date, str], today: date
+) -> tuple[list[date], AttendanceStats]:
+    """``missing_days`` and the attendance figures at once, from one reading of the schedule
+    (``statuses``: date → status of the records of the last four weeks)."""
+    days = _lookback(placement, today)
+    missing = _not_recorded(days, statuses)
+    attended = sum(1 for d in days if statuses.get(d) in _ATTENDED)
+    streak = 0
+    for day in reversed(days):
+        if statuses.get(day) in _ATTENDED:
+            break
+        streak += 1
+    rate = round(100 * attended / len(days)) if days else None
+    return missing, AttendanceStats(rate, streak, len(missing))
 
 
 def attendance_stats(
-    placement: Placement, records: Mapping[date, Recorded], today: date
+    placement: Placement, records: Mapping[date, AttendanceRecord], today: date
 ) -> AttendanceStats:
     """From the records of the last four weeks (``records``: date → record)."""
-    start = max(placement.starts_on, today - timedelta(days=MISSING_LOOKBACK_DAYS))
-    days = expected_days(placement, start, today - timedelta(days=1))
-    attended = [d for d in days if d in records and records[d].status in _ATTENDED]
-    streak = 0
-    for day in reversed(days):
-        if day in records and records[day].status in _ATTENDED:
-            break
-        streak += 1
-    missing = len(missing_days(placement, records, today))
-    rate = round(100 * len(attended) / len(days)) if days else None
-    return AttendanceStats(rate, streak, missing)
+    statuses = {day: record.status for day, record in records.items()}
+    return attendance_summary(placement, statuses, today)[1]
 
 
 def month_end(day: date) -> date:

@@ -1,4 +1,4 @@
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -227,24 +227,18 @@ class Placement(models.Model):
     def expects(self, day: date) -> bool:
         """Whether the schedule expects the person at the worksite on ``day`` (never after the
         placement's end or the person's exit from the programme)."""
-        span = self.expected_span()
-        return (
-            span is not None
-            and span[0] <= day <= span[1]
-            and str(day.weekday()) in self.schedule_days
-        )
+        return bool(self.expected_days(day, day))
 
-    def on_schedule(self, day: date) -> bool:
-        """Whether ``day`` is one of the schedule's weekdays."""
-        return str(day.weekday()) in self.schedule_days
-
-    def expected_span(self) -> tuple[date, date] | None:
-        """The first and last day the schedule can expect the person (``date.max`` while the
-        placement runs on), or None for a placement that expects nobody."""
+    def expected_days(self, start: date, end: date) -> list[date]:
+        """The days between ``start`` and ``end`` (inclusive) the schedule expects the person:
+        the placement's days up to the person's exit, on the schedule's weekdays. Worked out
+        for the whole stretch at once, as the pages ask four weeks of everyone on them."""
         if self.status not in (PlacementStatus.PLANNED, PlacementStatus.ACTIVE):
-            return None
-        ends = [day for day in (self.ends_on, self.exit_on) if day is not None]
-        return self.starts_on, min(ends, default=date.max)
+            return []
+        first = max(start, self.starts_on)
+        last = min(d for d in (end, self.ends_on, self.exit_on) if d is not None)
+        days = (first + timedelta(days=n) for n in range((last - first).days + 1))
+        return [day for day in days if str(day.weekday()) in self.schedule_days]
 
 
 class AttendanceStatus(models.TextChoices):

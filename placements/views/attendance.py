@@ -46,10 +46,12 @@ def _day_from(request) -> tuple[date, str | None]:
 
 def row_words(day: date) -> dict:
     """What every attendance row shows alike, worked out once for the page rather than once a
-    row: the statuses' names in the user's language and the day as the forms send it."""
+    row: the statuses' names in the user's language, the day as the forms send it, and the
+    address the missing days link to."""
     return {
         "statuses": [(value, str(label)) for value, label in AttendanceStatus.choices],
         "day_iso": day.isoformat(),
+        "attendance_url": reverse("placements:attendance"),
     }
 
 
@@ -143,15 +145,9 @@ class AttendanceRecordView(LoginRequiredMixin, View):
             if error:
                 messages.error(request, error)
             return HttpResponseRedirect(f"{reverse('placements:attendance')}?date={day}")
-        row = next(
-            (
-                r
-                for r in attendance_day(user=request.user, day=day)
-                if r.placement.pk == placement.pk
-            ),
-            # Not expected that day (or out of the user's list): show the message on a bare row.
-            AttendanceRow(placement, None, []),
-        )
+        rows = attendance_day(user=request.user, day=day, placement=placement)
+        # Not expected that day (or out of the user's list): show the message on a bare row.
+        row = rows[0] if rows else AttendanceRow(placement, None, [])
         return render(
             request,
             "placements/includes/attendance_row.html",
