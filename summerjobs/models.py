@@ -1,0 +1,399 @@
+"""Swedish summer jobs (feriearbete, and feriepraktik for a school year): a season of periods
+with its rules, the work areas young people rank, the places workplaces offer per period, the
+applications, the priority tiers, and the lottery runs that allocate the places
+(docs/summerjobs.md). A season belongs to a programme of the kind «Summer jobs»: its staff are
+the programme's."""
+
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from accounts import memberships
+from accounts.models import AnyUser
+
+
+class SeasonKind(models.TextChoices):
+    SUMMER_JOB = "feriearbete", _("Summer job")
+    # Supervised and paid a training wage; does not replace staff (feriepraktik, often year 8).
+    TRAINING = "feriepraktik", _("Summer work experience")
+
+
+class SeasonQuerySet(models.QuerySet["Season"]):
+    def visible_to(self, user: AnyUser) -> "SeasonQuerySet":
+        """Seasons of the programmes the user works in, in their municipality."""
+        if not user.is_authenticated or user.municipality_id is None:
+            return self.none()
+        return self.filter(
+            programme__municipality_id=user.municipality_id,
+            programme_id__in=memberships.programme_ids_worked_in(user),
+        )
+
+
+class Season(models.Model):
+    programme = models.ForeignKey(
+        "programs.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.PROTECT,
+        related_name="summer_seasons",
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(
+        _("kind"), max_length=20, choices=SeasonKind.choices, default=SeasonKind.SUMMER_JOB
+    )
+    applications_open_at = models.DateTimeField(_("applications open"))
+    applications_close_at = models.DateTimeField(_("applications close"))
+    # Eligibility by the year of birth ("the year you turn 16 to 19"), the usual rule.
+    born_from_year = models.PositiveSmallIntegerField(_("born in or after"))
+    born_to_year = models.PositiveSmallIntegerField(_("born in or before"))
+    # The most hours one young person works in a period, unless the period says otherwise.
+    hours_per_period = models.DecimalField(
+        _("hours per period"), max_digits=5, decimal_places=2, default=90
+    )
+    answer_days = models.PositiveSmallIntegerField(_("days to answer an offer"), default=7)
+    gender_balance = models.BooleanField(_("balance boys and girls in the lottery"), default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = SeasonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("summer-job season")
+        verbose_name_plural = _("summer-job seasons")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "name"],
+                name="season_name_unique_in_programme",
+                violation_error_message=_("The programme already has a season of that name."),
+            ),
+            models.CheckConstraint(
+                condition=Q(applications_close_at__gt=F("applications_open_at")),
+                name="season_applications_close_after_they_open",
+                violation_error_message=_("Applications must close after they open."),
+            ),
+            models.CheckConstraint(
+                condition=Q(born_to_year__gte=F("born_from_year")),
+                name="season_birth_years_in_order",
+                violation_error_message=_("The last year of birth cannot be before the first."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def is_open(self, at=None) -> bool:
+        at = at or timezone.now()
+        return self.applications_open_at <= at < self.applications_close_at
+
+    def admits_birth_year(self, born: date) -> bool:
+        return self.born_from_year <= born.year <= self.born_to_year
+
+
+class Period(models.Model):
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="periods")
+    number = models.PositiveSmallIntegerField(_("period"))
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    hours_cap = models.DecimalField(
+        _("hours cap"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Leave empty for the season's hours per period."),
+    )
+
+    class Meta:
+        verbose_name = _("period")
+        verbose_name_plural = _("periods")
+        ordering = ["season", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "number"],
+                name="one_period_of_each_number_in_season",
+                violation_error_message=_("The season already has a period with that number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=F("starts_on")),
+                name="period_ends_after_start",
+                violation_error_message=_("A period cannot end before it starts."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.season} · {self.number}"
+
+
+class PayRate(models.Model):
+    """Hourly pay for an age band; holiday pay (semesterersättning) is shown apart from it."""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="pay_rates")
+    age_from = models.PositiveSmallIntegerField(_("from age"))
+    age_to = models.PositiveSmallIntegerField(_("to age"))
+    hourly_pay = models.DecimalField(_("hourly pay (SEK)"), max_digits=7, decimal_places=2)
+    holiday_pay_percent = models.DecimalField(
+        _("holiday pay (%)"), max_digits=4, decimal_places=2, default=12
+    )
+
+    class Meta:
+        verbose_name = _("pay rate")
+        verbose_name_plural = _("pay rates")
+        ordering = ["season", "age_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(age_to__gte=F("age_from")),
+                name="pay_rate_ages_in_order",
+                violation_error_message=_("The age band's last age cannot be below its first."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.age_from}–{self.age_to}: {self.hourly_pay}"
+
+
+class WorkArea(models.Model):
+    """What young people rank when they apply: vaktmästeri, fritidshem, äldreomsorg…"""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="areas")
+    name = models.CharField(_("name"), max_length=100)
+
+    class Meta:
+        verbose_name = _("work area")
+        verbose_name_plural = _("work areas")
+        ordering = ["season", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "name"],
+                name="work_area_name_unique_in_season",
+                violation_error_message=_("The season already has a work area of that name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PriorityTier(models.Model):
+    """One step of the season's ordered priority list (position 0 is served first). A
+    sensitive tier (known to social services, a household with ekonomiskt bistånd, a
+    disability) is set on an application only by staff, and never shown to a workplace."""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="tiers")
+    position = models.PositiveSmallIntegerField(_("position"))
+    name = models.CharField(_("name"), max_length=150)
+    sensitive = models.BooleanField(_("sensitive ground"), default=False)
+
+    class Meta:
+        verbose_name = _("priority tier")
+        verbose_name_plural = _("priority tiers")
+        ordering = ["season", "position"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "position"],
+                name="one_tier_per_position_in_season",
+                violation_error_message=_("The season already has a tier at that position."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkplaceKind(models.TextChoices):
+    UNIT = "unit", _("Municipal unit")
+    COMPANY = "company", _("Company")
+    ASSOCIATION = "association", _("Association")
+
+
+class Workplace(models.Model):
+    municipality = models.ForeignKey(
+        "accounts.Municipality", on_delete=models.PROTECT, related_name="summer_workplaces"
+    )
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(_("kind"), max_length=20, choices=WorkplaceKind.choices)
+    address = models.CharField(_("address"), max_length=200, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("workplace")
+        verbose_name_plural = _("workplaces")
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["municipality", "name"],
+                name="summer_workplace_name_unique_in_municipality",
+                violation_error_message=_("The municipality already has a workplace of that name."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Place(models.Model):
+    """A workplace's offer of places in one period and work area."""
+
+    workplace = models.ForeignKey(Workplace, on_delete=models.PROTECT, related_name="places")
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="places")
+    area = models.ForeignKey(WorkArea, on_delete=models.PROTECT, related_name="places")
+    slots = models.PositiveSmallIntegerField(_("places"))
+    min_age = models.PositiveSmallIntegerField(_("minimum age"), default=16)
+    # Work with children: the young person shows an extract from belastningsregistret.
+    record_extract_required = models.BooleanField(
+        _("criminal-record extract needed"), default=False
+    )
+    tasks = models.TextField(_("tasks"), blank=True, default="")
+    supervisor_name = models.CharField(_("handledare"), max_length=150, blank=True, default="")
+    supervisor_phone = models.CharField(
+        _("handledare's phone"), max_length=30, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("place")
+        verbose_name_plural = _("places")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(slots__gte=1),
+                name="place_has_slots",
+                violation_error_message=_("A place offers at least one position."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workplace} · {self.area} · {self.period.number}"
+
+
+class ApplicationQuerySet(models.QuerySet["Application"]):
+    def visible_to(self, user: AnyUser) -> "ApplicationQuerySet":
+        return self.filter(season__in=Season.objects.visible_to(user))
+
+
+class ApplicationStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("Submitted")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class Gender(models.TextChoices):
+    FEMALE = "female", _("Girl")
+    MALE = "male", _("Boy")
+    OTHER = "other", _("Other or not stated")
+
+
+class Application(models.Model):
+    season = models.ForeignKey(Season, on_delete=models.PROTECT, related_name="applications")
+    national_id_encrypted = models.TextField()
+    national_id_hash = models.CharField(max_length=64)
+    national_id_masked = models.CharField(_("personnummer"), max_length=16)
+    first_name = models.CharField(_("first name"), max_length=100)
+    last_name = models.CharField(_("last name"), max_length=100)
+    birth_date = models.DateField(_("birth date"))
+    gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
+    email = models.EmailField(_("e-mail"))
+    phone = models.CharField(_("mobile"), max_length=30, blank=True, default="")
+    guardian_name = models.CharField(_("guardian's name"), max_length=150, blank=True, default="")
+    guardian_email = models.EmailField(_("guardian's e-mail"), blank=True, default="")
+    guardian_phone = models.CharField(_("guardian's mobile"), max_length=30, blank=True, default="")
+    school = models.CharField(_("school"), max_length=150, blank=True, default="")
+    school_year = models.CharField(_("school year"), max_length=20, blank=True, default="")
+    motivation = models.TextField(_("why you want a summer job"), blank=True, default="")
+    periods = models.ManyToManyField(Period, verbose_name=_("periods"), related_name="+")
+    # Set by staff; an application without one is served after every tier.
+    tier = models.ForeignKey(
+        PriorityTier, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(
+        max_length=20, choices=ApplicationStatus.choices, default=ApplicationStatus.SUBMITTED
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    version = models.PositiveIntegerField(default=1)
+
+    objects = ApplicationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("application")
+        verbose_name_plural = _("applications")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["season", "national_id_hash"],
+                name="one_application_per_person_in_season",
+                violation_error_message=_("This person has already applied this season."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Choice(models.Model):
+    """An application's ranked work areas (rank 1 is the first wish)."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="choices")
+    rank = models.PositiveSmallIntegerField(_("rank"))
+    area = models.ForeignKey(WorkArea, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        ordering = ["application", "rank"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["application", "rank"], name="one_choice_per_rank_in_application"
+            ),
+            models.UniqueConstraint(
+                fields=["application", "area"],
+                name="each_area_once_in_application",
+                violation_error_message=_("Each work area can be chosen once."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rank}. {self.area_id}"
+
+
+class LotteryRun(models.Model):
+    """A run of the allocation, dry or for real: what it was given (the inputs' digest), how it
+    drew (seed, algorithm version) and what came out, kept so that anyone asking whether it was
+    fair can be shown the same result again."""
+
+    season = models.ForeignKey(Season, on_delete=models.PROTECT, related_name="lottery_runs")
+    seed = models.BigIntegerField(_("seed"))
+    algorithm_version = models.PositiveSmallIntegerField()
+    inputs_digest = models.CharField(max_length=64)
+    dry_run = models.BooleanField(default=True)
+    result = models.JSONField()
+    run_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    run_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("lottery run")
+        verbose_name_plural = _("lottery runs")
+        ordering = ["-run_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.season_id} · {self.seed}"
+
+
+class Allocation(models.Model):
+    """A young person's outcome of a run for real: a place, or a position on the reserve list."""
+
+    run = models.ForeignKey(LotteryRun, on_delete=models.CASCADE, related_name="allocations")
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
+    choice_rank = models.PositiveSmallIntegerField(null=True)
+    reserve_position = models.PositiveIntegerField(null=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["run", "application"], name="one_allocation_per_application_in_run"
+            ),
+            models.CheckConstraint(
+                condition=Q(place__isnull=True, reserve_position__isnull=False)
+                | Q(place__isnull=False, reserve_position__isnull=True),
+                name="allocation_is_a_place_or_a_reserve_position",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.run_id} · {self.application_id}"
