@@ -31,6 +31,8 @@ urlpatterns = [
     path("programmes/", include("programs.urls")),
     path("reports/", include("reporting.urls")),
     path("imports/", include("imports.urls")),
+    path("summerjobs/", include("summerjobs.urls")),
+    path("apply/", include("summerjobs.public_urls")),
     path("manage/", include("accounts.urls")),
     path("accounts/email/", _not_offered),
     path("accounts/tokens/", include("accounts.token_urls")),
