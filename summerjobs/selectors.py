@@ -1,9 +1,24 @@
 """Reads for summer jobs."""
 
-from django.db.models import Prefetch
+from dataclasses import dataclass
+from typing import Any
 
+from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
+from django.shortcuts import get_object_or_404
+
+from accounts.models import User
 from summerjobs import lottery
-from summerjobs.models import Application, ApplicationStatus, Choice, Gender, Place, Season
+from summerjobs.models import (
+    Application,
+    ApplicationStatus,
+    Choice,
+    Gender,
+    LotteryRun,
+    Place,
+    Season,
+    WorkArea,
+)
 
 # The genders the lottery can balance; anything else is drawn without balancing.
 _BALANCED: dict[str, str] = {Gender.FEMALE.value: "female", Gender.MALE.value: "male"}
@@ -52,3 +67,125 @@ def _place(place: Place) -> lottery.Place:
         slots=place.slots,
         min_age=place.min_age,
     )
+
+
+def season_list(*, user: User) -> QuerySet[Season]:
+    """The seasons the user may see, newest first, with how many applied and how many places
+    are offered."""
+    applied = Application.objects.filter(season=OuterRef("pk"), status=ApplicationStatus.SUBMITTED)
+    offered = Place.objects.filter(period__season=OuterRef("pk"))
+    return (
+        Season.objects.visible_to(user)
+        .select_related("programme")
+        .annotate(
+            applied=_count(applied),
+            places_offered=Coalesce(
+                Subquery(offered.values("period__season").annotate(n=Sum("slots")).values("n")),
+                0,
+            ),
+        )
+        .order_by("-applications_open_at", "pk")
+    )
+
+
+def _count(rows: QuerySet[Any]) -> Coalesce:
+    return Coalesce(
+        Subquery(rows.values("season").annotate(n=Count("pk")).values("n")),
+        0,
+    )
+
+
+def season_get(*, user: User, pk: int) -> Season:
+    return get_object_or_404(Season.objects.visible_to(user).select_related("programme"), pk=pk)
+
+
+@dataclass(frozen=True)
+class AreaOffer:
+    area: WorkArea
+    slots_by_period: list[int]
+    total: int
+
+
+def season_overview(*, season: Season) -> dict[str, Any]:
+    """A season's set-up as its page shows it: periods, pay, areas with the places offered per
+    period, tiers with how many applied in each, and the runs. Six queries."""
+    periods = list(season.periods.all())
+    slots = {
+        (row["area_id"], row["period_id"]): row["n"]
+        for row in Place.objects.filter(period__season=season)
+        .values("area_id", "period_id")
+        .annotate(n=Sum("slots"))
+    }
+    areas = [
+        AreaOffer(area, counts, sum(counts))
+        for area in season.areas.all()
+        for counts in [[slots.get((area.pk, p.pk), 0) for p in periods]]
+    ]
+    standing = Application.objects.filter(season=season, status=ApplicationStatus.SUBMITTED)
+    by_tier: dict[int | None, int] = dict(
+        standing.values_list("tier_id").annotate(n=Count("pk")).values_list("tier_id", "n")
+    )
+    tiers = [(tier, by_tier.get(tier.pk, 0)) for tier in season.tiers.all()]
+    return {
+        "periods": periods,
+        "pay_rates": list(season.pay_rates.all()),
+        "areas": areas,
+        "tiers": tiers,
+        "without_tier": by_tier.get(None, 0),
+        "applied": sum(by_tier.values()),
+        "runs": list(season.lottery_runs.select_related("run_by")[:20]),
+    }
+
+
+def run_get(*, user: User, pk: int) -> LotteryRun:
+    return get_object_or_404(
+        LotteryRun.objects.filter(season__in=Season.objects.visible_to(user)).select_related(
+            "season", "run_by"
+        ),
+        pk=pk,
+    )
+
+
+@dataclass(frozen=True)
+class PlacedRow:
+    application: Application
+    place: Place
+    choice_rank: int
+
+
+def run_outcome(*, run: LotteryRun) -> dict[str, Any]:
+    """Who got which place and who is on the reserve list, by name, and the run's figures per
+    tier and area named as the season names them. Four queries whatever the numbers."""
+    result = run.result
+    keys = [row["applicant"] for row in result["assignments"]] + list(result["reserve"])
+    people = (
+        Application.objects.filter(season=run.season_id)
+        .only("pk", "first_name", "last_name", "birth_date", "tier_id")
+        .in_bulk(keys)
+    )
+    places = (
+        Place.objects.filter(period__season=run.season_id)
+        .select_related("workplace", "area", "period")
+        .in_bulk([row["place"] for row in result["assignments"]])
+    )
+    placed = [
+        PlacedRow(people[row["applicant"]], places[row["place"]], row["choice_rank"])
+        for row in result["assignments"]
+        if row["applicant"] in people and row["place"] in places
+    ]
+    placed.sort(
+        key=lambda row: (row.place.area.name, row.place.period.number, row.application.last_name)
+    )
+    tiers = list(run.season.tiers.all())
+    areas = {str(area.pk): area.name for area in run.season.areas.all()}
+    return {
+        "placed": placed,
+        "reserve": [people[key] for key in result["reserve"] if key in people],
+        "tiers": [
+            {**row, "name": tiers[row["tier"]].name if row["tier"] < len(tiers) else None}
+            for row in result["summary"]["tiers"]
+        ],
+        "areas": [
+            {**row, "name": areas.get(row["area"], "")} for row in result["summary"]["areas"]
+        ],
+    }

@@ -1,0 +1,151 @@
+"""The staff's summer-job pages: the seasons, a season, and the lottery run from the browser;
+for the season's programme's staff only, run by its leads."""
+
+from datetime import date
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from summerjobs.models import Allocation, LotteryRun
+from tests import factories as f
+from tests.support.summerjobs import YEAR, apply
+
+pytestmark = pytest.mark.django_db
+
+SEASONS = reverse("summerjobs:seasons")
+
+
+@pytest.fixture
+def lead(world, summer):
+    user = f.UserFactory(municipality=world.foreign_municipality, full_name="Lena Projektledare")
+    f.MembershipFactory(user=user, programme=summer.season.programme, role="programme_lead")
+    return user
+
+
+@pytest.fixture
+def applicants(summer):
+    areas = [summer.areas["Vaktmästeri"].pk, summer.areas["Fritidshem"].pk]
+    periods = [p.pk for p in summer.periods]
+    return [
+        apply(
+            summer,
+            born=date(YEAR - 17, 2, 1 + n),
+            serial=300 + n,
+            area_ids=areas,
+            period_ids=periods,
+            last_name=f"Sökande{n}",
+        )
+        for n in range(5)
+    ]
+
+
+def season_url(summer) -> str:
+    return reverse("summerjobs:season", kwargs={"pk": summer.season.pk})
+
+
+def test_a_lead_runs_a_dry_run_and_sees_who_would_get_which_place(
+    lead, summer, applicants, client_for
+):
+    client = client_for(lead)
+    page = client.get(season_url(summer)).content.decode()
+    assert "Run the lottery" in page and "Vaktmästeri" in page
+
+    response = client.post(season_url(summer), {"seed": "42"})
+
+    run = LotteryRun.objects.get()
+    assert response.status_code == 302 and response["Location"] == reverse(
+        "summerjobs:run", kwargs={"pk": run.pk}
+    )
+    assert run.dry_run and run.seed == 42 and run.run_by == lead
+    shown = client.get(response["Location"]).content.decode()
+    placed = len(run.result["assignments"])
+    assert placed == 3  # two at the Vaktmästeri, one at the Fritidshem
+    assert shown.count("Sökande") == 5  # the three placed and the two on the reserve list
+    assert "Dry run of the lottery" in shown
+    assert not Allocation.objects.exists()
+
+
+def test_a_run_for_real_gives_the_places_once(lead, summer, applicants, client_for):
+    client = client_for(lead)
+    client.post(season_url(summer), {"seed": "7", "for_real": "on"})
+    again = client.post(season_url(summer), {"seed": "8", "for_real": "on"})
+
+    assert again.status_code == 200
+    assert "already been run" in again.content.decode()
+    assert LotteryRun.objects.filter(dry_run=False).count() == 1
+    assert Allocation.objects.count() == 5
+
+
+@pytest.mark.parametrize("seed", ["-1", "abc", "", str(2**63)])
+def test_a_seed_that_is_not_a_whole_number_in_range_is_refused_on_its_field(
+    lead, summer, client_for, seed
+):
+    response = client_for(lead).post(season_url(summer), {"seed": seed})
+    assert response.status_code == 200
+    assert 'id="id_seed_error"' in response.content.decode()
+    assert not LotteryRun.objects.exists()
+
+
+def test_a_caseworker_of_the_programme_sees_the_season_but_cannot_run_the_lottery(
+    world, summer, applicants, client_for
+):
+    client = client_for(world.foreign_caseworker)
+    assert summer.season.name in client.get(SEASONS).content.decode()
+    page = client.get(season_url(summer)).content.decode()
+    assert "Vaktmästeri" in page and "Run the lottery" not in page
+    assert client.post(season_url(summer), {"seed": "1"}).status_code == 404
+    assert not LotteryRun.objects.exists()
+
+
+def test_staff_of_the_municipality_outside_the_programme_get_404_and_an_empty_list(
+    world, summer, lead, applicants, client_for
+):
+    run = LotteryRun.objects.create(
+        season=summer.season, seed=1, algorithm_version=1, inputs_digest="x", result={}
+    )
+    colleague = f.UserFactory(municipality=world.foreign_municipality)
+    f.MembershipFactory(
+        user=colleague,
+        programme=f.ProgrammeFactory(municipality=world.foreign_municipality),
+        role="programme_lead",
+    )
+    client = client_for(colleague)
+    assert summer.season.name not in client.get(SEASONS).content.decode()
+    assert client.get(season_url(summer)).status_code == 404
+    assert client.post(season_url(summer), {"seed": "1"}).status_code == 404
+    assert client.get(reverse("summerjobs:run", kwargs={"pk": run.pk})).status_code == 404
+
+
+def test_another_municipality_gets_404_and_no_summer_jobs_in_its_menu(
+    world, summer, lead, client_for
+):
+    client = client_for(world.programme_lead)
+    assert client.get(season_url(summer)).status_code == 404
+    assert summer.season.name not in client.get(SEASONS).content.decode()
+    assert reverse("summerjobs:seasons") not in client.get("/").content.decode()
+    assert reverse("summerjobs:seasons") in client_for(lead).get("/").content.decode()
+
+
+def test_an_arbeidsleder_gets_404(world, summer, client_for):
+    assert client_for(world.foreign_arbeidsleder).get(season_url(summer)).status_code == 404
+
+
+def test_the_run_page_costs_the_same_queries_for_five_or_fifty_young_people(
+    lead, summer, applicants, client_for
+):
+    client = client_for(lead)
+
+    def queries() -> int:
+        client.post(season_url(summer), {"seed": "3"})
+        url = reverse("summerjobs:run", kwargs={"pk": LotteryRun.objects.latest("pk").pk})
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(45):
+        apply(summer, born=date(YEAR - 18, 3, 1 + n % 28), serial=400 + n, last_name=f"Fler{n}")
+    assert queries() == few <= 12
