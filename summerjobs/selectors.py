@@ -189,3 +189,23 @@ def run_outcome(*, run: LotteryRun) -> dict[str, Any]:
             {**row, "name": areas.get(row["area"], "")} for row in result["summary"]["areas"]
         ],
     }
+
+
+def application_list(*, season: Season) -> QuerySet[Application]:
+    """A season's applications still standing, by name, with their ranked work areas and
+    periods: three queries for a page, whatever its length."""
+    return (
+        Application.objects.filter(season=season, status=ApplicationStatus.SUBMITTED)
+        .select_related("tier")
+        .prefetch_related(
+            Prefetch("choices", queryset=Choice.objects.select_related("area").order_by("rank")),
+            "periods",
+        )
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def application_get(*, user: User, pk: int) -> Application:
+    return get_object_or_404(
+        Application.objects.visible_to(user).select_related("season", "tier"), pk=pk
+    )

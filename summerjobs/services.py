@@ -7,7 +7,10 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import memberships
 from accounts.models import Country, User
+from audit.services import audited_save
+from config.concurrency import claim_version
 from config.errors import ApplicationError
 from participants import national_id as nid
 from summerjobs import lottery
@@ -17,6 +20,7 @@ from summerjobs.models import (
     Choice,
     Gender,
     LotteryRun,
+    PriorityTier,
     Season,
 )
 from summerjobs.selectors import lottery_draw
@@ -160,3 +164,26 @@ def _allocations(run: LotteryRun, result: lottery.Result) -> list[Allocation]:
         for position, key in enumerate(result.reserve, start=1)
     ]
     return placed + reserve
+
+
+def application_set_tier(
+    *, actor: User, application: Application, tier: PriorityTier | None, expected_version: int
+) -> Application:
+    """Put an application in a priority tier, or in none. Sensitive grounds (social services,
+    disability) are set by the season's programme leads only, never by the young person, and
+    every change is in the change history."""
+    season = application.season
+    if season.programme_id not in memberships.programme_ids_led(actor):
+        raise ApplicationError(_("Only the programme's leads set priority."), code="forbidden")
+    if tier is not None and tier.season_id != season.pk:
+        raise ApplicationError(_("Choose one of this season's priority tiers."), field="tier")
+    with transaction.atomic():
+        claim_version(
+            Application,
+            application,
+            expected_version,
+            _("Someone else changed this application meanwhile. Look at it again."),
+        )
+        audited_save(actor=actor, instance=application, tier=tier)
+    application.version = expected_version + 1
+    return application

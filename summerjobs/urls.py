@@ -8,5 +8,7 @@ app_name = "summerjobs"
 urlpatterns = [
     path("", staff.SeasonListView.as_view(), name="seasons"),
     path("<id:pk>/", staff.SeasonDetailView.as_view(), name="season"),
+    path("<id:pk>/applications/", staff.ApplicationListView.as_view(), name="applications"),
+    path("applications/<id:pk>/tier/", staff.ApplicationTierView.as_view(), name="tier"),
     path("runs/<id:pk>/", staff.RunDetailView.as_view(), name="run"),
 ]

@@ -3,19 +3,32 @@ lottery, dry or for real."""
 
 import secrets
 
+from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import Http404
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponseRedirect
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views import View
 from django.views.generic import TemplateView
 
 from accounts import memberships
 from accounts.roles import RoleRequiredMixin, Roles
+from config.errors import ApplicationError
 from config.views import ServiceFormView
-from summerjobs.forms import LotteryForm
+from summerjobs.forms import LotteryForm, TierForm
 from summerjobs.models import Season
-from summerjobs.selectors import run_get, run_outcome, season_get, season_list, season_overview
-from summerjobs.services import lottery_run
+from summerjobs.selectors import (
+    application_get,
+    application_list,
+    run_get,
+    run_outcome,
+    season_get,
+    season_list,
+    season_overview,
+)
+from summerjobs.services import application_set_tier, lottery_run
 
 # A suggestion for the form; whoever runs the lottery may choose their own.
 SUGGESTED_SEED_BELOW = 10**9
@@ -87,3 +100,64 @@ class RunDetailView(StaffMixin, TemplateView):
     def get_context_data(self, **kwargs):
         run = run_get(user=self.request.user, pk=kwargs["pk"])
         return {**super().get_context_data(**kwargs), "run": run, **run_outcome(run=run)}
+
+
+APPLICATIONS_PER_PAGE = 50
+
+
+class ApplicationListView(StaffMixin, TemplateView):
+    """A season's applications; its leads set each one's priority tier here."""
+
+    template_name = "summerjobs/applications.html"
+
+    def get_context_data(self, **kwargs):
+        season = season_get(user=self.request.user, pk=kwargs["pk"])
+        page = Paginator(application_list(season=season), APPLICATIONS_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
+        lead = leads(self.request.user, season)
+        tiers = list(season.tiers.all())
+        rows = [
+            (
+                a,
+                TierForm(
+                    tiers=tiers,
+                    initial={"tier": a.tier_id, "version": a.version},
+                    prefix=str(a.pk),
+                )
+                if lead
+                else None,
+            )
+            for a in page.object_list
+        ]
+        return {
+            **super().get_context_data(**kwargs),
+            "season": season,
+            "page_obj": page,
+            "rows": rows,
+        }
+
+
+class ApplicationTierView(StaffMixin, View):
+    def post(self, request, pk):
+        application = application_get(user=request.user, pk=pk)
+        back = reverse("summerjobs:applications", kwargs={"pk": application.season_id})
+        if not leads(request.user, application.season):
+            raise Http404
+        tiers = list(application.season.tiers.all())
+        form = TierForm(request.POST, tiers=tiers, prefix=str(application.pk))
+        if not form.is_valid():
+            messages.error(request, _("Choose one of this season's priority tiers."))
+            return HttpResponseRedirect(back)
+        try:
+            application_set_tier(
+                actor=request.user,
+                application=application,
+                tier=form.chosen_tier(),
+                expected_version=form.cleaned_data["version"],
+            )
+        except ApplicationError as exc:
+            messages.error(request, str(exc.message))
+        else:
+            messages.success(request, _("Priority saved."))
+        return HttpResponseRedirect(back)

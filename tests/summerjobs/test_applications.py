@@ -130,3 +130,19 @@ def test_the_same_person_may_apply_in_another_season(summer):
     )
     assert application_submit(season=other, data=data).season == other
     assert Application.objects.count() == 2
+
+
+def test_only_the_programmes_leads_may_set_a_tier_through_the_service(world, summer):
+    from summerjobs.services import application_set_tier
+
+    application = apply(summer, born=SEVENTEEN, serial=16)
+    with pytest.raises(ApplicationError) as caught:
+        application_set_tier(
+            actor=world.foreign_caseworker,
+            application=application,
+            tier=summer.tiers[0],
+            expected_version=application.version,
+        )
+    assert caught.value.code == "forbidden"
+    application.refresh_from_db()
+    assert application.tier is None

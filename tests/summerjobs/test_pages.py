@@ -149,3 +149,119 @@ def test_the_run_page_costs_the_same_queries_for_five_or_fifty_young_people(
     for n in range(45):
         apply(summer, born=date(YEAR - 18, 3, 1 + n % 28), serial=400 + n, last_name=f"Fler{n}")
     assert queries() == few <= 12
+
+
+def applications_url(summer) -> str:
+    return reverse("summerjobs:applications", kwargs={"pk": summer.season.pk})
+
+
+def tier_url(application) -> str:
+    return reverse("summerjobs:tier", kwargs={"pk": application.pk})
+
+
+def test_a_lead_sets_a_sensitive_tier_and_the_change_is_logged(
+    lead, summer, applicants, client_for
+):
+    from audit.models import ChangeEvent
+
+    application = applicants[0]
+    client = client_for(lead)
+    assert "Sökande0" in client.get(applications_url(summer)).content.decode()
+
+    prefix = str(application.pk)
+    response = client.post(
+        tier_url(application),
+        {f"{prefix}-tier": summer.tiers[0].pk, f"{prefix}-version": application.version},
+    )
+
+    application.refresh_from_db()
+    assert response.status_code == 302 and application.tier == summer.tiers[0]
+    event = ChangeEvent.objects.get(model="summerjobs.application", object_id=str(application.pk))
+    assert event.user == lead and event.changes["tier"][1] == summer.tiers[0].name
+
+
+def test_a_stale_tier_change_is_refused_and_the_other_change_kept(
+    lead, summer, applicants, client_for
+):
+    application = applicants[1]
+    client = client_for(lead)
+    prefix = str(application.pk)
+    old = application.version
+    client.post(
+        tier_url(application), {f"{prefix}-tier": summer.tiers[1].pk, f"{prefix}-version": old}
+    )
+    response = client.post(
+        tier_url(application),
+        {f"{prefix}-tier": summer.tiers[0].pk, f"{prefix}-version": old},
+        follow=True,
+    )
+
+    application.refresh_from_db()
+    assert application.tier == summer.tiers[1]
+    assert "Someone else changed this application" in response.content.decode()
+
+
+def test_a_tier_of_another_season_or_a_broken_form_changes_nothing(
+    lead, summer, applicants, client_for
+):
+    from summerjobs.models import PriorityTier, Season
+
+    other = Season.objects.create(
+        programme=summer.season.programme,
+        name="Annan",
+        applications_open_at=summer.season.applications_open_at,
+        applications_close_at=summer.season.applications_close_at,
+        born_from_year=2000,
+        born_to_year=2010,
+    )
+    foreign = PriorityTier.objects.create(season=other, position=0, name="Annan grupp")
+    application = applicants[2]
+    client = client_for(lead)
+    prefix = str(application.pk)
+    for data in (
+        {f"{prefix}-tier": foreign.pk, f"{prefix}-version": application.version},
+        {f"{prefix}-tier": "x"},
+        {},
+    ):
+        assert client.post(tier_url(application), data).status_code == 302
+    application.refresh_from_db()
+    assert application.tier is None
+
+
+def test_only_leads_set_tiers_and_others_get_404(world, summer, lead, applicants, client_for):
+    application = applicants[3]
+    prefix = str(application.pk)
+    data = {f"{prefix}-tier": summer.tiers[0].pk, f"{prefix}-version": application.version}
+    caseworker = client_for(world.foreign_caseworker)
+    page = caseworker.get(applications_url(summer)).content.decode()
+    assert "Sökande3" in page and tier_url(application) not in page
+    assert caseworker.post(tier_url(application), data).status_code == 404
+    colleague = f.UserFactory(municipality=world.foreign_municipality)
+    f.MembershipFactory(
+        user=colleague,
+        programme=f.ProgrammeFactory(municipality=world.foreign_municipality),
+        role="programme_lead",
+    )
+    for user in (colleague, world.programme_lead):
+        client = client_for(user)
+        assert client.get(applications_url(summer)).status_code == 404
+        assert client.post(tier_url(application), data).status_code == 404
+    application.refresh_from_db()
+    assert application.tier is None
+
+
+def test_the_applications_page_costs_the_same_queries_for_five_or_fifty(
+    lead, summer, applicants, client_for
+):
+    client = client_for(lead)
+
+    def queries() -> int:
+        client.get(applications_url(summer))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(applications_url(summer)).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for n in range(45):
+        apply(summer, born=date(YEAR - 18, 3, 1 + n % 28), serial=500 + n, last_name=f"Fler{n}")
+    assert queries() == few <= 12
