@@ -6,9 +6,11 @@ from django.contrib.auth.forms import SetPasswordForm
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
+from accounts.country import belongs_to
 from accounts.models import (
     MAX_DISCLOSURE_THRESHOLD,
     MIN_DISCLOSURE_THRESHOLD,
+    PROGRAMME_ROLE_COUNTRY,
     Municipality,
     ProgrammeRole,
     country_languages,
@@ -24,6 +26,7 @@ Worksite = apps.get_model("placements", "Worksite")
 ROLE_CHOICES = [
     (ProgrammeRole.CASEWORKER, _("Caseworker")),
     (ProgrammeRole.PROGRAMME_LEAD, _("Programme lead")),
+    (ProgrammeRole.SUMMER_COORDINATOR, _("Summer-jobs coordinator")),
     (ROLE_ARBEIDSLEDER, _("Work supervisor (arbeidsleder)")),
     (ROLE_MUNICIPALITY_ADMIN, _("Municipality admin")),
 ]
@@ -46,6 +49,11 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            (value, label)
+            for value, label in ROLE_CHOICES
+            if belongs_to(value, municipality.country, PROGRAMME_ROLE_COUNTRY)
+        ]
         # Only the admin's own municipality is offered; any other id is "not one of the choices".
         self.fields["programme"].queryset = Programme._default_manager.filter(
             municipality=municipality

@@ -82,8 +82,17 @@ for _model in (ProgrammeMembership, WorksiteSupervisor):
 
 
 def programme_ids_worked_in(user: User) -> tuple[int, ...]:
-    """The programmes the user works in, in any role: case access to their people."""
-    return held(user).programme_ids()
+    """The programmes the user works in as caseworker or lead: case access to their people. A
+    summer-jobs coordinator's programmes are not among them (``programme_ids_coordinated``)."""
+    return tuple(
+        p for p, role in held(user).programmes.items() if role != ProgrammeRole.SUMMER_COORDINATOR
+    )
+
+
+def programme_ids_coordinated(user: User) -> tuple[int, ...]:
+    """The programmes whose summer-job seasons the user coordinates: the seasons, their
+    applications and lottery, never the programme's case data."""
+    return held(user).programme_ids(ProgrammeRole.SUMMER_COORDINATOR)
 
 
 def programme_ids_led(user: User) -> tuple[int, ...]:
@@ -143,7 +152,7 @@ def programme_ids_as_caseworker(user: User) -> tuple[int, ...]:
 
 def works_anywhere(user: User) -> bool:
     """Whether the user works in any programme (caseworker or lead)."""
-    return bool(held(user).programmes)
+    return bool(programme_ids_worked_in(user))
 
 
 def supervises(user: User, worksite_id: int) -> bool:

@@ -11,6 +11,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from accounts.country import offered
+
 
 class Country(models.TextChoices):
     NORWAY = "NO", _("Norway")
@@ -189,6 +191,16 @@ def languages_offered_in(municipality: Municipality | None) -> tuple[str, ...]:
 class ProgrammeRole(models.TextChoices):
     CASEWORKER = "caseworker", _("Caseworker")
     PROGRAMME_LEAD = "programme_lead", _("Programme lead")
+    # Feriesamordnare: the summer-job seasons of the programme (set-up, priority, the lottery),
+    # never its participants' case data (DESIGN.md §1).
+    SUMMER_COORDINATOR = "summer_coordinator", _("Summer-jobs coordinator")
+
+    @classmethod
+    def for_country(cls, country: str | None) -> list[tuple[str, str]]:
+        return offered(cls, country, PROGRAMME_ROLE_COUNTRY)
+
+
+PROGRAMME_ROLE_COUNTRY: dict[str, str] = {ProgrammeRole.SUMMER_COORDINATOR: Country.SWEDEN}
 
 
 class ProgrammeMembership(models.Model):

@@ -14,6 +14,7 @@ class Roles:
     programme_lead: bool = False
     arbeidsleder: bool = False
     municipality_admin: bool = False
+    summer_coordinator: bool = False
 
     @property
     def follows_participants(self) -> bool:
@@ -21,7 +22,12 @@ class Roles:
 
     @property
     def any(self) -> bool:
-        return self.follows_participants or self.arbeidsleder or self.municipality_admin
+        return (
+            self.follows_participants
+            or self.arbeidsleder
+            or self.municipality_admin
+            or self.summer_coordinator
+        )
 
 
 def roles_of(user) -> Roles:
@@ -36,6 +42,7 @@ def roles_of(user) -> Roles:
         programme_lead=ProgrammeRole.PROGRAMME_LEAD in held,
         arbeidsleder=bool(found.worksites),
         municipality_admin=user.is_municipality_admin,
+        summer_coordinator=ProgrammeRole.SUMMER_COORDINATOR in held,
     )
 
 

@@ -16,9 +16,11 @@ from django.utils import timezone, translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
+from accounts.country import belongs_to
 from accounts.models import (
     MAX_DISCLOSURE_THRESHOLD,
     MIN_DISCLOSURE_THRESHOLD,
+    PROGRAMME_ROLE_COUNTRY,
     Country,
     Invitation,
     Municipality,
@@ -83,6 +85,8 @@ def _check_role_target(
     programme: "Programme | None",
     worksite: "Worksite | None",
 ) -> None:
+    if not belongs_to(role, municipality.country, PROGRAMME_ROLE_COUNTRY):
+        raise ApplicationError(_("Choose a role."), field="role")
     if role in ProgrammeRole.values:
         if programme is None or programme.municipality_id != municipality.pk:
             raise ApplicationError(

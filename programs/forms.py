@@ -69,6 +69,9 @@ class MemberForm(forms.Form):
 
     def __init__(self, *args, municipality, **kwargs):
         super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["role"]).choices = ProgrammeRole.for_country(
+            municipality.country
+        )
         self.fields["user"].queryset = User.objects.filter(
             municipality=municipality, is_active=True
         )

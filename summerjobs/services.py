@@ -7,7 +7,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import memberships
 from accounts.models import Country, User
 from audit.services import audited_save
 from config.concurrency import claim_version
@@ -22,6 +21,7 @@ from summerjobs.models import (
     LotteryRun,
     PriorityTier,
     Season,
+    runs_summer_jobs,
 )
 from summerjobs.selectors import lottery_draw
 
@@ -173,8 +173,10 @@ def application_set_tier(
     disability) are set by the season's programme leads only, never by the young person, and
     every change is in the change history."""
     season = application.season
-    if season.programme_id not in memberships.programme_ids_led(actor):
-        raise ApplicationError(_("Only the programme's leads set priority."), code="forbidden")
+    if not runs_summer_jobs(actor, season):
+        raise ApplicationError(
+            _("Only the programme's leads and coordinators set priority."), code="forbidden"
+        )
     if tier is not None and tier.season_id != season.pk:
         raise ApplicationError(_("Choose one of this season's priority tiers."), field="tier")
     with transaction.atomic():

@@ -13,12 +13,11 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
-from accounts import memberships
 from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
 from config.views import ServiceFormView
 from summerjobs.forms import LotteryForm, TierForm
-from summerjobs.models import Season
+from summerjobs.models import runs_summer_jobs
 from summerjobs.selectors import (
     application_get,
     application_list,
@@ -35,14 +34,11 @@ SUGGESTED_SEED_BELOW = 10**9
 
 
 class StaffMixin(LoginRequiredMixin, RoleRequiredMixin):
-    """The staff of a summer-job programme: its caseworkers see, its leads also run."""
+    """The staff of a summer-job programme: its caseworkers see; its leads and summer-jobs
+    coordinators also set priority and run the lottery."""
 
     def allowed(self, roles: Roles) -> bool:
-        return roles.follows_participants
-
-
-def leads(user, season: Season) -> bool:
-    return season.programme_id in memberships.programme_ids_led(user)
+        return roles.follows_participants or roles.summer_coordinator
 
 
 class SeasonListView(StaffMixin, TemplateView):
@@ -70,7 +66,7 @@ class SeasonDetailView(StaffMixin, ServiceFormView):
         return {"seed": secrets.randbelow(SUGGESTED_SEED_BELOW)}
 
     def post(self, request, *args, **kwargs):
-        if not leads(request.user, self.season):
+        if not runs_summer_jobs(request.user, self.season):
             raise Http404
         return super().post(request, *args, **kwargs)
 
@@ -89,7 +85,7 @@ class SeasonDetailView(StaffMixin, ServiceFormView):
         return {
             **super().get_context_data(**kwargs),
             "season": self.season,
-            "leads": leads(self.request.user, self.season),
+            "leads": runs_summer_jobs(self.request.user, self.season),
             **season_overview(season=self.season),
         }
 
@@ -115,7 +111,7 @@ class ApplicationListView(StaffMixin, TemplateView):
         page = Paginator(application_list(season=season), APPLICATIONS_PER_PAGE).get_page(
             self.request.GET.get("page")
         )
-        lead = leads(self.request.user, season)
+        lead = runs_summer_jobs(self.request.user, season)
         tiers = list(season.tiers.all())
         rows = [
             (
@@ -142,7 +138,7 @@ class ApplicationTierView(StaffMixin, View):
     def post(self, request, pk):
         application = application_get(user=request.user, pk=pk)
         back = reverse("summerjobs:applications", kwargs={"pk": application.season_id})
-        if not leads(request.user, application.season):
+        if not runs_summer_jobs(request.user, application.season):
             raise Http404
         tiers = list(application.season.tiers.all())
         form = TierForm(request.POST, tiers=tiers, prefix=str(application.pk))

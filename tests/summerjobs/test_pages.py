@@ -265,3 +265,37 @@ def test_the_applications_page_costs_the_same_queries_for_five_or_fifty(
     for n in range(45):
         apply(summer, born=date(YEAR - 18, 3, 1 + n % 28), serial=500 + n, last_name=f"Fler{n}")
     assert queries() == few <= 12
+
+
+@pytest.fixture
+def coordinator(world, summer):
+    user = f.UserFactory(municipality=world.foreign_municipality, full_name="Kim Feriesamordnare")
+    f.MembershipFactory(user=user, programme=summer.season.programme, role="summer_coordinator")
+    return user
+
+
+def test_a_coordinator_runs_the_lottery_and_sets_priority_but_sees_no_case_data(
+    world, summer, coordinator, applicants, client_for
+):
+    client = client_for(coordinator)
+    assert reverse("summerjobs:seasons") in client.get("/").content.decode()
+    assert client.post(season_url(summer), {"seed": "9"}).status_code == 302
+    application = applicants[4]
+    prefix = str(application.pk)
+    client.post(
+        tier_url(application),
+        {f"{prefix}-tier": summer.tiers[1].pk, f"{prefix}-version": application.version},
+    )
+    application.refresh_from_db()
+    assert application.tier == summer.tiers[1]
+    # The programme's participants are case data: not the coordinator's.
+    assert client.get(reverse("participants:caseload")).status_code == 404
+    assert (
+        client.get(
+            reverse("participants:detail", kwargs={"pk": world.foreign_participant.pk})
+        ).status_code
+        == 404
+    )
+    from participants.models import Participant
+
+    assert not Participant.objects.visible_to(coordinator).exists()
