@@ -29,9 +29,9 @@ def runs_summer_jobs(user, season: "Season") -> bool:
 
 
 class SeasonKind(models.TextChoices):
-    SUMMER_JOB = "feriearbete", _("Summer job")
+    SUMMER_JOB = "feriearbete", _("Summer job (feriearbete)")
     # Supervised and paid a training wage; does not replace staff (feriepraktik, often year 8).
-    TRAINING = "feriepraktik", _("Summer work experience")
+    TRAINING = "feriepraktik", _("Summer work experience (feriepraktik)")
 
 
 class SeasonQuerySet(models.QuerySet["Season"]):
@@ -163,7 +163,13 @@ class PayRate(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.age_from}–{self.age_to}: {self.hourly_pay}"
+        return f"{self.ages}: {self.hourly_pay}"
+
+    @property
+    def ages(self) -> str:
+        return (
+            str(self.age_from) if self.age_from == self.age_to else f"{self.age_from}–{self.age_to}"
+        )
 
 
 class WorkArea(models.Model):

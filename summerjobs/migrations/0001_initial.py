@@ -22,7 +22,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=150, verbose_name='name')),
-                ('kind', models.CharField(choices=[('feriearbete', 'Summer job'), ('feriepraktik', 'Summer work experience')], default='feriearbete', max_length=20, verbose_name='kind')),
+                ('kind', models.CharField(choices=[('feriearbete', 'Summer job (feriearbete)'), ('feriepraktik', 'Summer work experience (feriepraktik)')], default='feriearbete', max_length=20, verbose_name='kind')),
                 ('applications_open_at', models.DateTimeField(verbose_name='applications open')),
                 ('applications_close_at', models.DateTimeField(verbose_name='applications close')),
                 ('born_from_year', models.PositiveSmallIntegerField(verbose_name='born in or after')),
