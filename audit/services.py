@@ -1,9 +1,11 @@
 """Writing the audit record. Call these inside the same transaction as the change they describe."""
 
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from django.db import models
+from django.utils import timezone
 
 from audit.models import AccessAction, AccessEvent, ChangeAction, ChangeEvent
 
@@ -111,3 +113,22 @@ def audited_delete(
         before=snapshot(instance, fields),
     )
     instance.delete()
+
+
+def changes_redact(events: "models.QuerySet[ChangeEvent]") -> int:
+    """Remove the old and new values of the given changes, keeping which fields changed: what
+    erasure, anonymisation and the deletion of applications leave of a person's history. The
+    database allows exactly this, once per row (audit/triggers.py); the append-only query set
+    refuses updates, so the base ``QuerySet.update`` is called on purpose. One statement per
+    shape of change, not per row. Returns how many changes were redacted."""
+    now = timezone.now()
+    shapes: dict[tuple[str, ...], list[int]] = defaultdict(list)
+    for pk, changes in events.filter(redacted_at__isnull=True).values_list("pk", "changes"):
+        shapes[tuple(sorted(changes)) if isinstance(changes, dict) else ()].append(pk)
+    for keys, pks in shapes.items():
+        for start in range(0, len(pks), 500):
+            rows = ChangeEvent.objects.filter(pk__in=pks[start : start + 500])
+            models.QuerySet.update(
+                rows, changes={key: [None, None] for key in keys}, redacted_at=now
+            )
+    return sum(len(pks) for pks in shapes.values())

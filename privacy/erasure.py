@@ -29,7 +29,6 @@ current placements stop, consents are withdrawn, unrecorded follow-ups are close
 import contextlib
 import logging
 import re
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -44,7 +43,7 @@ from django.utils.translation import gettext as _
 
 from accounts.models import User
 from audit.models import ChangeAction, ChangeEvent
-from audit.services import change_record
+from audit.services import change_record, changes_redact
 from config.errors import ApplicationError
 from participants import national_id as nid
 from participants.models import Consent, Enrollment, EnrollmentStatusChange, FollowUp, Participant
@@ -404,21 +403,8 @@ def _anonymise_people(records: list[int]) -> None:
 
 
 def _redact_history(records: list[int]) -> None:
-    """Remove the old and new values of every change about the person, keeping which fields
-    changed. The database allows exactly this, once per row (audit/triggers.py); the
-    append-only query set refuses updates, so the base ``QuerySet.update`` is called on
-    purpose. One statement per shape of change, not per row."""
-    now = timezone.now()
-    shapes: dict[tuple[str, ...], list[int]] = defaultdict(list)
-    events = ChangeEvent.objects.filter(participant_id__in=records, redacted_at__isnull=True)
-    for pk, changes in events.values_list("pk", "changes"):
-        shapes[tuple(sorted(changes)) if isinstance(changes, dict) else ()].append(pk)
-    for keys, pks in shapes.items():
-        for start in range(0, len(pks), 500):
-            rows = ChangeEvent.objects.filter(pk__in=pks[start : start + 500])
-            models.QuerySet.update(
-                rows, changes={key: [None, None] for key in keys}, redacted_at=now
-            )
+    """Remove the old and new values of every change about the person (audit.services)."""
+    changes_redact(ChangeEvent.objects.filter(participant_id__in=records))
 
 
 def _blot_narratives(municipality_id: int, identifiers: list[str]) -> None:

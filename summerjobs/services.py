@@ -1,17 +1,22 @@
 """Writes for summer jobs: applications, and the lottery that allocates the places."""
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts.models import Country, User
-from audit.services import audited_save
+from audit.models import ChangeEvent
+from audit.services import audited_save, changes_redact
 from config.concurrency import claim_version
 from config.errors import ApplicationError
 from participants import national_id as nid
+from participants.services import add_months
 from summerjobs import lottery
 from summerjobs.models import (
     Allocation,
@@ -24,6 +29,8 @@ from summerjobs.models import (
     runs_summer_jobs,
 )
 from summerjobs.selectors import lottery_draw
+
+logger = logging.getLogger(__name__)
 
 # The issue's brief: at least five ranked wishes can be given; more than ten says little.
 MAX_CHOICES = 10
@@ -189,3 +196,40 @@ def application_set_tier(
         audited_save(actor=actor, instance=application, tier=tier)
     application.version = expected_version + 1
     return application
+
+
+def applications_purge_unplaced(*, today: date | None = None) -> int:
+    """Delete the applications of the young people who got no place, once their season's last
+    period ended ``FOTFESTE_SUMMERJOBS_UNPLACED_MONTHS`` ago (a season without periods counts
+    from the close of applications): with their wishes, reserve positions and the values of
+    their change history. The runs keep their figures and keys. Returns how many went."""
+    today = today or timezone.localdate()
+    months = settings.FOTFESTE_SUMMERJOBS_UNPLACED_MONTHS
+    deleted = 0
+    seasons = Season.objects.annotate(last_day=Max("periods__ends_on")).values_list(
+        "pk", "last_day", "applications_close_at"
+    )
+    for season_id, last_day, closed_at in seasons:
+        ended = last_day or timezone.localdate(closed_at)
+        if add_months(ended, months) < today:
+            deleted += _purge_unplaced(season_id)
+    return deleted
+
+
+def _purge_unplaced(season_id: int) -> int:
+    placed = Allocation.objects.filter(
+        run__season_id=season_id, run__dry_run=False, place__isnull=False
+    ).values("application_id")
+    unplaced = Application.objects.filter(season_id=season_id).exclude(pk__in=placed)
+    ids = list(unplaced.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    with transaction.atomic():
+        Allocation.objects.filter(application_id__in=ids).delete()
+        history = ChangeEvent.objects.filter(
+            model=Application._meta.label_lower, object_id__in=[str(pk) for pk in ids]
+        )
+        changes_redact(history)
+        Application.objects.filter(pk__in=ids).delete()
+    logger.info("summer jobs: %d unplaced applications of season %d deleted", len(ids), season_id)
+    return len(ids)

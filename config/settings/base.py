@@ -192,6 +192,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.participants_anonymise_expired_task",
         "schedule": crontab(hour=1, minute=30),
     },
+    "summer-jobs-retention": {
+        "task": "summerjobs.tasks.applications_purge_unplaced_task",
+        "schedule": crontab(hour=1, minute=50),
+    },
     "follow-ups": {
         "task": "participants.tasks.follow_ups_create_missing_task",
         "schedule": crontab(hour=2, minute=0),
@@ -298,6 +302,9 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # Uploaded files live outside the web root and are only served through scoped, audited views.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "var" / "media")))
 FOTFESTE_UPLOAD_MAX_BYTES = env_int("FOTFESTE_UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
+# Months after a summer-job season's last period ends that the applications of those who got
+# no place are kept (docs/summerjobs.md); then the nightly job deletes them.
+FOTFESTE_SUMMERJOBS_UNPLACED_MONTHS = env_int("FOTFESTE_SUMMERJOBS_UNPLACED_MONTHS", 3)
 # Django refuses larger request bodies before any view sees them.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
