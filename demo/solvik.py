@@ -6,9 +6,10 @@ summer. Everything here is in Swedish; the names and places are invented.
 from datetime import date, timedelta
 from decimal import Decimal
 
-from accounts.models import Country, Municipality, ProgrammeRole
+from accounts.models import Country, Municipality, ProgrammeRole, User
 from accounts.services import ROLE_ARBEIDSLEDER, role_grant
 from demo.solvik_texts import SUMMER, SWEDISH
+from demo.summerjobs import summer_season_build
 from demo.world import DemoWorld, sign_off_dated
 from participants.consents import consent_withdraw
 from participants.models import Enrollment
@@ -188,6 +189,7 @@ def solvik_build(world: DemoWorld) -> None:
             )
     _care_paths(world, programmes["vard"], handlaggare)
     _summer(world, solvik, programmes["sommar"], handlaggare, sites)
+    _summer_season(programmes["sommar"], lead)
     _cases(world, programmes)
 
 
@@ -282,6 +284,15 @@ def _summer(world: DemoWorld, solvik, programme, handlaggare, sites) -> None:
             expected_version=shared.version,
             withdrawn_on=ended + timedelta(days=1),
         )
+
+
+def _summer_season(programme: Programme, lead: User) -> None:
+    """The applications and the lottery that placed last summer's youths: Solvik's season."""
+    cohort = programme.cohorts.first()
+    assert cohort is not None and cohort.starts_on is not None  # made by _summer_programme
+    summer_season_build(
+        programme=programme, lead=lead, periods=summer_periods(cohort.starts_on.year)
+    )
 
 
 def _care_paths(world: DemoWorld, programme, handlaggare) -> None:

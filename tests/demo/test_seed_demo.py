@@ -19,6 +19,7 @@ from placements.models import (
 )
 from placements.qualification import sign_off_undoable
 from programs.models import Programme
+from summerjobs.models import Application, LotteryRun, Place, PriorityTier, Season, Workplace
 
 pytestmark = pytest.mark.django_db
 
@@ -61,6 +62,8 @@ def test_the_demo_builds_the_promised_world_and_a_second_run_changes_nothing(set
         CaseNote.objects.count(),
         Document.objects.count(),
         ProgressReply.objects.count(),
+        Application.objects.count(),
+        LotteryRun.objects.count(),
     )
     assert set(SIGN_INS) <= set(User.objects.values_list("email", flat=True))
     lyngdal = Participant.objects.filter(municipality__name="Lyngdal")
@@ -78,6 +81,8 @@ def test_the_demo_builds_the_promised_world_and_a_second_run_changes_nothing(set
         CaseNote.objects.count(),
         Document.objects.count(),
         ProgressReply.objects.count(),
+        Application.objects.count(),
+        LotteryRun.objects.count(),
     )
 
 
@@ -148,6 +153,21 @@ def test_the_first_person_a_caseworker_opens_is_a_lived_case(settings):
     assert 0 < len(quiet) < lyngdal.count()
 
 
+def _summer_season_texts() -> list[str]:
+    season = Season.objects.get(programme__municipality__name="Solvik")
+    places = Place.objects.filter(period__season=season)
+    return [
+        season.name,
+        *season.areas.values_list("name", flat=True),
+        *PriorityTier.objects.filter(season=season).values_list("name", flat=True),
+        *Workplace.objects.filter(municipality__name="Solvik").values_list("name", flat=True),
+        *Workplace.objects.filter(municipality__name="Solvik").values_list("address", flat=True),
+        *places.values_list("tasks", flat=True),
+        *Application.objects.filter(season=season).values_list("motivation", flat=True),
+        *Application.objects.filter(season=season).values_list("school", flat=True),
+    ]
+
+
 def test_solvik_is_swedish_with_its_own_programmes_and_summer_in_summer(settings):
     settings.DEBUG = True
     call_command("seed_demo")
@@ -181,6 +201,7 @@ def test_solvik_is_swedish_with_its_own_programmes_and_summer_in_summer(settings
             for site in Worksite.objects.filter(municipality__name="Solvik")
             for text in (site.name, site.address)
         ),
+        *_summer_season_texts(),
     ]
     assert texts and not [t for t in texts if t and NORWEGIAN.search(t)]
     summer = Placement.objects.filter(worksite__municipality__name="Solvik", type="feriearbete")
@@ -196,3 +217,15 @@ def test_solvik_is_swedish_with_its_own_programmes_and_summer_in_summer(settings
     first = participant_list(user=handlaggare).first()
     _assert_lived_case(first)
     assert first.tasks.filter(title__startswith="Följ upp").exists()
+    season = Season.objects.get(programme__municipality__name="Solvik")
+    assert (
+        season.programme.name
+        == season.name
+        == f"Feriearbete {season.periods.first().starts_on.year}"
+    )
+    assert season.applications.count() == 320 and season.areas.count() == 8
+    real = season.lottery_runs.get(dry_run=False)
+    assert real.run_by == User.objects.get(email="projektledare@solvik.example.org")
+    # The youths followed in case management worked in the season's periods.
+    periods = {(p.starts_on, p.ends_on) for p in season.periods.all()}
+    assert {(p.starts_on, p.ends_on) for p in summer} <= periods

@@ -1,0 +1,242 @@
+"""Solvik's demo summer-job season: last summer's, complete, through the services, the same
+for the same seed, its lottery reproducible, and nobody in it named after a real person."""
+
+import hashlib
+import os
+import re
+from collections import Counter
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from accounts.models import Country
+from demo.solvik import summer_periods, summer_year
+from demo.summerjobs import summer_season_build
+from participants import national_id as nid
+from programs.models import ProgrammeKind
+from summerjobs import lottery
+from summerjobs.models import Allocation, Application, Choice, LotteryRun, Place, Workplace
+from summerjobs.selectors import lottery_draw
+from summerjobs.services import age_on, lottery_run
+from tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+AREAS = [
+    "Vaktmästeri", "Fritidshem", "Skola", "Äldreomsorg", "Storkök", "Föreningsliv",
+    "Park och natur", "Bibliotek",
+]  # fmt: skip
+TIERS = [
+    ("Känd av socialtjänsten / ekonomiskt bistånd", True),
+    ("Funktionsnedsättning", True),
+    ("Första ansökan", False),
+    ("Alla", False),
+]
+# The first 16 hex digits of sha256 of each word (lower case) of the names of the real people
+# in the articles the demo follows (kept outside the repository), so that their names are not
+# written here: none may be a word of a name in the demo's season.
+REAL_NAME_DIGESTS = frozenset(
+    {
+        "002f0c76c3b4f321", "015166366208040a", "0b03048e83e19554", "12425eb2b77729df",
+        "132106a20b11b49b", "142653ffa9e71b81", "201abdd36089659a", "23b3a6eac75b54d5",
+        "3c30c3f6ea9b3eb7", "3c34732faec7aaad", "3cee91fe75e360bd", "3f122fd6ff97ebdc",
+        "40b47d3d6170c15f", "4ed55baa723a73d2", "5072f44525fb92ae", "55579b557896d0ce",
+        "627e1c170fd00afa", "65031d3f5eecf1a1", "65c31926b36bd303", "68168224c4721b50",
+        "705301a7ca4c57fd", "7415e8fbce79000b", "74744f0df5ee1703", "807b0b51a0c52ac3",
+        "8733e9f800be69d8", "907fef5453e1d58b", "93c6b09e0fc292a9", "9af2921d3fd57fe8",
+        "9da8b9006c1467cf", "9eac73a1d0226ba7", "a9d150d4f4fd1129", "aa5df4b5c6d57638",
+        "aaa4303920731899", "bcfc61adfb218e48", "c0ce16147c7dadc8", "c55a8cd8ac847df4",
+        "c6d17a3613b9914e", "da2da8e71c82b18a", "dcd69bed70a827d5", "e0b22bb8eb6e8b88",
+        "e0e2087b3efad83c", "edcc6464b70ace88", "f45ecd9bb32a4685",
+    }
+)  # fmt: skip
+
+
+def _build(town: str = "Solvik"):
+    municipality = f.MunicipalityFactory(name=town, country=Country.SWEDEN)
+    year = summer_year(date.today())
+    programme = f.ProgrammeFactory(
+        municipality=municipality, name=f"Feriearbete {year}", kind=ProgrammeKind.SUMMER_JOBS
+    )
+    lead = f.UserFactory(municipality=municipality, full_name="Anders Projektledare")
+    f.MembershipFactory(user=lead, programme=programme, role="programme_lead")
+    season = summer_season_build(programme=programme, lead=lead, periods=summer_periods(year))
+    assert season is not None
+    return season
+
+
+@pytest.fixture
+def season():
+    return _build()
+
+
+def _names(season) -> set[str]:
+    applications = Application.objects.filter(season=season)
+    places = Place.objects.filter(period__season=season)
+    return {
+        *applications.values_list("first_name", flat=True),
+        *applications.values_list("last_name", flat=True),
+        *applications.exclude(guardian_name="").values_list("guardian_name", flat=True),
+        *places.values_list("supervisor_name", flat=True),
+    }
+
+
+def test_the_season_is_last_summers_three_periods_of_three_weeks_with_its_rules(season):
+    year = season.periods.first().starts_on.year
+    assert season.name == f"Feriearbete {year}" and season.kind == "feriearbete"
+    assert season.programme.kind == ProgrammeKind.SUMMER_JOBS
+    assert (season.born_from_year, season.born_to_year) == (year - 19, year - 16)
+    opens, closes = season.applications_open_at, season.applications_close_at
+    assert (opens.month, closes.month, closes.year) == (2, 3, year)
+    assert not season.is_open()  # the season is over: nobody can still apply
+    periods = list(season.periods.all())
+    assert [(p.starts_on.isocalendar().week, (p.ends_on - p.starts_on).days) for p in periods] == [
+        (25, 18),
+        (28, 18),
+        (31, 18),
+    ]
+    assert season.hours_per_period == 90 and season.answer_days == 7 and season.gender_balance
+    rates = [
+        (r.age_from, r.age_to, r.hourly_pay, r.holiday_pay_percent) for r in season.pay_rates.all()
+    ]
+    assert rates == [(16, 16, 98, 12), (17, 17, 104, 12), (18, 19, 128, 12)]
+    assert sorted(season.areas.values_list("name", flat=True)) == sorted(AREAS)
+    assert [(t.name, t.sensitive) for t in season.tiers.all()] == TIERS
+
+
+def test_some_forty_workplaces_offer_about_160_places_by_the_areas_rules(season):
+    workplaces = Workplace.objects.filter(municipality=season.programme.municipality)
+    assert 38 <= workplaces.count() <= 42
+    assert set(workplaces.values_list("kind", flat=True)) == {"unit", "company", "association"}
+    assert all(re.fullmatch(r"\w[\w ]+ \d+, 123 \d\d Solvik", w.address) for w in workplaces)
+    places = Place.objects.filter(period__season=season).select_related("area", "workplace")
+    assert 150 <= sum(p.slots for p in places) <= 170
+    for workplace in workplaces:
+        offered = [p for p in places if p.workplace_id == workplace.pk]
+        assert 1 <= len({p.period_id for p in offered}) <= 3
+        assert 1 <= len({p.area_id for p in offered}) <= 2
+        assert len({(p.supervisor_name, p.supervisor_phone) for p in offered}) == 1
+    for place in places:
+        assert place.min_age == (18 if place.area.name == "Äldreomsorg" else 16)
+        assert place.record_extract_required == (place.area.name in {"Fritidshem", "Skola"})
+        assert place.tasks and place.supervisor_name and place.supervisor_phone.startswith("+46")
+
+
+def test_320_young_people_applied_in_the_window_with_synthetic_numbers_and_guardians(season):
+    applications = list(Application.objects.filter(season=season).prefetch_related("periods"))
+    assert len(applications) == 320
+    first_day = season.periods.first().starts_on
+    for application in applications:
+        assert season.is_open(application.created_at)
+        number = nid.parse(nid.decrypt(application.national_id_encrypted), country="SE")
+        assert number.synthetic and number.birth_date == application.birth_date
+        assert season.admits_birth_year(application.birth_date)
+        assert application.email.endswith("@example.org")
+        if age_on(application.birth_date, first_day) < 18:
+            assert application.guardian_name and application.guardian_email
+        assert 1 <= len(application.periods.all()) <= 3
+    assert Counter(Choice.objects.filter(application__season=season).values_list(
+        "application", flat=True
+    )).most_common()[-1][1] == 5  # fmt: skip
+    genders = Counter(a.gender for a in applications)
+    assert genders["female"] > 120 and genders["male"] > 120 and genders["other"] > 0
+    assert any(a.motivation for a in applications) and not all(a.motivation for a in applications)
+
+
+def test_period_one_and_some_areas_are_over_subscribed_and_few_are_on_sensitive_grounds(season):
+    applications = Application.objects.filter(season=season)
+    wanted = Counter(applications.values_list("periods__number", flat=True))
+    assert wanted[1] > wanted[2] > wanted[3]
+    first_wishes = Counter(
+        Choice.objects.filter(application__season=season, rank=1).values_list("area", flat=True)
+    )
+    slots = Counter()
+    for place in Place.objects.filter(period__season=season):
+        slots[place.area_id] += place.slots
+    assert any(first_wishes[area] > 2 * slots[area] for area in slots)
+    assert any(first_wishes[area] < slots[area] for area in slots)
+    tiers = Counter(applications.values_list("tier__name", flat=True))
+    assert [tiers[name] for name, _sensitive in TIERS] == [26, 10, 176, 108]
+
+
+def test_the_run_for_real_is_the_same_when_run_again_with_its_seed(season):
+    dry, real = LotteryRun.objects.filter(season=season).order_by("run_at")
+    assert dry.dry_run and not real.dry_run and dry.run_at < real.run_at
+    assert real.run_by is not None and real.run_by.full_name == "Anders Projektledare"
+    again = lottery_run(season=season, seed=real.seed, dry_run=True, actor=None)
+    assert again.inputs_digest == real.inputs_digest
+    assert again.result["assignments"] == real.result["assignments"]
+    assert again.result == real.result == dry.result
+    assert lottery.allocate(lottery_draw(season=season, seed=real.seed)).to_json() == real.result
+    placed = Allocation.objects.filter(run=real, place__isnull=False)
+    assert 140 <= placed.count() <= 160
+    assert {(a.application_id, a.place_id) for a in placed} == {
+        (row["applicant"], row["place"]) for row in real.result["assignments"]
+    }
+
+
+def test_nobody_is_placed_below_the_areas_minimum_age(season):
+    real = LotteryRun.objects.get(season=season, dry_run=False)
+    placed = Allocation.objects.filter(run=real, place__isnull=False).select_related(
+        "application", "place__period", "place__area"
+    )
+    ages = [(age_on(a.application.birth_date, a.place.period.starts_on), a.place) for a in placed]
+    assert all(age >= place.min_age for age, place in ages)
+    # The rule is tested, not idle: some under-18s wanted Äldreomsorg and went elsewhere.
+    elderly = {p.pk for p in Place.objects.filter(period__season=season, area__name="Äldreomsorg")}
+    assert any(place.pk in elderly for _age, place in ages)
+    young = Choice.objects.filter(
+        application__season=season, area__name="Äldreomsorg", application__guardian_email__gt=""
+    )
+    assert young.exists()
+
+
+def test_the_same_seed_builds_the_same_season_and_a_second_build_changes_nothing(season):
+    other = _build("Solvik igen")
+
+    def snapshot(s):
+        return [
+            (
+                a.first_name,
+                a.last_name,
+                a.birth_date,
+                a.gender,
+                a.created_at,
+                a.tier.name,
+                [c.area.name for c in a.choices.all()],
+                sorted(p.number for p in a.periods.all()),
+            )
+            for a in Application.objects.filter(season=s)
+            .select_related("tier")
+            .prefetch_related("choices__area", "periods")
+            .order_by("created_at", "pk")
+        ]
+
+    assert snapshot(season) == snapshot(other)
+    count = Application.objects.count()
+    year = season.periods.first().starts_on.year
+    lead = season.lottery_runs.first().run_by
+    assert (
+        summer_season_build(programme=season.programme, lead=lead, periods=summer_periods(year))
+        is None
+    )
+    assert Application.objects.count() == count
+
+
+def test_no_name_in_the_season_is_a_name_of_a_real_person_in_the_articles(season):
+    words = {word for name in _names(season) for word in name.split()}
+    assert len(words) > 100
+    digests = {hashlib.sha256(word.lower().encode()).hexdigest()[:16] for word in words}
+    assert not digests & REAL_NAME_DIGESTS
+
+
+@pytest.mark.skipif(
+    not os.environ.get("FOTFESTE_SEEDS_DIR"), reason="FOTFESTE_SEEDS_DIR: the seed articles"
+)
+def test_no_name_in_the_season_is_a_word_of_the_seed_articles(season):
+    """Where the articles are at hand: no word of a name in the season is in any of them."""
+    texts = [p.read_text() for p in Path(os.environ["FOTFESTE_SEEDS_DIR"]).glob("*.txt")]
+    assert texts
+    words = {word for text in texts for word in re.findall(r"\w+", text)}
+    assert not {word for name in _names(season) for word in name.split()} & words
