@@ -33,7 +33,10 @@ def lottery_draw(*, season: Season, seed: int) -> lottery.Draw:
         Application.objects.filter(season=season, status=ApplicationStatus.SUBMITTED)
         .only("pk", "tier_id", "birth_date", "gender")
         .prefetch_related(
-            Prefetch("choices", queryset=Choice.objects.order_by("rank").only("area_id")),
+            Prefetch(
+                "choices",
+                queryset=Choice.objects.order_by("rank").only("application_id", "area_id"),
+            ),
             "periods",
         )
     )

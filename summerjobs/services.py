@@ -65,7 +65,8 @@ def application_submit(
 ) -> Application:
     """A young person's application, checked against the season's rules: the window, the
     personnummer, the years of birth, a guardian under 18, the wishes and periods offered."""
-    if not season.is_open(at or timezone.now()):
+    at = at or timezone.now()
+    if not season.is_open(at):
         raise ApplicationError(_("Applications for this season are not open."), code="closed")
     number = nid.parse(data.national_id, country=Country.SWEDEN)
     _check_age(season, number.birth_date)
@@ -79,6 +80,7 @@ def application_submit(
                 national_id_hash=nid.lookup_hash(number.value),
                 national_id_masked=number.masked,
                 birth_date=number.birth_date,
+                created_at=at,
                 **_person_fields(data),
             )
             application.periods.set(periods)

@@ -125,3 +125,15 @@ def test_the_shell_says_what_is_wrong_without_a_traceback(summer):
         call_command(
             "summerjobs_allocate", "--season", str(summer.season.pk), "--seed", "-1", "--dry-run"
         )
+
+
+def test_the_draw_is_read_in_the_same_few_queries_however_many_applied(
+    summer, django_assert_max_num_queries
+):
+    from summerjobs.selectors import lottery_draw
+
+    for n in range(12):
+        apply(summer, born=date(YEAR - 17, 1, 1 + n), serial=800 + n)
+    with django_assert_max_num_queries(5):
+        draw = lottery_draw(season=summer.season, seed=1)
+    assert len(draw.applicants) == 12 and all(a.areas for a in draw.applicants)

@@ -146,3 +146,12 @@ def test_only_the_programmes_leads_may_set_a_tier_through_the_service(world, sum
     assert caught.value.code == "forbidden"
     application.refresh_from_db()
     assert application.tier is None
+
+
+def test_an_application_made_at_a_given_time_is_dated_then(summer):
+    at = summer.season.applications_open_at + timedelta(hours=1)
+    application = application_submit(
+        season=summer.season, data=application_input(summer, born=SEVENTEEN, serial=17), at=at
+    )
+    application.refresh_from_db()
+    assert application.created_at == at
