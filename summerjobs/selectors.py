@@ -1,7 +1,11 @@
 """Reads for summer jobs."""
 
-from django.db.models import Prefetch
+from datetime import datetime
 
+from django.db.models import Prefetch, QuerySet
+from django.utils import timezone
+
+from accounts.tokens import token_digest
 from summerjobs import lottery
 from summerjobs.models import Application, ApplicationStatus, Choice, Gender, Place, Season
 
@@ -51,4 +55,35 @@ def _place(place: Place) -> lottery.Place:
         starts_on=place.period.starts_on,
         slots=place.slots,
         min_age=place.min_age,
+    )
+
+
+# --- the application e-service (no staff account) -------------------------------------------
+
+
+def seasons_open(*, at: datetime | None = None) -> QuerySet[Season]:
+    """Seasons taking applications now, the nearest deadline first. One query."""
+    now = at or timezone.now()
+    return (
+        Season.objects.filter(applications_open_at__lte=now, applications_close_at__gt=now)
+        .select_related("programme__municipality")
+        .order_by("applications_close_at", "name")
+    )
+
+
+def season_public(*, pk: int) -> Season | None:
+    """A season as its public pages show it, with its municipality; None if there is none."""
+    return Season.objects.select_related("programme__municipality").filter(pk=pk).first()
+
+
+def application_for_link(*, token: str) -> Application | None:
+    """The application whose private link holds ``token``, with what its page shows: its
+    season and municipality, ranked work areas and periods. Three queries; None if no link
+    holds it."""
+    choices = Choice.objects.select_related("area").order_by("rank")
+    return (
+        Application.objects.filter(edit_token_hash=token_digest(token))
+        .select_related("season__programme__municipality")
+        .prefetch_related(Prefetch("choices", queryset=choices), "periods")
+        .first()
     )
