@@ -158,6 +158,10 @@ class ApplyForm(ApplicantForm):
 class ChangeForm(ApplicantForm):
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _("Any offer goes to this address.")
+
     def application_change(self) -> ApplicationChange:
         return ApplicationChange(
             area_ids=self.ranked_area_ids(),
