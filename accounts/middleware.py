@@ -20,6 +20,11 @@ Handler = Callable[[HttpRequest], HttpResponse]
 # "nb", "nb-NO", "nn" and "nn-NO" say which, and Django understands them as they are.
 _NORWEGIAN = re.compile(r"(?<![A-Za-z-])no(?:-[A-Za-z]{2})?(?=\s*(?:[;,]|$))", re.I)
 
+# Pages for people without a staff account (the summer-job application): a staff member signed
+# in elsewhere in the same browser is neither asked for a second factor nor signed out there;
+# those pages never read the staff user.
+PUBLIC_PREFIXES = ("/apply/",)
+
 _STARTED = "_fotfeste_started"
 _SEEN = "_fotfeste_seen"
 _MFA_OK = "_fotfeste_mfa_ok"
@@ -49,7 +54,7 @@ def session_lifetime(get_response: Handler) -> Handler:
     """End a session after 30 idle minutes or 12 hours, whichever comes first."""
 
     def middleware(request: HttpRequest) -> HttpResponse:
-        if request.user.is_authenticated:
+        if not request.path.startswith(PUBLIC_PREFIXES) and request.user.is_authenticated:
             now = time.time()
             started = request.session.get(_STARTED)
             seen = request.session.get(_SEEN, now)
@@ -106,6 +111,7 @@ _MFA_EXEMPT_PREFIXES = (
     "/accounts/reauthenticate/",
     "/static/",
     "/i18n/",
+    *PUBLIC_PREFIXES,
 )
 
 

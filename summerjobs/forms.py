@@ -1,10 +1,190 @@
+"""The application e-service's forms: the application, the code from the e-mail, and the
+change of an application through its private link. The season's rules are the services'
+(summerjobs/services.py); these forms only take what was typed."""
+
+from collections.abc import Sequence
 from typing import cast
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
+from participants import national_id as nid
 from summerjobs.lottery import MAX_SEED
-from summerjobs.models import PriorityTier
+from summerjobs.models import Gender, Period, PriorityTier, WorkArea
+from summerjobs.services import CHANGEABLE, MAX_CHOICES, ApplicationChange, ApplicationInput
+
+# ApplicationError.field → the form field that shows it.
+ERROR_FIELDS = {"areas": "choice_1"}
+_TEXT = {"maxlength": 150}
+
+
+def _text(label, *, required: bool = False, autocomplete: str = "", **attrs) -> forms.CharField:
+    widget_attrs = {**_TEXT, **attrs}
+    if autocomplete:
+        widget_attrs["autocomplete"] = autocomplete
+    return forms.CharField(
+        label=label, required=required, max_length=150, widget=forms.TextInput(widget_attrs)
+    )
+
+
+def period_label(period: Period) -> str:
+    return _("Period %(number)d: %(start)s – %(end)s") % {
+        "number": period.number,
+        "start": date_format(period.starts_on, "j F"),
+        "end": date_format(period.ends_on, "j F"),
+    }
+
+
+class ApplicantForm(forms.Form):
+    """What the application and its change have in common: contact, school, wishes, periods
+    and the short text."""
+
+    email = forms.EmailField(
+        label=_("Your e-mail address"),
+        max_length=254,
+        help_text=_("We send a code to it now, and later any offer. Check your spam folder."),
+        widget=forms.EmailInput({"autocomplete": "email"}),
+    )
+    phone = _text(_("Your mobile number"), autocomplete="tel", type="tel", inputmode="tel")
+    guardian_name = _text(_("Guardian's name"), autocomplete="off")
+    guardian_email = forms.EmailField(
+        label=_("Guardian's e-mail address"),
+        max_length=254,
+        required=False,
+        widget=forms.EmailInput({"autocomplete": "off"}),
+    )
+    guardian_phone = _text(_("Guardian's mobile number"), autocomplete="off", type="tel")
+    school = _text(_("School"), autocomplete="off")
+    school_year = forms.CharField(
+        label=_("School year"),
+        max_length=20,
+        required=False,
+        help_text=_("For example year 9 or upper secondary year 1."),
+        widget=forms.TextInput({"maxlength": 20}),
+    )
+    motivation = forms.CharField(
+        label=_("Why do you want a summer job?"),
+        max_length=1000,
+        required=False,
+        help_text=_("A few sentences. At most 1,000 characters."),
+        widget=forms.Textarea({"rows": 4, "maxlength": 1000}),
+    )
+    periods = forms.TypedMultipleChoiceField(
+        label=_("When can you work?"),
+        coerce=int,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Tick every period you can work. You get at most one."),
+    )
+
+    def __init__(
+        self, *args, areas: Sequence[WorkArea], periods: Sequence[Period], **kwargs
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        period_field = cast(forms.ChoiceField, self.fields["periods"])
+        period_field.choices = [(p.pk, period_label(p)) for p in periods]
+        area_choices = [(area.pk, area.name) for area in areas]
+        self.rank_names = []
+        for rank in range(1, min(len(area_choices), MAX_CHOICES) + 1):
+            name = f"choice_{rank}"
+            first = rank == 1
+            empty = _("Choose a work area") if first else _("No more wishes")
+            self.fields[name] = forms.TypedChoiceField(
+                label=_("Wish %(rank)d") % {"rank": rank},
+                coerce=int,
+                required=first,
+                empty_value=None,
+                choices=[("", empty), *area_choices],
+            )
+            self.rank_names.append(name)
+
+    def rank_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.rank_names]
+
+    def ranked_area_ids(self) -> list[int]:
+        chosen = (self.cleaned_data.get(name) for name in self.rank_names)
+        return [area for area in chosen if area is not None]
+
+    def contact_values(self) -> dict:
+        return {name: self.cleaned_data.get(name) or "" for name in CHANGEABLE}
+
+    def show_error(self, field: str | None, message: str) -> None:
+        """An ApplicationError on the field it names, or above the form."""
+        name = ERROR_FIELDS.get(field or "", field)
+        self.add_error(name if name in self.fields else None, message)
+
+
+class ApplyForm(ApplicantForm):
+    national_id = forms.CharField(
+        max_length=20,
+        help_text=_("12 digits: YYYYMMDD-NNNN."),
+        widget=forms.TextInput({"autocomplete": "off", "inputmode": "numeric", "maxlength": 20}),
+    )
+    first_name = _text(_("First name"), required=True, autocomplete="given-name")
+    last_name = _text(_("Last name"), required=True, autocomplete="family-name")
+    gender = forms.ChoiceField(
+        label=_("Gender"), choices=Gender.choices, widget=forms.RadioSelect, required=True
+    )
+    # The honeypot: hidden from people (CSS, and from screen readers), filled by robots.
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput({"autocomplete": "off", "tabindex": "-1"}),
+    )
+
+    field_order = ["national_id", "first_name", "last_name", "gender"]
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["national_id"].label = nid.national_id_label(nid.SWEDEN)
+
+    def is_robot(self) -> bool:
+        return bool(self.data.get("website", "").strip())
+
+    def application_input(self) -> ApplicationInput:
+        data = self.cleaned_data
+        return ApplicationInput(
+            national_id=data["national_id"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            gender=data["gender"],
+            area_ids=self.ranked_area_ids(),
+            period_ids=list(data["periods"]),
+            **self.contact_values(),
+        )
+
+
+class ChangeForm(ApplicantForm):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["email"].help_text = _("Any offer goes to this address.")
+
+    def application_change(self) -> ApplicationChange:
+        return ApplicationChange(
+            area_ids=self.ranked_area_ids(),
+            period_ids=list(self.cleaned_data["periods"]),
+            **self.contact_values(),
+        )
+
+
+class CodeForm(forms.Form):
+    code = forms.RegexField(
+        label=_("The code from the e-mail"),
+        regex=r"^\s*\d{6}\s*$",
+        max_length=12,
+        error_messages={"invalid": _("The code is six digits.")},
+        widget=forms.TextInput(
+            {"autocomplete": "one-time-code", "inputmode": "numeric", "maxlength": 12}
+        ),
+    )
+
+
+class WithdrawForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
 
 
 class LotteryForm(forms.Form):

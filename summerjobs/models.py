@@ -326,6 +326,9 @@ class Application(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     version = models.PositiveIntegerField(default=1)
+    # The SHA-256 of the secret in the young person's link to see and change the application
+    # (summerjobs/applying.py); the secret itself is only in their e-mail.
+    edit_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -342,6 +345,26 @@ class Application(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class PendingApplication(models.Model):
+    """An application sent but not yet confirmed with the code e-mailed to its address. The
+    form's values are kept as one encrypted JSON document (the national-ID keys): nothing in
+    it is looked up, it lives for minutes, and one ciphertext keeps every field of it, the
+    personnummer with the names and addresses, unreadable without the key. The secret in the
+    confirmation page's address and the code are kept as hashes only."""
+
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    code_hash = models.CharField(max_length=64)
+    data_encrypted = models.TextField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    language = models.CharField(max_length=8, blank=True, default="")
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(db_index=True)
+
+    def __str__(self) -> str:
+        return f"{self.season_id} · {self.pk}"
 
 
 class Choice(models.Model):

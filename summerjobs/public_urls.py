@@ -1,4 +1,16 @@
-"""The application e-service for young people: no staff account (docs/summerjobs.md)."""
+"""The application e-service for young people: no staff account (docs/summerjobs.md). No
+address holds a personnummer, a name or an e-mail address: a season's id, and secrets."""
+
+from django.urls import path
+
+from summerjobs.views import apply
 
 app_name = "apply"
-urlpatterns: list = []
+urlpatterns = [
+    path("", apply.SeasonListView.as_view(), name="seasons"),
+    path("<id:pk>/", apply.ApplyView.as_view(), name="season"),
+    path("<id:pk>/confirm/<str:token>/", apply.ConfirmView.as_view(), name="confirm"),
+    path("<id:pk>/received/", apply.ReceivedView.as_view(), name="received"),
+    path("a/<str:token>/", apply.ApplicationView.as_view(), name="application"),
+    path("a/<str:token>/withdraw/", apply.WithdrawView.as_view(), name="withdraw"),
+]

@@ -1,13 +1,16 @@
 """Reads for summer jobs."""
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from accounts.models import User
+from accounts.tokens import token_digest
 from summerjobs import lottery
 from summerjobs.models import (
     Application,
@@ -211,4 +214,35 @@ def application_list(*, season: Season) -> QuerySet[Application]:
 def application_get(*, user: User, pk: int) -> Application:
     return get_object_or_404(
         Application.objects.visible_to(user).select_related("season", "tier"), pk=pk
+    )
+
+
+# --- the application e-service (no staff account) -------------------------------------------
+
+
+def seasons_open(*, at: datetime | None = None) -> QuerySet[Season]:
+    """Seasons taking applications now, the nearest deadline first. One query."""
+    now = at or timezone.now()
+    return (
+        Season.objects.filter(applications_open_at__lte=now, applications_close_at__gt=now)
+        .select_related("programme__municipality")
+        .order_by("applications_close_at", "name")
+    )
+
+
+def season_public(*, pk: int) -> Season | None:
+    """A season as its public pages show it, with its municipality; None if there is none."""
+    return Season.objects.select_related("programme__municipality").filter(pk=pk).first()
+
+
+def application_for_link(*, token: str) -> Application | None:
+    """The application whose private link holds ``token``, with what its page shows: its
+    season and municipality, ranked work areas and periods. Three queries; None if no link
+    holds it."""
+    choices = Choice.objects.select_related("area").order_by("rank")
+    return (
+        Application.objects.filter(edit_token_hash=token_digest(token))
+        .select_related("season__programme__municipality")
+        .prefetch_related(Prefetch("choices", queryset=choices), "periods")
+        .first()
     )

@@ -3,6 +3,7 @@
 import logging
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -21,6 +22,7 @@ from summerjobs import lottery
 from summerjobs.models import (
     Allocation,
     Application,
+    ApplicationStatus,
     Choice,
     Gender,
     LotteryRun,
@@ -55,23 +57,65 @@ class ApplicationInput:
     motivation: str = ""
 
 
+@dataclass(frozen=True)
+class ApplicationChange:
+    """What the young person may change through the link in their receipt until the deadline:
+    not the personnummer, the names or the gender, which say who applied."""
+
+    email: str
+    area_ids: list[int]  # ranked, first wish first
+    period_ids: list[int]
+    phone: str = ""
+    guardian_name: str = ""
+    guardian_email: str = ""
+    guardian_phone: str = ""
+    school: str = ""
+    school_year: str = ""
+    motivation: str = ""
+
+
+# The fields of ApplicationChange kept as they are typed (the wishes and periods apart).
+CHANGEABLE: tuple[str, ...] = ("email", "phone", "guardian_name", "guardian_email")
+CHANGEABLE += ("guardian_phone", "school", "school_year", "motivation")
+
+
+@dataclass(frozen=True)
+class CheckedApplication:
+    number: nid.NationalId
+    area_ids: list[int]
+    period_ids: list[int]
+    person: dict[str, str]
+
+
 def age_on(born: date, day: date) -> int:
     """Age in whole years on ``day`` (a birthday on that day counts)."""
     return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
-def application_submit(
+def application_check(
     *, season: Season, data: ApplicationInput, at: datetime | None = None
-) -> Application:
-    """A young person's application, checked against the season's rules: the window, the
-    personnummer, the years of birth, a guardian under 18, the wishes and periods offered."""
-    at = at or timezone.now()
-    if not season.is_open(at):
+) -> CheckedApplication:
+    """Every rule of the season that an application can be held to before it is kept: the
+    window, the personnummer, the years of birth, a guardian under 18, the wishes and periods
+    offered, the gender. Not whether the person has applied already: that needs the e-mail
+    address confirmed first (applying.py), so that nobody can ask which numbers have applied."""
+    if not season.is_open(at or timezone.now()):
         raise ApplicationError(_("Applications for this season are not open."), code="closed")
     number = nid.parse(data.national_id, country=Country.SWEDEN)
     _check_age(season, number.birth_date)
     _check_guardian(season, number.birth_date, data)
     areas, periods = _checked_choices(season, data)
+    return CheckedApplication(number, areas, periods, _person_fields(data))
+
+
+def application_submit(
+    *, season: Season, data: ApplicationInput, at: datetime | None = None
+) -> Application:
+    """A young person's application, checked against the season's rules (application_check),
+    one per person and season."""
+    at = at or timezone.now()
+    checked = application_check(season=season, data=data, at=at)
+    number = checked.number
     try:
         with transaction.atomic():
             application = Application.objects.create(
@@ -81,18 +125,22 @@ def application_submit(
                 national_id_masked=number.masked,
                 birth_date=number.birth_date,
                 created_at=at,
-                **_person_fields(data),
+                **checked.person,
             )
-            application.periods.set(periods)
-            Choice.objects.bulk_create(
-                Choice(application=application, rank=rank, area_id=area)
-                for rank, area in enumerate(areas, start=1)
-            )
+            application.periods.set(checked.period_ids)
+            _choices_create(application, checked.area_ids)
     except IntegrityError:
         raise ApplicationError(
             _("This person has already applied this season."), field="national_id", code="duplicate"
         ) from None
     return application
+
+
+def _choices_create(application: Application, area_ids: list[int]) -> None:
+    Choice.objects.bulk_create(
+        Choice(application=application, rank=rank, area_id=area)
+        for rank, area in enumerate(area_ids, start=1)
+    )
 
 
 def _person_fields(data: ApplicationInput) -> dict[str, str]:
@@ -113,16 +161,28 @@ def _check_age(season: Season, born: date) -> None:
         )
 
 
-def _check_guardian(season: Season, born: date, data: ApplicationInput) -> None:
+def _check_guardian(season: Season, born: date, data: ApplicationInput | ApplicationChange) -> None:
+    """Under 18 on the first day of work, a guardian confirms an offer: their name, e-mail
+    and mobile are needed, each refused on its own field."""
     first_day = season.periods.order_by("starts_on").values_list("starts_on", flat=True).first()
-    if first_day and age_on(born, first_day) < ADULT_AGE and not data.guardian_email.strip():
+    if not first_day or age_on(born, first_day) >= ADULT_AGE:
+        return
+    if not data.guardian_email.strip():
         raise ApplicationError(
             _("Under 18: give a guardian's e-mail address, so that they can confirm an offer."),
             field="guardian_email",
         )
+    if not data.guardian_name.strip():
+        raise ApplicationError(_("Under 18: give a guardian's name."), field="guardian_name")
+    if not data.guardian_phone.strip():
+        raise ApplicationError(
+            _("Under 18: give a guardian's mobile number."), field="guardian_phone"
+        )
 
 
-def _checked_choices(season: Season, data: ApplicationInput) -> tuple[list[int], list[int]]:
+def _checked_choices(
+    season: Season, data: ApplicationInput | ApplicationChange
+) -> tuple[list[int], list[int]]:
     areas, periods = list(data.area_ids), list(dict.fromkeys(data.period_ids))
     if not areas or len(areas) > MAX_CHOICES:
         raise ApplicationError(
@@ -135,6 +195,66 @@ def _checked_choices(season: Season, data: ApplicationInput) -> tuple[list[int],
     if not periods or set(periods) - set(season.periods.values_list("pk", flat=True)):
         raise ApplicationError(_("Choose at least one of this season's periods."), field="periods")
     return areas, periods
+
+
+def application_update(
+    *,
+    application: Application,
+    expected_version: int,
+    change: ApplicationChange,
+    at: datetime | None = None,
+) -> Application:
+    """The young person's own change of their contact details, wishes, periods and text, until
+    the deadline, checked against the same rules as the application; refused when somebody
+    saved the application after ``expected_version`` was read (another tab, a guardian)."""
+    season = application.season
+    _check_changeable(application, at)
+    if not change.email.strip():
+        raise ApplicationError(_("Give your e-mail address."), field="email")
+    _check_guardian(season, application.birth_date, change)
+    areas, periods = _checked_choices(season, change)
+    values: dict[str, Any] = {name: getattr(change, name).strip() for name in CHANGEABLE}
+    with transaction.atomic():
+        claim_version(Application, application, expected_version, _stale_message())
+        for name, value in values.items():
+            setattr(application, name, value)
+        application.version = expected_version + 1
+        application.save(update_fields=[*values])
+        application.periods.set(periods)
+        application.choices.all().delete()
+        _choices_create(application, areas)
+    return application
+
+
+def application_withdraw(
+    *, application: Application, expected_version: int, at: datetime | None = None
+) -> Application:
+    """The young person takes their application back, until the deadline; the lottery leaves
+    it out."""
+    _check_changeable(application, at)
+    with transaction.atomic():
+        claim_version(Application, application, expected_version, _stale_message())
+        application.status = ApplicationStatus.WITHDRAWN
+        application.version = expected_version + 1
+        application.save(update_fields=["status"])
+    return application
+
+
+def _check_changeable(application: Application, at: datetime | None) -> None:
+    if application.status != ApplicationStatus.SUBMITTED:
+        raise ApplicationError(_("This application has been withdrawn."), code="withdrawn")
+    if not application.season.is_open(at or timezone.now()):
+        raise ApplicationError(
+            _("Applications for this season are closed: it can no longer be changed."),
+            code="closed",
+        )
+
+
+def _stale_message() -> str:
+    return _(
+        "The application was changed somewhere else (another tab or device) after you opened "
+        "it. Nothing was saved: look at it again and repeat your change."
+    )
 
 
 def lottery_run(*, season: Season, seed: int, dry_run: bool, actor: User | None) -> LotteryRun:

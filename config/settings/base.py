@@ -263,6 +263,13 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
+    # The summer-job application e-service (summerjobs/views/apply.py): forms sent per client
+    # address (a school's pupils share one at the deadline), codes e-mailed per address, code
+    # tries per client address and per address the code went to.
+    "summerjob_apply": "100/10m/ip",
+    "summerjob_apply_email": "5/h/key",
+    "summerjob_code": "100/10m/ip",
+    "summerjob_code_email": "15/h/key",
 }
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Fotfeste"

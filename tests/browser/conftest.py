@@ -26,6 +26,11 @@ CHROMIUM_ARGS = [
 ]
 
 
+# The live site's folder and environment, for the fixtures that reach into it (its mail, its
+# database through manage.py).
+LIVE: dict = {}
+
+
 @pytest.fixture(scope="session")
 def django_db_setup():
     """The browser tests use the server's own database, not pytest-django's."""
@@ -53,12 +58,14 @@ def live_site(tmp_path_factory):
     manage = [sys.executable, "manage.py"]
     subprocess.run([*manage, "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True)
     subprocess.run([*manage, "seed_demo"], cwd=ROOT, env=env, check=True, capture_output=True)
+    LIVE.update(env=env, mail=folder / "mail.txt")
     # Served as in production, with the site's own error pages rather than Django's debug ones.
+    # Its standard output is where the console mail backend writes the mail it sends.
     server = subprocess.Popen(
         [*manage, "runserver", f"127.0.0.1:{port}", "--noreload", "--insecure"],
         cwd=ROOT,
         env={**env, "DEBUG": "false"},
-        stdout=subprocess.DEVNULL,
+        stdout=LIVE["mail"].open("w"),
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
@@ -75,6 +82,30 @@ def live_site(tmp_path_factory):
     yield url
     server.terminate()
     server.wait(timeout=20)
+
+
+@pytest.fixture
+def live_mail(live_site):
+    """The text of every e-mail the live site has sent so far (the console mail backend)."""
+    return lambda: LIVE["mail"].read_text(errors="replace")
+
+
+@pytest.fixture
+def live_shell(live_site):
+    """Run Python in ``manage.py shell`` against the live site's database; returns its output."""
+
+    def run(code: str) -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", "shell", "-c", code],
+            cwd=ROOT,
+            env=LIVE["env"],
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout
+
+    return run
 
 
 @pytest.fixture(scope="session")

@@ -102,8 +102,11 @@ OWN = {
     ],
 }
 # Pages that are not the municipality's own: Django's admin, the API and its schema, the
-# sign-in flow's forms (tested in tests/accounts), and what changes the session.
+# sign-in flow's forms (tested in tests/accounts), what changes the session, and the public
+# summer-job application, which is Swedish municipalities' only and speaks Swedish or English
+# to whoever opens it, staff of any country included (tests/summerjobs/test_apply_flow.py).
 SKIPPED = ("/admin/", "/api/", "/accounts/", "/i18n/", "/health/", "/hello/", "/static/")
+SKIPPED += ("/apply/",)
 MAX_PAGES = 400
 
 

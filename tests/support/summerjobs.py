@@ -1,7 +1,13 @@
-"""Helpers of the summer-jobs tests: a season's world and an application of a young person."""
+"""Helpers of the summer-jobs tests: a season's world, an application of a young person, and
+the application e-service as a young person uses it (the form, the code in the e-mail, the
+link in the receipt)."""
 
+import re
 from dataclasses import dataclass
 from datetime import date
+
+from django.core import mail
+from django.test import Client
 
 from participants.synthetic import synthetic_personnummer
 from summerjobs.models import Period, Place, PriorityTier, Season, WorkArea
@@ -29,7 +35,9 @@ def application_input(
         "last_name": f"Testefternamn{serial}",
         "gender": "female",
         "email": f"ung{serial}@test.example.org",
+        "guardian_name": "Testvårdnadshavare",
         "guardian_email": f"vardnadshavare{serial}@test.example.org",
+        "guardian_phone": "070-000 00 00",
         "area_ids": [summer.areas["Vaktmästeri"].pk, summer.areas["Fritidshem"].pk],
         "period_ids": [summer.periods[0].pk, summer.periods[1].pk],
     }
@@ -40,3 +48,53 @@ def apply(summer: SeasonWorld, *, born: date, serial: int, **changes):
     return application_submit(
         season=summer.season, data=application_input(summer, born=born, serial=serial, **changes)
     )
+
+
+def form_data(summer: SeasonWorld, *, born: date, serial: int, **changes) -> dict:
+    """The public form as a young person fills it in; ``changes`` override, None leaves out."""
+    data = application_input(summer, born=born, serial=serial)
+    values = {
+        "national_id": data.national_id,
+        "first_name": data.first_name,
+        "last_name": data.last_name,
+        "gender": data.gender,
+        "email": data.email,
+        "phone": "070-123 45 67",
+        "guardian_name": data.guardian_name,
+        "guardian_email": data.guardian_email,
+        "guardian_phone": data.guardian_phone,
+        "school": "Solviks skola",
+        "school_year": "Gy 1",
+        "choice_1": summer.areas["Fritidshem"].pk,
+        "choice_2": summer.areas["Vaktmästeri"].pk,
+        "periods": [summer.periods[0].pk, summer.periods[2].pk],
+        "motivation": "Jag vill jobba med barn.",
+        "website": "",
+    }
+    values.update(changes)
+    return {name: value for name, value in values.items() if value is not None}
+
+
+def code_in(message) -> str:
+    match = re.search(r"\b(\d{6})\b", message.body)
+    assert match, f"no code in:\n{message.body}"
+    return match.group(1)
+
+
+def link_in_receipt(message) -> str:
+    match = re.search(r"https?://[^/\s]+(/apply/a/[^\s]+/)", message.body)
+    assert match, f"no link in:\n{message.body}"
+    return match.group(1)
+
+
+def send_form(client: Client, summer: SeasonWorld, **data):
+    return client.post(f"/apply/{summer.season.pk}/", data)
+
+
+def apply_and_confirm(client: Client, summer: SeasonWorld, *, born: date, serial: int, **changes):
+    """Send the form and the code from the e-mail; returns the receipt's private link."""
+    sent = send_form(client, summer, **form_data(summer, born=born, serial=serial, **changes))
+    assert sent.status_code == 302, sent.content.decode()[:2000]
+    confirmed = client.post(sent["Location"], {"code": code_in(mail.outbox[-1])})
+    assert confirmed.status_code == 302, confirmed.content.decode()[:2000]
+    return link_in_receipt(mail.outbox[-1])

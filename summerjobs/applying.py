@@ -1,0 +1,169 @@
+"""The application e-service's own steps (docs/summerjobs.md): an application sent through
+the public form waits, encrypted, until the young person enters the code e-mailed to the address
+they gave; the right code within 15 minutes makes the application through
+``services.application_submit`` (so every rule is checked again, and the one application per
+person and season) and e-mails a receipt with a private link to see and change it.
+
+Secrets (the confirmation page's token, the code, the link's token) are kept as hashes only.
+The code's hash is keyed with the site's secret and the page's token, which the database does not
+hold: a copy of the table alone does not give the million codes away. Nothing here logs, and no
+address carries a personnummer, a name or an e-mail address."""
+
+import json
+import logging
+import secrets
+from dataclasses import asdict
+from datetime import datetime, timedelta
+from smtplib import SMTPException
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from accounts.tokens import token_digest
+from config.errors import ApplicationError
+from participants import national_id as nid
+from summerjobs.models import Application, PendingApplication, Season
+from summerjobs.services import ApplicationInput, application_check, application_submit
+
+logger = logging.getLogger(__name__)
+
+CODE_MINUTES = 15
+MAX_ATTEMPTS = 5
+# Expired submissions are removed when the next one comes in; the nightly job is not needed
+# for a row that lives minutes, and a quiet evening leaves at most a day's worth.
+_KEEP_EXPIRED = timedelta(hours=24)
+SUBJECTS = {
+    "code": gettext_lazy("Your code for the summer-job application"),
+    "receipt": gettext_lazy("We have received your summer-job application"),
+}
+
+
+def code_digest(token: str, code: str) -> str:
+    return salted_hmac(
+        "fotfeste.summerjobs.code", f"{token}:{code}", algorithm="sha256"
+    ).hexdigest()
+
+
+def pending_application_start(
+    *, season: Season, data: ApplicationInput, language: str, at: datetime | None = None
+) -> str:
+    """Check the application against the season's rules, keep it waiting for its code, and
+    e-mail the code. Returns the secret of the confirmation page's address."""
+    now = at or timezone.now()
+    application_check(season=season, data=data, at=now)
+    PendingApplication.objects.filter(expires_at__lt=now - _KEEP_EXPIRED).delete()
+    token, code = secrets.token_urlsafe(32), f"{secrets.randbelow(10**6):06d}"
+    pending = PendingApplication.objects.create(
+        season=season,
+        token_hash=token_digest(token),
+        code_hash=code_digest(token, code),
+        data_encrypted=nid.encrypt(json.dumps(asdict(data))),
+        language=language,
+        created_at=now,
+        expires_at=now + timedelta(minutes=CODE_MINUTES),
+    )
+    context = {"code": code, "season": season, "minutes": CODE_MINUTES}
+    if not _mail(language, "code", context, data):
+        pending.delete()
+        raise ApplicationError(
+            _("The e-mail with your code could not be sent just now. Try again in a few minutes."),
+            code="mail",
+        )
+    return token
+
+
+def pending_application_for(*, token: str) -> PendingApplication | None:
+    digest = token_digest(token)
+    return PendingApplication.objects.select_related("season").filter(token_hash=digest).first()
+
+
+def pending_application_email(pending: PendingApplication) -> str:
+    """The address the code went to (for the rate limit per address)."""
+    return str(json.loads(nid.decrypt(pending.data_encrypted))["email"]).strip().lower()
+
+
+def pending_application_confirm(
+    *, pending: PendingApplication, token: str, code: str, at: datetime | None = None
+) -> tuple[Application, str, bool]:
+    """The right code in time makes the application. Returns it, the secret of its link, and
+    whether the receipt went out. A wrong code says how many tries are left; the fifth wrong
+    code, or an expired one, ends the submission: the young person starts again."""
+    now = at or timezone.now()
+    if pending.expires_at <= now:
+        pending.delete()
+        raise ApplicationError(
+            _("The code has expired (it works for %(minutes)d minutes). Send the form again.")
+            % {"minutes": CODE_MINUTES},
+            code="expired",
+        )
+    if not constant_time_compare(pending.code_hash, code_digest(token, code.strip())):
+        _wrong_code(pending)
+    if not PendingApplication.objects.filter(pk=pending.pk).delete()[0]:
+        raise _gone()
+    data = ApplicationInput(**json.loads(nid.decrypt(pending.data_encrypted)))
+    with transaction.atomic():
+        application = application_submit(season=pending.season, data=data, at=now)
+        link_token = secrets.token_urlsafe(32)
+        application.edit_token_hash = token_digest(link_token)
+        application.save(update_fields=["edit_token_hash"])
+    context = {"season": pending.season, "link": application_link(link_token)}
+    sent = _mail(pending.language, "receipt", context, data)
+    return application, link_token, sent
+
+
+def application_link(token: str) -> str:
+    path = reverse("apply:application", kwargs={"token": token})
+    return settings.FOTFESTE_SITE_URL.rstrip("/") + path
+
+
+def _wrong_code(pending: PendingApplication) -> None:
+    counted = PendingApplication.objects.filter(
+        pk=pending.pk, attempts__lt=MAX_ATTEMPTS - 1
+    ).update(attempts=F("attempts") + 1)
+    if not counted:
+        PendingApplication.objects.filter(pk=pending.pk).delete()
+        raise ApplicationError(
+            _("That was the fifth wrong code. For your safety, send the form again."),
+            code="too_many",
+        )
+    left = MAX_ATTEMPTS - pending.attempts - 1
+    raise ApplicationError(
+        ngettext(
+            "The code is not right. You can try %(left)d more time.",
+            "The code is not right. You can try %(left)d more times.",
+            left,
+        )
+        % {"left": left},
+        field="code",
+        code="wrong",
+    )
+
+
+def _gone() -> ApplicationError:
+    return ApplicationError(
+        _("This code has been used or has expired. Send the form again."), code="gone"
+    )
+
+
+def _mail(language: str, kind: str, context: dict, data: ApplicationInput) -> bool:
+    """Send one of the e-service's e-mails in the language the young person used. A mail server
+    that does not answer is logged by the error's kind only, and the caller tells the person."""
+    with translation.override(language or None):
+        subject = str(SUBJECTS[kind])
+        body = render_to_string(f"summerjobs/apply/email/{kind}.txt", context)
+    try:
+        send_mail(
+            subject=subject, message=body, from_email=None, recipient_list=[data.email.strip()]
+        )
+    except (SMTPException, OSError) as exc:
+        logger.warning("summer-job %s e-mail not sent: %s", kind, type(exc).__name__)
+        return False
+    return True
