@@ -81,6 +81,8 @@ FIELDS: dict[str, type[forms.Form] | dict[str, Field]] = {
     "accounts:user-action": {"membership": NUMBER, "supervision": NUMBER, "admin": FLAG},
     "accounts:invitation": InvitationPasswordForm,
     "tokens:revoke": {},
+    # The form is prefixed by the application's id; unprefixed, it must still be refused cleanly.
+    "summerjobs:tier": {"tier": TEXT, "version": NUMBER},
     "set_language": {"language": TEXT, "next": TEXT},
 }
 # Fields every form may be sent on top of its own: the confirmations and markers views read.
