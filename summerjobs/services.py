@@ -39,25 +39,7 @@ MAX_CHOICES = 10
 ADULT_AGE = 18
 
 
-@dataclass(frozen=True)
-class ApplicationInput:
-    national_id: str
-    first_name: str
-    last_name: str
-    gender: str
-    email: str
-    area_ids: list[int]  # ranked, first wish first
-    period_ids: list[int]
-    phone: str = ""
-    guardian_name: str = ""
-    guardian_email: str = ""
-    guardian_phone: str = ""
-    school: str = ""
-    school_year: str = ""
-    motivation: str = ""
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ApplicationChange:
     """What the young person may change through the link in their receipt until the deadline:
     not the personnummer, the names or the gender, which say who applied."""
@@ -72,6 +54,16 @@ class ApplicationChange:
     school: str = ""
     school_year: str = ""
     motivation: str = ""
+
+
+@dataclass(frozen=True, kw_only=True)
+class ApplicationInput(ApplicationChange):
+    """A whole application: what may be changed later, and who applied."""
+
+    national_id: str
+    first_name: str
+    last_name: str
+    gender: str
 
 
 # The fields of ApplicationChange kept as they are typed (the wishes and periods apart).
