@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants import national_id as nid
 from summerjobs.lottery import MAX_SEED
-from summerjobs.models import Gender, Period, PriorityTier, WorkArea
+from summerjobs.models import Gender, Period, Place, PriorityTier, WorkArea
 from summerjobs.services import CHANGEABLE, MAX_CHOICES, ApplicationChange, ApplicationInput
 
 # ApplicationError.field → the form field that shows it.
@@ -219,3 +219,32 @@ class TierForm(forms.Form):
 
     def chosen_tier(self) -> PriorityTier | None:
         return self.tiers.get(self.cleaned_data["tier"])
+
+
+class OverrideForm(forms.Form):
+    """A change by hand to a young person's outcome: a place with room (or none: back to the
+    reserve list), and why."""
+
+    place = forms.TypedChoiceField(coerce=int, empty_value=None, required=False, label=_("Place"))
+    reason = forms.CharField(
+        label=_("Reason"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Kept with the change, for anyone who asks later why it was made."),
+    )
+
+    def __init__(self, *args, places: list[tuple[Place, int]], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.places = {place.pk: place for place, _free in places}
+        cast(forms.ChoiceField, self.fields["place"]).choices = [
+            ("", _("No place: back to the end of the reserve list"))
+        ] + [
+            (
+                place.pk,
+                f"{place.area.name} · {place.workplace.name} · {place.period.number} ({free})",
+            )
+            for place, free in places
+        ]
+
+    def chosen_place(self) -> Place | None:
+        return self.places.get(self.cleaned_data["place"])

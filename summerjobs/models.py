@@ -439,3 +439,23 @@ class Allocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.run_id} · {self.application_id}"
+
+
+class Override(models.Model):
+    """A change by hand to a run's outcome, with its reason: who made it, when, and from which
+    place to which (none: the reserve list)."""
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="overrides")
+    from_place = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
+    to_place = models.ForeignKey(Place, on_delete=models.PROTECT, null=True, related_name="+")
+    reason = models.TextField(_("reason"))
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.allocation_id} · {self.made_at:%Y-%m-%d}"

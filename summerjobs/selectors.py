@@ -13,11 +13,13 @@ from accounts.models import User
 from accounts.tokens import token_digest
 from summerjobs import lottery
 from summerjobs.models import (
+    Allocation,
     Application,
     ApplicationStatus,
     Choice,
     Gender,
     LotteryRun,
+    Override,
     Place,
     Season,
     WorkArea,
@@ -156,7 +158,14 @@ def run_get(*, user: User, pk: int) -> LotteryRun:
 class PlacedRow:
     application: Application
     place: Place
-    choice_rank: int
+    choice_rank: int | None
+    allocation_id: int | None = None  # on a run for real, where a change by hand starts
+
+
+@dataclass(frozen=True)
+class ReserveRow:
+    application: Application
+    allocation_id: int | None = None
 
 
 def run_outcome(*, run: LotteryRun) -> dict[str, Any]:
@@ -179,6 +188,10 @@ def run_outcome(*, run: LotteryRun) -> dict[str, Any]:
         for row in result["assignments"]
         if row["applicant"] in people and row["place"] in places
     ]
+    reserve = [ReserveRow(people[key]) for key in result["reserve"] if key in people]
+    if not run.dry_run:
+        # The run for real as it stands now, changes by hand included.
+        placed, reserve = _allocations_now(run)
     placed.sort(
         key=lambda row: (row.place.area.name, row.place.period.number, row.application.last_name)
     )
@@ -186,7 +199,7 @@ def run_outcome(*, run: LotteryRun) -> dict[str, Any]:
     areas = {str(area.pk): area.name for area in run.season.areas.all()}
     return {
         "placed": placed,
-        "reserve": [people[key] for key in result["reserve"] if key in people],
+        "reserve": reserve,
         "tiers": [
             {**row, "name": tiers[row["tier"]].name if row["tier"] < len(tiers) else None}
             for row in result["summary"]["tiers"]
@@ -195,6 +208,56 @@ def run_outcome(*, run: LotteryRun) -> dict[str, Any]:
             {**row, "name": areas.get(row["area"], "")} for row in result["summary"]["areas"]
         ],
     }
+
+
+def _allocations_now(run: LotteryRun) -> tuple[list[PlacedRow], list[ReserveRow]]:
+    rows = run.allocations.select_related(
+        "application", "place__workplace", "place__area", "place__period"
+    ).order_by("reserve_position", "pk")
+    placed, reserve = [], []
+    for row in rows:
+        if row.place is not None:
+            placed.append(PlacedRow(row.application, row.place, row.choice_rank, row.pk))
+        else:
+            reserve.append(ReserveRow(row.application, row.pk))
+    return placed, reserve
+
+
+def run_overrides(*, run: LotteryRun) -> QuerySet[Override]:
+    """The changes made by hand to a run, newest first, with who and where."""
+    return Override.objects.filter(allocation__run=run).select_related(
+        "allocation__application",
+        "from_place__workplace",
+        "from_place__area",
+        "to_place__workplace",
+        "to_place__area",
+        "made_by",
+    )
+
+
+def allocation_get(*, user: User, pk: int) -> Allocation:
+    return get_object_or_404(
+        Allocation.objects.filter(run__season__in=Season.objects.visible_to(user)).select_related(
+            "run__season", "application", "place__area", "place__workplace", "place__period"
+        ),
+        pk=pk,
+    )
+
+
+def places_with_room(*, run: LotteryRun) -> list[tuple[Place, int]]:
+    """The season's places and how many positions each still has in the run. Two queries."""
+    taken = dict(
+        run.allocations.filter(place__isnull=False)
+        .values_list("place_id")
+        .annotate(n=Count("pk"))
+        .values_list("place_id", "n")
+    )
+    places = Place.objects.filter(period__season=run.season_id).select_related(
+        "workplace", "area", "period"
+    )
+    rows = [(place, place.slots - taken.get(place.pk, 0)) for place in places]
+    rows.sort(key=lambda row: (row[0].area.name, row[0].period.number, row[0].workplace.name))
+    return [(place, free) for place, free in rows if free > 0]
 
 
 def application_list(*, season: Season) -> QuerySet[Application]:

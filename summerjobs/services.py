@@ -1,6 +1,7 @@
 """Writes for summer jobs: applications, and the lottery that allocates the places."""
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -26,6 +27,8 @@ from summerjobs.models import (
     Choice,
     Gender,
     LotteryRun,
+    Override,
+    Place,
     PriorityTier,
     Season,
     runs_summer_jobs,
@@ -347,3 +350,78 @@ def _purge_unplaced(season_id: int) -> int:
         Application.objects.filter(pk__in=ids).delete()
     logger.info("summer jobs: %d unplaced applications of season %d deleted", len(ids), season_id)
     return len(ids)
+
+
+OVERRIDE_REASON_MIN = 5
+# A run's allocations under the lock: (allocation, its place or None).
+Taken = Sequence[tuple[int, int | None]]
+
+
+def allocation_override(
+    *, actor: User, allocation: Allocation, place: Place | None, reason: str
+) -> Allocation:
+    """Change a run's outcome by hand: give a young person a place with room in it (a reserve
+    on the list, or a move), or take a place back to the end of the reserve list. Only on a run
+    for real, by the programme's leads and coordinators, with a reason; each change is kept."""
+    run = allocation.run
+    _check_override(actor, run, reason)
+    with transaction.atomic():
+        # One change at a time per run: the room in a place is counted under the lock.
+        taken: Taken = list(run.allocations.select_for_update().values_list("pk", "place_id"))
+        before = allocation.place
+        if place is None:
+            _to_reserve(actor, allocation)
+        else:
+            _to_place(actor, allocation, place, taken)
+        Override.objects.create(
+            allocation=allocation,
+            from_place=before,
+            to_place=place,
+            reason=reason.strip(),
+            made_by=actor,
+        )
+    return allocation
+
+
+def _check_override(actor: User, run: LotteryRun, reason: str) -> None:
+    if not runs_summer_jobs(actor, run.season):
+        raise ApplicationError(
+            _("Only the programme's leads and coordinators set priority."), code="forbidden"
+        )
+    if run.dry_run:
+        raise ApplicationError(_("A dry run gives nobody a place: change the run for real."))
+    if len(reason.strip()) < OVERRIDE_REASON_MIN:
+        raise ApplicationError(_("Say why, so that it can be explained later."), field="reason")
+
+
+def _to_reserve(actor: User, allocation: Allocation) -> None:
+    if allocation.place_id is None:
+        raise ApplicationError(_("This young person has no place to take back."), field="place")
+    last = Allocation.objects.filter(run_id=allocation.run_id).aggregate(n=Max("reserve_position"))
+    audited_save(
+        actor=actor,
+        instance=allocation,
+        place=None,
+        choice_rank=None,
+        reserve_position=(last["n"] or 0) + 1,
+    )
+
+
+def _to_place(actor: User, allocation: Allocation, place: Place, taken: Taken) -> None:
+    application = allocation.application
+    if place.period.season_id != application.season_id:
+        raise ApplicationError(_("Choose one of this season's places."), field="place")
+    others = sum(1 for pk, place_id in taken if place_id == place.pk and pk != allocation.pk)
+    if others >= place.slots:
+        raise ApplicationError(_("That place is full."), field="place")
+    if lottery.age_on(application.birth_date, place.period.starts_on) < place.min_age:
+        raise ApplicationError(
+            _("The place is for those %(age)d and over when the period starts.")
+            % {"age": place.min_age},
+            field="place",
+        )
+    wishes = list(application.choices.order_by("rank").values_list("area_id", flat=True))
+    rank = wishes.index(place.area_id) + 1 if place.area_id in wishes else None
+    audited_save(
+        actor=actor, instance=allocation, place=place, choice_rank=rank, reserve_position=None
+    )

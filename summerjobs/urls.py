@@ -11,4 +11,5 @@ urlpatterns = [
     path("<id:pk>/applications/", staff.ApplicationListView.as_view(), name="applications"),
     path("applications/<id:pk>/tier/", staff.ApplicationTierView.as_view(), name="tier"),
     path("runs/<id:pk>/", staff.RunDetailView.as_view(), name="run"),
+    path("allocations/<id:pk>/", staff.AllocationOverrideView.as_view(), name="override"),
 ]

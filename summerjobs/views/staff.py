@@ -16,18 +16,21 @@ from django.views.generic import TemplateView
 from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
 from config.views import ServiceFormView
-from summerjobs.forms import LotteryForm, TierForm
+from summerjobs.forms import LotteryForm, OverrideForm, TierForm
 from summerjobs.models import runs_summer_jobs
 from summerjobs.selectors import (
+    allocation_get,
     application_get,
     application_list,
+    places_with_room,
     run_get,
     run_outcome,
+    run_overrides,
     season_get,
     season_list,
     season_overview,
 )
-from summerjobs.services import application_set_tier, lottery_run
+from summerjobs.services import allocation_override, application_set_tier, lottery_run
 
 # A suggestion for the form; whoever runs the lottery may choose their own.
 SUGGESTED_SEED_BELOW = 10**9
@@ -95,7 +98,13 @@ class RunDetailView(StaffMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         run = run_get(user=self.request.user, pk=kwargs["pk"])
-        return {**super().get_context_data(**kwargs), "run": run, **run_outcome(run=run)}
+        return {
+            **super().get_context_data(**kwargs),
+            "run": run,
+            "may_change": not run.dry_run and runs_summer_jobs(self.request.user, run.season),
+            "overrides": [] if run.dry_run else list(run_overrides(run=run)),
+            **run_outcome(run=run),
+        }
 
 
 APPLICATIONS_PER_PAGE = 50
@@ -157,3 +166,39 @@ class ApplicationTierView(StaffMixin, View):
         else:
             messages.success(request, _("Priority saved."))
         return HttpResponseRedirect(back)
+
+
+class AllocationOverrideView(StaffMixin, ServiceFormView):
+    """A young person's outcome of a run for real, changed by hand with a reason."""
+
+    template_name = "summerjobs/override.html"
+    form_class = OverrideForm
+    success_message = gettext_lazy("The change is made and kept with its reason.")
+
+    def setup(self, request, *args, **kwargs):
+        super().setup(request, *args, **kwargs)
+        self.allocation = allocation_get(user=request.user, pk=kwargs["pk"])
+
+    def dispatch(self, request, *args, **kwargs):
+        run = self.allocation.run
+        changes = not run.dry_run and runs_summer_jobs(request.user, run.season)
+        if request.user.is_authenticated and not changes:
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "places": places_with_room(run=self.allocation.run)}
+
+    def perform(self, form):
+        return allocation_override(
+            actor=self.request.user,
+            allocation=self.allocation,
+            place=form.chosen_place(),
+            reason=form.cleaned_data["reason"],
+        )
+
+    def get_success_url(self) -> str:
+        return reverse("summerjobs:run", kwargs={"pk": self.allocation.run_id})
+
+    def get_context_data(self, **kwargs):
+        return {**super().get_context_data(**kwargs), "allocation": self.allocation}
