@@ -116,3 +116,11 @@ def test_others_get_404_and_change_nothing(world, lead, summer, run, client_for)
     assert url not in page.content.decode()
     first.refresh_from_db()
     assert first.place is None and not Override.objects.exists()
+
+
+def test_when_every_place_is_taken_the_page_says_so(lead, summer, run, client_for):
+    Place.objects.filter(pk=summer.places[-1].pk).delete()
+    Place.objects.filter(pk=summer.places[1].pk).delete()  # the Fritidshem place nobody got
+    Place.objects.filter(pk=summer.places[2].pk).delete()  # the Äldreomsorg place nobody got
+    url = reverse("summerjobs:override", kwargs={"pk": reserve(run)[0].pk})
+    assert "Every place is taken" in client_for(lead).get(url).content.decode()
