@@ -89,6 +89,18 @@ def programme_ids_worked_in(user: User) -> tuple[int, ...]:
     )
 
 
+def programme_ids_with_summer_jobs(user: User) -> tuple[int, ...]:
+    """The programmes whose summer-job seasons the user sees: as caseworker, lead or
+    coordinator."""
+    return programme_ids_worked_in(user) + programme_ids_coordinated(user)
+
+
+def runs_summer_jobs(user: User, programme_id: int) -> bool:
+    """Whether the user sets the priority and runs the lottery of the programme's seasons: its
+    leads and summer-jobs coordinators."""
+    return programme_id in programme_ids_led(user) + programme_ids_coordinated(user)
+
+
 def programme_ids_coordinated(user: User) -> tuple[int, ...]:
     """The programmes whose summer-job seasons the user coordinates: the seasons, their
     applications and lottery, never the programme's case data."""

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from accounts.models import User
 from participants.synthetic import synthetic_personnummer
 from programs.models import Programme
+from summerjobs.lottery import age_on
 from summerjobs.models import (
     Application,
     Gender,
@@ -30,7 +31,7 @@ from summerjobs.models import (
     Workplace,
     WorkplaceKind,
 )
-from summerjobs.services import ApplicationInput, age_on, application_submit, lottery_run
+from summerjobs.services import ApplicationInput, application_submit, lottery_run
 
 SEED = 2026  # the season's people, wishes and days, as the rest of the demo draws by seed
 LOTTERY_SEED = 20260408  # the draw's own seed, kept on the run as a municipality would

@@ -16,18 +16,6 @@ from accounts import memberships
 from accounts.models import AnyUser
 
 
-def summer_staff_programme_ids(user) -> tuple[int, ...]:
-    """The programmes whose seasons the user sees: as caseworker, lead or coordinator."""
-    return memberships.programme_ids_worked_in(user) + memberships.programme_ids_coordinated(user)
-
-
-def runs_summer_jobs(user, season: "Season") -> bool:
-    """Whether the user sets the season's priority and runs its lottery: its programme's
-    leads and summer-jobs coordinators."""
-    allowed = memberships.programme_ids_led(user) + memberships.programme_ids_coordinated(user)
-    return season.programme_id in allowed
-
-
 class SeasonKind(models.TextChoices):
     SUMMER_JOB = "feriearbete", _("Summer job (feriearbete)")
     # Supervised and paid a training wage; does not replace staff (feriepraktik, often year 8).
@@ -42,7 +30,7 @@ class SeasonQuerySet(models.QuerySet["Season"]):
             return self.none()
         return self.filter(
             programme__municipality_id=user.municipality_id,
-            programme_id__in=summer_staff_programme_ids(user),
+            programme_id__in=memberships.programme_ids_with_summer_jobs(user),
         )
 
 

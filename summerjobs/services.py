@@ -12,6 +12,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts import memberships
 from accounts.models import Country, User
 from audit.models import ChangeEvent
 from audit.services import audited_save, changes_redact
@@ -20,6 +21,7 @@ from config.errors import ApplicationError
 from participants import national_id as nid
 from participants.services import add_months
 from summerjobs import lottery
+from summerjobs.lottery import age_on
 from summerjobs.models import (
     Allocation,
     Application,
@@ -31,7 +33,6 @@ from summerjobs.models import (
     Place,
     PriorityTier,
     Season,
-    runs_summer_jobs,
 )
 from summerjobs.selectors import lottery_draw
 
@@ -80,11 +81,6 @@ class CheckedApplication:
     area_ids: list[int]
     period_ids: list[int]
     person: dict[str, str]
-
-
-def age_on(born: date, day: date) -> int:
-    """Age in whole years on ``day`` (a birthday on that day counts)."""
-    return day.year - born.year - ((day.month, day.day) < (born.month, born.day))
 
 
 def application_check(
@@ -297,7 +293,7 @@ def application_set_tier(
     disability) are set by the season's programme leads only, never by the young person, and
     every change is in the change history."""
     season = application.season
-    if not runs_summer_jobs(actor, season):
+    if not memberships.runs_summer_jobs(actor, season.programme_id):
         raise ApplicationError(
             _("Only the programme's leads and coordinators set priority."), code="forbidden"
         )
@@ -384,7 +380,7 @@ def allocation_override(
 
 
 def _check_override(actor: User, run: LotteryRun, reason: str) -> None:
-    if not runs_summer_jobs(actor, run.season):
+    if not memberships.runs_summer_jobs(actor, run.season.programme_id):
         raise ApplicationError(
             _("Only the programme's leads and coordinators set priority."), code="forbidden"
         )
@@ -414,7 +410,7 @@ def _to_place(actor: User, allocation: Allocation, place: Place, taken: Taken) -
     others = sum(1 for pk, place_id in taken if place_id == place.pk and pk != allocation.pk)
     if others >= place.slots:
         raise ApplicationError(_("That place is full."), field="place")
-    if lottery.age_on(application.birth_date, place.period.starts_on) < place.min_age:
+    if age_on(application.birth_date, place.period.starts_on) < place.min_age:
         raise ApplicationError(
             _("The place is for those %(age)d and over when the period starts.")
             % {"age": place.min_age},

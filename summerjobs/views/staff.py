@@ -13,11 +13,12 @@ from django.utils.translation import gettext_lazy
 from django.views import View
 from django.views.generic import TemplateView
 
+from accounts import memberships
 from accounts.roles import RoleRequiredMixin, Roles
 from config.errors import ApplicationError
 from config.views import ServiceFormView
 from summerjobs.forms import LotteryForm, OverrideForm, TierForm
-from summerjobs.models import runs_summer_jobs
+from summerjobs.models import Season
 from summerjobs.selectors import (
     allocation_get,
     application_get,
@@ -34,6 +35,10 @@ from summerjobs.services import allocation_override, application_set_tier, lotte
 
 # A suggestion for the form; whoever runs the lottery may choose their own.
 SUGGESTED_SEED_BELOW = 10**9
+
+
+def _runs(user, season: Season) -> bool:
+    return memberships.runs_summer_jobs(user, season.programme_id)
 
 
 class StaffMixin(LoginRequiredMixin, RoleRequiredMixin):
@@ -69,7 +74,7 @@ class SeasonDetailView(StaffMixin, ServiceFormView):
         return {"seed": secrets.randbelow(SUGGESTED_SEED_BELOW)}
 
     def post(self, request, *args, **kwargs):
-        if not runs_summer_jobs(request.user, self.season):
+        if not _runs(request.user, self.season):
             raise Http404
         return super().post(request, *args, **kwargs)
 
@@ -88,7 +93,7 @@ class SeasonDetailView(StaffMixin, ServiceFormView):
         return {
             **super().get_context_data(**kwargs),
             "season": self.season,
-            "leads": runs_summer_jobs(self.request.user, self.season),
+            "leads": _runs(self.request.user, self.season),
             **season_overview(season=self.season),
         }
 
@@ -101,7 +106,7 @@ class RunDetailView(StaffMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "run": run,
-            "may_change": not run.dry_run and runs_summer_jobs(self.request.user, run.season),
+            "may_change": not run.dry_run and _runs(self.request.user, run.season),
             "overrides": [] if run.dry_run else list(run_overrides(run=run)),
             **run_outcome(run=run),
         }
@@ -120,7 +125,7 @@ class ApplicationListView(StaffMixin, TemplateView):
         page = Paginator(application_list(season=season), APPLICATIONS_PER_PAGE).get_page(
             self.request.GET.get("page")
         )
-        lead = runs_summer_jobs(self.request.user, season)
+        lead = _runs(self.request.user, season)
         tiers = list(season.tiers.all())
         rows = [
             (
@@ -147,7 +152,7 @@ class ApplicationTierView(StaffMixin, View):
     def post(self, request, pk):
         application = application_get(user=request.user, pk=pk)
         back = reverse("summerjobs:applications", kwargs={"pk": application.season_id})
-        if not runs_summer_jobs(request.user, application.season):
+        if not _runs(request.user, application.season):
             raise Http404
         tiers = list(application.season.tiers.all())
         form = TierForm(request.POST, tiers=tiers, prefix=str(application.pk))
@@ -181,7 +186,9 @@ class AllocationOverrideView(StaffMixin, ServiceFormView):
 
     def dispatch(self, request, *args, **kwargs):
         run = self.allocation.run
-        changes = not run.dry_run and runs_summer_jobs(request.user, run.season)
+        changes = not run.dry_run and memberships.runs_summer_jobs(
+            request.user, run.season.programme_id
+        )
         if request.user.is_authenticated and not changes:
             raise Http404
         return super().dispatch(request, *args, **kwargs)

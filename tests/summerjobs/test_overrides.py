@@ -4,6 +4,8 @@ kept with who made it; only by the programme's leads and coordinators, never on 
 from datetime import date
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from config.errors import ApplicationError
@@ -124,3 +126,20 @@ def test_when_every_place_is_taken_the_page_says_so(lead, summer, run, client_fo
     Place.objects.filter(pk=summer.places[2].pk).delete()  # the Äldreomsorg place nobody got
     url = reverse("summerjobs:override", kwargs={"pk": reserve(run)[0].pk})
     assert "Every place is taken" in client_for(lead).get(url).content.decode()
+
+
+def test_the_run_page_costs_the_same_queries_with_or_without_changes_by_hand(lead, run, client_for):
+    client = client_for(lead)
+    url = reverse("summerjobs:run", kwargs={"pk": run.pk})
+
+    def queries() -> int:
+        client.get(url)
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured)
+
+    before = queries()
+    placed = list(run.allocations.filter(place__isnull=False))
+    for allocation in placed:
+        allocation_override(actor=lead, allocation=allocation, place=None, reason="Tackade nej.")
+    assert queries() == before <= 12
