@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from summerjobs.views import staff
+from summerjobs.views import setup, staff, workplaces
 
 app_name = "summerjobs"
 urlpatterns = [
@@ -12,4 +12,30 @@ urlpatterns = [
     path("applications/<id:pk>/tier/", staff.ApplicationTierView.as_view(), name="tier"),
     path("runs/<id:pk>/", staff.RunDetailView.as_view(), name="run"),
     path("allocations/<id:pk>/", staff.AllocationOverrideView.as_view(), name="override"),
+]
+# The season's set-up (views/setup.py, views/workplaces.py).
+urlpatterns += [
+    path("new/", setup.SeasonCreateView.as_view(), name="season-create"),
+    path("<id:pk>/setup/", setup.SetupView.as_view(), name="setup"),
+    path("<id:pk>/edit/", setup.SeasonEditView.as_view(), name="season-edit"),
+    path("<id:pk>/periods/new/", setup.PeriodCreateView.as_view(), name="period-create"),
+    path("periods/<id:pk>/", setup.PeriodEditView.as_view(), name="period-edit"),
+    path("periods/<id:pk>/remove/", setup.PeriodRemoveView.as_view(), name="period-remove"),
+    path("<id:pk>/pay/new/", setup.PayRateCreateView.as_view(), name="pay-rate-create"),
+    path("pay/<id:pk>/", setup.PayRateEditView.as_view(), name="pay-rate-edit"),
+    path("pay/<id:pk>/remove/", setup.PayRateRemoveView.as_view(), name="pay-rate-remove"),
+    path("<id:pk>/areas/new/", setup.AreaCreateView.as_view(), name="area-create"),
+    path("areas/<id:pk>/", setup.AreaEditView.as_view(), name="area-edit"),
+    path("areas/<id:pk>/remove/", setup.AreaRemoveView.as_view(), name="area-remove"),
+    path("<id:pk>/tiers/new/", setup.TierCreateView.as_view(), name="tier-create"),
+    path("tiers/<id:pk>/", setup.TierEditView.as_view(), name="tier-edit"),
+    path("tiers/<id:pk>/move/", setup.TierMoveView.as_view(), name="tier-move"),
+    path("tiers/<id:pk>/remove/", setup.TierRemoveView.as_view(), name="tier-remove"),
+    path("<id:pk>/places/", workplaces.PlaceListView.as_view(), name="places"),
+    path("<id:pk>/places/new/", workplaces.PlaceCreateView.as_view(), name="place-create"),
+    path("places/<id:pk>/", workplaces.PlaceEditView.as_view(), name="place-edit"),
+    path("places/<id:pk>/remove/", workplaces.PlaceRemoveView.as_view(), name="place-remove"),
+    path("workplaces/", workplaces.WorkplaceListView.as_view(), name="workplaces"),
+    path("workplaces/new/", workplaces.WorkplaceCreateView.as_view(), name="workplace-create"),
+    path("workplaces/<id:pk>/", workplaces.WorkplaceEditView.as_view(), name="workplace"),
 ]

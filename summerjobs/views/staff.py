@@ -32,6 +32,7 @@ from summerjobs.selectors import (
     season_overview,
 )
 from summerjobs.services import allocation_override, application_set_tier, lottery_run
+from summerjobs.setup_selectors import sets_up_seasons
 
 # A suggestion for the form; whoever runs the lottery may choose their own.
 SUGGESTED_SEED_BELOW = 10**9
@@ -56,6 +57,7 @@ class SeasonListView(StaffMixin, TemplateView):
         return {
             **super().get_context_data(**kwargs),
             "seasons": season_list(user=self.request.user),
+            "sets_up": sets_up_seasons(self.request.user),
         }
 
 
