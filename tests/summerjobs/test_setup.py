@@ -143,7 +143,10 @@ def test_the_season_page_links_the_set_up_for_those_who_may(users, summer, clien
 def test_a_lead_makes_a_season_in_the_municipalitys_time_and_it_is_in_the_history(
     users, summer, client_for
 ):
-    data = {**season_data(summer, name="Feriepraktik åk 8"), "programme": summer.season.programme_id}
+    data = {
+        **season_data(summer, name="Feriepraktik åk 8"),
+        "programme": summer.season.programme_id,
+    }
     data.update(kind="feriepraktik", born_from_year=YEAR - 14, born_to_year=YEAR - 14)
     response = client_for(users.lead).post(reverse("summerjobs:season-create"), data)
 
@@ -159,7 +162,9 @@ def test_a_lead_makes_a_season_in_the_municipalitys_time_and_it_is_in_the_histor
 def test_a_season_for_a_programme_the_user_does_not_run_is_refused_on_its_field(
     users, summer, client_for
 ):
-    other = f.ProgrammeFactory(municipality=summer.season.programme.municipality, kind="feriearbete")
+    other = f.ProgrammeFactory(
+        municipality=summer.season.programme.municipality, kind="feriearbete"
+    )
     data = {**season_data(summer, name="Annan"), "programme": other.pk}
     response = client_for(users.coordinator).post(reverse("summerjobs:season-create"), data)
 
@@ -184,7 +189,9 @@ def test_a_season_that_breaks_a_rule_is_refused_on_its_field_with_nothing_lost(
     users, summer, client_for, changes, field
 ):
     url = reverse("summerjobs:season-edit", args=[summer.season.pk])
-    response = client_for(users.lead).post(url, season_data(summer, **{"name": "Nytt namn", **changes}))
+    response = client_for(users.lead).post(
+        url, season_data(summer, **{"name": "Nytt namn", **changes})
+    )
 
     assert response.status_code == 200
     assert response.context["form"].errors[field]
@@ -247,9 +254,7 @@ def period_data(number: int, start: date, end: date, **more) -> dict:
     return {"number": number, "starts_on": start.isoformat(), "ends_on": end.isoformat(), **more}
 
 
-def test_a_period_is_added_and_a_period_that_overlaps_another_is_refused(
-    users, summer, client_for
-):
+def test_a_period_is_added_and_a_period_that_overlaps_another_is_refused(users, summer, client_for):
     url = reverse("summerjobs:period-create", args=[summer.season.pk])
     client = client_for(users.lead)
     response = client.post(
@@ -332,7 +337,9 @@ def test_a_stale_period_edit_is_told_and_the_other_change_kept(users, summer, cl
 
 
 def test_another_seasons_period_is_404_to_the_lead(users, summer, client_for):
-    other = f.ProgrammeFactory(municipality=summer.season.programme.municipality, kind="feriearbete")
+    other = f.ProgrammeFactory(
+        municipality=summer.season.programme.municipality, kind="feriearbete"
+    )
     season = Season.objects.create(
         programme=other,
         name="Annan",
@@ -399,7 +406,10 @@ def grow(summer, n: int) -> None:
     )
     for k in range(n):
         period = Period.objects.create(
-            season=season, number=10 + k, starts_on=date(YEAR, 9, 1 + k), ends_on=date(YEAR, 9, 1 + k)
+            season=season,
+            number=10 + k,
+            starts_on=date(YEAR, 9, 1 + k),
+            ends_on=date(YEAR, 9, 1 + k),
         )
         area = season.areas.create(name=f"Område {k}")
         season.tiers.create(name=f"Grupp {k}", position=10 + k)
@@ -408,9 +418,7 @@ def grow(summer, n: int) -> None:
 
 
 @pytest.mark.parametrize("name", ["setup", "places", "workplaces"])
-def test_the_list_pages_cost_the_same_queries_for_few_or_many_rows(
-    users, summer, client_for, name
-):
+def test_the_list_pages_cost_the_same_queries_for_few_or_many_rows(users, summer, client_for, name):
     client = client_for(users.lead)
     url = (
         reverse("summerjobs:workplaces")
