@@ -49,6 +49,7 @@ from summerjobs.models import (
     SeasonKind,
     WorkArea,
 )
+from summerjobs.setup_selectors import period_chosen, run_for_real
 
 Row = TypeVar("Row", bound=Model)
 
@@ -135,10 +136,6 @@ def excluding(rows: "QuerySet[Row]", row: Model | None) -> "QuerySet[Row]":
 def tidy(value: str) -> str:
     """A name as one line, its runs of spaces as one."""
     return " ".join(value.split())
-
-
-def _run_for_real(season: Season) -> bool:
-    return season.lottery_runs.filter(dry_run=False).exists()
 
 
 # --- the season -------------------------------------------------------------------------------
@@ -291,7 +288,7 @@ def period_update(*, actor: User, period: Period, seen: str, data: PeriodData) -
             current.starts_on,
             current.ends_on,
         )
-        if moved and _period_chosen(current):
+        if moved and period_chosen(current):
             raise ApplicationError(
                 _(
                     "Young people have chosen this period by its number and dates, so those "
@@ -308,17 +305,13 @@ def period_remove(*, actor: User, period: Period) -> None:
     check_sets_up(actor, period.season.programme_id)
     with transaction.atomic():
         season_lock(period.season)
-        if _period_chosen(period):
+        if period_chosen(period):
             raise ApplicationError(_("Young people have chosen this period, so it stays."))
         if Place.objects.filter(period=period).exists():
             raise ApplicationError(
                 _("Places are offered in this period, so it stays. Remove those places first.")
             )
         audited_delete(actor=actor, instance=period, fields=PERIOD_FIELDS)
-
-
-def _period_chosen(period: Period) -> bool:
-    return Application.periods.through.objects.filter(period_id=period.pk).exists()
 
 
 def _check_period(data: PeriodData) -> None:
@@ -557,7 +550,7 @@ def _next_position(season: Season) -> int:
 
 
 def _check_tiers_open(season: Season) -> None:
-    if _run_for_real(season):
+    if run_for_real(season):
         raise ApplicationError(
             _(
                 "The lottery has been run for real, so the priority tiers stay as they were: "

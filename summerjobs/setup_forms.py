@@ -242,9 +242,9 @@ class PlaceForm(SeenForm):
     municipality's workplaces and the season's periods and areas, so that any other id is an
     error on its field."""
 
-    workplace = forms.TypedChoiceField(label=label(Place, "workplace"), coerce=int)
-    period = forms.TypedChoiceField(label=label(Place, "period"), coerce=int)
-    area = forms.TypedChoiceField(label=label(Place, "area"), coerce=int)
+    workplace = forms.TypedChoiceField(label=_("Workplace"), coerce=int)
+    period = forms.TypedChoiceField(label=_("Period"), coerce=int)
+    area = forms.TypedChoiceField(label=_("Work area"), coerce=int)
     slots = forms.IntegerField(
         label=_("Positions"),
         min_value=1,

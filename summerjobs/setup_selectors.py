@@ -147,6 +147,31 @@ def season_setup(*, season: Season) -> dict[str, Any]:
     }
 
 
+def run_for_real(season: Season) -> bool:
+    """Whether the lottery has run for real in the season."""
+    return LotteryRun.objects.filter(season=season, dry_run=False).exists()
+
+
+def period_chosen(period: Period) -> bool:
+    """Whether any application chose the period."""
+    return Application.periods.through.objects.filter(period_id=period.pk).exists()
+
+
+def place_totals(*, season: Season) -> dict[str, int]:
+    """How many offers the season's places are, and how many positions. One query."""
+    totals = Place.objects.filter(period__season=season).aggregate(
+        offers=Count("pk"), slots=Sum("slots")
+    )
+    return {"offers": totals["offers"], "slots": totals["slots"] or 0}
+
+
+def seasons_for_setup(*, user: User) -> QuerySet[Season]:
+    """The seasons the user sets up, newest first."""
+    return Season.objects.filter(programme__in=programmes_run(user=user)).order_by(
+        "-applications_open_at", "pk"
+    )
+
+
 def placed_in(rows: QuerySet[Place]) -> QuerySet[Place]:
     """The places with ``placed``: how many young people the run for real gives each, as it
     stands now (changes by hand included)."""

@@ -58,8 +58,10 @@ from summerjobs.setup_forms import (
 )
 from summerjobs.setup_selectors import (
     SetupRow,
+    period_chosen,
     programmes_run,
     row_for_setup,
+    run_for_real,
     season_for_setup,
     season_of,
     season_setup,
@@ -104,6 +106,13 @@ class SetupFormView(SetupMixin, ServiceFormView):
     anchor = ""
     save: Callable[..., object]
 
+    def notice(self) -> str:
+        """What the page says above its form: what stays, and why."""
+        return ""
+
+    def page_title(self) -> str:
+        return str(self.title)
+
     @property
     def season(self) -> Season:
         raise NotImplementedError
@@ -134,10 +143,11 @@ class SetupFormView(SetupMixin, ServiceFormView):
         return {
             **super().get_context_data(**kwargs),
             "season": self.season,
-            "title": self.title,
+            "title": self.page_title(),
             "back_url": self.back_url(),
             "back_label": self.back_label(),
             "saved": getattr(self, "saved", None),
+            "notice": self.notice(),
         }
 
 
@@ -154,6 +164,7 @@ class OfRow(SetupFormView):
 
     model: type[SetupRow]
     remove_name = ""
+    remove_note: "StrOrPromise" = ""
 
     @cached_property
     def row(self):
@@ -179,9 +190,16 @@ class OfRow(SetupFormView):
     def form_kwargs_of(self, row) -> dict[str, Any]:
         return {"initial": self.initial_of(row)}
 
+    def removable(self) -> bool:
+        return True
+
     def get_context_data(self, **kwargs):
         remove = reverse(f"summerjobs:{self.remove_name}", args=[self.row.pk])
-        return {**super().get_context_data(**kwargs), "remove_url": remove}
+        return {
+            **super().get_context_data(**kwargs),
+            "remove_url": remove if self.removable() else None,
+            "remove_note": self.remove_note,
+        }
 
 
 class RemoveView(SetupMixin, View):
@@ -332,7 +350,28 @@ class PeriodEditView(OfRow):
     title = gettext_lazy("Period")
     anchor = "periods"
     remove_name = "period-remove"
+    remove_note = gettext_lazy(
+        "A period stays while young people have chosen it or places are offered in it."
+    )
     success_message = gettext_lazy("The period has been saved.")
+
+    @cached_property
+    def chosen(self) -> bool:
+        return period_chosen(self.row)
+
+    def notice(self) -> str:
+        if not self.chosen:
+            return ""
+        return _(
+            "Young people have chosen this period, so its number and dates stay and it is not "
+            "removed. Its hours cap can change."
+        )
+
+    def removable(self) -> bool:
+        return not self.chosen
+
+    def page_title(self) -> str:
+        return _("Period %(number)s") % {"number": self.row.number}
 
     def initial_of(self, row) -> dict[str, Any]:
         return period_initial(row)
@@ -388,6 +427,9 @@ class PayRateEditView(OfRow):
     remove_name = "pay-rate-remove"
     success_message = gettext_lazy("The pay rate has been saved.")
 
+    def page_title(self) -> str:
+        return _("Pay at %(ages)s years") % {"ages": self.row.ages}
+
     def initial_of(self, row) -> dict[str, Any]:
         return pay_rate_initial(row)
 
@@ -434,7 +476,13 @@ class AreaEditView(OfRow):
     title = gettext_lazy("Work area")
     anchor = "areas"
     remove_name = "area-remove"
+    remove_note = gettext_lazy(
+        "A work area stays while young people wish for it or places are offered in it."
+    )
     success_message = gettext_lazy("The work area has been renamed.")
+
+    def page_title(self) -> str:
+        return self.row.name
 
     def initial_of(self, row) -> dict[str, Any]:
         return {"name": row.name}
@@ -484,7 +532,23 @@ class TierEditView(OfRow):
     title = gettext_lazy("Priority tier")
     anchor = "tiers"
     remove_name = "tier-remove"
+    remove_note = gettext_lazy("A tier stays while applications are in it.")
     success_message = gettext_lazy("The priority tier has been saved.")
+
+    @cached_property
+    def frozen(self) -> bool:
+        return run_for_real(self.season)
+
+    def notice(self) -> str:
+        if not self.frozen:
+            return ""
+        return _("The lottery has been run for real, so the priority tiers stay as they were.")
+
+    def removable(self) -> bool:
+        return not self.frozen
+
+    def page_title(self) -> str:
+        return self.row.name
 
     def initial_of(self, row) -> dict[str, Any]:
         return {"name": row.name, "sensitive": row.sensitive}

@@ -3,11 +3,12 @@ set up its seasons (setup.py: who, and how a form page behaves)."""
 
 from typing import Any
 
+from django.core.paginator import Paginator
 from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 from django.views.generic import TemplateView
 
 from accounts.http import SignedInRequest
@@ -24,14 +25,19 @@ from summerjobs.setup_places import (
     workplace_update,
 )
 from summerjobs.setup_selectors import (
+    place_totals,
+    place_usage,
     season_for_setup,
     season_places,
+    seasons_for_setup,
     sets_up_seasons,
     workplace_get,
     workplace_list,
     workplace_places,
 )
 from summerjobs.views.setup import OfRow, OfSeason, RemoveView, SetupMixin, shown
+
+PLACES_PER_PAGE = 50
 
 # --- a season's places ------------------------------------------------------------------------
 
@@ -43,12 +49,15 @@ class PlaceListView(SetupMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         season = season_for_setup(user=self.request.user, pk=kwargs["pk"])
-        places = list(season_places(season=season))
+        page = Paginator(season_places(season=season), PLACES_PER_PAGE).get_page(
+            self.request.GET.get("page")
+        )
         return {
             **super().get_context_data(**kwargs),
             "season": season,
-            "places": places,
-            "slots": sum(place.slots for place in places),
+            "page_obj": page,
+            "places": page.object_list,
+            **place_totals(season=season),
         }
 
 
@@ -92,7 +101,36 @@ class PlaceEditView(PlaceFormMixin, OfRow):
     form_class = PlaceForm
     title = gettext_lazy("Place")
     remove_name = "place-remove"
+    remove_note = gettext_lazy(
+        "A place stays once the lottery run for real has given it to a young person."
+    )
     success_message = gettext_lazy("The place has been saved.")
+
+    @cached_property
+    def placed(self) -> int:
+        return place_usage(place=self.row)["placed"]
+
+    def notice(self) -> str:
+        if not self.placed:
+            return ""
+        return ngettext(
+            "The lottery run for real has given this place to %(placed)d young person: its "
+            "period and work area stay, and it offers at least that many positions.",
+            "The lottery run for real has given this place to %(placed)d young people: its "
+            "period and work area stay, and it offers at least that many positions.",
+            self.placed,
+        ) % {"placed": self.placed}
+
+    def removable(self) -> bool:
+        return not self.placed
+
+    def page_title(self) -> str:
+        place = self.row
+        return _("%(workplace)s: %(area)s, period %(number)s") % {
+            "workplace": place.workplace.name,
+            "area": place.area.name,
+            "number": place.period.number,
+        }
 
     def initial_of(self, row) -> dict[str, Any]:
         return place_initial(row)
@@ -165,7 +203,7 @@ class WorkplaceCreateView(WorkplacesMixin, ServiceFormView):
             **super().get_context_data(**kwargs),
             "title": _("New workplace"),
             "back_url": reverse("summerjobs:workplaces"),
-            "back_label": _("Workplaces"),
+            "back_label": _("Summer-job workplaces"),
         }
 
 
@@ -209,5 +247,6 @@ class WorkplaceEditView(WorkplaceCreateView):
             "title": self.workplace.name,
             "workplace": self.workplace,
             "places": list(places),
+            "seasons": list(seasons_for_setup(user=self.request.user)),
             "saved": getattr(self, "saved", None),
         }

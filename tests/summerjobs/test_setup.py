@@ -298,6 +298,9 @@ def test_a_period_chosen_by_an_application_keeps_its_dates_and_stays(users, summ
     period.refresh_from_db()
     assert period.hours_cap == 45 and period.starts_on == date(YEAR, 7, 6)
 
+    page = client.get(url).content.decode()
+    assert "Young people have chosen this period, so its number and dates stay" in page
+    assert reverse("summerjobs:period-remove", args=[period.pk]) not in page
     removed = client.post(reverse("summerjobs:period-remove", args=[period.pk]), follow=True)
     assert "Young people have chosen this period, so it stays." in removed.content.decode()
     assert Period.objects.filter(pk=period.pk).exists()

@@ -275,6 +275,9 @@ def test_after_a_run_for_real_a_place_keeps_its_people(users, summer, client_for
             str(e) for errors in response.context["form"].errors.values() for e in errors
         )
 
+    page = client.get(url).content.decode()
+    assert "has given this place to 2 young people" in page
+    assert reverse("summerjobs:place-remove", args=[place.pk]) not in page
     assert "offer at least as many" in error(slots="1")
     assert "its period and work area stay" in error(period=summer.periods[1].pk)
     assert "minimum age cannot be raised" in error(min_age="18")
@@ -287,6 +290,20 @@ def test_after_a_run_for_real_a_place_keeps_its_people(users, summer, client_for
     free = summer.places[1]
     assert client.post(reverse("summerjobs:place-remove", args=[free.pk])).status_code == 302
     assert not Place.objects.filter(pk=free.pk).exists()
+
+
+def test_the_places_come_fifty_to_a_page_with_the_seasons_totals(users, summer, client_for):
+    workplace = summer.places[0].workplace
+    Place.objects.bulk_create(
+        Place(workplace=workplace, period=summer.periods[2], area=summer.areas["Storkök"], slots=1)
+        for _ in range(57)
+    )
+    client = client_for(users.lead)
+    url = reverse("summerjobs:places", args=[summer.season.pk])
+    first, second = client.get(url), client.get(url, {"page": "2"})
+    assert len(first.context["places"]) == 50 and len(second.context["places"]) == 10
+    assert "61 places offered" in first.content.decode()
+    assert "in 60 offers from workplaces" in first.content.decode()
 
 
 def test_the_place_form_can_start_with_a_workplace_chosen(users, summer, client_for):
