@@ -17,6 +17,8 @@ season's rows holds the season's row locked, as the lottery does, so that two pe
 add overlapping periods at once, nor change a tier while the lottery runs for real."""
 
 import hashlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from datetime import date, datetime
@@ -133,6 +135,17 @@ def excluding(rows: "QuerySet[Row]", row: Model | None) -> "QuerySet[Row]":
     return rows if row is None else rows.exclude(pk=row.pk)
 
 
+@contextmanager
+def taken_meanwhile(message: str, field: str) -> Iterator[None]:
+    """A name or number that someone else saved between the check and this save (the
+    database's constraint caught it) is refused on its field, as the check would have."""
+    try:
+        with transaction.atomic():
+            yield
+    except IntegrityError:
+        raise ApplicationError(message, field=field) from None
+
+
 def tidy(value: str) -> str:
     """A name as one line, its runs of spaces as one."""
     return " ".join(value.split())
@@ -163,12 +176,9 @@ def season_create(*, actor: User, programme: Programme, data: SeasonData) -> Sea
     if programme.kind != ProgrammeKind.SUMMER_JOBS:
         raise ApplicationError(_("Choose one of your summer-job programmes."), field="programme")
     values = _season_values(programme, data, None)
-    try:
-        with transaction.atomic():
-            season = Season.objects.create(programme=programme, **values)
-            record_created(actor, season, SEASON_FIELDS)
-    except IntegrityError:  # the same name, saved by someone else a moment before
-        raise ApplicationError(_name_taken(), field="name") from None
+    with transaction.atomic(), taken_meanwhile(_name_taken(), "name"):
+        season = Season.objects.create(programme=programme, **values)
+        record_created(actor, season, SEASON_FIELDS)
     return season
 
 
@@ -189,7 +199,8 @@ def season_update(
             ),
         )
         _check_birth_years(data, season)
-        audited_save(actor=actor, instance=season, **values)
+        with taken_meanwhile(_name_taken(), "name"):
+            audited_save(actor=actor, instance=season, **values)
     season.version = expected_version + 1
     return season
 
@@ -269,7 +280,8 @@ def period_create(*, actor: User, season: Season, data: PeriodData) -> Period:
     with transaction.atomic():
         season_lock(season)
         _check_period_fits(season, data, None)
-        period = Period.objects.create(season=season, **_values(data))
+        with taken_meanwhile(_number_taken(), "number"):
+            period = Period.objects.create(season=season, **_values(data))
         record_created(actor, period, PERIOD_FIELDS)
     return period
 
@@ -296,7 +308,8 @@ def period_update(*, actor: User, period: Period, seen: str, data: PeriodData) -
                 ),
                 field="starts_on",
             )
-        audited_save(actor=actor, instance=current, **_values(data))
+        with taken_meanwhile(_number_taken(), "number"):
+            audited_save(actor=actor, instance=current, **_values(data))
     return current
 
 
@@ -329,12 +342,14 @@ def _check_period(data: PeriodData) -> None:
         )
 
 
+def _number_taken() -> str:
+    return _("The season already has a period with that number.")
+
+
 def _check_period_fits(season: Season, data: PeriodData, period: Period | None) -> None:
     others = excluding(Period.objects.filter(season=season), period)
     if others.filter(number=data.number).exists():
-        raise ApplicationError(
-            _("The season already has a period with that number."), field="number"
-        )
+        raise ApplicationError(_number_taken(), field="number")
     overlapping = others.filter(starts_on__lte=data.ends_on, ends_on__gte=data.starts_on).first()
     if overlapping is not None:
         raise ApplicationError(
@@ -430,7 +445,8 @@ def area_create(*, actor: User, season: Season, name: str) -> WorkArea:
     with transaction.atomic():
         season_lock(season)
         name = _area_name(season, name, None)
-        area = WorkArea.objects.create(season=season, name=name)
+        with taken_meanwhile(_area_taken(), "name"):
+            area = WorkArea.objects.create(season=season, name=name)
         record_created(actor, area, ("name",))
     return area
 
@@ -441,7 +457,9 @@ def area_rename(*, actor: User, area: WorkArea, seen: str, name: str) -> WorkAre
     with transaction.atomic():
         season_lock(area.season)
         current = row_claim(area, seen)
-        audited_save(actor=actor, instance=current, name=_area_name(area.season, name, current))
+        name = _area_name(area.season, name, current)
+        with taken_meanwhile(_area_taken(), "name"):
+            audited_save(actor=actor, instance=current, name=name)
     return current
 
 
@@ -457,6 +475,10 @@ def area_remove(*, actor: User, area: WorkArea) -> None:
                 _("Places are offered in this work area, so it stays. Remove those places first.")
             )
         audited_delete(actor=actor, instance=area, fields=("name",))
+
+
+def _area_taken() -> str:
+    return _("The season already has a work area of that name.")
 
 
 def _area_name(season: Season, name: str, area: WorkArea | None) -> str:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -22,6 +22,7 @@ from summerjobs.setup import (
     record_created,
     row_claim,
     season_lock,
+    taken_meanwhile,
     tidy,
 )
 from summerjobs.setup_selectors import place_usage, sets_up_seasons
@@ -46,12 +47,9 @@ def workplace_create(*, actor: User, data: WorkplaceData) -> Workplace:
     """A workplace of the actor's municipality, offered to every season there."""
     municipality_id = _check_workplaces(actor)
     values = _workplace_values(municipality_id, data, None)
-    try:
-        with transaction.atomic():
-            workplace = Workplace.objects.create(municipality_id=municipality_id, **values)
-            record_created(actor, workplace, WORKPLACE_FIELDS)
-    except IntegrityError:  # the same name, saved by someone else a moment before
-        raise ApplicationError(_workplace_taken(), field="name") from None
+    with transaction.atomic(), taken_meanwhile(_workplace_taken(), "name"):
+        workplace = Workplace.objects.create(municipality_id=municipality_id, **values)
+        record_created(actor, workplace, WORKPLACE_FIELDS)
     return workplace
 
 
@@ -62,7 +60,8 @@ def workplace_update(
     values = _workplace_values(municipality_id, data, workplace)
     with transaction.atomic():
         current = row_claim(workplace, seen)
-        audited_save(actor=actor, instance=current, **values)
+        with taken_meanwhile(_workplace_taken(), "name"):
+            audited_save(actor=actor, instance=current, **values)
     return current
 
 

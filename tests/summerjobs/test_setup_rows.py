@@ -347,3 +347,18 @@ def test_the_workplace_page_lists_its_places_in_the_seasons_the_user_sets_up(
     page = client_for(users.lead).get(reverse("summerjobs:workplace", args=[workplace.pk]))
     assert [p.pk for p in page.context["places"]] == [summer.places[1].pk]
     assert "Fritidshem" in page.content.decode()
+
+
+def test_a_name_saved_meanwhile_by_someone_else_is_refused_on_its_field(
+    users, summer, client_for, monkeypatch
+):
+    """Between the check and the save another lead saves the same name: the database's
+    constraint refuses it, and the form says so instead of a server error."""
+    monkeypatch.setattr("summerjobs.setup._area_name", lambda season, name, area: name)
+    url = reverse("summerjobs:area-create", args=[summer.season.pk])
+    response = client_for(users.lead).post(url, {"name": "Storkök"})
+    assert response.status_code == 200
+    assert response.context["form"].errors["name"] == [
+        "The season already has a work area of that name."
+    ]
+    assert summer.season.areas.filter(name="Storkök").count() == 1
