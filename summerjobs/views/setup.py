@@ -65,6 +65,7 @@ from summerjobs.setup_selectors import (
     season_for_setup,
     season_of,
     season_setup,
+    sets_up_seasons,
 )
 
 if TYPE_CHECKING:
@@ -76,6 +77,16 @@ class SetupMixin(LoginRequiredMixin, RoleRequiredMixin):
 
     def allowed(self, roles: Roles) -> bool:
         return roles.programme_lead or roles.summer_coordinator
+
+
+class SetsUpSeasonsMixin(SetupMixin):
+    """Pages of those who set up a summer-job season of their municipality (a new season, the
+    workplaces); 404 for everyone else."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and not sets_up_seasons(request.user):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
 
 
 def shown(form: forms.Form) -> list[tuple[Any, str]]:
@@ -229,7 +240,7 @@ class RemoveView(SetupMixin, View):
 # --- the season -------------------------------------------------------------------------------
 
 
-class SeasonCreateView(SetupMixin, ServiceFormView):
+class SeasonCreateView(SetsUpSeasonsMixin, ServiceFormView):
     """A new season of one of the user's summer-job programmes."""
 
     template_name = "summerjobs/setup/form.html"
@@ -240,17 +251,10 @@ class SeasonCreateView(SetupMixin, ServiceFormView):
 
     @cached_property
     def programmes(self):
-        found = list(programmes_run(user=self.request.user))
-        if not found:
-            raise Http404
-        return found
-
-    def get(self, request, *args, **kwargs):
-        self.programmes  # noqa: B018 -- 404 before anything is shown to those who may not
-        return super().get(request, *args, **kwargs)
+        return list(programmes_run(user=self.request.user))
 
     def get_form_kwargs(self):
-        zone = municipality_zone(self.programmes[0].municipality)
+        zone = municipality_zone(self.request.user.municipality)
         return {**super().get_form_kwargs(), "programmes": self.programmes, "zone": zone}
 
     def get_initial(self):

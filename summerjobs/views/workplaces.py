@@ -4,7 +4,6 @@ set up its seasons (setup.py: who, and how a form page behaves)."""
 from typing import Any
 
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
@@ -30,12 +29,18 @@ from summerjobs.setup_selectors import (
     season_for_setup,
     season_places,
     seasons_for_setup,
-    sets_up_seasons,
     workplace_get,
     workplace_list,
     workplace_places,
 )
-from summerjobs.views.setup import OfRow, OfSeason, RemoveView, SetupMixin, shown
+from summerjobs.views.setup import (
+    OfRow,
+    OfSeason,
+    RemoveView,
+    SetsUpSeasonsMixin,
+    SetupMixin,
+    shown,
+)
 
 PLACES_PER_PAGE = 50
 
@@ -166,16 +171,7 @@ class PlaceRemoveView(RemoveView):
 # --- the municipality's workplaces ------------------------------------------------------------
 
 
-class WorkplacesMixin(SetupMixin):
-    """Pages of those who set up a summer-job season of the municipality; 404 for others."""
-
-    def dispatch(self, request, *args, **kwargs):
-        if request.user.is_authenticated and not sets_up_seasons(request.user):
-            raise Http404
-        return super().dispatch(request, *args, **kwargs)
-
-
-class WorkplaceListView(WorkplacesMixin, TemplateView):
+class WorkplaceListView(SetsUpSeasonsMixin, TemplateView):
     template_name = "summerjobs/setup/workplaces.html"
 
     def get_context_data(self, **kwargs):
@@ -186,7 +182,7 @@ class WorkplaceListView(WorkplacesMixin, TemplateView):
         }
 
 
-class WorkplaceCreateView(WorkplacesMixin, ServiceFormView):
+class WorkplaceCreateView(SetsUpSeasonsMixin, ServiceFormView):
     request: SignedInRequest
     template_name = "summerjobs/setup/form.html"
     form_class = WorkplaceForm
