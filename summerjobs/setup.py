@@ -28,7 +28,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import DecimalField, F, Field, Max, Model, QuerySet
+from django.db.models import DecimalField, F, Field, Max, Model, ProtectedError, QuerySet
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
@@ -133,6 +133,16 @@ def _values(data: Any) -> dict[str, Any]:
 def excluding(rows: "QuerySet[Row]", row: Model | None) -> "QuerySet[Row]":
     """The rows but the one being changed (none when one is being made)."""
     return rows if row is None else rows.exclude(pk=row.pk)
+
+
+def removed(*, actor: User, instance: Model, fields: tuple[str, ...]) -> None:
+    """Delete the row into the change history; refused when other records still point at it
+    (an offer, hours), whatever the checks before it knew of."""
+    try:
+        with transaction.atomic():
+            audited_delete(actor=actor, instance=instance, fields=fields)
+    except ProtectedError:
+        raise ApplicationError(_("Other records still rely on this, so it stays.")) from None
 
 
 @contextmanager
@@ -324,7 +334,7 @@ def period_remove(*, actor: User, period: Period) -> None:
             raise ApplicationError(
                 _("Places are offered in this period, so it stays. Remove those places first.")
             )
-        audited_delete(actor=actor, instance=period, fields=PERIOD_FIELDS)
+        removed(actor=actor, instance=period, fields=PERIOD_FIELDS)
 
 
 def _check_period(data: PeriodData) -> None:
@@ -407,7 +417,7 @@ def pay_rate_remove(*, actor: User, rate: PayRate) -> None:
     check_sets_up(actor, rate.season.programme_id)
     with transaction.atomic():
         season_lock(rate.season)
-        audited_delete(actor=actor, instance=rate, fields=PAY_FIELDS)
+        removed(actor=actor, instance=rate, fields=PAY_FIELDS)
 
 
 def _check_pay(data: PayRateData) -> None:
@@ -474,7 +484,7 @@ def area_remove(*, actor: User, area: WorkArea) -> None:
             raise ApplicationError(
                 _("Places are offered in this work area, so it stays. Remove those places first.")
             )
-        audited_delete(actor=actor, instance=area, fields=("name",))
+        removed(actor=actor, instance=area, fields=("name",))
 
 
 def _area_taken() -> str:
@@ -551,7 +561,7 @@ def tier_remove(*, actor: User, tier: PriorityTier) -> None:
             raise ApplicationError(
                 _("Applications are in this tier, so it stays. Move them to another tier first.")
             )
-        audited_delete(actor=actor, instance=tier, fields=TIER_FIELDS)
+        removed(actor=actor, instance=tier, fields=TIER_FIELDS)
         _renumber(actor, list(PriorityTier.objects.filter(season=tier.season).order_by("position")))
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from accounts.models import User
-from audit.services import audited_delete, audited_save
+from audit.services import audited_save
 from config.errors import ApplicationError
 from summerjobs.models import Period, Place, Season, WorkArea, Workplace, WorkplaceKind
 from summerjobs.setup import (
@@ -20,6 +20,7 @@ from summerjobs.setup import (
     check_sets_up,
     excluding,
     record_created,
+    removed,
     row_claim,
     season_lock,
     taken_meanwhile,
@@ -161,7 +162,7 @@ def place_remove(*, actor: User, place: Place) -> None:
                     "Lower its positions instead, down to those taken."
                 )
             )
-        audited_delete(actor=actor, instance=place, fields=PLACE_FIELDS)
+        removed(actor=actor, instance=place, fields=PLACE_FIELDS)
 
 
 def _place_values(season: Season, data: PlaceData) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from summerjobs.views import setup, staff, workplaces
+from summerjobs.views import setup, setup_places, staff
 
 app_name = "summerjobs"
 urlpatterns = [
@@ -13,7 +13,7 @@ urlpatterns = [
     path("runs/<id:pk>/", staff.RunDetailView.as_view(), name="run"),
     path("allocations/<id:pk>/", staff.AllocationOverrideView.as_view(), name="override"),
 ]
-# The season's set-up (views/setup.py, views/workplaces.py).
+# The season's set-up (views/setup.py, views/setup_places.py).
 urlpatterns += [
     path("new/", setup.SeasonCreateView.as_view(), name="season-create"),
     path("<id:pk>/setup/", setup.SetupView.as_view(), name="setup"),
@@ -31,11 +31,11 @@ urlpatterns += [
     path("tiers/<id:pk>/", setup.TierEditView.as_view(), name="tier-edit"),
     path("tiers/<id:pk>/move/", setup.TierMoveView.as_view(), name="tier-move"),
     path("tiers/<id:pk>/remove/", setup.TierRemoveView.as_view(), name="tier-remove"),
-    path("<id:pk>/places/", workplaces.PlaceListView.as_view(), name="places"),
-    path("<id:pk>/places/new/", workplaces.PlaceCreateView.as_view(), name="place-create"),
-    path("places/<id:pk>/", workplaces.PlaceEditView.as_view(), name="place-edit"),
-    path("places/<id:pk>/remove/", workplaces.PlaceRemoveView.as_view(), name="place-remove"),
-    path("workplaces/", workplaces.WorkplaceListView.as_view(), name="workplaces"),
-    path("workplaces/new/", workplaces.WorkplaceCreateView.as_view(), name="workplace-create"),
-    path("workplaces/<id:pk>/", workplaces.WorkplaceEditView.as_view(), name="workplace"),
+    path("<id:pk>/places/", setup_places.PlaceListView.as_view(), name="places"),
+    path("<id:pk>/places/new/", setup_places.PlaceCreateView.as_view(), name="place-create"),
+    path("places/<id:pk>/", setup_places.PlaceEditView.as_view(), name="place-edit"),
+    path("places/<id:pk>/remove/", setup_places.PlaceRemoveView.as_view(), name="place-remove"),
+    path("workplaces/", setup_places.WorkplaceListView.as_view(), name="workplace-list"),
+    path("workplaces/new/", setup_places.WorkplaceCreateView.as_view(), name="workplace-create"),
+    path("workplaces/<id:pk>/", setup_places.WorkplaceEditView.as_view(), name="workplace-edit"),
 ]

@@ -2,7 +2,7 @@
 season's rules, its periods, pay by age band, work areas and priority tiers, its places, and
 the municipality's workplaces. Anyone else, the programme's caseworkers included, gets 404:
 they see the season on its own page (staff.py). The places and workplaces are in
-workplaces.py. Each form has a page of its own, where a
+setup_places.py. Each form has a page of its own, where a
 refusal is shown on its field with what was typed kept; an edit made on an old page is told,
 with what is saved now beside it."""
 

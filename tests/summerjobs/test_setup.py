@@ -70,9 +70,9 @@ def pages(summer, rate) -> list[str]:
         reverse("summerjobs:places", args=[season]),
         reverse("summerjobs:place-create", args=[season]),
         reverse("summerjobs:place-edit", args=[place.pk]),
-        reverse("summerjobs:workplaces"),
+        reverse("summerjobs:workplace-list"),
         reverse("summerjobs:workplace-create"),
-        reverse("summerjobs:workplace", args=[workplace]),
+        reverse("summerjobs:workplace-edit", args=[workplace]),
     ]
 
 
@@ -424,7 +424,7 @@ def grow(summer, n: int) -> None:
 def test_the_list_pages_cost_the_same_queries_for_few_or_many_rows(users, summer, client_for, name):
     client = client_for(users.lead)
     url = (
-        reverse("summerjobs:workplaces")
+        reverse("summerjobs:workplace-list")
         if name == "workplaces"
         else reverse(f"summerjobs:{name}", args=[summer.season.pk])
     )

@@ -53,7 +53,7 @@ def forms_of(summer) -> list[tuple[str, type]]:
         (reverse("summerjobs:place-create", args=[season]), PlaceForm),
         (reverse("summerjobs:place-edit", args=[place]), PlaceForm),
         (reverse("summerjobs:workplace-create"), WorkplaceForm),
-        (reverse("summerjobs:workplace", args=[workplace]), WorkplaceForm),
+        (reverse("summerjobs:workplace-edit", args=[workplace]), WorkplaceForm),
     ]
 
 

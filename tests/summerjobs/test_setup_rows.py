@@ -248,7 +248,7 @@ def test_a_place_of_another_municipality_is_404(users, other_season, client_for)
     client = client_for(users.lead)
     assert client.get(reverse("summerjobs:place-edit", args=[place.pk])).status_code == 404
     assert client.post(reverse("summerjobs:place-remove", args=[place.pk])).status_code == 404
-    assert client.get(reverse("summerjobs:workplace", args=[workplace.pk])).status_code == 404
+    assert client.get(reverse("summerjobs:workplace-edit", args=[workplace.pk])).status_code == 404
     assert client.get(reverse("summerjobs:places", args=[other_season.pk])).status_code == 404
     assert Place.objects.filter(pk=place.pk).exists()
 
@@ -324,27 +324,27 @@ def test_a_workplace_is_added_to_the_municipality_and_changed(users, summer, cli
     )
     workplace = Workplace.objects.get(name="Solviks bibliotek")
     assert workplace.municipality == summer.season.programme.municipality
-    assert response["Location"] == reverse("summerjobs:workplace", args=[workplace.pk])
+    assert response["Location"] == reverse("summerjobs:workplace-edit", args=[workplace.pk])
     taken = client.post(
         reverse("summerjobs:workplace-create"), {"name": "SOLVIKS BIBLIOTEK", "kind": "unit"}
     )
     assert taken.context["form"].errors["name"]
 
-    url = reverse("summerjobs:workplace", args=[workplace.pk])
+    url = reverse("summerjobs:workplace-edit", args=[workplace.pk])
     changed = {"name": "Solviks stadsbibliotek", "kind": "unit", "seen": row_seen(workplace)}
     assert client.post(url, changed).status_code == 302
     stale = client_for(users.lead).post(url, {**changed, "name": "Ett annat namn"})
     workplace.refresh_from_db()
     assert workplace.name == "Solviks stadsbibliotek" and workplace.address == ""
     assert "Someone else changed this" in stale.content.decode()
-    assert client.get(reverse("summerjobs:workplaces")).content.decode().count("Solviks") >= 2
+    assert client.get(reverse("summerjobs:workplace-list")).content.decode().count("Solviks") >= 2
 
 
 def test_the_workplace_page_lists_its_places_in_the_seasons_the_user_sets_up(
     users, summer, client_for
 ):
     workplace = summer.places[1].workplace
-    page = client_for(users.lead).get(reverse("summerjobs:workplace", args=[workplace.pk]))
+    page = client_for(users.lead).get(reverse("summerjobs:workplace-edit", args=[workplace.pk]))
     assert [p.pk for p in page.context["places"]] == [summer.places[1].pk]
     assert "Fritidshem" in page.content.decode()
 
@@ -362,3 +362,21 @@ def test_a_name_saved_meanwhile_by_someone_else_is_refused_on_its_field(
         "The season already has a work area of that name."
     ]
     assert summer.season.areas.filter(name="Storkök").count() == 1
+
+
+def test_a_row_other_records_still_point_at_is_refused_not_a_server_error(
+    users, summer, client_for, monkeypatch
+):
+    """Should a check miss a record that points at the row (a new kind of record, say), the
+    database's protection refuses the removal with a message."""
+    apply(summer, born=date(YEAR - 17, 4, 4), serial=606, period_ids=[summer.periods[0].pk])
+    lottery_run(season=summer.season, seed=1, dry_run=False, actor=users.lead)
+    monkeypatch.setattr(
+        "summerjobs.setup_places.place_usage", lambda place: {"placed": 0, "overridden": 0}
+    )
+    place = summer.places[0]
+    response = client_for(users.lead).post(
+        reverse("summerjobs:place-remove", args=[place.pk]), follow=True
+    )
+    assert "Other records still rely on this, so it stays." in response.content.decode()
+    assert Place.objects.filter(pk=place.pk).exists()

@@ -192,13 +192,13 @@ class WorkplaceCreateView(SetsUpSeasonsMixin, ServiceFormView):
         return workplace_create(actor=self.request.user, data=form.workplace_data())
 
     def get_success_url(self) -> str:
-        return reverse("summerjobs:workplace", args=[self.result.pk])
+        return reverse("summerjobs:workplace-edit", args=[self.result.pk])
 
     def get_context_data(self, **kwargs):
         return {
             **super().get_context_data(**kwargs),
             "title": _("New workplace"),
-            "back_url": reverse("summerjobs:workplaces"),
+            "back_url": reverse("summerjobs:workplace-list"),
             "back_label": _("Summer-job workplaces"),
         }
 
