@@ -283,7 +283,7 @@ class DayRowForm(forms.Form):
         label=_("Break (minutes)"), required=False, min_value=0, max_value=600
     )
     absence = forms.ChoiceField(
-        label=_("Absent"), required=False, choices=[("", _("Not absent")), *Absence.choices]
+        label=_("Absent"), required=False, choices=[("", _("No")), *Absence.choices]
     )
 
     def is_blank(self) -> bool:
