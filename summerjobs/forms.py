@@ -293,3 +293,12 @@ class DayRowForm(forms.Form):
 
 class HandledareForm(forms.Form):
     name = forms.CharField(label=_("Your name"), max_length=150, min_length=2)
+
+
+class StaffHoursForm(DayRowForm):
+    """A day's hours as the summer-job staff record or correct them."""
+
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label=_("Why (needed once the period is attested)"), max_length=300, required=False
+    )

@@ -447,3 +447,15 @@ def season_workplaces(*, season: Season) -> list[WorkplaceRow]:
     return [
         WorkplaceRow(w, places[w.pk], settled.get(w.pk, 0), accesses.get(w.pk)) for w in workplaces
     ]
+
+
+def offer_get(*, user: User, pk: int) -> Offer:
+    """An offer of a season the user may see, with its young person, place and season."""
+    return get_object_or_404(
+        Offer.objects.filter(
+            place__period__season__in=Season.objects.visible_to(user)
+        ).select_related(
+            "allocation__application", "place__workplace", "place__area", "place__period__season"
+        ),
+        pk=pk,
+    )

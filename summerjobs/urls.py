@@ -18,5 +18,6 @@ urlpatterns = [
     path("applications/<id:pk>/tier/", staff.ApplicationTierView.as_view(), name="tier"),
     path("runs/<id:pk>/", staff.RunDetailView.as_view(), name="run"),
     path("runs/<id:pk>/offers/", offers.OffersSendView.as_view(), name="offers_send"),
+    path("offers/<id:pk>/hours/", workplaces.OfferHoursView.as_view(), name="offer_hours"),
     path("allocations/<id:pk>/", staff.AllocationOverrideView.as_view(), name="override"),
 ]

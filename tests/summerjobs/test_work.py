@@ -270,3 +270,31 @@ def test_the_workplace_page_has_a_place_on_the_season(at_work, summer, lead, cli
     page = client.get(reverse("summerjobs:workplaces", kwargs={"pk": summer.season.pk}))
     assert "Parkförvaltningen" in page.content.decode()
     assert Place.objects.filter(workplace__name="Parkförvaltningen").exists()
+
+
+def test_staff_see_every_entry_and_correct_an_attested_day_with_a_reason(
+    world, at_work, lead, client_for
+):
+    adult = at_work["adult"]
+    hours_record(
+        offer=adult, data=DayInput(day=END, starts_at=time(8), ends_at=time(14)), by_name="Hanna"
+    )
+    period_attest(offer=adult, by_name="Hanna Handledare")
+    url = reverse("summerjobs:offer_hours", kwargs={"pk": adult.pk})
+    client = client_for(lead)
+    day = {"day": END.isoformat(), "starts_at": "08:00", "ends_at": "12:00", "break_minutes": 0}
+
+    refused = client.post(url, day)
+    assert refused.status_code == 400 and "Say why" in refused.content.decode()
+    saved = client.post(url, {**day, "reason": "Gick hem vid lunch, enligt handledaren"})
+    assert saved.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Gick hem vid lunch" in page and "replaced" in page and "Lena Projektledare" in page
+    assert period_hours(adult) == 4
+
+    caseworker = client_for(world.foreign_caseworker)  # sees, does not correct
+    assert caseworker.get(url).status_code == 200
+    assert caseworker.post(url, {**day, "reason": "x" * 10}).status_code == 404
+    for outsider in (world.caseworker, world.programme_lead):
+        assert client_for(outsider).get(url).status_code == 404
+    assert period_hours(adult) == 4
