@@ -7,8 +7,8 @@ What stays once it is relied on (docs/summerjobs.md, "Setting up a season"):
   application chose keeps its number and dates (its hours cap may change) and is not removed;
   a work area that an application chose is not removed (it may be renamed);
 - once the lottery has run for real, the priority tiers stay as they were; a place that the
-  run (or a change by hand) gives somebody keeps its period and area, is not removed, offers
-  no fewer positions than are taken and asks no higher age.
+  run gives somebody keeps its period and area, offers no fewer positions than are taken and
+  asks no higher age; a place that the run, a change by hand or an offer names is not removed.
 
 The season has a ``version``: an edit names the version its form was opened with and loses to
 a save made meanwhile (config/concurrency.py). The other rows have none, so an edit names a

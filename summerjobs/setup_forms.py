@@ -231,10 +231,21 @@ class WorkplaceForm(SeenForm):
     name = forms.CharField(label=label(Workplace, "name"), max_length=150)
     kind = forms.ChoiceField(label=label(Workplace, "kind"), choices=WorkplaceKind.choices)
     address = forms.CharField(label=label(Workplace, "address"), max_length=200, required=False)
+    contact_email = forms.EmailField(
+        label=label(Workplace, "contact_email"),
+        required=False,
+        max_length=254,
+        help_text=_("Where a declined or lapsed offer and the workplace's own link are sent."),
+    )
 
     def workplace_data(self) -> WorkplaceData:
         data = self.cleaned_data
-        return WorkplaceData(name=data["name"], kind=data["kind"], address=data["address"])
+        return WorkplaceData(
+            name=data["name"],
+            kind=data["kind"],
+            address=data["address"],
+            contact_email=data["contact_email"],
+        )
 
 
 class PlaceForm(SeenForm):

@@ -39,6 +39,8 @@ class WorkplaceData:
     name: str
     kind: str
     address: str = ""
+    # Where a decline, a lapsed offer and the workplace's own link go (offers.py, work.py).
+    contact_email: str = ""
 
 
 WORKPLACE_FIELDS = tuple(f.name for f in dataclass_fields(WorkplaceData))
@@ -94,7 +96,12 @@ def _workplace_values(
         raise ApplicationError(_workplace_taken(), field="name")
     if data.kind not in WorkplaceKind.values:
         raise ApplicationError(_("Choose the kind of workplace."), field="kind")
-    return {"name": name, "kind": data.kind, "address": tidy(data.address)}
+    return {
+        "name": name,
+        "kind": data.kind,
+        "address": tidy(data.address),
+        "contact_email": data.contact_email.strip(),
+    }
 
 
 # --- places -----------------------------------------------------------------------------------
@@ -150,12 +157,12 @@ def place_update(*, actor: User, place: Place, seen: str, data: PlaceData) -> Pl
 
 
 def place_remove(*, actor: User, place: Place) -> None:
-    """Remove a place that no run for real, and no change by hand, has given anyone."""
+    """Remove a place that no run for real, change by hand or offer has given anyone."""
     check_sets_up(actor, place.period.season.programme_id)
     with transaction.atomic():
         season_lock(place.period.season)
         usage = place_usage(place=place)
-        if usage["placed"] or usage["overridden"]:
+        if any(usage.values()):
             raise ApplicationError(
                 _(
                     "The lottery run for real has given young people this place, so it stays. "

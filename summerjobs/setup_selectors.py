@@ -190,11 +190,11 @@ def season_places(*, season: Season) -> QuerySet[Place]:
 
 
 def place_usage(*, place: Place) -> dict[str, int]:
-    """What holds a place in place: the young people the run for real gives it, and the
-    changes by hand that name it. Two queries."""
+    """What holds a place in place: the young people the run for real gives it, the changes by
+    hand that name it, and the offers made of it. Three queries."""
     placed = Allocation.objects.filter(place=place, run__dry_run=False).count()
     named = Override.objects.filter(Q(from_place=place) | Q(to_place=place)).count()
-    return {"placed": placed, "overridden": named}
+    return {"placed": placed, "overridden": named, "offered": place.offers.count()}
 
 
 def workplace_list(*, user: User) -> QuerySet[Workplace]:

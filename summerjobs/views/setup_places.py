@@ -204,7 +204,12 @@ class WorkplaceCreateView(SetsUpSeasonsMixin, ServiceFormView):
 
 
 def workplace_initial(workplace: Workplace) -> dict[str, Any]:
-    return {"name": workplace.name, "kind": workplace.kind, "address": workplace.address}
+    return {
+        "name": workplace.name,
+        "kind": workplace.kind,
+        "address": workplace.address,
+        "contact_email": workplace.contact_email,
+    }
 
 
 class WorkplaceEditView(WorkplaceCreateView):

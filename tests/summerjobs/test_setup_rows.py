@@ -8,7 +8,17 @@ import pytest
 from django.urls import reverse
 
 from audit.models import ChangeEvent
-from summerjobs.models import Period, Place, PriorityTier, Season, WorkArea, Workplace
+from summerjobs.models import (
+    Allocation,
+    Offer,
+    Period,
+    Place,
+    PriorityTier,
+    Season,
+    WorkArea,
+    Workplace,
+)
+from summerjobs.offers import offer_decline, offers_create
 from summerjobs.services import application_set_tier, lottery_run
 from summerjobs.setup import row_seen
 from tests import factories as f
@@ -320,10 +330,16 @@ def test_a_workplace_is_added_to_the_municipality_and_changed(users, summer, cli
     client = client_for(users.coordinator)
     response = client.post(
         reverse("summerjobs:workplace-create"),
-        {"name": "Solviks bibliotek", "kind": "unit", "address": "Storgatan 1"},
+        {
+            "name": "Solviks bibliotek",
+            "kind": "unit",
+            "address": "Storgatan 1",
+            "contact_email": "bibliotek@solvik.example.org",
+        },
     )
     workplace = Workplace.objects.get(name="Solviks bibliotek")
     assert workplace.municipality == summer.season.programme.municipality
+    assert workplace.contact_email == "bibliotek@solvik.example.org"
     assert response["Location"] == reverse("summerjobs:workplace-edit", args=[workplace.pk])
     taken = client.post(
         reverse("summerjobs:workplace-create"), {"name": "SOLVIKS BIBLIOTEK", "kind": "unit"}
@@ -380,3 +396,18 @@ def test_a_row_other_records_still_point_at_is_refused_not_a_server_error(
     )
     assert "Other records still rely on this, so it stays." in response.content.decode()
     assert Place.objects.filter(pk=place.pk).exists()
+
+
+def test_a_place_that_was_offered_stays_after_the_offer_was_declined(users, summer, client_for):
+    apply(summer, born=date(YEAR - 17, 4, 4), serial=607, period_ids=[summer.periods[0].pk])
+    run = lottery_run(season=summer.season, seed=1, dry_run=False, actor=users.lead)
+    offers_create(run=run, actor=users.lead)
+    offer = Offer.objects.get()
+    offer_decline(offer=offer, expected_version=offer.version)
+    assert not Allocation.objects.filter(place=offer.place).exists()
+
+    response = client_for(users.lead).post(
+        reverse("summerjobs:place-remove", args=[offer.place_id]), follow=True
+    )
+    assert "has given young people this place, so it stays" in response.content.decode()
+    assert Place.objects.filter(pk=offer.place_id).exists()
