@@ -26,7 +26,7 @@ from privacy.subject_access.render import (
     record_kind,
 )
 from reporting.pdf import StaticOnlyFetcher
-from summerjobs.models import Allocation, Application, PriorityTier
+from summerjobs.models import Allocation, Application, LotteryRun, Period, PriorityTier
 from summerjobs.subject import ENCRYPTED_ID, PARTS, ApplicantRecords, DrawRow, Part
 
 FORMAT = "fotfeste.applicant-access.v1"
@@ -58,6 +58,12 @@ LABELS: dict[str, Promise] = {
     "changes": gettext_lazy("changes"),
     "redacted_at": gettext_lazy("values removed"),
     "requested_by": gettext_lazy("requested by"),
+    "applications": gettext_lazy("applications"),
+}
+# Where one model's column needs another heading than the same name elsewhere.
+MODEL_LABELS: dict[tuple[str, str], Promise] = {
+    ("audit.AccessEvent", "user"): gettext_lazy("Who"),
+    ("audit.ChangeEvent", "user"): gettext_lazy("by"),
 }
 # The priority tier is a ground staff recorded about the person (social services, a
 # disability…): the person may see it, named for what it is.
@@ -89,8 +95,9 @@ def render_json(records: ApplicantRecords) -> bytes:
 
 
 def _own_row(f: "models.Field[Any, Any]") -> bool:
-    """A reference to another of the applicant's own rows: exported as its number."""
-    return f.related_model in (Application, Allocation)
+    """A reference to another row of this copy (a lottery run: the draws name it): exported
+    as its number."""
+    return f.related_model in (Application, Allocation, LotteryRun)
 
 
 def _json_row(obj: models.Model, columns: "Iterable[models.Field[Any, Any]]") -> dict[str, Any]:
@@ -98,6 +105,10 @@ def _json_row(obj: models.Model, columns: "Iterable[models.Field[Any, Any]]") ->
     for f in columns:
         if f.name == ENCRYPTED_ID:
             row["national_id"] = national_id(obj)
+        elif f.many_to_many and f.related_model is Period:
+            row[f.name] = [_json_period(period) for period in getattr(obj, f.name).all()]
+        elif f.many_to_many and _own_row(f):
+            row[f.name] = [related.pk for related in getattr(obj, f.name).all()]
         elif f.many_to_many:
             row[f.name] = [str(related) for related in getattr(obj, f.name).all()]
         elif f.is_relation and _own_row(f):
@@ -107,6 +118,14 @@ def _json_row(obj: models.Model, columns: "Iterable[models.Field[Any, Any]]") ->
         else:
             row[f.name] = plain(getattr(obj, f.attname))
     return row
+
+
+def _json_period(period: Period) -> dict[str, Any]:
+    return {
+        "number": period.number,
+        "starts_on": plain(period.starts_on),
+        "ends_on": plain(period.ends_on),
+    }
 
 
 def _json_draw(row: DrawRow) -> dict[str, Any]:
@@ -181,6 +200,9 @@ def render_pdf(records: ApplicantRecords) -> bytes:
 def _label(part: Part, f: "models.Field[Any, Any]") -> str:
     if part.model is Application and f.name == "tier":
         return str(capfirst(str(TIER_LABEL)))
+    special = MODEL_LABELS.get((part.model._meta.label, f.name))
+    if special is not None:
+        return str(capfirst(str(special)))
     name = "national_id" if f.name == ENCRYPTED_ID else f.name
     if name in LABELS and not isinstance(f.verbose_name, Promise):
         return str(capfirst(str(LABELS[name])))
@@ -198,6 +220,8 @@ def _shown(obj: models.Model, f: "models.Field[Any, Any]") -> object:
         return special(obj)
     if f.name == ENCRYPTED_ID:
         return national_id(obj) or "–"
+    if f.many_to_many and _own_row(f):
+        return ", ".join(f"#{related.pk}" for related in getattr(obj, f.name).all()) or "–"
     if f.many_to_many:
         return ", ".join(str(related) for related in getattr(obj, f.name).all()) or "–"
     if f.is_relation and _own_row(f):
@@ -208,6 +232,13 @@ def _shown(obj: models.Model, f: "models.Field[Any, Any]") -> object:
     if f.choices:
         return getattr(obj, f"get_{f.name}_display")() or "–"
     return display(getattr(obj, f.attname))
+
+
+def _periods(application: Application) -> str:
+    return ", ".join(
+        f"{p.number} ({display(p.starts_on)}–{display(p.ends_on)})"
+        for p in application.periods.all()
+    )
 
 
 def _tier(application: Application) -> str:
@@ -253,6 +284,8 @@ def _user(obj: Any) -> str:
 # Each takes a row of the model it is keyed by.
 SHOWN: dict[tuple[str, str], Callable[[Any], object]] = {
     ("summerjobs.Application", "tier"): _tier,
+    ("summerjobs.Application", "periods"): _periods,
+    ("audit.AccessEvent", "model"): record_kind,
     ("audit.ChangeEvent", "model"): record_kind,
     ("audit.ChangeEvent", "changes"): changes_text,
     ("audit.ChangeEvent", "user"): _user,

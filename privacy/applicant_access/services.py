@@ -84,6 +84,8 @@ def applicant_access_request(
     transaction has committed. Asking again while one is being built returns that one."""
     if not memberships.runs_summer_jobs(actor, applicant.programme.pk):
         raise ApplicationError(_("Only the programme's leads and coordinators can do this."))
+    if applicant.erased:  # nothing left names the person: no request can be theirs
+        raise ApplicationError(_("These applications have been erased: what is left names nobody."))
     if language not in dict(settings.LANGUAGES):
         language = settings.LANGUAGE_CODE
     with transaction.atomic():

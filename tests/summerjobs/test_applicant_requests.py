@@ -187,7 +187,10 @@ def test_the_pdf_names_the_priority_ground_plainly_in_the_readers_language(story
     records = applicant_records(actor=story.lead, applicant=applicant)
     with translation.override("sv"):
         html = render_html(records)
-    assert "Förtursgrund, angiven av personalen" in html and "Känd av socialtjänsten (känslig grund)" in html
+    assert (
+        "Förtursgrund, angiven av personalen" in html
+        and "Känd av socialtjänsten (känslig grund)" in html
+    )
     assert NUMBER in html and "Lottningens dragningar" in html
 
 
@@ -315,7 +318,10 @@ def test_the_lead_erases_with_a_reason_and_the_exports_files_go(
     export.refresh_from_db()
     assert not export.pdf_file and not export.json_file
     assert not [p for p in media.rglob("*") if p.is_file()]
-    # Not to be found any more: the number leads nowhere.
+    # Nothing left to export, and not to be found any more: the number leads nowhere.
+    assert "Make the export" not in page
+    client.post(applicant_url(story))
+    assert ApplicantAccessExport.objects.count() == 1
     found = text(client.post(requests_url(story), {"national_id": NUMBER}))
     assert "Nobody with that number" in found
 
@@ -330,3 +336,15 @@ def test_erasure_is_refused_with_a_clear_message_while_a_place_is_held(story, su
     assert response.status_code == 200
     assert "has a place in a period that has not ended" in text(response)
     assert not is_erased(Application.objects.get(pk=story.current.pk))
+
+
+def test_the_search_and_the_persons_page_cost_a_few_queries(story, client_for):
+    client = recently_authenticated(client_for(story.lead))
+    client.get(applicant_url(story))
+    for request in (
+        lambda: client.post(requests_url(story), {"national_id": NUMBER}),
+        lambda: client.get(applicant_url(story)),
+    ):
+        with CaptureQueriesContext(connection) as queries:
+            assert request().status_code == 200
+        assert len(queries) <= 12, [q["sql"] for q in queries.captured_queries]
