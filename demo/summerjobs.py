@@ -2,7 +2,9 @@
 work areas, four priority tiers, some forty workplaces offering about 160 places over three
 periods, about 320 young people's applications submitted through `application_submit` on
 their own days of the February–March window, a few given a priority tier by staff, and the
-lottery run in April, dry and then for real, with a fixed seed.
+lottery run in April, dry and then for real, with a fixed seed; the offers sent the same day and
+answered through their links within the week (a few declined or let lapse, their places gone on
+to the reserve list).
 
 Everything is drawn from ``random.Random(SEED)``: the same seed builds the same season. The
 workplaces, people and telephone numbers are invented; any likeness to a real person or
@@ -13,6 +15,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db.models import F, Max
+
 from accounts.models import User
 from participants.synthetic import synthetic_personnummer
 from programs.models import Programme
@@ -21,6 +25,8 @@ from summerjobs.models import (
     Application,
     Gender,
     LotteryRun,
+    Offer,
+    OfferStatus,
     PayRate,
     Period,
     Place,
@@ -30,6 +36,13 @@ from summerjobs.models import (
     WorkArea,
     Workplace,
     WorkplaceKind,
+)
+from summerjobs.offers import (
+    offer_accept,
+    offer_decline,
+    offer_guardian_answer,
+    offers_create,
+    offers_tend,
 )
 from summerjobs.services import ApplicationInput, application_submit, lottery_run
 
@@ -221,7 +234,8 @@ def summer_season_build(
     _places(season, areas, rng)
     applications = _applications(season, areas, rng)
     _tiers_given(season, applications, rng)
-    _lottery(season, lead, year)
+    run = _lottery(season, lead, year)
+    _offers(run, lead, year)
     return season
 
 
@@ -398,8 +412,74 @@ def _tiers_given(season: Season, applications: list[Application], rng: random.Ra
         Application.objects.filter(pk__in=[a.pk for a in group]).update(tier=tier)
 
 
-def _lottery(season: Season, lead: User, year: int) -> None:
+def _lottery(season: Season, lead: User, year: int) -> LotteryRun:
     """The projektledare's dry run on 7 April and the run for real the next morning."""
     for dry_run, day in ((True, date(year, 4, 7)), (False, date(year, 4, 8))):
         run = lottery_run(season=season, seed=LOTTERY_SEED, dry_run=dry_run, actor=lead)
         LotteryRun.objects.filter(pk=run.pk).update(run_at=_at(day, 10))
+    return run
+
+
+DECLINE_REASONS = (
+    "Har fått ett annat sommarjobb.",
+    "Vi ska resa bort med familjen den perioden.",
+    "",
+)
+
+
+def _offers(run: LotteryRun, lead: User, year: int) -> None:
+    """The offers sent on 8 April and answered through the links over the next week, as the
+    young people and their guardians would: most say yes, a few say no or let the deadline
+    pass, and each freed place goes to the next on the reserve list who fits it."""
+    rng = random.Random(SEED + 1)  # noqa: S311 - made-up data, repeatable by seed
+    offers_create(run=run, actor=lead, at=_at(date(year, 4, 8), 11))
+    _answer(run, rng, lapse_some=True)
+    deadline = Offer.objects.filter(allocation__run=run, status=OfferStatus.PENDING).aggregate(
+        last=Max("answer_by")
+    )["last"]
+    if deadline:
+        offers_tend(at=deadline + timedelta(minutes=5))
+        _answer(run, rng, lapse_some=False)
+    _as_if_sent(run)
+
+
+def _answer(run: LotteryRun, rng: random.Random, *, lapse_some: bool) -> None:
+    decided: set[int] = set()
+    while True:
+        waiting = (
+            Offer.objects.filter(allocation__run=run, status=OfferStatus.PENDING)
+            .exclude(pk__in=decided)
+            .order_by("created_at", "pk")
+        )
+        batch = list(waiting)
+        if not batch:
+            return
+        for offer in batch:
+            decided.add(offer.pk)
+            sent = offer.created_at.astimezone(SOLVIK)
+            at = _at(sent.date() + timedelta(days=rng.randint(0, 5)), rng.randint(8, 21))
+            fate = rng.random()
+            if lapse_some and fate < 0.03:
+                continue  # nobody answers: the deadline passes
+            if fate < 0.08:
+                reason = rng.choice(DECLINE_REASONS)
+                offer_decline(offer=offer, expected_version=offer.version, reason=reason, at=at)
+                continue
+            offer_accept(offer=offer, expected_version=offer.version, at=at)
+            if offer.guardian_needed:
+                confirmed = at + timedelta(hours=rng.randint(2, 40))
+                offer_guardian_answer(
+                    offer=offer, expected_version=offer.version, confirm=True, at=confirmed
+                )
+
+
+def _as_if_sent(run: LotteryRun) -> None:
+    """The demo sends no e-mail: each message is marked sent when it would have gone."""
+    offers = Offer.objects.filter(allocation__run=run)
+    offers.update(sent_at=F("created_at"))
+    offers.filter(guardian_needed=True, answered_at__isnull=False).update(
+        guardian_sent_at=F("answered_at")
+    )
+    offers.filter(status__in=(OfferStatus.DECLINED, OfferStatus.LAPSED)).update(
+        workplace_told_at=F("answered_at")
+    )

@@ -248,3 +248,23 @@ class OverrideForm(forms.Form):
 
     def chosen_place(self) -> Place | None:
         return self.places.get(self.cleaned_data["place"])
+
+
+class OfferAnswerForm(forms.Form):
+    """The young person's answer to an offer, through its link."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    answer = forms.ChoiceField(choices=[("accept", _("Yes")), ("decline", _("No"))])
+    reason = forms.CharField(
+        label=_("Why not? (optional)"),
+        max_length=300,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class GuardianAnswerForm(forms.Form):
+    """A guardian's answer to a minor's accepted offer, through the guardian's link."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    answer = forms.ChoiceField(choices=[("confirm", _("Yes")), ("refuse", _("No"))])

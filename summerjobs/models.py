@@ -221,6 +221,8 @@ class Workplace(models.Model):
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(_("kind"), max_length=20, choices=WorkplaceKind.choices)
     address = models.CharField(_("address"), max_length=200, blank=True, default="")
+    # Where a decline or a lapsed offer is told the same day (summerjobs/offers.py).
+    contact_email = models.EmailField(_("contact e-mail"), blank=True, default="")
 
     class Meta:
         verbose_name = _("workplace")
@@ -405,7 +407,8 @@ class LotteryRun(models.Model):
 
 
 class Allocation(models.Model):
-    """A young person's outcome of a run for real: a place, or a position on the reserve list."""
+    """A young person's outcome of a run for real: a place, a position on the reserve list, or
+    neither once they declined a place or let its offer lapse."""
 
     run = models.ForeignKey(LotteryRun, on_delete=models.CASCADE, related_name="allocations")
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="+")
@@ -418,10 +421,10 @@ class Allocation(models.Model):
             models.UniqueConstraint(
                 fields=["run", "application"], name="one_allocation_per_application_in_run"
             ),
+            # Neither: the young person declined or let an offer lapse (summerjobs/offers.py).
             models.CheckConstraint(
-                condition=Q(place__isnull=True, reserve_position__isnull=False)
-                | Q(place__isnull=False, reserve_position__isnull=True),
-                name="allocation_is_a_place_or_a_reserve_position",
+                condition=Q(place__isnull=True) | Q(reserve_position__isnull=True),
+                name="allocation_is_a_place_or_a_reserve_position_or_out",
             ),
         ]
 
@@ -447,3 +450,67 @@ class Override(models.Model):
 
     def __str__(self) -> str:
         return f"{self.allocation_id} · {self.made_at:%Y-%m-%d}"
+
+
+class OfferStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for an answer")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    LAPSED = "lapsed", _("Not answered in time")
+    WITHDRAWN = "withdrawn", _("Taken back")
+
+
+LIVE_OFFER = (OfferStatus.PENDING, OfferStatus.ACCEPTED)
+
+
+class Offer(models.Model):
+    """A place offered to a young person after a run for real: answered through a private link
+    by a deadline; for anyone under 18 on the period's first day, confirmed by a guardian
+    through a link of their own. The secrets are kept as hashes only (summerjobs/offers.py)."""
+
+    allocation = models.ForeignKey(Allocation, on_delete=models.CASCADE, related_name="offers")
+    place = models.ForeignKey(Place, on_delete=models.PROTECT, related_name="offers")
+    status = models.CharField(
+        _("status"), max_length=20, choices=OfferStatus.choices, default=OfferStatus.PENDING
+    )
+    guardian_needed = models.BooleanField(default=False)
+    answer_by = models.DateTimeField(_("answer by"))
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    guardian_sent_at = models.DateTimeField(null=True, blank=True)
+    guardian_confirmed_at = models.DateTimeField(null=True, blank=True)
+    # When the workplace was told of a decline or a lapse (once).
+    workplace_told_at = models.DateTimeField(null=True, blank=True)
+    decline_reason = models.CharField(_("reason"), max_length=300, blank=True, default="")
+    declined_by_guardian = models.BooleanField(default=False)
+    token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    guardian_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("offer")
+        verbose_name_plural = _("offers")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["allocation"],
+                condition=Q(status__in=LIVE_OFFER),
+                name="one_live_offer_per_allocation",
+                violation_error_message=_("This young person already has an offer."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.allocation_id} · {self.status}"
+
+    @property
+    def settled(self) -> bool:
+        """Accepted, and confirmed by a guardian where one must confirm."""
+        return self.status == OfferStatus.ACCEPTED and (
+            not self.guardian_needed or self.guardian_confirmed_at is not None
+        )
+
+    @property
+    def waiting_for_guardian(self) -> bool:
+        return self.status == OfferStatus.ACCEPTED and not self.settled

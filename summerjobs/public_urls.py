@@ -3,7 +3,7 @@ address holds a personnummer, a name or an e-mail address: a season's id, and se
 
 from django.urls import path
 
-from summerjobs.views import apply
+from summerjobs.views import answer, apply
 
 app_name = "apply"
 urlpatterns = [
@@ -13,4 +13,6 @@ urlpatterns = [
     path("<id:pk>/received/", apply.ReceivedView.as_view(), name="received"),
     path("a/<str:token>/", apply.ApplicationView.as_view(), name="application"),
     path("a/<str:token>/withdraw/", apply.WithdrawView.as_view(), name="withdraw"),
+    path("o/<str:token>/", answer.OfferView.as_view(), name="offer"),
+    path("g/<str:token>/", answer.GuardianView.as_view(), name="guardian"),
 ]

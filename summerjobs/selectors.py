@@ -1,7 +1,7 @@
 """Reads for summer jobs."""
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
@@ -13,13 +13,17 @@ from accounts.models import User
 from accounts.tokens import token_digest
 from summerjobs import lottery
 from summerjobs.models import (
+    LIVE_OFFER,
     Allocation,
     Application,
     ApplicationStatus,
     Choice,
     Gender,
     LotteryRun,
+    Offer,
+    OfferStatus,
     Override,
+    PayRate,
     Place,
     Season,
     WorkArea,
@@ -218,8 +222,9 @@ def _allocations_now(run: LotteryRun) -> tuple[list[PlacedRow], list[ReserveRow]
     for row in rows:
         if row.place is not None:
             placed.append(PlacedRow(row.application, row.place, row.choice_rank, row.pk))
-        else:
+        elif row.reserve_position is not None:
             reserve.append(ReserveRow(row.application, row.pk))
+        # Neither: declined or lapsed; shown with the offers (run_offers).
     return placed, reserve
 
 
@@ -309,3 +314,88 @@ def application_for_link(*, token: str) -> Application | None:
         .prefetch_related(Prefetch("choices", queryset=choices), "periods")
         .first()
     )
+
+
+def _offer_page(offers: QuerySet[Offer]) -> Offer | None:
+    return offers.select_related(
+        "allocation__application",
+        "place__workplace",
+        "place__area",
+        "place__period__season__programme__municipality",
+    ).first()
+
+
+def offer_for_link(*, token: str) -> Offer | None:
+    """The offer whose private link holds ``token``, with its place, season and municipality.
+    One query; None if no link holds it."""
+    return _offer_page(Offer.objects.filter(token_hash=token_digest(token)))
+
+
+def offer_for_guardian_link(*, token: str) -> Offer | None:
+    """The offer whose guardian's link holds ``token``, as ``offer_for_link``."""
+    return _offer_page(Offer.objects.filter(guardian_token_hash=token_digest(token)))
+
+
+def pay_for(*, season: Season, birth_date: date, on: date) -> PayRate | None:
+    """The season's pay for someone born on ``birth_date``, by their age on ``on``."""
+    age = lottery.age_on(birth_date, on)
+    return season.pay_rates.filter(age_from__lte=age, age_to__gte=age).first()
+
+
+def run_offers(*, run: LotteryRun) -> dict[int, Offer]:
+    """Each allocation's latest offer in the run, by allocation id. One query."""
+    latest: dict[int, Offer] = {}
+    rows = (
+        Offer.objects.filter(allocation__run=run)
+        .select_related("allocation__application", "place__area", "place__workplace")
+        .order_by("allocation_id", "-created_at", "-pk")
+    )
+    for offer in rows:
+        latest.setdefault(offer.allocation_id, offer)
+    return latest
+
+
+@dataclass(frozen=True)
+class OfferCounts:
+    waiting: int = 0
+    guardian: int = 0
+    accepted: int = 0
+    declined: int = 0
+    lapsed: int = 0
+    unsent_places: int = 0  # placed, with no offer waiting or accepted
+
+
+def offer_counts(*, offers: dict[int, Offer], placed: list["PlacedRow"]) -> OfferCounts:
+    """The run's offers as the staff follow them: waiting for the young person, for a
+    guardian, settled, declined and lapsed; and the places with no offer yet."""
+    counts: dict[str, int] = {}
+    for offer in offers.values():
+        if offer.status == OfferStatus.PENDING:
+            key = "waiting"
+        elif offer.status == OfferStatus.ACCEPTED:
+            key = "accepted" if offer.settled else "guardian"
+        elif offer.status in (OfferStatus.DECLINED, OfferStatus.LAPSED):
+            key = str(offer.status)
+        else:
+            continue
+        counts[key] = counts.get(key, 0) + 1
+    unsent = 0
+    for row in placed:
+        latest = offers.get(row.allocation_id or 0)
+        if latest is None or latest.status not in LIVE_OFFER or latest.place_id != row.place.pk:
+            unsent += 1
+    return OfferCounts(**counts, unsent_places=unsent)
+
+
+def offers_ended(*, offers: dict[int, Offer]) -> list[Offer]:
+    """The young people out of the run: they declined, or let their offer lapse, and hold no
+    place now. By name."""
+    ended = [
+        offer
+        for offer in offers.values()
+        if offer.status in (OfferStatus.DECLINED, OfferStatus.LAPSED)
+        and offer.allocation.place_id is None
+        and offer.allocation.reserve_position is None
+    ]
+    ended.sort(key=lambda o: (o.allocation.application.last_name, o.allocation.application.pk))
+    return ended

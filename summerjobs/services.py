@@ -23,12 +23,14 @@ from participants.services import add_months
 from summerjobs import lottery
 from summerjobs.lottery import age_on
 from summerjobs.models import (
+    LIVE_OFFER,
     Allocation,
     Application,
     ApplicationStatus,
     Choice,
     Gender,
     LotteryRun,
+    OfferStatus,
     Override,
     Place,
     PriorityTier,
@@ -369,6 +371,10 @@ def allocation_override(
             _to_reserve(actor, allocation)
         else:
             _to_place(actor, allocation, place, taken)
+        # An offer of the place they had is void; the new place gets its own offer when the
+        # offers are sent again (summerjobs/offers.py).
+        for offer in allocation.offers.filter(status__in=LIVE_OFFER):
+            audited_save(actor=actor, instance=offer, status=OfferStatus.WITHDRAWN)
         Override.objects.create(
             allocation=allocation,
             from_place=before,

@@ -11,7 +11,8 @@ rows of their own: each run keeps every applicant's position in its result (``dr
 
 Erasure keeps what the lottery and the season's figures are built from, and names nobody: the
 season, gender, the birth *year* (the date becomes 1 July, as a participant's), the priority
-tier, the ranked work areas and periods, and the run's allocation and changes by hand as keys.
+tier, the ranked work areas and periods, and the run's allocation, changes by hand and offers as
+keys, statuses and dates.
 An application still in the running is withdrawn, so that no draw, reserve list or offer
 reaches a person nobody can contact. Run again, an old run no longer has the inputs it had:
 its stored inputs digest says so (docs/privacy.md)."""
@@ -47,6 +48,7 @@ from summerjobs.models import (
     ApplicationStatus,
     Choice,
     LotteryRun,
+    Offer,
     Override,
     Place,
     Season,
@@ -55,9 +57,18 @@ from summerjobs.models import (
 logger = logging.getLogger(__name__)
 
 # Bookkeeping that says nothing about the person: the edit counter, the look-up hash, the
-# masked number and the hash of the link's secret. The encrypted number is exported
+# masked number and the hashes of the links' secrets. The encrypted number is exported
 # decrypted, as ``national_id``.
-OMITTED = frozenset({"version", "national_id_hash", "national_id_masked", "edit_token_hash"})
+OMITTED = frozenset(
+    {
+        "version",
+        "national_id_hash",
+        "national_id_masked",
+        "edit_token_hash",
+        "token_hash",
+        "guardian_token_hash",
+    }
+)
 ENCRYPTED_ID = "national_id_encrypted"
 
 # What an erased application holds instead of names and a personnummer. The look-up hash
@@ -209,11 +220,24 @@ def _overrides(ids: list[int]) -> "QuerySet[Override]":
     )
 
 
+def _offers(ids: list[int]) -> "QuerySet[Offer]":
+    return (
+        Offer.objects.filter(allocation__application_id__in=ids)
+        .select_related(*_PLACE)
+        .order_by("created_at", "pk")
+    )
+
+
 def history_filter(ids: list[int]) -> Q:
-    """The change history about the applications and their outcomes."""
-    allocations = Allocation.objects.filter(application_id__in=ids).values_list("pk", flat=True)
-    return Q(model=Application._meta.label_lower, object_id__in=[str(pk) for pk in ids]) | Q(
-        model=Allocation._meta.label_lower, object_id__in=[str(pk) for pk in allocations]
+    """The change history about the applications, their outcomes and their offers."""
+    allocations = list(
+        Allocation.objects.filter(application_id__in=ids).values_list("pk", flat=True)
+    )
+    offers = Offer.objects.filter(allocation_id__in=allocations).values_list("pk", flat=True)
+    return (
+        Q(model=Application._meta.label_lower, object_id__in=[str(pk) for pk in ids])
+        | Q(model=Allocation._meta.label_lower, object_id__in=[str(pk) for pk in allocations])
+        | Q(model=Offer._meta.label_lower, object_id__in=[str(pk) for pk in offers])
     )
 
 
@@ -246,6 +270,7 @@ PARTS: tuple[Part, ...] = (
         table=True,
     ),
     Part("overrides", Override, gettext_lazy("Changes by hand to the outcome"), _overrides),
+    Part("offers", Offer, gettext_lazy("Offers of a place"), _offers),
     Part(
         "change_events",
         ChangeEvent,
@@ -353,16 +378,17 @@ def _current_places(ids: list[int], today: date) -> "QuerySet[Allocation]":
 def applicant_erasure_refusal(*, applicant: Applicant, today: date | None = None) -> str | None:
     """Why the applicant cannot be erased now, or None.
 
-    A place in a period that has not ended is given back first (a change by hand on the run's
-    page): a workplace and a handledare are expecting the young person, and the place should
-    go to the next on the reserve list rather than to nobody."""
+    A place in a period that has not ended is given back first (the young person declines its
+    offer, or staff take it back by hand on the run's page): a workplace and a handledare are
+    expecting the young person, and the place should go to the next on the reserve list
+    rather than to nobody."""
     if applicant.erased:
         return _("These applications have already been erased.")
     if _current_places(applicant.ids, today or timezone.localdate()).exists():
         return _(
-            "The young person has a place in a period that has not ended. Give the place back "
-            "first (a change by hand on the run's page, with the reason); then the "
-            "applications can be erased."
+            "The young person has a place in a period that has not ended. It is given back "
+            "first: they decline its offer through the link in it, or you take the place back "
+            "by hand on the run's page, with the reason. Then the applications can be erased."
         )
     return None
 
@@ -461,5 +487,9 @@ def _anonymise_applications(applications: list[Application]) -> None:
 
 def _scrub_outcomes(ids: list[int]) -> None:
     """A change by hand keeps who made it, when, and from and to which place; its reason,
-    which may tell the young person's circumstances, goes."""
+    which may tell the young person's circumstances, goes. An offer keeps its place, status
+    and dates; its links stop working and the reason given for a no goes."""
     Override.objects.filter(allocation__application_id__in=ids).update(reason=REMOVED)
+    Offer.objects.filter(allocation__application_id__in=ids).update(
+        decline_reason="", token_hash=None, guardian_token_hash=None, version=F("version") + 1
+    )

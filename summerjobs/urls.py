@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from summerjobs.views import staff
+from summerjobs.views import offers, staff
 
 app_name = "summerjobs"
 urlpatterns = [
@@ -11,5 +11,6 @@ urlpatterns = [
     path("<id:pk>/applications/", staff.ApplicationListView.as_view(), name="applications"),
     path("applications/<id:pk>/tier/", staff.ApplicationTierView.as_view(), name="tier"),
     path("runs/<id:pk>/", staff.RunDetailView.as_view(), name="run"),
+    path("runs/<id:pk>/offers/", offers.OffersSendView.as_view(), name="offers_send"),
     path("allocations/<id:pk>/", staff.AllocationOverrideView.as_view(), name="override"),
 ]

@@ -12,6 +12,7 @@ from django.test import Client
 from django.utils import translation
 
 from accounts.models import Country
+from config import sms
 from tests import factories as f
 
 # The fixtures that start real Celery workers (the tests marked "services").
@@ -114,6 +115,15 @@ def world(db) -> World:
         foreign_arbeidsleder=foreign_arbeidsleder,
         foreign_participant=foreign_participant,
     )
+
+
+@pytest.fixture(autouse=True)
+def _empty_sms_outbox():
+    """Text messages sent by the test sender (config.sms.MemorySender), like Django's
+    mail.outbox: empty at the start of every test."""
+    sms.outbox.clear()
+    yield
+    sms.outbox.clear()
 
 
 @pytest.fixture(autouse=True)

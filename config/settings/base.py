@@ -196,6 +196,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "summerjobs.tasks.applications_purge_unplaced_task",
         "schedule": crontab(hour=1, minute=50),
     },
+    # Offers past their deadline lapse within a quarter of an hour (summerjobs/offers.py).
+    "summer-job-offers": {
+        "task": "summerjobs.tasks.offers_tend_task",
+        "schedule": crontab(minute="*/15"),
+    },
     "follow-ups": {
         "task": "participants.tasks.follow_ups_create_missing_task",
         "schedule": crontab(hour=2, minute=0),
@@ -330,6 +335,8 @@ EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Fotfeste <noreply@fotfeste.example.org>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 FOTFESTE_SITE_URL = env_str("FOTFESTE_SITE_URL", "http://127.0.0.1:8000")
+# Text messages (config/sms.py): a class with a send(to=, text=) method; none by default.
+FOTFESTE_SMS_BACKEND = env_str("FOTFESTE_SMS_BACKEND", "config.sms.NoSender")
 
 # --- Security headers -----------------------------------------------------------------------
 X_FRAME_OPTIONS = "DENY"

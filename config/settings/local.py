@@ -15,3 +15,5 @@ FOTFESTE_NATIONAL_ID_HASH_KEY = env_str(
     "FOTFESTE_NATIONAL_ID_HASH_KEY", "local-demo-hash-not-secret"
 )
 FOTFESTE_ALLOW_SYNTHETIC_IDS = env_bool("FOTFESTE_ALLOW_SYNTHETIC_IDS", True)
+# The demo's text messages are printed to the console, as its e-mail is.
+FOTFESTE_SMS_BACKEND = env_str("FOTFESTE_SMS_BACKEND", "config.sms.ConsoleSender")

@@ -51,3 +51,4 @@ WHITENOISE_AUTOREFRESH = True
 FOTFESTE_NATIONAL_ID_KEYS = ["test-key-one-not-secret"]
 FOTFESTE_NATIONAL_ID_HASH_KEY = "test-hash-key-not-secret"
 FOTFESTE_ALLOW_SYNTHETIC_IDS = True
+FOTFESTE_SMS_BACKEND = "config.sms.MemorySender"

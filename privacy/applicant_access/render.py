@@ -64,6 +64,14 @@ LABELS: dict[str, Promise] = {
 MODEL_LABELS: dict[tuple[str, str], Promise] = {
     ("audit.AccessEvent", "user"): gettext_lazy("Who"),
     ("audit.ChangeEvent", "user"): gettext_lazy("by"),
+    ("summerjobs.Offer", "created_at"): gettext_lazy("made"),
+    ("summerjobs.Offer", "guardian_needed"): gettext_lazy("a guardian confirms"),
+    ("summerjobs.Offer", "sent_at"): gettext_lazy("sent to the young person"),
+    ("summerjobs.Offer", "answered_at"): gettext_lazy("answered"),
+    ("summerjobs.Offer", "guardian_sent_at"): gettext_lazy("sent to the guardian"),
+    ("summerjobs.Offer", "guardian_confirmed_at"): gettext_lazy("confirmed by the guardian"),
+    ("summerjobs.Offer", "workplace_told_at"): gettext_lazy("the workplace told"),
+    ("summerjobs.Offer", "declined_by_guardian"): gettext_lazy("declined by the guardian"),
 }
 # The priority tier is a ground staff recorded about the person (social services, a
 # disability…): the person may see it, named for what it is.

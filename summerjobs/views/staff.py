@@ -23,8 +23,11 @@ from summerjobs.selectors import (
     allocation_get,
     application_get,
     application_list,
+    offer_counts,
+    offers_ended,
     places_with_room,
     run_get,
+    run_offers,
     run_outcome,
     run_overrides,
     season_get,
@@ -103,12 +106,17 @@ class RunDetailView(StaffMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         run = run_get(user=self.request.user, pk=kwargs["pk"])
+        outcome = run_outcome(run=run)
+        offers = {} if run.dry_run else run_offers(run=run)
         return {
             **super().get_context_data(**kwargs),
             "run": run,
             "may_change": not run.dry_run and _runs(self.request.user, run.season),
             "overrides": [] if run.dry_run else list(run_overrides(run=run)),
-            **run_outcome(run=run),
+            **outcome,
+            "placed": [(row, offers.get(row.allocation_id or 0)) for row in outcome["placed"]],
+            "offer_counts": offer_counts(offers=offers, placed=outcome["placed"]),
+            "ended": offers_ended(offers=offers),
         }
 
 

@@ -84,6 +84,7 @@ FIELDS: dict[str, type[forms.Form] | dict[str, Field]] = {
     "tokens:revoke": {},
     # The form is prefixed by the application's id; unprefixed, it must still be refused cleanly.
     "summerjobs:tier": {"tier": TEXT, "version": NUMBER},
+    "summerjobs:offers_send": {},
     "set_language": {"language": TEXT, "next": TEXT},
 }
 # Fields every form may be sent on top of its own: the confirmations and markers views read.

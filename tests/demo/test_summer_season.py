@@ -17,7 +17,16 @@ from participants import national_id as nid
 from programs.models import ProgrammeKind
 from summerjobs import lottery
 from summerjobs.lottery import age_on
-from summerjobs.models import Allocation, Application, Choice, LotteryRun, Place, Workplace
+from summerjobs.models import (
+    Allocation,
+    Application,
+    Choice,
+    LotteryRun,
+    Offer,
+    OfferStatus,
+    Place,
+    Workplace,
+)
 from summerjobs.selectors import lottery_draw
 from summerjobs.services import lottery_run
 from tests import factories as f
@@ -172,9 +181,36 @@ def test_the_run_for_real_is_the_same_when_run_again_with_its_seed(season):
     assert lottery.allocate(lottery_draw(season=season, seed=real.seed)).to_json() == real.result
     placed = Allocation.objects.filter(run=real, place__isnull=False)
     assert 140 <= placed.count() <= 160
-    assert {(a.application_id, a.place_id) for a in placed} == {
-        (row["applicant"], row["place"]) for row in real.result["assignments"]
+    # As drawn, but for the places declined or not answered and given on from the reserve.
+    out = set(
+        Offer.objects.filter(
+            allocation__run=real, status__in=(OfferStatus.DECLINED, OfferStatus.LAPSED)
+        ).values_list("allocation__application_id", flat=True)
+    )
+    reserve = set(real.result["reserve"])
+    assert {(a.application_id, a.place_id) for a in placed if a.application_id not in reserve} == {
+        (row["applicant"], row["place"])
+        for row in real.result["assignments"]
+        if row["applicant"] not in out
     }
+
+
+def test_the_offers_were_answered_and_each_freed_place_went_on_to_the_reserve_list(season):
+    real = LotteryRun.objects.get(season=season, dry_run=False)
+    offers = Offer.objects.filter(allocation__run=real)
+    statuses = Counter(offers.values_list("status", flat=True))
+    assert not statuses[OfferStatus.PENDING]
+    assert statuses[OfferStatus.DECLINED] >= 3 and statuses[OfferStatus.LAPSED] >= 1
+    settled = [offer for offer in offers.filter(status=OfferStatus.ACCEPTED)]
+    assert settled and all(offer.settled for offer in settled)
+    assert any(offer.guardian_needed for offer in settled)
+    # Places given up went on to young people from the reserve list (unless nobody on it
+    # fitted the place), who said yes.
+    reserve = set(real.result["reserve"])
+    taken_on = [o for o in settled if o.allocation.application_id in reserve]
+    assert 0 < len(taken_on) <= statuses[OfferStatus.DECLINED] + statuses[OfferStatus.LAPSED]
+    # Every offer is marked as sent; the demo itself sends no message.
+    assert not offers.filter(sent_at__isnull=True).exists()
 
 
 def test_nobody_is_placed_below_the_areas_minimum_age(season):

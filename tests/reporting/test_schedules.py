@@ -204,6 +204,7 @@ def test_the_beat_schedule_names_only_tasks_a_worker_has_registered():
         "reporting.tasks.ks_drafts_create_task",
         "config.tasks.queued_work_resend_task",
         "summerjobs.tasks.applications_purge_unplaced_task",
+        "summerjobs.tasks.offers_tend_task",
     }
     for entry in schedule.values():
         assert entry["task"] in app.tasks, entry["task"]

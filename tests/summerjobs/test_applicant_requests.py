@@ -176,6 +176,8 @@ def test_the_json_holds_every_field_of_every_application_and_every_kind_of_row(
         f"{FIRST} {LAST} tackade nej till platsen."
     }
     assert any(row["changes"].get("tier") for row in data["change_events"])
+    assert {row["status"] for row in data["offers"]} == {"accepted", "declined"}
+    assert not {"token_hash", "guardian_token_hash"} & {k for row in data["offers"] for k in row}
     assert {row["dry_run"] for row in data["draws"]} == {True, False}
     assert data["access_events"] and data["access_exports"][0]["id"] == export.pk
     other = story.other

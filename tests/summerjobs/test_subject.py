@@ -23,6 +23,7 @@ from summerjobs.models import (
     ApplicationStatus,
     Choice,
     LotteryRun,
+    Offer,
     Override,
     Season,
 )
@@ -118,6 +119,7 @@ def test_the_records_hold_a_row_of_every_kind_about_the_person_and_none_of_anyon
     assert {row.application_id for row in records.rows["choices"]} == mine
     assert {row.application_id for row in records.rows["allocations"]} == mine
     assert len(records.rows["overrides"]) == 2
+    assert {o.status for o in records.rows["offers"]} == {"accepted", "declined"}
     assert {e.model for e in records.rows["change_events"]} == {
         "summerjobs.application",
         "summerjobs.allocation",
@@ -194,6 +196,11 @@ def test_erasure_keeps_the_lotterys_keys_and_the_figures(story, summer):
     assert earlier.status == ApplicationStatus.SUBMITTED
     assert Override.objects.filter(allocation__application=current).count() == 2
     assert set(Override.objects.values_list("reason", flat=True)) == {"–"}
+    offers = Offer.objects.filter(allocation__application__in=[current, earlier])
+    assert sorted(offers.values_list("status", flat=True)) == ["accepted", "declined"]
+    assert set(offers.values_list("decline_reason", "token_hash", "guardian_token_hash")) == {
+        ("", None, None)
+    }
     assert current.national_id_hash.startswith(ERASED_HASH_PREFIX)
     assert current.national_id_hash != earlier.national_id_hash
     assert current.edit_token_hash is None and current.version > story.current.version

@@ -11,7 +11,17 @@ from django.utils import timezone
 
 from participants.synthetic import synthetic_personnummer
 from programs.models import Programme
-from summerjobs.models import Allocation, Application, Period, Place, Season, WorkArea, Workplace
+from summerjobs.models import (
+    Allocation,
+    Application,
+    Offer,
+    OfferStatus,
+    Period,
+    Place,
+    Season,
+    WorkArea,
+    Workplace,
+)
 from summerjobs.services import (
     allocation_override,
     application_set_tier,
@@ -101,8 +111,9 @@ def person(**changes) -> dict:
 
 def applicant_story(world, summer: SeasonWorld) -> Story:
     """The young person's two applications and what staff and the lottery did with them: a
-    sensitive priority tier, a dry run and a run for real, a place given by hand and taken
-    back (reasons that name them), and a past summer's place."""
+    sensitive priority tier, a dry run and a run for real, a place given by hand, offered,
+    declined and taken back (reasons that name them), and a past summer's place, accepted
+    and confirmed by the guardian."""
     programme = summer.season.programme
     lead, coordinator = summer_staff(world, programme)
     past = past_season(programme)
@@ -116,6 +127,20 @@ def applicant_story(world, summer: SeasonWorld) -> Story:
     at = past.season.applications_open_at + timedelta(days=1)
     earlier = application_submit(season=past.season, data=data, at=at)
     lottery_run(season=past.season, seed=7, dry_run=False, actor=lead)
+    placed = Allocation.objects.get(application=earlier)
+    answered = past.season.applications_close_at + timedelta(days=10)
+    Offer.objects.create(
+        allocation=placed,
+        place=placed.place,
+        status=OfferStatus.ACCEPTED,
+        guardian_needed=True,
+        answer_by=answered + timedelta(days=7),
+        sent_at=answered,
+        answered_at=answered,
+        guardian_confirmed_at=answered,
+        token_hash="1" * 64,
+        guardian_token_hash="2" * 64,
+    )
 
     aldreomsorg = [summer.areas["Äldreomsorg"].pk]  # for those 18 and over: they are 17
     current = apply(summer, born=BORN, serial=777, area_ids=aldreomsorg, **person())
@@ -129,6 +154,15 @@ def applicant_story(world, summer: SeasonWorld) -> Story:
     vaktmasteri = summer.places[0]
     reason = f"{FIRST} ({NUMBER}) ringde från {PHONE} och vill hellre vara ute."
     allocation_override(actor=lead, allocation=mine, place=vaktmasteri, reason=reason)
+    Offer.objects.create(
+        allocation=mine,
+        place=vaktmasteri,
+        status=OfferStatus.DECLINED,
+        answer_by=timezone.now() + timedelta(days=7),
+        answered_at=timezone.now(),
+        decline_reason=f"{FIRST} {LAST} ska resa bort, ring {GUARDIAN_PHONE}.",
+        token_hash="3" * 64,
+    )
     back = f"{FIRST} {LAST} tackade nej till platsen."
     allocation_override(actor=coordinator, allocation=mine, place=None, reason=back)
     current.refresh_from_db()
