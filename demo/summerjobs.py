@@ -22,8 +22,11 @@ from participants.synthetic import synthetic_personnummer
 from programs.models import Programme
 from summerjobs.lottery import age_on
 from summerjobs.models import (
+    Absence,
     Application,
+    Attestation,
     Gender,
+    HoursEntry,
     LotteryRun,
     Offer,
     OfferStatus,
@@ -236,6 +239,7 @@ def summer_season_build(
     _tiers_given(season, applications, rng)
     run = _lottery(season, lead, year)
     _offers(run, lead, year)
+    _hours(run, rng)
     return season
 
 
@@ -483,3 +487,57 @@ def _as_if_sent(run: LotteryRun) -> None:
     offers.filter(status__in=(OfferStatus.DECLINED, OfferStatus.LAPSED)).update(
         workplace_told_at=F("answered_at")
     )
+
+
+def _hours(run: LotteryRun, rng: random.Random) -> None:
+    """Each young person's weekdays of their period as the handledare recorded them the same
+    afternoon, 08:00–14:30 with half an hour's lunch, now and then a day ill; midsummer's eve
+    off; every period attested by its handledare a day or three after it ended."""
+    entries, attestations = [], []
+    for offer in Offer.objects.filter(
+        allocation__run=run, status=OfferStatus.ACCEPTED
+    ).select_related("place__period"):
+        if not offer.settled:
+            continue
+        period, total = offer.place.period, Decimal(0)
+        day = period.starts_on
+        while day <= period.ends_on:
+            if day.weekday() < 5 and not _midsummer_eve(day):
+                ill = rng.random() < 0.04
+                hours = Decimal(0) if ill else DEMO_DAY_HOURS
+                total += hours
+                entries.append(_entry(offer, day, ill, hours))
+            day += timedelta(days=1)
+        attested = _at(period.ends_on + timedelta(days=rng.randint(1, 3)), rng.randint(9, 16))
+        attestations.append(
+            Attestation(
+                offer=offer,
+                hours=total,
+                attested_at=attested,
+                attested_by_name=offer.place.supervisor_name,
+            )
+        )
+    HoursEntry.objects.bulk_create(entries)
+    Attestation.objects.bulk_create(attestations)
+
+
+DEMO_DAY_HOURS = Decimal(6)
+
+
+def _entry(offer: Offer, day: date, ill: bool, hours: Decimal) -> HoursEntry:
+    return HoursEntry(
+        offer=offer,
+        day=day,
+        starts_at=None if ill else time(8, 0),
+        ends_at=None if ill else time(14, 30),
+        break_minutes=0 if ill else 30,
+        hours=hours,
+        absence=Absence.SICK if ill else "",
+        entered_at=_at(day, 15, 10),
+        entered_by_name=offer.place.supervisor_name,
+    )
+
+
+def _midsummer_eve(day: date) -> bool:
+    """The Friday between 19 and 25 June: nobody works."""
+    return day.month == 6 and 19 <= day.day <= 25 and day.weekday() == 4

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from participants import national_id as nid
 from summerjobs.lottery import MAX_SEED
-from summerjobs.models import Gender, Period, Place, PriorityTier, WorkArea
+from summerjobs.models import Absence, Gender, Period, Place, PriorityTier, WorkArea
 from summerjobs.services import CHANGEABLE, MAX_CHOICES, ApplicationChange, ApplicationInput
 
 # ApplicationError.field → the form field that shows it.
@@ -268,3 +268,37 @@ class GuardianAnswerForm(forms.Form):
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     answer = forms.ChoiceField(choices=[("confirm", _("Yes")), ("refuse", _("No"))])
+
+
+class DayRowForm(forms.Form):
+    """One young person's day on the workplace's day page (prefixed by the offer's id)."""
+
+    starts_at = forms.TimeField(
+        label=_("From"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    ends_at = forms.TimeField(
+        label=_("To"), required=False, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    break_minutes = forms.IntegerField(
+        label=_("Break (minutes)"), required=False, min_value=0, max_value=600
+    )
+    absence = forms.ChoiceField(
+        label=_("Absent"), required=False, choices=[("", _("No")), *Absence.choices]
+    )
+
+    def is_blank(self) -> bool:
+        data = self.cleaned_data
+        return not (data.get("starts_at") or data.get("ends_at") or data.get("absence"))
+
+
+class HandledareForm(forms.Form):
+    name = forms.CharField(label=_("Your name"), max_length=150, min_length=2)
+
+
+class StaffHoursForm(DayRowForm):
+    """A day's hours as the summer-job staff record or correct them."""
+
+    day = forms.DateField(label=_("Day"), widget=forms.DateInput(attrs={"type": "date"}))
+    reason = forms.CharField(
+        label=_("Why (needed once the period is attested)"), max_length=300, required=False
+    )

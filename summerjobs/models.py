@@ -514,3 +514,90 @@ class Offer(models.Model):
     @property
     def waiting_for_guardian(self) -> bool:
         return self.status == OfferStatus.ACCEPTED and not self.settled
+
+
+class WorkplaceAccess(models.Model):
+    """A workplace's link to its summer-job pages for a season (summerjobs/work.py): its
+    handledare see who is coming, record the hours and attest each period without a staff
+    account; shared by everyone at the workplace, as its staff take turns over the summer. The
+    secret is kept as a hash; a new link replaces the old one."""
+
+    workplace = models.ForeignKey(Workplace, on_delete=models.CASCADE, related_name="accesses")
+    season = models.ForeignKey(Season, on_delete=models.CASCADE, related_name="+")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    expires_at = models.DateTimeField()
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workplace", "season"],
+                condition=Q(revoked_at__isnull=True),
+                name="one_open_access_per_workplace_and_season",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workplace_id} · {self.season_id}"
+
+
+class Absence(models.TextChoices):
+    SICK = "sick", _("Ill")
+    LEAVE = "leave", _("Leave granted")
+    UNEXCUSED = "unexcused", _("Absent without leave")
+
+
+class HoursEntry(models.Model):
+    """A day's hours of a young person at their place, as the handledare records them: worked
+    from and to with a break, or an absence. Never changed: a new entry for the same day
+    replaces the one before it (the newest counts), and after the period is attested only staff
+    add corrections, with a reason."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.PROTECT, related_name="hours")
+    day = models.DateField(_("day"))
+    starts_at = models.TimeField(_("from"), null=True, blank=True)
+    ends_at = models.TimeField(_("to"), null=True, blank=True)
+    break_minutes = models.PositiveSmallIntegerField(_("break (minutes)"), default=0)
+    hours = models.DecimalField(_("hours"), max_digits=4, decimal_places=2)
+    absence = models.CharField(
+        _("absence"), max_length=20, choices=Absence.choices, blank=True, default=""
+    )
+    entered_at = models.DateTimeField(default=timezone.now)
+    # Through the workplace's link (the name the handledare gave), or by a member of staff.
+    entered_by_name = models.CharField(max_length=150, blank=True, default="")
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    correction_reason = models.CharField(max_length=300, blank=True, default="")
+
+    class Meta:
+        verbose_name = _("hours")
+        verbose_name_plural = _("hours")
+        ordering = ["offer", "day", "-entered_at", "-pk"]
+        indexes = [models.Index(fields=["offer", "day"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(hours__gte=0) & Q(hours__lte=24),
+                name="hours_entry_within_a_day",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} · {self.day} · {self.hours}"
+
+
+class Attestation(models.Model):
+    """The handledare's word that a young person's hours of the period are right: after it the
+    hours are locked, and only staff add corrections."""
+
+    offer = models.OneToOneField(Offer, on_delete=models.PROTECT, related_name="attestation")
+    hours = models.DecimalField(max_digits=6, decimal_places=2)
+    attested_at = models.DateTimeField(default=timezone.now)
+    attested_by_name = models.CharField(_("your name"), max_length=150)
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} · {self.hours}"

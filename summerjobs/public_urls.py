@@ -3,7 +3,7 @@ address holds a personnummer, a name or an e-mail address: a season's id, and se
 
 from django.urls import path
 
-from summerjobs.views import answer, apply
+from summerjobs.views import answer, apply, work
 
 app_name = "apply"
 urlpatterns = [
@@ -15,4 +15,7 @@ urlpatterns = [
     path("a/<str:token>/withdraw/", apply.WithdrawView.as_view(), name="withdraw"),
     path("o/<str:token>/", answer.OfferView.as_view(), name="offer"),
     path("g/<str:token>/", answer.GuardianView.as_view(), name="guardian"),
+    path("w/<str:token>/", work.WorkView.as_view(), name="work"),
+    path("w/<str:token>/day/<str:day>/", work.DayView.as_view(), name="work-day"),
+    path("w/<str:token>/attest/<id:pk>/", work.AttestView.as_view(), name="work-attest"),
 ]

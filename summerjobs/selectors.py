@@ -27,6 +27,8 @@ from summerjobs.models import (
     Place,
     Season,
     WorkArea,
+    Workplace,
+    WorkplaceAccess,
 )
 
 # The genders the lottery can balance; anything else is drawn without balancing.
@@ -399,3 +401,61 @@ def offers_ended(*, offers: dict[int, Offer]) -> list[Offer]:
     ]
     ended.sort(key=lambda o: (o.allocation.application.last_name, o.allocation.application.pk))
     return ended
+
+
+def workplace_access_for(*, token: str, at: datetime | None = None) -> WorkplaceAccess | None:
+    """The open, unexpired workplace link holding ``token``, with its workplace and season."""
+    now = at or timezone.now()
+    return (
+        WorkplaceAccess.objects.filter(
+            token_hash=token_digest(token), revoked_at__isnull=True, expires_at__gt=now
+        )
+        .select_related("workplace", "season__programme__municipality")
+        .first()
+    )
+
+
+@dataclass(frozen=True)
+class WorkplaceRow:
+    workplace: Workplace
+    places: int
+    settled: int
+    access: WorkplaceAccess | None
+
+
+def season_workplaces(*, season: Season) -> list[WorkplaceRow]:
+    """The workplaces with places in the season: places, young people settled, and the open
+    link if any. Three queries."""
+    places = dict(
+        Place.objects.filter(period__season=season)
+        .values_list("workplace_id")
+        .annotate(n=Sum("slots"))
+        .values_list("workplace_id", "n")
+    )
+    settled: dict[int, int] = {}
+    offers = Offer.objects.filter(place__period__season=season, status=OfferStatus.ACCEPTED)
+    for offer in offers.only(
+        "place__workplace_id", "guardian_needed", "guardian_confirmed_at", "status"
+    ).select_related("place"):
+        if offer.settled:
+            settled[offer.place.workplace_id] = settled.get(offer.place.workplace_id, 0) + 1
+    accesses = {
+        a.workplace_id: a
+        for a in WorkplaceAccess.objects.filter(season=season, revoked_at__isnull=True)
+    }
+    workplaces = Workplace.objects.filter(pk__in=places).order_by("name")
+    return [
+        WorkplaceRow(w, places[w.pk], settled.get(w.pk, 0), accesses.get(w.pk)) for w in workplaces
+    ]
+
+
+def offer_get(*, user: User, pk: int) -> Offer:
+    """An offer of a season the user may see, with its young person, place and season."""
+    return get_object_or_404(
+        Offer.objects.filter(
+            place__period__season__in=Season.objects.visible_to(user)
+        ).select_related(
+            "allocation__application", "place__workplace", "place__area", "place__period__season"
+        ),
+        pk=pk,
+    )

@@ -11,8 +11,8 @@ rows of their own: each run keeps every applicant's position in its result (``dr
 
 Erasure keeps what the lottery and the season's figures are built from, and names nobody: the
 season, gender, the birth *year* (the date becomes 1 July, as a participant's), the priority
-tier, the ranked work areas and periods, and the run's allocation, changes by hand and offers as
-keys, statuses and dates.
+tier, the ranked work areas and periods, the run's allocation, changes by hand and offers as
+keys, statuses and dates, and the hours worked.
 An application still in the running is withdrawn, so that no draw, reserve list or offer
 reaches a person nobody can contact. Run again, an old run no longer has the inputs it had:
 its stored inputs digest says so (docs/privacy.md)."""
@@ -46,7 +46,9 @@ from summerjobs.models import (
     Allocation,
     Application,
     ApplicationStatus,
+    Attestation,
     Choice,
+    HoursEntry,
     LotteryRun,
     Offer,
     Override,
@@ -228,6 +230,18 @@ def _offers(ids: list[int]) -> "QuerySet[Offer]":
     )
 
 
+def _hours(ids: list[int]) -> "QuerySet[HoursEntry]":
+    return (
+        HoursEntry.objects.filter(offer__allocation__application_id__in=ids)
+        .select_related("entered_by")
+        .order_by("day", "entered_at", "pk")
+    )
+
+
+def _attestations(ids: list[int]) -> "QuerySet[Attestation]":
+    return Attestation.objects.filter(offer__allocation__application_id__in=ids).order_by("pk")
+
+
 def history_filter(ids: list[int]) -> Q:
     """The change history about the applications, their outcomes and their offers."""
     allocations = list(
@@ -271,6 +285,8 @@ PARTS: tuple[Part, ...] = (
     ),
     Part("overrides", Override, gettext_lazy("Changes by hand to the outcome"), _overrides),
     Part("offers", Offer, gettext_lazy("Offers of a place"), _offers),
+    Part("hours", HoursEntry, gettext_lazy("Hours at work"), _hours, table=True),
+    Part("attestations", Attestation, gettext_lazy("Hours attested"), _attestations, table=True),
     Part(
         "change_events",
         ChangeEvent,
@@ -488,8 +504,12 @@ def _anonymise_applications(applications: list[Application]) -> None:
 def _scrub_outcomes(ids: list[int]) -> None:
     """A change by hand keeps who made it, when, and from and to which place; its reason,
     which may tell the young person's circumstances, goes. An offer keeps its place, status
-    and dates; its links stop working and the reason given for a no goes."""
+    and dates; its links stop working and the reason given for a no goes. Hours worked and
+    their attestation stay (pay and the season's figures), without the reasons of corrections."""
     Override.objects.filter(allocation__application_id__in=ids).update(reason=REMOVED)
+    HoursEntry.objects.filter(offer__allocation__application_id__in=ids).exclude(
+        correction_reason=""
+    ).update(correction_reason=REMOVED)
     Offer.objects.filter(allocation__application_id__in=ids).update(
         decline_reason="", token_hash=None, guardian_token_hash=None, version=F("version") + 1
     )

@@ -26,7 +26,7 @@ from privacy.subject_access.render import (
     record_kind,
 )
 from reporting.pdf import StaticOnlyFetcher
-from summerjobs.models import Allocation, Application, LotteryRun, Period, PriorityTier
+from summerjobs.models import Allocation, Application, LotteryRun, Offer, Period, PriorityTier
 from summerjobs.subject import ENCRYPTED_ID, PARTS, ApplicantRecords, DrawRow, Part
 
 FORMAT = "fotfeste.applicant-access.v1"
@@ -72,6 +72,15 @@ MODEL_LABELS: dict[tuple[str, str], Promise] = {
     ("summerjobs.Offer", "guardian_confirmed_at"): gettext_lazy("confirmed by the guardian"),
     ("summerjobs.Offer", "workplace_told_at"): gettext_lazy("the workplace told"),
     ("summerjobs.Offer", "declined_by_guardian"): gettext_lazy("declined by the guardian"),
+    ("summerjobs.HoursEntry", "offer"): gettext_lazy("offer"),
+    ("summerjobs.HoursEntry", "entered_at"): gettext_lazy("recorded"),
+    ("summerjobs.HoursEntry", "entered_by_name"): gettext_lazy("recorded by (handledare)"),
+    ("summerjobs.HoursEntry", "entered_by"): gettext_lazy("recorded by (staff)"),
+    ("summerjobs.HoursEntry", "correction_reason"): gettext_lazy("reason for the correction"),
+    ("summerjobs.Attestation", "offer"): gettext_lazy("offer"),
+    ("summerjobs.Attestation", "hours"): gettext_lazy("hours"),
+    ("summerjobs.Attestation", "attested_at"): gettext_lazy("attested"),
+    ("summerjobs.Attestation", "attested_by_name"): gettext_lazy("attested by (handledare)"),
 }
 # The priority tier is a ground staff recorded about the person (social services, a
 # disability…): the person may see it, named for what it is.
@@ -105,7 +114,7 @@ def render_json(records: ApplicantRecords) -> bytes:
 def _own_row(f: "models.Field[Any, Any]") -> bool:
     """A reference to another row of this copy (a lottery run: the draws name it): exported
     as its number."""
-    return f.related_model in (Application, Allocation, LotteryRun)
+    return f.related_model in (Application, Allocation, LotteryRun, Offer)
 
 
 def _json_row(obj: models.Model, columns: "Iterable[models.Field[Any, Any]]") -> dict[str, Any]:

@@ -3,6 +3,7 @@
 import base64
 import hashlib
 import hmac
+import os
 import re
 import struct
 import time
@@ -11,7 +12,11 @@ from pathlib import Path
 from django.conf import settings
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
+from tests.browser.axe_check import describe, settle, violations
+
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+# Where the public pages' screenshots go too, when set, for a person to look at.
+SHOTS = Path(os.environ.get("FOTFESTE_SHOTS", str(ARTIFACTS)))
 # One live site serves every browser test: remember each user's authenticator secret, and the
 # codes used (a code works once).
 SECRETS: dict[str, str] = {}
@@ -93,3 +98,14 @@ def sign_in_fully(page, site: str, email: str) -> None:
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def shot(page, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def no_violations(page, where: str) -> None:
+    settle(page)
+    found = violations(page)
+    assert not found, describe({where: found})

@@ -3,21 +3,17 @@ error on its field, the code from the e-mail the site sent, the receipt and the 
 axe finds nothing on the way. Screenshots at phone and desk size go to test-artifacts/ (and to
 FOTFESTE_SHOTS, when set, for a person to look at)."""
 
-import os
 import re
 from datetime import date
-from pathlib import Path
 
 import pytest
 
 from participants.synthetic import synthetic_personnummer
-from tests.browser.axe_check import describe, settle, violations
-from tests.browser.helpers import ARTIFACTS
+from tests.browser.helpers import no_violations, shot
 
 pytestmark = pytest.mark.browser
 
 YEAR = date.today().year
-SHOTS = Path(os.environ.get("FOTFESTE_SHOTS", str(ARTIFACTS)))
 
 SEASON = f"""
 from datetime import date, timedelta
@@ -39,17 +35,6 @@ for name in ("Vaktmästeri", "Fritidshem", "Äldreomsorg", "Storkök", "Förenin
     WorkArea.objects.create(season=season, name=name)
 print(season.pk)
 """
-
-
-def shot(page, name: str) -> None:
-    SHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
-
-
-def no_violations(page, where: str) -> None:
-    settle(page)
-    found = violations(page)
-    assert not found, describe({where: found})
 
 
 def fill_form(page, national_id: str) -> None:

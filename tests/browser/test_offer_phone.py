@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.browser.test_apply_phone import no_violations, shot
+from tests.browser.helpers import no_violations, shot
 
 pytestmark = pytest.mark.browser
 

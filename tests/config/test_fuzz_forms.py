@@ -85,6 +85,7 @@ FIELDS: dict[str, type[forms.Form] | dict[str, Field]] = {
     # The form is prefixed by the application's id; unprefixed, it must still be refused cleanly.
     "summerjobs:tier": {"tier": TEXT, "version": NUMBER},
     "summerjobs:offers_send": {},
+    "summerjobs:workplace_link": {},
     "set_language": {"language": TEXT, "next": TEXT},
 }
 # Fields every form may be sent on top of its own: the confirmations and markers views read.
@@ -109,6 +110,8 @@ PATH_VALUES = {
     "action": ["remove-role", "deactivate", "activate", "reinvite", "delete"],
     "token": ["x", "a" * 300, "0"],
     "kind": ["participants", "costs", "enrollments", "nothing"],
+    "day": ["2027-06-15", "2027-02-30", "0001-01-01", "9999-12-31", "x" * 300],
+    "workplace": ["1", "0", str(10**18 - 1)],
 }
 
 

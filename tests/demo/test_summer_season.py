@@ -15,12 +15,14 @@ from demo.solvik import summer_periods, summer_year
 from demo.summerjobs import summer_season_build
 from participants import national_id as nid
 from programs.models import ProgrammeKind
+from summerjobs import hours as rules
 from summerjobs import lottery
 from summerjobs.lottery import age_on
 from summerjobs.models import (
     Allocation,
     Application,
     Choice,
+    HoursEntry,
     LotteryRun,
     Offer,
     OfferStatus,
@@ -29,6 +31,7 @@ from summerjobs.models import (
 )
 from summerjobs.selectors import lottery_draw
 from summerjobs.services import lottery_run
+from summerjobs.work import period_hours
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -283,3 +286,31 @@ def test_no_name_in_the_season_is_a_word_of_the_seed_articles(season):
     assert texts
     words = {word for text in texts for word in re.findall(r"\w+", text)}
     assert not {word for name in _names(season) for word in name.split()} & words
+
+
+def test_the_hours_of_last_summer_keep_the_rules_and_are_attested(season):
+    settled = [
+        o
+        for o in Offer.objects.filter(
+            allocation__run__season=season, status=OfferStatus.ACCEPTED
+        ).select_related("allocation__application", "place__period__season")
+        if o.settled
+    ]
+    assert settled and HoursEntry.objects.filter(offer__in=settled).count() >= 10 * len(settled)
+    for offer in settled:
+        period = offer.place.period
+        assert offer.attestation.hours == period_hours(offer) <= period.season.hours_per_period
+        born = offer.allocation.application.birth_date
+        weeks: Counter = Counter()
+        for entry in offer.hours.all():
+            assert period.starts_on <= entry.day <= period.ends_on
+            limits = rules.minor_limits(age_on(born, entry.day))
+            weeks[rules.week_of(entry.day)] += entry.hours
+            if limits and not entry.absence:
+                rules.check_minor(
+                    limits,
+                    starts=entry.starts_at,
+                    ends=entry.ends_at,
+                    hours=entry.hours,
+                    week_hours=weeks[rules.week_of(entry.day)] - entry.hours,
+                )

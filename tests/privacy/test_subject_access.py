@@ -43,7 +43,7 @@ from privacy import subject_access as sa
 from programs.models import Module, QualificationTrack
 from reporting.pdf import StaticOnlyFetcher
 from summerjobs import subject as applicant_subject
-from summerjobs.models import Allocation, Application, Choice, Offer, Override
+from summerjobs.models import Allocation, Application, Choice, HoursEntry, Offer, Override
 from tests.factories import (
     PASSWORD,
     ConsentFactory,
@@ -110,7 +110,7 @@ def test_every_model_that_refers_to_a_summer_job_application_is_in_the_applicant
     is declared in summerjobs.subject.PARTS, and their change history and access log are
     found by the application's key."""
     referring = models_referring_to_participants(root=Application)
-    assert {Choice, Allocation, Override, Offer, ApplicantAccessExport} <= referring
+    assert {Choice, Allocation, Override, Offer, HoursEntry, ApplicantAccessExport} <= referring
     missing = {m._meta.label for m in referring - applicant_subject.COVERED_MODELS}
     assert not missing, f"add a Part for these models in summerjobs/subject.py: {missing}"
     assert {AccessEvent, ChangeEvent} <= applicant_subject.COVERED_MODELS

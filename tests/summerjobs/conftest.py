@@ -85,3 +85,10 @@ def summer(world) -> SeasonWorld:
         ),
     ]
     return SeasonWorld(season, periods, areas, tiers, places)
+
+
+@pytest.fixture
+def client_en(client, settings):
+    """A young person's or a workplace's browser with the public pages' switch set to English."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client

@@ -28,6 +28,13 @@ from tests.support.summerjobs import YEAR, apply
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def client(client_en):
+    """The public pages in English (tests/summerjobs/conftest.py)."""
+    return client_en
+
+
 ADULT = date(YEAR - 19, 1, 10)  # 19 when the summer starts
 MINOR = date(YEAR - 17, 1, 10)  # 17
 
@@ -79,13 +86,6 @@ def done(django_capture_on_commit_callbacks):
             return action(*args, **kwargs)
 
     return call
-
-
-@pytest.fixture
-def client(client, settings):
-    """The young person's browser, with the e-service's switch set to English."""
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-    return client
 
 
 def offer_of(person) -> Offer:

@@ -21,7 +21,9 @@ from summerjobs.models import (
     Allocation,
     Application,
     ApplicationStatus,
+    Attestation,
     Choice,
+    HoursEntry,
     LotteryRun,
     Offer,
     Override,
@@ -120,6 +122,8 @@ def test_the_records_hold_a_row_of_every_kind_about_the_person_and_none_of_anyon
     assert {row.application_id for row in records.rows["allocations"]} == mine
     assert len(records.rows["overrides"]) == 2
     assert {o.status for o in records.rows["offers"]} == {"accepted", "declined"}
+    assert [h.hours for h in records.rows["hours"]] == [6, 5]
+    assert len(records.rows["attestations"]) == 1
     assert {e.model for e in records.rows["change_events"]} == {
         "summerjobs.application",
         "summerjobs.allocation",
@@ -201,6 +205,9 @@ def test_erasure_keeps_the_lotterys_keys_and_the_figures(story, summer):
     assert set(offers.values_list("decline_reason", "token_hash", "guardian_token_hash")) == {
         ("", None, None)
     }
+    hours = HoursEntry.objects.filter(offer__in=offers).order_by("pk")
+    assert list(hours.values_list("hours", "correction_reason")) == [(6, ""), (5, "–")]
+    assert Attestation.objects.get(offer__in=offers).hours == 5
     assert current.national_id_hash.startswith(ERASED_HASH_PREFIX)
     assert current.national_id_hash != earlier.national_id_hash
     assert current.edit_token_hash is None and current.version > story.current.version

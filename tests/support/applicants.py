@@ -14,6 +14,8 @@ from programs.models import Programme
 from summerjobs.models import (
     Allocation,
     Application,
+    Attestation,
+    HoursEntry,
     Offer,
     OfferStatus,
     Period,
@@ -113,7 +115,7 @@ def applicant_story(world, summer: SeasonWorld) -> Story:
     """The young person's two applications and what staff and the lottery did with them: a
     sensitive priority tier, a dry run and a run for real, a place given by hand, offered,
     declined and taken back (reasons that name them), and a past summer's place, accepted
-    and confirmed by the guardian."""
+    and confirmed by the guardian, with a day's hours corrected and attested."""
     programme = summer.season.programme
     lead, coordinator = summer_staff(world, programme)
     past = past_season(programme)
@@ -129,7 +131,7 @@ def applicant_story(world, summer: SeasonWorld) -> Story:
     lottery_run(season=past.season, seed=7, dry_run=False, actor=lead)
     placed = Allocation.objects.get(application=earlier)
     answered = past.season.applications_close_at + timedelta(days=10)
-    Offer.objects.create(
+    accepted = Offer.objects.create(
         allocation=placed,
         place=placed.place,
         status=OfferStatus.ACCEPTED,
@@ -141,6 +143,18 @@ def applicant_story(world, summer: SeasonWorld) -> Story:
         token_hash="1" * 64,
         guardian_token_hash="2" * 64,
     )
+    first_day = past.periods[0].starts_on
+    HoursEntry.objects.create(
+        offer=accepted, day=first_day, hours=6, entered_by_name="Greta Handledare"
+    )
+    HoursEntry.objects.create(
+        offer=accepted,
+        day=first_day,
+        hours=5,
+        entered_by=lead,
+        correction_reason=f"{FIRST} gick hem vid två, sa {GUARDIAN}.",
+    )
+    Attestation.objects.create(offer=accepted, hours=5, attested_by_name="Greta Handledare")
 
     aldreomsorg = [summer.areas["Äldreomsorg"].pk]  # for those 18 and over: they are 17
     current = apply(summer, born=BORN, serial=777, area_ids=aldreomsorg, **person())

@@ -1,0 +1,300 @@
+"""At work: the workplace's own link (sent by the staff, shared by its handledare), the day's
+hours on a phone checked against the rules for minors and the period's cap, the attestation
+that locks a young person's period, and the staff's corrections after it."""
+
+import re
+from datetime import date, time, timedelta
+from decimal import Decimal
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from config.errors import ApplicationError
+from summerjobs import hours as rules
+from summerjobs.models import Allocation, Attestation, HoursEntry, Offer, Period, Place
+from summerjobs.offers import offer_accept, offer_guardian_answer, offers_create
+from summerjobs.services import lottery_run
+from summerjobs.work import DayInput, hours_record, period_attest, period_hours
+from tests import factories as f
+from tests.support.summerjobs import apply
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client(client_en):
+    """The public pages in English (tests/summerjobs/conftest.py)."""
+    return client_en
+
+
+TODAY = timezone.localdate()
+START = TODAY - timedelta(days=13)  # a period of two weeks, over yesterday
+END = TODAY - timedelta(days=1)
+
+
+def years_before(day: date, years: int, days: int = 0) -> date:
+    return day.replace(year=day.year - years) - timedelta(days=days)
+
+
+@pytest.fixture
+def lead(world, summer):
+    user = f.UserFactory(municipality=world.foreign_municipality, full_name="Lena Projektledare")
+    f.MembershipFactory(user=user, programme=summer.season.programme, role="programme_lead")
+    return user
+
+
+@pytest.fixture
+def at_work(summer, lead):
+    """Period 1 over yesterday; at the Parkförvaltningen's Vaktmästeri (two places) a 17-year-old
+    and a 19-year-old whose offers are settled, and a third who has not answered, at the
+    Äldreboendet's place."""
+    Period.objects.filter(pk=summer.periods[0].pk).update(starts_on=START, ends_on=END)
+    summer.season.born_from_year, summer.season.born_to_year = START.year - 19, START.year - 16
+    summer.season.save()
+    area = [summer.areas["Vaktmästeri"].pk]
+    minor = apply(summer, born=years_before(START, 17, 30), serial=11, area_ids=area)
+    adult = apply(summer, born=years_before(START, 19, 30), serial=12, area_ids=area)
+    waiting = apply(summer, born=years_before(START, 19, 60), serial=13, area_ids=area)
+    run = lottery_run(season=summer.season, seed=1, dry_run=False, actor=None)
+    park, home = summer.places[0], summer.places[2]
+    for person, place in ((minor, park), (adult, park), (waiting, home)):
+        Allocation.objects.filter(run=run, application=person).update(
+            place=place, reserve_position=None
+        )
+    offers_create(run=run, actor=lead)
+    for person in (minor, adult):
+        offer = Offer.objects.get(allocation__application=person)
+        offer_accept(offer=offer, expected_version=offer.version)
+        if offer.guardian_needed:
+            offer_guardian_answer(offer=offer, expected_version=offer.version, confirm=True)
+    park.workplace.contact_email = "park@solvik.example.org"
+    park.workplace.save()
+    return {
+        "minor": Offer.objects.get(allocation__application=minor),
+        "adult": Offer.objects.get(allocation__application=adult),
+        "waiting": Offer.objects.get(allocation__application=waiting),
+        "park": park,
+    }
+
+
+@pytest.fixture
+def link(at_work, summer, lead, client_for):
+    """The workplace's link as the lead sends it, and the address it went to."""
+    client = client_for(lead)
+    url = reverse(
+        "summerjobs:workplace_link",
+        kwargs={"pk": summer.season.pk, "workplace": at_work["park"].workplace.pk},
+    )
+    assert client.post(url).status_code == 302
+    [message] = [m for m in mail.outbox if "park@solvik.example.org" in m.to]
+    return re.search(r"https?://[^/\s]+(/apply/w/[^\s]+/)", message.body).group(1)
+
+
+def day_post(offer: Offer, **values) -> dict:
+    data = {"name": "Hanna Handledare"}
+    data.update({f"{offer.pk}-{key}": value for key, value in values.items()})
+    return data
+
+
+def test_the_workplace_sees_those_who_took_its_places_and_nobody_else(link, at_work, client):
+    page = client.get(link).content.decode()
+    minor, adult, waiting = (
+        at_work[k].allocation.application for k in ("minor", "adult", "waiting")
+    )
+    assert minor.last_name in page and adult.last_name in page
+    assert waiting.last_name not in page
+    for secret in (minor.national_id_masked, minor.email, minor.guardian_email, "socialtjänsten"):
+        assert secret not in page
+
+
+def test_a_handledare_records_the_day_on_a_phone_and_the_period_adds_up(link, at_work, client):
+    adult = at_work["adult"]
+    url = f"{link}day/{END.isoformat()}/"
+    response = client.post(
+        url, day_post(adult, starts_at="08:00", ends_at="15:30", break_minutes=30)
+    )
+    assert response.status_code == 302, response.content.decode()[:3000]
+    entry = HoursEntry.objects.get(offer=adult)
+    assert (entry.hours, entry.entered_by_name) == (Decimal("7.00"), "Hanna Handledare")
+    assert "7 of 90 hours" in client.get(link).content.decode()
+    # The same day again replaces it; the first entry is kept.
+    client.post(url, day_post(adult, starts_at="08:00", ends_at="12:00", break_minutes=0))
+    assert period_hours(adult) == Decimal(4) and HoursEntry.objects.filter(offer=adult).count() == 2
+
+
+def test_a_minor_may_not_work_nine_hours_or_before_six_and_nothing_is_saved(link, at_work, client):
+    minor = at_work["minor"]
+    url = f"{link}day/{END.isoformat()}/"
+    for values, words in (
+        ({"starts_at": "07:00", "ends_at": "16:00", "break_minutes": 30}, "at most 8 hours a day"),
+        (
+            {"starts_at": "05:30", "ends_at": "10:00", "break_minutes": 0},
+            "only between 06:00 and 22:00",
+        ),
+        ({"starts_at": "15:00", "ends_at": "09:00", "break_minutes": 0}, "end after it starts"),
+    ):
+        response = client.post(url, day_post(minor, **values))
+        assert response.status_code == 400
+        assert words in response.content.decode()
+    assert not HoursEntry.objects.exists()
+
+
+def test_a_minors_week_stops_at_forty_hours():
+    limits = rules.minor_limits(17)
+    rules.check_minor(
+        limits, starts=time(8), ends=time(16), hours=Decimal(8), week_hours=Decimal(32)
+    )
+    with pytest.raises(ApplicationError, match="40"):
+        rules.check_minor(
+            limits, starts=time(8), ends=time(16), hours=Decimal(8), week_hours=Decimal("32.5")
+        )
+
+
+def test_the_limits_follow_the_age_on_the_day():
+    assert rules.minor_limits(15) == rules.UNDER_16
+    assert rules.minor_limits(16) == rules.minor_limits(17) == rules.UNDER_18
+    assert rules.minor_limits(18) is None
+    assert rules.worked_hours(time(8), time(12, 45), 15) == Decimal("4.50")
+    assert rules.week_of(date(2027, 6, 17)) == (date(2027, 6, 14), date(2027, 6, 20))
+
+
+def test_an_adult_may_work_longer_but_not_past_the_periods_cap(at_work):
+    adult = at_work["adult"]
+    days = [START + timedelta(days=n) for n in range(12)]
+    for day in days[:10]:
+        hours_record(
+            offer=adult, data=DayInput(day=day, starts_at=time(7), ends_at=time(16)), by_name="H"
+        )
+    assert period_hours(adult) == Decimal(90)
+    with pytest.raises(ApplicationError, match="more than the 90"):
+        hours_record(offer=adult, data=DayInput(day=days[10], starts_at=time(8), ends_at=time(9)))
+
+
+def test_an_absence_counts_no_hours(link, at_work, client):
+    minor = at_work["minor"]
+    client.post(f"{link}day/{END.isoformat()}/", day_post(minor, absence="sick"))
+    entry = HoursEntry.objects.get(offer=minor)
+    assert (entry.hours, entry.absence, entry.starts_at) == (Decimal(0), "sick", None)
+
+
+def test_hours_are_for_the_days_of_the_period_up_to_today(at_work):
+    adult = at_work["adult"]
+    for day in (START - timedelta(days=1), TODAY + timedelta(days=1)):
+        with pytest.raises(ApplicationError):
+            hours_record(offer=adult, data=DayInput(day=day, starts_at=time(8), ends_at=time(9)))
+    with pytest.raises(ApplicationError, match="not taken the job"):
+        hours_record(offer=at_work["waiting"], data=DayInput(day=END, absence="sick"))
+
+
+def test_the_attestation_locks_the_period_and_staff_correct_it_with_a_reason(
+    link, at_work, client, lead
+):
+    adult = at_work["adult"]
+    hours_record(offer=adult, data=DayInput(day=END, starts_at=time(8), ends_at=time(14)))
+    url = f"{link}attest/{adult.pk}/"
+    assert client.post(url, {"name": "Hanna Handledare"}).status_code == 302
+    attestation = Attestation.objects.get(offer=adult)
+    assert (attestation.hours, attestation.attested_by_name) == (Decimal(6), "Hanna Handledare")
+    assert "attested by Hanna Handledare" in client.get(url).content.decode()
+
+    response = client.post(f"{link}day/{END.isoformat()}/", day_post(adult, absence="sick"))
+    assert response.status_code == 400 and "attested" in response.content.decode()
+    with pytest.raises(ApplicationError, match="why"):
+        hours_record(offer=adult, data=DayInput(day=END, absence="sick"), actor=lead)
+    hours_record(
+        offer=adult,
+        data=DayInput(day=END, absence="sick"),
+        actor=lead,
+        reason="Var sjuk, enligt läkarintyg",
+    )
+    assert period_hours(adult) == 0 and Attestation.objects.get(offer=adult).hours == 6
+    with pytest.raises(ApplicationError, match="already attested"):
+        period_attest(offer=adult, by_name="Någon Annan")
+
+
+def test_a_period_is_attested_from_its_last_day_on(at_work):
+    with pytest.raises(ApplicationError, match="last day"):
+        period_attest(offer=at_work["adult"], by_name="Hanna", today=START)
+
+
+def test_a_new_link_replaces_the_old_and_others_are_not_found(
+    link, at_work, summer, lead, client_for, client
+):
+    client_for(lead).post(
+        reverse(
+            "summerjobs:workplace_link",
+            kwargs={"pk": summer.season.pk, "workplace": at_work["park"].workplace.pk},
+        )
+    )
+    assert client.get(link).status_code == 404
+    for url in ("/apply/w/nothing/", f"/apply/w/nothing/day/{END.isoformat()}/"):
+        assert client.get(url).status_code == 404
+
+
+def test_a_young_person_of_another_workplace_or_a_bad_day_is_not_found(link, at_work, client):
+    assert client.get(f"{link}attest/{at_work['waiting'].pk}/").status_code == 404
+    for day in ("2027-02-30", "0001-01-01", "9999-12-31", "idag"):
+        assert client.get(f"{link}day/{day}/").status_code == 404, day
+    response = client.post(
+        f"{link}day/{END.isoformat()}/", day_post(at_work["adult"], starts_at="kl 8")
+    )
+    assert response.status_code == 400 and not HoursEntry.objects.exists()
+
+
+def test_only_the_programmes_leads_send_links_and_others_do_not_see_the_page(
+    world, at_work, summer, client_for
+):
+    url = reverse(
+        "summerjobs:workplace_link",
+        kwargs={"pk": summer.season.pk, "workplace": at_work["park"].workplace.pk},
+    )
+    page = reverse("summerjobs:workplaces", kwargs={"pk": summer.season.pk})
+    caseworker = client_for(world.foreign_caseworker)  # the programme's: sees, does not send
+    assert caseworker.get(page).status_code == 200
+    assert caseworker.post(url).status_code == 404
+    for outsider in (world.caseworker, world.programme_lead):  # another municipality
+        assert client_for(outsider).get(page).status_code == 404
+        assert client_for(outsider).post(url).status_code == 404
+    assert not mail.outbox or all("park@" not in m.to[0] for m in mail.outbox)
+
+
+def test_the_workplace_page_has_a_place_on_the_season(at_work, summer, lead, client_for):
+    client = client_for(lead)
+    season_page = client.get(reverse("summerjobs:season", kwargs={"pk": summer.season.pk}))
+    assert (
+        reverse("summerjobs:workplaces", kwargs={"pk": summer.season.pk})
+        in season_page.content.decode()
+    )
+    page = client.get(reverse("summerjobs:workplaces", kwargs={"pk": summer.season.pk}))
+    assert "Parkförvaltningen" in page.content.decode()
+    assert Place.objects.filter(workplace__name="Parkförvaltningen").exists()
+
+
+def test_staff_see_every_entry_and_correct_an_attested_day_with_a_reason(
+    world, at_work, lead, client_for
+):
+    adult = at_work["adult"]
+    hours_record(
+        offer=adult, data=DayInput(day=END, starts_at=time(8), ends_at=time(14)), by_name="Hanna"
+    )
+    period_attest(offer=adult, by_name="Hanna Handledare")
+    url = reverse("summerjobs:offer_hours", kwargs={"pk": adult.pk})
+    client = client_for(lead)
+    day = {"day": END.isoformat(), "starts_at": "08:00", "ends_at": "12:00", "break_minutes": 0}
+
+    refused = client.post(url, day)
+    assert refused.status_code == 400 and "Say why" in refused.content.decode()
+    saved = client.post(url, {**day, "reason": "Gick hem vid lunch, enligt handledaren"})
+    assert saved.status_code == 302
+    page = client.get(url).content.decode()
+    assert "Gick hem vid lunch" in page and "replaced" in page and "Lena Projektledare" in page
+    assert period_hours(adult) == 4
+
+    caseworker = client_for(world.foreign_caseworker)  # sees, does not correct
+    assert caseworker.get(url).status_code == 200
+    assert caseworker.post(url, {**day, "reason": "x" * 10}).status_code == 404
+    for outsider in (world.caseworker, world.programme_lead):
+        assert client_for(outsider).get(url).status_code == 404
+    assert period_hours(adult) == 4
