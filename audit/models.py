@@ -44,11 +44,22 @@ class AccessAction(models.TextChoices):
 
 
 class AccessEvent(AppendOnlyModel):
+    """A read of a participant's record, or of another record about a person who is not a
+    participant (a summer-job application: ``model`` and ``object_id``, as a change event
+    names its record)."""
+
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     participant = models.ForeignKey(
-        "participants.Participant", on_delete=models.PROTECT, related_name="access_events"
+        "participants.Participant",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="access_events",
     )
+    # Empty for a participant's record; otherwise app_label.model_name and the row's key.
+    model = models.CharField(max_length=100, blank=True, default="")
+    object_id = models.CharField(max_length=64, blank=True, default="")
     action = models.CharField(max_length=20, choices=AccessAction.choices)
     # A route name such as "participants:detail", never a URL with query parameters.
     page = models.CharField(max_length=100)
@@ -57,9 +68,20 @@ class AccessEvent(AppendOnlyModel):
         verbose_name = _("access event")
         verbose_name_plural = _("access events")
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["participant", "-at"])]
+        indexes = [
+            models.Index(fields=["participant", "-at"]),
+            models.Index(fields=["model", "object_id"], name="audit_access_record_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(participant__isnull=False) | ~models.Q(object_id=""),
+                name="access_event_names_what_was_read",
+            ),
+        ]
 
     def __str__(self) -> str:
+        if self.participant_id is None:
+            return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.model}#{self.object_id}"
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} #{self.participant_id}"
 
 
@@ -100,5 +122,5 @@ class ChangeEvent(AppendOnlyModel):
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.model}#{self.object_id}"
 
 
-# Registered here so that Django finds it; kept in a module of its own.
-from audit.subject_access import SubjectAccessExport  # noqa: E402, F401
+# Registered here so that Django finds them; kept in a module of their own.
+from audit.subject_access import ApplicantAccessExport, SubjectAccessExport  # noqa: E402, F401

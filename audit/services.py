@@ -44,6 +44,20 @@ def access_record_many(
     )
 
 
+def access_record_rows(
+    *, user: "User", model: type[models.Model], object_ids: Iterable[int], page: str, action: str
+) -> None:
+    """One access event per row read about a person who is not a participant (a young
+    person's summer-job applications), named by its model and key only."""
+    label = model._meta.label_lower
+    AccessEvent.objects.bulk_create(
+        [
+            AccessEvent(user=user, model=label, object_id=str(pk), page=page, action=action)
+            for pk in object_ids
+        ]
+    )
+
+
 def change_record(
     *,
     actor: "AnyUser | None",

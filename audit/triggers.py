@@ -100,3 +100,14 @@ def append_only(table: str):
         _run(schema_editor, sqlite_reverse if sqlite_vendor else postgresql_reverse)
 
     return forward, backward
+
+
+def accessevent_reinstall(apps, schema_editor) -> None:
+    """SQLite changes a table's columns by making a new table and dropping the old one, and
+    its triggers go with the old table: put the access events' back. PostgreSQL alters the
+    table in place and keeps them."""
+    if schema_editor.connection.vendor != "sqlite":
+        return
+    names = ("audit_accessevent_no_update", "audit_accessevent_no_delete")
+    _run(schema_editor, [f"DROP TRIGGER IF EXISTS {name}" for name in names])
+    _run(schema_editor, [s for s in SQLITE if "ON audit_accessevent" in s])

@@ -17,6 +17,7 @@ DRAWING = frozenset(
         "reporting.tasks.report_build_task",
         "reporting.tasks.data_export_build_task",
         "privacy.tasks.subject_access_build_task",
+        "privacy.tasks.applicant_access_build_task",
     }
 )
 

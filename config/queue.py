@@ -53,6 +53,11 @@ WAITING = (
         ("queued",),
         "privacy.tasks.subject_access_build_task",
     ),
+    Waiting(
+        "audit.ApplicantAccessExport",
+        ("queued",),
+        "privacy.tasks.applicant_access_build_task",
+    ),
     Waiting("imports.ImportRun", ("checking",), "imports.tasks.import_check_task"),
     Waiting("imports.ImportRun", ("queued",), "imports.tasks.import_run_task"),
 )

@@ -168,7 +168,7 @@ TREATMENTS: dict[str, Treatment] = {
     "audit.accessevent": Treatment(
         "participant",
         KEEP,
-        codes=("page",),
+        codes=("page", "model", "object_id"),
         why="who looked when: ids and a page's route name",
     ),
     "audit.changeevent": Treatment(

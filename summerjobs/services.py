@@ -411,6 +411,10 @@ def _to_reserve(actor: User, allocation: Allocation) -> None:
 
 def _to_place(actor: User, allocation: Allocation, place: Place, taken: Taken) -> None:
     application = allocation.application
+    if application.status != ApplicationStatus.SUBMITTED:  # withdrawn, or erased on request
+        raise ApplicationError(
+            _("This application has been withdrawn: it cannot be given a place."), field="place"
+        )
     if place.period.season_id != application.season_id:
         raise ApplicationError(_("Choose one of this season's places."), field="place")
     others = sum(1 for pk, place_id in taken if place_id == place.pk and pk != allocation.pk)

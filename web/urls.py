@@ -32,6 +32,7 @@ urlpatterns = [
     path("reports/", include("reporting.urls")),
     path("imports/", include("imports.urls")),
     path("summerjobs/", include("summerjobs.urls")),
+    path("summerjobs/", include("privacy.applicant_urls")),
     path("apply/", include("summerjobs.public_urls")),
     path("manage/", include("accounts.urls")),
     path("accounts/email/", _not_offered),

@@ -106,15 +106,15 @@ def _json_row(obj: models.Model, columns: Iterable[models.Field]) -> dict:
         elif f.is_relation and is_person_row(f):
             row[f.attname] = getattr(obj, f.attname)
         elif f.is_relation:
-            row[f.name] = _name(getattr(obj, f.name))
+            row[f.name] = name_of(getattr(obj, f.name))
         elif isinstance(f, models.FileField):
             row[f.name] = archive_name(obj, f)
         else:
-            row[f.name] = _plain(getattr(obj, f.attname))
+            row[f.name] = plain(getattr(obj, f.attname))
     return row
 
 
-def _plain(value):
+def plain(value):
     if isinstance(value, datetime):
         return timezone.localtime(value).isoformat()
     if isinstance(value, date):
@@ -124,7 +124,7 @@ def _plain(value):
     return value
 
 
-def _name(related) -> str | None:
+def name_of(related) -> str | None:
     """Staff by name (what the person may know of who handled their case), never by
     e-mail; anything else by its own name."""
     if related is None:
@@ -213,7 +213,7 @@ def _looks(export: AccessExport) -> tuple[list[str], list[list[Cell]]]:
     for event in cast("list[AccessEvent]", export.rows["access_events"]):
         key = (
             timezone.localtime(event.at).date(),
-            _name(event.user),
+            name_of(event.user),
             event.get_action_display(),
             event.page,
             event.participant_id,
@@ -221,7 +221,7 @@ def _looks(export: AccessExport) -> tuple[list[str], list[list[Cell]]]:
         days[key] = days.get(key, 0) + 1
     rows = []
     for (day, who, action, page, record), times in days.items():
-        row = [_display(day), who, action, page, times]
+        row = [display(day), who, action, page, times]
         rows.append([Cell("", v) for v in row + ([f"#{record}"] if export.merged else [])])
     return labels, rows
 
@@ -259,15 +259,15 @@ def _shown(obj: models.Model, f: models.Field) -> object:
         number = getattr(obj, f.attname)
         return f"#{number}" if number else "–"
     if f.is_relation:
-        return _name(getattr(obj, f.name)) or "–"
+        return name_of(getattr(obj, f.name)) or "–"
     if isinstance(f, models.FileField):
         return archive_name(obj, f) or "–"
     if f.choices:
         return getattr(obj, f"get_{f.name}_display")() or "–"
-    return _display(getattr(obj, f.attname))
+    return display(getattr(obj, f.attname))
 
 
-def _display(value) -> object:
+def display(value) -> object:
     if value is None or value == "":
         return "–"
     if isinstance(value, bool):
@@ -277,7 +277,7 @@ def _display(value) -> object:
     if isinstance(value, date):
         return formats.date_format(value, "SHORT_DATE_FORMAT")
     if isinstance(value, dict):
-        return "\n".join(f"{key}: {_display(item)}" for key, item in value.items())
+        return "\n".join(f"{key}: {display(item)}" for key, item in value.items())
     return str(value)
 
 
@@ -288,18 +288,18 @@ def _model_of(label: str) -> type[models.Model] | None:
         return None
 
 
-def _record_kind(event: ChangeEvent) -> str:
+def record_kind(event: ChangeEvent) -> str:
     model = _model_of(event.model)
     return str(capfirst(model._meta.verbose_name)) if model else event.model
 
 
-def _changes(event: ChangeEvent) -> str:
+def changes_text(event: ChangeEvent) -> str:
     """Each changed field by its translated name, with its old and new value."""
     model = _model_of(event.model)
     lines = []
     for name, values in (event.changes or {}).items():
         old, new = [*values, None, None][:2] if isinstance(values, list) else (None, values)
-        lines.append(f"{_field_name(model, name)}: {_display(old)} → {_display(new)}")
+        lines.append(f"{_field_name(model, name)}: {display(old)} → {display(new)}")
     return "\n".join(lines) or "–"
 
 
@@ -314,7 +314,7 @@ def _field_name(model: type[models.Model] | None, name: str) -> str:
 
 def _draft(draft: NoteDraft) -> str:
     return "\n".join(
-        f"{_field_name(CaseNote, name)}: {_display(value)}"
+        f"{_field_name(CaseNote, name)}: {display(value)}"
         for name, value in (draft.data or {}).items()
     )
 
@@ -327,8 +327,8 @@ def _weekdays(placement: Placement) -> str:
 # Each takes a row of the model it is keyed by.
 SHOWN: dict[tuple[str, str], Callable[[Any], object]] = {
     ("placements.Placement", "schedule_days"): _weekdays,
-    ("audit.ChangeEvent", "model"): _record_kind,
-    ("audit.ChangeEvent", "changes"): _changes,
+    ("audit.ChangeEvent", "model"): record_kind,
+    ("audit.ChangeEvent", "changes"): changes_text,
     ("participants.NoteDraft", "data"): _draft,
 }
 

@@ -111,6 +111,7 @@ SECTIONS: tuple[Section, ...] = (
         "participant",
         gettext_lazy("Who has looked at this record"),
         table=True,
+        omit=("model", "object_id"),  # empty on a participant's: they name other records
     ),
     Section(
         "change_events",

@@ -57,6 +57,7 @@ FIELDS: dict[str, type[forms.Form] | dict[str, Field]] = {
     "participants:note-draft": {"kind": TEXT, "text": TEXT, "occurred_on": DATE},
     "participants:task-done": {"done": FLAG, "next": TEXT},
     "privacy:subject-access": {},
+    "applicant-privacy:applicant": {},
     "participants:milestone-add": MilestoneForm,
     "participants:milestone-done": {"done": FLAG},
     "participants:national-id": {},

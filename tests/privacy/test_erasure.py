@@ -57,6 +57,7 @@ from tests.factories import (
     ProgrammeFactory,
     UserFactory,
 )
+from tests.support.leftovers import database_holds, files_hold
 from tests.support.visitors import recently_authenticated
 
 pytestmark = pytest.mark.django_db
@@ -284,34 +285,6 @@ def _needles(person: Participant) -> dict[str, str]:
     }
 
 
-def _database_holds(needles: dict[str, str]) -> set[str]:
-    """Which needles appear anywhere in the database: every column of every table."""
-    found = set()
-    with connection.cursor() as cursor:
-        for table in connection.introspection.table_names():
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(table)}")  # noqa: S608
-            for row in cursor.fetchall():
-                text = " ".join(
-                    bytes(v).decode("utf-8", "replace")
-                    if isinstance(v, bytes | memoryview)
-                    else str(v)
-                    for v in row
-                ).lower()
-                found |= {f"{k} in {table}" for k, n in needles.items() if n.lower() in text}
-    return found
-
-
-def _files_hold(folder: Path, needles: dict[str, str]) -> set[str]:
-    found = set()
-    for path in folder.rglob("*"):
-        if path.is_file():
-            data = path.read_bytes().lower()
-            found |= {
-                f"{k} in {path.name}" for k, n in needles.items() if n.lower().encode() in data
-            }
-    return found
-
-
 def _logs_hold(caplog, needles: dict[str, str]) -> set[str]:
     text = (caplog.text + " ".join(repr(r.args) for r in caplog.records)).lower()
     return {k for k, n in needles.items() if n.lower() in text}
@@ -326,15 +299,15 @@ def test_after_erasure_no_name_or_number_remains_in_the_database_the_files_or_th
     needles = _needles(person)
     # The search finds what is there: every needle is in the database, and the files hold
     # the person's words, before anything is erased.
-    assert {k.split(" in ")[0] for k in _database_holds(needles)} == set(needles)
-    assert {k.split(" in ")[0] for k in _files_hold(media, needles)} >= {"first name", "phone"}
+    assert {k.split(" in ")[0] for k in database_holds(needles)} == set(needles)
+    assert {k.split(" in ")[0] for k in files_hold(media, needles)} >= {"first name", "phone"}
 
     reason = f"{FIRST} {LAST} asked by phone ({PHONE[4:]}) to be erased"
     response = erase(lead_client(world, client_for), person, reason=reason)
 
     assert response.status_code == 302
-    assert _database_holds(needles) == set()
-    assert _files_hold(media, needles) == set()
+    assert database_holds(needles) == set()
+    assert files_hold(media, needles) == set()
     assert not [p for p in media.rglob("*") if p.is_file()]
     assert _logs_hold(caplog, needles) == set()
     # What happened is recorded, with the reason, without the person in it.

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from audit.models import AccessEvent, ChangeEvent
-from audit.subject_access import ExportStatus, SubjectAccessExport
+from audit.subject_access import ApplicantAccessExport, ExportStatus, SubjectAccessExport
 from participants import national_id as nid
 from participants.models import (
     CaseNote,
@@ -42,6 +42,8 @@ from placements.models import (
 from privacy import subject_access as sa
 from programs.models import Module, QualificationTrack
 from reporting.pdf import StaticOnlyFetcher
+from summerjobs import subject as applicant_subject
+from summerjobs.models import Allocation, Application, Choice, HoursEntry, Offer, Override
 from tests.factories import (
     PASSWORD,
     ConsentFactory,
@@ -74,10 +76,10 @@ def _relations(model) -> list:
     ]
 
 
-def models_referring_to_participants(levels: int = 6) -> set:
+def models_referring_to_participants(levels: int = 6, root=Participant) -> set:
     """Every model with a chain of foreign keys (or one-to-one or many-to-many fields) of at
-    most ``levels`` steps to ``participants.Participant``."""
-    found = {Participant}
+    most ``levels`` steps to ``participants.Participant`` (or to ``root``)."""
+    found = {root}
     for _level in range(levels):
         grown = found | {
             model
@@ -101,6 +103,17 @@ def test_the_introspection_follows_chains_of_foreign_keys_and_nothing_else():
 def test_every_model_that_refers_to_a_participant_is_in_the_export():
     missing = {m._meta.label for m in models_referring_to_participants() - sa.COVERED_MODELS}
     assert not missing, f"add a Section for these models in privacy/subject_access: {missing}"
+
+
+def test_every_model_that_refers_to_a_summer_job_application_is_in_the_applicants_export():
+    """A young person who applied for a summer job is not a participant: what is held on them
+    is declared in summerjobs.subject.PARTS, and their change history and access log are
+    found by the application's key."""
+    referring = models_referring_to_participants(root=Application)
+    assert {Choice, Allocation, Override, Offer, HoursEntry, ApplicantAccessExport} <= referring
+    missing = {m._meta.label for m in referring - applicant_subject.COVERED_MODELS}
+    assert not missing, f"add a Part for these models in summerjobs/subject.py: {missing}"
+    assert {AccessEvent, ChangeEvent} <= applicant_subject.COVERED_MODELS
 
 
 def test_every_section_reaches_the_participant_through_its_lookup():
