@@ -3,7 +3,7 @@ account, tax form, the extract seen where the place asks for it, next of kin), t
 programme's leads and coordinators with who and when, in the change history, and the run's
 page of it with what is missing; seen by the programme's caseworkers, by nobody else."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -15,7 +15,7 @@ from config.errors import ApplicationError, StaleEditError
 from summerjobs.models import Offer, PreStart
 from summerjobs.offers import offer_accept, offer_decline, offer_guardian_answer, offers_create
 from summerjobs.prestart import prestart_next_of_kin, prestart_tick
-from summerjobs.services import lottery_run
+from summerjobs.services import applications_purge_unplaced, lottery_run
 from tests import factories as f
 from tests.support.summerjobs import YEAR, apply, run_placing, summer_staff
 
@@ -286,6 +286,22 @@ def test_the_run_page_leads_to_the_board(lead, run, client_for):
 def test_a_dry_run_has_no_board(lead, summer, run, client_for):
     dry = lottery_run(season=summer.season, seed=9, dry_run=True, actor=lead)
     assert client_for(lead).get(board(dry)).status_code == 404
+
+
+def test_the_checklist_of_one_who_said_no_after_yes_goes_when_the_unplaced_go(lead, summer, run):
+    adult = offer_of(run.people[0])
+    prestart_next_of_kin(
+        offer=adult, name="Testanhörig", phone="070-222 22 22", expected_version=1, actor=lead
+    )
+    offer_decline(offer=adult, expected_version=adult.version)
+    checklist = PreStart.objects.get(offer=adult)
+    last_day = max(period.ends_on for period in summer.periods)
+
+    applications_purge_unplaced(today=last_day + timedelta(days=400))
+
+    assert not PreStart.objects.exists()
+    history = ChangeEvent.objects.get(model="summerjobs.prestart", object_id=str(checklist.pk))
+    assert history.redacted_at is not None and "Testanhörig" not in str(history.changes)
 
 
 # --- who may -----------------------------------------------------------------------------------
