@@ -4,7 +4,8 @@ periods, about 320 young people's applications submitted through `application_su
 their own days of the February–March window, a few given a priority tier by staff, and the
 lottery run in April, dry and then for real, with a fixed seed; the offers sent the same day and
 answered through their links within the week (a few declined or let lapse, their places gone on
-to the reserve list).
+to the reserve list); and the checklists before the start as they stood when the first period
+began (the first period's nearly all done, the later ones part done).
 
 Everything is drawn from ``random.Random(SEED)``: the same seed builds the same season. The
 workplaces, people and telephone numbers are invented; any likeness to a real person or
@@ -22,6 +23,7 @@ from participants.synthetic import synthetic_personnummer
 from programs.models import Programme
 from summerjobs.lottery import age_on
 from summerjobs.models import (
+    SETTLED_OFFER,
     Absence,
     Application,
     Attestation,
@@ -33,9 +35,12 @@ from summerjobs.models import (
     PayRate,
     Period,
     Place,
+    PreStart,
+    PreStartItem,
     PriorityTier,
     Season,
     SeasonKind,
+    TaxBasis,
     WorkArea,
     Workplace,
     WorkplaceKind,
@@ -47,6 +52,7 @@ from summerjobs.offers import (
     offers_create,
     offers_tend,
 )
+from summerjobs.prestart import TICKED, prestart_next_of_kin, prestart_tick
 from summerjobs.services import ApplicationInput, application_submit, lottery_run
 
 SEED = 2026  # the season's people, wishes and days, as the rest of the demo draws by seed
@@ -240,6 +246,7 @@ def summer_season_build(
     run = _lottery(season, lead, year)
     _offers(run, lead, year)
     _hours(run, rng)
+    _before_the_start(run, lead)
     return season
 
 
@@ -541,3 +548,70 @@ def _entry(offer: Offer, day: date, ill: bool, hours: Decimal) -> HoursEntry:
 def _midsummer_eve(day: date) -> bool:
     """The Friday between 19 and 25 June: nobody works."""
     return day.month == 6 and 19 <= day.day <= 25 and day.weekday() == 4
+
+
+# How likely each paper is in by the first period's first day, for the later periods (the
+# first period's are nearly all in): the contract first, the extract and the tax form last.
+LATER_PERIODS_DONE: dict[str, float] = {
+    PreStartItem.CONTRACT: 0.85,
+    PreStartItem.BANK: 0.75,
+    PreStartItem.TAX: 0.6,
+    PreStartItem.EXTRACT: 0.55,
+    PreStartItem.NEXT_OF_KIN: 0.8,
+}
+TAX_BASES = (TaxBasis.ADJUSTMENT, TaxBasis.ADJUSTMENT, TaxBasis.TABLE, TaxBasis.ONE_OFF)
+
+
+def _before_the_start(run: LotteryRun, lead: User) -> None:
+    """The projektledare's checklists as they stood when the first period began, ticked through
+    the services on days between the settled answer and the start: the first period's all done
+    but for a few papers, the later periods' part done. The next of kin: the guardian, or a
+    parent."""
+    rng = random.Random(SEED + 2)  # noqa: S311 - made-up data, repeatable by seed
+    settled = (
+        Offer.objects.filter(SETTLED_OFFER, allocation__run=run)
+        .select_related(
+            "allocation__application",
+            "allocation__run__season__programme__municipality",
+            "place__period__season",
+        )
+        .order_by("pk")
+    )
+    starts = run.season.periods.order_by("number").values_list("starts_on", flat=True).first()
+    assert starts is not None
+    for n, offer in enumerate(settled):
+        answered = max(filter(None, (offer.answered_at, offer.guardian_confirmed_at)))
+        days = (starts - answered.astimezone(SOLVIK).date()).days - 1
+        version = 1  # a checklist is made at its first tick
+        for item in PreStart.items_for(offer.place):
+            chance = 0.97 if offer.place.period.number == 1 else LATER_PERIODS_DONE[item]
+            if days < 1 or rng.random() >= chance:
+                continue
+            day = answered.astimezone(SOLVIK).date() + timedelta(days=rng.randint(1, days))
+            at = _at(day, rng.randint(8, 16), rng.randint(0, 59))
+            version = _tick(offer, item, lead, at, rng, version, n)
+
+
+def _tick(
+    offer: Offer, item: str, lead: User, at: datetime, rng: random.Random, version: int, n: int
+) -> int:
+    """Tick the item (or record the next of kin); the checklist's version after."""
+    if item in TICKED:
+        basis = rng.choice(TAX_BASES) if item == PreStartItem.TAX else ""
+        return prestart_tick(
+            offer=offer,
+            item=item,
+            done=True,
+            expected_version=version,
+            actor=lead,
+            tax_basis=basis,
+            at=at,
+        ).version
+    application = offer.allocation.application
+    name, phone = application.guardian_name, application.guardian_phone
+    if not name:
+        name = f"{rng.choice(ADULTS)} {application.last_name}"
+        phone = f"+46 70 030 {n:03d}"
+    return prestart_next_of_kin(
+        offer=offer, name=name, phone=phone, expected_version=version, actor=lead, at=at
+    ).version

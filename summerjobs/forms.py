@@ -6,12 +6,26 @@ from collections.abc import Sequence
 from typing import cast
 
 from django import forms
+from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from participants import national_id as nid
 from summerjobs.lottery import MAX_SEED
-from summerjobs.models import Absence, Gender, Period, Place, PriorityTier, WorkArea
+from summerjobs.models import (
+    Absence,
+    Gender,
+    Offer,
+    OfferStatus,
+    Period,
+    Place,
+    PreStartItem,
+    PriorityTier,
+    StaffAnswerKind,
+    TaxBasis,
+    WorkArea,
+)
+from summerjobs.prestart import TICKED
 from summerjobs.services import CHANGEABLE, MAX_CHOICES, ApplicationChange, ApplicationInput
 
 # ApplicationError.field → the form field that shows it.
@@ -302,3 +316,73 @@ class StaffHoursForm(DayRowForm):
     reason = forms.CharField(
         label=_("Why (needed once the period is attested)"), max_length=300, required=False
     )
+
+
+class PreStartTickForm(forms.Form):
+    """A tick of an item of the pre-start checklist, or its taking back; where the page goes
+    next (``back``: the run's list, the list of those missing something, or the checklist)."""
+
+    item = forms.ChoiceField(
+        choices=[(item.value, item.label) for item in PreStartItem if item in TICKED]
+    )
+    done = forms.TypedChoiceField(
+        coerce=lambda value: value == "1", choices=[("1", _("Done")), ("0", _("Not done"))]
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    tax_basis = forms.ChoiceField(
+        label=_("Tax deduction"),
+        required=False,
+        choices=[("", _("How is tax deducted?")), *TaxBasis.choices],
+    )
+    back = forms.ChoiceField(
+        required=False, choices=[("list", "list"), ("missing", "missing"), ("checklist", "")]
+    )
+
+
+class NextOfKinForm(forms.Form):
+    """The young person's next of kin: both a name and a phone number, or neither."""
+
+    name = _text(_("Next of kin's name"), autocomplete="off")
+    phone = forms.CharField(
+        label=_("Next of kin's phone"),
+        max_length=30,
+        required=False,
+        widget=forms.TextInput({"maxlength": 30, "type": "tel", "autocomplete": "off"}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class StaffAnswerForm(forms.Form):
+    """An answer to an offer given to staff instead of through the link, with a note; the
+    answers offered are those the offer can take now."""
+
+    answer = forms.ChoiceField(label=_("Answer"), choices=(), widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("Note"),
+        max_length=300,
+        help_text=_("Who you spoke with, and when: kept with the answer."),
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": 300}),
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, offer: Offer, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["answer"]).choices = [
+            (kind.value, kind.label) for kind in answers_open(offer)
+        ]
+
+
+def answers_open(offer: Offer) -> list[StaffAnswerKind]:
+    """What may be answered for an offer now: yes or no while it waits; while a guardian's
+    confirmation waits, the guardian's yes or no, or the young person's no."""
+    if offer.status == OfferStatus.PENDING:
+        return [StaffAnswerKind.ACCEPT, StaffAnswerKind.DECLINE]
+    if offer.waiting_for_guardian:
+        return [
+            StaffAnswerKind.GUARDIAN_CONFIRM,
+            StaffAnswerKind.GUARDIAN_REFUSE,
+            StaffAnswerKind.DECLINE,
+        ]
+    if offer.settled and offer.answer_by > timezone.now():
+        return [StaffAnswerKind.DECLINE]  # a no after a yes, until the deadline
+    return []

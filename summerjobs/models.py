@@ -5,6 +5,7 @@ applications, the priority tiers, and the lottery runs that allocate the places
 the programme's."""
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import models
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import memberships
 from accounts.models import AnyUser
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class SeasonKind(models.TextChoices):
@@ -461,6 +465,10 @@ class OfferStatus(models.TextChoices):
 
 
 LIVE_OFFER = (OfferStatus.PENDING, OfferStatus.ACCEPTED)
+# Accepted, and confirmed by a guardian where one must confirm (``Offer.settled``).
+SETTLED_OFFER = Q(status=OfferStatus.ACCEPTED) & (
+    Q(guardian_needed=False) | Q(guardian_confirmed_at__isnull=False)
+)
 
 
 class Offer(models.Model):
@@ -486,6 +494,14 @@ class Offer(models.Model):
     declined_by_guardian = models.BooleanField(default=False)
     token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     guardian_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The reminder before the deadline (once) carries a secret of its own, so that the link in
+    # the first message keeps working beside it.
+    reminded_at = models.DateTimeField(null=True, blank=True)
+    reminder_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    guardian_reminded_at = models.DateTimeField(null=True, blank=True)
+    guardian_reminder_token_hash = models.CharField(
+        max_length=64, null=True, blank=True, unique=True
+    )
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -601,3 +617,135 @@ class Attestation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.offer_id} · {self.hours}"
+
+
+class StaffAnswerKind(models.TextChoices):
+    ACCEPT = "accept", _("Yes, from the young person")
+    DECLINE = "decline", _("No, from the young person")
+    GUARDIAN_CONFIRM = "guardian_confirm", _("Yes, from the guardian")
+    GUARDIAN_REFUSE = "guardian_refuse", _("No, from the guardian")
+
+
+class StaffAnswer(models.Model):
+    """An answer to an offer that a young person or their guardian gave staff (on the phone, at
+    the desk) instead of through their link, recorded by a lead or coordinator with a note."""
+
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="staff_answers")
+    answer = models.CharField(_("answer"), max_length=20, choices=StaffAnswerKind.choices)
+    note = models.CharField(_("note"), max_length=300)
+    made_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    made_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-made_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.offer_id} · {self.answer}"
+
+
+class PreStartItem(models.TextChoices):
+    CONTRACT = "contract", _("Employment contract signed")
+    BANK = "bank", _("Bank account registered with payroll")
+    TAX = "tax", _("Tax form handed in")
+    EXTRACT = "extract", _("Criminal-record extract seen")
+    NEXT_OF_KIN = "next_of_kin", _("Next of kin")
+
+
+# The items' short names, for a column's heading or a line of a card.
+PRESTART_SHORT: "dict[str, StrOrPromise]" = {
+    PreStartItem.CONTRACT: _("Contract"),
+    PreStartItem.BANK: _("Bank account"),
+    PreStartItem.TAX: _("Tax"),
+    PreStartItem.EXTRACT: _("Extract"),
+    PreStartItem.NEXT_OF_KIN: _("Next of kin"),
+}
+
+
+class TaxBasis(models.TextChoices):
+    """How tax is deducted from the pay, as the young person's paper says."""
+
+    TABLE = "table", _("Tax table (main employer)")
+    # Skatteverket's decision: often no tax, for a young person earning little in the year.
+    ADJUSTMENT = "adjustment", _("Adjustment (jämkning)")
+    ONE_OFF = "one_off", _("One-off tax (engångsskatt)")
+
+
+class PreStart(models.Model):
+    """What must be in order between a settled offer (accepted, and confirmed by a guardian
+    where one must) and the first day of work; each item with who ticked it and when. Of the
+    extract from belastningsregistret, where the place needs one, only that it was seen is
+    kept, never what it says: the employer may not keep it or a copy of it. The next of kin are
+    contact details, seen by the programme's staff only (summerjobs/prestart.py)."""
+
+    offer = models.OneToOneField(Offer, on_delete=models.CASCADE, related_name="prestart")
+    contract_at = models.DateTimeField(_("employment contract signed"), null=True, blank=True)
+    contract_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("employment contract signed: by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    bank_at = models.DateTimeField(_("bank account registered"), null=True, blank=True)
+    bank_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("bank account registered: by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    tax_at = models.DateTimeField(_("tax form handed in"), null=True, blank=True)
+    tax_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("tax form handed in: by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    tax_basis = models.CharField(
+        _("tax deduction"), max_length=20, choices=TaxBasis.choices, blank=True, default=""
+    )
+    extract_at = models.DateTimeField(_("criminal-record extract seen"), null=True, blank=True)
+    extract_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("criminal-record extract seen: by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    next_of_kin_name = models.CharField(
+        _("next of kin's name"), max_length=150, blank=True, default=""
+    )
+    next_of_kin_phone = models.CharField(
+        _("next of kin's phone"), max_length=30, blank=True, default=""
+    )
+    next_of_kin_at = models.DateTimeField(_("next of kin recorded"), null=True, blank=True)
+    next_of_kin_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("next of kin recorded: by"),
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = _("pre-start checklist")
+        verbose_name_plural = _("pre-start checklists")
+
+    def __str__(self) -> str:
+        return f"{self.offer_id}"
+
+    @staticmethod
+    def items_for(place: Place) -> list[str]:
+        """The items a young person at ``place`` needs: the extract only where it asks."""
+        return [
+            item
+            for item in PreStartItem.values
+            if item != PreStartItem.EXTRACT or place.record_extract_required
+        ]
+
+    def done(self, item: str) -> bool:
+        return getattr(self, f"{item}_at") is not None

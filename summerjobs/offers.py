@@ -9,7 +9,9 @@ link of their own, by the same deadline and at least three days after the young 
 A declined offer, a guardian's no and an offer not answered in time each free the place: the
 workplace is told by e-mail the same day, and the place is offered at once to the first young
 person on the reserve list who wished for its work area, can work its period and is old
-enough. Secrets are kept as hashes only; messages name nobody to a workplace."""
+enough. Those who have not answered (or confirmed, a guardian) are reminded once, two days
+before the deadline's day, with a link of their own beside the first. Secrets are kept as
+hashes only; messages name nobody to a workplace."""
 
 import logging
 import secrets
@@ -62,7 +64,20 @@ SUBJECTS = {
     "offer": gettext_lazy("You have been offered a summer job"),
     "guardian": gettext_lazy("Confirm a summer job"),
     "freed": gettext_lazy("A summer-job place is free again"),
+    "reminder": gettext_lazy("Reminder: answer your summer-job offer"),
+    "guardian_reminder": gettext_lazy("Reminder: confirm a summer job"),
 }
+# The reminder before the deadline: once, from nine in the morning two days before the
+# deadline's day (a deadline is the end of a day), in the daytime only, and never within a day
+# of the first message.
+REMIND_DAYS_BEFORE = 2
+REMIND_AFTER_FIRST = timedelta(days=1)
+DAYTIME = (time(9), time(20))
+# Who the reminder is for: a young person who has not answered, a guardian who has not confirmed.
+YOUNG_WAITING = Q(status=OfferStatus.PENDING)
+GUARDIAN_WAITING = Q(
+    status=OfferStatus.ACCEPTED, guardian_needed=True, guardian_confirmed_at__isnull=True
+)
 ENDED: "dict[str, StrOrPromise]" = {
     OfferStatus.DECLINED: gettext_lazy("declined"),
     OfferStatus.LAPSED: gettext_lazy("not answered in time"),
@@ -127,8 +142,11 @@ def _offer(allocation: Allocation, place: Place | None, season: Season, now: dat
     )
 
 
-def offer_accept(*, offer: Offer, expected_version: int, at: datetime | None = None) -> Offer:
-    """The young person's yes. Under 18, a guardian is asked next."""
+def offer_accept(
+    *, offer: Offer, expected_version: int, at: datetime | None = None, actor: User | None = None
+) -> Offer:
+    """The young person's yes. Under 18, a guardian is asked next. ``actor``: the staff member
+    who took the answer for them (summerjobs/prestart.py), for the change history."""
     from summerjobs.tasks import guardian_notify_task  # the tasks module imports this one
 
     now = at or timezone.now()
@@ -141,7 +159,7 @@ def offer_accept(*, offer: Offer, expected_version: int, at: datetime | None = N
             answer_by = max(answer_by, guardian_days)
             send_after_commit(guardian_notify_task, offer.pk)
         audited_save(
-            actor=None,
+            actor=actor,
             instance=offer,
             status=OfferStatus.ACCEPTED,
             answered_at=now,
@@ -151,22 +169,33 @@ def offer_accept(*, offer: Offer, expected_version: int, at: datetime | None = N
 
 
 def offer_decline(
-    *, offer: Offer, expected_version: int, reason: str = "", at: datetime | None = None
+    *,
+    offer: Offer,
+    expected_version: int,
+    reason: str = "",
+    at: datetime | None = None,
+    actor: User | None = None,
 ) -> Offer:
     """The young person's no, before or after a yes, until the deadline: the place goes to the
-    next on the reserve list."""
+    next on the reserve list. ``actor`` as for ``offer_accept``."""
     now = at or timezone.now()
     _check_open(offer, now, OfferStatus.PENDING, OfferStatus.ACCEPTED)
     with transaction.atomic():
         _claim(offer, expected_version)
-        _end(offer, OfferStatus.DECLINED, now, reason=reason.strip()[:300])
+        _end(offer, OfferStatus.DECLINED, now, reason=reason.strip()[:300], actor=actor)
     return offer
 
 
 def offer_guardian_answer(
-    *, offer: Offer, expected_version: int, confirm: bool, at: datetime | None = None
+    *,
+    offer: Offer,
+    expected_version: int,
+    confirm: bool,
+    at: datetime | None = None,
+    actor: User | None = None,
 ) -> Offer:
-    """A guardian confirms the young person's yes, or says no (the place is freed)."""
+    """A guardian confirms the young person's yes, or says no (the place is freed). ``actor``
+    as for ``offer_accept``."""
     now = at or timezone.now()
     _check_open(offer, now, OfferStatus.ACCEPTED)
     if offer.guardian_confirmed_at is not None:
@@ -174,9 +203,9 @@ def offer_guardian_answer(
     with transaction.atomic():
         _claim(offer, expected_version)
         if confirm:
-            audited_save(actor=None, instance=offer, guardian_confirmed_at=now)
+            audited_save(actor=actor, instance=offer, guardian_confirmed_at=now)
         else:
-            _end(offer, OfferStatus.DECLINED, now, by_guardian=True)
+            _end(offer, OfferStatus.DECLINED, now, by_guardian=True, actor=actor)
     return offer
 
 
@@ -201,13 +230,19 @@ def _claim(offer: Offer, expected_version: int) -> None:
 
 
 def _end(
-    offer: Offer, status: str, now: datetime, *, reason: str = "", by_guardian: bool = False
+    offer: Offer,
+    status: str,
+    now: datetime,
+    *,
+    reason: str = "",
+    by_guardian: bool = False,
+    actor: User | None = None,
 ) -> None:
     """Close the offer, free its place and offer it to the next on the reserve list."""
     from summerjobs.tasks import workplace_notify_task  # the tasks module imports this one
 
     audited_save(
-        actor=None,
+        actor=actor,
         instance=offer,
         status=status,
         answered_at=now,
@@ -216,7 +251,7 @@ def _end(
     )
     allocation = Allocation.objects.select_for_update().get(pk=offer.allocation_id)
     if allocation.place_id == offer.place_id:
-        audited_save(actor=None, instance=allocation, place=None, choice_rank=None)
+        audited_save(actor=actor, instance=allocation, place=None, choice_rank=None)
     send_after_commit(workplace_notify_task, offer.pk)
     place_refill(place=offer.place, run_id=allocation.run_id, at=now)
 
@@ -398,8 +433,9 @@ def _deliver(kind: str, context: dict[str, object], offer: Offer, email: str, ph
 
 def offers_tend(*, at: datetime | None = None) -> dict[str, int]:
     """Every quarter of an hour: let offers past their deadline lapse (each freeing its place
-    for the reserve list), and send again any message still unsent. Safe to run twice: each
-    lapse claims its offer's version, and each send is claimed."""
+    for the reserve list), send again any message still unsent, and remind once those who have
+    not answered as the deadline nears (``offers_remind``). Safe to run twice: each lapse claims
+    its offer's version, and each send and reminder is claimed."""
     now = at or timezone.now()
     due = Offer.objects.filter(answer_by__lt=now).filter(
         Q(status=OfferStatus.PENDING)
@@ -427,6 +463,76 @@ def offers_tend(*, at: datetime | None = None) -> dict[str, int]:
         answered_at__lt=before,
     )
     sent += sum(guardian_notify(offer_id=pk, at=now) for pk in asked.values_list("pk", flat=True))
-    if lapsed or sent:
-        logger.info("summer-job offers: %d lapsed, %d messages sent again", lapsed, sent)
-    return {"lapsed": lapsed, "sent": sent}
+    reminded = offers_remind(at=now)
+    if lapsed or sent or reminded:
+        logger.info(
+            "summer-job offers: %d lapsed, %d messages sent again, %d reminders",
+            lapsed,
+            sent,
+            reminded,
+        )
+    return {"lapsed": lapsed, "sent": sent, "reminded": reminded}
+
+
+# --- The reminder -----------------------------------------------------------------------------
+
+
+def remind_from(answer_by: datetime) -> datetime:
+    """When the reminder of an offer with this deadline may go: nine in the morning two days
+    before the deadline's day."""
+    day = timezone.localdate(answer_by) - timedelta(days=REMIND_DAYS_BEFORE)
+    return timezone.make_aware(datetime.combine(day, DAYTIME[0]))
+
+
+def offers_remind(*, at: datetime | None = None) -> int:
+    """Remind, once, each young person who has not answered their offer and each guardian who
+    has not confirmed, as the deadline nears (``remind_from``). Returns how many went. Safe to
+    run twice: each reminder is claimed on its offer."""
+    now = at or timezone.now()
+    if not DAYTIME[0] <= timezone.localtime(now).time() < DAYTIME[1]:
+        return 0  # no text message in the night; the morning's run sends it
+    near = Offer.objects.filter(
+        answer_by__gt=now, answer_by__lte=now + timedelta(days=REMIND_DAYS_BEFORE + 1)
+    )
+    first_before = now - REMIND_AFTER_FIRST
+    young = near.filter(
+        YOUNG_WAITING, reminded_at__isnull=True, sent_at__lte=first_before
+    ).values_list("pk", "answer_by")
+    guardians = near.filter(
+        GUARDIAN_WAITING, guardian_reminded_at__isnull=True, guardian_sent_at__lte=first_before
+    ).values_list("pk", "answer_by")
+    sent = 0
+    for waiting, guardian in ((young, False), (guardians, True)):
+        for pk, answer_by in waiting:
+            if remind_from(answer_by) <= now:
+                sent += _remind(pk, now, guardian=guardian)
+    return sent
+
+
+def _remind(offer_id: int, now: datetime, *, guardian: bool) -> bool:
+    """One reminder with a link of its own: the secret is kept as a second hash beside the
+    first message's, so both links work (``selectors.offer_for_link``). Claimed by a
+    conditional update; a send that failed on every channel is released for the next run."""
+    token = secrets.token_urlsafe(32)
+    prefix = "guardian_" if guardian else ""
+    waiting = GUARDIAN_WAITING if guardian else YOUNG_WAITING
+    claimed = Offer.objects.filter(
+        waiting, pk=offer_id, answer_by__gt=now, **{f"{prefix}reminded_at__isnull": True}
+    ).update(**{f"{prefix}reminded_at": now, f"{prefix}reminder_token_hash": token_digest(token)})
+    if not claimed:
+        return False
+    offer = _offer_for_message(offer_id)
+    application = offer.allocation.application
+    context = {**_place_context(offer), "name": application.first_name}
+    if guardian:
+        context["link"] = guardian_link(token)
+        to = (application.guardian_email, application.guardian_phone)
+    else:
+        context["link"] = offer_link(token)
+        to = (application.email, application.phone)
+    sent = _deliver(f"{prefix}reminder", context, offer, *to)
+    if not sent:
+        Offer.objects.filter(pk=offer_id).update(
+            **{f"{prefix}reminded_at": None, f"{prefix}reminder_token_hash": None}
+        )
+    return sent

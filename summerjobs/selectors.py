@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery, Sum
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -14,6 +14,8 @@ from accounts.tokens import token_digest
 from summerjobs import lottery
 from summerjobs.models import (
     LIVE_OFFER,
+    PRESTART_SHORT,
+    SETTLED_OFFER,
     Allocation,
     Application,
     ApplicationStatus,
@@ -24,8 +26,12 @@ from summerjobs.models import (
     OfferStatus,
     Override,
     PayRate,
+    Period,
     Place,
+    PreStart,
+    PreStartItem,
     Season,
+    StaffAnswer,
     WorkArea,
     Workplace,
     WorkplaceAccess,
@@ -328,14 +334,18 @@ def _offer_page(offers: QuerySet[Offer]) -> Offer | None:
 
 
 def offer_for_link(*, token: str) -> Offer | None:
-    """The offer whose private link holds ``token``, with its place, season and municipality.
-    One query; None if no link holds it."""
-    return _offer_page(Offer.objects.filter(token_hash=token_digest(token)))
+    """The offer whose private link holds ``token`` (the first message's or the reminder's),
+    with its place, season and municipality. One query; None if no link holds it."""
+    digest = token_digest(token)
+    return _offer_page(Offer.objects.filter(Q(token_hash=digest) | Q(reminder_token_hash=digest)))
 
 
 def offer_for_guardian_link(*, token: str) -> Offer | None:
     """The offer whose guardian's link holds ``token``, as ``offer_for_link``."""
-    return _offer_page(Offer.objects.filter(guardian_token_hash=token_digest(token)))
+    digest = token_digest(token)
+    return _offer_page(
+        Offer.objects.filter(Q(guardian_token_hash=digest) | Q(guardian_reminder_token_hash=digest))
+    )
 
 
 def pay_for(*, season: Season, birth_date: date, on: date) -> PayRate | None:
@@ -449,13 +459,163 @@ def season_workplaces(*, season: Season) -> list[WorkplaceRow]:
     ]
 
 
+# --- before the start (summerjobs/prestart.py) -----------------------------------------------
+
+_CHECKED_BY = tuple(f"prestart__{item}_by" for item in PreStartItem.values)
+_PERSON_AND_PLACE = (
+    "allocation__application",
+    "place__workplace",
+    "place__area",
+    "place__period",
+)
+
+
 def offer_get(*, user: User, pk: int) -> Offer:
-    """An offer of a season the user may see, with its young person, place and season."""
-    return get_object_or_404(
-        Offer.objects.filter(
-            place__period__season__in=Season.objects.visible_to(user)
-        ).select_related(
-            "allocation__application", "place__workplace", "place__area", "place__period__season"
-        ),
-        pk=pk,
+    """An offer of a season the user sees, with its young person, place, run and checklist."""
+    offers = Offer.objects.filter(allocation__run__season__in=Season.objects.visible_to(user))
+    related = (*_PERSON_AND_PLACE, "allocation__run__season__programme__municipality")
+    return get_object_or_404(offers.select_related(*related, *_CHECKED_BY), pk=pk)
+
+
+def checklist_of(offer: Offer) -> PreStart:
+    """The offer's checklist, or an empty one (not saved) where nothing is ticked yet."""
+    try:
+        return offer.prestart
+    except PreStart.DoesNotExist:
+        return PreStart(offer=offer)
+
+
+@dataclass(frozen=True)
+class ItemState:
+    item: str
+    label: str
+    short: str
+    needed: bool  # the extract only where the place asks for it
+    at: datetime | None
+    by: User | None
+
+    @property
+    def missing(self) -> bool:
+        return self.needed and self.at is None
+
+
+@dataclass(frozen=True)
+class PreStartRow:
+    offer: Offer
+    checklist: PreStart
+    items: list[ItemState]
+
+    @property
+    def missing(self) -> list[ItemState]:
+        return [state for state in self.items if state.missing]
+
+
+def prestart_row(offer: Offer) -> PreStartRow:
+    """A settled offer with each item of its checklist: needed or not, ticked when and by whom."""
+    checklist = checklist_of(offer)
+    needed = PreStart.items_for(offer.place)
+    items = [
+        ItemState(
+            item=item,
+            label=str(label),
+            short=str(PRESTART_SHORT[item]),
+            needed=item in needed,
+            at=getattr(checklist, f"{item}_at"),
+            by=getattr(checklist, f"{item}_by"),
+        )
+        for item, label in PreStartItem.choices
+    ]
+    return PreStartRow(offer, checklist, items)
+
+
+@dataclass(frozen=True)
+class ItemCount:
+    item: str
+    label: str
+    short: str
+    done: int
+    needed: int
+
+
+@dataclass(frozen=True)
+class WorkplaceGroup:
+    workplace: Workplace
+    rows: list[PreStartRow]
+
+
+@dataclass(frozen=True)
+class PeriodGroup:
+    period: Period
+    workplaces: list[WorkplaceGroup]
+
+
+@dataclass(frozen=True)
+class PreStartBoard:
+    periods: list[PeriodGroup]
+    settled: int  # young people with a settled offer
+    complete: int  # of them, with every item they need
+    items: list[ItemCount]
+    shown: int
+
+    @property
+    def lacking(self) -> int:
+        return self.settled - self.complete
+
+
+def prestart_board(*, run: LotteryRun, only_missing: bool = False) -> PreStartBoard:
+    """The young people of a run for real whose offers are settled, by period and workplace,
+    each with their checklist, and how many have everything; ``only_missing`` keeps those who
+    lack something. One query, whatever the number of people."""
+    offers = (
+        Offer.objects.filter(SETTLED_OFFER, allocation__run=run)
+        .select_related(*_PERSON_AND_PLACE, *_CHECKED_BY)
+        .order_by(
+            "place__period__number",
+            "place__workplace__name",
+            "allocation__application__last_name",
+            "allocation__application__first_name",
+            "pk",
+        )
+    )
+    rows = [prestart_row(offer) for offer in offers]
+    items = [
+        ItemCount(
+            item,
+            str(label),
+            str(PRESTART_SHORT[item]),
+            done=sum(1 for row in rows for s in row.items if s.item == item and s.needed and s.at),
+            needed=sum(1 for row in rows for s in row.items if s.item == item and s.needed),
+        )
+        for item, label in PreStartItem.choices
+    ]
+    shown = [row for row in rows if row.missing] if only_missing else rows
+    return PreStartBoard(
+        periods=_grouped(shown),
+        settled=len(rows),
+        complete=sum(1 for row in rows if not row.missing),
+        items=items,
+        shown=len(shown),
+    )
+
+
+def _grouped(rows: list[PreStartRow]) -> list[PeriodGroup]:
+    periods: dict[int, PeriodGroup] = {}
+    for row in rows:
+        place = row.offer.place
+        group = periods.setdefault(place.period_id, PeriodGroup(place.period, []))
+        if not group.workplaces or group.workplaces[-1].workplace.pk != place.workplace_id:
+            group.workplaces.append(WorkplaceGroup(place.workplace, []))
+        group.workplaces[-1].rows.append(row)
+    return list(periods.values())
+
+
+def staff_answers(*, offer: Offer) -> QuerySet[StaffAnswer]:
+    """The answers staff recorded for the offer's young person or guardian, newest first."""
+    return offer.staff_answers.select_related("made_by")
+
+
+def run_staff_answers(*, run: LotteryRun) -> QuerySet[StaffAnswer]:
+    """The answers staff recorded in a run, newest first, with whose offer and who recorded."""
+    return StaffAnswer.objects.filter(offer__allocation__run=run).select_related(
+        "offer__allocation__application", "offer__place__area", "offer__place__workplace", "made_by"
     )

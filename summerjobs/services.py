@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,6 +33,7 @@ from summerjobs.models import (
     OfferStatus,
     Override,
     Place,
+    PreStart,
     PriorityTier,
     Season,
 )
@@ -317,7 +318,8 @@ def applications_purge_unplaced(*, today: date | None = None) -> int:
     """Delete the applications of the young people who got no place, once their season's last
     period ended ``FOTFESTE_SUMMERJOBS_UNPLACED_MONTHS`` ago (a season without periods counts
     from the close of applications): with their wishes, reserve positions and the values of
-    their change history. The runs keep their figures and keys. Returns how many went."""
+    their change history (and of the checklist before the start of one who said yes, then
+    no). The runs keep their figures and keys. Returns how many went."""
     today = today or timezone.localdate()
     months = settings.FOTFESTE_SUMMERJOBS_UNPLACED_MONTHS
     deleted = 0
@@ -339,10 +341,14 @@ def _purge_unplaced(season_id: int) -> int:
     ids = list(unplaced.values_list("pk", flat=True))
     if not ids:
         return 0
+    # A checklist before the start of someone who said yes and then no holds a next of kin.
+    checklists = PreStart.objects.filter(offer__allocation__application_id__in=ids)
+    checklist_ids = [str(pk) for pk in checklists.values_list("pk", flat=True)]
     with transaction.atomic():
         Allocation.objects.filter(application_id__in=ids).delete()
         history = ChangeEvent.objects.filter(
-            model=Application._meta.label_lower, object_id__in=[str(pk) for pk in ids]
+            Q(model=Application._meta.label_lower, object_id__in=[str(pk) for pk in ids])
+            | Q(model=PreStart._meta.label_lower, object_id__in=checklist_ids)
         )
         changes_redact(history)
         Application.objects.filter(pk__in=ids).delete()

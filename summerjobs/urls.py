@@ -1,8 +1,9 @@
-"""The staff's summer-job pages: seasons, their applications and the lottery."""
+"""The staff's summer-job pages: seasons, their applications, the lottery, the offers and what
+comes before the start."""
 
 from django.urls import path
 
-from summerjobs.views import offers, setup, setup_places, staff, workplaces
+from summerjobs.views import offers, prestart, setup, setup_places, staff, workplaces
 
 app_name = "summerjobs"
 urlpatterns = [
@@ -20,6 +21,10 @@ urlpatterns = [
     path("runs/<id:pk>/offers/", offers.OffersSendView.as_view(), name="offers_send"),
     path("offers/<id:pk>/hours/", workplaces.OfferHoursView.as_view(), name="offer_hours"),
     path("allocations/<id:pk>/", staff.AllocationOverrideView.as_view(), name="override"),
+    path("runs/<id:pk>/before-start/", prestart.PreStartBoardView.as_view(), name="prestart_board"),
+    path("offers/<id:pk>/before-start/", prestart.PreStartView.as_view(), name="prestart"),
+    path("offers/<id:pk>/before-start/tick/", prestart.PreStartTickView.as_view(), name="tick"),
+    path("offers/<id:pk>/answer/", prestart.OfferAnswerView.as_view(), name="offer_answer"),
 ]
 # The season's set-up (views/setup.py, views/setup_places.py).
 urlpatterns += [

@@ -19,6 +19,7 @@ from summerjobs import hours as rules
 from summerjobs import lottery
 from summerjobs.lottery import age_on
 from summerjobs.models import (
+    SETTLED_OFFER,
     Allocation,
     Application,
     Choice,
@@ -27,9 +28,10 @@ from summerjobs.models import (
     Offer,
     OfferStatus,
     Place,
+    PreStart,
     Workplace,
 )
-from summerjobs.selectors import lottery_draw
+from summerjobs.selectors import lottery_draw, prestart_board
 from summerjobs.services import lottery_run
 from summerjobs.work import period_hours
 from tests import factories as f
@@ -262,6 +264,25 @@ def test_the_same_seed_builds_the_same_season_and_a_second_build_changes_nothing
         is None
     )
     assert Application.objects.count() == count
+
+
+def test_the_checklists_before_the_start_are_ticked_as_they_stood_on_the_first_day(season):
+    real = LotteryRun.objects.get(season=season, dry_run=False)
+    board = prestart_board(run=real)
+    assert board.settled == Offer.objects.filter(SETTLED_OFFER, allocation__run=real).count()
+    first, *later = [[row for w in g.workplaces for row in w.rows] for g in board.periods]
+    assert sum(not row.missing for row in first) >= 0.8 * len(first)  # nearly all in
+    rest = [row for rows in later for row in rows]
+    assert 0.2 * len(rest) < sum(not row.missing for row in rest) < 0.8 * len(rest)
+    ticked = PreStart.objects.filter(offer__allocation__run=real).select_related("offer__place")
+    first_day = season.periods.first().starts_on
+    for checklist in ticked:
+        for item in ("contract", "bank", "tax", "extract", "next_of_kin"):
+            at, by = getattr(checklist, f"{item}_at"), getattr(checklist, f"{item}_by_id")
+            assert at is None or (at.date() < first_day and by == real.run_by_id)
+        assert checklist.offer.place.record_extract_required or checklist.extract_at is None
+        assert bool(checklist.tax_at) == bool(checklist.tax_basis)
+        assert bool(checklist.next_of_kin_name) == bool(checklist.next_of_kin_phone)
 
 
 def test_no_name_in_the_season_is_a_name_of_a_real_person_in_the_articles(season):

@@ -1,6 +1,7 @@
-"""Helpers of the summer-jobs tests: a season's world, an application of a young person, and
-the application e-service as a young person uses it (the form, the code in the e-mail, the
-link in the receipt)."""
+"""Helpers of the summer-jobs tests: a season's world, an application of a young person, the
+application e-service as a young person uses it (the form, the code in the e-mail, the link in
+the receipt), the programme's staff, and a run for real with each young person where a test
+needs them."""
 
 import re
 from dataclasses import dataclass
@@ -10,8 +11,18 @@ from django.core import mail
 from django.test import Client
 
 from participants.synthetic import synthetic_personnummer
-from summerjobs.models import Period, Place, PriorityTier, Season, WorkArea
-from summerjobs.services import ApplicationInput, application_submit
+from summerjobs.models import (
+    Allocation,
+    Application,
+    LotteryRun,
+    Period,
+    Place,
+    PriorityTier,
+    Season,
+    WorkArea,
+)
+from summerjobs.services import ApplicationInput, application_submit, lottery_run
+from tests import factories as f
 
 YEAR = date.today().year + 1
 
@@ -98,3 +109,27 @@ def apply_and_confirm(client: Client, summer: SeasonWorld, *, born: date, serial
     confirmed = client.post(sent["Location"], {"code": code_in(mail.outbox[-1])})
     assert confirmed.status_code == 302, confirmed.content.decode()[:2000]
     return link_in_receipt(mail.outbox[-1])
+
+
+def summer_staff(summer: SeasonWorld, *, role: str, name: str):
+    """A user of the season's municipality with ``role`` in its programme."""
+    programme = summer.season.programme
+    user = f.UserFactory(municipality=programme.municipality, full_name=name)
+    f.MembershipFactory(user=user, programme=programme, role=role)
+    return user
+
+
+def run_placing(summer: SeasonWorld, where: list[tuple[Application, Place | None]]) -> LotteryRun:
+    """A run for real of the season with each young person where the test says, whatever the
+    draw gave: at a place, or on the reserve list in the order given."""
+    run = lottery_run(season=summer.season, seed=4, dry_run=False, actor=None)
+    reserve = 0
+    for application, place in where:
+        if place is None:
+            reserve += 1
+        Allocation.objects.filter(run=run, application=application).update(
+            place=place,
+            choice_rank=1 if place else None,
+            reserve_position=None if place else reserve,
+        )
+    return run
