@@ -53,7 +53,9 @@ from summerjobs.models import (
     Offer,
     Override,
     Place,
+    PreStart,
     Season,
+    StaffAnswer,
 )
 
 logger = logging.getLogger(__name__)
@@ -69,6 +71,8 @@ OMITTED = frozenset(
         "edit_token_hash",
         "token_hash",
         "guardian_token_hash",
+        "reminder_token_hash",
+        "guardian_reminder_token_hash",
     }
 )
 ENCRYPTED_ID = "national_id_encrypted"
@@ -242,6 +246,18 @@ def _attestations(ids: list[int]) -> "QuerySet[Attestation]":
     return Attestation.objects.filter(offer__allocation__application_id__in=ids).order_by("pk")
 
 
+def _checklists(ids: list[int]) -> "QuerySet[PreStart]":
+    return PreStart.objects.filter(offer__allocation__application_id__in=ids).order_by("pk")
+
+
+def _staff_answers(ids: list[int]) -> "QuerySet[StaffAnswer]":
+    return (
+        StaffAnswer.objects.filter(offer__allocation__application_id__in=ids)
+        .select_related("made_by")
+        .order_by("made_at", "pk")
+    )
+
+
 def history_filter(ids: list[int]) -> Q:
     """The change history about the applications, their outcomes and their offers."""
     allocations = list(
@@ -287,6 +303,14 @@ PARTS: tuple[Part, ...] = (
     Part("offers", Offer, gettext_lazy("Offers of a place"), _offers),
     Part("hours", HoursEntry, gettext_lazy("Hours at work"), _hours, table=True),
     Part("attestations", Attestation, gettext_lazy("Hours attested"), _attestations, table=True),
+    Part("checklists", PreStart, gettext_lazy("Before the start"), _checklists),
+    Part(
+        "staff_answers",
+        StaffAnswer,
+        gettext_lazy("Answers taken by staff on the phone"),
+        _staff_answers,
+        table=True,
+    ),
     Part(
         "change_events",
         ChangeEvent,
@@ -511,5 +535,16 @@ def _scrub_outcomes(ids: list[int]) -> None:
         correction_reason=""
     ).update(correction_reason=REMOVED)
     Offer.objects.filter(allocation__application_id__in=ids).update(
-        decline_reason="", token_hash=None, guardian_token_hash=None, version=F("version") + 1
+        decline_reason="",
+        token_hash=None,
+        guardian_token_hash=None,
+        reminder_token_hash=None,
+        guardian_reminder_token_hash=None,
+        version=F("version") + 1,
     )
+    # The checklist keeps what was ticked, by whom and when (the employment's record); the next
+    # of kin, a third person, and the notes of answers taken on the phone go.
+    PreStart.objects.filter(offer__allocation__application_id__in=ids).update(
+        next_of_kin_name="", next_of_kin_phone=""
+    )
+    StaffAnswer.objects.filter(offer__allocation__application_id__in=ids).update(note=REMOVED)
