@@ -302,3 +302,11 @@ class StaffHoursForm(DayRowForm):
     reason = forms.CharField(
         label=_("Why (needed once the period is attested)"), max_length=300, required=False
     )
+
+
+class PayrollBatchForm(forms.Form):
+    pay_date = forms.DateField(
+        label=_("Pay date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the young people are paid."),
+    )
