@@ -58,6 +58,7 @@ WAITING = (
         ("queued",),
         "privacy.tasks.applicant_access_build_task",
     ),
+    Waiting("summerjobs.PayrollBatch", ("queued",), "summerjobs.tasks.payroll_batch_build_task"),
     Waiting("imports.ImportRun", ("checking",), "imports.tasks.import_check_task"),
     Waiting("imports.ImportRun", ("queued",), "imports.tasks.import_run_task"),
 )

@@ -1,5 +1,7 @@
-"""Until the season's set-up pages exist, platform staff set a season up here. Applications
-and lottery results hold personal data and are not in the admin."""
+"""Until the season's set-up pages exist, platform staff set a season up here, its payroll
+codes too (the lönearter of hourly and holiday pay, the employer's id in the payroll file) and
+each workplace's cost centre. Applications, lottery results and payroll files hold personal
+data and are not in the admin."""
 
 from django.contrib import admin
 
@@ -41,7 +43,7 @@ class PlaceInline(admin.TabularInline):
 
 @admin.register(Workplace)
 class WorkplaceAdmin(admin.ModelAdmin):
-    list_display = ["name", "municipality", "kind"]
+    list_display = ["name", "municipality", "kind", "cost_centre"]
     list_filter = ["municipality", "kind"]
     search_fields = ["name"]
     inlines = [PlaceInline]

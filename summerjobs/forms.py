@@ -386,3 +386,11 @@ def answers_open(offer: Offer) -> list[StaffAnswerKind]:
     if offer.settled and offer.answer_by > timezone.now():
         return [StaffAnswerKind.DECLINE]  # a no after a yes, until the deadline
     return []
+
+
+class PayrollBatchForm(forms.Form):
+    pay_date = forms.DateField(
+        label=_("Pay date"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("The day the young people are paid."),
+    )

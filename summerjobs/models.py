@@ -60,6 +60,27 @@ class Season(models.Model):
     )
     answer_days = models.PositiveSmallIntegerField(_("days to answer an offer"), default=7)
     gender_balance = models.BooleanField(_("balance boys and girls in the lottery"), default=False)
+    # The payroll file's codes (summerjobs/payroll.py): each payroll system has its own
+    # lönearter, so the defaults are words no payroll system mistakes for another kind of pay.
+    payroll_hourly_code = models.CharField(
+        _("pay code for hourly pay (löneart)"),
+        max_length=20,
+        default="TIMLON",
+        help_text=_("The löneart your payroll system uses for hourly pay."),
+    )
+    payroll_holiday_code = models.CharField(
+        _("pay code for holiday pay (löneart)"),
+        max_length=20,
+        default="SEMERS",
+        help_text=_("The löneart your payroll system uses for holiday pay (semesterersättning)."),
+    )
+    payroll_employer_id = models.CharField(
+        _("employer id in the payroll file"),
+        max_length=50,
+        blank=True,
+        default="",
+        help_text=_("Optional: the company id your payroll system knows the employer by."),
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = SeasonQuerySet.as_manager()
@@ -227,6 +248,14 @@ class Workplace(models.Model):
     address = models.CharField(_("address"), max_length=200, blank=True, default="")
     # Where a decline or a lapsed offer is told the same day (summerjobs/offers.py).
     contact_email = models.EmailField(_("contact e-mail"), blank=True, default="")
+    # The payroll file's resultatenhet: PAXml 2.0 allows ten characters.
+    cost_centre = models.CharField(
+        _("cost centre (kostnadsställe)"),
+        max_length=10,
+        blank=True,
+        default="",
+        help_text=_("Where the young people's pay is booked in the payroll file."),
+    )
 
     class Meta:
         verbose_name = _("workplace")
@@ -749,3 +778,11 @@ class PreStart(models.Model):
 
     def done(self, item: str) -> bool:
         return getattr(self, f"{item}_at") is not None
+
+
+# Registered here so that Django finds them; kept in a module of their own.
+from summerjobs.payroll_models import (  # noqa: E402, F401
+    PayrollBatch,
+    PayrollDownload,
+    PayrollLine,
+)

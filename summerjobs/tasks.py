@@ -1,8 +1,12 @@
 """The summer jobs' scheduled work."""
 
-from celery import shared_task
+from functools import partial
 
+from celery import Task, shared_task
+
+from config.generated import BUILD_TASK_OPTIONS, run_with_retry
 from summerjobs.offers import guardian_notify, offer_notify, offers_tend, workplace_notify
+from summerjobs.payroll import payroll_batch_build, payroll_batch_fail, payroll_files_expire
 from summerjobs.services import applications_purge_unplaced
 
 
@@ -39,3 +43,23 @@ def offers_tend_task() -> None:
     reserve list; messages left unsent are sent again. Safe to run twice: each lapse claims
     the offer's version, each send its row."""
     offers_tend()
+
+
+@shared_task(**BUILD_TASK_OPTIONS)
+def payroll_batch_build_task(self: "Task[..., None]", batch_id: int) -> None:
+    """Builds one payroll batch, by id. Safe to run twice: ``payroll_batch_build`` claims the
+    batch with a conditional update, and marks it ready, writes its lines and replaces its two
+    files of fixed names in one transaction that starts by updating its status only if it is
+    still running, so a second delivery writes nothing. Retried and failed as a report run is
+    (``run_with_retry``); a failed batch paid nothing."""
+    build = partial(payroll_batch_build, batch_id=batch_id)
+    fail = partial(payroll_batch_fail, batch_id=batch_id)
+    run_with_retry(self, build, fail, label=f"payroll batch {batch_id}")
+
+
+@shared_task(acks_late=True, time_limit=20 * 60, soft_time_limit=15 * 60)
+def payroll_files_expire_task() -> None:
+    """Nightly: deletes the files of payroll batches past ``expires_at``, keeping the batches
+    and what they paid. Safe to run twice: only batches that still name a file are read, and a
+    file already gone is no error."""
+    payroll_files_expire()

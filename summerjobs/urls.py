@@ -3,7 +3,7 @@ comes before the start."""
 
 from django.urls import path
 
-from summerjobs.views import offers, prestart, setup, setup_places, staff, workplaces
+from summerjobs.views import offers, payroll, prestart, setup, setup_places, staff, workplaces
 
 app_name = "summerjobs"
 urlpatterns = [
@@ -16,6 +16,8 @@ urlpatterns = [
         workplaces.WorkplaceLinkView.as_view(),
         name="workplace_link",
     ),
+    path("<id:pk>/payroll/", payroll.PayrollView.as_view(), name="payroll"),
+    path("payroll/<id:pk>/<str:fmt>/", payroll.PayrollFileView.as_view(), name="payroll_file"),
     path("applications/<id:pk>/tier/", staff.ApplicationTierView.as_view(), name="tier"),
     path("runs/<id:pk>/", staff.RunDetailView.as_view(), name="run"),
     path("runs/<id:pk>/offers/", offers.OffersSendView.as_view(), name="offers_send"),

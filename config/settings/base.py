@@ -213,6 +213,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "privacy.tasks.subject_access_files_expire_task",
         "schedule": crontab(hour=3, minute=20),
     },
+    "payroll-files-expiry": {
+        "task": "summerjobs.tasks.payroll_files_expire_task",
+        "schedule": crontab(hour=3, minute=40),
+    },
     "import-files-expiry": {
         "task": "imports.tasks.import_files_expire_task",
         "schedule": crontab(minute=10),
