@@ -4,6 +4,7 @@ values are shown as a person's export shows them (``privacy.subject_access.rende
 
 import json
 from collections.abc import Callable, Iterable
+from datetime import time
 from typing import Any
 
 from django.conf import settings
@@ -248,7 +249,10 @@ def _shown(obj: models.Model, f: "models.Field[Any, Any]") -> object:
         return name_of(getattr(obj, f.name)) or "–"
     if f.choices:
         return getattr(obj, f"get_{f.name}_display")() or "–"
-    return display(getattr(obj, f.attname))
+    value = getattr(obj, f.attname)
+    if isinstance(value, time):  # a day's hours: from and to, to the minute
+        return formats.time_format(value, "H:i")
+    return display(value)
 
 
 def _periods(application: Application) -> str:
