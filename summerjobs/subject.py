@@ -52,6 +52,7 @@ from summerjobs.models import (
     LotteryRun,
     Offer,
     Override,
+    PayrollLine,
     Place,
     PreStart,
     Season,
@@ -246,6 +247,14 @@ def _attestations(ids: list[int]) -> "QuerySet[Attestation]":
     return Attestation.objects.filter(offer__allocation__application_id__in=ids).order_by("pk")
 
 
+def _pay(ids: list[int]) -> "QuerySet[PayrollLine]":
+    return (
+        PayrollLine.objects.filter(offer__allocation__application_id__in=ids)
+        .select_related("batch")
+        .order_by("batch__pay_date", "pk")
+    )
+
+
 def _checklists(ids: list[int]) -> "QuerySet[PreStart]":
     return PreStart.objects.filter(offer__allocation__application_id__in=ids).order_by("pk")
 
@@ -303,6 +312,7 @@ PARTS: tuple[Part, ...] = (
     Part("offers", Offer, gettext_lazy("Offers of a place"), _offers),
     Part("hours", HoursEntry, gettext_lazy("Hours at work"), _hours, table=True),
     Part("attestations", Attestation, gettext_lazy("Hours attested"), _attestations, table=True),
+    Part("pay", PayrollLine, gettext_lazy("Pay sent to payroll"), _pay, table=True),
     Part("checklists", PreStart, gettext_lazy("Before the start"), _checklists),
     Part(
         "staff_answers",
