@@ -57,6 +57,8 @@ from summerjobs.models import (
     Season,
     StaffAnswer,
 )
+from summerjobs.payroll import payroll_files_withdraw, payroll_unpaid
+from summerjobs.payroll_models import PayrollLine
 
 logger = logging.getLogger(__name__)
 
@@ -246,6 +248,14 @@ def _attestations(ids: list[int]) -> "QuerySet[Attestation]":
     return Attestation.objects.filter(offer__allocation__application_id__in=ids).order_by("pk")
 
 
+def _payroll_lines(ids: list[int]) -> "QuerySet[PayrollLine]":
+    return (
+        PayrollLine.objects.filter(offer__allocation__application_id__in=ids)
+        .select_related("batch")
+        .order_by("pk")
+    )
+
+
 def _checklists(ids: list[int]) -> "QuerySet[PreStart]":
     return PreStart.objects.filter(offer__allocation__application_id__in=ids).order_by("pk")
 
@@ -303,6 +313,7 @@ PARTS: tuple[Part, ...] = (
     Part("offers", Offer, gettext_lazy("Offers of a place"), _offers),
     Part("hours", HoursEntry, gettext_lazy("Hours at work"), _hours, table=True),
     Part("attestations", Attestation, gettext_lazy("Hours attested"), _attestations, table=True),
+    Part("payroll_lines", PayrollLine, gettext_lazy("Paid in payroll files"), _payroll_lines),
     Part("checklists", PreStart, gettext_lazy("Before the start"), _checklists),
     Part(
         "staff_answers",
@@ -430,6 +441,12 @@ def applicant_erasure_refusal(*, applicant: Applicant, today: date | None = None
             "first: they decline its offer through the link in it, or you take the place back "
             "by hand on the run's page, with the reason. Then the applications can be erased."
         )
+    if payroll_unpaid(application_ids=applicant.ids):
+        # The payroll file needs the personnummer that erasure removes.
+        return _(
+            "The young person has hours that no payroll file has paid yet. Have them attested "
+            "and make the payroll file first; then the applications can be erased."
+        )
     return None
 
 
@@ -489,6 +506,7 @@ def applicant_anonymise(
                 before={"anonymised": None},
                 after={"anonymised": note},
             )
+    payroll_files_withdraw(application_ids=applicant.ids)
     logger.info("summer jobs: applications %s erased on request", applicant.ids)
     return Applicant(applicant.programme, list(_applications(applicant.ids)))
 
