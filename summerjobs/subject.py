@@ -52,13 +52,13 @@ from summerjobs.models import (
     LotteryRun,
     Offer,
     Override,
+    PayrollLine,
     Place,
     PreStart,
     Season,
     StaffAnswer,
 )
 from summerjobs.payroll import payroll_files_withdraw, payroll_unpaid
-from summerjobs.payroll_models import PayrollLine
 
 logger = logging.getLogger(__name__)
 
@@ -248,11 +248,11 @@ def _attestations(ids: list[int]) -> "QuerySet[Attestation]":
     return Attestation.objects.filter(offer__allocation__application_id__in=ids).order_by("pk")
 
 
-def _payroll_lines(ids: list[int]) -> "QuerySet[PayrollLine]":
+def _pay(ids: list[int]) -> "QuerySet[PayrollLine]":
     return (
         PayrollLine.objects.filter(offer__allocation__application_id__in=ids)
         .select_related("batch")
-        .order_by("pk")
+        .order_by("batch__pay_date", "pk")
     )
 
 
@@ -313,7 +313,7 @@ PARTS: tuple[Part, ...] = (
     Part("offers", Offer, gettext_lazy("Offers of a place"), _offers),
     Part("hours", HoursEntry, gettext_lazy("Hours at work"), _hours, table=True),
     Part("attestations", Attestation, gettext_lazy("Hours attested"), _attestations, table=True),
-    Part("payroll_lines", PayrollLine, gettext_lazy("Paid in payroll files"), _payroll_lines),
+    Part("pay", PayrollLine, gettext_lazy("Pay sent to payroll"), _pay, table=True),
     Part("checklists", PreStart, gettext_lazy("Before the start"), _checklists),
     Part(
         "staff_answers",
