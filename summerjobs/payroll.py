@@ -19,17 +19,28 @@ from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from functools import partial
 
+from django.core.files.storage import default_storage
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch, QuerySet, Sum
+from django.db.models import (
+    DecimalField,
+    F,
+    OuterRef,
+    Prefetch,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+)
 from django.db.models.fields.files import FieldFile
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from accounts import memberships
 from accounts.models import User
-from audit.models import ChangeAction
-from audit.services import change_record, snapshot
+from audit.models import AccessAction, ChangeAction
+from audit.services import access_record_rows, change_record, snapshot
 from config.errors import ApplicationError
 from config.generated import (
     GeneratedStatus,
@@ -44,7 +55,7 @@ from config.generated import (
 from config.queue import send_after_commit
 from participants import national_id as nid
 from summerjobs.lottery import age_on
-from summerjobs.models import HoursEntry, Offer, PayRate, Season
+from summerjobs.models import Application, HoursEntry, Offer, PayRate, Season
 from summerjobs.payroll_files import FileHeader, FileLine, csv_document, paxml
 from summerjobs.payroll_models import PayrollBatch, PayrollDownload, PayrollLine
 from summerjobs.work import effective_days
@@ -106,14 +117,7 @@ def payroll_owed(*, season: Season) -> list[Owed]:
         .order_by("allocation__application__last_name", "allocation__application__first_name", "pk")
     )
     now = _hours_now(offers)
-    paid = dict(
-        PayrollLine.objects.filter(
-            offer__in=[offer.pk for offer in offers], batch__status=GeneratedStatus.READY
-        )
-        .values_list("offer_id")
-        .annotate(hours=Sum("hours"))
-        .values_list("offer_id", "hours")
-    )
+    paid = _hours_paid(offers)
     rates = list(season.pay_rates.all())
     owed = []
     for offer in offers:
@@ -122,6 +126,49 @@ def payroll_owed(*, season: Season) -> list[Owed]:
             age = age_on(offer.allocation.application.birth_date, offer.place.period.starts_on)
             owed.append(Owed(offer, hours, age, rate_for(rates, age), offer.pk in paid))
     return owed
+
+
+def _hours_paid(offers: list[Offer]) -> dict[int, Decimal]:
+    """The hours earlier batches paid for each offer (a batch has lines only once ready)."""
+    return dict(
+        PayrollLine.objects.filter(
+            offer__in=[offer.pk for offer in offers], batch__status=GeneratedStatus.READY
+        )
+        .values_list("offer_id")
+        .annotate(hours=Sum("hours"))
+        .values_list("offer_id", "hours")
+    )
+
+
+def payroll_unpaid(*, application_ids: list[int]) -> bool:
+    """Whether any of these applications' offers has hours that count now and that no payroll
+    file paid, attested or not yet: the personnummer is still needed for a payroll file. One
+    query: each day's entries in their period, with what batches paid for their offer."""
+    paid = (
+        PayrollLine.objects.filter(offer=OuterRef("offer_id"), batch__status=GeneratedStatus.READY)
+        .values("offer_id")
+        .annotate(hours=Sum("hours"))
+        .values("hours")
+    )
+    decimal: DecimalField[Decimal, Decimal] = DecimalField(max_digits=9, decimal_places=2)
+    entries = list(
+        HoursEntry.objects.filter(
+            offer__allocation__application_id__in=application_ids,
+            day__gte=F("offer__place__period__starts_on"),
+            day__lte=F("offer__place__period__ends_on"),
+        )
+        .annotate(
+            paid=Coalesce(
+                Subquery(paid, output_field=decimal), Value(Decimal(0)), output_field=decimal
+            )
+        )
+        .only("offer_id", "day", "hours", "entered_at")
+    )
+    paid_by_offer = {entry.offer_id: entry.paid for entry in entries}
+    now: dict[int, Decimal] = defaultdict(Decimal)
+    for (offer_id, _day), entry in effective_days(entries).items():
+        now[offer_id] += entry.hours
+    return any(now[offer_id] != hours for offer_id, hours in paid_by_offer.items())
 
 
 def _hours_now(offers: list[Offer]) -> dict[int, Decimal]:
@@ -392,4 +439,35 @@ def payroll_file(*, user: User, batch: PayrollBatch, fmt: str) -> FieldFile:
             _("The payroll file has been deleted. Its hours stay paid.")
         ) from exc
     PayrollDownload.objects.create(batch=batch, user=user, file_format=fmt)
+    # In each young person's access log, as other exports of personal data are.
+    paid = batch.lines.values_list("offer__allocation__application_id", flat=True).distinct()
+    access_record_rows(
+        user=user,
+        model=Application,
+        object_ids=list(paid),
+        page="summerjobs:payroll_file",
+        action=AccessAction.EXPORT,
+    )
     return handle
+
+
+def payroll_files_withdraw(*, application_ids: list[int]) -> int:
+    """Delete the files of every batch that paid one of these applications, after the young
+    person was erased: the files hold the personnummer. The batches and their lines stay
+    (what was paid), marked expired. Returns how many batches lost their files."""
+    batches = (
+        PayrollBatch.objects.filter(lines__offer__allocation__application_id__in=application_ids)
+        .exclude(xml_file="", csv_file="")
+        .distinct()
+        .only("pk", "xml_file", "csv_file")
+    )
+    count = 0
+    for batch in list(batches):
+        for stored in (batch.xml_file, batch.csv_file):
+            if stored.name:
+                default_storage.delete(stored.name)
+        PayrollBatch.objects.filter(pk=batch.pk).update(
+            xml_file="", csv_file="", expires_at=timezone.now()
+        )
+        count += 1
+    return count

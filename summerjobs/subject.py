@@ -58,6 +58,7 @@ from summerjobs.models import (
     Season,
     StaffAnswer,
 )
+from summerjobs.payroll import payroll_files_withdraw, payroll_unpaid
 
 logger = logging.getLogger(__name__)
 
@@ -440,6 +441,12 @@ def applicant_erasure_refusal(*, applicant: Applicant, today: date | None = None
             "first: they decline its offer through the link in it, or you take the place back "
             "by hand on the run's page, with the reason. Then the applications can be erased."
         )
+    if payroll_unpaid(application_ids=applicant.ids):
+        # The payroll file needs the personnummer that erasure removes.
+        return _(
+            "The young person has hours that no payroll file has paid yet. Have them attested "
+            "and make the payroll file first; then the applications can be erased."
+        )
     return None
 
 
@@ -499,6 +506,7 @@ def applicant_anonymise(
                 before={"anonymised": None},
                 after={"anonymised": note},
             )
+    payroll_files_withdraw(application_ids=applicant.ids)
     logger.info("summer jobs: applications %s erased on request", applicant.ids)
     return Applicant(applicant.programme, list(_applications(applicant.ids)))
 

@@ -22,6 +22,7 @@ from summerjobs.payroll import (
     payroll_files_expire,
     payroll_owed,
 )
+from summerjobs.subject import Applicant, applicant_anonymise, applicant_erasure_refusal
 from summerjobs.tasks import payroll_batch_build_task
 from tests import factories as f
 from tests.support.payroll import (
@@ -315,6 +316,23 @@ def test_the_files_are_kept_until_a_week_after_the_pay_date_and_then_deleted(
     assert batch.expires_at > timezone.now() + timedelta(days=13)
     PayrollBatch.objects.filter(pk=batch.pk).update(expires_at=timezone.now())
     assert payroll_files_expire() == 1
+    batch.refresh_from_db()
+    assert (batch.xml_file.name, batch.csv_file.name, batch.lines.count()) == ("", "", 2)
+    assert not default_storage.exists(f"payroll/batch-{batch.pk}.xml")
+    assert payroll_owed(season=summer.season) == []
+
+
+def test_a_young_person_is_erased_only_once_their_hours_are_paid_and_then_leaves_no_file(
+    worked, lead, summer, django_capture_on_commit_callbacks
+):
+    application = worked["18"].allocation.application
+    applicant = Applicant(summer.season.programme, [application])
+    assert "no payroll file has paid" in applicant_erasure_refusal(applicant=applicant)
+    batch = make_batch(lead, summer, django_capture_on_commit_callbacks)
+    assert applicant_erasure_refusal(applicant=applicant) is None
+    applicant_anonymise(
+        actor=lead, applicant=applicant, reason="Begäran", scrub=lambda text, _names: text
+    )
     batch.refresh_from_db()
     assert (batch.xml_file.name, batch.csv_file.name, batch.lines.count()) == ("", "", 2)
     assert not default_storage.exists(f"payroll/batch-{batch.pk}.xml")

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
+from audit.models import AccessEvent
 from summerjobs.models import PayrollBatch, PayrollDownload
 from summerjobs.payroll import payroll_batch_build, payroll_batch_request
 from tests import factories as f
@@ -103,6 +104,11 @@ def test_a_lead_makes_a_file_and_downloads_both_after_the_password(
         (lead.pk, "xml"),
     ]
     assert "Downloaded by Lena Projektledare" in client.get(page_of(summer)).content.decode()
+    # Each young person in the file has the downloads in their access log.
+    young = {str(worked[k].allocation.application_id) for k in ("16", "18")}
+    events = AccessEvent.objects.filter(model="summerjobs.application", action="export")
+    assert sorted(events.values_list("object_id", flat=True)) == sorted([*young, *young])
+    assert set(events.values_list("user", "page")) == {(lead.pk, "summerjobs:payroll_file")}
 
 
 def test_a_coordinator_makes_and_downloads_them_too(

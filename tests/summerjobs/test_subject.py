@@ -124,6 +124,7 @@ def test_the_records_hold_a_row_of_every_kind_about_the_person_and_none_of_anyon
     assert {o.status for o in records.rows["offers"]} == {"accepted", "declined"}
     assert [h.hours for h in records.rows["hours"]] == [6, 5]
     assert len(records.rows["attestations"]) == 1
+    assert [line.pay for line in records.rows["pay"]] == [490]
     assert {e.model for e in records.rows["change_events"]} == {
         "summerjobs.application",
         "summerjobs.allocation",

@@ -6,6 +6,7 @@ search of the whole database finds them only where they are held."""
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.utils import timezone
 
@@ -18,6 +19,8 @@ from summerjobs.models import (
     HoursEntry,
     Offer,
     OfferStatus,
+    PayrollBatch,
+    PayrollLine,
     Period,
     Place,
     Season,
@@ -115,7 +118,8 @@ def applicant_story(world, summer: SeasonWorld) -> Story:
     """The young person's two applications and what staff and the lottery did with them: a
     sensitive priority tier, a dry run and a run for real, a place given by hand, offered,
     declined and taken back (reasons that name them), and a past summer's place, accepted
-    and confirmed by the guardian, with a day's hours corrected and attested."""
+    and confirmed by the guardian, with a day's hours corrected, attested and paid in a payroll
+    file."""
     programme = summer.season.programme
     lead, coordinator = summer_staff(world, programme)
     past = past_season(programme)
@@ -155,6 +159,20 @@ def applicant_story(world, summer: SeasonWorld) -> Story:
         correction_reason=f"{FIRST} gick hem vid två, sa {GUARDIAN}.",
     )
     Attestation.objects.create(offer=accepted, hours=5, attested_by_name="Greta Handledare")
+    paid = PayrollBatch.objects.create(
+        season=past.season, pay_date=first_day + timedelta(days=40), requested_by=lead
+    )
+    PayrollBatch.objects.filter(pk=paid.pk).update(status="ready")
+    PayrollLine.objects.create(
+        batch=paid,
+        offer=accepted,
+        hours=5,
+        age=16,
+        hourly_pay=98,
+        pay=490,
+        holiday_pay_percent=12,
+        holiday_pay=Decimal("58.80"),
+    )
 
     aldreomsorg = [summer.areas["Äldreomsorg"].pk]  # for those 18 and over: they are 17
     current = apply(summer, born=BORN, serial=777, area_ids=aldreomsorg, **person())
