@@ -124,9 +124,10 @@ class SetupFormView(SetupMixin, ServiceFormView):
     def page_title(self) -> str:
         return str(self.title)
 
-    @property
+    @cached_property
     def season(self) -> Season:
-        raise NotImplementedError
+        """The season in the address; a page about one of its rows finds it from the row."""
+        return season_for_setup(user=self.request.user, pk=self.kwargs["pk"])
 
     def perform(self, form):
         try:
@@ -165,10 +166,6 @@ class SetupFormView(SetupMixin, ServiceFormView):
 class OfSeason(SetupFormView):
     """A form that adds to the season in the address."""
 
-    @cached_property
-    def season(self) -> Season:
-        return season_for_setup(user=self.request.user, pk=self.kwargs["pk"])
-
 
 class OfRow(SetupFormView):
     """A form that changes one of a season's rows, and offers its removal."""
@@ -181,12 +178,14 @@ class OfRow(SetupFormView):
     def row(self):
         return row_for_setup(user=self.request.user, model=self.model, pk=self.kwargs["pk"])
 
-    @property
+    @cached_property
     def season(self) -> Season:
         return season_of(self.row)
 
     def initial_of(self, row) -> dict[str, Any]:
-        raise NotImplementedError
+        """The row's values of the form's own fields; a page whose form differs says its own."""
+        fields = self.get_form_class().base_fields
+        return {name: getattr(row, name) for name in fields if hasattr(row, name)}
 
     def get_initial(self):
         return {**self.initial_of(self.row), "seen": row_seen(self.row)}
@@ -488,9 +487,6 @@ class AreaEditView(OfRow):
     def page_title(self) -> str:
         return self.row.name
 
-    def initial_of(self, row) -> dict[str, Any]:
-        return {"name": row.name}
-
     def save(self, form):
         data = form.cleaned_data
         return area_rename(
@@ -553,9 +549,6 @@ class TierEditView(OfRow):
 
     def page_title(self) -> str:
         return self.row.name
-
-    def initial_of(self, row) -> dict[str, Any]:
-        return {"name": row.name, "sensitive": row.sensitive}
 
     def save(self, form):
         data = form.cleaned_data
