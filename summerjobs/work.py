@@ -213,6 +213,17 @@ def _hours_between(offer: Offer, first: date, last: date, *, leaving_out: date) 
     return sum((e.hours for e in effective_days(entries).values()), Decimal(0))
 
 
+def period_totals(offers: "list[Offer]") -> dict[int, Decimal]:
+    """The hours that count in each offer's period now, in one query."""
+    totals = {offer.pk: Decimal(0) for offer in offers}
+    entries = HoursEntry.objects.filter(offer__in=offers).only(
+        "offer_id", "day", "hours", "entered_at"
+    )
+    for (offer_id, _day), entry in effective_days(entries).items():
+        totals[offer_id] += entry.hours
+    return totals
+
+
 def period_hours(offer: Offer) -> Decimal:
     """The hours that count in the offer's period now."""
     period = offer.place.period

@@ -21,6 +21,7 @@ from summerjobs.work import (
     hours_record,
     period_attest,
     period_hours,
+    period_totals,
     settled_at,
 )
 
@@ -58,9 +59,10 @@ class WorkView(WorkPage):
         attested = set(
             Attestation.objects.filter(offer__in=offers).values_list("offer_id", flat=True)
         )
+        totals = period_totals(offers)
         groups: dict[Period, list[tuple[Offer, object, bool]]] = {}
         for offer in offers:
-            row = (offer, period_hours(offer), offer.pk in attested)
+            row = (offer, totals[offer.pk], offer.pk in attested)
             groups.setdefault(offer.place.period, []).append(row)
         return self.work_page("overview", groups=groups.items(), today=timezone.localdate())
 

@@ -8,6 +8,8 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -298,3 +300,20 @@ def test_staff_see_every_entry_and_correct_an_attested_day_with_a_reason(
     for outsider in (world.caseworker, world.programme_lead):
         assert client_for(outsider).get(url).status_code == 404
     assert period_hours(adult) == 4
+
+
+def test_the_workplace_page_takes_as_many_queries_for_one_day_of_hours_as_for_many(
+    link, at_work, client
+):
+    adult, minor = at_work["adult"], at_work["minor"]
+    hours_record(offer=adult, data=DayInput(day=END, starts_at=time(8), ends_at=time(12)))
+    with CaptureQueriesContext(connection) as few:
+        client.get(link)
+    for n in range(2, 6):
+        day = END - timedelta(days=n)
+        for offer in (adult, minor):
+            hours_record(offer=offer, data=DayInput(day=day, starts_at=time(8), ends_at=time(12)))
+    with CaptureQueriesContext(connection) as more:
+        page = client.get(link).content.decode()
+    assert "20 of 90 hours" in page and "16 of 90 hours" in page
+    assert len(more) == len(few) <= 12
