@@ -32,7 +32,7 @@ from config.generated import (
 from config.queue import send_after_commit
 from privacy.applicant_access.render import render_json, render_pdf
 from privacy.erasure import blot
-from privacy.subject_access.services import FILES_KEPT_DAYS
+from privacy.subject_access.services import FILES_KEPT_DAYS, export_file_open
 from summerjobs.models import Application
 from summerjobs.subject import (
     Applicant,
@@ -174,17 +174,7 @@ def applicant_access_fail(*, export_id: int, reason: str) -> None:
 def applicant_access_file(*, user: User, export: ApplicantAccessExport, fmt: str) -> FieldFile:
     """Open one of the export's files for the one who asked for it, and record that the
     applicant's data left Fotfeste."""
-    if export.status != ExportStatus.READY or fmt not in FORMATS:
-        raise ApplicationError(_("This export has no such file."))
-    stored: FieldFile = getattr(export, f"{fmt}_file")
-    if export.expired or not stored:
-        raise ApplicationError(_("The export's files have been deleted. Make a new export."))
-    try:
-        handle = stored.open("rb")
-    except OSError as exc:
-        raise ApplicationError(
-            _("The export's files have been deleted. Make a new export.")
-        ) from exc
+    handle = export_file_open(export, fmt, FORMATS)
     ids = list(export.applications.values_list("pk", flat=True))
     _record_access(user, ids, "applicant-privacy:file")
     return handle

@@ -1,8 +1,10 @@
 """Who may export a person, and the life of an export: asked for, built by a worker, downloaded
 by the lead who asked, its files deleted after ``FILES_KEPT_DAYS`` days."""
 
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from functools import partial
+from typing import Any
 
 from django.conf import settings
 from django.core.files import File
@@ -143,20 +145,27 @@ def subject_access_fail(*, export_id: int, reason: str) -> None:
     generated_fail(SubjectAccessExport, export_id, reason=reason, files=files)
 
 
-def subject_access_file(*, user: User, export: SubjectAccessExport, fmt: str) -> FieldFile:
-    """Open one of the export's files for the lead who asked for it, and record that the
-    person's data left Fotfeste."""
-    if export.status != ExportStatus.READY or fmt not in FORMATS:
+def export_file_open(export: Any, fmt: str, formats: Iterable[str]) -> FieldFile:
+    """One file of a ready right-of-access export (a participant's or an applicant's), open
+    for reading; a clear refusal when there is no such file or it has expired."""
+    if export.status != ExportStatus.READY or fmt not in formats:
         raise ApplicationError(_("This export has no such file."))
     stored: FieldFile = getattr(export, f"{fmt}_file")
     if export.expired or not stored:
         raise ApplicationError(_("The export's files have been deleted. Make a new export."))
     try:
-        handle = stored.open("rb")
+        stored.open("rb")
     except OSError as exc:
         raise ApplicationError(
             _("The export's files have been deleted. Make a new export.")
         ) from exc
+    return stored
+
+
+def subject_access_file(*, user: User, export: SubjectAccessExport, fmt: str) -> FieldFile:
+    """Open one of the export's files for the lead who asked for it, and record that the
+    person's data left Fotfeste."""
+    handle = export_file_open(export, fmt, FORMATS)
     access_record(
         user=user,
         participant=export.participant,
