@@ -87,7 +87,7 @@ def seed_version(root: Path = ROOT) -> str:
 def django_env(scale: Scale, redis_port: int, found: dict[str, str]) -> dict[str, str]:
     """The environment of every Django process (web, worker, seeding, helpers) for one scale:
     production settings on its PostgreSQL database, the benchmark's Redis (each scale with its
-    own cache prefix and queue), HTTPS as told by a proxy, no mail sent."""
+    own cache prefix and queue), HTTPS as told by a proxy, mail written to files."""
     return {
         **os.environ,
         **found,
@@ -104,6 +104,8 @@ def django_env(scale: Scale, redis_port: int, found: dict[str, str]) -> dict[str
         "FOTFESTE_ALLOW_SYNTHETIC_IDS": "true",
         "FOTFESTE_MFA_REQUIRED": "true",
         "MEDIA_ROOT": str(VAR / "media" / scale.short),
-        "EMAIL_BACKEND": "django.core.mail.backends.dummy.EmailBackend",
+        # Written to files, where the application burst (bench/burst.py) reads its codes.
+        "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+        "EMAIL_FILE_PATH": str(VAR / "mail" / scale.short),
         "LOG_FORMAT": "json",
     }

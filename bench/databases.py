@@ -8,13 +8,15 @@ else's and is never dropped."""
 import json
 import subprocess
 import sys
+import sysconfig
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import psycopg
 from psycopg import sql
 
-from bench.config import ADMIN_URL, ROOT, SEED, VAR, Scale, database_url
+from bench.config import ADMIN_URL, LARGE, ROOT, SEED, VAR, Scale, database_url
 
 MARK = "fotfeste-bench"
 
@@ -132,3 +134,14 @@ def manage(args: list[str], env: dict[str, str], database: str) -> None:
         )
     if done.returncode:
         raise SystemExit(f"manage.py {args[0]} failed on {database}: var/bench/logs/{database}.log")
+
+
+def collect_static(env: dict[str, str], database: str = LARGE.name) -> None:
+    """collectstatic hashes every file each time it runs, so it runs only when static/ or the
+    installed packages changed since."""
+    manifest = VAR / "static" / "staticfiles.json"
+    sources = [p.stat().st_mtime for p in (ROOT / "static").rglob("*") if p.is_file()]
+    sources.append(Path(sysconfig.get_paths()["purelib"]).stat().st_mtime)
+    if manifest.exists() and manifest.stat().st_mtime > max(sources):
+        return
+    manage(["collectstatic", "--noinput"], env, database)

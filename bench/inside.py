@@ -1,7 +1,7 @@
 """The benchmark's work that needs Django, run in a process of its own with the environment of
 one scale (bench.config.django_env):
 
-    python -m bench.inside users|queries|reports
+    python -m bench.inside users|queries|reports|lottery|summer
 
 Each prints one line ``BENCH-RESULT {json}`` for bench/run.py to read; TOTP secrets travel
 only over that pipe."""
@@ -10,11 +10,14 @@ only over that pipe."""
 # settings of the scale it measures; the apps cannot be imported before that.
 
 import json
+import subprocess
 import sys
 from datetime import date, timedelta
 
 import django
 
+from bench import summer_inside
+from bench.config import ROOT
 from bench.plan import (
     BROWSERS,
     CASES_PER_CASEWORKER,
@@ -309,7 +312,29 @@ def reports() -> dict:
     return {"runs": [run.pk for run in runs]}
 
 
-TASKS = {"users": users, "queries": queries, "reports": reports}
+TASKS = {
+    "users": users,
+    "queries": queries,
+    "reports": reports,
+    "lottery": summer_inside.lottery,
+    "summer": summer_inside.summer,
+}
+
+
+def call(task: str, env: dict[str, str]) -> dict:
+    """Runs ``task`` in a process of its own with the environment of one scale; its result."""
+    done = subprocess.run(  # noqa: S603 - this package's own helper
+        [sys.executable, "-m", "bench.inside", task],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
+    for line in reversed(done.stdout.splitlines()):
+        if line.startswith(RESULT):
+            return json.loads(line.removeprefix(RESULT))
+    raise SystemExit(f"bench.inside {task} failed:\n{done.stderr[-3000:]}")
 
 
 def main() -> None:

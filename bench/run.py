@@ -5,10 +5,11 @@
 
 The steps, in order: Redis of its own; the seeded databases (seeded once, copied afresh every
 run); static files; a TOTP authenticator for each user; queries per page; the LIM report, the
-LIM report of the seeded city and the import benchmark (quiet machine); gunicorn for each
-scale and Celery workers; sign-in through the pages; the repeats, each of every page at every
-concurrency and then the mixed workload without and with its writes; the caseload while two
-LIM reports render; throughput by concurrency, and errors at four times the saturating load.
+LIM report of the seeded city, the import benchmark and the summer-job lottery (quiet
+machine); gunicorn for each scale and Celery workers; sign-in through the pages; the repeats,
+each of every page at every concurrency and then the mixed workload without and with its
+writes; the caseload while two LIM reports render; throughput by concurrency, and errors at
+four times the saturating load; the summer-job application bursts at the deadline.
 Everything started is stopped at the end, on failure and on Ctrl-C too."""
 
 import argparse
@@ -18,19 +19,17 @@ import platform
 import shutil
 import subprocess
 import sys
-import sysconfig
 import time
 from collections.abc import Callable
-from pathlib import Path
+from functools import partial
 
-from bench import cpu, databases, inside, plan
+from bench import cpu, databases, inside, plan, summer
 from bench.config import (
     BASELINE,
     LARGE,
     LATEST,
     ROOT,
     SMALL,
-    VAR,
     django_env,
     keys,
     keys_fingerprint,
@@ -60,7 +59,7 @@ def say(message: str) -> None:
     print(f"[{time.monotonic() - STARTED:6.0f} s] {message}", flush=True)
 
 
-PARTS = ("queries", "lim", "import", "mixed", "reports", "saturation")
+PARTS = ("queries", "lim", "import", "mixed", "reports", "saturation", "summer")
 
 
 def _numbers(kind: type) -> Callable[[str], tuple]:
@@ -182,8 +181,8 @@ def _measure(
             for scale in (LARGE, SMALL)
         }
         say("Collecting static files, giving the users their authenticators")
-        collect_static(envs[LARGE])
-        facts = {scale: helper("users", envs[scale]) for scale in (LARGE, SMALL)}
+        databases.collect_static(envs[LARGE])
+        facts = {scale: inside.call("users", envs[scale]) for scale in (LARGE, SMALL)}
         results = quiet_parts(envs, skip, facts[LARGE])
         say(
             f"Starting gunicorn ({options.workers} workers per scale), a Celery worker and one "
@@ -205,11 +204,13 @@ def _measure(
         stack.check_running()
         if "reports" not in skip:
             say("The caseload while the worker renders two LIM reports, three times over")
-            busy = under_reports(big, lambda: helper("reports", envs[LARGE])["runs"], options, say)
+            busy = under_reports(big, partial(_report_runs, envs[LARGE]), options, say)
             results["report_seconds"] = busy.pop("report_seconds")
             results["busy"] = busy
         if "saturation" not in skip:
             results["steps"], results["heavy"] = saturation_runs(big, options, say)
+        if "summer" not in skip:
+            results["bursts"] = summer.bursts(small, small_city.caseworker, envs[SMALL], say)
         stack.check_running()
     context["facts"] = {s.short: _public(f) for s, f in facts.items()}
     return build_figures(Results(facts=facts[LARGE], **results)), context
@@ -220,7 +221,7 @@ def quiet_parts(envs: dict, skip: set[str], facts: dict) -> dict:
     results: dict = {}
     if "queries" not in skip:
         say("Counting queries per page at 1, 25 and 100 rows")
-        results["counts"] = helper("queries", envs[LARGE])["counts"]
+        results["counts"] = inside.call("queries", envs[LARGE])["counts"]
     if "lim" not in skip:
         say("LIM report at 100 and 1 000 participants (bench_report)")
         results["lim"] = report_bench(envs[SMALL])
@@ -229,33 +230,14 @@ def quiet_parts(envs: dict, skip: set[str], facts: dict) -> dict:
     if "import" not in skip:
         say("CSV import of 10 000 rows (bench_import)")
         results["imported"] = import_bench(envs[SMALL])
+    if "summer" not in skip:
+        say("Summer-job lottery: 5 000 applicants over 2 000 places, three times on one seed")
+        results["lottery"] = summer.lottery(envs[SMALL])
     return results
 
 
-def collect_static(env: dict[str, str]) -> None:
-    """collectstatic hashes every file each time it runs, so it runs only when static/ or the
-    installed packages changed since."""
-    manifest = VAR / "static" / "staticfiles.json"
-    sources = [p.stat().st_mtime for p in (ROOT / "static").rglob("*") if p.is_file()]
-    sources.append(Path(sysconfig.get_paths()["purelib"]).stat().st_mtime)
-    if manifest.exists() and manifest.stat().st_mtime > max(sources):
-        return
-    databases.manage(["collectstatic", "--noinput"], env, LARGE.name)
-
-
-def helper(task: str, env: dict[str, str]) -> dict:
-    done = subprocess.run(  # noqa: S603 - this package's own helper
-        [sys.executable, "-m", "bench.inside", task],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
-    for line in reversed(done.stdout.splitlines()):
-        if line.startswith(inside.RESULT):
-            return json.loads(line.removeprefix(inside.RESULT))
-    raise SystemExit(f"bench.inside {task} failed:\n{done.stderr[-3000:]}")
+def _report_runs(env: dict[str, str]) -> list[int]:
+    return inside.call("reports", env)["runs"]
 
 
 def _public(facts: dict) -> dict:

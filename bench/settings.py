@@ -3,6 +3,8 @@ Server-Timing middleware of bench/timing.py outermost, and static files collecte
 var/bench. Everything else (PostgreSQL, Redis, Celery, HTTPS behind a proxy, the second factor)
 comes from production.py and the environment bench/config.py sets."""
 
+import os
+
 from config.settings.production import *  # noqa: F403
 
 MIDDLEWARE = ["bench.timing.server_timing", *MIDDLEWARE]  # noqa: F405
@@ -14,3 +16,5 @@ STORAGES = {
     **STORAGES,  # noqa: F405
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.ManifestStaticFilesStorage"},
 }
+# The file-based mail backend's folder (bench/config.py): the application burst reads the codes.
+EMAIL_FILE_PATH = os.environ.get("EMAIL_FILE_PATH", str(BASE_DIR / "var" / "bench" / "mail"))  # noqa: F405

@@ -8,6 +8,7 @@ from bench.figures import Bar, Figure, p95s, queries_fixed, ratio, repeated
 from bench.mixfigures import mixed_figures
 from bench.plan import Page
 from bench.stats import Repeats, Summary, audit_overhead, per_repeat_ratios
+from bench.summer import burst_figures, lottery_figures
 
 MIN_SAMPLES = 20
 
@@ -29,6 +30,8 @@ class Results:
     lim: list | None = None  # what bench_report prints
     city: dict | None = None  # the LIM report of the seeded city's latest LIM grant
     imported: dict | None = None  # what bench_import prints
+    lottery: dict | None = None  # the summer-job lottery's timing (bench/summer.py)
+    bursts: list | None = None  # the application bursts at the deadline, one per repeat
 
 
 def build_figures(r: Results) -> list[Figure]:
@@ -42,6 +45,8 @@ def build_figures(r: Results) -> list[Figure]:
         *(_city_figures(r.city) if r.city else []),
         *(_worker_figures(r.report_seconds) if r.report_seconds else []),
         *(_import_figures(r.imported) if r.imported else []),
+        *(lottery_figures(r.lottery) if r.lottery else []),
+        *(burst_figures(r.bursts) if r.bursts else []),
     ]
 
 
