@@ -82,7 +82,8 @@ def pending_application_start(
 
 def pending_application_for(*, token: str) -> PendingApplication | None:
     digest = token_digest(token)
-    return PendingApplication.objects.select_related("season").filter(token_hash=digest).first()
+    pending = PendingApplication.objects.select_related("season__programme__municipality")
+    return pending.filter(token_hash=digest).first()
 
 
 def pending_application_email(pending: PendingApplication) -> str:
@@ -106,17 +107,32 @@ def pending_application_confirm(
         )
     if not constant_time_compare(pending.code_hash, code_digest(token, code.strip())):
         _wrong_code(pending)
-    if not PendingApplication.objects.filter(pk=pending.pk).delete()[0]:
-        raise _gone()
     data = ApplicationInput(**json.loads(nid.decrypt(pending.data_encrypted)))
-    with transaction.atomic():
-        application = application_submit(season=pending.season, data=data, at=now)
-        link_token = secrets.token_urlsafe(32)
-        application.edit_token_hash = token_digest(link_token)
-        application.save(update_fields=["edit_token_hash"])
+    try:
+        application, link_token = _confirmed(pending, data, now)
+    except ApplicationError as exc:
+        if exc.code != "gone":  # a refused application ends the submission, as a used code
+            PendingApplication.objects.filter(pk=pending.pk).delete()
+        raise
     context = {"season": pending.season, "link": application_link(link_token)}
     sent = _mail(pending.language, "receipt", context, data)
     return application, link_token, sent
+
+
+def _confirmed(
+    pending: PendingApplication, data: ApplicationInput, now: datetime
+) -> tuple[Application, str]:
+    """The waiting submission taken away and the application made, in one transaction: a code
+    entered twice at once makes one application (the second DELETE waits for the first to
+    commit, then finds nothing), and the deadline's crowd pays for one commit each, not two."""
+    with transaction.atomic():
+        if not PendingApplication.objects.filter(pk=pending.pk).delete()[0]:
+            raise _gone()
+        link_token = secrets.token_urlsafe(32)
+        application = application_submit(
+            season=pending.season, data=data, at=now, edit_token_hash=token_digest(link_token)
+        )
+    return application, link_token
 
 
 def application_link(token: str) -> str:

@@ -97,16 +97,21 @@ def application_check(
         raise ApplicationError(_("Applications for this season are not open."), code="closed")
     number = nid.parse(data.national_id, country=Country.SWEDEN)
     _check_age(season, number.birth_date)
-    _check_guardian(season, number.birth_date, data)
-    areas, periods = _checked_choices(season, data)
+    offered = _period_starts(season)
+    _check_guardian(offered, number.birth_date, data)
+    areas, periods = _checked_choices(season, offered, data)
     return CheckedApplication(number, areas, periods, _person_fields(data))
 
 
 def application_submit(
-    *, season: Season, data: ApplicationInput, at: datetime | None = None
+    *,
+    season: Season,
+    data: ApplicationInput,
+    at: datetime | None = None,
+    edit_token_hash: str | None = None,
 ) -> Application:
     """A young person's application, checked against the season's rules (application_check),
-    one per person and season."""
+    one per person and season; ``edit_token_hash``: the hash of their link's secret."""
     at = at or timezone.now()
     checked = application_check(season=season, data=data, at=at)
     number = checked.number
@@ -119,15 +124,24 @@ def application_submit(
                 national_id_masked=number.masked,
                 birth_date=number.birth_date,
                 created_at=at,
+                edit_token_hash=edit_token_hash,
                 **checked.person,
             )
-            application.periods.set(checked.period_ids)
+            _periods_create(application, checked.period_ids)
             _choices_create(application, checked.area_ids)
     except IntegrityError:
         raise ApplicationError(
             _("This person has already applied this season."), field="national_id", code="duplicate"
         ) from None
     return application
+
+
+def _periods_create(application: Application, period_ids: list[int]) -> None:
+    """A new application's periods in one insert (``periods.set`` would first ask which it has)."""
+    through = Application.periods.through
+    through.objects.bulk_create(
+        through(application_id=application.pk, period_id=period) for period in period_ids
+    )
 
 
 def _choices_create(application: Application, area_ids: list[int]) -> None:
@@ -155,10 +169,17 @@ def _check_age(season: Season, born: date) -> None:
         )
 
 
-def _check_guardian(season: Season, born: date, data: ApplicationInput | ApplicationChange) -> None:
+def _period_starts(season: Season) -> dict[int, date]:
+    """The season's periods, each with its first day."""
+    return dict(season.periods.values_list("pk", "starts_on"))
+
+
+def _check_guardian(
+    offered: dict[int, date], born: date, data: ApplicationInput | ApplicationChange
+) -> None:
     """Under 18 on the first day of work, a guardian confirms an offer: their name, e-mail
     and mobile are needed, each refused on its own field."""
-    first_day = season.periods.order_by("starts_on").values_list("starts_on", flat=True).first()
+    first_day = min(offered.values(), default=None)
     if not first_day or age_on(born, first_day) >= ADULT_AGE:
         return
     if not data.guardian_email.strip():
@@ -175,7 +196,7 @@ def _check_guardian(season: Season, born: date, data: ApplicationInput | Applica
 
 
 def _checked_choices(
-    season: Season, data: ApplicationInput | ApplicationChange
+    season: Season, offered: dict[int, date], data: ApplicationInput | ApplicationChange
 ) -> tuple[list[int], list[int]]:
     areas, periods = list(data.area_ids), list(dict.fromkeys(data.period_ids))
     if not areas or len(areas) > MAX_CHOICES:
@@ -186,7 +207,7 @@ def _checked_choices(
         raise ApplicationError(_("Each work area can be chosen once."), field="areas")
     if set(areas) - set(season.areas.values_list("pk", flat=True)):
         raise ApplicationError(_("Choose among this season's work areas."), field="areas")
-    if not periods or set(periods) - set(season.periods.values_list("pk", flat=True)):
+    if not periods or set(periods) - set(offered):
         raise ApplicationError(_("Choose at least one of this season's periods."), field="periods")
     return areas, periods
 
@@ -205,8 +226,9 @@ def application_update(
     _check_changeable(application, at)
     if not change.email.strip():
         raise ApplicationError(_("Give your e-mail address."), field="email")
-    _check_guardian(season, application.birth_date, change)
-    areas, periods = _checked_choices(season, change)
+    offered = _period_starts(season)
+    _check_guardian(offered, application.birth_date, change)
+    areas, periods = _checked_choices(season, offered, change)
     values: dict[str, Any] = {name: getattr(change, name).strip() for name in CHANGEABLE}
     with transaction.atomic():
         claim_version(Application, application, expected_version, _stale_message())

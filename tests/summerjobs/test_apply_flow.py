@@ -134,6 +134,20 @@ def test_the_form_page_takes_a_fixed_number_of_queries(
         assert client.get("/apply/").status_code == 200
 
 
+def test_sending_the_form_and_entering_the_code_take_a_fixed_number_of_queries(
+    summer, client, django_assert_max_num_queries
+):
+    # At the deadline hundreds send the form within minutes (make bench-summer): each step is
+    # a handful of reads and writes, whatever the season's size.
+    for n in range(12):
+        summer.season.areas.create(name=f"Område {n}")
+    with django_assert_max_num_queries(7):
+        sent = send_form(client, summer, **form_data(summer, born=SEVENTEEN, serial=37))
+    with django_assert_max_num_queries(12):
+        confirmed = client.post(sent["Location"], {"code": code_in(mail.outbox[-1])})
+    assert confirmed["Location"] == f"/apply/{summer.season.pk}/received/"
+
+
 def test_the_pages_are_never_cached_and_set_no_session(summer, client):
     for url in ("/apply/", f"/apply/{summer.season.pk}/"):
         response = client.get(url)
