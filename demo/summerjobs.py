@@ -12,6 +12,7 @@ workplaces, people and telephone numbers are invented; any likeness to a real pe
 business is chance. National IDs are synthetic numbers that cannot belong to anyone."""
 
 import random
+from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
@@ -33,6 +34,7 @@ from summerjobs.models import (
     Offer,
     OfferStatus,
     PayRate,
+    PayrollBatch,
     Period,
     Place,
     PreStart,
@@ -52,6 +54,7 @@ from summerjobs.offers import (
     offers_create,
     offers_tend,
 )
+from summerjobs.payroll import payroll_batch_build, payroll_batch_request
 from summerjobs.prestart import TICKED, prestart_next_of_kin, prestart_tick
 from summerjobs.services import ApplicationInput, application_submit, lottery_run
 
@@ -245,7 +248,7 @@ def summer_season_build(
     _tiers_given(season, applications, rng)
     run = _lottery(season, lead, year)
     _offers(run, lead, year)
-    _hours(run, rng)
+    _hours(run, rng, lead)
     _before_the_start(run, lead)
     return season
 
@@ -496,11 +499,13 @@ def _as_if_sent(run: LotteryRun) -> None:
     )
 
 
-def _hours(run: LotteryRun, rng: random.Random) -> None:
+def _hours(run: LotteryRun, rng: random.Random, lead: User) -> None:
     """Each young person's weekdays of their period as the handledare recorded them the same
     afternoon, 08:00–14:30 with half an hour's lunch, now and then a day ill; midsummer's eve
-    off; every period attested by its handledare a day or three after it ended."""
-    entries, attestations = [], []
+    off; every period attested by its handledare a day or three after it ended, and paid in
+    the payroll file the projektledare made once the period was attested."""
+    entries: list[HoursEntry] = []
+    attestations: dict[int, list[Attestation]] = defaultdict(list)
     for offer in Offer.objects.filter(
         allocation__run=run, status=OfferStatus.ACCEPTED
     ).select_related("place__period"):
@@ -516,7 +521,7 @@ def _hours(run: LotteryRun, rng: random.Random) -> None:
                 entries.append(_entry(offer, day, ill, hours))
             day += timedelta(days=1)
         attested = _at(period.ends_on + timedelta(days=rng.randint(1, 3)), rng.randint(9, 16))
-        attestations.append(
+        attestations[period.number].append(
             Attestation(
                 offer=offer,
                 hours=total,
@@ -525,7 +530,28 @@ def _hours(run: LotteryRun, rng: random.Random) -> None:
             )
         )
     HoursEntry.objects.bulk_create(entries)
-    Attestation.objects.bulk_create(attestations)
+    for number in sorted(attestations):
+        Attestation.objects.bulk_create(attestations[number])
+        last = max(a.attested_at for a in attestations[number]).date()
+        _payroll(run.season, lead, attested_on=last)
+
+
+# A period's pay: on the 25th of the month, in the first month whose 25th leaves payroll ten
+# days after the last attestation.
+PAY_DAY, PAYROLL_DAYS = 25, 10
+
+
+def _payroll(season: Season, lead: User, *, attested_on: date) -> None:
+    """The payroll file of what was attested so far, made the day after the last attestation
+    through the service and built at once (in the demo, as a worker would build it)."""
+    pay_date = (attested_on + timedelta(days=PAYROLL_DAYS)).replace(day=PAY_DAY)
+    if pay_date < attested_on + timedelta(days=PAYROLL_DAYS):
+        pay_date = (pay_date + timedelta(days=31)).replace(day=PAY_DAY)
+    made_on = attested_on + timedelta(days=1)
+    batch = payroll_batch_request(actor=lead, season=season, pay_date=pay_date, today=made_on)
+    payroll_batch_build(batch_id=batch.pk)
+    made = {"created_at": _at(made_on, 9), "finished_at": _at(made_on, 9, 1)}
+    PayrollBatch.objects.filter(pk=batch.pk).update(**made)
 
 
 DEMO_DAY_HOURS = Decimal(6)

@@ -4,6 +4,7 @@ for the same seed, its lottery reproducible, and nobody in it named after a real
 import hashlib
 import os
 import re
+import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import date
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from accounts.models import Country
+from config.generated import GeneratedStatus
 from demo.solvik import summer_periods, summer_year
 from demo.summerjobs import summer_season_build
 from participants import national_id as nid
@@ -22,15 +24,19 @@ from summerjobs.models import (
     SETTLED_OFFER,
     Allocation,
     Application,
+    Attestation,
     Choice,
     HoursEntry,
     LotteryRun,
     Offer,
     OfferStatus,
+    PayrollBatch,
+    PayrollLine,
     Place,
     PreStart,
     Workplace,
 )
+from summerjobs.payroll import payroll_owed
 from summerjobs.selectors import lottery_draw, prestart_board
 from summerjobs.services import lottery_run
 from summerjobs.work import period_hours
@@ -335,3 +341,23 @@ def test_the_hours_of_last_summer_keep_the_rules_and_are_attested(season):
                     hours=entry.hours,
                     week_hours=weeks[rules.week_of(entry.day)] - entry.hours,
                 )
+
+
+def test_each_period_was_paid_in_a_payroll_file_made_once_it_was_attested(season):
+    batches = list(PayrollBatch.objects.filter(season=season).order_by("pay_date"))
+    assert [b.status for b in batches] == [GeneratedStatus.READY] * 3
+    assert [b.pay_date.day for b in batches] == [25, 25, 25]
+    attested = Attestation.objects.filter(offer__allocation__run__season=season)
+    for number, batch in enumerate(batches, start=1):
+        lines = PayrollLine.objects.filter(batch=batch).select_related("offer__place__period")
+        assert {line.offer.place.period.number for line in lines} == {number}
+        period_attested = attested.filter(offer__place__period__number=number)
+        assert batch.hours == sum(a.hours for a in period_attested)
+        assert batch.people == period_attested.count() == lines.count()
+        last = max(a.attested_at for a in period_attested).date()
+        assert batch.created_at.date() > last and batch.pay_date >= last
+        paxml = ET.fromstring(batch.xml_file.read())  # noqa: S314 - the file this test made
+        assert len(paxml.findall(".//{*}lonetrans")) == 2 * lines.count()  # hours, holiday pay
+    # Each young person's hours were paid once: one line per attested period.
+    assert PayrollLine.objects.filter(batch__season=season).count() == attested.count()
+    assert not payroll_owed(season=season)
