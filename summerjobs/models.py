@@ -578,4 +578,5 @@ from summerjobs.work_models import (  # noqa: E402, F401
     StaffAnswerKind,
     TaxBasis,
     WorkplaceAccess,
+    WorkplaceLook,
 )

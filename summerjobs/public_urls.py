@@ -18,4 +18,5 @@ urlpatterns = [
     path("w/<str:token>/", work.WorkView.as_view(), name="work"),
     path("w/<str:token>/day/<str:day>/", work.DayView.as_view(), name="work-day"),
     path("w/<str:token>/attest/<id:pk>/", work.AttestView.as_view(), name="work-attest"),
+    path("w/<str:token>/people/<id:pk>/", work.ContactView.as_view(), name="work-contact"),
 ]

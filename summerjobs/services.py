@@ -14,8 +14,8 @@ from django.utils.translation import gettext as _
 
 from accounts import memberships
 from accounts.models import Country, User
-from audit.models import ChangeEvent
-from audit.services import audited_save, changes_redact
+from audit.models import AccessAction, ChangeEvent
+from audit.services import access_record_rows, audited_save, changes_redact
 from config.concurrency import claim_version
 from config.errors import ApplicationError
 from participants import national_id as nid
@@ -309,6 +309,18 @@ def _allocations(run: LotteryRun, result: lottery.Result) -> list[Allocation]:
         for position, key in enumerate(result.reserve, start=1)
     ]
     return placed + reserve
+
+
+def application_looked_at(*, user: User, application_id: int, page: str) -> None:
+    """A staff page about one young person, opened: an access event on their application, which
+    their right-of-access export lists (docs/privacy.md)."""
+    access_record_rows(
+        user=user,
+        model=Application,
+        object_ids=[application_id],
+        page=page,
+        action=AccessAction.VIEW,
+    )
 
 
 def application_set_tier(

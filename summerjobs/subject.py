@@ -57,6 +57,7 @@ from summerjobs.models import (
     PreStart,
     Season,
     StaffAnswer,
+    WorkplaceLook,
 )
 from summerjobs.payroll import payroll_files_withdraw, payroll_unpaid
 
@@ -291,6 +292,10 @@ def _looks(ids: list[int]) -> "QuerySet[AccessEvent]":
     ).select_related("user")
 
 
+def _workplace_looks(ids: list[int]) -> "QuerySet[WorkplaceLook]":
+    return WorkplaceLook.objects.filter(application_key__in=ids)
+
+
 def _exports(ids: list[int]) -> "QuerySet[ApplicantAccessExport]":
     return (
         ApplicantAccessExport.objects.filter(applications__in=ids)
@@ -332,10 +337,17 @@ PARTS: tuple[Part, ...] = (
     Part(
         "access_events",
         AccessEvent,
-        gettext_lazy("Who has exported the applications"),
+        gettext_lazy("Who on the staff has looked at or exported the applications"),
         _looks,
         table=True,
         omit=("participant",),
+    ),
+    Part(
+        "workplace_looks",
+        WorkplaceLook,
+        gettext_lazy("Who at a workplace has looked at your contact details"),
+        _workplace_looks,
+        table=True,
     ),
     Part(
         "access_exports",

@@ -3,8 +3,9 @@ record each day, their attestation of each young person's period, and the staff'
 after it. The rules of a day's hours are summerjobs/hours.py's.
 
 A workplace sees only the young people whose offer of one of its places is settled (accepted,
-and confirmed by a guardian where one must): their names and hours, never a personnummer, a
-priority ground or a contact detail."""
+and confirmed by a guardian where one must): their names, periods and hours, and, one person at
+a time and recorded (``workplace_contact``), how to reach them and their next of kin; never a
+personnummer, an address, a priority ground or anything else of the application."""
 
 import secrets
 from collections.abc import Iterable
@@ -35,9 +36,11 @@ from summerjobs.models import (
     HoursEntry,
     Offer,
     OfferStatus,
+    PreStart,
     Season,
     Workplace,
     WorkplaceAccess,
+    WorkplaceLook,
 )
 
 # The link works until a month after the season's last period: time to attest and correct.
@@ -267,3 +270,36 @@ def settled_at(workplace_id: int, season_id: int) -> "list[Offer]":
         .order_by("place__period__number", "allocation__application__last_name", "pk")
     )
     return [offer for offer in offers if offer.settled]
+
+
+@dataclass(frozen=True)
+class Contact:
+    """What a handledare may see of a young person at their workplace beyond the name and the
+    hours: how to reach them, and whom to call if something happens (the next of kin the
+    checklist before the start recorded, when it has)."""
+
+    offer: Offer
+    phone: str
+    email: str
+    next_of_kin_name: str
+    next_of_kin_phone: str
+
+
+def workplace_contact(*, access: WorkplaceAccess, offer: Offer) -> Contact:
+    """A settled young person's contact details for the workplace whose link ``access`` is,
+    each showing recorded as a ``WorkplaceLook`` (the caller has checked that the offer is one
+    of the workplace's settled ones)."""
+    application = offer.allocation.application
+    checklist = PreStart.objects.filter(offer=offer).first()
+    WorkplaceLook.objects.create(
+        workplace_key=access.workplace_id,
+        workplace_name=access.workplace.name,
+        application_key=application.pk,
+    )
+    return Contact(
+        offer=offer,
+        phone=application.phone,
+        email=application.email,
+        next_of_kin_name=checklist.next_of_kin_name if checklist else "",
+        next_of_kin_phone=checklist.next_of_kin_phone if checklist else "",
+    )

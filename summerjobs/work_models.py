@@ -11,6 +11,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from audit.models import AppendOnlyModel
+
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
 
@@ -242,3 +244,23 @@ class PreStart(models.Model):
 
     def done(self, item: str) -> bool:
         return getattr(self, f"{item}_at") is not None
+
+
+class WorkplaceLook(AppendOnlyModel):
+    """A workplace's handledare opened a young person's contact details through the
+    workplace's link (summerjobs/work.py): which workplace (its key, and its name as it was),
+    whose and when. Like an access event it names the application by its key only, so that it
+    outlives an application deleted under the retention rule; only ever added."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    workplace_key = models.BigIntegerField()
+    workplace_name = models.CharField(max_length=150)
+    application_key = models.BigIntegerField(db_index=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("look by a workplace")
+        verbose_name_plural = _("looks by a workplace")
+
+    def __str__(self) -> str:
+        return f"{self.workplace_name} {self.at:%Y-%m-%d %H:%M}"

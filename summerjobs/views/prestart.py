@@ -26,7 +26,7 @@ from summerjobs.selectors import (
     run_get,
     staff_answers,
 )
-from summerjobs.views.staff import StaffMixin
+from summerjobs.views.staff import StaffMixin, record_look
 
 
 def _keeps(user, offer: Offer) -> bool:
@@ -65,6 +65,10 @@ class PreStartView(StaffMixin, ServiceFormView):
     def setup(self, request, *args, **kwargs):
         super().setup(request, *args, **kwargs)
         self.offer = offer_get(user=request.user, pk=kwargs["pk"])
+
+    def get(self, request, *args, **kwargs):
+        record_look(request, self.offer.allocation.application_id)
+        return super().get(request, *args, **kwargs)
 
     def post(self, request, *args, **kwargs):
         if not _keeps(request.user, self.offer):
@@ -155,6 +159,10 @@ class OfferAnswerView(StaffMixin, ServiceFormView):
         if request.user.is_authenticated and not _keeps(request.user, self.offer):
             raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        record_look(request, self.offer.allocation.application_id)
+        return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "offer": self.offer}

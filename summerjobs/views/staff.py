@@ -35,7 +35,12 @@ from summerjobs.selectors import (
     season_list,
     season_overview,
 )
-from summerjobs.services import allocation_override, application_set_tier, lottery_run
+from summerjobs.services import (
+    allocation_override,
+    application_looked_at,
+    application_set_tier,
+    lottery_run,
+)
 from summerjobs.setup_selectors import sets_up_seasons
 
 # A suggestion for the form; whoever runs the lottery may choose their own.
@@ -52,6 +57,12 @@ class StaffMixin(LoginRequiredMixin, RoleRequiredMixin):
 
     def allowed(self, roles: Roles) -> bool:
         return roles.follows_participants or roles.summer_coordinator
+
+
+def record_look(request, application_id: int) -> None:
+    """A staff page about one young person, opened (``application_looked_at``)."""
+    page = request.resolver_match.view_name if request.resolver_match else ""
+    application_looked_at(user=request.user, application_id=application_id, page=page)
 
 
 class SeasonListView(StaffMixin, TemplateView):
@@ -204,6 +215,10 @@ class AllocationOverrideView(StaffMixin, ServiceFormView):
         if request.user.is_authenticated and not changes:
             raise Http404
         return super().dispatch(request, *args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        record_look(request, self.allocation.application_id)
+        return super().get(request, *args, **kwargs)
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "places": places_with_room(run=self.allocation.run)}

@@ -23,6 +23,7 @@ from summerjobs.work import (
     period_hours,
     period_totals,
     settled_at,
+    workplace_contact,
 )
 
 NAME_COOKIE = "fotfeste_handledare"
@@ -44,6 +45,13 @@ class WorkPage(ApplyPage):
 
     def offers(self) -> list[Offer]:
         return settled_at(self.access.workplace_id, self.access.season_id)
+
+    def offer_of(self, pk: int) -> Offer:
+        """One of the workplace's settled young people; anyone else's offer is not found."""
+        for offer in self.offers():
+            if offer.pk == pk:
+                return offer
+        raise Http404
 
     def work_page(self, template: str, status: int = 200, **context) -> HttpResponse:
         context = {"workplace": self.access.workplace, "token": self.kwargs["token"], **context}
@@ -163,6 +171,15 @@ class DayView(WorkPage):
         )
 
 
+class ContactView(WorkPage):
+    """How to reach one young person and their next of kin: shown one person at a time, when
+    a handledare needs it, and recorded."""
+
+    def get(self, request: HttpRequest, token: str, pk: int) -> HttpResponse:
+        contact = workplace_contact(access=self.access, offer=self.offer_of(pk))
+        return self.work_page("contact", contact=contact, offer=contact.offer)
+
+
 class AttestView(WorkPage):
     """One young person's days of the period, their total, and the attestation."""
 
@@ -173,10 +190,7 @@ class AttestView(WorkPage):
         self.offer_pk = kwargs["pk"]
 
     def the_offer(self) -> Offer:
-        for offer in self.offers():
-            if offer.pk == self.offer_pk:
-                return offer
-        raise Http404
+        return self.offer_of(self.offer_pk)
 
     def get(self, request: HttpRequest, token: str, pk: int) -> HttpResponse:
         name = request.COOKIES.get(NAME_COOKIE, "")

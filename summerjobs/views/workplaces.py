@@ -15,7 +15,7 @@ from config.errors import ApplicationError
 from summerjobs.forms import StaffHoursForm
 from summerjobs.models import Attestation, Workplace
 from summerjobs.selectors import offer_get, season_get, season_workplaces
-from summerjobs.views.staff import StaffMixin
+from summerjobs.views.staff import StaffMixin, record_look
 from summerjobs.work import (
     DayInput,
     effective_days,
@@ -77,6 +77,7 @@ class OfferHoursView(StaffMixin, View):
 
     def get(self, request: SignedInRequest, pk: int) -> HttpResponse:
         offer = offer_get(user=request.user, pk=pk)
+        record_look(request, offer.allocation.application_id)
         return self.show(offer, StaffHoursForm())
 
     def post(self, request: SignedInRequest, pk: int) -> HttpResponse:

@@ -104,6 +104,11 @@ def record_and_attest_on_phone(page, site: str, link: str, day: str) -> None:
     page.goto(f"{site}{link}")
     assert page.locator("text=Helasäsongen").count() >= 1
     shot(page, "season-workplace-phone")
+    page.click("text=Kontakt och närmast anhörig")
+    assert page.locator("text=070-111 22 33").count() == 1
+    assert NUMBER not in page.content()
+    shot(page, "season-contact-phone")
+    no_violations(page, "the young person's contact, for the handledare")
     page.goto(f"{site}{link}day/{day}/")
     page.fill("#id_name", "Testhandledare Vaktmästare")
     row = page.locator("fieldset", has_text="Helasäsongen")

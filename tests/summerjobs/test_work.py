@@ -13,10 +13,20 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from audit.models import AccessEvent, AppendOnlyError
 from config.errors import ApplicationError
 from summerjobs import hours as rules
-from summerjobs.models import Allocation, Attestation, HoursEntry, Offer, Period, Place
+from summerjobs.models import (
+    Allocation,
+    Attestation,
+    HoursEntry,
+    Offer,
+    Period,
+    Place,
+    WorkplaceLook,
+)
 from summerjobs.offers import offer_accept, offer_guardian_answer, offers_create
+from summerjobs.prestart import prestart_next_of_kin
 from summerjobs.services import lottery_run
 from summerjobs.work import DayInput, hours_record, period_attest, period_hours
 from tests import factories as f
@@ -317,3 +327,79 @@ def test_the_workplace_page_takes_as_many_queries_for_one_day_of_hours_as_for_ma
         page = client.get(link).content.decode()
     assert "20 of 90 hours" in page and "16 of 90 hours" in page
     assert len(more) == len(few) <= 12
+
+
+def test_a_handledare_opens_one_young_persons_contact_and_next_of_kin_and_it_is_recorded(
+    link, at_work, lead, client
+):
+    minor = at_work["minor"]
+    prestart_next_of_kin(
+        offer=minor, name="Maja Anhörig", phone="070-555 12 34", expected_version=1, actor=lead
+    )
+    person = minor.allocation.application
+    person.phone = "070-222 33 44"
+    person.save(update_fields=["phone"])
+    overview = client.get(link).content.decode()
+    assert f"{link}people/{minor.pk}/" in overview
+    assert person.phone not in overview  # contact details only one person at a time
+
+    page = client.get(f"{link}people/{minor.pk}/").content.decode()
+    assert person.phone in page and person.email in page
+    assert "Maja Anhörig" in page and "070-555 12 34" in page
+    hidden = [person.national_id_masked, person.guardian_email, person.guardian_phone]
+    assert all(hidden)
+    assert not [value for value in hidden if value in page]
+    [look] = WorkplaceLook.objects.all()
+    assert look.application_key == person.pk
+    assert (look.workplace_key, look.workplace_name) == (
+        at_work["park"].workplace.pk,
+        at_work["park"].workplace.name,
+    )
+    assert client.get(f"{link}people/{at_work['adult'].pk}/").status_code == 200
+    empty = client.get(f"{link}people/{at_work['adult'].pk}/").content.decode()
+    assert "No next of kin recorded yet" in empty
+    assert WorkplaceLook.objects.count() == 3
+
+
+def test_the_contact_of_someone_not_at_the_workplace_is_not_found_and_nothing_is_recorded(
+    link, at_work, summer, lead, client_for, client
+):
+    assert client.get(f"{link}people/{at_work['waiting'].pk}/").status_code == 404
+    assert client.get(f"{link}people/999999/").status_code == 404
+    new = reverse(
+        "summerjobs:workplace_link",
+        kwargs={"pk": summer.season.pk, "workplace": at_work["park"].workplace.pk},
+    )
+    assert client_for(lead).post(new).status_code == 302  # the old link stops working
+    assert client.get(f"{link}people/{at_work['adult'].pk}/").status_code == 404
+    assert not WorkplaceLook.objects.exists()
+    with pytest.raises(AppendOnlyError):
+        WorkplaceLook.objects.create(
+            workplace_key=1, workplace_name="x", application_key=1
+        ).delete()
+
+
+def test_each_staff_page_about_one_young_person_is_an_access_event_on_their_application(
+    world, at_work, lead, client_for
+):
+    offer = at_work["adult"]
+    pages = [
+        reverse("summerjobs:prestart", kwargs={"pk": offer.pk}),
+        reverse("summerjobs:offer_hours", kwargs={"pk": offer.pk}),
+        reverse("summerjobs:offer_answer", kwargs={"pk": offer.pk}),
+        reverse("summerjobs:override", kwargs={"pk": offer.allocation_id}),
+    ]
+    for url in pages:
+        assert client_for(lead).get(url).status_code == 200, url
+    events = AccessEvent.objects.filter(
+        model="summerjobs.application", object_id=str(offer.allocation.application_id)
+    )
+    assert sorted(e.page for e in events) == sorted(
+        ["summerjobs:prestart", "summerjobs:offer_hours", "summerjobs:offer_answer",
+         "summerjobs:override"]
+    )  # fmt: skip
+    assert {e.user for e in events} == {lead} and {e.action for e in events} == {"view"}
+    for outsider in (world.caseworker, world.programme_lead):  # another municipality
+        for url in pages:
+            assert client_for(outsider).get(url).status_code == 404
+    assert events.count() == 4
