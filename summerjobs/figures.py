@@ -26,7 +26,6 @@ from summerjobs.models import (
     Gender,
     Offer,
     OfferStatus,
-    PayRate,
     Period,
     Season,
 )
@@ -34,7 +33,6 @@ from summerjobs.models import (
 # Breakdowns by a personal characteristic: protected whenever the figures leave Fotfeste.
 CHARACTERISTICS = ("tier", "gender", "age")
 NO_TIER = "none"
-OTHER_AGES = "other"
 
 Count = int | str  # a count, or the mark that hides it
 
@@ -233,22 +231,14 @@ def _by_tier(season: Season, people: list[_Person], outcome: _Outcome) -> Breakd
 
 
 def _by_age(season: Season, people: list[_Person], outcome: _Outcome, on: date) -> Breakdown:
-    """By the season's own age bands, those of its pay; a season without pay by single years."""
-    rates: list[PayRate] = list(season.pay_rates.all())
-    bands = [(rate.age_from, rate.age_to, rate.ages) for rate in rates]
-    if not bands:
-        bands = [(age, age, str(age)) for age in sorted({person.age for person in people})]
+    """By the season's own age bands, those of its pay; an age outside them (a young person
+    who turns 16 after the first day, a season without pay) is a band of its own year."""
+    bands = [(rate.age_from, rate.age_to, rate.ages) for rate in season.pay_rates.all()]
+    outside = {p.age for p in people} - {a for low, high, _l in bands for a in range(low, high + 1)}
+    bands = sorted(bands + [(age, age, str(age)) for age in outside])
+    keys = {age: f"{low}-{high}" for low, high, _l in bands for age in range(low, high + 1)}
     categories = [(f"{low}-{high}", label) for low, high, label in bands]
-
-    def band(person: _Person) -> str:
-        for low, high, _label in bands:
-            if low <= person.age <= high:
-                return f"{low}-{high}"
-        return OTHER_AGES
-
-    if any(band(person) == OTHER_AGES for person in people):
-        categories.append((OTHER_AGES, _("Other ages")))
-    breakdown = _by_trait("age", _("Age band"), categories, people, outcome, band)
+    breakdown = _by_trait("age", _("Age band"), categories, people, outcome, lambda p: keys[p.age])
     note = _("Age on %(day)s.") % {"day": formats.date_format(on, "SHORT_DATE_FORMAT")}
     return replace(breakdown, note=note)
 

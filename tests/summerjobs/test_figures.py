@@ -293,3 +293,15 @@ def test_nobody_else_sees_the_figures(world, season, client_for):
 def test_the_season_page_links_its_figures(season, lead, client_for):
     page = client_for(lead).get(reverse("summerjobs:season", kwargs={"pk": season.pk}))
     assert page_of(season) in page.content.decode()
+
+
+def test_an_age_outside_the_pay_bands_is_a_band_of_its_own(summer):
+    pay_by_age(summer)
+    # Turns 16 after the first day: 15 on 15 June.
+    apply(summer, born=date(YEAR - 16, 8, 1), serial=1)
+    apply(summer, born=born(17), serial=2)
+    figures = season_figures(season=summer.season, with_tiers=False)
+    assert [b.key for b in figures.breakdowns] == ["gender", "age", "area", "period"]
+    ages = table(figures, "age")
+    assert list(ages) == ["15", "16", "17", "18–19"]
+    assert ages["15"][0] == ages["17"][0] == 1
