@@ -43,7 +43,7 @@ MIN_DISCLOSURE_THRESHOLD, MAX_DISCLOSURE_THRESHOLD = 3, 20
 class Municipality(models.Model):
     name = models.CharField(_("name"), max_length=100, unique=True)
     country = models.CharField(_("country"), max_length=2, choices=Country.choices)
-    # reporting/suppression.py applies it.
+    # accounts/disclosure.py applies it.
     disclosure_threshold = models.PositiveSmallIntegerField(
         _("smallest count shown in reports"),
         default=DEFAULT_DISCLOSURE_THRESHOLD,

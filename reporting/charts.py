@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
+from accounts.disclosure import HIDDEN
 from reporting.formatting import (
     NOT_AVAILABLE,
     as_date,
@@ -23,7 +24,6 @@ from reporting.formatting import (
     month_short,
     number,
 )
-from reporting.suppression import HIDDEN
 
 WIDTH = 640
 INK, BAR, MUTED, GRID, SHADE = "#1f2a37", "#2f6f8f", "#4b5563", "#e5e7eb", "#eef2f5"

@@ -27,6 +27,15 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 from django.utils.translation import gettext as _
 
+from accounts.disclosure import (
+    DEFAULT_THRESHOLD,
+    HIDDEN,
+    is_small,
+    merge_bands,
+    suppress_breakdown,
+    suppress_characteristic,
+    suppress_count,
+)
 from participants.models import Enrollment, FollowUp
 from participants.services import add_months
 from participants.vocabularies import (
@@ -46,14 +55,6 @@ from placements.models import (
 )
 from programs.models import Cohort, Programme
 from reporting.profiles import Audience
-from reporting.suppression import (
-    DEFAULT_THRESHOLD,
-    HIDDEN,
-    is_small,
-    merge_bands,
-    suppress_breakdown,
-    suppress_count,
-)
 
 _WORK_TRAINING = [
     PlacementType.WORK_TRAINING,
@@ -132,15 +133,9 @@ class Cells:
             return _without_empty_unknown(counts)
         if not isinstance(of, int):
             return {key: HIDDEN if value else 0 for key, value in counts.items()}
-        people = [key for key, value in counts.items() if value]
-        if people == [ALL_AGES]:
+        if [key for key, value in counts.items() if value] == [ALL_AGES]:
             return _without_empty_unknown(counts)  # one band that says nothing: «all ages»
-        if len(people) == 1 or 0 < sum(counts.values()) < self.threshold:
-            # Everyone shares the trait, or there are too few to show any cell: a count or
-            # even a zero beside the others would tell each person's trait.
-            return dict.fromkeys(counts, HIDDEN)
-        shown = suppress_breakdown(counts, total=sum(counts.values()), threshold=self.threshold)
-        return _without_empty_unknown(shown)
+        return _without_empty_unknown(suppress_characteristic(counts, self.threshold))
 
     def part(self, value: int, *, of: int) -> int | str:
         """A count of some of ``of`` people: hidden too when the rest (``of`` minus it) is a

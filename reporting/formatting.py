@@ -15,8 +15,8 @@ from django.utils import formats
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from reporting.suppression import DEFAULT_THRESHOLD, HIDDEN, is_small
-from reporting.suppression import small_mark as suppression_mark
+from accounts.disclosure import DEFAULT_THRESHOLD, HIDDEN, is_small, marks_explained
+from accounts.disclosure import small_mark as suppression_mark
 
 NOT_AVAILABLE = "…"
 NBSP = "\u00a0"
@@ -133,16 +133,8 @@ def value_text(value, *, rate: bool = False) -> str:
 
 def legend_rows(threshold: int | None = DEFAULT_THRESHOLD) -> list[tuple[str, str]]:
     """Each mark a document uses, with what it means."""
-    top = (threshold or DEFAULT_THRESHOLD) - 1
-    if top <= 1:
-        small = _("one person: a small count, not shown so that nobody can be recognised")
-    else:
-        small = _(
-            "from 1 to %(top)s people: a small count, not shown so that nobody can be recognised"
-        ) % {"top": top}
     return [
         ("0", _("none")),
         (NOT_AVAILABLE, _("not available, or not due yet")),
-        (small_mark(threshold), small),
-        (HIDDEN, _("hidden so that a small count cannot be worked out from the other figures")),
+        *marks_explained(threshold or DEFAULT_THRESHOLD),
     ]

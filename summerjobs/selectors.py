@@ -6,9 +6,11 @@ from typing import Any
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from accounts import memberships
 from accounts.models import User
 from accounts.tokens import token_digest
 from summerjobs import lottery
@@ -117,6 +119,15 @@ def _count(rows: QuerySet[Any]) -> Coalesce:
 
 def season_get(*, user: User, pk: int) -> Season:
     return get_object_or_404(Season.objects.visible_to(user).select_related("programme"), pk=pk)
+
+
+def season_get_to_run(*, user: User, pk: int) -> Season:
+    """A season the user runs (a lead or coordinator of its programme: its payroll, its
+    figures' files); 404 for everyone else, its caseworkers too."""
+    season = season_get(user=user, pk=pk)
+    if not memberships.runs_summer_jobs(user, season.programme_id):
+        raise Http404
+    return season
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,16 @@ comes before the start."""
 
 from django.urls import path
 
-from summerjobs.views import offers, payroll, prestart, setup, setup_places, staff, workplaces
+from summerjobs.views import (
+    figures,
+    offers,
+    payroll,
+    prestart,
+    setup,
+    setup_places,
+    staff,
+    workplaces,
+)
 
 app_name = "summerjobs"
 urlpatterns = [
@@ -17,6 +26,8 @@ urlpatterns = [
         name="workplace_link",
     ),
     path("<id:pk>/payroll/", payroll.PayrollView.as_view(), name="payroll"),
+    path("<id:pk>/figures/", figures.SeasonFiguresView.as_view(), name="figures"),
+    path("<id:pk>/figures/file/", figures.SeasonFiguresFileView.as_view(), name="figures_file"),
     path("payroll/<id:pk>/<str:fmt>/", payroll.PayrollFileView.as_view(), name="payroll_file"),
     path("applications/<id:pk>/tier/", staff.ApplicationTierView.as_view(), name="tier"),
     path("runs/<id:pk>/", staff.RunDetailView.as_view(), name="run"),

@@ -3,6 +3,7 @@ the submitted version and the method."""
 
 from django.utils.translation import gettext as _
 
+from accounts.disclosure import DEFAULT_THRESHOLD
 from reporting.documents.first_page import correction_note, period_of
 from reporting.documents.layout import figure_sections, section_titles
 from reporting.documents.model import Section, Table, count_value, text_value
@@ -10,7 +11,6 @@ from reporting.documents.money import money_section, target_table
 from reporting.figures import CHARACTERISTICS, category_label, figure_labels
 from reporting.formatting import day, days, legend_rows, small_mark
 from reporting.profiles import Audience, narrative_titles
-from reporting.suppression import DEFAULT_THRESHOLD
 
 
 def narrative_paragraphs(run, snapshot: dict) -> list[tuple[str, str]]:

@@ -11,7 +11,6 @@ from django.utils.decorators import method_decorator
 from django.utils.translation import gettext_lazy
 from django.views import View
 
-from accounts import memberships
 from accounts.http import SignedInRequest
 from config.errors import ApplicationError
 from config.generated import UNFINISHED
@@ -26,7 +25,7 @@ from summerjobs.payroll import (
     payroll_file,
     payroll_ready,
 )
-from summerjobs.selectors import season_get
+from summerjobs.selectors import season_get_to_run
 from summerjobs.views.staff import StaffMixin
 
 BATCHES_SHOWN = 20
@@ -39,9 +38,7 @@ class PayrollView(StaffMixin, ServiceFormView):
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated:
-            self.season = season_get(user=request.user, pk=kwargs["pk"])
-            if not memberships.runs_summer_jobs(request.user, self.season.programme_id):
-                raise Http404
+            self.season = season_get_to_run(user=request.user, pk=kwargs["pk"])
         return super().dispatch(request, *args, **kwargs)
 
     def get_template_names(self) -> list[str]:

@@ -7,10 +7,10 @@ from datetime import date, timedelta
 
 import pytest
 
+from accounts.disclosure import HIDDEN, is_small, merge_bands, small_mark
 from config.errors import ApplicationError
 from reporting.figures import AGE_BANDS, Cells, age_key, figures
 from reporting.services import report_request
-from reporting.suppression import HIDDEN, is_small, merge_bands, small_mark
 from tests import factories as f
 
 pytestmark = pytest.mark.django_db

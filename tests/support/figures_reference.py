@@ -10,6 +10,7 @@ from typing import Any
 from django.db.models import Count, DecimalField, Exists, F, Min, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 
+from accounts.disclosure import DEFAULT_THRESHOLD, HIDDEN, merge_bands
 from participants.models import Enrollment, FollowUp
 from participants.services import add_months
 from participants.vocabularies import (
@@ -31,7 +32,6 @@ from placements.models import (
 )
 from reporting.figures import AGE_BANDS, MAX_MONTHS, OLDEST, Cells, age_key
 from reporting.profiles import Audience
-from reporting.suppression import DEFAULT_THRESHOLD, HIDDEN, merge_bands
 
 _WORK_TRAINING = [
     PlacementType.WORK_TRAINING,

@@ -1,10 +1,17 @@
-"""No single person can be recovered from a suppressed breakdown."""
+"""No single person can be recovered from a suppressed breakdown (accounts/disclosure.py)."""
 
 from itertools import product
 
 import pytest
 
-from reporting.suppression import HIDDEN, SMALL, suppress_breakdown, suppress_count
+from accounts.disclosure import (
+    HIDDEN,
+    SMALL,
+    marks_explained,
+    suppress_breakdown,
+    suppress_characteristic,
+    suppress_count,
+)
 
 
 @pytest.mark.parametrize(("value", "shown"), [(0, 0), (1, SMALL), (4, SMALL), (5, 5), (37, 37)])
@@ -110,3 +117,28 @@ def test_a_part_is_hidden_when_the_rest_of_its_whole_is_small(part, whole, shown
     from reporting.figures import Cells
 
     assert Cells(True).part(part, of=whole) == shown
+
+
+def test_a_cell_hidden_for_another_tables_sake_is_protected_like_a_secondary_one():
+    # «female» is hidden because of a row elsewhere: the total would give it away, so the
+    # smallest other cell goes too.
+    shown = suppress_breakdown(
+        {"female": 9, "male": 12, "other": 30}, total=51, hide=frozenset({"female"})
+    )
+    assert shown == {"female": HIDDEN, "male": HIDDEN, "other": 30}
+
+
+def test_a_characteristic_everyone_shares_or_too_few_have_is_hidden_whole():
+    assert suppress_characteristic({"female": 0, "male": 12}) == {"female": HIDDEN, "male": HIDDEN}
+    assert suppress_characteristic({"female": 2, "male": 2}) == {"female": HIDDEN, "male": HIDDEN}
+    assert suppress_characteristic({"female": 3, "male": 12, "other": 6}) == {
+        "female": SMALL,
+        "male": 12,
+        "other": HIDDEN,
+    }
+
+
+def test_the_marks_are_explained_with_the_threshold():
+    marks = dict(marks_explained(7))
+    assert set(marks) == {"<7", HIDDEN}
+    assert "6" in marks["<7"]

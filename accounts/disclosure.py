@@ -1,4 +1,6 @@
-"""Small-cell suppression for aggregated figures that leave Fotfeste.
+"""Small-cell suppression for aggregated figures that leave Fotfeste: the one rule that the
+reports (``reporting/``) and the summer jobs' season figures (``summerjobs/figures.py``) apply,
+with the municipality's threshold (``Municipality.disclosure_threshold``).
 
 Counts from 1 to the threshold − 1 (default 5, a setting per municipality) are shown as «<5»
 (primary suppression). If a reader could then work a hidden cell out from a shown total (one
@@ -6,8 +8,10 @@ hidden cell, or small cells whose sum allows one value only), another cell is hi
 the smallest shown one first (secondary suppression). A secondary cell is never passed off as
 «<5»: «:» marks it. Zero is shown: it names nobody.
 
-Which figures are suppressed depends on the report's audience (``reporting.figures.Cells``).
+Which figures are suppressed depends on the audience (``reporting.figures.Cells``).
 """
+
+from django.utils.translation import gettext as _
 
 from accounts.models import DEFAULT_DISCLOSURE_THRESHOLD as DEFAULT_THRESHOLD
 
@@ -23,7 +27,7 @@ def small_mark(threshold: int = DEFAULT_THRESHOLD) -> str:
 SMALL = small_mark()
 
 
-def is_small(value) -> bool:
+def is_small(value: object) -> bool:
     return isinstance(value, str) and value.startswith("<")
 
 
@@ -32,11 +36,17 @@ def suppress_count(value: int, threshold: int = DEFAULT_THRESHOLD) -> int | str:
 
 
 def suppress_breakdown(
-    cells: dict[str, int], total: int | None = None, threshold: int = DEFAULT_THRESHOLD
+    cells: dict[str, int],
+    total: int | None = None,
+    threshold: int = DEFAULT_THRESHOLD,
+    hide: frozenset[str] = frozenset(),
 ) -> dict[str, int | str]:
-    """Hide small cells of one breakdown whose cells add up to ``total`` (when it is shown)."""
+    """Hide small cells of one breakdown whose cells add up to ``total`` (when it is shown).
+    ``hide``: cells of at least the threshold already hidden for another table's sake (a row
+    of a table whose columns are breakdowns of their own)."""
     shown: dict[str, int | str] = {
-        key: suppress_count(value, threshold) for key, value in cells.items()
+        key: HIDDEN if key in hide and value else suppress_count(value, threshold)
+        for key, value in cells.items()
     }
     if total is None or is_small(suppress_count(total, threshold)):
         return shown
@@ -52,6 +62,34 @@ def suppress_breakdown(
             return dict.fromkeys(cells, HIDDEN)
         shown[candidates[0][1]] = HIDDEN
     return shown
+
+
+def suppress_characteristic(
+    cells: dict[str, int], threshold: int = DEFAULT_THRESHOLD, hide: frozenset[str] = frozenset()
+) -> dict[str, int | str]:
+    """People per category of a personal characteristic (gender, age band, priority tier),
+    whose total is shown beside them: everything hidden where everyone shares one category or
+    there are fewer than the threshold in all (a count, or even a zero beside the others, would
+    tell each person's trait); else ``suppress_breakdown`` against that total."""
+    people = [key for key, value in cells.items() if value]
+    if len(people) == 1 or 0 < sum(cells.values()) < threshold:
+        return dict.fromkeys(cells, HIDDEN)
+    return suppress_breakdown(cells, total=sum(cells.values()), threshold=threshold, hide=hide)
+
+
+def marks_explained(threshold: int = DEFAULT_THRESHOLD) -> list[tuple[str, str]]:
+    """The two marks of a suppressed figure, each with what it means, for a document's key."""
+    top = threshold - 1
+    if top <= 1:
+        small = _("one person: a small count, not shown so that nobody can be recognised")
+    else:
+        small = _(
+            "from 1 to %(top)s people: a small count, not shown so that nobody can be recognised"
+        ) % {"top": top}
+    return [
+        (small_mark(threshold), small),
+        (HIDDEN, _("hidden so that a small count cannot be worked out from the other figures")),
+    ]
 
 
 def _recoverable(shown: dict[str, int | str], total: int, threshold: int) -> bool:
