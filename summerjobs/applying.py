@@ -113,7 +113,8 @@ def pending_application_confirm(
         application = application_submit(season=pending.season, data=data, at=now)
         link_token = secrets.token_urlsafe(32)
         application.edit_token_hash = token_digest(link_token)
-        application.save(update_fields=["edit_token_hash"])
+        application.language = pending.language[:8]
+        application.save(update_fields=["edit_token_hash", "language"])
     context = {"season": pending.season, "link": application_link(link_token)}
     sent = _mail(pending.language, "receipt", context, data)
     return application, link_token, sent

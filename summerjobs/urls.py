@@ -3,7 +3,16 @@ comes before the start."""
 
 from django.urls import path
 
-from summerjobs.views import offers, payroll, prestart, setup, setup_places, staff, workplaces
+from summerjobs.views import (
+    certificates,
+    offers,
+    payroll,
+    prestart,
+    setup,
+    setup_places,
+    staff,
+    workplaces,
+)
 
 app_name = "summerjobs"
 urlpatterns = [
@@ -53,4 +62,15 @@ urlpatterns += [
     path("workplaces/", setup_places.WorkplaceListView.as_view(), name="workplace-list"),
     path("workplaces/new/", setup_places.WorkplaceCreateView.as_view(), name="workplace-create"),
     path("workplaces/<id:pk>/", setup_places.WorkplaceEditView.as_view(), name="workplace-edit"),
+]
+# After the work (views/certificates.py).
+urlpatterns += [
+    path("<id:pk>/certificates/", certificates.CertificatesView.as_view(), name="certificates"),
+    path("certificates/<id:pk>/", certificates.CertificateView.as_view(), name="certificate"),
+    path(
+        "certificates/files/<id:pk>/",
+        certificates.CertificateFileView.as_view(),
+        name="certificate_file",
+    ),
+    path("<id:pk>/evaluations/", certificates.EvaluationsView.as_view(), name="evaluations"),
 ]
