@@ -108,10 +108,9 @@ class SupervisorEvaluationView(WorkPage):
 
     def get(self, request: HttpRequest, token: str, pk: int) -> HttpResponse:
         offer = self.the_offer()
-        initial = _initial(
-            SupervisorEvaluation.objects.filter(offer=offer).first(), SupervisorEvaluationForm
-        )
-        initial.setdefault("name", request.COOKIES.get(NAME_COOKIE, ""))
+        current = SupervisorEvaluation.objects.filter(offer=offer).first()
+        initial = _initial(current, SupervisorEvaluationForm)
+        initial["name"] = request.COOKIES.get(NAME_COOKIE) or (current.by_name if current else "")
         return self.show(
             offer, SupervisorEvaluationForm(initial=initial), saved="saved" in request.GET
         )
