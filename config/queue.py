@@ -59,6 +59,11 @@ WAITING = (
         "privacy.tasks.applicant_access_build_task",
     ),
     Waiting("summerjobs.PayrollBatch", ("queued",), "summerjobs.tasks.payroll_batch_build_task"),
+    Waiting(
+        "summerjobs.CertificateBatch",
+        ("queued",),
+        "summerjobs.tasks.certificate_batch_build_task",
+    ),
     Waiting("imports.ImportRun", ("checking",), "imports.tasks.import_check_task"),
     Waiting("imports.ImportRun", ("queued",), "imports.tasks.import_run_task"),
 )

@@ -4,8 +4,9 @@ periods, about 320 young people's applications submitted through `application_su
 their own days of the February–March window, a few given a priority tier by staff, and the
 lottery run in April, dry and then for real, with a fixed seed; the offers sent the same day and
 answered through their links within the week (a few declined or let lapse, their places gone on
-to the reserve list); and the checklists before the start as they stood when the first period
-began (the first period's nearly all done, the later ones part done).
+to the reserve list); the checklists before the start as they stood when the first period
+began (the first period's nearly all done, the later ones part done); and the evaluations after
+each period (demo/summerjobs_after.py).
 
 Everything is drawn from ``random.Random(SEED)``: the same seed builds the same season. The
 workplaces, people and telephone numbers are invented; any likeness to a real person or
@@ -20,6 +21,7 @@ from zoneinfo import ZoneInfo
 from django.db.models import F, Max
 
 from accounts.models import User
+from demo.summerjobs_after import summer_after_build
 from participants.synthetic import synthetic_personnummer
 from programs.models import Programme
 from summerjobs.lottery import age_on
@@ -250,6 +252,7 @@ def summer_season_build(
     _offers(run, lead, year)
     _hours(run, rng, lead)
     _before_the_start(run, lead)
+    summer_after_build(run=run, lead=lead)
     return season
 
 

@@ -130,7 +130,11 @@ def _confirmed(
             raise _gone()
         link_token = secrets.token_urlsafe(32)
         application = application_submit(
-            season=pending.season, data=data, at=now, edit_token_hash=token_digest(link_token)
+            season=pending.season,
+            data=data,
+            at=now,
+            edit_token_hash=token_digest(link_token),
+            language=pending.language,
         )
     return application, link_token
 

@@ -81,6 +81,14 @@ class Season(models.Model):
         default="",
         help_text=_("Optional: the company id your payroll system knows the employer by."),
     )
+    # The work certificates' signature line (summerjobs/certificates.py).
+    certificate_signed_by = models.CharField(
+        _("certificates signed by"),
+        max_length=150,
+        blank=True,
+        default="",
+        help_text=_("A name and title, such as the summer-jobs coordinator's."),
+    )
     version = models.PositiveIntegerField(default=1)
 
     objects = SeasonQuerySet.as_manager()
@@ -352,6 +360,8 @@ class Application(models.Model):
     # The SHA-256 of the secret in the young person's link to see and change the application
     # (summerjobs/applying.py); the secret itself is only in their e-mail.
     edit_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    # The language the young person applied in (sv or en): their work certificate's too.
+    language = models.CharField(max_length=8, blank=True, default="")
 
     objects = ApplicationQuerySet.as_manager()
 
@@ -531,6 +541,9 @@ class Offer(models.Model):
     guardian_reminder_token_hash = models.CharField(
         max_length=64, null=True, blank=True, unique=True
     )
+    # The message that the work certificate is ready (once) carries a secret of its own too.
+    certificate_sent_at = models.DateTimeField(null=True, blank=True)
+    certificate_token_hash = models.CharField(max_length=64, null=True, blank=True, unique=True)
     version = models.PositiveIntegerField(default=1)
 
     class Meta:
@@ -562,6 +575,13 @@ class Offer(models.Model):
 
 
 # Registered here so that Django finds them; kept in modules of their own.
+from summerjobs.after_models import (  # noqa: E402, F401
+    SUPERVISOR_QUESTIONS,
+    YOUTH_QUESTIONS,
+    CertificateBatch,
+    SupervisorEvaluation,
+    YouthEvaluation,
+)
 from summerjobs.payroll_models import (  # noqa: E402, F401
     PayrollBatch,
     PayrollDownload,

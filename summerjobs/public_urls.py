@@ -3,7 +3,7 @@ address holds a personnummer, a name or an e-mail address: a season's id, and se
 
 from django.urls import path
 
-from summerjobs.views import answer, apply, work
+from summerjobs.views import after, answer, apply, work
 
 app_name = "apply"
 urlpatterns = [
@@ -19,4 +19,11 @@ urlpatterns = [
     path("w/<str:token>/day/<str:day>/", work.DayView.as_view(), name="work-day"),
     path("w/<str:token>/attest/<id:pk>/", work.AttestView.as_view(), name="work-attest"),
     path("w/<str:token>/people/<id:pk>/", work.ContactView.as_view(), name="work-contact"),
+    path("o/<str:token>/evaluation/", after.YouthEvaluationView.as_view(), name="evaluation"),
+    path("o/<str:token>/certificate/", after.CertificateLinkView.as_view(), name="certificate"),
+    path(
+        "w/<str:token>/evaluate/<id:pk>/",
+        after.SupervisorEvaluationView.as_view(),
+        name="work-evaluate",
+    ),
 ]

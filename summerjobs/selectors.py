@@ -345,10 +345,15 @@ def _offer_page(offers: QuerySet[Offer]) -> Offer | None:
 
 
 def offer_for_link(*, token: str) -> Offer | None:
-    """The offer whose private link holds ``token`` (the first message's or the reminder's),
-    with its place, season and municipality. One query; None if no link holds it."""
+    """The offer whose private link holds ``token`` (the first message's, the reminder's or
+    the one saying the certificate is ready), with its place, season and municipality. One
+    query; None if no link holds it."""
     digest = token_digest(token)
-    return _offer_page(Offer.objects.filter(Q(token_hash=digest) | Q(reminder_token_hash=digest)))
+    return _offer_page(
+        Offer.objects.filter(
+            Q(token_hash=digest) | Q(reminder_token_hash=digest) | Q(certificate_token_hash=digest)
+        )
+    )
 
 
 def offer_for_guardian_link(*, token: str) -> Offer | None:

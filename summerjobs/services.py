@@ -109,9 +109,11 @@ def application_submit(
     data: ApplicationInput,
     at: datetime | None = None,
     edit_token_hash: str | None = None,
+    language: str = "",
 ) -> Application:
     """A young person's application, checked against the season's rules (application_check),
-    one per person and season; ``edit_token_hash``: the hash of their link's secret."""
+    one per person and season; ``edit_token_hash``: the hash of their link's secret;
+    ``language``: the one they applied in (their certificate's)."""
     at = at or timezone.now()
     checked = application_check(season=season, data=data, at=at)
     number = checked.number
@@ -125,6 +127,7 @@ def application_submit(
                 birth_date=number.birth_date,
                 created_at=at,
                 edit_token_hash=edit_token_hash,
+                language=language[:8],
                 **checked.person,
             )
             _periods_create(application, checked.period_ids)

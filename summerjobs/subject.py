@@ -57,6 +57,8 @@ from summerjobs.models import (
     PreStart,
     Season,
     StaffAnswer,
+    SupervisorEvaluation,
+    YouthEvaluation,
     WorkplaceLook,
 )
 from summerjobs.payroll import payroll_files_withdraw, payroll_unpaid
@@ -76,6 +78,7 @@ OMITTED = frozenset(
         "guardian_token_hash",
         "reminder_token_hash",
         "guardian_reminder_token_hash",
+        "certificate_token_hash",
     }
 )
 ENCRYPTED_ID = "national_id_encrypted"
@@ -269,6 +272,16 @@ def _staff_answers(ids: list[int]) -> "QuerySet[StaffAnswer]":
     )
 
 
+def _youth_evaluations(ids: list[int]) -> "QuerySet[YouthEvaluation]":
+    return YouthEvaluation.objects.filter(offer__allocation__application_id__in=ids).order_by("pk")
+
+
+def _supervisor_evaluations(ids: list[int]) -> "QuerySet[SupervisorEvaluation]":
+    return SupervisorEvaluation.objects.filter(offer__allocation__application_id__in=ids).order_by(
+        "pk"
+    )
+
+
 def history_filter(ids: list[int]) -> Q:
     """The change history about the applications, their outcomes and their offers."""
     allocations = list(
@@ -326,6 +339,18 @@ PARTS: tuple[Part, ...] = (
         gettext_lazy("Answers taken by staff on the phone"),
         _staff_answers,
         table=True,
+    ),
+    Part(
+        "youth_evaluations",
+        YouthEvaluation,
+        gettext_lazy("The young person's evaluation of the summer job"),
+        _youth_evaluations,
+    ),
+    Part(
+        "supervisor_evaluations",
+        SupervisorEvaluation,
+        gettext_lazy("The handledare's evaluation"),
+        _supervisor_evaluations,
     ),
     Part(
         "change_events",
@@ -570,7 +595,14 @@ def _scrub_outcomes(ids: list[int]) -> None:
         guardian_token_hash=None,
         reminder_token_hash=None,
         guardian_reminder_token_hash=None,
+        certificate_token_hash=None,
         version=F("version") + 1,
+    )
+    # The answers' figures stay for the season's summaries; what was written about or by the
+    # young person goes.
+    YouthEvaluation.objects.filter(offer__allocation__application_id__in=ids).update(text="")
+    SupervisorEvaluation.objects.filter(offer__allocation__application_id__in=ids).update(
+        statement="", printable=False
     )
     # The checklist keeps what was ticked, by whom and when (the employment's record); the next
     # of kin, a third person, and the notes of answers taken on the phone go.

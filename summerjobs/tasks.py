@@ -5,6 +5,12 @@ from functools import partial
 from celery import Task, shared_task
 
 from config.generated import BUILD_TASK_OPTIONS, run_with_retry
+from summerjobs.certificates import (
+    certificate_batch_build,
+    certificate_batch_fail,
+    certificate_files_expire,
+    certificate_notify,
+)
 from summerjobs.offers import guardian_notify, offer_notify, offers_tend, workplace_notify
 from summerjobs.payroll import payroll_batch_build, payroll_batch_fail, payroll_files_expire
 from summerjobs.services import applications_purge_unplaced
@@ -63,3 +69,29 @@ def payroll_files_expire_task() -> None:
     and what they paid. Safe to run twice: only batches that still name a file are read, and a
     file already gone is no error."""
     payroll_files_expire()
+
+
+@shared_task(**BUILD_TASK_OPTIONS)
+def certificate_batch_build_task(self: "Task[..., None]", batch_id: int) -> None:
+    """Makes one season's certificates into a ZIP, by the batch's id. Safe to run twice:
+    ``certificate_batch_build`` claims the batch with a conditional update, writes the ZIP
+    under the batch's fixed name (replacing, never adding) and marks it ready only if it is
+    still running, so a second delivery writes nothing."""
+    build = partial(certificate_batch_build, batch_id=batch_id)
+    fail = partial(certificate_batch_fail, batch_id=batch_id)
+    run_with_retry(self, build, fail, label=f"certificate batch {batch_id}")
+
+
+@shared_task(acks_late=True, time_limit=5 * 60, soft_time_limit=4 * 60)
+def certificate_notify_task(offer_id: int) -> None:
+    """Tell a young person their work certificate is ready. Safe to run twice: the send is
+    claimed with a conditional update on the offer, so a second message finds it sent."""
+    certificate_notify(offer_id=offer_id)
+
+
+@shared_task(acks_late=True, time_limit=20 * 60, soft_time_limit=15 * 60)
+def certificate_files_expire_task() -> None:
+    """Nightly: deletes the certificates' ZIPs past ``expires_at``, keeping the rows. Safe to
+    run twice: only rows that still name a file are read, and a file already gone is no
+    error."""
+    certificate_files_expire()

@@ -4,6 +4,7 @@ comes before the start."""
 from django.urls import path
 
 from summerjobs.views import (
+    certificates,
     figures,
     offers,
     payroll,
@@ -64,4 +65,15 @@ urlpatterns += [
     path("workplaces/", setup_places.WorkplaceListView.as_view(), name="workplace-list"),
     path("workplaces/new/", setup_places.WorkplaceCreateView.as_view(), name="workplace-create"),
     path("workplaces/<id:pk>/", setup_places.WorkplaceEditView.as_view(), name="workplace-edit"),
+]
+# After the work (views/certificates.py).
+urlpatterns += [
+    path("<id:pk>/certificates/", certificates.CertificatesView.as_view(), name="certificates"),
+    path("certificates/<id:pk>/", certificates.CertificateView.as_view(), name="certificate"),
+    path(
+        "certificates/files/<id:pk>/",
+        certificates.CertificateFileView.as_view(),
+        name="certificate_file",
+    ),
+    path("<id:pk>/evaluations/", certificates.EvaluationsView.as_view(), name="evaluations"),
 ]

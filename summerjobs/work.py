@@ -28,6 +28,7 @@ from accounts import memberships
 from accounts.models import User
 from accounts.tokens import token_digest
 from config.errors import ApplicationError
+from config.queue import send_after_commit
 from summerjobs import hours as rules
 from summerjobs.lottery import age_on
 from summerjobs.models import (
@@ -245,10 +246,15 @@ def period_attest(
         raise ApplicationError(_("The period is attested from its last day on."), code="too_early")
     if len(by_name.strip()) < 2:
         raise ApplicationError(_("Give your name: it goes with the attestation."), field="name")
+    # The task's module imports this one (through the payroll): imported when needed.
+    from summerjobs.tasks import certificate_notify_task
+
     with transaction.atomic():
         Offer.objects.select_for_update().get(pk=offer.pk)
         if Attestation.objects.filter(offer=offer).exists():
             raise ApplicationError(_("The period is already attested."), code="attested")
+        # The young person is told their work certificate is ready.
+        send_after_commit(certificate_notify_task, offer.pk)
         return Attestation.objects.create(
             offer=offer,
             hours=period_hours(offer),

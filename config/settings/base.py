@@ -217,6 +217,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "summerjobs.tasks.payroll_files_expire_task",
         "schedule": crontab(hour=3, minute=40),
     },
+    "certificate-files-expiry": {
+        "task": "summerjobs.tasks.certificate_files_expire_task",
+        "schedule": crontab(hour=3, minute=50),
+    },
     "import-files-expiry": {
         "task": "imports.tasks.import_files_expire_task",
         "schedule": crontab(minute=10),

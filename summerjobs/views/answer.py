@@ -7,6 +7,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from config.errors import ApplicationError
+from summerjobs.evaluations import after_work
 from summerjobs.forms import GuardianAnswerForm, OfferAnswerForm
 from summerjobs.models import Offer
 from summerjobs.offers import offer_accept, offer_decline, offer_guardian_answer
@@ -40,7 +41,14 @@ class OfferPage(ApplyPage):
         offer = self.offer
         application, period = offer.allocation.application, offer.place.period
         pay = pay_for(season=period.season, birth_date=application.birth_date, on=period.starts_on)
-        context = {"offer": offer, "place": offer.place, "period": period, "pay": pay, **context}
+        context = {
+            "offer": offer,
+            "place": offer.place,
+            "period": period,
+            "pay": pay,
+            "after": after_work(offer),
+            **context,
+        }
         return self.page(self.template, status=status, **context)
 
     def answered(self) -> HttpResponse:

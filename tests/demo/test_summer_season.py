@@ -6,7 +6,7 @@ import os
 import re
 import xml.etree.ElementTree as ET
 from collections import Counter
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
@@ -19,6 +19,7 @@ from participants import national_id as nid
 from programs.models import ProgrammeKind
 from summerjobs import hours as rules
 from summerjobs import lottery
+from summerjobs.certificates import certificate_html, season_certificates
 from summerjobs.lottery import age_on
 from summerjobs.models import (
     SETTLED_OFFER,
@@ -34,7 +35,9 @@ from summerjobs.models import (
     PayrollLine,
     Place,
     PreStart,
+    SupervisorEvaluation,
     Workplace,
+    YouthEvaluation,
 )
 from summerjobs.payroll import payroll_owed
 from summerjobs.selectors import lottery_draw, prestart_board
@@ -361,3 +364,29 @@ def test_each_period_was_paid_in_a_payroll_file_made_once_it_was_attested(season
     # Each young person's hours were paid once: one line per attested period.
     assert PayrollLine.objects.filter(batch__season=season).count() == attested.count()
     assert not payroll_owed(season=season)
+
+
+def test_about_two_in_three_young_people_and_more_handledare_evaluated_the_summer(season):
+    attested = Offer.objects.filter(allocation__run__season=season, attestation__isnull=False)
+    count = attested.count()
+    youth = YouthEvaluation.objects.filter(offer__in=attested)
+    supervisors = SupervisorEvaluation.objects.filter(offer__in=attested)
+    assert 0.5 * count < youth.count() < 0.8 * count
+    assert 0.6 * count < supervisors.count() < 0.9 * count
+    assert youth.exclude(text="").exists() and supervisors.filter(printable=True).exists()
+    for evaluation in [*youth, *supervisors]:
+        period = evaluation.offer.place.period
+        assert period.ends_on <= evaluation.created_at.date() <= period.ends_on + timedelta(days=7)
+    assert season.certificate_signed_by.startswith("Anders Projektledare")
+    assert not attested.filter(certificate_sent_at__isnull=True).exists()
+
+
+def test_every_attested_young_person_has_a_certificate_with_the_statement_they_were_allowed(
+    season,
+):
+    certificates = season_certificates(season_id=season.pk)
+    attested = Offer.objects.filter(allocation__run__season=season, attestation__isnull=False)
+    assert len(certificates) == attested.count()
+    printed = next(c for c in certificates if c.statement)
+    html = certificate_html(printed)
+    assert printed.statement in html and "Anders Projektledare" in html

@@ -11,7 +11,7 @@ GUARD = append_only("summerjobs_workplacelook")
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('summerjobs', '0007_payroll'),
+        ('summerjobs', '0008_certificates_evaluations'),
         ('audit', '0002_append_only_triggers'),
     ]
 
