@@ -58,8 +58,8 @@ from summerjobs.models import (
     Season,
     StaffAnswer,
     SupervisorEvaluation,
-    YouthEvaluation,
     WorkplaceLook,
+    YouthEvaluation,
 )
 from summerjobs.payroll import payroll_files_withdraw, payroll_unpaid
 
