@@ -6,6 +6,8 @@ workplace's link, the staff's corrections and the tests call the same ones.
   22:00 and 06:00.
 - Under 16 (light work in the school holidays): at most 7 hours a day and 35 a week, and no
   work between 20:00 and 06:00.
+- Under 18: a break of at least 30 minutes in a day of more than four and a half hours' work
+  (rast efter högst 4,5 timmar).
 - Everyone: at most the period's hours (its own cap, else the season's hours per period)."""
 
 from dataclasses import dataclass
@@ -29,6 +31,9 @@ class MinorLimits:
 
 UNDER_16 = MinorLimits(Decimal(7), Decimal(35), time(6, 0), time(20, 0))
 UNDER_18 = MinorLimits(Decimal(8), Decimal(40), time(6, 0), time(22, 0))
+# A minor's day of more than this much work has a break of at least BREAK_MINUTES.
+WORK_BEFORE_BREAK = Decimal("4.5")
+BREAK_MINUTES = 30
 
 
 def hours_text(hours: Decimal) -> str:
@@ -59,10 +64,16 @@ def worked_hours(starts: time, ends: time, break_minutes: int) -> Decimal:
 
 
 def check_minor(
-    limits: MinorLimits, *, starts: time, ends: time, hours: Decimal, week_hours: Decimal
+    limits: MinorLimits,
+    *,
+    starts: time,
+    ends: time,
+    break_minutes: int,
+    hours: Decimal,
+    week_hours: Decimal,
 ) -> None:
-    """A minor's day: within the clock window, the day's hours and the week's (``week_hours``:
-    the week's other days)."""
+    """A minor's day: within the clock window, the day's hours, a break in a long day, and the
+    week's hours (``week_hours``: the week's other days)."""
     if starts < limits.earliest or ends > limits.latest:
         raise ApplicationError(
             _("Someone this young may work only between %(earliest)s and %(latest)s.")
@@ -73,6 +84,15 @@ def check_minor(
         raise ApplicationError(
             _("Someone this young may work at most %(hours)s hours a day.") % {"hours": limits.day},
             field="ends_at",
+        )
+    if hours > WORK_BEFORE_BREAK and break_minutes < BREAK_MINUTES:
+        raise ApplicationError(
+            _(
+                "Someone this young who works more than %(hours)s hours a day has a break of "
+                "at least %(minutes)s minutes."
+            )
+            % {"hours": hours_text(WORK_BEFORE_BREAK), "minutes": BREAK_MINUTES},
+            field="break_minutes",
         )
     if week_hours + hours > limits.week:
         raise ApplicationError(

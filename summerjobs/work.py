@@ -188,7 +188,12 @@ def _checked_hours(offer: Offer, data: DayInput) -> Decimal:
         monday, sunday = rules.week_of(data.day)
         week = _hours_between(offer, monday, sunday, leaving_out=data.day)
         rules.check_minor(
-            limits, starts=data.starts_at, ends=data.ends_at, hours=hours, week_hours=week
+            limits,
+            starts=data.starts_at,
+            ends=data.ends_at,
+            break_minutes=data.break_minutes,
+            hours=hours,
+            week_hours=week,
         )
     period = offer.place.period
     cap = period.hours_cap or period.season.hours_per_period

@@ -341,6 +341,7 @@ def test_the_hours_of_last_summer_keep_the_rules_and_are_attested(season):
                     limits,
                     starts=entry.starts_at,
                     ends=entry.ends_at,
+                    break_minutes=entry.break_minutes,
                     hours=entry.hours,
                     week_hours=weeks[rules.week_of(entry.day)] - entry.hours,
                 )

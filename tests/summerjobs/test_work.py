@@ -155,13 +155,30 @@ def test_a_minor_may_not_work_nine_hours_or_before_six_and_nothing_is_saved(link
 
 def test_a_minors_week_stops_at_forty_hours():
     limits = rules.minor_limits(17)
-    rules.check_minor(
-        limits, starts=time(8), ends=time(16), hours=Decimal(8), week_hours=Decimal(32)
-    )
+    day = {"starts": time(8), "ends": time(16, 30), "break_minutes": 30, "hours": Decimal(8)}
+    rules.check_minor(limits, **day, week_hours=Decimal(32))
     with pytest.raises(ApplicationError, match="40"):
-        rules.check_minor(
-            limits, starts=time(8), ends=time(16), hours=Decimal(8), week_hours=Decimal("32.5")
-        )
+        rules.check_minor(limits, **day, week_hours=Decimal("32.5"))
+
+
+def test_a_minors_day_of_more_than_four_and_a_half_hours_has_a_half_hour_break(
+    link, at_work, client
+):
+    limits = rules.minor_limits(16)
+    short = {"starts": time(8), "ends": time(12, 30), "hours": Decimal("4.5"), "week_hours": 0}
+    rules.check_minor(limits, **short, break_minutes=0)  # four and a half hours: no break needed
+    long = {"starts": time(8), "ends": time(13), "week_hours": Decimal(0)}
+    with pytest.raises(ApplicationError, match="at least 30 minutes") as refused:
+        rules.check_minor(limits, **long, hours=Decimal("4.75"), break_minutes=15)
+    assert refused.value.field == "break_minutes"
+    rules.check_minor(limits, **long, hours=Decimal("4.5"), break_minutes=30)
+
+    url = f"{link}day/{END.isoformat()}/"
+    values = {"starts_at": "08:00", "ends_at": "14:00", "break_minutes": 0}
+    response = client.post(url, day_post(at_work["minor"], **values))
+    assert response.status_code == 400 and "at least 30 minutes" in response.content.decode()
+    assert client.post(url, day_post(at_work["adult"], **values)).status_code == 302
+    assert list(HoursEntry.objects.values_list("offer", flat=True)) == [at_work["adult"].pk]
 
 
 def test_the_limits_follow_the_age_on_the_day():
