@@ -126,6 +126,8 @@ class RunDetailView(StaffMixin, TemplateView):
             **super().get_context_data(**kwargs),
             "run": run,
             "may_change": not run.dry_run and _runs(self.request.user, run.season),
+            # A tier is a priority ground: seen by those who set them (DESIGN.md §1).
+            "sees_tiers": _runs(self.request.user, run.season),
             "overrides": [] if run.dry_run else list(run_overrides(run=run)),
             "staff_answers": [] if run.dry_run else list(run_staff_answers(run=run)),
             **outcome,
@@ -168,6 +170,7 @@ class ApplicationListView(StaffMixin, TemplateView):
             "season": season,
             "page_obj": page,
             "rows": rows,
+            "sees_tiers": lead,
         }
 
 

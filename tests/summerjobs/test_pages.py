@@ -299,3 +299,25 @@ def test_a_coordinator_runs_the_lottery_and_sets_priority_but_sees_no_case_data(
     from participants.models import Participant
 
     assert not Participant.objects.visible_to(coordinator).exists()
+
+
+def test_only_those_who_set_the_tiers_see_them_the_programmes_caseworker_sees_none(
+    world, summer, lead, applicants, client_for
+):
+    application = applicants[2]
+    application.tier = summer.tiers[0]  # a sensitive ground
+    application.save(update_fields=["tier"])
+    assert client_for(lead).post(season_url(summer), {"seed": 7}).status_code == 302
+    run = LotteryRun.objects.get()
+    pages = [
+        applications_url(summer),
+        season_url(summer),
+        reverse("summerjobs:run", kwargs={"pk": run.pk}),
+    ]
+    caseworker, lead_client = client_for(world.foreign_caseworker), client_for(lead)
+    for url in pages:
+        seen = caseworker.get(url)
+        assert seen.status_code == 200
+        assert summer.tiers[0].name not in seen.content.decode(), url
+        assert "Priority tier" not in seen.content.decode(), url
+        assert summer.tiers[0].name in lead_client.get(url).content.decode(), url
