@@ -20,7 +20,7 @@ from pathlib import Path
 
 from bench import stack as bench_stack
 from bench.config import SMALL, django_env, keys
-from bench.run import helper
+from bench.inside import call as inside_call
 from bench.signin import Browser, sign_in
 from bench.stack import Stack, free_port
 
@@ -195,7 +195,7 @@ def manage(env: dict[str, str], *args: str) -> None:
 
 
 def inside(env: dict[str, str], task: str) -> dict:
-    return helper(task, env)
+    return inside_call(task, env)
 
 
 def load(world: World, browser: Browser, paths: list[str], *, seconds: float, threads: int):
