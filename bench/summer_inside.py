@@ -109,6 +109,8 @@ def _burst_forms(season, areas: list[int], periods: list[int]) -> list[dict]:
             "gender": rng.choice(["female", "male", "other"]),
             "email": f"burst{n}@example.org",
             "phone": f"+46 70 040 {n:04d}",
+            "postcode": "123 45",
+            "registered": "on",
             "guardian_name": f"{rng.choice(FIRST_NAMES)} {last}",
             "guardian_email": f"burst{n}.guardian@example.org",
             "guardian_phone": f"+46 70 050 {n:04d}",

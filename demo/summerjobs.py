@@ -272,6 +272,7 @@ def _season(programme: Programme, name: str, year: int, periods: list[tuple[date
         hours_per_period=HOURS_PER_PERIOD,
         answer_days=7,
         gender_balance=True,
+        postcodes=", ".join(code.replace(" ", "") for code in POSTCODES),
     )
     for number, (starts_on, ends_on) in enumerate(periods, start=1):
         Period.objects.create(season=season, number=number, starts_on=starts_on, ends_on=ends_on)
@@ -379,6 +380,8 @@ def _application_input(
         gender=gender,
         email=f"{_mailbox(first, last)}{n}@example.org",
         phone=f"+46 70 010 {n:03d}",
+        postcode=list(POSTCODES)[n % len(POSTCODES)],
+        registered=True,
         school=rng.choice(schools),
         school_year=school_year,
         area_ids=[areas[name].pk for name in _ranked(rng, AREAS, WISHES)],

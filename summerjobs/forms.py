@@ -61,6 +61,14 @@ class ApplicantForm(forms.Form):
         widget=forms.EmailInput({"autocomplete": "email"}),
     )
     phone = _text(_("Your mobile number"), autocomplete="tel", type="tel", inputmode="tel")
+    postcode = forms.CharField(
+        label=_("Your postcode"),
+        max_length=6,
+        help_text=_("Where you are registered (folkbokförd), such as 123 45."),
+        widget=forms.TextInput(
+            {"autocomplete": "postal-code", "inputmode": "numeric", "maxlength": 6}
+        ),
+    )
     guardian_name = _text(_("Guardian's name"), autocomplete="off")
     guardian_email = forms.EmailField(
         label=_("Guardian's e-mail address"),
@@ -140,6 +148,7 @@ class ApplyForm(ApplicantForm):
     gender = forms.ChoiceField(
         label=_("Gender"), choices=Gender.choices, widget=forms.RadioSelect, required=True
     )
+    registered = forms.BooleanField(required=True)
     # The honeypot: hidden from people (CSS, and from screen readers), filled by robots.
     website = forms.CharField(
         label=_("Leave this field empty"),
@@ -150,9 +159,16 @@ class ApplyForm(ApplicantForm):
 
     field_order = ["national_id", "first_name", "last_name", "gender"]
 
-    def __init__(self, *args, **kwargs) -> None:
+    def __init__(self, *args, municipality: str, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["national_id"].label = nid.national_id_label(nid.SWEDEN)
+        registered = self.fields["registered"]
+        registered.label = _("I am registered (folkbokförd) in %(municipality)s") % {
+            "municipality": municipality
+        }
+        registered.error_messages["required"] = _(
+            "This season is for young people registered (folkbokförda) in %(municipality)s."
+        ) % {"municipality": municipality}
 
     def is_robot(self) -> bool:
         return bool(self.data.get("website", "").strip())
@@ -164,6 +180,7 @@ class ApplyForm(ApplicantForm):
             first_name=data["first_name"],
             last_name=data["last_name"],
             gender=data["gender"],
+            registered=data["registered"],
             area_ids=self.ranked_area_ids(),
             period_ids=list(data["periods"]),
             **self.contact_values(),

@@ -60,6 +60,10 @@ class Season(models.Model):
     )
     answer_days = models.PositiveSmallIntegerField(_("days to answer an offer"), default=7)
     gender_balance = models.BooleanField(_("balance boys and girls in the lottery"), default=False)
+    # Young people registered (folkbokförda) in the municipality: each says so, and where the
+    # season lists the municipality's postcodes (whole, or their first three digits, stored as
+    # digits separated by ", "), their postcode must be one of them.
+    postcodes = models.TextField(_("the municipality's postcodes"), blank=True, default="")
     # The payroll file's codes (summerjobs/payroll.py): each payroll system has its own
     # lönearter, so the defaults are words no payroll system mistakes for another kind of pay.
     payroll_hourly_code = models.CharField(
@@ -123,6 +127,12 @@ class Season(models.Model):
 
     def admits_birth_year(self, born: date) -> bool:
         return self.born_from_year <= born.year <= self.born_to_year
+
+    def admits_postcode(self, postcode: str) -> bool:
+        """Whether a young person living at ``postcode`` (five digits) is in the municipality:
+        any postcode where the season lists none."""
+        listed = [part.strip() for part in self.postcodes.split(",") if part.strip()]
+        return not listed or any(postcode.startswith(part) for part in listed)
 
 
 class Period(models.Model):
@@ -341,6 +351,7 @@ class Application(models.Model):
     gender = models.CharField(_("gender"), max_length=10, choices=Gender.choices)
     email = models.EmailField(_("e-mail"))
     phone = models.CharField(_("mobile"), max_length=30, blank=True, default="")
+    postcode = models.CharField(_("postcode"), max_length=5, blank=True, default="")
     guardian_name = models.CharField(_("guardian's name"), max_length=150, blank=True, default="")
     guardian_email = models.EmailField(_("guardian's e-mail"), blank=True, default="")
     guardian_phone = models.CharField(_("guardian's mobile"), max_length=30, blank=True, default="")

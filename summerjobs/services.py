@@ -55,6 +55,7 @@ class ApplicationChange:
     area_ids: list[int]  # ranked, first wish first
     period_ids: list[int]
     phone: str = ""
+    postcode: str = ""
     guardian_name: str = ""
     guardian_email: str = ""
     guardian_phone: str = ""
@@ -71,10 +72,11 @@ class ApplicationInput(ApplicationChange):
     first_name: str
     last_name: str
     gender: str
+    registered: bool = False  # says they are registered (folkbokförd) in the municipality
 
 
 # The fields of ApplicationChange kept as they are typed (the wishes and periods apart).
-CHANGEABLE: tuple[str, ...] = ("email", "phone", "guardian_name", "guardian_email")
+CHANGEABLE: tuple[str, ...] = ("email", "phone", "postcode", "guardian_name", "guardian_email")
 CHANGEABLE += ("guardian_phone", "school", "school_year", "motivation")
 
 
@@ -97,6 +99,14 @@ def application_check(
         raise ApplicationError(_("Applications for this season are not open."), code="closed")
     number = nid.parse(data.national_id, country=Country.SWEDEN)
     _check_age(season, number.birth_date)
+    if not data.registered:
+        raise ApplicationError(
+            _("This season is for young people registered (folkbokförda) in %(municipality)s.")
+            % {"municipality": season.programme.municipality.name},
+            field="registered",
+            code="not_registered",
+        )
+    _check_postcode(season, data.postcode)
     offered = _period_starts(season)
     _check_guardian(offered, number.birth_date, data)
     areas, periods = _checked_choices(season, offered, data)
@@ -159,7 +169,8 @@ def _person_fields(data: ApplicationInput) -> dict[str, str]:
         raise ApplicationError(_("Choose one of the genders offered."), field="gender")
     names = ("first_name", "last_name", "email", "phone", "guardian_name", "guardian_email")
     more = ("guardian_phone", "school", "school_year", "motivation", "gender")
-    return {name: getattr(data, name).strip() for name in names + more}
+    person = {name: getattr(data, name).strip() for name in names + more}
+    return {**person, "postcode": postcode_normal(data.postcode) or ""}
 
 
 def _check_age(season: Season, born: date) -> None:
@@ -169,6 +180,30 @@ def _check_age(season: Season, born: date) -> None:
             % {"first": season.born_from_year, "last": season.born_to_year},
             field="national_id",
             code="age",
+        )
+
+
+def postcode_normal(value: str) -> str | None:
+    """A Swedish postcode as its five digits («123 45» → «12345»); None for anything else."""
+    digits = value.replace(" ", "").strip()
+    return digits if len(digits) == 5 and digits.isdigit() else None
+
+
+def _check_postcode(season: Season, value: str) -> None:
+    postcode = postcode_normal(value)
+    if postcode is None:
+        raise ApplicationError(
+            _("Give your postcode: five digits, such as 123 45."), field="postcode"
+        )
+    if not season.admits_postcode(postcode):
+        raise ApplicationError(
+            _(
+                "This season is for young people registered in %(municipality)s, and "
+                "%(postcode)s is not one of its postcodes."
+            )
+            % {"municipality": season.programme.municipality.name, "postcode": value.strip()},
+            field="postcode",
+            code="not_registered",
         )
 
 
@@ -229,10 +264,12 @@ def application_update(
     _check_changeable(application, at)
     if not change.email.strip():
         raise ApplicationError(_("Give your e-mail address."), field="email")
+    _check_postcode(season, change.postcode)
     offered = _period_starts(season)
     _check_guardian(offered, application.birth_date, change)
     areas, periods = _checked_choices(season, offered, change)
     values: dict[str, Any] = {name: getattr(change, name).strip() for name in CHANGEABLE}
+    values["postcode"] = postcode_normal(change.postcode)
     with transaction.atomic():
         claim_version(Application, application, expected_version, _stale_message())
         for name, value in values.items():

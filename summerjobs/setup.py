@@ -175,6 +175,7 @@ class SeasonData:
     hours_per_period: Decimal
     answer_days: int
     gender_balance: bool
+    postcodes: str = ""
 
 
 SEASON_FIELDS = tuple(f.name for f in dataclass_fields(SeasonData))
@@ -233,7 +234,26 @@ def _season_values(programme: Programme, data: SeasonData, season: Season | None
             _("Applications must close after they open."), field="applications_close_at"
         )
     _check_season_numbers(data)
-    return {**_values(data), "name": name}
+    return {**_values(data), "name": name, "postcodes": postcodes_normal(data.postcodes)}
+
+
+def postcodes_normal(text: str) -> str:
+    """The municipality's postcodes as typed (whole, «123 45», or their first three digits,
+    separated by commas, spaces between digits allowed, or new lines) as digits separated by
+    «, »; refused on the field when one is neither."""
+    parts = [part.replace(" ", "") for line in text.splitlines() for part in line.split(",")]
+    kept = [part for part in parts if part]
+    wrong = [part for part in kept if not (part.isdigit() and len(part) in (3, 5))]
+    if wrong:
+        raise ApplicationError(
+            _(
+                "Give whole postcodes (123 45) or their first three digits (123), separated by "
+                "commas: %(wrong)s is neither."
+            )
+            % {"wrong": wrong[0]},
+            field="postcodes",
+        )
+    return ", ".join(dict.fromkeys(kept))
 
 
 def _check_season_numbers(data: SeasonData) -> None:

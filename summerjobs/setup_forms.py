@@ -123,6 +123,17 @@ class SeasonForm(forms.Form):
         label=label(Season, "answer_days"), min_value=1, max_value=MAX_ANSWER_DAYS
     )
     gender_balance = forms.BooleanField(label=label(Season, "gender_balance"), required=False)
+    postcodes = forms.CharField(
+        label=label(Season, "postcodes"),
+        required=False,
+        max_length=4000,
+        help_text=_(
+            "For young people registered (folkbokförda) in the municipality: whole postcodes "
+            "(123 45) or their first three digits (123), separated by commas. Empty: every "
+            "postcode is taken, on the young person's word that they are registered here."
+        ),
+        widget=forms.Textarea({"rows": 2}),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
     def __init__(self, *args: Any, zone: ZoneInfo, **kwargs: Any) -> None:

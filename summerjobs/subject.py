@@ -566,6 +566,7 @@ def _anonymise_applications(applications: list[Application]) -> None:
             national_id_masked="",
             email="",
             phone="",
+            postcode="",
             guardian_name="",
             guardian_email="",
             guardian_phone="",

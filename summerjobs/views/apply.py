@@ -121,7 +121,8 @@ class ApplyView(SeasonPage):
 
     def form(self, **kwargs) -> ApplyForm:
         areas, periods = list(self.found.areas.all()), list(self.found.periods.all())
-        return ApplyForm(areas=areas, periods=periods, **kwargs)
+        municipality = self.found.programme.municipality.name
+        return ApplyForm(areas=areas, periods=periods, municipality=municipality, **kwargs)
 
     def show(self, form: ApplyForm) -> HttpResponse:
         return self.page("apply", form=form)

@@ -44,6 +44,8 @@ def fill_form(page, national_id: str) -> None:
     page.check("input[name=gender][value=female]")
     page.fill("#id_email", "ung.webblasare@test.example.org")
     page.fill("#id_phone", "070-123 45 67")
+    page.fill("#id_postcode", "123 45")
+    page.check("#id_registered")
     page.fill("#id_guardian_name", "Testvårdnadshavare")
     page.fill("#id_guardian_email", "vardnadshavare.webb@test.example.org")
     page.fill("#id_guardian_phone", "070-765 43 21")

@@ -79,6 +79,8 @@ def apply_on_phone(page, site: str, season: str, mail) -> None:
     page.check("input[name=gender][value=male]")
     page.fill("#id_email", "hela.sasongen@test.example.org")
     page.fill("#id_phone", "070-111 22 33")
+    page.fill("#id_postcode", "123 46")
+    page.check("#id_registered")
     page.select_option("#id_choice_1", label="Vaktmästeri")
     page.check("#id_periods_0")
     page.click("button.apply-submit")

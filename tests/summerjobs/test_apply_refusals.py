@@ -41,6 +41,29 @@ def test_someone_born_outside_the_seasons_years_is_told_the_years(summer, client
     assert f"{YEAR - 19}–{YEAR - 16}" in page
 
 
+def test_someone_not_registered_in_the_municipality_is_told_so_and_nothing_is_made(summer, client):
+    page = refused_on_field(client, summer, "registered", registered=None)
+    assert "registered (folkbokförda) in Solvik" in page
+    summer.season.postcodes = "123, 45678"
+    summer.season.save(update_fields=["postcodes"])
+    page = refused_on_field(client, summer, "postcode", postcode="987 65")
+    assert "987 65 is not one of its postcodes" in page
+    assert 'value="Testefternamn51"' in page  # what was typed is kept
+    refused_on_field(client, summer, "postcode", postcode="12 3")
+    assert (
+        send_form(client, summer, **form_data(summer, born=SEVENTEEN, serial=53, postcode="45678"))[
+            "Location"
+        ].count("/confirm/")
+        == 1
+    )
+    assert (
+        send_form(
+            client, summer, **form_data(summer, born=SEVENTEEN, serial=54, postcode="123 99")
+        )["Location"].count("/confirm/")
+        == 1
+    )
+
+
 def test_an_invalid_personnummer_is_refused_on_its_field_and_the_rest_is_kept(summer, client):
     page = refused_on_field(client, summer, "national_id", national_id="20070120-1234")
     assert 'value="Testförnamn"' in page and 'value="ung51@test.example.org"' in page

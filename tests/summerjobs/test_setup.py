@@ -183,6 +183,8 @@ def test_a_season_for_a_programme_the_user_does_not_run_is_refused_on_its_field(
         ({"hours_per_period": "0"}, "hours_per_period"),
         ({"answer_days": "1000"}, "answer_days"),
         ({"kind": "sommarjobb"}, "kind"),
+        ({"postcodes": "123 45, 1234"}, "postcodes"),
+        ({"postcodes": "Solvik"}, "postcodes"),
     ],
 )
 def test_a_season_that_breaks_a_rule_is_refused_on_its_field_with_nothing_lost(
@@ -198,6 +200,20 @@ def test_a_season_that_breaks_a_rule_is_refused_on_its_field_with_nothing_lost(
     assert response.context["form"]["name"].value() == changes.get("name", "Nytt namn")
     summer.season.refresh_from_db()
     assert summer.season.name == f"Feriearbete {YEAR}"
+
+
+def test_the_municipalitys_postcodes_are_kept_as_digits_whole_or_by_their_first_three(
+    users, summer, client_for
+):
+    url = reverse("summerjobs:season-edit", args=[summer.season.pk])
+    typed = "123 45,\n124 , 12345, 98 765"
+    response = client_for(users.lead).post(url, season_data(summer, postcodes=typed))
+    assert response.status_code == 302
+    summer.season.refresh_from_db()
+    assert summer.season.postcodes == "12345, 124, 98765"
+    assert summer.season.admits_postcode("12499") and not summer.season.admits_postcode("12346")
+    page = client_for(users.lead).get(reverse("summerjobs:setup", args=[summer.season.pk]))
+    assert "12345, 124, 98765" in page.content.decode()
 
 
 def test_a_second_season_of_the_same_name_is_refused(users, summer, client_for):
