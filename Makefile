@@ -11,7 +11,7 @@ PORT ?= 8000
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core gettext
 BROWSER_PACKAGES := chromium
 
-.PHONY: run test test-browser test-replica test-pooler pooler-deps lint format check migrate seed worker beat messages system-deps browser-deps clean bench-report bench-import seed-scale bench bench-summer bench-baseline bench-deps faults
+.PHONY: provider-deps run test test-browser test-replica test-pooler pooler-deps lint format check migrate seed worker beat messages system-deps browser-deps clean bench-report bench-import seed-scale bench bench-summer bench-baseline bench-deps faults
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and python3.11-venv"; exit 1; }
@@ -38,6 +38,18 @@ $(AXE): $(AXE_DIR)/package.json $(wildcard $(AXE_DIR)/package-lock.json)
 	cd $(AXE_DIR) && if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 	touch $(AXE)
 
+# The real OpenID Connect provider the sign-in tests run (tests/providers/oidc: panva's
+# oidc-provider), from npm at the version its lock file pins (docs/sign-in.md).
+OIDC_DIR := tests/providers/oidc
+OIDC_OP := $(OIDC_DIR)/node_modules/oidc-provider/package.json
+$(OIDC_OP): $(OIDC_DIR)/package.json $(OIDC_DIR)/package-lock.json
+	cd $(OIDC_DIR) && npm ci --no-audit --no-fund
+	touch $(OIDC_OP)
+
+provider-deps:
+	@command -v npm >/dev/null || $(APT_INSTALL) npm
+	@$(MAKE) --no-print-directory $(OIDC_OP)
+
 migrate: $(STAMP)
 	$(PY) manage.py migrate --noinput
 
@@ -53,7 +65,7 @@ run: system-deps seed
 
 # On SQLite by default. With DATABASE_URL=postgres://… and CELERY_BROKER_URL=redis://… set, the
 # tests marked "services" run too, with a real Celery worker.
-test: system-deps $(STAMP)
+test: system-deps provider-deps $(STAMP)
 	@if [[ "$${DATABASE_URL:-}" == postgres* && -n "$${CELERY_BROKER_URL:-}" ]]; then \
 	  $(BIN)/pytest -m "not browser" -q; \
 	else \

@@ -1,8 +1,20 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import Invitation, Municipality, ProgrammeMembership, User, WorksiteSupervisor
+from accounts.identity import identity_provider_secret_set
+from accounts.models import (
+    GroupRole,
+    IdentityProvider,
+    Invitation,
+    Municipality,
+    ProgrammeMembership,
+    SignInEvent,
+    User,
+    WorksiteSupervisor,
+)
 from accounts.services import invitation_create
 
 
@@ -68,4 +80,90 @@ class InvitationAdmin(admin.ModelAdmin):
     exclude = ["nonce"]
 
     def has_add_permission(self, request) -> bool:
+        return False
+
+
+def _url_field(name: str) -> forms.URLField:
+    field = IdentityProvider._meta.get_field(name)
+    assert isinstance(field, models.URLField)
+    return forms.URLField(
+        label=field.verbose_name,
+        help_text=field.help_text,
+        required=not field.blank,
+        max_length=field.max_length,
+        assume_scheme="https",
+    )
+
+
+class IdentityProviderForm(forms.ModelForm):
+    issuer = _url_field("issuer")
+    metadata_url = _url_field("metadata_url")
+    client_secret = forms.CharField(
+        label=_("client secret"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Kept encrypted. Leave empty to keep the secret as it is."),
+    )
+
+    class Meta:
+        model = IdentityProvider
+        fields = [
+            "municipality",
+            "name",
+            "slug",
+            "protocol",
+            "enabled",
+            "issuer",
+            "metadata_url",
+            "client_id",
+            "subject",
+            "allowed_tenants",
+            "allowed_groups",
+            "email_claim",
+            "name_claim",
+            "groups_claim",
+            "trust_provider_mfa",
+            "password_sign_in",
+        ]
+
+
+class GroupRoleInline(admin.TabularInline):
+    model = GroupRole
+    extra = 0
+    autocomplete_fields = ["programme"]
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(admin.ModelAdmin):
+    """Platform staff configure a municipality's provider here (docs/sign-in.md)."""
+
+    form = IdentityProviderForm
+    list_display = ["name", "municipality", "protocol", "enabled", "password_sign_in"]
+    list_filter = ["protocol", "enabled"]
+    inlines = [GroupRoleInline]
+
+    def has_module_permission(self, request) -> bool:
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser
+
+    def save_model(self, request, obj, form, change) -> None:
+        super().save_model(request, obj, form, change)
+        if form.cleaned_data.get("client_secret"):
+            identity_provider_secret_set(provider=obj, secret=form.cleaned_data["client_secret"])
+
+
+@admin.register(SignInEvent)
+class SignInEventAdmin(admin.ModelAdmin):
+    list_display = ["at", "user", "method", "provider", "outcome", "reason", "second_factor"]
+    list_filter = ["method", "outcome", "reason", "provider"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

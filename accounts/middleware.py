@@ -115,6 +115,11 @@ _MFA_EXEMPT_PREFIXES = (
 )
 
 
+def second_factor_done(request: HttpRequest) -> None:
+    """The session's second factor was asked for (by the identity provider, say)."""
+    request.session[_MFA_OK] = True
+
+
 def second_factor_required(get_response: Handler) -> Handler:
     """Where the setting requires it, a user without TOTP sets it up before anything else."""
 

@@ -7,11 +7,13 @@ from django.contrib.auth.models import (
     BaseUserManager,
     PermissionsMixin,
 )
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.country import offered
+from audit.models import AppendOnlyModel
 
 
 class Country(models.TextChoices):
@@ -214,6 +216,9 @@ class ProgrammeMembership(models.Model):
         related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=20, choices=ProgrammeRole.choices)
+    # The identity provider's group that gave the role (GroupRole); empty when given in
+    # Fotfeste. Only a role a group gave is taken away when the user leaves the group.
+    via_group = models.CharField(_("given by group"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("programme membership")
@@ -331,3 +336,192 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+# --- Signing in through the municipality's identity provider (docs/sign-in.md) ------------
+
+
+class Protocol(models.TextChoices):
+    OIDC = "openid_connect", _("OpenID Connect")
+    SAML = "saml", _("SAML 2.0")
+
+
+class SubjectKind(models.TextChoices):
+    """What the account is tied to: never the e-mail address, which changes."""
+
+    SUB = "sub", _("The subject (sub) claim, or the SAML NameID")
+    ENTRA = "entra", _("Tenant id and object id (tid + oid, Entra ID)")
+
+
+class PasswordSignIn(models.TextChoices):
+    EVERYONE = "everyone", _("Everyone may also sign in with a password")
+    BREAK_GLASS = "break_glass", _("Only municipality admins with two-factor (break-glass)")
+
+
+def lines(text: str) -> list[str]:
+    """A list kept one per line (or comma-separated), without blanks."""
+    return [part.strip() for part in text.replace(",", "\n").splitlines() if part.strip()]
+
+
+class IdentityProvider(models.Model):
+    """How one municipality's staff sign in: its Entra ID tenant, its ADFS, its regional IdP."""
+
+    municipality = models.OneToOneField(
+        Municipality,
+        verbose_name=_("municipality"),
+        on_delete=models.CASCADE,
+        related_name="identity_provider",
+    )
+    name = models.CharField(
+        _("name shown"),
+        max_length=100,
+        help_text=_("On the button: «Sign in with …», e.g. «Lyngdal kommune»."),
+    )
+    slug = models.SlugField(
+        _("short name"),
+        max_length=40,
+        unique=True,
+        validators=[RegexValidator(r"^[a-z0-9-]+$")],
+        help_text=_("In the addresses Fotfeste gives the provider; lower case, digits, hyphens."),
+    )
+    protocol = models.CharField(_("protocol"), max_length=20, choices=Protocol.choices)
+    enabled = models.BooleanField(_("in use"), default=True)
+    # OpenID Connect: the issuer, whose /.well-known/openid-configuration Fotfeste reads.
+    # SAML: the IdP's entity id.
+    issuer = models.URLField(_("issuer or IdP entity id"), max_length=300)
+    metadata_url = models.URLField(
+        _("SAML metadata address"), max_length=300, blank=True, help_text=_("SAML only.")
+    )
+    client_id = models.CharField(_("client id"), max_length=200, blank=True)
+    # Encrypted like national IDs (config/crypto.py); set through identity_provider_secret_set.
+    client_secret_encrypted = models.TextField(blank=True, editable=False)
+    subject = models.CharField(
+        _("account tied to"), max_length=10, choices=SubjectKind.choices, default=SubjectKind.SUB
+    )
+    allowed_tenants = models.TextField(
+        _("allowed tenants"),
+        blank=True,
+        help_text=_("Entra ID tenant ids (tid), one a line. Empty: no tenant is checked."),
+    )
+    allowed_groups = models.TextField(
+        _("allowed groups"),
+        blank=True,
+        help_text=_(
+            "Group ids, one a line. Their members get an account at their first sign-in; "
+            "empty: only users the municipality admin has invited."
+        ),
+    )
+    email_claim = models.CharField(_("e-mail claim or attribute"), max_length=200, default="email")
+    name_claim = models.CharField(_("name claim or attribute"), max_length=200, default="name")
+    groups_claim = models.CharField(
+        _("groups claim or attribute"), max_length=200, default="groups"
+    )
+    trust_provider_mfa = models.BooleanField(
+        _("trust the provider's second factor"),
+        default=True,
+        help_text=_(
+            "When the provider says a second factor was used (amr contains mfa, or the SAML "
+            "authentication context says so), Fotfeste does not ask for its own."
+        ),
+    )
+    password_sign_in = models.CharField(
+        _("password sign-in"),
+        max_length=20,
+        choices=PasswordSignIn.choices,
+        default=PasswordSignIn.EVERYONE,
+    )
+
+    class Meta:
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def tenants(self) -> list[str]:
+        return lines(self.allowed_tenants)
+
+    @property
+    def groups(self) -> list[str]:
+        return lines(self.allowed_groups)
+
+
+class GroupRole(models.Model):
+    """Members of a provider's group get a programme role at sign-in; leaving the group takes
+    it away at their next sign-in. Roles given in Fotfeste are never touched."""
+
+    provider = models.ForeignKey(
+        IdentityProvider,
+        verbose_name=_("identity provider"),
+        on_delete=models.CASCADE,
+        related_name="group_roles",
+    )
+    group = models.CharField(_("group id"), max_length=200)
+    programme = models.ForeignKey(
+        "programs.Programme",
+        verbose_name=_("programme"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=ProgrammeRole.choices)
+
+    class Meta:
+        verbose_name = _("group role")
+        verbose_name_plural = _("group roles")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "group", "programme"],
+                name="one_role_per_group_and_programme",
+                violation_error_message=_("This group already gives a role in this programme."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group} → {self.programme}"
+
+
+class SignInMethod(models.TextChoices):
+    PASSWORD = "password", _("Password")
+    OIDC = "openid_connect", _("OpenID Connect")
+    SAML = "saml", _("SAML 2.0")
+
+
+class SignInOutcome(models.TextChoices):
+    SIGNED_IN = "signed_in", _("Signed in")
+    REFUSED = "refused", _("Refused")
+
+
+class SecondFactor(models.TextChoices):
+    NONE = "", _("None asked")
+    TOTP = "totp", _("Fotfeste's own (TOTP)")
+    PROVIDER = "provider", _("The provider's")
+
+
+class SignInEvent(AppendOnlyModel):
+    """Every sign-in and every refusal. A refusal names no person: no address, no subject,
+    only the provider and a reason."""
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    method = models.CharField(max_length=20, choices=SignInMethod.choices)
+    provider = models.ForeignKey(
+        IdentityProvider, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    outcome = models.CharField(max_length=20, choices=SignInOutcome.choices)
+    reason = models.CharField(max_length=40, blank=True)
+    second_factor = models.CharField(
+        max_length=10, choices=SecondFactor.choices, blank=True, default=""
+    )
+
+    class Meta:
+        verbose_name = _("sign-in")
+        verbose_name_plural = _("sign-ins")
+        ordering = ["-at", "-pk"]

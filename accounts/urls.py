@@ -14,4 +14,9 @@ urlpatterns = [
         name="user-action",
     ),
     path("invitation/<str:token>/", views.InvitationAcceptView.as_view(), name="invitation"),
+    path(
+        "invitation/<str:token>/provider/",
+        views.InvitationProviderView.as_view(),
+        name="invitation-provider",
+    ),
 ]

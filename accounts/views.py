@@ -1,8 +1,9 @@
 from allauth.account.decorators import reauthentication_required
+from allauth.account.views import LoginView
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.mixins import LoginRequiredMixin
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils import translation
@@ -23,6 +24,8 @@ from accounts.forms import (
     UserLanguageForm,
 )
 from accounts.http import SignedInRequest
+from accounts.identity import enabled_providers, municipality_provider, provider_by_slug
+from accounts.models import PasswordSignIn
 from accounts.roles import RoleRequiredMixin, Roles
 from accounts.selectors import municipality_user_get, municipality_users
 from accounts.services import (
@@ -36,6 +39,7 @@ from accounts.services import (
     user_language_set,
     user_set_active,
 )
+from accounts.social import INVITATION_KEY, oidc_login
 from accounts.tokens import (
     MAX_DAYS,
     api_token_create,
@@ -166,6 +170,23 @@ def _int(value) -> int | None:
     return int(value) if isinstance(value, str) and value.isdigit() and len(value) < 19 else None
 
 
+class InvitationProviderView(View):
+    """An invited user signs in through their municipality's identity provider instead of
+    choosing a password: the answer is tied to them (accounts/social.py)."""
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        try:
+            invitation = invitation_from_token(token)
+        except ApplicationError as exc:
+            context = {"message": exc.message}
+            return render(request, "accounts/invitation_invalid.html", context, status=400)
+        provider = municipality_provider(invitation.user.municipality_id)
+        if provider is None:
+            raise Http404
+        request.session[INVITATION_KEY] = invitation.pk
+        return oidc_login(request, provider.slug)
+
+
 class InvitationAcceptView(View):
     """Set a first password from an invitation link; works only once and only until it expires."""
 
@@ -197,7 +218,13 @@ class InvitationAcceptView(View):
         return self._render(form)
 
     def _render(self, form) -> HttpResponse:
-        context = {"form": form, "invited": self.invitation.user}
+        provider = municipality_provider(self.invitation.user.municipality_id)
+        context = {
+            "form": form,
+            "invited": self.invitation.user,
+            "provider": provider,
+            "token": self.kwargs["token"],
+        }
         return render(self.request, self.template_name, context)
 
 
@@ -319,3 +346,33 @@ def _safe_next(request: HttpRequest) -> str:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     context = {"login_url": reverse(settings.LOGIN_URL)}
     return render(request, "csrf_failure.html", context, status=403)
+
+
+class SignInView(LoginView):
+    """Sign in: through a municipality's identity provider first, with a password below."""
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        chosen = self.chosen()
+        providers = [chosen] if chosen else enabled_providers()
+        password_open = (
+            chosen is None
+            or chosen.password_sign_in == PasswordSignIn.EVERYONE
+            or self.request.method == "POST"
+            or "break-glass" in self.request.GET
+        )
+        return {**context, "providers": providers, "chosen": chosen, "password_open": password_open}
+
+    def chosen(self):
+        return None
+
+
+class MunicipalityLoginView(SignInView):
+    """A municipality's own sign-in page (/accounts/login/<its provider's short name>/): its
+    provider only, and the password form hidden when it keeps passwords for break-glass."""
+
+    def chosen(self):
+        provider = provider_by_slug(self.kwargs["slug"])
+        if provider is None or not provider.enabled:
+            raise Http404
+        return provider

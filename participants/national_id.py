@@ -7,20 +7,19 @@ month (as in Skatteetaten's synthetic test data), Swedish ones add 20 to the mon
 valid check digits and are accepted only where FOTFESTE_ALLOW_SYNTHETIC_IDS is on.
 """
 
-import base64
 import hashlib
 import hmac
 import re
 from dataclasses import dataclass
 from datetime import date
 
-from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from stdnum import luhn
 from stdnum.no import fodselsnummer
 
+from config import crypto
 from config.errors import ApplicationError
 
 NORWAY, SWEDEN = "NO", "SE"
@@ -174,42 +173,36 @@ def _with_century(number: str, *, centenarian: bool) -> str:
 # --- keeping it ------------------------------------------------------------------------------
 
 
-def _key(purpose: str, secret: str) -> bytes:
-    return hmac.new(secret.encode(), purpose.encode(), hashlib.sha256).digest()
-
-
 def lookup_hash(value: str) -> str:
     """A keyed hash: finds a number without storing it in the clear; useless without the key."""
-    key = _key("fotfeste.national-id.lookup", settings.FOTFESTE_NATIONAL_ID_HASH_KEY)
+    key = crypto.derived_key("fotfeste.national-id.lookup", settings.FOTFESTE_NATIONAL_ID_HASH_KEY)
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
-def _fernet() -> MultiFernet:
-    # The first key encrypts; all of them decrypt, so keys can be rotated (docs/operations.md).
-    keys = [
-        Fernet(base64.urlsafe_b64encode(_key("fotfeste.national-id.encrypt", secret)))
-        for secret in settings.FOTFESTE_NATIONAL_ID_KEYS
-    ]
-    return MultiFernet(keys)
+_PURPOSE = "fotfeste.national-id.encrypt"
+
+
+def _unreadable() -> ApplicationError:
+    return ApplicationError(_("The national ID cannot be read with the current keys."))
 
 
 def encrypt(value: str) -> str:
-    return _fernet().encrypt(value.encode()).decode()
+    return crypto.encrypt(value, purpose=_PURPOSE)
 
 
 def decrypt(token: str) -> str:
     try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken as exc:
-        raise ApplicationError(_("The national ID cannot be read with the current keys.")) from exc
+        return crypto.decrypt(token, purpose=_PURPOSE)
+    except crypto.UnreadableError as exc:
+        raise _unreadable() from exc
 
 
 def reencrypt(token: str) -> str:
     """The same number, encrypted with the first (newest) key."""
     try:
-        return _fernet().rotate(token.encode()).decode()
-    except InvalidToken as exc:
-        raise ApplicationError(_("The national ID cannot be read with the current keys.")) from exc
+        return crypto.reencrypt(token, purpose=_PURPOSE)
+    except crypto.UnreadableError as exc:
+        raise _unreadable() from exc
 
 
 def national_id_label(country: str | None) -> str:

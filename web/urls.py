@@ -4,7 +4,8 @@ from django.http import Http404
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from accounts.views import UserLanguageView, language_choose
+from accounts.social import oidc_callback, oidc_login
+from accounts.views import MunicipalityLoginView, SignInView, UserLanguageView, language_choose
 from config.converters import IdConverter
 from config.health import health
 from web.api import router
@@ -38,6 +39,15 @@ urlpatterns = [
     path("accounts/email/", _not_offered),
     path("accounts/tokens/", include("accounts.token_urls")),
     path("accounts/language/", UserLanguageView.as_view(), name="user-language"),
+    # Before allauth's own: the same addresses, with the ID token's signature always checked
+    # and every refusal a page of Fotfeste's (accounts/social.py).
+    path("accounts/oidc/<str:provider_id>/login/", oidc_login),
+    path("accounts/oidc/<str:provider_id>/login/callback/", oidc_callback),
+    path("accounts/login/", SignInView.as_view()),
+    path("accounts/login/<slug:slug>/", MunicipalityLoginView.as_view(), name="municipality-login"),
+    # Staff do not connect or disconnect identity providers themselves.
+    path("accounts/3rdparty/", _not_offered),
+    path("accounts/3rdparty/signup/", _not_offered),
     path("accounts/", include("allauth.urls")),
     path("i18n/setlang/", language_choose, name="set_language"),
     path("admin/", admin.site.urls),

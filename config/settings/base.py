@@ -28,6 +28,8 @@ INSTALLED_APPS = [
     "allauth",
     "allauth.account",
     "allauth.mfa",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -284,6 +286,19 @@ ACCOUNT_RATE_LIMITS = {
     "summerjob_code": "100/10m/ip",
     "summerjob_code_email": "15/h/key",
 }
+# Staff sign in through their municipality's identity provider where one is configured
+# (accounts.IdentityProvider, set by platform staff: docs/sign-in.md). Nothing of a provider is
+# in settings; accounts/social.py builds allauth's apps from the rows. Accounts are tied to the
+# provider's subject and never found by e-mail address.
+SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {"provider_class": "accounts.social.FotfesteOIDCProvider"},
+}
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env_int("FOTFESTE_PROVIDER_TIMEOUT_SECONDS", 10)
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Fotfeste"
 MFA_RECOVERY_CODE_COUNT = 10

@@ -81,6 +81,7 @@ FIELDS: dict[str, type[forms.Form] | dict[str, Field]] = {
     "imports:confirm": ConfirmForm,
     "accounts:user-action": {"membership": NUMBER, "supervision": NUMBER, "admin": FLAG},
     "accounts:invitation": InvitationPasswordForm,
+    "accounts:invitation-provider": {},
     "tokens:revoke": {},
     # The form is prefixed by the application's id; unprefixed, it must still be refused cleanly.
     "summerjobs:tier": {"tier": TEXT, "version": NUMBER},
@@ -117,6 +118,7 @@ PATH_VALUES = {
     "kind": ["participants", "costs", "enrollments", "nothing"],
     "day": ["2027-06-15", "2027-02-30", "0001-01-01", "9999-12-31", "x" * 300],
     "workplace": ["1", "0", str(10**18 - 1)],
+    "slug": ["lyngdal", "no-such-provider", "x" * 300],
 }
 
 
