@@ -1,7 +1,8 @@
 """A summer-job season end to end in the browser (issue 18, «Done when»): a young person applies
 on a phone, the projektledare runs the lottery and sends the offers, the young person says yes,
 the summer comes, the handledare records a day's hours and attests the period on a phone
-through the workplace's link, and the projektledare makes the payroll file and downloads it.
+through the workplace's link, the projektledare makes the payroll file and downloads it, and the
+work certificate comes out, for the staff and for the young person on their phone.
 Screenshots go to test-artifacts/ (and to FOTFESTE_SHOTS, when set)."""
 
 import re
@@ -129,7 +130,7 @@ def record_and_attest_on_phone(page, site: str, link: str, day: str) -> None:
     page.wait_for_selector("text=attesterade av Testhandledare Vaktmästare")
 
 
-def test_a_season_from_the_application_to_the_payroll_file(
+def test_a_season_from_the_application_to_the_payroll_file_and_the_certificate(
     page, live_site, live_shell, live_mail, browser
 ):
     season = live_shell(SEASON).strip().splitlines()[-1]
@@ -167,5 +168,18 @@ def test_a_season_from_the_application_to_the_payroll_file(
             desk.click("#payroll-batches a:has-text('PAXml')")
         paxml = Path(download.value.path()).read_text(encoding="utf-8")
         assert f'persnr="{NUMBER}"' in paxml and "<antal>6.00</antal>" in paxml
+
+        desk.goto(f"{live_site}/summerjobs/{season}/certificates/")
+        row = desk.locator("tr", has_text="Helasäsongen")
+        shot(desk, "season-certificates-desk")
+        with desk.expect_download() as download:
+            row.locator("a:has-text('PDF')").click()
+        certificate = Path(download.value.path()).read_bytes()
+        assert certificate.startswith(b"%PDF") and NUMBER.encode() not in certificate
+
+        page.goto(f"{live_site}{offer}")
+        with page.expect_download() as download:
+            page.locator("a[href*='/certificate/']").first.click()
+        assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
     finally:
         context.close()
