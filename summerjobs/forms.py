@@ -101,9 +101,19 @@ class ApplicantForm(forms.Form):
     )
 
     def __init__(
-        self, *args, areas: Sequence[WorkArea], periods: Sequence[Period], **kwargs
+        self,
+        *args,
+        areas: Sequence[WorkArea],
+        periods: Sequence[Period],
+        school_years: Sequence[str] = (),
+        **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
+        if school_years:  # a season for a school year: one of its years, chosen
+            self.fields["school_year"] = forms.ChoiceField(
+                label=_("School year"),
+                choices=[("", _("Choose your school year")), *((y, y) for y in school_years)],
+            )
         period_field = cast(forms.ChoiceField, self.fields["periods"])
         period_field.choices = [(p.pk, period_label(p)) for p in periods]
         area_choices = [(area.pk, area.name) for area in areas]

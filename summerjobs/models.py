@@ -64,6 +64,9 @@ class Season(models.Model):
     # season lists the municipality's postcodes (whole, or their first three digits, stored as
     # digits separated by ", "), their postcode must be one of them.
     postcodes = models.TextField(_("the municipality's postcodes"), blank=True, default="")
+    # Feriepraktik is for a school year (often year 8): where the season names school years,
+    # the young person chooses one of them, besides the years of birth.
+    school_years = models.CharField(_("school years"), max_length=100, blank=True, default="")
     # The payroll file's codes (summerjobs/payroll.py): each payroll system has its own
     # lönearter, so the defaults are words no payroll system mistakes for another kind of pay.
     payroll_hourly_code = models.CharField(
@@ -127,6 +130,10 @@ class Season(models.Model):
 
     def admits_birth_year(self, born: date) -> bool:
         return self.born_from_year <= born.year <= self.born_to_year
+
+    @property
+    def school_year_list(self) -> list[str]:
+        return [part.strip() for part in self.school_years.split(",") if part.strip()]
 
     def admits_postcode(self, postcode: str) -> bool:
         """Whether a young person living at ``postcode`` (five digits) is in the municipality:

@@ -107,6 +107,7 @@ def application_check(
             code="not_registered",
         )
     _check_postcode(season, data.postcode)
+    _check_school_year(season, data.school_year)
     offered = _period_starts(season)
     _check_guardian(offered, number.birth_date, data)
     areas, periods = _checked_choices(season, offered, data)
@@ -207,6 +208,17 @@ def _check_postcode(season: Season, value: str) -> None:
         )
 
 
+def _check_school_year(season: Season, school_year: str) -> None:
+    years = season.school_year_list
+    if years and school_year.strip() not in years:
+        raise ApplicationError(
+            _("This season is for young people in school year %(years)s.")
+            % {"years": ", ".join(years)},
+            field="school_year",
+            code="school_year",
+        )
+
+
 def _period_starts(season: Season) -> dict[int, date]:
     """The season's periods, each with its first day."""
     return dict(season.periods.values_list("pk", "starts_on"))
@@ -265,6 +277,7 @@ def application_update(
     if not change.email.strip():
         raise ApplicationError(_("Give your e-mail address."), field="email")
     _check_postcode(season, change.postcode)
+    _check_school_year(season, change.school_year)
     offered = _period_starts(season)
     _check_guardian(offered, application.birth_date, change)
     areas, periods = _checked_choices(season, offered, change)

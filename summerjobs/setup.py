@@ -176,6 +176,7 @@ class SeasonData:
     answer_days: int
     gender_balance: bool
     postcodes: str = ""
+    school_years: str = ""
 
 
 SEASON_FIELDS = tuple(f.name for f in dataclass_fields(SeasonData))
@@ -234,7 +235,13 @@ def _season_values(programme: Programme, data: SeasonData, season: Season | None
             _("Applications must close after they open."), field="applications_close_at"
         )
     _check_season_numbers(data)
-    return {**_values(data), "name": name, "postcodes": postcodes_normal(data.postcodes)}
+    years = ", ".join(dict.fromkeys(tidy(y) for y in data.school_years.split(",") if tidy(y)))
+    return {
+        **_values(data),
+        "name": name,
+        "postcodes": postcodes_normal(data.postcodes),
+        "school_years": years,
+    }
 
 
 def postcodes_normal(text: str) -> str:

@@ -134,6 +134,15 @@ class SeasonForm(forms.Form):
         ),
         widget=forms.Textarea({"rows": 2}),
     )
+    school_years = forms.CharField(
+        label=label(Season, "school_years"),
+        required=False,
+        max_length=100,
+        help_text=_(
+            "For feriepraktik: the school years it is for, separated by commas (such as 8). "
+            "Empty: any school year."
+        ),
+    )
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
     def __init__(self, *args: Any, zone: ZoneInfo, **kwargs: Any) -> None:

@@ -122,7 +122,10 @@ class ApplyView(SeasonPage):
     def form(self, **kwargs) -> ApplyForm:
         areas, periods = list(self.found.areas.all()), list(self.found.periods.all())
         municipality = self.found.programme.municipality.name
-        return ApplyForm(areas=areas, periods=periods, municipality=municipality, **kwargs)
+        years = self.found.school_year_list
+        return ApplyForm(
+            areas=areas, periods=periods, school_years=years, municipality=municipality, **kwargs
+        )
 
     def show(self, form: ApplyForm) -> HttpResponse:
         return self.page("apply", form=form)
@@ -187,7 +190,8 @@ class LinkPage(ApplyPage):
         areas, periods = list(season.areas.all()), list(season.periods.all())
         if "data" not in kwargs:
             kwargs["initial"] = _initial(self.application)
-        return ChangeForm(areas=areas, periods=periods, **kwargs)
+        years = self.application.season.school_year_list
+        return ChangeForm(areas=areas, periods=periods, school_years=years, **kwargs)
 
     def show(self, form: ChangeForm | None, status: int = 200, **context) -> HttpResponse:
         if not self.changeable():

@@ -9,10 +9,18 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
+from config.errors import ApplicationError
 from participants.synthetic import synthetic_personnummer
 from summerjobs.applying import MAX_ATTEMPTS
 from summerjobs.models import Application, PendingApplication, Season
-from tests.support.summerjobs import YEAR, apply_and_confirm, code_in, form_data, send_form
+from tests.support.summerjobs import (
+    YEAR,
+    apply,
+    apply_and_confirm,
+    code_in,
+    form_data,
+    send_form,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -43,11 +51,11 @@ def test_someone_born_outside_the_seasons_years_is_told_the_years(summer, client
 
 def test_someone_not_registered_in_the_municipality_is_told_so_and_nothing_is_made(summer, client):
     page = refused_on_field(client, summer, "registered", registered=None)
-    assert "registered (folkbokförda) in Solvik" in page
+    assert "folkbokförda i Solvik" in page
     summer.season.postcodes = "123, 45678"
     summer.season.save(update_fields=["postcodes"])
     page = refused_on_field(client, summer, "postcode", postcode="987 65")
-    assert "987 65 is not one of its postcodes" in page
+    assert "987 65 är inte ett av dess postnummer" in page
     assert 'value="Testefternamn51"' in page  # what was typed is kept
     refused_on_field(client, summer, "postcode", postcode="12 3")
     assert (
@@ -62,6 +70,20 @@ def test_someone_not_registered_in_the_municipality_is_told_so_and_nothing_is_ma
         )["Location"].count("/confirm/")
         == 1
     )
+
+
+def test_a_season_for_a_school_year_takes_that_year_only(summer, client):
+    summer.season.school_years = "8"
+    summer.season.save(update_fields=["school_years"])
+    form = text(client.get(f"/apply/{summer.season.pk}/"))
+    assert 'name="school_year"' in form and '<option value="8">8</option>' in form
+    refused_on_field(client, summer, "school_year", school_year="Gy 1")
+    with pytest.raises(ApplicationError, match="school year 8"):
+        apply(summer, born=SEVENTEEN, serial=55, school_year="9")
+    sent = send_form(
+        client, summer, **form_data(summer, born=SEVENTEEN, serial=56, school_year="8")
+    )
+    assert "/confirm/" in sent["Location"]
 
 
 def test_an_invalid_personnummer_is_refused_on_its_field_and_the_rest_is_kept(summer, client):
