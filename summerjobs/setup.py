@@ -177,6 +177,10 @@ class SeasonData:
     gender_balance: bool
     postcodes: str = ""
     school_years: str = ""
+    payroll_hourly_code: str = "TIMLON"
+    payroll_holiday_code: str = "SEMERS"
+    payroll_employer_id: str = ""
+    certificate_signed_by: str = ""
 
 
 SEASON_FIELDS = tuple(f.name for f in dataclass_fields(SeasonData))
@@ -236,12 +240,24 @@ def _season_values(programme: Programme, data: SeasonData, season: Season | None
         )
     _check_season_numbers(data)
     years = ", ".join(dict.fromkeys(tidy(y) for y in data.school_years.split(",") if tidy(y)))
+    codes = {key: tidy(getattr(data, key)) for key in PAYROLL_CODES}
+    for key, code in codes.items():
+        if not code or " " in code:
+            raise ApplicationError(
+                _("Give the löneart as your payroll system writes it, without spaces."), field=key
+            )
     return {
         **_values(data),
+        **codes,
         "name": name,
         "postcodes": postcodes_normal(data.postcodes),
         "school_years": years,
+        "payroll_employer_id": tidy(data.payroll_employer_id),
+        "certificate_signed_by": tidy(data.certificate_signed_by),
     }
+
+
+PAYROLL_CODES = ("payroll_hourly_code", "payroll_holiday_code")
 
 
 def postcodes_normal(text: str) -> str:

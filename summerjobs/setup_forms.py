@@ -9,6 +9,7 @@ from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from django import forms
+from django.db import models
 from django.core.exceptions import ValidationError
 from django.db.models import Model
 from django.utils import timezone
@@ -100,6 +101,17 @@ class SeenForm(forms.Form):
     seen = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
 
 
+def _model_text(name: str, *, required: bool = False) -> forms.CharField:
+    """A text field of the season's, with the model's label, length and help."""
+    field = cast(models.CharField, Season._meta.get_field(name))
+    return forms.CharField(
+        label=field.verbose_name,
+        max_length=field.max_length,
+        required=required,
+        help_text=field.help_text,
+    )
+
+
 class SeasonForm(forms.Form):
     name = forms.CharField(label=label(Season, "name"), max_length=150)
     kind = forms.ChoiceField(label=label(Season, "kind"), choices=SeasonKind.choices)
@@ -143,6 +155,10 @@ class SeasonForm(forms.Form):
             "Empty: any school year."
         ),
     )
+    payroll_hourly_code = _model_text("payroll_hourly_code", required=True)
+    payroll_holiday_code = _model_text("payroll_holiday_code", required=True)
+    payroll_employer_id = _model_text("payroll_employer_id")
+    certificate_signed_by = _model_text("certificate_signed_by")
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, max_value=2**31 - 1)
 
     def __init__(self, *args: Any, zone: ZoneInfo, **kwargs: Any) -> None:

@@ -46,6 +46,8 @@ def season_data(summer, **changes) -> dict:
         "hours_per_period": "90",
         "answer_days": "7",
         "gender_balance": "on",
+        "payroll_hourly_code": "TIMLON",
+        "payroll_holiday_code": "SEMERS",
         "version": season.version,
     }
     return {**values, **changes}
@@ -185,6 +187,7 @@ def test_a_season_for_a_programme_the_user_does_not_run_is_refused_on_its_field(
         ({"kind": "sommarjobb"}, "kind"),
         ({"postcodes": "123 45, 1234"}, "postcodes"),
         ({"postcodes": "Solvik"}, "postcodes"),
+        ({"payroll_hourly_code": "TIM LON"}, "payroll_hourly_code"),
     ],
 )
 def test_a_season_that_breaks_a_rule_is_refused_on_its_field_with_nothing_lost(
@@ -202,15 +205,23 @@ def test_a_season_that_breaks_a_rule_is_refused_on_its_field_with_nothing_lost(
     assert summer.season.name == f"Feriearbete {YEAR}"
 
 
-def test_the_municipalitys_postcodes_are_kept_as_digits_whole_or_by_their_first_three(
+def test_the_postcodes_pay_codes_and_certificate_signer_are_set_on_the_seasons_page(
     users, summer, client_for
 ):
     url = reverse("summerjobs:season-edit", args=[summer.season.pk])
     typed = "123 45,\n124 , 12345, 98 765"
-    response = client_for(users.lead).post(url, season_data(summer, postcodes=typed))
+    data = season_data(
+        summer,
+        postcodes=typed,
+        payroll_hourly_code=" 1100 ",
+        certificate_signed_by="Eva Samordnare, feriesamordnare",
+    )
+    response = client_for(users.lead).post(url, data)
     assert response.status_code == 302
     summer.season.refresh_from_db()
     assert summer.season.postcodes == "12345, 124, 98765"
+    assert summer.season.payroll_hourly_code == "1100"
+    assert summer.season.certificate_signed_by == "Eva Samordnare, feriesamordnare"
     assert summer.season.admits_postcode("12499") and not summer.season.admits_postcode("12346")
     page = client_for(users.lead).get(reverse("summerjobs:setup", args=[summer.season.pk]))
     assert "12345, 124, 98765" in page.content.decode()
