@@ -168,7 +168,7 @@ def test_a_minors_day_of_more_than_four_and_a_half_hours_has_a_half_hour_break(
     short = {"starts": time(8), "ends": time(12, 30), "hours": Decimal("4.5"), "week_hours": 0}
     rules.check_minor(limits, **short, break_minutes=0)  # four and a half hours: no break needed
     long = {"starts": time(8), "ends": time(13), "week_hours": Decimal(0)}
-    with pytest.raises(ApplicationError, match="at least 30 minutes") as refused:
+    with pytest.raises(ApplicationError) as refused:
         rules.check_minor(limits, **long, hours=Decimal("4.75"), break_minutes=15)
     assert refused.value.field == "break_minutes"
     rules.check_minor(limits, **long, hours=Decimal("4.5"), break_minutes=30)
