@@ -7,17 +7,24 @@ PY := $(BIN)/python
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
-# WeasyPrint's system libraries, and gettext for translations.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core gettext
+# WeasyPrint's system libraries, gettext for translations, and for SAML sign-in (docs/sign-in.md)
+# libxmlsec1-dev and pkg-config (to build python3-saml's xmlsec where no wheel fits) and xmlsec1
+# (the test IdP signs with it).
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 fonts-dejavu-core gettext \
+  libxmlsec1-dev pkg-config xmlsec1
 BROWSER_PACKAGES := chromium
 
 .PHONY: provider-deps run test test-browser test-replica test-pooler pooler-deps lint format check migrate seed worker beat messages system-deps browser-deps clean bench-report bench-import seed-scale bench bench-summer bench-baseline bench-deps faults
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml | system-deps
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed: install python3.11 and python3.11-venv"; exit 1; }
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
+	@# lxml and xmlsec (python3-saml) must use the same libxml2. Their wheels match today; where
+	@# they do not, both are built from source against Debian's libxml2 (python3-saml's advice).
+	$(PY) -c 'import lxml.etree as e, xmlsec as x; assert e.LIBXML_VERSION == x.get_libxml_version()' 2>/dev/null \
+	  || $(BIN)/pip install --quiet --force-reinstall --no-binary lxml,xmlsec lxml xmlsec
 	touch $(STAMP)
 
 # Installs the system packages with apt when they are missing and we may (root or sudo), waiting

@@ -11,10 +11,12 @@ from accounts.models import (
     Invitation,
     Municipality,
     ProgrammeMembership,
+    Protocol,
     SignInEvent,
     User,
     WorksiteSupervisor,
 )
+from accounts.saml_app import metadata_xml_idp
 from accounts.services import invitation_create
 
 
@@ -115,6 +117,7 @@ class IdentityProviderForm(forms.ModelForm):
             "enabled",
             "issuer",
             "metadata_url",
+            "metadata_xml",
             "client_id",
             "subject",
             "allowed_tenants",
@@ -125,6 +128,25 @@ class IdentityProviderForm(forms.ModelForm):
             "trust_provider_mfa",
             "password_sign_in",
         ]
+
+    def clean(self) -> dict:
+        data = super().clean() or {}
+        if data.get("protocol") != Protocol.SAML:
+            return data
+        if not (data.get("metadata_url") or data.get("metadata_xml")):
+            raise forms.ValidationError(
+                _("A SAML provider needs the IdP's metadata address or its metadata XML.")
+            )
+        xml, entity_id = data.get("metadata_xml"), data.get("issuer") or ""
+        if xml and not data.get("metadata_url") and not metadata_xml_idp(xml, entity_id):
+            self.add_error(
+                "metadata_xml",
+                _(
+                    "This is not SAML metadata of the IdP entity id above with a signing "
+                    "certificate and a sign-in address."
+                ),
+            )
+        return data
 
 
 class GroupRoleInline(admin.TabularInline):

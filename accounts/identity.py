@@ -21,6 +21,7 @@ from accounts.models import (
     IdentityProvider,
     Invitation,
     ProgrammeMembership,
+    Protocol,
     SecondFactor,
     SignInEvent,
     SignInMethod,
@@ -57,6 +58,10 @@ REFUSALS = {
         "valid or has been used already. Start again from the sign-in page."
     ),
     "provider_unreachable": _("The identity provider cannot be reached just now."),
+    "unsolicited": _(
+        "Fotfeste did not ask for this sign-in: it must start at Fotfeste's sign-in page, not "
+        "at the identity provider's. Start again from the sign-in page."
+    ),
     "password_off": _(
         "Your municipality signs in through its identity provider. Password sign-in is kept "
         "for admins with two-factor authentication."
@@ -156,6 +161,43 @@ def oidc_claims(provider: IdentityProvider, data: Mapping[str, Any]) -> Claims:
         name=_text(merged.get(provider.name_claim)),
         mfa="mfa" in _many(token.get("amr")),
     )
+
+
+# The only NameID an account is tied to: the same for the person at every sign-in, and meant
+# for this service provider alone (an e-mail address or a transient id never is).
+PERSISTENT_NAMEID = "urn:oasis:names:tc:SAML:2.0:nameid-format:persistent"
+# Authentication contexts (AuthnContextClassRef) that say a second factor was used.
+MFA_CONTEXTS = frozenset(
+    {
+        "https://refeds.org/profile/mfa",
+        "http://schemas.microsoft.com/claims/multipleauthn",
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorContract",
+        "urn:oasis:names:tc:SAML:2.0:ac:classes:MobileTwoFactorUnregistered",
+    }
+)
+
+
+def saml_claims(provider: IdentityProvider, data: Mapping[str, Any]) -> Claims:
+    """From the assertion (signature, audience, validity and the request it answers checked by
+    python3-saml and allauth): the subject is the persistent NameID, the rest attributes."""
+    attributes = data.get("attributes") or {}
+    persistent = data.get("nameid_format") == PERSISTENT_NAMEID
+    subject = _text(data.get("nameid")) if persistent else ""
+    if not subject:
+        raise SignInRefused("missing_subject")
+    return Claims(
+        subject=subject,
+        groups=_many(attributes.get(provider.groups_claim)),
+        email=_text(attributes.get(provider.email_claim)).lower(),
+        name=_text(attributes.get(provider.name_claim)),
+        mfa=bool(MFA_CONTEXTS & set(_many(data.get("authn_contexts")))),
+    )
+
+
+def provider_claims(provider: IdentityProvider, data: Mapping[str, Any]) -> Claims:
+    if provider.protocol == Protocol.SAML:
+        return saml_claims(provider, data)
+    return oidc_claims(provider, data)
 
 
 # --- who gets in ----------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from django.contrib.auth.models import (
 )
 from django.core.validators import RegexValidator
 from django.db import models
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -392,6 +393,14 @@ class IdentityProvider(models.Model):
     metadata_url = models.URLField(
         _("SAML metadata address"), max_length=300, blank=True, help_text=_("SAML only.")
     )
+    metadata_xml = models.TextField(
+        _("SAML metadata"),
+        blank=True,
+        help_text=_(
+            "SAML only, when the IdP publishes no metadata address: its metadata XML as the "
+            "IdP's admin hands it over."
+        ),
+    )
     client_id = models.CharField(_("client id"), max_length=200, blank=True)
     # Encrypted like national IDs (config/crypto.py); set through identity_provider_secret_set.
     client_secret_encrypted = models.TextField(blank=True, editable=False)
@@ -438,6 +447,13 @@ class IdentityProvider(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def login_path(self) -> str:
+        """Where «Sign in with …» is posted: allauth's login address for the protocol."""
+        if self.protocol == Protocol.SAML:
+            return reverse("saml_login", kwargs={"organization_slug": self.slug})
+        return reverse("openid_connect_login", kwargs={"provider_id": self.slug})
 
     @property
     def tenants(self) -> list[str]:

@@ -18,7 +18,6 @@ from allauth.socialaccount.providers.openid_connect.views import OpenIDConnectOA
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.urls import reverse
 
 from accounts.identity import (
     Claims,
@@ -29,11 +28,13 @@ from accounts.identity import (
     invitation_accept_through_provider,
     oidc_claims,
     provider_by_slug,
+    provider_claims,
     provider_user_create,
     sign_in_decide,
     sign_in_record,
 )
 from accounts.models import IdentityProvider, Invitation, Protocol, User
+from accounts.saml_app import saml_app_settings
 
 # The session keys of a sign-in through a provider under way: the invitation being followed,
 # and the user whose second factor the provider vouched for.
@@ -44,10 +45,12 @@ PROVIDER_MFA_KEY = "_fotfeste_provider_mfa"
 def social_app(provider: IdentityProvider) -> SocialApp:
     """An unsaved SocialApp, as allauth makes from settings; built per request, so a change
     made by platform staff holds at the next sign-in."""
+    common = {"provider": provider.protocol, "provider_id": provider.slug, "name": provider.name}
+    if provider.protocol == Protocol.SAML:
+        # allauth finds a SAML app by its client id, which is in the app's addresses.
+        return SocialApp(**common, client_id=provider.slug, settings=saml_app_settings(provider))
     return SocialApp(
-        provider=provider.protocol,
-        provider_id=provider.slug,
-        name=provider.name,
+        **common,
         client_id=provider.client_id,
         secret=identity_provider_secret(provider),
         settings={"server_url": provider.issuer, "oauth_pkce_enabled": True},
@@ -74,7 +77,7 @@ def _refuse(
 
 
 def _claims(provider: IdentityProvider, sociallogin: SocialLogin) -> Claims:
-    return oidc_claims(provider, sociallogin.account.extra_data)
+    return provider_claims(provider, sociallogin.account.extra_data)
 
 
 def _open_invitation(request: HttpRequest) -> Invitation | None:
@@ -127,12 +130,18 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         self, request, provider, error=None, exception=None, extra_context=None
     ) -> None:
         row = provider_by_slug(provider.app.provider_id) if provider and provider.app else None
-        reason = (
-            "provider_unreachable"
-            if isinstance(exception, requests.RequestException)
-            else "provider_error"
-        )
+        reason = "provider_error"
+        if isinstance(exception, requests.RequestException):
+            reason = "provider_unreachable"
+        elif row is not None and row.protocol == Protocol.SAML and _unsolicited(extra_context):
+            reason = "unsolicited"
         raise _refuse(request, SignInRefused(reason), row)
+
+
+def _unsolicited(extra_context: dict[str, Any] | None) -> bool:
+    """allauth's SAML answer that matched no request of Fotfeste's (IdP-initiated, or no
+    answer kept) is an error without python3-saml's errors."""
+    return not (extra_context or {}).get("saml_errors")
 
 
 def provider_vouched_mfa(request: HttpRequest, user: Any) -> bool:
@@ -181,11 +190,17 @@ class VerifyingOIDCAdapter(OpenIDConnectOAuth2Adapter):
         )
 
 
-def _unreachable(request: HttpRequest, provider_id: str) -> HttpResponse:
+def refused_answer(request: HttpRequest, provider_id: str, reason: str) -> HttpResponse:
+    """A refusal met outside allauth's hooks: recorded, and Fotfeste's page."""
     provider = provider_by_slug(provider_id)
-    refusal = SignInRefused("provider_unreachable")
-    sign_in_record(method=Protocol.OIDC, provider=provider, refused=refusal.reason)
+    refusal = SignInRefused(reason)
+    method = provider.protocol if provider else Protocol.OIDC
+    sign_in_record(method=method, provider=provider, refused=refusal.reason)
     return refused_page(request, refusal, provider)
+
+
+def _unreachable(request: HttpRequest, provider_id: str) -> HttpResponse:
+    return refused_answer(request, provider_id, "provider_unreachable")
 
 
 def oidc_login(request: HttpRequest, provider_id: str) -> HttpResponse:
@@ -206,10 +221,4 @@ def oidc_callback(request: HttpRequest, provider_id: str) -> HttpResponse:
         raise Http404 from None
     except SignInRefused as refusal:
         # Raised while reading the answer (a missing subject), before pre_social_login.
-        provider = provider_by_slug(provider_id)
-        sign_in_record(method=Protocol.OIDC, provider=provider, refused=refusal.reason)
-        return refused_page(request, refusal, provider)
-
-
-def provider_login_url(provider: IdentityProvider) -> str:
-    return reverse("openid_connect_login", kwargs={"provider_id": provider.slug})
+        return refused_answer(request, provider_id, refusal.reason)

@@ -25,8 +25,9 @@ from accounts.forms import (
 )
 from accounts.http import SignedInRequest
 from accounts.identity import enabled_providers, municipality_provider, provider_by_slug
-from accounts.models import PasswordSignIn
+from accounts.models import PasswordSignIn, Protocol
 from accounts.roles import RoleRequiredMixin, Roles
+from accounts.saml import saml_login
 from accounts.selectors import municipality_user_get, municipality_users
 from accounts.services import (
     invitation_accept,
@@ -184,6 +185,8 @@ class InvitationProviderView(View):
         if provider is None:
             raise Http404
         request.session[INVITATION_KEY] = invitation.pk
+        if provider.protocol == Protocol.SAML:
+            return saml_login(request, provider.slug)
         return oidc_login(request, provider.slug)
 
 

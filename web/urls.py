@@ -4,6 +4,7 @@ from django.http import Http404
 from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
+from accounts.saml import saml_acs, saml_finish_acs, saml_login, saml_metadata, saml_sls
 from accounts.social import oidc_callback, oidc_login
 from accounts.views import MunicipalityLoginView, SignInView, UserLanguageView, language_choose
 from config.converters import IdConverter
@@ -40,9 +41,14 @@ urlpatterns = [
     path("accounts/tokens/", include("accounts.token_urls")),
     path("accounts/language/", UserLanguageView.as_view(), name="user-language"),
     # Before allauth's own: the same addresses, with the ID token's signature always checked
-    # and every refusal a page of Fotfeste's (accounts/social.py).
+    # and every refusal a page of Fotfeste's (accounts/social.py, accounts/saml.py).
     path("accounts/oidc/<str:provider_id>/login/", oidc_login),
     path("accounts/oidc/<str:provider_id>/login/callback/", oidc_callback),
+    path("accounts/saml/<str:organization_slug>/login/", saml_login),
+    path("accounts/saml/<str:organization_slug>/acs/", saml_acs),
+    path("accounts/saml/<str:organization_slug>/acs/finish/", saml_finish_acs),
+    path("accounts/saml/<str:organization_slug>/sls/", saml_sls),
+    path("accounts/saml/<str:organization_slug>/metadata/", saml_metadata),
     path("accounts/login/", SignInView.as_view()),
     path("accounts/login/<slug:slug>/", MunicipalityLoginView.as_view(), name="municipality-login"),
     # Staff do not connect or disconnect identity providers themselves.

@@ -30,6 +30,7 @@ INSTALLED_APPS = [
     "allauth.mfa",
     "allauth.socialaccount",
     "allauth.socialaccount.providers.openid_connect",
+    "allauth.socialaccount.providers.saml",
     "rest_framework",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -293,6 +294,7 @@ ACCOUNT_RATE_LIMITS = {
 SOCIALACCOUNT_ADAPTER = "accounts.social.SocialAccountAdapter"
 SOCIALACCOUNT_PROVIDERS = {
     "openid_connect": {"provider_class": "accounts.social.FotfesteOIDCProvider"},
+    "saml": {"provider_class": "accounts.saml.FotfesteSAMLProvider"},
 }
 SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False

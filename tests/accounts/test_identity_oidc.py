@@ -9,7 +9,6 @@ from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 from allauth.socialaccount.models import SocialAccount
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from cryptography.hazmat.primitives.asymmetric import rsa
-from django.contrib.auth import SESSION_KEY
 
 from accounts.identity import identity_provider_secret_set
 from accounts.models import (
@@ -26,7 +25,7 @@ from accounts.models import (
 from accounts.services import invitation_create, invitation_token
 from accounts.social import VerifyingOIDCAdapter, social_app
 from tests import factories as f
-from tests.support.oidc_provider import Browser, oidc_provider
+from tests.support.oidc_provider import Browser, last_sign_in, oidc_provider, signed_in_as
 from tests.support.visitors import english_visitor, sign_in, text
 
 pytestmark = pytest.mark.django_db
@@ -96,12 +95,11 @@ def visitor():
 
 
 def _signed_in_as(browser: Browser) -> User | None:
-    pk = browser.client.session.get(SESSION_KEY)
-    return User.objects.get(pk=pk) if pk else None
+    return signed_in_as(browser.client)
 
 
 def _last_event() -> SignInEvent:
-    return SignInEvent.objects.order_by("-pk").first()
+    return last_sign_in()
 
 
 def test_a_member_of_an_allowed_group_gets_an_account_tied_to_tenant_and_object_id(

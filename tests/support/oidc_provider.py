@@ -68,7 +68,7 @@ class RunningProvider:
         return jwt.encode(claims, key or self.key, algorithm="RS256", headers={"kid": KID})
 
 
-def _skip_or_fail(reason: str) -> None:
+def skip_or_fail(reason: str) -> None:
     # In CI the provider must run: a missing install fails the run instead of skipping it.
     if os.environ.get("CI"):
         pytest.fail(reason)
@@ -81,7 +81,7 @@ def oidc_provider(
 ) -> Iterator[RunningProvider]:
     node = shutil.which("node")
     if node is None or not (OP_DIR / "node_modules" / "oidc-provider").is_dir():
-        _skip_or_fail("The test OpenID provider is not installed: make provider-deps")
+        skip_or_fail("The test OpenID provider is not installed: make provider-deps")
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     port = free_port()
     config = {
@@ -123,9 +123,26 @@ def _wait_ready(process: subprocess.Popen) -> None:
 # --- walking the flow ------------------------------------------------------------------------
 
 
-def _local(url: str) -> str:
+def local_path(url: str) -> str:
+    """Fotfeste's address in an absolute URL, as Django's test client wants it."""
     parts = urlsplit(url)
     return f"{parts.path}?{parts.query}" if parts.query else parts.path
+
+
+def signed_in_as(client: Any) -> Any:
+    """The user the test client's session is signed in as, or None."""
+    from django.contrib.auth import SESSION_KEY  # imported here: settings are set up by then
+
+    from accounts.models import User
+
+    pk = client.session.get(SESSION_KEY)
+    return User.objects.get(pk=pk) if pk else None
+
+
+def last_sign_in() -> Any:
+    from accounts.models import SignInEvent  # imported here: settings are set up by then
+
+    return SignInEvent.objects.order_by("-pk").first()
 
 
 @dataclass
@@ -154,7 +171,7 @@ class Browser:
         location = answer.headers.get("Location", "")
         if not location.startswith("http://testserver"):
             return answer
-        self.last_callback = _local(location)
+        self.last_callback = local_path(location)
         return self.client.get(self.last_callback)
 
     def replay_callback(self) -> Any:
