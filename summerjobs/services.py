@@ -220,8 +220,9 @@ def _check_school_year(season: Season, school_year: str) -> None:
 
 
 def _period_starts(season: Season) -> dict[int, date]:
-    """The season's periods, each with its first day."""
-    return dict(season.periods.values_list("pk", "starts_on"))
+    """The season's periods, each with its first day (read once where the caller prefetched
+    them for the form's choices)."""
+    return {period.pk: period.starts_on for period in season.periods.all()}
 
 
 def _check_guardian(
@@ -255,7 +256,7 @@ def _checked_choices(
         )
     if len(set(areas)) != len(areas):
         raise ApplicationError(_("Each work area can be chosen once."), field="areas")
-    if set(areas) - set(season.areas.values_list("pk", flat=True)):
+    if set(areas) - {area.pk for area in season.areas.all()}:
         raise ApplicationError(_("Choose among this season's work areas."), field="areas")
     if not periods or set(periods) - set(offered):
         raise ApplicationError(_("Choose at least one of this season's periods."), field="periods")

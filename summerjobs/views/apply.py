@@ -9,6 +9,7 @@ import secrets
 
 from allauth.core import ratelimit
 from django.conf import settings
+from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -120,6 +121,8 @@ class ApplyView(SeasonPage):
         return self.found.is_open()
 
     def form(self, **kwargs) -> ApplyForm:
+        # Read once for the form's choices and the rules' check of what was sent.
+        prefetch_related_objects([self.found], "areas", "periods")
         areas, periods = list(self.found.areas.all()), list(self.found.periods.all())
         municipality = self.found.programme.municipality.name
         years = self.found.school_year_list

@@ -141,7 +141,7 @@ def test_sending_the_form_and_entering_the_code_take_a_fixed_number_of_queries(
     # a handful of reads and writes, whatever the season's size.
     for n in range(12):
         summer.season.areas.create(name=f"Område {n}")
-    with django_assert_max_num_queries(7):
+    with django_assert_max_num_queries(5):
         sent = send_form(client, summer, **form_data(summer, born=SEVENTEEN, serial=37))
     with django_assert_max_num_queries(12):
         confirmed = client.post(sent["Location"], {"code": code_in(mail.outbox[-1])})
