@@ -17,7 +17,6 @@ from accounts.models import (
     ProgrammeMembership,
     ProgrammeRole,
     SecondFactor,
-    SignInEvent,
     SignInOutcome,
     SubjectKind,
     User,
@@ -94,41 +93,33 @@ def visitor():
     return Browser(english_visitor())
 
 
-def _signed_in_as(browser: Browser) -> User | None:
-    return signed_in_as(browser.client)
-
-
-def _last_event() -> SignInEvent:
-    return last_sign_in()
-
-
 def test_a_member_of_an_allowed_group_gets_an_account_tied_to_tenant_and_object_id(
     lyngdal, visitor
 ):
     response = visitor.sign_in("lyngdal", "kari")
 
     assert response.status_code == 302, text(response)
-    user = _signed_in_as(visitor)
+    user = signed_in_as(visitor.client)
     assert user.email == "kari@lyngdal.example.org"
     assert user.municipality == lyngdal.municipality
     assert not user.has_usable_password()
     account = SocialAccount.objects.get(user=user)
     assert (account.provider, account.uid) == ("lyngdal", f"{TENANT}:oid-kari")
-    event = _last_event()
+    event = last_sign_in()
     assert (event.user, event.method, event.provider) == (user, "openid_connect", lyngdal)
     assert event.outcome == SignInOutcome.SIGNED_IN
 
 
 def test_the_account_follows_the_subject_not_the_email_address(lyngdal, visitor, op):
     visitor.sign_in("lyngdal", "kari")
-    user = _signed_in_as(visitor)
+    user = signed_in_as(visitor.client)
     user.email = "kari.renamed@lyngdal.example.org"
     user.save()
 
     again = Browser(english_visitor())
     again.sign_in("lyngdal", "kari")
 
-    assert _signed_in_as(again) == user
+    assert signed_in_as(again.client) == user
     assert (
         User.objects.filter(municipality=lyngdal.municipality, email__startswith="kari").count()
         == 1
@@ -140,9 +131,9 @@ def test_someone_outside_the_allowed_groups_is_refused_with_a_clear_page(lyngdal
 
     assert response.status_code == 403
     assert "has not been given access to Fotfeste" in text(response)
-    assert _signed_in_as(visitor) is None
+    assert signed_in_as(visitor.client) is None
     assert not User.objects.filter(email="kantine@lyngdal.example.org").exists()
-    event = _last_event()
+    event = last_sign_in()
     assert (event.outcome, event.reason, event.user) == (
         SignInOutcome.REFUSED,
         "not_permitted",
@@ -162,15 +153,15 @@ def test_a_user_of_another_tenant_is_refused(lyngdal, visitor):
     response = visitor.sign_in("lyngdal", "guest")
 
     assert response.status_code == 403
-    assert _last_event().reason == "wrong_tenant"
-    assert _signed_in_as(visitor) is None
+    assert last_sign_in().reason == "wrong_tenant"
+    assert signed_in_as(visitor.client) is None
 
 
 def test_a_user_disabled_at_the_provider_cannot_sign_in(lyngdal, visitor):
     response = visitor.sign_in("lyngdal", "closed")
 
     assert "This account is disabled." in response.text
-    assert _signed_in_as(visitor) is None
+    assert signed_in_as(visitor.client) is None
     assert not User.objects.filter(email="closed@lyngdal.example.org").exists()
 
 
@@ -182,7 +173,7 @@ def test_a_missing_subject_claim_is_refused_without_a_server_error(op, world, vi
 
     assert response.status_code == 403
     assert "did not say who you are" in text(response)
-    assert _last_event().reason == "missing_subject"
+    assert last_sign_in().reason == "missing_subject"
 
 
 def test_an_invited_user_follows_the_invitation_to_the_provider_and_is_linked(
@@ -197,7 +188,7 @@ def test_an_invited_user_follows_the_invitation_to_the_provider_and_is_linked(
     response = visitor.at_provider(start["Location"], "ola")
 
     assert response.status_code == 302, text(response)
-    assert _signed_in_as(visitor) == invited
+    assert signed_in_as(visitor.client) == invited
     assert SocialAccount.objects.get(user=invited).uid == f"{TENANT}:oid-ola"
     invitation.refresh_from_db()
     assert invitation.accepted_at is not None
@@ -207,7 +198,7 @@ def test_an_uninvited_user_without_an_allowed_group_is_refused(lyngdal, visitor)
     response = visitor.sign_in("lyngdal", "ola")
 
     assert response.status_code == 403
-    assert _last_event().reason == "not_permitted"
+    assert last_sign_in().reason == "not_permitted"
 
 
 def test_a_user_of_another_municipality_is_never_linked_to_this_provider(
@@ -222,7 +213,7 @@ def test_a_user_of_another_municipality_is_never_linked_to_this_provider(
     response = visitor.sign_in("lyngdal", "ola")
 
     assert response.status_code == 403
-    assert _last_event().reason == "other_municipality"
+    assert last_sign_in().reason == "other_municipality"
     assert not SocialAccount.objects.filter(user=foreigner).exists()
 
 
@@ -234,20 +225,20 @@ def test_a_link_to_a_user_of_another_municipality_is_refused(lyngdal, world, vis
     response = visitor.sign_in("lyngdal", "kari")
 
     assert response.status_code == 403
-    assert _last_event().reason == "other_municipality"
-    assert _signed_in_as(visitor) is None
+    assert last_sign_in().reason == "other_municipality"
+    assert signed_in_as(visitor.client) is None
 
 
 def test_a_user_closed_in_fotfeste_cannot_sign_in_through_the_provider(lyngdal, visitor):
     visitor.sign_in("lyngdal", "kari")
-    user = _signed_in_as(visitor)
+    user = signed_in_as(visitor.client)
     User.objects.filter(pk=user.pk).update(is_active=False)
 
     again = Browser(english_visitor())
     response = again.sign_in("lyngdal", "kari")
 
     assert response.status_code == 403
-    assert _last_event().reason == "inactive"
+    assert last_sign_in().reason == "inactive"
 
 
 def test_leaving_the_allowed_group_takes_access_away(lyngdal, visitor):
@@ -259,12 +250,12 @@ def test_leaving_the_allowed_group_takes_access_away(lyngdal, visitor):
     response = again.sign_in("lyngdal", "kari")
 
     assert response.status_code == 403
-    assert _last_event().reason == "not_permitted"
+    assert last_sign_in().reason == "not_permitted"
 
 
 def test_the_provider_s_second_factor_is_trusted_when_amr_says_mfa(lyngdal, visitor):
     visitor.sign_in("lyngdal", "kari")
-    user = _signed_in_as(visitor)
+    user = signed_in_as(visitor.client)
     TOTP.activate(user, generate_totp_secret())
 
     again = Browser(english_visitor())
@@ -272,13 +263,13 @@ def test_the_provider_s_second_factor_is_trusted_when_amr_says_mfa(lyngdal, visi
 
     assert response.status_code == 302
     assert response["Location"] == "/"
-    assert _signed_in_as(again) == user
-    assert _last_event().second_factor == SecondFactor.PROVIDER
+    assert signed_in_as(again.client) == user
+    assert last_sign_in().second_factor == SecondFactor.PROVIDER
 
 
 def test_without_mfa_from_the_provider_fotfeste_asks_for_its_own(lyngdal, visitor):
     visitor.sign_in("lyngdal", "kari")
-    user = _signed_in_as(visitor)
+    user = signed_in_as(visitor.client)
     TOTP.activate(user, generate_totp_secret())
 
     again = Browser(english_visitor())
@@ -286,12 +277,12 @@ def test_without_mfa_from_the_provider_fotfeste_asks_for_its_own(lyngdal, visito
 
     assert response.status_code == 302
     assert response["Location"] == "/accounts/2fa/authenticate/"
-    assert _signed_in_as(again) is None
+    assert signed_in_as(again.client) is None
 
 
 def test_a_municipality_may_ask_for_its_own_second_factor_anyway(lyngdal, visitor):
     visitor.sign_in("lyngdal", "kari")
-    user = _signed_in_as(visitor)
+    user = signed_in_as(visitor.client)
     TOTP.activate(user, generate_totp_secret())
     lyngdal.trust_provider_mfa = False
     lyngdal.save()
@@ -308,7 +299,7 @@ def test_a_replayed_callback_is_refused(lyngdal, visitor):
     replayed = visitor.replay_callback()
 
     assert replayed.status_code == 403
-    assert _last_event().reason == "provider_error"
+    assert last_sign_in().reason == "provider_error"
 
 
 def test_a_group_role_is_given_at_sign_in_and_taken_away_when_the_group_is_left(
@@ -318,7 +309,7 @@ def test_a_group_role_is_given_at_sign_in_and_taken_away_when_the_group_is_left(
         provider=lyngdal, group=STAFF, programme=world.programme, role=ProgrammeRole.CASEWORKER
     )
     visitor.sign_in("lyngdal", "kari")
-    user = _signed_in_as(visitor)
+    user = signed_in_as(visitor.client)
     assert ProgrammeMembership.objects.get(user=user).via_group == STAFF
 
     GroupRole.objects.all().delete()
@@ -329,7 +320,7 @@ def test_a_group_role_is_given_at_sign_in_and_taken_away_when_the_group_is_left(
 
 def test_a_role_given_in_fotfeste_is_not_taken_away_by_groups(lyngdal, world, visitor):
     visitor.sign_in("lyngdal", "kari")
-    user = _signed_in_as(visitor)
+    user = signed_in_as(visitor.client)
     ProgrammeMembership.objects.create(
         user=user, programme=world.other_programme, role=ProgrammeRole.CASEWORKER
     )
@@ -354,7 +345,7 @@ def test_a_provider_that_is_down_gives_a_clear_page_and_the_break_glass_route(wo
     assert response.status_code == 503
     assert "cannot be reached" in text(response)
     assert "/accounts/login/lyngdal/?break-glass" in text(response)
-    assert _last_event().reason == "provider_unreachable"
+    assert last_sign_in().reason == "provider_unreachable"
 
 
 def test_password_sign_in_still_works_for_a_municipality_without_a_provider(world):
@@ -363,7 +354,7 @@ def test_password_sign_in_still_works_for_a_municipality_without_a_provider(worl
     response = sign_in(client, world.caseworker.email)
 
     assert response.status_code == 302
-    event = _last_event()
+    event = last_sign_in()
     assert (event.method, event.user, event.provider) == ("password", world.caseworker, None)
 
 

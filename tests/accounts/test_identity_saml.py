@@ -15,7 +15,6 @@ from accounts.models import (
     ProgrammeMembership,
     ProgrammeRole,
     SecondFactor,
-    SignInEvent,
     SignInOutcome,
     User,
 )
@@ -90,14 +89,6 @@ def visitor():
     return Browser(english_visitor())
 
 
-def _signed_in_as(browser: Browser) -> User | None:
-    return signed_in_as(browser.client)
-
-
-def _last_event() -> SignInEvent:
-    return last_sign_in()
-
-
 def test_the_sign_in_page_offers_the_saml_provider(lyngdal):
     page = english_visitor().get("/accounts/login/lyngdal/")
 
@@ -111,14 +102,14 @@ def test_a_member_of_an_allowed_group_gets_an_account_tied_to_the_persistent_nam
     response = visitor.sign_in("lyngdal", "kari")
 
     assert response.status_code == 302, text(response)
-    user = _signed_in_as(visitor)
+    user = signed_in_as(visitor.client)
     assert user.email == "kari@lyngdal.example.org"
     assert user.full_name == "Test pid-kari"
     assert user.municipality == lyngdal.municipality
     assert not user.has_usable_password()
     account = SocialAccount.objects.get(user=user)
     assert (account.provider, account.uid) == ("lyngdal", "pid-kari")
-    event = _last_event()
+    event = last_sign_in()
     assert (event.user, event.method, event.provider) == (user, "saml", lyngdal)
     assert event.outcome == SignInOutcome.SIGNED_IN
 
@@ -133,7 +124,7 @@ def test_the_idp_s_answer_is_taken_from_a_browser_that_sends_csrf_checked_forms(
     response = browser.at_idp(start["Location"], "kari")
 
     assert response.status_code == 302, text(response)
-    assert _signed_in_as(browser) is not None
+    assert signed_in_as(browser.client) is not None
 
 
 def test_an_email_address_as_nameid_is_not_a_subject(lyngdal, visitor):
@@ -141,20 +132,20 @@ def test_an_email_address_as_nameid_is_not_a_subject(lyngdal, visitor):
 
     assert response.status_code == 403
     assert "did not say who you are" in text(response)
-    assert _last_event().reason == "missing_subject"
+    assert last_sign_in().reason == "missing_subject"
     assert not User.objects.filter(email="mailonly@lyngdal.example.org").exists()
 
 
 def test_the_account_follows_the_nameid_not_the_email_address(lyngdal, visitor):
     visitor.sign_in("lyngdal", "kari")
-    user = _signed_in_as(visitor)
+    user = signed_in_as(visitor.client)
     user.email = "kari.renamed@lyngdal.example.org"
     user.save()
 
     again = Browser(english_visitor())
     again.sign_in("lyngdal", "kari")
 
-    assert _signed_in_as(again) == user
+    assert signed_in_as(again.client) == user
 
 
 def test_someone_outside_the_allowed_groups_is_refused_with_a_clear_page(lyngdal, visitor):
@@ -162,9 +153,9 @@ def test_someone_outside_the_allowed_groups_is_refused_with_a_clear_page(lyngdal
 
     assert response.status_code == 403
     assert "has not been given access to Fotfeste" in text(response)
-    assert _signed_in_as(visitor) is None
+    assert signed_in_as(visitor.client) is None
     assert not User.objects.filter(email="kantine@lyngdal.example.org").exists()
-    event = _last_event()
+    event = last_sign_in()
     assert (event.method, event.reason, event.user) == ("saml", "not_permitted", None)
 
 
@@ -173,7 +164,7 @@ def test_a_user_the_idp_refuses_cannot_sign_in(lyngdal, visitor):
 
     assert response.status_code == 403
     assert "This account is disabled." in response.text
-    assert _signed_in_as(visitor) is None
+    assert signed_in_as(visitor.client) is None
     assert not User.objects.filter(email="closed@lyngdal.example.org").exists()
 
 
@@ -185,7 +176,7 @@ def test_a_user_of_the_other_municipality_is_refused_at_this_one(lyngdal, idp, w
     response = Browser(english_visitor()).sign_in("lyngdal", "sara")
 
     assert response.status_code == 403
-    assert _last_event().reason == "not_permitted"
+    assert last_sign_in().reason == "not_permitted"
     assert SocialAccount.objects.get(uid="pid-sara").provider == "solvik"
 
 
@@ -197,7 +188,7 @@ def test_an_invited_user_of_another_municipality_is_never_linked_here(lyngdal, i
     response = visitor.sign_in("lyngdal", "ola")
 
     assert response.status_code == 403
-    assert _last_event().reason == "other_municipality"
+    assert last_sign_in().reason == "other_municipality"
     assert not SocialAccount.objects.filter(user=world.foreign_caseworker).exists()
 
 
@@ -211,7 +202,7 @@ def test_an_invited_user_follows_the_invitation_to_the_idp_and_is_linked(lyngdal
     response = visitor.at_idp(start["Location"], "ola")
 
     assert response.status_code == 302, text(response)
-    assert _signed_in_as(visitor) == invited
+    assert signed_in_as(visitor.client) == invited
     assert SocialAccount.objects.get(user=invited).uid == "pid-ola"
 
 
@@ -220,31 +211,31 @@ def test_the_idp_s_second_factor_is_trusted_when_the_authn_context_says_so(
     lyngdal, visitor, context
 ):
     visitor.sign_in("lyngdal", "kari")
-    user = _signed_in_as(visitor)
+    user = signed_in_as(visitor.client)
     TOTP.activate(user, generate_totp_secret())
 
     again = Browser(english_visitor())
     response = again.sign_in("lyngdal", "kari", context=context)
 
     assert response["Location"] == "/"
-    assert _signed_in_as(again) == user
-    assert _last_event().second_factor == SecondFactor.PROVIDER
+    assert signed_in_as(again.client) == user
+    assert last_sign_in().second_factor == SecondFactor.PROVIDER
 
 
 def test_a_password_context_leaves_fotfeste_asking_for_its_own(lyngdal, visitor):
     visitor.sign_in("lyngdal", "kari")
-    TOTP.activate(_signed_in_as(visitor), generate_totp_secret())
+    TOTP.activate(signed_in_as(visitor.client), generate_totp_secret())
 
     again = Browser(english_visitor())
     response = again.sign_in("lyngdal", "kari", context="password")
 
     assert response["Location"] == "/accounts/2fa/authenticate/"
-    assert _signed_in_as(again) is None
+    assert signed_in_as(again.client) is None
 
 
 def test_a_municipality_may_ask_for_its_own_second_factor_anyway(lyngdal, visitor):
     visitor.sign_in("lyngdal", "kari")
-    TOTP.activate(_signed_in_as(visitor), generate_totp_secret())
+    TOTP.activate(signed_in_as(visitor.client), generate_totp_secret())
     lyngdal.trust_provider_mfa = False
     lyngdal.save()
 
@@ -258,7 +249,7 @@ def test_a_group_role_is_given_and_taken_away_with_the_group(lyngdal, world, vis
         provider=lyngdal, group=STAFF, programme=world.programme, role=ProgrammeRole.CASEWORKER
     )
     visitor.sign_in("lyngdal", "kari")
-    user = _signed_in_as(visitor)
+    user = signed_in_as(visitor.client)
     assert ProgrammeMembership.objects.get(user=user).via_group == STAFF
 
     GroupRole.objects.all().delete()
@@ -277,7 +268,7 @@ def test_a_replayed_response_is_refused(lyngdal, visitor):
 
     assert replayed.status_code == 403
     assert "has been used already" in text(replayed)
-    assert _last_event().reason == "provider_error"
+    assert last_sign_in().reason == "provider_error"
 
 
 def test_a_response_replayed_in_another_browser_is_refused(lyngdal, visitor):
@@ -286,7 +277,7 @@ def test_a_response_replayed_in_another_browser_is_refused(lyngdal, visitor):
     other.last_post = visitor.last_post
 
     assert other.replay().status_code == 403
-    assert _signed_in_as(other) is None
+    assert signed_in_as(other.client) is None
 
 
 def test_an_idp_initiated_response_is_refused(lyngdal, idp, visitor):
@@ -297,8 +288,8 @@ def test_an_idp_initiated_response_is_refused(lyngdal, idp, visitor):
 
     assert response.status_code == 403
     assert "Fotfeste did not ask for this sign-in" in text(response)
-    assert _last_event().reason == "unsolicited"
-    assert _signed_in_as(visitor) is None
+    assert last_sign_in().reason == "unsolicited"
+    assert signed_in_as(visitor.client) is None
 
 
 @pytest.mark.parametrize("tamper", ["wrong-key", "wrong-audience", "expired"])
@@ -307,8 +298,8 @@ def test_a_response_that_is_not_valid_is_refused_with_a_page(lyngdal, visitor, t
 
     assert response.status_code == 403, text(response)
     assert "was not valid" in text(response)
-    assert _last_event().reason == "provider_error"
-    assert _signed_in_as(visitor) is None
+    assert last_sign_in().reason == "provider_error"
+    assert signed_in_as(visitor.client) is None
 
 
 def test_an_idp_that_is_down_gives_a_clear_page_and_the_break_glass_route(world, visitor):
@@ -326,7 +317,7 @@ def test_an_idp_that_is_down_gives_a_clear_page_and_the_break_glass_route(world,
     assert response.status_code == 503
     assert "cannot be reached" in text(response)
     assert "/accounts/login/lyngdal/?break-glass" in text(response)
-    assert _last_event().reason == "provider_unreachable"
+    assert last_sign_in().reason == "provider_unreachable"
 
 
 # --- the IdP's metadata handed over as XML, and the admin's form -----------------------------
@@ -341,7 +332,7 @@ def test_an_idp_configured_from_its_metadata_xml_signs_staff_in(idp, world, visi
     response = visitor.sign_in("lyngdal", "kari")
 
     assert response.status_code == 302, text(response)
-    assert _signed_in_as(visitor).email == "kari@lyngdal.example.org"
+    assert signed_in_as(visitor.client).email == "kari@lyngdal.example.org"
 
 
 @pytest.mark.parametrize("xml", ["", "<not-metadata/>"], ids=["none", "not metadata"])
@@ -360,7 +351,7 @@ def test_a_saml_provider_without_usable_metadata_gives_a_page_not_a_server_error
     response = visitor.client.post("/accounts/saml/lyngdal/login/")
 
     assert response.status_code == 403
-    assert _last_event().reason == "provider_error"
+    assert last_sign_in().reason == "provider_error"
 
 
 def _admin_form(world, **fields) -> IdentityProviderForm:

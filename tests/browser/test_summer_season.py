@@ -169,6 +169,15 @@ def test_a_season_from_the_application_to_the_payroll_file_and_the_certificate(
         paxml = Path(download.value.path()).read_text(encoding="utf-8")
         assert f'persnr="{NUMBER}"' in paxml and "<antal>6.00</antal>" in paxml
 
+        desk.goto(f"{live_site}/summerjobs/{season}/edit/")
+        desk.fill("#id_certificate_signed_by", "Testsamordnare, feriesamordnare")
+        desk.fill("#id_postcodes", "123 45, 124")
+        shot(desk, "season-rules-desk")
+        desk.click("main form button[type=submit]")
+        desk.wait_for_url(re.compile(rf"/summerjobs/{season}/setup/$"))
+        assert "12345, 124" in desk.locator("main").inner_text()
+        shot(desk, "season-setup-desk")
+
         desk.goto(f"{live_site}/summerjobs/{season}/certificates/")
         row = desk.locator("tr", has_text="Helasäsongen")
         shot(desk, "season-certificates-desk")

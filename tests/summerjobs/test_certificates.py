@@ -10,6 +10,8 @@ from decimal import Decimal
 
 import pytest
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from weasyprint import HTML
@@ -26,7 +28,7 @@ from summerjobs.certificates import (
     certificate_pdf,
 )
 from summerjobs.evaluations import supervisor_evaluation_save
-from summerjobs.models import Application, CertificateBatch, Offer, Place
+from summerjobs.models import Application, Attestation, CertificateBatch, Offer, Place
 from tests.support.after import offer_link, staff, worked
 from tests.support.payroll import TODAY, attest
 from tests.support.visitors import recently_authenticated
@@ -237,3 +239,19 @@ def test_the_certificate_words_are_translated():
             assert translation.gettext("Your work certificate is ready") != (
                 "Your work certificate is ready"
             ), language
+
+
+def test_the_certificates_page_takes_as_many_queries_for_one_person_as_for_two(
+    attested, summer, coordinator, client_for
+):
+    client = client_for(coordinator)
+    url = reverse("summerjobs:certificates", args=[summer.season.pk])
+    client.get(url)  # the session and the user's roles, cached after the first page
+    with CaptureQueriesContext(connection) as two:
+        page = client.get(url).content.decode()
+    assert page.count("/summerjobs/certificates/") >= 2
+    Attestation.objects.filter(offer=attested["16"]).delete()
+    with CaptureQueriesContext(connection) as one:
+        page = client.get(url).content.decode()
+    assert page.count("/summerjobs/certificates/") >= 1
+    assert len(two.captured_queries) == len(one.captured_queries) <= 12
