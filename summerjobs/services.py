@@ -37,7 +37,7 @@ from summerjobs.models import (
     PriorityTier,
     Season,
 )
-from summerjobs.selectors import lottery_draw
+from summerjobs.selectors import SeasonOffer, lottery_draw, season_offer
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +108,9 @@ def application_check(
         )
     _check_postcode(season, data.postcode)
     _check_school_year(season, data.school_year)
-    offered = _period_starts(season)
-    _check_guardian(offered, number.birth_date, data)
-    areas, periods = _checked_choices(season, offered, data)
+    offered = season_offer(season)
+    _check_guardian(offered.period_starts, number.birth_date, data)
+    areas, periods = _checked_choices(offered, data)
     return CheckedApplication(number, areas, periods, _person_fields(data))
 
 
@@ -219,12 +219,6 @@ def _check_school_year(season: Season, school_year: str) -> None:
         )
 
 
-def _period_starts(season: Season) -> dict[int, date]:
-    """The season's periods, each with its first day (read once where the caller prefetched
-    them for the form's choices)."""
-    return {period.pk: period.starts_on for period in season.periods.all()}
-
-
 def _check_guardian(
     offered: dict[int, date], born: date, data: ApplicationInput | ApplicationChange
 ) -> None:
@@ -247,7 +241,7 @@ def _check_guardian(
 
 
 def _checked_choices(
-    season: Season, offered: dict[int, date], data: ApplicationInput | ApplicationChange
+    offered: SeasonOffer, data: ApplicationInput | ApplicationChange
 ) -> tuple[list[int], list[int]]:
     areas, periods = list(data.area_ids), list(dict.fromkeys(data.period_ids))
     if not areas or len(areas) > MAX_CHOICES:
@@ -256,9 +250,9 @@ def _checked_choices(
         )
     if len(set(areas)) != len(areas):
         raise ApplicationError(_("Each work area can be chosen once."), field="areas")
-    if set(areas) - {area.pk for area in season.areas.all()}:
+    if set(areas) - offered.area_ids:
         raise ApplicationError(_("Choose among this season's work areas."), field="areas")
-    if not periods or set(periods) - set(offered):
+    if not periods or set(periods) - set(offered.period_starts):
         raise ApplicationError(_("Choose at least one of this season's periods."), field="periods")
     return areas, periods
 
@@ -279,9 +273,9 @@ def application_update(
         raise ApplicationError(_("Give your e-mail address."), field="email")
     _check_postcode(season, change.postcode)
     _check_school_year(season, change.school_year)
-    offered = _period_starts(season)
-    _check_guardian(offered, application.birth_date, change)
-    areas, periods = _checked_choices(season, offered, change)
+    offered = season_offer(season)
+    _check_guardian(offered.period_starts, application.birth_date, change)
+    areas, periods = _checked_choices(offered, change)
     values: dict[str, Any] = {name: getattr(change, name).strip() for name in CHANGEABLE}
     values["postcode"] = postcode_normal(change.postcode)
     with transaction.atomic():

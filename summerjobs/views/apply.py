@@ -29,7 +29,7 @@ from summerjobs.applying import (
     pending_application_start,
 )
 from summerjobs.forms import ApplyForm, ChangeForm, CodeForm, WithdrawForm
-from summerjobs.models import Application, ApplicationStatus, Season
+from summerjobs.models import Application, ApplicationStatus, PendingApplication, Season
 from summerjobs.selectors import application_for_link, season_public, seasons_open
 from summerjobs.services import application_update, application_withdraw
 
@@ -136,6 +136,17 @@ class ApplyView(SeasonPage):
 
 class ConfirmView(SeasonPage):
     form_class = CodeForm
+    pending: PendingApplication | None = None
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        # The waiting submission comes with its season: at the deadline one query, not two.
+        self.pending = pending_application_for(token=kwargs["token"])
+        if self.pending is None or self.pending.season_id != kwargs["pk"]:
+            self.pending = None
+            return super().dispatch(request, *args, **kwargs)
+        self.season = self.found = self.pending.season
+        self.speak()
+        return ApplyPage.dispatch(self, request, *args, **kwargs)
 
     def get(self, request: HttpRequest, pk: int, token: str) -> HttpResponse:
         return self.page("confirm", form=CodeForm(), minutes=CODE_MINUTES)
@@ -146,8 +157,8 @@ class ConfirmView(SeasonPage):
         form = CodeForm(request.POST)
         if not form.is_valid():
             return self.page("confirm", form=form, minutes=CODE_MINUTES)
-        pending = pending_application_for(token=token)
-        if pending is None or pending.season_id != pk:
+        pending = self.pending
+        if pending is None:
             return self.refuse(_("This code has been used or has expired. Send the form again."))
         if rate_limited(request, "summerjob_code_email", pending_application_email(pending)):
             return self.too_many()
