@@ -339,7 +339,7 @@ def application_for_link(*, token: str) -> Application | None:
     choices = Choice.objects.select_related("area").order_by("rank")
     return (
         Application.objects.filter(edit_token_hash=token_digest(token))
-        .select_related("season__programme__municipality")
+        .select_related("season__programme__municipality", "email_change")
         .prefetch_related(Prefetch("choices", queryset=choices), "periods")
         .first()
     )

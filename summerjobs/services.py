@@ -264,9 +264,10 @@ def application_update(
     change: ApplicationChange,
     at: datetime | None = None,
 ) -> Application:
-    """The young person's own change of their contact details, wishes, periods and text, until
-    the deadline, checked against the same rules as the application; refused when somebody
-    saved the application after ``expected_version`` was read (another tab, a guardian)."""
+    """The young person's own change of their contact details (all but the e-mail address,
+    which waits for a code), wishes, periods and text, until the deadline, checked against the
+    same rules as the application; refused when somebody saved the application after
+    ``expected_version`` was read (another tab, a guardian)."""
     season = application.season
     _check_changeable(application, at)
     if not change.email.strip():
@@ -276,7 +277,10 @@ def application_update(
     offered = season_offer(season)
     _check_guardian(offered.period_starts, application.birth_date, change)
     areas, periods = _checked_choices(offered, change)
-    values: dict[str, Any] = {name: getattr(change, name).strip() for name in CHANGEABLE}
+    # A new e-mail address waits for its code (applying.application_change_save).
+    values: dict[str, Any] = {
+        name: getattr(change, name).strip() for name in CHANGEABLE if name != "email"
+    }
     values["postcode"] = postcode_normal(change.postcode)
     with transaction.atomic():
         claim_version(Application, application, expected_version, _stale_message())

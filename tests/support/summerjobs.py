@@ -137,3 +137,25 @@ def run_placing(summer: SeasonWorld, where: list[tuple[Application, Place | None
             reserve_position=None if place else reserve,
         )
     return run
+
+
+def change_data(summer: SeasonWorld, application: Application, **changes) -> dict:
+    """The link page's form as the young person sends it, with ``changes``."""
+    values = {
+        "version": application.version,
+        "email": application.email,
+        "phone": "070-999 99 99",
+        "postcode": "123 46",
+        "guardian_name": application.guardian_name,
+        "guardian_email": application.guardian_email,
+        "guardian_phone": application.guardian_phone,
+        "school": "Nya skolan",
+        "school_year": "Gy 2",
+        "choice_1": summer.areas["Storkök"].pk,
+        "choice_2": summer.areas["Fritidshem"].pk,
+        "choice_3": summer.areas["Äldreomsorg"].pk,
+        "periods": [summer.periods[1].pk],
+        "motivation": "Nu vill jag laga mat.",
+    }
+    values.update(changes)
+    return {name: value for name, value in values.items() if value is not None}
