@@ -616,6 +616,7 @@ from summerjobs.after_models import (  # noqa: E402, F401
     SUPERVISOR_QUESTIONS,
     YOUTH_QUESTIONS,
     CertificateBatch,
+    FrozenFigures,
     SupervisorEvaluation,
     YouthEvaluation,
 )

@@ -21,6 +21,7 @@ from config.errors import ApplicationError
 from participants import national_id as nid
 from participants.services import add_months
 from summerjobs import lottery
+from summerjobs.figures_frozen import season_figures_freeze
 from summerjobs.lottery import age_on
 from summerjobs.models import (
     LIVE_OFFER,
@@ -405,7 +406,8 @@ def applications_purge_unplaced(*, today: date | None = None) -> int:
     period ended ``FOTFESTE_SUMMERJOBS_UNPLACED_MONTHS`` ago (a season without periods counts
     from the close of applications): with their wishes, reserve positions and the values of
     their change history (and of the checklist before the start of one who said yes, then
-    no). The runs keep their figures and keys. Returns how many went."""
+    no). The season's figures are frozen first (summerjobs/figures_frozen.py), so they still
+    count everyone who applied. The runs keep their figures and keys. Returns how many went."""
     today = today or timezone.localdate()
     months = settings.FOTFESTE_SUMMERJOBS_UNPLACED_MONTHS
     deleted = 0
@@ -420,17 +422,20 @@ def applications_purge_unplaced(*, today: date | None = None) -> int:
 
 
 def _purge_unplaced(season_id: int) -> int:
-    placed = Allocation.objects.filter(
-        run__season_id=season_id, run__dry_run=False, place__isnull=False
-    ).values("application_id")
-    unplaced = Application.objects.filter(season_id=season_id).exclude(pk__in=placed)
-    ids = list(unplaced.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    # A checklist before the start of someone who said yes and then no holds a next of kin.
-    checklists = PreStart.objects.filter(offer__allocation__application_id__in=ids)
-    checklist_ids = [str(pk) for pk in checklists.values_list("pk", flat=True)]
     with transaction.atomic():
+        # The figures first, while everyone who applied is still here (a second run finds
+        # them frozen and leaves them); under the season's lock, taken by the freeze.
+        season_figures_freeze(season_id=season_id)
+        placed = Allocation.objects.filter(
+            run__season_id=season_id, run__dry_run=False, place__isnull=False
+        ).values("application_id")
+        unplaced = Application.objects.filter(season_id=season_id).exclude(pk__in=placed)
+        ids = list(unplaced.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        # A checklist before the start of someone who said yes and then no holds a next of kin.
+        checklists = PreStart.objects.filter(offer__allocation__application_id__in=ids)
+        checklist_ids = [str(pk) for pk in checklists.values_list("pk", flat=True)]
         Allocation.objects.filter(application_id__in=ids).delete()
         history = ChangeEvent.objects.filter(
             Q(model=Application._meta.label_lower, object_id__in=[str(pk) for pk in ids])

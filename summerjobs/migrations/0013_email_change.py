@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('summerjobs', '0011_school_years'),
+        ('summerjobs', '0012_frozen_figures'),
     ]
 
     operations = [
