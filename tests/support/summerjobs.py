@@ -162,6 +162,7 @@ def change_data(summer: SeasonWorld, application: Application, **changes) -> dic
     values.update(changes)
     return {name: value for name, value in values.items() if value is not None}
 
+
 def after_the_season(summer: SeasonWorld, days: int) -> date:
     """``days`` after the applications of the season's unplaced are due to be deleted."""
     last = max(period.ends_on for period in summer.periods)
