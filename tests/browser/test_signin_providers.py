@@ -68,6 +68,7 @@ class Way:
     closed: str  # an account the provider has closed
     stranger: str  # an account at the provider that nobody of this municipality holds
     other_staff: str  # a demo staff member of the other municipality
+    locale: str  # the browser's language, the municipality's own
 
     @property
     def login_path(self) -> str:
@@ -86,6 +87,7 @@ WAYS = {
         closed="sluttet",
         stranger="gjest",
         other_staff="handledare.kok@solvik.example.org",
+        locale="nb-NO",
     ),
     "saml": Way(
         "saml",
@@ -96,6 +98,7 @@ WAYS = {
         closed="slutat",
         stranger="gast",
         other_staff="veileder@kristiansand.example.org",
+        locale="sv-SE",
     ),
 }
 ORIGINS: dict[str, str] = {}  # the providers' addresses, by protocol
@@ -196,8 +199,8 @@ def _invitation_path(live_manage, email: str) -> str:
 
 
 @contextmanager
-def fresh_page(browser, width: int = 390) -> Iterator:
-    context = browser.new_context(locale="nb-NO", viewport={"width": width, "height": 844})
+def fresh_page(browser, width: int = 390, locale: str = "nb-NO") -> Iterator:
+    context = browser.new_context(locale=locale, viewport={"width": width, "height": 844})
     page = context.new_page()
     page.set_default_timeout(15000)
     try:
@@ -247,9 +250,11 @@ def test_the_sign_in_pages_offer_each_municipality_s_provider(browser, live_site
                 assert button.is_visible()
             no_violations(page, "sign-in page with providers")
             shot(page, f"sign-in-providers-{width}")
-            for way in WAYS.values():
+        for way in WAYS.values():
+            with fresh_page(browser, width, way.locale) as page:
                 page.goto(f"{live_site}/accounts/login/{way.slug}/")
                 assert page.locator("main form[action$='/login/'] button").count() == 1
+                assert page.locator("html").get_attribute("lang") == way.locale[:2]
                 shot(page, f"sign-in-{way.slug}-{width}")
 
 
@@ -257,12 +262,12 @@ def test_invited_staff_sign_in_with_and_without_the_provider_s_second_factor(
     browser, live_site, live_manage, way
 ):
     # The staff member has Fotfeste's own second factor from a password sign-in before.
-    with fresh_page(browser) as page:
+    with fresh_page(browser, locale=way.locale) as page:
         sign_in_fully(page, live_site, way.staff)
 
     # They follow their admin's invitation to the provider, which says a second factor was
     # used: their home page, without Fotfeste's code.
-    with fresh_page(browser) as page:
+    with fresh_page(browser, locale=way.locale) as page:
         page.goto(live_site + _invitation_path(live_manage, way.staff))
         page.click("form[action$='/provider/'] button[type=submit]")
         _at_provider(page, way, way.login, mfa=True)
@@ -273,7 +278,7 @@ def test_invited_staff_sign_in_with_and_without_the_provider_s_second_factor(
         assert _linked_to(live_manage, way.staff) == [way.slug]
 
     # Another day, the provider asked for a password only: Fotfeste asks for its own code.
-    with fresh_page(browser) as page:
+    with fresh_page(browser, locale=way.locale) as page:
         _press_sign_in_with(page, live_site, way)
         _at_provider(page, way, way.login, mfa=False)
         arrive(page, r"/accounts/2fa/authenticate/", f"{way.slug}-fotfeste-code")
@@ -288,7 +293,7 @@ def test_someone_outside_the_allowed_group_gets_the_refusal_page(
     browser, live_site, live_manage, way
 ):
     for width in (390, 1280):
-        with fresh_page(browser, width) as page:
+        with fresh_page(browser, width, way.locale) as page:
             _press_sign_in_with(page, live_site, way)
             _at_provider(page, way, way.outsider, mfa=True)
             _refused(page, live_site, "not_permitted")
@@ -309,7 +314,7 @@ def test_someone_outside_the_allowed_group_gets_the_refusal_page(
 
 def test_an_account_the_provider_has_closed_gets_nowhere(browser, live_site, live_manage, way):
     before = _last_event(live_manage, way.slug)
-    with fresh_page(browser) as page:
+    with fresh_page(browser, locale=way.locale) as page:
         _press_sign_in_with(page, live_site, way)
         _at_provider(page, way, way.closed, mfa=True)
         # The provider refuses at its own form: nothing comes back to Fotfeste.
@@ -322,7 +327,7 @@ def test_an_account_the_provider_has_closed_gets_nowhere(browser, live_site, liv
 def test_a_user_of_the_other_municipality_is_refused_and_never_tied(
     browser, live_site, live_manage, way
 ):
-    with fresh_page(browser) as page:
+    with fresh_page(browser, locale=way.locale) as page:
         # Their own municipality's invitation sends them to their own provider; they turn to
         # this municipality's instead.
         page.goto(live_site + _invitation_path(live_manage, way.other_staff))
