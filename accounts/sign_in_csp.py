@@ -10,7 +10,7 @@ in metadata XML handed over, and the entity id's where it is a web address (docs
 """
 
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from django.http import HttpResponseBase
@@ -44,9 +44,10 @@ def provider_origins(providers: Iterable[IdentityProvider]) -> list[str]:
     return found
 
 
-def provider_forms_allowed(
-    response: HttpResponseBase, providers: Iterable[IdentityProvider]
-) -> HttpResponseBase:
+Response = TypeVar("Response", bound=HttpResponseBase)
+
+
+def provider_forms_allowed(response: Response, providers: Iterable[IdentityProvider]) -> Response:
     """The response's policy lets its forms go on to the providers' sign-in addresses."""
     origins = provider_origins(providers)
     if origins:

@@ -17,6 +17,7 @@ from argparse import BooleanOptionalAction
 from pathlib import Path
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
@@ -166,7 +167,7 @@ def _form_data(
 
 
 def _errors(form: IdentityProviderForm) -> str:
-    lines = []
+    lines: list[str] = []
     for field, errors in form.errors.items():
         where = "" if field == "__all__" else f"--{field.replace('_', '-')}: "
         lines.extend(f"{where}{error}" for error in errors)
@@ -174,8 +175,8 @@ def _errors(form: IdentityProviderForm) -> str:
 
 
 def _group_roles_set(provider: IdentityProvider, wanted: list[list[str]]) -> None:
-    # Fotfeste's programmes live in a layer above accounts: reached through the relation.
-    programmes = GroupRole._meta.get_field("programme").related_model._default_manager
+    # Fotfeste's programmes live in a layer above accounts: looked up by the model's name.
+    programmes = apps.get_model("programs", "Programme")._default_manager
     rows = []
     for group, programme_name, role in wanted:
         if role not in ProgrammeRole.values:
@@ -185,7 +186,7 @@ def _group_roles_set(provider: IdentityProvider, wanted: list[list[str]]) -> Non
         ).first()
         if programme is None:
             raise CommandError(f"{provider.municipality} has no programme {programme_name!r}.")
-        rows.append(GroupRole(provider=provider, group=group, programme=programme, role=role))
+        rows.append(GroupRole(provider=provider, group=group, programme_id=programme.pk, role=role))
     GroupRole.objects.filter(provider=provider).delete()
     GroupRole.objects.bulk_create(rows)
 
