@@ -79,7 +79,9 @@ test: system-deps provider-deps $(STAMP)
 	  $(BIN)/pytest -m "not browser and not services" -q; \
 	fi
 
-test-browser: browser-deps $(AXE) $(STAMP)
+# The sign-in tests among them run the OpenID provider (provider-deps) and the SAML IdP (pysaml2 from
+# the dev dependencies, xmlsec1 from system-deps) beside the live site (docs/sign-in.md).
+test-browser: system-deps browser-deps provider-deps $(AXE) $(STAMP)
 	$(BIN)/pytest -m browser -q
 
 # The tests marked "replica", against a PostgreSQL primary and its streaming replica that

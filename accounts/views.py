@@ -40,6 +40,7 @@ from accounts.services import (
     user_language_set,
     user_set_active,
 )
+from accounts.sign_in_csp import provider_forms_allowed
 from accounts.social import INVITATION_KEY, oidc_login
 from accounts.tokens import (
     MAX_DAYS,
@@ -228,7 +229,8 @@ class InvitationAcceptView(View):
             "provider": provider,
             "token": self.kwargs["token"],
         }
-        return render(self.request, self.template_name, context)
+        response = render(self.request, self.template_name, context)
+        return provider_forms_allowed(response, [provider] if provider else [])
 
 
 class ApiTokenListView(LoginRequiredMixin, RoleRequiredMixin, ListView):
@@ -365,6 +367,10 @@ class SignInView(LoginView):
             or "break-glass" in self.request.GET
         )
         return {**context, "providers": providers, "chosen": chosen, "password_open": password_open}
+
+    def render_to_response(self, context, **kwargs):
+        response = super().render_to_response(context, **kwargs)
+        return provider_forms_allowed(response, context["providers"])
 
     def chosen(self):
         return None

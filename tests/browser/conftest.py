@@ -109,6 +109,26 @@ def live_shell(live_site):
 
 
 @pytest.fixture(scope="session")
+def live_manage(live_site):
+    """Run a management command against the live site's database, as its operator would, with
+    extra environment variables (a secret, say) and standard input; returns its output."""
+
+    def run(*args: str, env: dict[str, str] | None = None, stdin: str = "") -> str:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env={**LIVE["env"], **(env or {})},
+            input=stdin,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    return run
+
+
+@pytest.fixture(scope="session")
 def browser():
     if not shutil.which(CHROMIUM) and not Path(CHROMIUM).exists():
         pytest.fail(f"Debian's Chromium is needed at {CHROMIUM}: run 'make browser-deps'.")
