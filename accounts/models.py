@@ -507,6 +507,7 @@ class SignInMethod(models.TextChoices):
 class SignInOutcome(models.TextChoices):
     SIGNED_IN = "signed_in", _("Signed in")
     REFUSED = "refused", _("Refused")
+    SIGNED_OUT = "signed_out", _("Signed out")
 
 
 class SecondFactor(models.TextChoices):
@@ -516,8 +517,9 @@ class SecondFactor(models.TextChoices):
 
 
 class SignInEvent(AppendOnlyModel):
-    """Every sign-in and every refusal. A refusal names no person: no address, no subject,
-    only the provider and a reason."""
+    """Every sign-in, every refusal and every sign-out. A refusal names no person: no address,
+    no subject, only the provider and a reason. A sign-out's reason says what became of the
+    provider's session (accounts/sign_out.py)."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
