@@ -439,6 +439,15 @@ class IdentityProvider(models.Model):
         choices=PasswordSignIn.choices,
         default=PasswordSignIn.EVERYONE,
     )
+    sign_out_at_provider = models.BooleanField(
+        _("sign out at the provider too"),
+        default=True,
+        help_text=_(
+            "Signing out of Fotfeste also signs out at the provider where it offers that "
+            "(OpenID Connect end_session_endpoint, SAML single logout). Turn off for an IdP "
+            "that refuses Fotfeste's unsigned LogoutRequest, such as ADFS."
+        ),
+    )
 
     class Meta:
         verbose_name = _("identity provider")

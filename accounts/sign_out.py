@@ -76,6 +76,8 @@ def _plan(request: HttpRequest) -> SignOut:
     plain = SignOut(
         url=signed_out_page(request, provider), provider=provider, method=provider.protocol
     )
+    if not provider.sign_out_at_provider:
+        return replace(plain, reason="provider_no_logout")
     logout = _saml_logout if provider.protocol == Protocol.SAML else _oidc_logout
     try:
         found = logout(request, provider, kept)

@@ -147,6 +147,18 @@ def test_a_provider_without_end_session_gives_fotfeste_s_own_sign_out(world):
     assert "may still be open in this browser" in text(page)
 
 
+def test_platform_staff_may_turn_signing_out_at_the_provider_off(op, world):
+    browser = _signed_in(op, world)
+    IdentityProvider.objects.filter(slug="lyngdal").update(sign_out_at_provider=False)
+
+    response = browser.client.post("/accounts/logout/")
+
+    assert response["Location"] == SIGNED_OUT_PAGE
+    assert signed_in_as(browser.client) is None
+    assert last_sign_in().reason == "provider_no_logout"
+    assert not provider_asks_for_login(_same_browser(browser), "lyngdal")
+
+
 def test_a_provider_that_is_down_at_sign_out_still_signs_out_of_fotfeste(world):
     with oidc_provider(clients=CLIENTS, accounts=ACCOUNTS) as soon_down:
         browser = _signed_in(soon_down, world)
