@@ -105,14 +105,20 @@ def sign_out(request: HttpRequest, end_session: Callable[[HttpRequest], None]) -
     if plan is None:
         kept = provider_session(request.session)
         provider = provider_by_slug(kept.get("provider", "")) if kept else None
-        plan = SignOut(provider=provider, method=provider.protocol if provider else "password")
+        method = provider.protocol if provider else SignInMethod.PASSWORD
+        plan = SignOut(provider=provider, method=method)
     if request.user.is_authenticated:
         user: Any = request.user
         sign_out_record(method=plan.method, user=user, provider=plan.provider, reason=plan.reason)
     end_session(request)
     if plan.awaited:
         request.session[AWAITED_KEY] = plan.awaited
-    if plan.reason == "provider_unreachable":
+    _note(request, plan.reason)
+
+
+def _note(request: HttpRequest, reason: str) -> None:
+    """What the person is told when the provider's session may still be open."""
+    if reason == "provider_unreachable":
         messages.warning(
             request,
             _(
@@ -120,7 +126,7 @@ def sign_out(request: HttpRequest, end_session: Callable[[HttpRequest], None]) -
                 "there. Close the browser to be sure."
             ),
         )
-    elif plan.reason == "provider_no_logout":
+    elif reason == "provider_no_logout":
         messages.info(
             request,
             _(

@@ -5,6 +5,12 @@ pysaml2's IdP (SAML single logout), each in its own process (tests/support/)."""
 import time
 
 import pytest
+from allauth.mfa.totp.internal.auth import (
+    TOTP,
+    format_hotp_value,
+    generate_totp_secret,
+    hotp_value,
+)
 from django.contrib.auth import SESSION_KEY
 from django.core.cache import cache
 
@@ -121,6 +127,23 @@ def test_signing_out_ends_fotfeste_s_session_and_the_provider_s(op, world, caplo
     assert provider_asks_for_login(_same_browser(browser), "lyngdal")
     id_token = location.split("id_token_hint=")[1].split("&")[0]
     assert all(id_token not in record.getMessage() for record in caplog.records)
+
+
+def test_after_fotfeste_s_own_second_factor_the_sign_out_still_reaches_the_provider(op, world):
+    first = _signed_in(op, world)
+    secret = generate_totp_secret()
+    TOTP.activate(signed_in_as(first.client), secret)
+    browser = Browser(english_visitor())
+    asked = browser.sign_in("lyngdal", "kari", mfa=False)
+    assert asked["Location"] == "/accounts/2fa/authenticate/"
+    code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
+    assert browser.client.post(asked["Location"], {"code": code}).status_code == 302
+    assert signed_in_as(browser.client) is not None
+
+    response = browser.client.post("/accounts/logout/")
+
+    assert response["Location"].startswith(f"{op.issuer}/session/end?")
+    assert last_sign_in().reason == "provider"
 
 
 def test_a_state_fotfeste_did_not_give_says_nothing_about_the_provider(op, world):
@@ -297,6 +320,16 @@ def test_a_logout_response_nobody_waits_for_is_refused(idp, world):
 
     assert back.status_code == 400
     assert ALSO_SIGNED_OUT not in text(back)
+
+
+@pytest.mark.parametrize("query", ["SAMLResponse=not-saml", "SAMLRequest=not-saml", ""])
+def test_an_unreadable_logout_message_is_a_page_not_a_server_error(idp, world, query):
+    browser = _saml_signed_in(idp, world)
+
+    answer = browser.client.get(f"/accounts/saml/lyngdal/sls/?{query}")
+
+    assert answer.status_code == 400
+    assert signed_in_as(browser.client) is not None
 
 
 def test_a_logout_the_idp_starts_ends_that_person_s_fotfeste_session(idp, world):
