@@ -136,6 +136,8 @@ def test_after_fotfeste_s_own_second_factor_the_sign_out_still_reaches_the_provi
     browser = Browser(english_visitor())
     asked = browser.sign_in("lyngdal", "kari", mfa=False)
     assert asked["Location"] == "/accounts/2fa/authenticate/"
+    if 30 - time.time() % 30 < 3:
+        time.sleep(3)  # a code made at the end of its 30 seconds may be stale when it arrives
     code = format_hotp_value(hotp_value(secret, int(time.time()) // 30))
     assert browser.client.post(asked["Location"], {"code": code}).status_code == 302
     assert signed_in_as(browser.client) is not None
