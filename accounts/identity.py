@@ -36,7 +36,7 @@ from config import crypto
 
 logger = logging.getLogger("fotfeste.sign_in")
 
-_SECRET_PURPOSE = "fotfeste.identity-provider.client-secret"  # noqa: S105 (a key purpose)
+SECRET_PURPOSE = "fotfeste.identity-provider.client-secret"  # noqa: S105 (a key purpose)
 
 # What a refused person is told, by reason; the reason alone is logged and recorded.
 REFUSALS = {
@@ -107,7 +107,7 @@ class Claims:
 def identity_provider_secret_set(*, provider: IdentityProvider, secret: str) -> None:
     """Keep the client secret encrypted (config/crypto.py); an empty one removes it."""
     provider.client_secret_encrypted = (
-        crypto.encrypt(secret, purpose=_SECRET_PURPOSE) if secret else ""
+        crypto.encrypt(secret, purpose=SECRET_PURPOSE) if secret else ""
     )
     provider.save(update_fields=["client_secret_encrypted"])
 
@@ -115,7 +115,7 @@ def identity_provider_secret_set(*, provider: IdentityProvider, secret: str) -> 
 def identity_provider_secret(provider: IdentityProvider) -> str:
     if not provider.client_secret_encrypted:
         return ""
-    return crypto.decrypt(provider.client_secret_encrypted, purpose=_SECRET_PURPOSE)
+    return crypto.decrypt(provider.client_secret_encrypted, purpose=SECRET_PURPOSE)
 
 
 def enabled_providers() -> "list[IdentityProvider]":

@@ -3,11 +3,15 @@
 Every purpose derives keys of its own from the same secrets (FOTFESTE_NATIONAL_ID_KEYS): the
 first encrypts, all of them decrypt, so the keys can be rotated (docs/operations.md). A value
 encrypted for one purpose cannot be decrypted as another.
+
+Each app registers the columns it keeps encrypted (``register``, from its AppConfig.ready), so
+that ``manage.py rotate_encryption_keys`` re-encrypts every one of them, whichever app holds it.
 """
 
 import base64
 import hashlib
 import hmac
+from dataclasses import dataclass
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -46,3 +50,25 @@ def reencrypt(token: str, *, purpose: str) -> str:
         return _fernet(purpose).rotate(token.encode()).decode()
     except InvalidToken as exc:
         raise UnreadableError(purpose) from exc
+
+
+@dataclass(frozen=True)
+class EncryptedColumn:
+    """A text column holding values encrypted here: ``model`` as «app_label.ModelName»."""
+
+    model: str
+    field: str
+    purpose: str
+
+
+_COLUMNS: list[EncryptedColumn] = []
+
+
+def register(model: str, field: str, *, purpose: str) -> None:
+    column = EncryptedColumn(model, field, purpose)
+    if column not in _COLUMNS:
+        _COLUMNS.append(column)
+
+
+def registered() -> tuple[EncryptedColumn, ...]:
+    return tuple(_COLUMNS)

@@ -179,7 +179,7 @@ def lookup_hash(value: str) -> str:
     return hmac.new(key, value.encode(), hashlib.sha256).hexdigest()
 
 
-_PURPOSE = "fotfeste.national-id.encrypt"
+PURPOSE = "fotfeste.national-id.encrypt"
 
 
 def _unreadable() -> ApplicationError:
@@ -187,12 +187,12 @@ def _unreadable() -> ApplicationError:
 
 
 def encrypt(value: str) -> str:
-    return crypto.encrypt(value, purpose=_PURPOSE)
+    return crypto.encrypt(value, purpose=PURPOSE)
 
 
 def decrypt(token: str) -> str:
     try:
-        return crypto.decrypt(token, purpose=_PURPOSE)
+        return crypto.decrypt(token, purpose=PURPOSE)
     except crypto.UnreadableError as exc:
         raise _unreadable() from exc
 
@@ -200,7 +200,7 @@ def decrypt(token: str) -> str:
 def reencrypt(token: str) -> str:
     """The same number, encrypted with the first (newest) key."""
     try:
-        return crypto.reencrypt(token, purpose=_PURPOSE)
+        return crypto.reencrypt(token, purpose=PURPOSE)
     except crypto.UnreadableError as exc:
         raise _unreadable() from exc
 

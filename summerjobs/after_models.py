@@ -1,6 +1,7 @@
 """The summer jobs' rows after the work (summerjobs/evaluations.py, summerjobs/certificates.py):
-the young person's and the handledare's evaluations of a young person's period, and the files
-of a season's work certificates made in one go. Registered through summerjobs/models.py."""
+the young person's and the handledare's evaluations of a young person's period, the files of a
+season's work certificates made in one go, and a season's figures frozen before the
+applications of those not placed are deleted. Registered through summerjobs/models.py."""
 
 from typing import TYPE_CHECKING
 
@@ -139,3 +140,23 @@ class CertificateBatch(GeneratedFileWithProgress):
 
     def __str__(self) -> str:
         return f"certificates #{self.pk} ({self.status})"
+
+
+class FrozenFigures(models.Model):
+    """A season's figures as they stood just before the applications of those not placed were
+    deleted (summerjobs/figures_frozen.py): from then on the figures page and files read these,
+    not the rows that are left. Counts only, no one's data; one per season, never changed."""
+
+    season = models.OneToOneField(
+        "summerjobs.Season", on_delete=models.CASCADE, related_name="frozen_figures"
+    )
+    frozen_at = models.DateTimeField(_("frozen at"), default=timezone.now)
+    # The season's counts and each breakdown's rows (figures_frozen.FORMAT).
+    counts = models.JSONField()
+
+    class Meta:
+        verbose_name = _("frozen season figures")
+        verbose_name_plural = _("frozen season figures")
+
+    def __str__(self) -> str:
+        return f"figures of season {self.season_id}"

@@ -30,8 +30,14 @@ from django.utils.translation import gettext_lazy, ngettext
 from accounts.tokens import token_digest
 from config.errors import ApplicationError
 from participants import national_id as nid
-from summerjobs.models import Application, PendingApplication, Season
-from summerjobs.services import ApplicationInput, application_check, application_submit
+from summerjobs.models import Application, EmailChange, PendingApplication, Season
+from summerjobs.services import (
+    ApplicationChange,
+    ApplicationInput,
+    application_check,
+    application_submit,
+    application_update,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +49,8 @@ _KEEP_EXPIRED = timedelta(hours=24)
 SUBJECTS = {
     "code": gettext_lazy("Your code for the summer-job application"),
     "receipt": gettext_lazy("We have received your summer-job application"),
+    "email_code": gettext_lazy("Your code for the new e-mail address"),
+    "email_changed": gettext_lazy("The e-mail address of your summer-job application changed"),
 }
 
 
@@ -71,7 +79,7 @@ def pending_application_start(
         expires_at=now + timedelta(minutes=CODE_MINUTES),
     )
     context = {"code": code, "season": season, "minutes": CODE_MINUTES}
-    if not _mail(language, "code", context, data):
+    if not _mail(language, "code", context, data.email):
         pending.delete()
         raise ApplicationError(
             _("The e-mail with your code could not be sent just now. Try again in a few minutes."),
@@ -115,7 +123,7 @@ def pending_application_confirm(
             PendingApplication.objects.filter(pk=pending.pk).delete()
         raise
     context = {"season": pending.season, "link": application_link(link_token)}
-    sent = _mail(pending.language, "receipt", context, data)
+    sent = _mail(pending.language, "receipt", context, data.email)
     return application, link_token, sent
 
 
@@ -144,17 +152,22 @@ def application_link(token: str) -> str:
     return settings.FOTFESTE_SITE_URL.rstrip("/") + path
 
 
-def _wrong_code(pending: PendingApplication) -> None:
-    counted = PendingApplication.objects.filter(
-        pk=pending.pk, attempts__lt=MAX_ATTEMPTS - 1
-    ).update(attempts=F("attempts") + 1)
+def _wrong_code(waiting: PendingApplication | EmailChange) -> None:
+    """A wrong code counts against the waiting row; the fifth drops it (the young person starts
+    again), so that nobody can try the million codes."""
+    model = type(waiting)
+    counted = model.objects.filter(pk=waiting.pk, attempts__lt=MAX_ATTEMPTS - 1).update(
+        attempts=F("attempts") + 1
+    )
     if not counted:
-        PendingApplication.objects.filter(pk=pending.pk).delete()
-        raise ApplicationError(
-            _("That was the fifth wrong code. For your safety, send the form again."),
-            code="too_many",
+        model.objects.filter(pk=waiting.pk).delete()
+        again = (
+            _("That was the fifth wrong code. For your safety, give the new address again.")
+            if model is EmailChange
+            else _("That was the fifth wrong code. For your safety, send the form again.")
         )
-    left = MAX_ATTEMPTS - pending.attempts - 1
+        raise ApplicationError(again, code="too_many")
+    left = MAX_ATTEMPTS - waiting.attempts - 1
     raise ApplicationError(
         ngettext(
             "The code is not right. You can try %(left)d more time.",
@@ -173,17 +186,116 @@ def _gone() -> ApplicationError:
     )
 
 
-def _mail(language: str, kind: str, context: dict, data: ApplicationInput) -> bool:
+def _mail(language: str, kind: str, context: dict, to: str) -> bool:
     """Send one of the e-service's e-mails in the language the young person used. A mail server
     that does not answer is logged by the error's kind only, and the caller tells the person."""
     with translation.override(language or None):
         subject = str(SUBJECTS[kind])
         body = render_to_string(f"summerjobs/apply/email/{kind}.txt", context)
     try:
-        send_mail(
-            subject=subject, message=body, from_email=None, recipient_list=[data.email.strip()]
-        )
+        send_mail(subject=subject, message=body, from_email=None, recipient_list=[to.strip()])
     except (SMTPException, OSError) as exc:
         logger.warning("summer-job %s e-mail not sent: %s", kind, type(exc).__name__)
         return False
     return True
+
+
+def application_change_save(
+    *,
+    application: Application,
+    expected_version: int,
+    change: ApplicationChange,
+    token: str,
+    at: datetime | None = None,
+) -> bool:
+    """The young person's change through their link: everything but a new e-mail address is
+    saved at once (``application_update``); a new address waits for the code sent to it.
+    Returns whether a code went out. A code that could not be sent is refused on the address's
+    field, with the other changes saved."""
+    application_update(
+        application=application, expected_version=expected_version, change=change, at=at
+    )
+    new = change.email.strip()
+    # The form shows the confirmed address: left as it is, a waiting one stays waiting (the
+    # page's «cancel» drops it), and the waiting one again sends no second code.
+    waiting = EmailChange.objects.filter(application=application).values_list("email", flat=True)
+    if new.lower() in {application.email.strip().lower(), *(e.lower() for e in waiting)}:
+        return False
+    email_change_start(application=application, email=new, token=token, at=at)
+    return True
+
+
+def email_change_start(
+    *, application: Application, email: str, token: str, at: datetime | None = None
+) -> None:
+    """Keep ``email`` waiting for the code this sends to it (an earlier waiting address is
+    replaced); ``token`` is the link's secret, which keys the code's hash."""
+    now = at or timezone.now()
+    code = f"{secrets.randbelow(10**6):06d}"
+    values = {
+        "email": email,
+        "code_hash": code_digest(token, code),
+        "attempts": 0,
+        "created_at": now,
+        "expires_at": now + timedelta(minutes=CODE_MINUTES),
+    }
+    EmailChange.objects.update_or_create(application=application, defaults=values)
+    context = {"code": code, "season": application.season, "minutes": CODE_MINUTES}
+    if not _mail(application.language, "email_code", context, email):
+        EmailChange.objects.filter(application=application).delete()
+        raise ApplicationError(
+            _(
+                "The e-mail with the code could not be sent to the new address just now. Your "
+                "other changes are saved; give the new address again in a few minutes."
+            ),
+            field="email",
+            code="mail",
+        )
+
+
+def email_change_confirm(
+    *, application: Application, token: str, code: str, at: datetime | None = None
+) -> Application:
+    """The right code in time makes the waiting address the application's; the old address is
+    told. A wrong code says how many tries are left; the fifth, or an expired code, drops the
+    waiting address and keeps the old one."""
+    now = at or timezone.now()
+    waiting = EmailChange.objects.filter(application=application).first()
+    if waiting is None:
+        raise ApplicationError(
+            _("No new e-mail address is waiting for a code. Give the new address again."),
+            code="gone",
+        )
+    if waiting.expires_at <= now:
+        waiting.delete()
+        raise ApplicationError(
+            _(
+                "The code has expired (it works for %(minutes)d minutes). Give the new "
+                "address again."
+            )
+            % {"minutes": CODE_MINUTES},
+            code="expired",
+        )
+    if not constant_time_compare(waiting.code_hash, code_digest(token, code.strip())):
+        _wrong_code(waiting)
+    old = application.email
+    with transaction.atomic():
+        if not EmailChange.objects.filter(pk=waiting.pk).delete()[0]:
+            raise _gone()
+        Application.objects.filter(pk=application.pk).update(
+            email=waiting.email, version=F("version") + 1
+        )
+    application.refresh_from_db(fields=["email", "version"])
+    context = {"season": application.season, "link": application_link(token)}
+    _mail(application.language, "email_changed", context, old)
+    return application
+
+
+def email_waiting(application: Application, at: datetime | None = None) -> EmailChange | None:
+    """The new address waiting for its code, if any and not expired (from the link's read)."""
+    waiting = getattr(application, "email_change", None)
+    return waiting if waiting and waiting.expires_at > (at or timezone.now()) else None
+
+
+def email_change_cancel(*, application: Application) -> None:
+    EmailChange.objects.filter(application=application).delete()

@@ -189,12 +189,16 @@ class EvaluationSummary:
     statements: list[SupervisorEvaluation] = field(default_factory=list)
 
 
-def _questions(model: type[Model], rows: Any, questions: tuple[str, ...]) -> list[QuestionSummary]:
+def _questions(
+    model: type[Model], rows: Any, questions: tuple[str, ...]
+) -> tuple[int, list[QuestionSummary]]:
+    """How many answers there are, and each question's: in one query."""
     figures = rows.aggregate(
+        answers=Count("pk"),
         **{f"{name}_avg": Avg(name) for name in questions},
         **{f"{name}_n": Count(name) for name in questions},
     )
-    return [
+    return figures["answers"], [
         QuestionSummary(
             label=question_label(model, name),
             answered=figures[f"{name}_n"],
@@ -207,16 +211,20 @@ def _questions(model: type[Model], rows: Any, questions: tuple[str, ...]) -> lis
 def evaluation_summary(*, season: Season, with_texts: bool) -> EvaluationSummary:
     """The season's figures; with the young people's own texts only for ``with_texts`` (its
     coordinators). The handledare's statements come with the young person's name. Five
-    queries, whatever the number of answers."""
+    queries (four without the texts), whatever the number of answers."""
     offers = Offer.objects.filter(place__period__season=season, attestation__isnull=False)
     youth = YouthEvaluation.objects.filter(offer__place__period__season=season)
     supervisors = SupervisorEvaluation.objects.filter(offer__place__period__season=season)
+    youth_count, youth_questions = _questions(YouthEvaluation, youth, YOUTH_QUESTIONS)
+    supervisor_count, supervisor_questions = _questions(
+        SupervisorEvaluation, supervisors, SUPERVISOR_QUESTIONS
+    )
     summary = EvaluationSummary(
         worked=offers.count(),
-        youth_count=youth.count(),
-        supervisor_count=supervisors.count(),
-        youth=_questions(YouthEvaluation, youth, YOUTH_QUESTIONS),
-        supervisor=_questions(SupervisorEvaluation, supervisors, SUPERVISOR_QUESTIONS),
+        youth_count=youth_count,
+        supervisor_count=supervisor_count,
+        youth=youth_questions,
+        supervisor=supervisor_questions,
     )
     people = ("offer__allocation__application", "offer__place__workplace", "offer__place__period")
     order = ("offer__place__period__number", "offer__allocation__application__last_name", "pk")

@@ -6,12 +6,16 @@ Inside Fotfeste (the season's figures page) every count is exact. ``figures_prot
 suppresses small cells of the breakdowns by a personal characteristic (tier, gender, age band)
 with the municipality's threshold before the figures leave it in a file
 (``summerjobs/figures_files.py``), by the rule every report applies (``accounts/disclosure.py``).
+
+Once the applications of those not placed are to be deleted, the figures are frozen first
+(``summerjobs/figures_frozen.py``); ``season_figures`` reads the frozen ones from then on.
 """
 
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime
+from typing import Any
 
 from django.db.models import OuterRef, Subquery
 from django.utils import formats, timezone
@@ -23,6 +27,7 @@ from summerjobs.models import (
     Application,
     ApplicationStatus,
     Choice,
+    FrozenFigures,
     Gender,
     Offer,
     OfferStatus,
@@ -76,6 +81,7 @@ class SeasonFigures:
     lapsed: int
     breakdowns: list[Breakdown]
     threshold: int | None = None  # set once protected for a file
+    frozen_at: datetime | None = None  # when read from the frozen figures
 
     @property
     def not_placed(self) -> int:
@@ -101,9 +107,18 @@ class _Person:
 
 
 def season_figures(*, season: Season, with_tiers: bool) -> SeasonFigures:
-    """The season's figures, exact, in seven queries whatever the number of applicants.
-    ``with_tiers``: with the breakdown by priority tier (only for those who see the priority
-    grounds, ``memberships.runs_summer_jobs``)."""
+    """The season's figures: the frozen ones once the season has them (one query), else as
+    they stand (``season_figures_live``). ``with_tiers``: with the breakdown by priority tier
+    (only for those who see the priority grounds, ``memberships.runs_summer_jobs``)."""
+    frozen = FrozenFigures.objects.filter(season=season).first()
+    if frozen is not None:
+        return figures_thawed(season, frozen, with_tiers=with_tiers)
+    return season_figures_live(season=season, with_tiers=with_tiers)
+
+
+def season_figures_live(*, season: Season, with_tiers: bool) -> SeasonFigures:
+    """The season's figures as its rows stand, exact, in seven queries whatever the number of
+    applicants."""
     periods = list(season.periods.all())
     reference = reference_date(season, periods)
     people, withdrawn = _applicants(season, reference)
@@ -111,7 +126,7 @@ def season_figures(*, season: Season, with_tiers: bool) -> SeasonFigures:
     outcome = _Outcome(season, {person.pk for person in people})
     breakdowns = [
         _by_tier(season, people, outcome) if with_tiers else None,
-        _by_trait("gender", _("Gender"), _genders(), people, outcome, lambda p: p.gender),
+        _by_trait("gender", _genders(), people, outcome, lambda p: p.gender),
         _by_age(season, people, outcome, reference),
         _by_area(season, people, outcome),
         _by_period(periods, chosen, outcome),
@@ -199,7 +214,6 @@ def _genders() -> list[tuple[str, str]]:
 
 def _by_trait(
     key: str,
-    title: str,
     categories: list[tuple[str, str]],
     people: Iterable[_Person],
     outcome: _Outcome,
@@ -221,13 +235,13 @@ def _by_trait(
         )
         for category, label in categories
     ]
-    return Breakdown(key, title, rows)
+    return Breakdown(key, _title(key), rows)
 
 
 def _by_tier(season: Season, people: list[_Person], outcome: _Outcome) -> Breakdown:
     tiers = [(str(tier.pk), tier.name) for tier in season.tiers.all()]
-    tiers.append((NO_TIER, _("No tier set")))
-    return _by_trait("tier", _("Priority tier"), tiers, people, outcome, lambda p: p.tier)
+    tiers.append((NO_TIER, _label("tier", NO_TIER, "")))
+    return _by_trait("tier", tiers, people, outcome, lambda p: p.tier)
 
 
 def _by_age(season: Season, people: list[_Person], outcome: _Outcome, on: date) -> Breakdown:
@@ -238,9 +252,8 @@ def _by_age(season: Season, people: list[_Person], outcome: _Outcome, on: date) 
     bands = sorted(bands + [(age, age, str(age)) for age in outside])
     keys = {age: f"{low}-{high}" for low, high, _l in bands for age in range(low, high + 1)}
     categories = [(f"{low}-{high}", label) for low, high, label in bands]
-    breakdown = _by_trait("age", _("Age band"), categories, people, outcome, lambda p: keys[p.age])
-    note = _("Age on %(day)s.") % {"day": formats.date_format(on, "SHORT_DATE_FORMAT")}
-    return replace(breakdown, note=note)
+    breakdown = _by_trait("age", categories, people, outcome, lambda p: keys[p.age])
+    return replace(breakdown, note=_note("age", on))
 
 
 def _by_area(season: Season, people: list[_Person], outcome: _Outcome) -> Breakdown:
@@ -250,8 +263,7 @@ def _by_area(season: Season, people: list[_Person], outcome: _Outcome) -> Breakd
         Row(str(area.pk), area.name, wished[str(area.pk)], placed[str(area.pk)])
         for area in season.areas.all()
     ]
-    note = _("Applicants by their first wish; the placed by the area of their place.")
-    return Breakdown("area", _("Work area"), rows, note)
+    return Breakdown("area", _title("area"), rows, _note("area"))
 
 
 def _by_period(periods: list[Period], chosen: Counter[str], outcome: _Outcome) -> Breakdown:
@@ -259,14 +271,93 @@ def _by_period(periods: list[Period], chosen: Counter[str], outcome: _Outcome) -
     rows = [
         Row(
             str(period.pk),
-            _("Period %(number)s") % {"number": period.number},
+            _label("period", str(period.pk), str(period.number)),
             chosen[str(period.pk)],
             placed[str(period.pk)],
         )
         for period in periods
     ]
-    note = _("Applicants by every period they can work: one young person may count in several.")
-    return Breakdown("period", _("Period"), rows, note)
+    return Breakdown("period", _title("period"), rows, _note("period"))
+
+
+def _title(key: str) -> str:
+    titles = {
+        "tier": _("Priority tier"),
+        "gender": _("Gender"),
+        "age": _("Age band"),
+        "area": _("Work area"),
+        "period": _("Period"),
+    }
+    return titles[key]
+
+
+def _note(key: str, on: date | None = None) -> str:
+    """What a breakdown's applicants' column counts where it is not plain."""
+    if key == "age" and on is not None:
+        return _("Age on %(day)s.") % {"day": formats.date_format(on, "SHORT_DATE_FORMAT")}
+    if key == "area":
+        return _("Applicants by their first wish; the placed by the area of their place.")
+    if key == "period":
+        return _("Applicants by every period they can work: one young person may count in several.")
+    return ""
+
+
+def _label(breakdown: str, key: str, stored: str) -> str:
+    """A row's words in the active language, from what is kept of it (``stored``): a gender's
+    value, a period's number, or the name of a tier, an age band or a work area."""
+    if breakdown == "gender":
+        return dict(_genders()).get(key, stored)
+    if breakdown == "tier" and key == NO_TIER:
+        return _("No tier set")
+    if breakdown == "period":
+        return _("Period %(number)s") % {"number": stored}
+    return stored
+
+
+# --- frozen ----------------------------------------------------------------------------------
+
+
+def figures_thawed(season: Season, frozen: FrozenFigures, *, with_tiers: bool) -> SeasonFigures:
+    """The frozen figures (``figures_frozen.figures_counts`` wrote them) as the page and the
+    files read figures, in the active language."""
+    counts = frozen.counts
+    on = date.fromisoformat(counts["reference_date"])
+    breakdowns = [
+        _thawed(stored, on)
+        for stored in counts["breakdowns"]
+        if with_tiers or stored["key"] != "tier"
+    ]
+    return SeasonFigures(
+        season=season,
+        reference_date=on,
+        applicants=counts["applicants"],
+        withdrawn=counts["withdrawn"],
+        offered=counts["offered"],
+        placed=counts["placed"],
+        declined=counts["declined"],
+        lapsed=counts["lapsed"],
+        breakdowns=breakdowns,
+        frozen_at=frozen.frozen_at,
+    )
+
+
+def _thawed(stored: dict[str, Any], on: date) -> Breakdown:
+    key = stored["key"]
+    full = key in CHARACTERISTICS
+    rows = []
+    for row in stored["rows"]:
+        applied, placed = int(row["applicants"]), int(row["placed"])
+        rows.append(
+            Row(
+                row["key"],
+                _label(key, row["key"], row["label"]),
+                applied,
+                placed,
+                applied - placed if full else None,
+                share_of(placed, applied) if full else None,
+            )
+        )
+    return Breakdown(key, _title(key), rows, _note(key, on))
 
 
 # --- leaving Fotfeste ------------------------------------------------------------------------

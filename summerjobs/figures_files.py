@@ -5,7 +5,7 @@ municipality's threshold (``summerjobs/figures.py``), and the marks are explaine
 Each download is recorded; the file's name says nothing about anyone.
 
 The file is made in the request: it holds some fifty cells, whatever the number of applicants,
-and its figures take seven queries."""
+and its figures take eight queries."""
 
 import csv
 import io
@@ -65,6 +65,7 @@ def figures_lines(figures: SeasonFigures) -> list[Line]:
         ([spreadsheet_safe(season.name)], True),
         ([_("Programme"), spreadsheet_safe(season.programme.name)], False),
         ([_("Made on"), timezone.localdate()], False),
+        *_frozen_line(figures),
         ([], False),
         ([_("The season"), _("Count")], True),
         ([_("Applicants"), figures.applicants], False),
@@ -79,6 +80,12 @@ def figures_lines(figures: SeasonFigures) -> list[Line]:
     for breakdown in figures.breakdowns:
         lines += [([], False), *_breakdown_lines(breakdown, figures)]
     return [*lines, ([], False), *_key_lines(figures.threshold)]
+
+
+def _frozen_line(figures: SeasonFigures) -> list[Line]:
+    if figures.frozen_at is None:
+        return []
+    return [([_("Figures frozen on"), timezone.localdate(figures.frozen_at)], False)]
 
 
 def _breakdown_lines(breakdown: Breakdown, figures: SeasonFigures) -> list[Line]:

@@ -218,7 +218,10 @@ class ChangeForm(ApplicantForm):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["email"].help_text = _("Any offer goes to this address.")
+        self.fields["email"].help_text = _(
+            "Any offer goes to this address. A new address is used once you enter the code we "
+            "e-mail to it."
+        )
 
     def application_change(self) -> ApplicationChange:
         return ApplicationChange(

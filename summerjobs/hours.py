@@ -8,8 +8,14 @@ workplace's link, the staff's corrections and the tests call the same ones.
   work between 20:00 and 06:00.
 - Under 18: a break of at least 30 minutes in a day of more than four and a half hours' work
   (rast efter högst 4,5 timmar).
+- Under 18: at least 36 hours off in a row in every period of seven days (veckovila). The
+  period is the calendar week, Monday 00:00 to Sunday 24:00, the week the 40 or 35 hours are
+  counted in: the rest must lie inside it, so time off that runs on into the next week counts
+  only up to Sunday midnight. A Monday-to-Friday job always has it; six days in a row ending
+  late on Saturday, or seven, do not.
 - Everyone: at most the period's hours (its own cap, else the season's hours per period)."""
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
@@ -34,6 +40,12 @@ UNDER_18 = MinorLimits(Decimal(8), Decimal(40), time(6, 0), time(22, 0))
 # A minor's day of more than this much work has a break of at least BREAK_MINUTES.
 WORK_BEFORE_BREAK = Decimal("4.5")
 BREAK_MINUTES = 30
+# A minor's time off in a row in each calendar week, at least.
+WEEKLY_REST = timedelta(hours=36)
+HOUR = timedelta(hours=1)
+
+# A day worked: the day, and the time it started and ended.
+WorkedDay = tuple[date, time, time]
 
 
 def hours_text(hours: Decimal) -> str:
@@ -102,6 +114,34 @@ def check_minor(
             )
             % {"total": hours_text(week_hours + hours), "hours": hours_text(limits.week)},
             field="ends_at",
+        )
+
+
+def longest_rest(monday: date, worked: Iterable[WorkedDay]) -> timedelta:
+    """The longest time off in a row from ``monday`` 00:00 to the Sunday's midnight, between
+    the days ``worked`` of that week (a break inside a day is not time off)."""
+    free_from = datetime.combine(monday, time.min)
+    longest = timedelta(0)
+    for day, starts, ends in sorted(worked):
+        longest = max(longest, datetime.combine(day, starts) - free_from)
+        free_from = max(free_from, datetime.combine(day, ends))
+    week_ends = datetime.combine(monday + timedelta(days=7), time.min)
+    return max(longest, week_ends - free_from)
+
+
+def check_weekly_rest(monday: date, worked: Iterable[WorkedDay]) -> None:
+    """A minor's week, this day's times with the other days', leaves 36 hours off in a row
+    inside the week (Monday to Sunday)."""
+    rest = longest_rest(monday, worked)
+    if rest < WEEKLY_REST:
+        hours = Decimal(rest // timedelta(minutes=1)) / MINUTES
+        raise ApplicationError(
+            _(
+                "With this day the longest time off in a row this week (Monday to Sunday) is "
+                "%(rest)s hours: someone this young has at least %(hours)s."
+            )
+            % {"rest": hours_text(hours), "hours": hours_text(Decimal(WEEKLY_REST // HOUR))},
+            field="starts_at",
         )
 
 

@@ -418,6 +418,25 @@ class PendingApplication(models.Model):
         return f"{self.season_id} · {self.pk}"
 
 
+class EmailChange(models.Model):
+    """A new e-mail address the young person gave on their link's page, waiting for the code
+    sent to it. Offers and reminders keep going to the confirmed address until the code is
+    entered: a mistyped address must not swallow an offer. The code is kept as a hash keyed
+    with the link's secret, which the database does not hold."""
+
+    application = models.OneToOneField(
+        Application, on_delete=models.CASCADE, related_name="email_change"
+    )
+    email = models.EmailField(_("new e-mail address"))
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.application_id} · {self.pk}"
+
+
 class Choice(models.Model):
     """An application's ranked work areas (rank 1 is the first wish)."""
 
@@ -597,6 +616,7 @@ from summerjobs.after_models import (  # noqa: E402, F401
     SUPERVISOR_QUESTIONS,
     YOUTH_QUESTIONS,
     CertificateBatch,
+    FrozenFigures,
     SupervisorEvaluation,
     YouthEvaluation,
 )

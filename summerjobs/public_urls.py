@@ -13,6 +13,7 @@ urlpatterns = [
     path("<id:pk>/received/", apply.ReceivedView.as_view(), name="received"),
     path("a/<str:token>/", apply.ApplicationView.as_view(), name="application"),
     path("a/<str:token>/withdraw/", apply.WithdrawView.as_view(), name="withdraw"),
+    path("a/<str:token>/email/", apply.EmailCodeView.as_view(), name="email-code"),
     path("o/<str:token>/", answer.OfferView.as_view(), name="offer"),
     path("g/<str:token>/", answer.GuardianView.as_view(), name="guardian"),
     path("w/<str:token>/", work.WorkView.as_view(), name="work"),

@@ -21,6 +21,7 @@ from config.errors import ApplicationError
 from participants import national_id as nid
 from participants.services import add_months
 from summerjobs import lottery
+from summerjobs.figures_frozen import season_figures_freeze
 from summerjobs.lottery import age_on
 from summerjobs.models import (
     LIVE_OFFER,
@@ -37,7 +38,7 @@ from summerjobs.models import (
     PriorityTier,
     Season,
 )
-from summerjobs.selectors import lottery_draw
+from summerjobs.selectors import SeasonOffer, lottery_draw, season_offer
 
 logger = logging.getLogger(__name__)
 
@@ -108,9 +109,9 @@ def application_check(
         )
     _check_postcode(season, data.postcode)
     _check_school_year(season, data.school_year)
-    offered = _period_starts(season)
-    _check_guardian(offered, number.birth_date, data)
-    areas, periods = _checked_choices(season, offered, data)
+    offered = season_offer(season)
+    _check_guardian(offered.period_starts, number.birth_date, data)
+    areas, periods = _checked_choices(offered, data)
     return CheckedApplication(number, areas, periods, _person_fields(data))
 
 
@@ -219,12 +220,6 @@ def _check_school_year(season: Season, school_year: str) -> None:
         )
 
 
-def _period_starts(season: Season) -> dict[int, date]:
-    """The season's periods, each with its first day (read once where the caller prefetched
-    them for the form's choices)."""
-    return {period.pk: period.starts_on for period in season.periods.all()}
-
-
 def _check_guardian(
     offered: dict[int, date], born: date, data: ApplicationInput | ApplicationChange
 ) -> None:
@@ -247,7 +242,7 @@ def _check_guardian(
 
 
 def _checked_choices(
-    season: Season, offered: dict[int, date], data: ApplicationInput | ApplicationChange
+    offered: SeasonOffer, data: ApplicationInput | ApplicationChange
 ) -> tuple[list[int], list[int]]:
     areas, periods = list(data.area_ids), list(dict.fromkeys(data.period_ids))
     if not areas or len(areas) > MAX_CHOICES:
@@ -256,9 +251,9 @@ def _checked_choices(
         )
     if len(set(areas)) != len(areas):
         raise ApplicationError(_("Each work area can be chosen once."), field="areas")
-    if set(areas) - {area.pk for area in season.areas.all()}:
+    if set(areas) - offered.area_ids:
         raise ApplicationError(_("Choose among this season's work areas."), field="areas")
-    if not periods or set(periods) - set(offered):
+    if not periods or set(periods) - set(offered.period_starts):
         raise ApplicationError(_("Choose at least one of this season's periods."), field="periods")
     return areas, periods
 
@@ -270,19 +265,23 @@ def application_update(
     change: ApplicationChange,
     at: datetime | None = None,
 ) -> Application:
-    """The young person's own change of their contact details, wishes, periods and text, until
-    the deadline, checked against the same rules as the application; refused when somebody
-    saved the application after ``expected_version`` was read (another tab, a guardian)."""
+    """The young person's own change of their contact details (all but the e-mail address,
+    which waits for a code), wishes, periods and text, until the deadline, checked against the
+    same rules as the application; refused when somebody saved the application after
+    ``expected_version`` was read (another tab, a guardian)."""
     season = application.season
     _check_changeable(application, at)
     if not change.email.strip():
         raise ApplicationError(_("Give your e-mail address."), field="email")
     _check_postcode(season, change.postcode)
     _check_school_year(season, change.school_year)
-    offered = _period_starts(season)
-    _check_guardian(offered, application.birth_date, change)
-    areas, periods = _checked_choices(season, offered, change)
-    values: dict[str, Any] = {name: getattr(change, name).strip() for name in CHANGEABLE}
+    offered = season_offer(season)
+    _check_guardian(offered.period_starts, application.birth_date, change)
+    areas, periods = _checked_choices(offered, change)
+    # A new e-mail address waits for its code (applying.application_change_save).
+    values: dict[str, Any] = {
+        name: getattr(change, name).strip() for name in CHANGEABLE if name != "email"
+    }
     values["postcode"] = postcode_normal(change.postcode)
     with transaction.atomic():
         claim_version(Application, application, expected_version, _stale_message())
@@ -407,7 +406,8 @@ def applications_purge_unplaced(*, today: date | None = None) -> int:
     period ended ``FOTFESTE_SUMMERJOBS_UNPLACED_MONTHS`` ago (a season without periods counts
     from the close of applications): with their wishes, reserve positions and the values of
     their change history (and of the checklist before the start of one who said yes, then
-    no). The runs keep their figures and keys. Returns how many went."""
+    no). The season's figures are frozen first (summerjobs/figures_frozen.py), so they still
+    count everyone who applied. The runs keep their figures and keys. Returns how many went."""
     today = today or timezone.localdate()
     months = settings.FOTFESTE_SUMMERJOBS_UNPLACED_MONTHS
     deleted = 0
@@ -422,17 +422,20 @@ def applications_purge_unplaced(*, today: date | None = None) -> int:
 
 
 def _purge_unplaced(season_id: int) -> int:
-    placed = Allocation.objects.filter(
-        run__season_id=season_id, run__dry_run=False, place__isnull=False
-    ).values("application_id")
-    unplaced = Application.objects.filter(season_id=season_id).exclude(pk__in=placed)
-    ids = list(unplaced.values_list("pk", flat=True))
-    if not ids:
-        return 0
-    # A checklist before the start of someone who said yes and then no holds a next of kin.
-    checklists = PreStart.objects.filter(offer__allocation__application_id__in=ids)
-    checklist_ids = [str(pk) for pk in checklists.values_list("pk", flat=True)]
     with transaction.atomic():
+        # The figures first, while everyone who applied is still here (a second run finds
+        # them frozen and leaves them); under the season's lock, taken by the freeze.
+        season_figures_freeze(season_id=season_id)
+        placed = Allocation.objects.filter(
+            run__season_id=season_id, run__dry_run=False, place__isnull=False
+        ).values("application_id")
+        unplaced = Application.objects.filter(season_id=season_id).exclude(pk__in=placed)
+        ids = list(unplaced.values_list("pk", flat=True))
+        if not ids:
+            return 0
+        # A checklist before the start of someone who said yes and then no holds a next of kin.
+        checklists = PreStart.objects.filter(offer__allocation__application_id__in=ids)
+        checklist_ids = [str(pk) for pk in checklists.values_list("pk", flat=True)]
         Allocation.objects.filter(application_id__in=ids).delete()
         history = ChangeEvent.objects.filter(
             Q(model=Application._meta.label_lower, object_id__in=[str(pk) for pk in ids])

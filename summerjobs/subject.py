@@ -48,6 +48,7 @@ from summerjobs.models import (
     ApplicationStatus,
     Attestation,
     Choice,
+    EmailChange,
     HoursEntry,
     LotteryRun,
     Offer,
@@ -208,6 +209,10 @@ def _applications(ids: list[int]) -> "QuerySet[Application]":
     )
 
 
+def _email_changes(ids: list[int]) -> "QuerySet[EmailChange]":
+    return EmailChange.objects.filter(application_id__in=ids).order_by("pk")
+
+
 def _choices(ids: list[int]) -> "QuerySet[Choice]":
     return Choice.objects.filter(application_id__in=ids).select_related("area")
 
@@ -320,6 +325,13 @@ def _exports(ids: list[int]) -> "QuerySet[ApplicantAccessExport]":
 PARTS: tuple[Part, ...] = (
     Part("applications", Application, gettext_lazy("Applications"), _applications),
     Part("choices", Choice, gettext_lazy("Ranked work areas"), _choices, table=True),
+    Part(
+        "email_changes",
+        EmailChange,
+        gettext_lazy("A new e-mail address waiting for its code"),
+        _email_changes,
+        omit=("code_hash",),
+    ),
     Part(
         "allocations",
         Allocation,
@@ -611,3 +623,4 @@ def _scrub_outcomes(ids: list[int]) -> None:
         next_of_kin_name="", next_of_kin_phone=""
     )
     StaffAnswer.objects.filter(offer__allocation__application_id__in=ids).update(note=REMOVED)
+    EmailChange.objects.filter(application_id__in=ids).delete()

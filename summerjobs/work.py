@@ -186,15 +186,18 @@ def _checked_hours(offer: Offer, data: DayInput) -> Decimal:
     limits = rules.minor_limits(age_on(application.birth_date, data.day))
     if limits is not None:
         monday, sunday = rules.week_of(data.day)
-        week = _hours_between(offer, monday, sunday, leaving_out=data.day)
+        # The week's other days as they count now: a day recorded again counts as its newest.
+        week = _days_between(offer, monday, sunday, leaving_out=data.day)
         rules.check_minor(
             limits,
             starts=data.starts_at,
             ends=data.ends_at,
             break_minutes=data.break_minutes,
             hours=hours,
-            week_hours=week,
+            week_hours=sum((e.hours for e in week), Decimal(0)),
         )
+        worked = [(e.day, e.starts_at, e.ends_at) for e in week if e.starts_at and e.ends_at]
+        rules.check_weekly_rest(monday, [*worked, (data.day, data.starts_at, data.ends_at)])
     period = offer.place.period
     cap = period.hours_cap or period.season.hours_per_period
     other_days = _hours_between(offer, period.starts_on, period.ends_on, leaving_out=data.day)
@@ -215,11 +218,17 @@ def effective_days(entries: Iterable[HoursEntry]) -> dict[tuple[int, date], Hour
     return latest
 
 
-def _hours_between(offer: Offer, first: date, last: date, *, leaving_out: date) -> Decimal:
+def _days_between(offer: Offer, first: date, last: date, *, leaving_out: date) -> list[HoursEntry]:
+    """The entries that count for the offer's days from ``first`` to ``last`` but one."""
     entries = HoursEntry.objects.filter(offer=offer, day__range=(first, last)).exclude(
         day=leaving_out
     )
-    return sum((e.hours for e in effective_days(entries).values()), Decimal(0))
+    return list(effective_days(entries).values())
+
+
+def _hours_between(offer: Offer, first: date, last: date, *, leaving_out: date) -> Decimal:
+    days = _days_between(offer, first, last, leaving_out=leaving_out)
+    return sum((e.hours for e in days), Decimal(0))
 
 
 def period_totals(offers: "list[Offer]") -> dict[int, Decimal]:

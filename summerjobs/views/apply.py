@@ -22,16 +22,20 @@ from django.views.decorators.cache import never_cache
 from config.errors import ApplicationError, StaleEditError
 from summerjobs.applying import (
     CODE_MINUTES,
+    application_change_save,
     application_link,
+    email_change_cancel,
+    email_change_confirm,
+    email_waiting,
     pending_application_confirm,
     pending_application_email,
     pending_application_for,
     pending_application_start,
 )
 from summerjobs.forms import ApplyForm, ChangeForm, CodeForm, WithdrawForm
-from summerjobs.models import Application, ApplicationStatus, Season
+from summerjobs.models import Application, ApplicationStatus, PendingApplication, Season
 from summerjobs.selectors import application_for_link, season_public, seasons_open
-from summerjobs.services import application_update, application_withdraw
+from summerjobs.services import application_withdraw
 
 LANGUAGES = ("sv", "en")
 
@@ -136,6 +140,17 @@ class ApplyView(SeasonPage):
 
 class ConfirmView(SeasonPage):
     form_class = CodeForm
+    pending: PendingApplication | None = None
+
+    def dispatch(self, request: HttpRequest, *args, **kwargs) -> HttpResponseBase:
+        # The waiting submission comes with its season: at the deadline one query, not two.
+        self.pending = pending_application_for(token=kwargs["token"])
+        if self.pending is None or self.pending.season_id != kwargs["pk"]:
+            self.pending = None
+            return super().dispatch(request, *args, **kwargs)
+        self.season = self.found = self.pending.season
+        self.speak()
+        return ApplyPage.dispatch(self, request, *args, **kwargs)
 
     def get(self, request: HttpRequest, pk: int, token: str) -> HttpResponse:
         return self.page("confirm", form=CodeForm(), minutes=CODE_MINUTES)
@@ -146,8 +161,8 @@ class ConfirmView(SeasonPage):
         form = CodeForm(request.POST)
         if not form.is_valid():
             return self.page("confirm", form=form, minutes=CODE_MINUTES)
-        pending = pending_application_for(token=token)
-        if pending is None or pending.season_id != pk:
+        pending = self.pending
+        if pending is None:
             return self.refuse(_("This code has been used or has expired. Send the form again."))
         if rate_limited(request, "summerjob_code_email", pending_application_email(pending)):
             return self.too_many()
@@ -200,7 +215,15 @@ class LinkPage(ApplyPage):
         if not self.changeable():
             form = None
         token = self.kwargs["token"]
-        context = {"application": self.application, "form": form, "token": token, **context}
+        waiting = email_waiting(self.application)
+        context = {
+            "application": self.application,
+            "form": form,
+            "token": token,
+            "waiting": waiting if form else None,
+            "code_form": CodeForm(),
+            **context,
+        }
         return self.page("application", status=status, **context)
 
     def reload(self) -> None:
@@ -222,7 +245,7 @@ class ApplicationView(LinkPage):
     form_class = ChangeForm
 
     def get(self, request: HttpRequest, token: str) -> HttpResponse:
-        return self.show(self.form(), saved="saved" in request.GET)
+        return self.show(self.form(), saved="saved" in request.GET, email="email" in request.GET)
 
     def post(self, request: HttpRequest, token: str) -> HttpResponse:
         if not self.changeable():
@@ -231,14 +254,17 @@ class ApplicationView(LinkPage):
         if not form.is_valid():
             return self.show(form)
         try:
-            application_update(
+            application_change_save(
                 application=self.application,
                 expected_version=form.cleaned_data["version"],
                 change=form.application_change(),
+                token=token,
             )
         except StaleEditError as exc:
             return self.stale(exc)
         except ApplicationError as exc:
+            if exc.code == "mail":  # the rest is saved: show it, with the address's error
+                self.reload()
             form.show_error(exc.field, str(exc.message))
             return self.show(form)
         return redirect(f"{self.link()}?saved=1")
@@ -249,6 +275,35 @@ class ApplicationView(LinkPage):
         data["version"] = str(exc.current_version)
         self.reload()
         return self.show(self.form(data=data), status=409, stale=str(exc.message))
+
+
+class EmailCodeView(LinkPage):
+    """The code sent to a new e-mail address, entered on the link's page; or the change
+    cancelled."""
+
+    form_class = CodeForm
+
+    def post(self, request: HttpRequest, token: str) -> HttpResponse:
+        if not self.changeable():
+            return self.show(None)
+        if "cancel" in request.POST:
+            email_change_cancel(application=self.application)
+            return redirect(self.link())
+        if rate_limited(request, "summerjob_code"):
+            return self.too_many()
+        code_form, notice = CodeForm(request.POST), ""
+        try:
+            if code_form.is_valid():
+                code = code_form.cleaned_data["code"]
+                email_change_confirm(application=self.application, token=token, code=code)
+                return redirect(f"{self.link()}?email=1")
+        except ApplicationError as exc:
+            if exc.field == "code":
+                code_form.add_error("code", str(exc.message))
+            else:  # the waiting address is gone: say why above the page
+                notice = str(exc.message)
+        self.reload()
+        return self.show(self.form(), status=400, code_form=code_form, notice=notice)
 
 
 class WithdrawView(LinkPage):

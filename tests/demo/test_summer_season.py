@@ -5,7 +5,7 @@ import hashlib
 import os
 import re
 import xml.etree.ElementTree as ET
-from collections import Counter
+from collections import Counter, defaultdict
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -332,11 +332,14 @@ def test_the_hours_of_last_summer_keep_the_rules_and_are_attested(season):
         assert offer.attestation.hours == period_hours(offer) <= period.season.hours_per_period
         born = offer.allocation.application.birth_date
         weeks: Counter = Counter()
+        minors_days = defaultdict(list)  # a minor's days worked, by their week's Monday
         for entry in offer.hours.all():
             assert period.starts_on <= entry.day <= period.ends_on
             limits = rules.minor_limits(age_on(born, entry.day))
             weeks[rules.week_of(entry.day)] += entry.hours
             if limits and not entry.absence:
+                monday = rules.week_of(entry.day)[0]
+                minors_days[monday].append((entry.day, entry.starts_at, entry.ends_at))
                 rules.check_minor(
                     limits,
                     starts=entry.starts_at,
@@ -345,6 +348,8 @@ def test_the_hours_of_last_summer_keep_the_rules_and_are_attested(season):
                     hours=entry.hours,
                     week_hours=weeks[rules.week_of(entry.day)] - entry.hours,
                 )
+        for monday, days in minors_days.items():
+            rules.check_weekly_rest(monday, days)  # 36 hours off in a row each week
 
 
 def test_each_period_was_paid_in_a_payroll_file_made_once_it_was_attested(season):

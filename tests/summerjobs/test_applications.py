@@ -4,12 +4,14 @@ personnummer encrypted, refused with a clear message when something is wrong."""
 from datetime import date, timedelta
 
 import pytest
+from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from config.errors import ApplicationError
 from participants import national_id as nid
 from participants.synthetic import synthetic_fodselsnummer
 from summerjobs.models import Application, Period, Season, WorkArea
+from summerjobs.selectors import season_offer
 from summerjobs.services import MAX_CHOICES, application_submit
 from tests.support.summerjobs import YEAR, application_input, apply
 
@@ -158,3 +160,17 @@ def test_an_application_made_at_a_given_time_is_dated_then(summer):
     )
     application.refresh_from_db()
     assert application.created_at == at
+
+
+def test_the_seasons_offer_is_read_in_one_query_and_equals_the_forms_prefetch(
+    summer, django_assert_num_queries
+):
+    other = WorkArea.objects.create(season=summer.season, name="Kansli")
+    fresh = Season.objects.get(pk=summer.season.pk)
+    with django_assert_num_queries(1):
+        read = season_offer(fresh)
+    assert read.period_starts == {period.pk: period.starts_on for period in summer.periods}
+    assert read.area_ids == {area.pk for area in summer.areas.values()} | {other.pk}
+    prefetch_related_objects([fresh], "areas", "periods")
+    with django_assert_num_queries(0):
+        assert season_offer(fresh) == read

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from summerjobs.models import Application, ApplicationStatus, Season
 from summerjobs.services import ApplicationChange, application_update
-from tests.support.summerjobs import YEAR, apply_and_confirm
+from tests.support.summerjobs import YEAR, apply_and_confirm, change_data
 
 pytestmark = pytest.mark.django_db
 
@@ -18,27 +18,6 @@ SEVENTEEN = date(YEAR - 17, 1, 20)
 
 def text(response) -> str:
     return response.content.decode()
-
-
-def change_data(summer, application: Application, **changes) -> dict:
-    values = {
-        "version": application.version,
-        "email": application.email,
-        "phone": "070-999 99 99",
-        "postcode": "123 46",
-        "guardian_name": application.guardian_name,
-        "guardian_email": application.guardian_email,
-        "guardian_phone": application.guardian_phone,
-        "school": "Nya skolan",
-        "school_year": "Gy 2",
-        "choice_1": summer.areas["Storkök"].pk,
-        "choice_2": summer.areas["Fritidshem"].pk,
-        "choice_3": summer.areas["Äldreomsorg"].pk,
-        "periods": [summer.periods[1].pk],
-        "motivation": "Nu vill jag laga mat.",
-    }
-    values.update(changes)
-    return {name: value for name, value in values.items() if value is not None}
 
 
 @pytest.fixture

@@ -1,12 +1,15 @@
 """Evaluations: the young person's through their offer's link and the handledare's through the
 workplace's link, from the period's first day until the season closes, one answer each that a
 stale page cannot overwrite; bad scores refused on the form; the season's summaries for its
-staff (the young people's own texts for its coordinators only), 404 for everyone else; and the
-answers in the applicant's right-of-access export and blanked by their erasure."""
+staff (the young people's own texts for its coordinators only), 404 for everyone else, in as
+many queries for one answer as for many; and the answers in the applicant's right-of-access
+export and blanked by their erasure."""
 
 from datetime import timedelta
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,7 +26,7 @@ from summerjobs.payroll import payroll_batch_request
 from summerjobs.subject import applicant_anonymise, applicant_get, applicant_records
 from summerjobs.work import workplace_access_create
 from tests.support.after import offer_link, staff, worked, workplace_link
-from tests.support.payroll import TODAY, attest, pay_by_age
+from tests.support.payroll import TODAY, at_the_park, attest, born_aged, pay_by_age, work
 
 pytestmark = pytest.mark.django_db
 YOUTH = {"learned": "4", "welcomed": "5", "field_interest": "3", "supported": "4"}
@@ -197,3 +200,41 @@ def test_the_answers_are_in_the_applicants_export_and_their_erasure_blanks_the_t
     youth, supervisor = YouthEvaluation.objects.get(offer=offer), SupervisorEvaluation.objects.get()
     assert (youth.text, youth.learned) == ("", 3)
     assert (supervisor.statement, supervisor.printable) == ("", False)
+
+
+def test_the_summary_page_takes_as_many_queries_for_one_answer_as_for_many(
+    summer, lead, coordinator, client_for
+):
+    """Five young people at the park: first one answers and is evaluated, then all five; the
+    coordinator's page (the young people's texts too) reads them in the same queries."""
+    ages = {f"p{n}": born_aged(16 + n % 4) for n in range(5)}
+    offers = list(at_the_park(summer, lead, ages).values())
+    for offer in offers:
+        work(offer, 2)
+        attest(offer)
+
+    def evaluate(offer, n: int) -> None:
+        scores = {k: int(v) for k, v in YOUTH.items()}
+        youth_evaluation_save(offer=offer, data={**scores, "text": f"Text {n}"}, expected_version=0)
+        supervisor_evaluation_save(
+            offer=offer,
+            data={"punctuality": 4, "cooperation": 4, "initiative": 4, "statement": f"Omdöme {n}"},
+            by_name="Hanna Handledare",
+            expected_version=0,
+        )
+
+    client = client_for(coordinator)
+    url = reverse("summerjobs:evaluations", args=[summer.season.pk])
+
+    def queries(shown: int) -> int:
+        with CaptureQueriesContext(connection) as seen:
+            page = client.get(url).content.decode()
+        assert page.count("Omdöme ") == page.count("Text ") == shown
+        return len(seen)
+
+    evaluate(offers[0], 0)
+    client.get(url)  # the session and the user's roles, cached after the first page
+    one = queries(1)
+    for n, offer in enumerate(offers[1:], start=1):
+        evaluate(offer, n)
+    assert queries(5) == one <= 8

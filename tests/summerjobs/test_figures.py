@@ -1,7 +1,8 @@
 """A season's figures: exact counts of a hand-built season on its page (the tiers only for
 those who see the priority grounds), in a fixed number of queries; the CSV and XLSX that leave
 Fotfeste with small cells suppressed, a download after a recent password and recorded; 404 for
-anyone who does not see the season; bad input told in words."""
+anyone who does not see the season; bad input told in words. The figures frozen before the
+applications of the unplaced are deleted, and read from then on, the same as before it."""
 
 import csv
 import io
@@ -12,16 +13,31 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import load_workbook
 
 from audit.models import AccessAction, AccessEvent
-from summerjobs.figures import Breakdown, Row, figures_protected, season_figures
+from summerjobs.figures import (
+    Breakdown,
+    Row,
+    figures_protected,
+    season_figures,
+    season_figures_live,
+)
 from summerjobs.figures_files import figures_xlsx
-from summerjobs.models import Allocation, ApplicationStatus, Offer, OfferStatus
+from summerjobs.figures_frozen import season_figures_freeze
+from summerjobs.models import (
+    Allocation,
+    Application,
+    ApplicationStatus,
+    FrozenFigures,
+    Offer,
+    OfferStatus,
+)
+from summerjobs.services import applications_purge_unplaced
 from tests import factories as f
 from tests.support.payroll import pay_by_age
-from tests.support.summerjobs import YEAR, apply, run_placing, summer_staff
+from tests.support.summerjobs import YEAR, after_the_season, apply, run_placing, summer_staff
 from tests.support.visitors import recently_authenticated
 
 pytestmark = pytest.mark.django_db
@@ -156,7 +172,7 @@ def test_the_queries_stay_the_same_as_applicants_grow(summer):
     for serial in range(3, 12):
         apply(summer, born=born(16 + serial % 4), serial=serial)
     run_placing(summer, [])
-    assert queries() == few <= 7
+    assert queries() == few <= 8  # seven, and one to look for frozen figures
 
 
 def gender_of(counts: dict[str, tuple[int, int]]) -> Breakdown:
@@ -305,3 +321,108 @@ def test_an_age_outside_the_pay_bands_is_a_band_of_its_own(summer):
     ages = table(figures, "age")
     assert list(ages) == ["15", "16", "17", "18–19"]
     assert ages["15"][0] == ages["17"][0] == 1
+
+
+# --- frozen before the applications of the unplaced go ------------------------------------------
+
+
+def every_table(figures) -> dict:
+    totals = (figures.applicants, figures.placed, figures.not_placed, figures.share)
+    more = (figures.withdrawn, figures.offered, figures.declined, figures.lapsed)
+    tables = {b.key: (b.title, b.note, table(figures, b.key)) for b in figures.breakdowns}
+    return {"totals": totals, "more": more, "reference": figures.reference_date, **tables}
+
+
+def test_the_figures_after_the_purge_are_the_figures_before_it(season, summer):
+    before = season_figures(season=season, with_tiers=True)
+    assert before.frozen_at is None
+    # The two on the reserve list and the one who withdrew go.
+    assert applications_purge_unplaced(today=after_the_season(summer, 1)) == 3
+    assert Application.objects.filter(season=season).count() == 5
+    live = season_figures_live(season=season, with_tiers=True)
+    assert (live.applicants, live.withdrawn) == (5, 0)  # what the rows left would say
+    after = season_figures(season=season, with_tiers=True)
+    assert after.frozen_at is not None
+    assert every_table(after) == every_table(before)
+    assert (after.applicants, after.placed, after.share) == (7, 2, 28.6)
+    without = season_figures(season=season, with_tiers=False)
+    assert [b.key for b in without.breakdowns] == ["gender", "age", "area", "period"]
+
+
+def test_a_second_purge_does_not_freeze_again_from_what_is_left(season, summer):
+    applications_purge_unplaced(today=after_the_season(summer, 1))
+    kept = FrozenFigures.objects.get(season=season)
+    assert applications_purge_unplaced(today=after_the_season(summer, 30)) == 0
+    assert not season_figures_freeze(season_id=season.pk)
+    again = FrozenFigures.objects.get(season=season)
+    assert (again.pk, again.frozen_at, again.counts) == (kept.pk, kept.frozen_at, kept.counts)
+    assert again.counts["applicants"] == 7
+
+
+def test_nothing_is_frozen_before_the_seasons_time(season, summer):
+    assert applications_purge_unplaced(today=after_the_season(summer, -1)) == 0
+    assert not FrozenFigures.objects.exists()
+
+
+def test_the_frozen_figures_speak_the_readers_language(season, summer):
+    applications_purge_unplaced(today=after_the_season(summer, 1))
+    with translation.override("sv"):
+        girl, no_tier, period = (
+            translation.gettext("Girl"),
+            translation.gettext("No tier set"),
+            (translation.gettext("Period %(number)s") % {"number": 1}),
+        )
+        figures = season_figures(season=season, with_tiers=True)
+    assert girl != "Girl" and girl in table(figures, "gender")
+    assert no_tier in table(figures, "tier") and period in table(figures, "period")
+    assert "Känd av socialtjänsten" in table(figures, "tier")  # a tier's own name is kept
+
+
+def test_the_file_of_frozen_figures_is_suppressed_and_says_when(season, summer, lead, client_for):
+    applications_purge_unplaced(today=after_the_season(summer, 1))
+    client = recently_authenticated(client_for(lead))
+    rows = sheet_rows(client.get(file_of(season, "xlsx")).content)
+    assert ("Applicants", 7) in rows and ("Placed", 2) in rows
+    assert ("Share of the applicants placed (%)", 28.6) in rows
+    assert any(row[:1] == ("Figures frozen on",) for row in rows)
+    girls = next(r for r in rows if r[:1] == ("Girl",))
+    assert all(value in ("<5", ":") for value in girls[1:])
+    lines = list(
+        csv.reader(
+            io.StringIO(client.get(file_of(season, "csv")).content.decode("utf-8-sig")),
+            delimiter=";",
+        )
+    )
+    assert ["Applicants", "7"] in lines
+
+
+def test_the_page_says_the_figures_are_frozen_and_when(season, summer, lead, client_for):
+    page = client_for(lead).get(page_of(season)).content.decode()
+    assert "Frozen on" not in page
+    applications_purge_unplaced(today=after_the_season(summer, 1))
+    page = client_for(lead).get(page_of(season)).content.decode()
+    assert "Frozen on" in page and "28.6 %" in page
+
+
+def test_the_pages_queries_stay_the_same_as_applicants_grow_live_and_frozen(
+    summer, lead, client_for
+):
+    client = client_for(lead)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as seen:
+            assert client.get(page_of(summer.season)).status_code == 200
+        return len(seen)
+
+    for serial in range(3):
+        apply(summer, born=born(17), serial=serial)
+    queries()  # the session's first reads
+    few = queries()
+    for serial in range(3, 12):
+        apply(summer, born=born(16 + serial % 4), serial=serial)
+    run_placing(summer, [])
+    assert queries() == few
+    season_figures_freeze(season_id=summer.season.pk)
+    frozen = queries()
+    apply(summer, born=born(17), serial=40)
+    assert queries() == frozen < few

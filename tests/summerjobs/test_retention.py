@@ -2,18 +2,16 @@
 passed; those who got a place, and every season still running, are kept."""
 
 import logging
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
-from django.conf import settings
 
 from audit.models import ChangeEvent
-from participants.services import add_months
 from summerjobs.models import Allocation, Application, Choice, LotteryRun
 from summerjobs.services import application_set_tier, applications_purge_unplaced, lottery_run
 from summerjobs.tasks import applications_purge_unplaced_task
 from tests import factories as f
-from tests.support.summerjobs import YEAR, apply
+from tests.support.summerjobs import YEAR, after_the_season, apply
 
 pytestmark = pytest.mark.django_db
 
@@ -30,11 +28,6 @@ def allocated(world, summer):
     Application.objects.filter(pk=people[3].pk).update(status="withdrawn")
     lottery_run(season=summer.season, seed=1, dry_run=False, actor=None)
     return people
-
-
-def after_the_season(summer, days: int) -> date:
-    last = max(period.ends_on for period in summer.periods)
-    return add_months(last, settings.FOTFESTE_SUMMERJOBS_UNPLACED_MONTHS) + timedelta(days=days)
 
 
 def test_after_the_season_the_unplaced_go_and_the_placed_stay(world, summer, allocated, caplog):

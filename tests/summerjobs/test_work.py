@@ -11,7 +11,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from audit.models import AccessEvent, AppendOnlyError
 from config.errors import ApplicationError
@@ -420,3 +420,73 @@ def test_each_staff_page_about_one_young_person_is_an_access_event_on_their_appl
         for url in pages:
             assert client_for(outsider).get(url).status_code == 404
     assert events.count() == 4
+
+
+# --- a minor's weekly rest: 36 hours off in a row in each calendar week ------------------------
+
+
+def test_a_minors_week_leaves_thirty_six_hours_off_in_a_row_from_monday_to_sunday():
+    monday = date(2027, 6, 14)
+    saturday = monday + timedelta(days=5)
+    weekdays = [(monday + timedelta(days=n), time(8), time(14, 30)) for n in range(5)]
+    assert rules.longest_rest(monday, weekdays) == timedelta(hours=57, minutes=30)
+    assert rules.longest_rest(monday, []) == timedelta(days=7)
+    rules.check_weekly_rest(monday, [*weekdays, (saturday, time(8), time(12))])  # 36 h exactly
+    with pytest.raises(ApplicationError) as refused:
+        rules.check_weekly_rest(monday, [*weekdays, (saturday, time(8), time(12, 30))])
+    assert refused.value.field == "starts_at"
+    with translation.override("en"):
+        assert "35.5 hours" in str(refused.value.message)
+    # The rest lies inside the week: Tuesday to Saturday leaves 30 and 32 hours at its ends.
+    tuesday_on = [(monday + timedelta(days=n), time(6), time(16)) for n in range(1, 6)]
+    assert rules.longest_rest(monday, tuesday_on) == timedelta(hours=32)
+
+
+def first_whole_week() -> date:
+    """The Monday of the first calendar week wholly in the period (START to END)."""
+    return START + timedelta(days=(7 - START.weekday()) % 7)
+
+
+def work_day(offer: Offer, day: date, starts: time, ends: time, **more) -> HoursEntry:
+    data = DayInput(
+        day=day, starts_at=starts, ends_at=ends, break_minutes=30 if ends > time(13) else 0
+    )
+    return hours_record(offer=offer, data=data, by_name="Hanna Handledare", **more)
+
+
+def test_a_minors_day_that_leaves_no_weekly_rest_is_refused_and_a_new_entry_counts(at_work, lead):
+    minor, adult = at_work["minor"], at_work["adult"]
+    monday = first_whole_week()
+    saturday, sunday = monday + timedelta(days=5), monday + timedelta(days=6)
+    for offer in (minor, adult):
+        for n in range(5):
+            work_day(offer, monday + timedelta(days=n), time(8), time(14, 30))
+    work_day(minor, saturday, time(8), time(12))  # from 12:00 to Monday: 36 hours
+    with pytest.raises(ApplicationError) as refused:
+        work_day(minor, saturday, time(8), time(12, 30))  # 35.5
+    assert refused.value.field == "starts_at"
+    with pytest.raises(ApplicationError):
+        work_day(minor, sunday, time(10), time(12))
+    assert HoursEntry.objects.filter(offer=minor).count() == 6
+    # Saturday recorded again as a day off ill: the newest entry counts, so Sunday fits.
+    hours_record(offer=minor, data=DayInput(day=saturday, absence="sick"), by_name="H")
+    work_day(minor, sunday, time(10), time(12))
+    # A staff correction of Saturday back to work would leave at most 22 hours: refused.
+    with pytest.raises(ApplicationError, match="time off in a row"):
+        work_day(minor, saturday, time(8), time(12), actor=lead)
+    # Adults: seven days in a row.
+    for day in (saturday, sunday):
+        work_day(adult, day, time(8), time(14, 30))
+    assert period_hours(adult) == 42
+
+
+def test_the_workplace_is_told_of_the_weekly_rest_and_nothing_is_saved(link, at_work, client):
+    minor = at_work["minor"]
+    monday = first_whole_week()
+    for n in range(6):
+        work_day(minor, monday + timedelta(days=n), time(8), time(12))
+    url = f"{link}day/{(monday + timedelta(days=6)).isoformat()}/"
+    response = client.post(url, day_post(minor, starts_at="08:00", ends_at="10:00"))
+    assert response.status_code == 400
+    assert "longest time off in a row this week" in response.content.decode()
+    assert HoursEntry.objects.filter(offer=minor).count() == 6

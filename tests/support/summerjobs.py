@@ -1,15 +1,17 @@
 """Helpers of the summer-jobs tests: a season's world, an application of a young person, the
 application e-service as a young person uses it (the form, the code in the e-mail, the link in
-the receipt), the programme's staff, and a run for real with each young person where a test
-needs them."""
+the receipt), the programme's staff, a run for real with each young person where a test
+needs them, and a day after the season's time for the applications of the unplaced."""
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core import mail
 from django.test import Client
 
+from participants.services import add_months
 from participants.synthetic import synthetic_personnummer
 from summerjobs.models import (
     Allocation,
@@ -137,3 +139,30 @@ def run_placing(summer: SeasonWorld, where: list[tuple[Application, Place | None
             reserve_position=None if place else reserve,
         )
     return run
+
+
+def change_data(summer: SeasonWorld, application: Application, **changes) -> dict:
+    """The link page's form as the young person sends it, with ``changes``."""
+    values = {
+        "version": application.version,
+        "email": application.email,
+        "phone": "070-999 99 99",
+        "postcode": "123 46",
+        "guardian_name": application.guardian_name,
+        "guardian_email": application.guardian_email,
+        "guardian_phone": application.guardian_phone,
+        "school": "Nya skolan",
+        "school_year": "Gy 2",
+        "choice_1": summer.areas["Storkök"].pk,
+        "choice_2": summer.areas["Fritidshem"].pk,
+        "choice_3": summer.areas["Äldreomsorg"].pk,
+        "periods": [summer.periods[1].pk],
+        "motivation": "Nu vill jag laga mat.",
+    }
+    values.update(changes)
+    return {name: value for name, value in values.items() if value is not None}
+
+def after_the_season(summer: SeasonWorld, days: int) -> date:
+    """``days`` after the applications of the season's unplaced are due to be deleted."""
+    last = max(period.ends_on for period in summer.periods)
+    return add_months(last, settings.FOTFESTE_SUMMERJOBS_UNPLACED_MONTHS) + timedelta(days=days)
