@@ -9,11 +9,13 @@ from accounts.identity import (
     SignInRefused,
     municipality_provider,
     provider_by_slug,
+    provider_session_start,
     sign_in_record,
 )
 from accounts.middleware import second_factor_done
 from accounts.models import IdentityProvider, PasswordSignIn, SecondFactor, SignInMethod
 from accounts.services import user_password_set
+from accounts.sign_out import sign_out, sign_out_planned
 from accounts.social import PROVIDER_MFA_KEY, provider_vouched_mfa, refused_page
 
 _MFA_STAGE = "allauth.mfa.stages.AuthenticateStage"
@@ -81,6 +83,8 @@ class AccountAdapter(DefaultAccountAdapter):
             factor = SecondFactor.PROVIDER
             second_factor_done(request)
         request.session.pop(PROVIDER_MFA_KEY, None)
+        slug = provider.slug if provider else ""
+        provider_session_start(request.session, provider_slug=slug, user_pk=user.pk)
         sign_in_record(
             method=provider.protocol if provider else SignInMethod.PASSWORD,
             user=user,
@@ -88,6 +92,14 @@ class AccountAdapter(DefaultAccountAdapter):
             second_factor=factor,
         )
         return super().post_login(request, user, **kwargs)
+
+    def get_logout_redirect_url(self, request):
+        """After signing out: the provider's logout, where it offers one (accounts/sign_out.py);
+        allauth asks for this address before it ends the session."""
+        return sign_out_planned(request).url or super().get_logout_redirect_url(request)
+
+    def logout(self, request) -> None:
+        sign_out(request, super().logout)
 
 
 class MFAAdapter(DefaultMFAAdapter):

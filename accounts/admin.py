@@ -127,6 +127,7 @@ class IdentityProviderForm(forms.ModelForm):
             "groups_claim",
             "trust_provider_mfa",
             "password_sign_in",
+            "sign_out_at_provider",
         ]
 
     def clean(self) -> dict:

@@ -12,6 +12,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -67,6 +68,14 @@ REFUSALS = {
         "for admins with two-factor authentication."
     ),
 }
+
+
+# What a sign-out did at the provider, as recorded: nothing (a password user), sent on to the
+# provider's logout, the provider offers none, the provider could not be reached, or the
+# provider itself asked (SAML single logout the IdP started).
+SIGN_OUT_REASONS = frozenset(
+    {"", "provider", "provider_no_logout", "provider_unreachable", "provider_asked"}
+)
 
 
 class SignInRefused(Exception):
@@ -307,7 +316,69 @@ def group_roles_apply(*, user: User, provider: IdentityProvider, groups: Iterabl
             membership.delete()
 
 
+# --- the provider's session, for signing out there too (accounts/sign_out.py) --------------
+
+# What signing out at the provider needs: the raw ID token (OpenID Connect), or the NameID and
+# the session index (SAML). Kept in Fotfeste's session only, never logged nor saved elsewhere.
+PROVIDER_SESSION_KEY = "_fotfeste_provider_session"
+_ANSWERED_KEY = "_fotfeste_provider_answer"
+
+
+def provider_session_answered(
+    session: SessionBase, *, provider_slug: str, protocol: str, facts: Mapping[str, str]
+) -> None:
+    """The provider answered: its facts wait for the sign-in to complete (second factor and
+    all), and are dropped if it does not."""
+    session[_ANSWERED_KEY] = {"provider": provider_slug, "protocol": protocol, **facts}
+
+
+def provider_session_claimed(session: SessionBase, *, provider_slug: str, user_pk: int) -> None:
+    """The answer signs this user in (accounts/social.py, after the who-gets-in rules)."""
+    answer = session.get(_ANSWERED_KEY)
+    if isinstance(answer, dict) and answer.get("provider") == provider_slug:
+        session[_ANSWERED_KEY] = {**answer, "user": str(user_pk)}
+
+
+def provider_session_start(session: SessionBase, *, provider_slug: str, user_pk: int) -> None:
+    """The sign-in completed: keep the facts of this user's answer from this provider; any
+    other sign-in (a password, say) has no provider session."""
+    answer = session.pop(_ANSWERED_KEY, None)
+    session.pop(PROVIDER_SESSION_KEY, None)
+    if (
+        isinstance(answer, dict)
+        and provider_slug
+        and answer.get("provider") == provider_slug
+        and answer.pop("user", None) == str(user_pk)
+    ):
+        session[PROVIDER_SESSION_KEY] = answer
+
+
+def provider_session(session: SessionBase) -> dict[str, str]:
+    kept = session.get(PROVIDER_SESSION_KEY)
+    return kept if isinstance(kept, dict) else {}
+
+
 # --- the record -----------------------------------------------------------------------------
+
+
+def sign_out_record(
+    *, method: str, user: User, provider: IdentityProvider | None, reason: str
+) -> SignInEvent:
+    """A sign-out, and what became of the provider's session (SIGN_OUT_REASONS)."""
+    assert reason in SIGN_OUT_REASONS
+    logger.info(
+        "signed out: method=%s provider=%s at_provider=%s",
+        method,
+        provider.pk if provider else "-",
+        reason or "-",
+    )
+    return SignInEvent.objects.create(
+        user=user,
+        method=SignInMethod(method),
+        provider=provider,
+        outcome=SignInOutcome.SIGNED_OUT,
+        reason=reason,
+    )
 
 
 def sign_in_record(

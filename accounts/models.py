@@ -439,6 +439,15 @@ class IdentityProvider(models.Model):
         choices=PasswordSignIn.choices,
         default=PasswordSignIn.EVERYONE,
     )
+    sign_out_at_provider = models.BooleanField(
+        _("sign out at the provider too"),
+        default=True,
+        help_text=_(
+            "Signing out of Fotfeste also signs out at the provider where it offers that "
+            "(OpenID Connect end_session_endpoint, SAML single logout). Turn off for an IdP "
+            "that refuses Fotfeste's unsigned LogoutRequest, such as ADFS."
+        ),
+    )
 
     class Meta:
         verbose_name = _("identity provider")
@@ -507,6 +516,7 @@ class SignInMethod(models.TextChoices):
 class SignInOutcome(models.TextChoices):
     SIGNED_IN = "signed_in", _("Signed in")
     REFUSED = "refused", _("Refused")
+    SIGNED_OUT = "signed_out", _("Signed out")
 
 
 class SecondFactor(models.TextChoices):
@@ -516,8 +526,9 @@ class SecondFactor(models.TextChoices):
 
 
 class SignInEvent(AppendOnlyModel):
-    """Every sign-in and every refusal. A refusal names no person: no address, no subject,
-    only the provider and a reason."""
+    """Every sign-in, every refusal and every sign-out. A refusal names no person: no address,
+    no subject, only the provider and a reason. A sign-out's reason says what became of the
+    provider's session (accounts/sign_out.py)."""
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(

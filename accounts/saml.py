@@ -15,7 +15,14 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 from onelogin.saml2.errors import OneLogin_Saml2_Error
 
-from accounts.identity import SignInRefused, provider_by_slug, saml_claims
+from accounts.identity import (
+    SignInRefused,
+    provider_by_slug,
+    provider_session_answered,
+    saml_claims,
+)
+from accounts.models import Protocol
+from accounts.sign_out import saml_single_logout
 from accounts.social import refused_answer
 
 
@@ -41,6 +48,21 @@ class FotfesteSAMLProvider(SAMLProvider):
         if row is None:
             raise ProviderException("unknown provider")
         return saml_claims(row, self.extract_extra_data(data)).subject
+
+    def sociallogin_from_response(self, request: HttpRequest, response: Any) -> Any:
+        login = super().sociallogin_from_response(request, response)
+        # What a LogoutRequest to the IdP names (accounts/sign_out.py).
+        facts = {
+            "name_id": response.get_nameid() or "",
+            "name_id_format": response.get_nameid_format() or "",
+            "name_id_nq": response.get_nameid_nq() or "",
+            "name_id_spnq": response.get_nameid_spnq() or "",
+            "session_index": response.get_session_index() or "",
+        }
+        provider_session_answered(
+            request.session, provider_slug=self.app.provider_id, protocol=Protocol.SAML, facts=facts
+        )
+        return login
 
 
 def _guarded(view: Any, request: HttpRequest, slug: str) -> HttpResponse:
@@ -71,7 +93,9 @@ def saml_acs(request: HttpRequest, organization_slug: str) -> HttpResponse:
 
 @csrf_exempt  # the IdP's logout request or answer, by the redirect binding
 def saml_sls(request: HttpRequest, organization_slug: str) -> HttpResponse:
-    return _guarded(views.sls, request, organization_slug)
+    """Single logout (accounts/sign_out.py): allauth's sls view, but the IdP's answer must be to
+    the LogoutRequest Fotfeste sent, and the IdP's own request ends only its person's session."""
+    return saml_single_logout(request, organization_slug)
 
 
 def saml_metadata(request: HttpRequest, organization_slug: str) -> HttpResponse:

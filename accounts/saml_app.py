@@ -15,8 +15,8 @@ METADATA_CACHE_SECONDS = 60 * 60
 
 
 def metadata_xml_idp(xml: str, entity_id: str) -> dict[str, Any]:
-    """The IdP's signing certificate and sign-in address from its metadata XML; empty when the
-    XML is not metadata of that entity id."""
+    """The IdP's signing certificate, sign-in address and single-logout address (when it has
+    one) from its metadata XML; empty when the XML is not metadata of that entity id."""
     try:
         parsed = OneLogin_Saml2_IdPMetadataParser.parse(xml, entity_id=entity_id).get("idp", {})
     except Exception:  # not metadata: the sign-in fails on its page, other pages go on
@@ -24,7 +24,9 @@ def metadata_xml_idp(xml: str, entity_id: str) -> dict[str, Any]:
     sso_url = (parsed.get("singleSignOnService") or {}).get("url", "")
     if not (parsed.get("x509cert") and sso_url and parsed.get("entityId") == entity_id):
         return {}
-    return {"entity_id": entity_id, "x509cert": parsed["x509cert"], "sso_url": sso_url}
+    slo_url = (parsed.get("singleLogoutService") or {}).get("url", "")
+    found = {"entity_id": entity_id, "x509cert": parsed["x509cert"], "sso_url": sso_url}
+    return {**found, "slo_url": slo_url} if slo_url else found
 
 
 def _idp(provider: IdentityProvider) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.stages import AuthenticateStage
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.internal import jwtkit
-from allauth.socialaccount.models import SocialApp, SocialLogin
+from allauth.socialaccount.models import SocialApp, SocialLogin, SocialToken
 from allauth.socialaccount.providers.base import ProviderException
 from allauth.socialaccount.providers.oauth2.views import OAuth2CallbackView, OAuth2LoginView
 from allauth.socialaccount.providers.openid_connect.provider import OpenIDConnectProvider
@@ -29,6 +29,8 @@ from accounts.identity import (
     oidc_claims,
     provider_by_slug,
     provider_claims,
+    provider_session_answered,
+    provider_session_claimed,
     provider_user_create,
     sign_in_decide,
     sign_in_record,
@@ -123,6 +125,7 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
                 group_roles_apply(user=user, provider=provider, groups=claims.groups)
         except SignInRefused as refusal:
             raise _refuse(request, refusal, provider, linked) from None
+        provider_session_claimed(request.session, provider_slug=provider.slug, user_pk=user.pk)
         vouched = claims.mfa and provider.trust_provider_mfa
         request.session[PROVIDER_MFA_KEY] = str(user.pk) if vouched else None
 
@@ -178,6 +181,20 @@ class FotfesteOIDCProvider(OpenIDConnectProvider):
 class VerifyingOIDCAdapter(OpenIDConnectOAuth2Adapter):
     """allauth may skip the ID token's signature when the token came straight from the token
     endpoint; Fotfeste always checks it, as well as issuer, audience and expiry."""
+
+    def complete_login(
+        self, request: HttpRequest, app: SocialApp, token: SocialToken, **kwargs: Any
+    ) -> SocialLogin:
+        login: SocialLogin = super().complete_login(request, app, token, **kwargs)
+        # The raw ID token is the id_token_hint of signing out at the provider (sign_out.py).
+        raw = (kwargs.get("response") or {}).get("id_token") or ""
+        provider_session_answered(
+            request.session,
+            provider_slug=app.provider_id,
+            protocol=Protocol.OIDC,
+            facts={"id_token": raw},
+        )
+        return login
 
     def _decode_id_token(self, app: SocialApp, id_token: str) -> dict[str, Any]:
         return jwtkit.verify_and_decode(

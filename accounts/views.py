@@ -41,6 +41,7 @@ from accounts.services import (
     user_set_active,
 )
 from accounts.sign_in_csp import provider_forms_allowed
+from accounts.sign_out import oidc_sign_out_returned
 from accounts.social import INVITATION_KEY, oidc_login
 from accounts.tokens import (
     MAX_DAYS,
@@ -385,3 +386,8 @@ class MunicipalityLoginView(SignInView):
         if provider is None or not provider.enabled:
             raise Http404
         return provider
+
+    def get(self, request, *args, **kwargs):
+        # The provider's post-logout address: back from signing out there too.
+        oidc_sign_out_returned(request, self.chosen())
+        return super().get(request, *args, **kwargs)

@@ -7,6 +7,7 @@ client, the provider's through requests, as a browser would go back and forth.""
 import base64
 import json
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -17,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import jwt
 import pytest
@@ -77,7 +78,7 @@ def skip_or_fail(reason: str) -> None:
 
 @contextmanager
 def oidc_provider(
-    *, clients: list[dict[str, Any]], accounts: dict[str, Any]
+    *, clients: list[dict[str, Any]], accounts: dict[str, Any], end_session: bool = True
 ) -> Iterator[RunningProvider]:
     node = shutil.which("node")
     if node is None or not (OP_DIR / "node_modules" / "oidc-provider").is_dir():
@@ -89,6 +90,7 @@ def oidc_provider(
         "jwks": {"keys": [private_jwk(key)]},
         "clients": clients,
         "accounts": accounts,
+        "endSession": end_session,
     }
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "config.json"
@@ -186,3 +188,42 @@ def wait_until_down(url: str, seconds: float = 5) -> None:
         except requests.RequestException:
             return
         time.sleep(0.1)
+
+
+# --- signing out ---------------------------------------------------------------------------
+
+
+def sign_out_at_provider(browser: Browser, logout_url: str) -> Any:
+    """Follow Fotfeste's sign-out to the provider's end-session page, confirm there as the
+    person would («Yes, sign me out»), and come back: Fotfeste's answer, or the provider's."""
+    page = browser.provider.get(logout_url, allow_redirects=False, timeout=10)
+    xsrf = re.search(r'name="xsrf" value="([^"]+)"', page.text)
+    action = re.search(r'<form[^>]*action="([^"]+)"', page.text)
+    if page.status_code != 200 or not (xsrf and action):
+        return page
+    confirm = urljoin(page.url, action.group(1))
+    answer = browser.provider.post(
+        confirm, data={"xsrf": xsrf.group(1), "logout": "yes"}, allow_redirects=False, timeout=10
+    )
+    location = answer.headers.get("Location", "")
+    if not location.startswith("http://testserver"):
+        return answer
+    return browser.client.get(local_path(location))
+
+
+def provider_asks_for_login(browser: Browser, slug: str) -> bool:
+    """Start a sign-in again: does the provider ask who you are (no session of its own), or
+    answer at once (its session is still open)?"""
+    start = browser.client.post(f"/accounts/oidc/{slug}/login/")
+    answer = browser.provider.get(start["Location"], allow_redirects=False, timeout=10)
+    for _ in range(5):
+        location = answer.headers.get("Location", "")
+        if answer.status_code not in (302, 303) or location.startswith("http://testserver"):
+            break
+        answer = browser.provider.get(
+            urljoin(answer.url, location), allow_redirects=False, timeout=10
+        )
+    location = answer.headers.get("Location", "")
+    if location.startswith("http://testserver"):
+        return False
+    return answer.status_code == 200 and 'name="login"' in answer.text

@@ -71,7 +71,7 @@ class RunningIdP:
 
 
 @contextmanager
-def saml_idp(*, users: dict[str, Any]) -> Iterator[RunningIdP]:
+def saml_idp(*, users: dict[str, Any], slo: bool = True) -> Iterator[RunningIdP]:
     if shutil.which("xmlsec1") is None or importlib.util.find_spec("saml2") is None:
         skip_or_fail("The test SAML IdP cannot run: make system-deps and .venv (pysaml2)")
     port = free_port()
@@ -86,6 +86,7 @@ def saml_idp(*, users: dict[str, Any]) -> Iterator[RunningIdP]:
             "other_key": other_key,
             "other_cert": other_cert,
             "users": users,
+            "slo": slo,
         }
         path = folder / "config.json"
         path.write_text(json.dumps(config))
@@ -126,6 +127,8 @@ class _Form(HTMLParser):
         found = dict(attrs)
         if tag == "form" and not self.action:
             self.action, self._in_form = found.get("action") or "", True
+        elif tag == "input" and found.get("type") == "checkbox" and "checked" not in found:
+            return  # as a browser sends it: an unticked box is not sent
         elif tag == "input" and self._in_form and found.get("name"):
             self.fields[found["name"] or ""] = found.get("value") or ""
 
@@ -183,3 +186,57 @@ class Browser:
 
     def replay(self) -> Any:
         return self.finish(self.client.post(*self.last_post))
+
+
+# --- single logout ---------------------------------------------------------------------------
+
+
+def idp_session_alive(browser: Browser, idp: RunningIdP) -> bool:
+    """Whether this browser still has a session at the IdP (the IdP's own answer)."""
+    return browser.idp.get(f"{idp.base}/session", timeout=10).text == "yes"
+
+
+def sign_out_at_idp(browser: Browser, logout_url: str, *, tamper: str = "") -> Any:
+    """Follow Fotfeste's LogoutRequest to the IdP (HTTP-Redirect), and its LogoutResponse back
+    to Fotfeste's SLS: Fotfeste's answer. ``tamper`` makes the IdP answer wrongly
+    (tests/providers/saml/idp.py)."""
+    url = f"{logout_url}&tamper={tamper}" if tamper else logout_url
+    answer = browser.idp.get(url, allow_redirects=False, timeout=30)
+    location = answer.headers.get("Location", "")
+    if not location.startswith("http://testserver/"):
+        return answer
+    return browser.client.get(local_path(location))
+
+
+def logout_from_idp(browser: Browser, idp: RunningIdP, sp: str, login: str, **extra: str) -> Any:
+    """IdP-initiated single logout: the IdP's signed LogoutRequest, by the browser, to
+    Fotfeste's SLS: Fotfeste's answer (a LogoutResponse on its way back to the IdP)."""
+    answer = browser.idp.post(
+        f"{idp.base}/logout",
+        data={"sp": sp, "login": login, **extra},
+        allow_redirects=False,
+        timeout=30,
+    )
+    assert answer.status_code == 302, answer.text
+    return browser.client.get(local_path(answer.headers["Location"]))
+
+
+def sign_in_keeping_session(
+    browser: Browser, slug: str, login: str, *, context: str = "refeds-mfa"
+) -> Any:
+    """Sign in through the IdP with «Keep me signed in» ticked: the IdP keeps a session, and
+    answers the next sign-in without asking."""
+    start = browser.client.post(f"/accounts/saml/{slug}/login/")
+    page = browser.idp.get(start["Location"], timeout=10)
+    form = form_of(page.text)
+    fields = {**form.fields, "login": login, "context": context, "keep": "1"}
+    target = urlsplit(start["Location"])._replace(path=form.action, query="").geturl()
+    answer = browser.idp.post(target, data=fields, timeout=30)
+    return browser.post_back(answer.text)
+
+
+def idp_asks_for_login(browser: Browser, slug: str) -> bool:
+    """Start a sign-in again: does the IdP show its login form, or answer at once?"""
+    start = browser.client.post(f"/accounts/saml/{slug}/login/")
+    page = browser.idp.get(start["Location"], timeout=10)
+    return form_of(page.text).action == "/sso"

@@ -7,7 +7,8 @@
 //
 // config.json: {"port": 41234, "jwks": {"keys": [<private RSA JWK>]},
 //   "clients": [{"client_id", "client_secret", "redirect_uris": [...]}],
-//   "accounts": {"<login>": {"claims": {...}, "disabled": false}}}
+//   "accounts": {"<login>": {"claims": {...}, "disabled": false}},
+//   "endSession": true}   (false: no end_session_endpoint, as a provider without logout)
 // The form takes a login and a "second factor" box: the ID token's amr is ["pwd", "mfa"]
 // when it is ticked, ["pwd"] when not. A disabled account is refused at the form, as a
 // provider refuses a closed account. Prints "ready" once it listens.
@@ -45,7 +46,10 @@ const provider = new Provider(issuer, {
   },
   // As Entra ID does: the scopes' claims in the ID token too, not only from userinfo.
   conformIdTokenClaims: false,
-  features: { devInteractions: { enabled: false } },
+  features: {
+    devInteractions: { enabled: false },
+    rpInitiatedLogout: { enabled: config.endSession !== false },
+  },
   pkce: { required: () => true },
   ttl: { IdToken: 300, AccessToken: 300, Session: 600, Interaction: 600, Grant: 600 },
   async findAccount(ctx, id) {
