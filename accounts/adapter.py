@@ -15,7 +15,7 @@ from accounts.identity import (
 from accounts.middleware import second_factor_done
 from accounts.models import IdentityProvider, PasswordSignIn, SecondFactor, SignInMethod
 from accounts.services import user_password_set
-from accounts.sign_out import sign_out, sign_out_planned
+from accounts.sign_out import sign_out, sign_out_redirect
 from accounts.social import PROVIDER_MFA_KEY, provider_vouched_mfa, refused_page
 
 _MFA_STAGE = "allauth.mfa.stages.AuthenticateStage"
@@ -96,7 +96,7 @@ class AccountAdapter(DefaultAccountAdapter):
     def get_logout_redirect_url(self, request):
         """After signing out: the provider's logout, where it offers one (accounts/sign_out.py);
         allauth asks for this address before it ends the session."""
-        return sign_out_planned(request).url or super().get_logout_redirect_url(request)
+        return sign_out_redirect(request) or super().get_logout_redirect_url(request)
 
     def logout(self, request) -> None:
         sign_out(request, super().logout)

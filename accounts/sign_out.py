@@ -38,6 +38,8 @@ logger = logging.getLogger("fotfeste.sign_in")
 # In the new, signed-out session: the provider whose answer is awaited, and the state (OpenID
 # Connect) or the LogoutRequest's id (SAML) that answer must carry.
 AWAITED_KEY = "_fotfeste_sign_out_awaited"
+# The provider's logout address, kept in the new session for the page that goes on to it.
+ONWARD_KEY = "_fotfeste_sign_out_onward"
 _PLAN_ATTR = "_fotfeste_sign_out"
 
 
@@ -113,7 +115,31 @@ def sign_out(request: HttpRequest, end_session: Callable[[HttpRequest], None]) -
     end_session(request)
     if plan.awaited:
         request.session[AWAITED_KEY] = plan.awaited
+        request.session[ONWARD_KEY] = plan.url
     _note(request, plan.reason)
+
+
+def sign_out_redirect(request: HttpRequest) -> str | None:
+    """Where allauth sends the browser after the sign-out: Fotfeste's own page that goes on to
+    the provider's logout. The sign-out is a form, and the site's policy (`form-action 'self'`)
+    holds a form's redirects to Fotfeste's origin, so the provider is reached from a page of
+    Fotfeste's instead (``sign_out_onward``); None: no provider's logout to go on to."""
+    plan = sign_out_planned(request)
+    if not plan.awaited:
+        return plan.url or None
+    return reverse("sign-out-onward")
+
+
+def sign_out_onward(request: HttpRequest) -> HttpResponse:
+    """The page between Fotfeste's sign-out and the provider's: it goes on by itself (a
+    refresh, which no form rule holds), with a button for a browser that does not."""
+    url = request.session.pop(ONWARD_KEY, None)
+    if not url:
+        return HttpResponseRedirect(reverse("account_login"))
+    response = render(request, "account/sign_out_onward.html", {"url": url})
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def _note(request: HttpRequest, reason: str) -> None:

@@ -5,6 +5,7 @@ from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.saml import saml_acs, saml_finish_acs, saml_login, saml_metadata, saml_sls
+from accounts.sign_out import sign_out_onward
 from accounts.social import oidc_callback, oidc_login
 from accounts.views import MunicipalityLoginView, SignInView, UserLanguageView, language_choose
 from config.converters import IdConverter
@@ -49,6 +50,7 @@ urlpatterns = [
     path("accounts/saml/<str:organization_slug>/acs/finish/", saml_finish_acs),
     path("accounts/saml/<str:organization_slug>/sls/", saml_sls),
     path("accounts/saml/<str:organization_slug>/metadata/", saml_metadata),
+    path("accounts/signing-out/", sign_out_onward, name="sign-out-onward"),
     path("accounts/login/", SignInView.as_view()),
     path("accounts/login/<slug:slug>/", MunicipalityLoginView.as_view(), name="municipality-login"),
     # Staff do not connect or disconnect identity providers themselves.

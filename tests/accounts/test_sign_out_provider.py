@@ -2,6 +2,8 @@
 the real providers of the sign-in tests, panva's oidc-provider (RP-initiated logout) and
 pysaml2's IdP (SAML single logout), each in its own process (tests/support/)."""
 
+import html
+import re
 import time
 
 import pytest
@@ -100,15 +102,28 @@ def _same_browser(browser: Browser) -> Browser:
     return Browser(english_visitor(), provider=browser.provider)
 
 
+def _onward(client) -> str:
+    """Sign out; Fotfeste's page that goes on to the provider's logout (a form's redirect may
+    not leave the site: `form-action 'self'`) gives the address, once."""
+    response = client.post("/accounts/logout/")
+    assert (response.status_code, response["Location"]) == (302, "/accounts/signing-out/")
+    page = client.get("/accounts/signing-out/")
+    assert page.status_code == 200 and page["Referrer-Policy"] == "no-referrer"
+    found = re.search(r'href="([^"]+)" id="sign-out-onward"', text(page))
+    assert found, text(page)
+    url = html.unescape(found.group(1))
+    assert f'content="0; url={html.escape(url)}"' in text(page)
+    assert client.get("/accounts/signing-out/")["Location"] == "/accounts/login/"
+    return url
+
+
 def test_signing_out_ends_fotfeste_s_session_and_the_provider_s(op, world, caplog):
     browser = _signed_in(op, world)
     assert not provider_asks_for_login(_same_browser(browser), "lyngdal")
     user = signed_in_as(browser.client)
 
-    response = browser.client.post("/accounts/logout/")
+    location = _onward(browser.client)
 
-    assert response.status_code == 302
-    location = response["Location"]
     assert location.startswith(f"{op.issuer}/session/end?")
     assert "id_token_hint=" in location and "client_id=fotfeste-lyngdal" in location
     assert (
@@ -142,9 +157,7 @@ def test_after_fotfeste_s_own_second_factor_the_sign_out_still_reaches_the_provi
     assert browser.client.post(asked["Location"], {"code": code}).status_code == 302
     assert signed_in_as(browser.client) is not None
 
-    response = browser.client.post("/accounts/logout/")
-
-    assert response["Location"].startswith(f"{op.issuer}/session/end?")
+    assert _onward(browser.client).startswith(f"{op.issuer}/session/end?")
     assert last_sign_in().reason == "provider"
 
 
@@ -274,11 +287,10 @@ def _saml_signed_in(idp, world, login="kari") -> SamlBrowser:
 
 
 def _signed_out_with_request(browser: SamlBrowser, idp) -> str:
-    response = browser.client.post("/accounts/logout/")
-    assert response.status_code == 302
-    assert response["Location"].startswith(f"{idp.base}/slo?SAMLRequest=")
+    location = _onward(browser.client)
+    assert location.startswith(f"{idp.base}/slo?SAMLRequest=")
     assert signed_in_as(browser.client) is None
-    return response["Location"]
+    return location
 
 
 def test_signing_out_sends_a_logout_request_and_ends_the_idp_s_session(idp, world):

@@ -109,7 +109,13 @@ def providers(live_site, live_manage) -> Iterator[None]:
     """Both providers running, and configured on the live site; switched off again afterwards
     so that the other browser tests see the sign-in page without them."""
     callback = f"{live_site}/accounts/oidc/kristiansand/login/callback/"
-    client = {"client_id": "fotfeste", "client_secret": OIDC_SECRET, "redirect_uris": [callback]}
+    client = {
+        "client_id": "fotfeste",
+        "client_secret": OIDC_SECRET,
+        "redirect_uris": [callback],
+        # Where the provider sends the browser back after signing out there.
+        "post_logout_redirect_uris": [f"{live_site}/accounts/login/kristiansand/"],
+    }
     with (
         oidc_provider(clients=[client], accounts=OIDC_ACCOUNTS) as op,
         saml_idp(users=SAML_USERS) as idp,
@@ -214,13 +220,16 @@ def _press_sign_in_with(page, site: str, way: Way) -> None:
     page.click(f"main form[action='{way.login_path}'] button[type=submit]")
 
 
-def _at_provider(page, way: Way, login: str, *, mfa: bool) -> None:
+def _at_provider(page, way: Way, login: str, *, mfa: bool, keep: bool = False) -> None:
     """Sign in at the provider's own form: the OpenID provider's «second factor» box, or the
-    IdP's authentication context (REFEDS MFA or a password)."""
+    IdP's authentication context (REFEDS MFA or a password); ``keep``: the IdP keeps a session
+    (the OpenID provider always does)."""
     arrive(page, "^" + re.escape(ORIGINS[way.protocol]), f"{way.slug}-provider-form")
     page.fill("input[name=login]", login)
     if way.protocol == "saml":
         page.select_option("select[name=context]", "refeds-mfa" if mfa else "password")
+        if keep:
+            page.check("input[name=keep]")
     elif mfa:
         page.check("input[name=mfa]")
     page.click("button[type=submit]")
@@ -342,3 +351,36 @@ def test_a_user_of_the_other_municipality_is_refused_and_never_tied(
     assert (event["outcome"], event["reason"]) == ("refused", "other_municipality")
     assert way.slug not in _linked_to(live_manage, way.other_staff)
     assert not _user_exists(live_manage, _email_at_provider(way.stranger))
+
+
+def test_signing_out_ends_the_provider_s_session_too(browser, live_site, live_manage, way):
+    if way.slug not in _linked_to(live_manage, way.staff):  # run alone: tie them first
+        with fresh_page(browser, locale=way.locale) as page:
+            sign_in_fully(page, live_site, way.staff)
+        with fresh_page(browser, locale=way.locale) as page:
+            page.goto(live_site + _invitation_path(live_manage, way.staff))
+            page.click("form[action$='/provider/'] button[type=submit]")
+            _at_provider(page, way, way.login, mfa=True)
+            _at_home(page, live_site, f"{way.slug}-tied")
+    with fresh_page(browser, locale=way.locale) as page:
+        _press_sign_in_with(page, live_site, way)
+        _at_provider(page, way, way.login, mfa=True, keep=True)
+        _at_home(page, live_site, f"{way.slug}-home-before-sign-out")
+        page.click("details.usermenu summary")
+        page.click("details.usermenu form[action='/accounts/logout/'] button[type=submit]")
+        if way.protocol == "openid_connect":  # the provider asks whether to sign out there
+            arrive(page, "^" + re.escape(ORIGINS[way.protocol]), f"{way.slug}-end-session")
+            page.click("button[name=logout][value=yes]")
+        arrive(page, "^" + re.escape(f"{live_site}/accounts/login/{way.slug}/"), "signed-out")
+        shot(page, f"signed-out-{way.slug}-390")
+        event = _last_event(live_manage, way.slug)
+        assert (event["outcome"], event["reason"], event["user__email"]) == (
+            "signed_out",
+            "provider",
+            way.staff,
+        )
+        _signed_out(page, live_site)
+        # The provider's session is gone too: signing in again asks for the account there.
+        _press_sign_in_with(page, live_site, way)
+        arrive(page, "^" + re.escape(ORIGINS[way.protocol]), f"{way.slug}-provider-asks-again")
+        assert page.locator("input[name=login]").count() == 1
