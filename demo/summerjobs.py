@@ -478,10 +478,13 @@ def _answer(run: LotteryRun, rng: random.Random, *, lapse_some: bool) -> None:
             decided.add(offer.pk)
             sent = offer.created_at.astimezone(SOLVIK)
             at = _at(sent.date() + timedelta(days=rng.randint(0, 5)), rng.randint(8, 21))
-            fate = rng.random()
-            if lapse_some and fate < 0.03:
+            # Every 30th offer lets the deadline pass and every 14th says no, by its place in
+            # the batch: the same few each time, whatever the rows' ids (the stream of random
+            # numbers would shift with each guardian's extra draw).
+            turn = len(decided)
+            if lapse_some and turn % 30 == 7:
                 continue  # nobody answers: the deadline passes
-            if fate < 0.08:
+            if turn % 14 == 3:
                 reason = rng.choice(DECLINE_REASONS)
                 offer_decline(offer=offer, expected_version=offer.version, reason=reason, at=at)
                 continue
