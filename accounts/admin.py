@@ -4,7 +4,7 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.identity import identity_provider_secret_set
+from accounts.identity import identity_provider_save
 from accounts.models import (
     GroupRole,
     IdentityProvider,
@@ -172,9 +172,13 @@ class IdentityProviderAdmin(admin.ModelAdmin):
         return request.user.is_superuser
 
     def save_model(self, request, obj, form, change) -> None:
-        super().save_model(request, obj, form, change)
-        if form.cleaned_data.get("client_secret"):
-            identity_provider_secret_set(provider=obj, secret=form.cleaned_data["client_secret"])
+        # The same service as `manage.py identity_provider_set`: the row, the secret, the log.
+        identity_provider_save(
+            provider=obj,
+            fields=form.Meta.fields,
+            secret=form.cleaned_data.get("client_secret") or None,
+            actor=request.user,
+        )
 
 
 @admin.register(SignInEvent)

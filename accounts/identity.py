@@ -112,6 +112,41 @@ def identity_provider_secret_set(*, provider: IdentityProvider, secret: str) -> 
     provider.save(update_fields=["client_secret_encrypted"])
 
 
+def identity_provider_save(
+    *,
+    provider: IdentityProvider,
+    fields: Iterable[str],
+    secret: str | None = None,
+    group_roles: Iterable[tuple[str, int, str]] | None = None,
+    actor: User | None = None,
+) -> IdentityProvider:
+    """Save a provider whose ``fields`` a validated form has set on it: the row, the client
+    secret encrypted when one is given, the group roles replaced by ``group_roles`` (group,
+    programme id, role) when given, and the change in the audit log, in one transaction. The
+    log's «before» is the row as stored, since a form's validation already changed the object."""
+    names = list(fields)
+    with transaction.atomic():
+        stored = IdentityProvider.objects.filter(pk=provider.pk).first() if provider.pk else None
+        before = snapshot(stored, names) if stored else {}
+        provider.save()
+        if secret is not None:
+            identity_provider_secret_set(provider=provider, secret=secret)
+        if group_roles is not None:
+            GroupRole.objects.filter(provider=provider).delete()
+            GroupRole.objects.bulk_create(
+                GroupRole(provider=provider, group=group, programme_id=programme, role=role)
+                for group, programme, role in group_roles
+            )
+        change_record(
+            actor=actor,
+            instance=provider,
+            action=ChangeAction.UPDATE if stored else ChangeAction.CREATE,
+            before=before,
+            after=snapshot(provider, names),
+        )
+    return provider
+
+
 def identity_provider_secret(provider: IdentityProvider) -> str:
     if not provider.client_secret_encrypted:
         return ""

@@ -190,3 +190,11 @@ def test_a_short_name_another_municipality_uses_is_refused(world):
             *("Solvik", "--slug", "lyngdal", "--protocol", "openid_connect", "--name", "S"),
             *("--issuer", ISSUER),
         )
+
+
+def test_a_change_is_logged_with_the_values_before_and_after(world):
+    _oidc()
+    _set("Lyngdal", "--client-id", "fotfeste-2")
+
+    event = ChangeEvent.objects.filter(action="update", model="accounts.identityprovider").get()
+    assert event.changes == {"client_id": ["fotfeste", "fotfeste-2"]}

@@ -20,13 +20,11 @@ from typing import Any
 from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
 from django.forms.models import model_to_dict
 
 from accounts.admin import IdentityProviderForm
-from accounts.identity import identity_provider_secret_set
+from accounts.identity import identity_provider_save
 from accounts.models import (
-    GroupRole,
     IdentityProvider,
     Municipality,
     PasswordSignIn,
@@ -34,8 +32,6 @@ from accounts.models import (
     Protocol,
     SubjectKind,
 )
-from audit.models import ChangeAction
-from audit.services import change_record, snapshot
 
 FIELDS = IdentityProviderForm.Meta.fields
 # The options that hold a list, kept one a line in the row.
@@ -109,20 +105,12 @@ class Command(BaseCommand):
         form = IdentityProviderForm(data, instance=provider)
         if not form.is_valid():
             raise CommandError(_errors(form))
-        with transaction.atomic():
-            before = snapshot(provider, FIELDS) if provider else {}
-            saved = form.save()
-            if secret is not None:
-                identity_provider_secret_set(provider=saved, secret=secret)
-            if options["no_group_roles"] or options["group_role"] is not None:
-                _group_roles_set(saved, options["group_role"] or [])
-            change_record(
-                actor=None,
-                instance=saved,
-                action=ChangeAction.UPDATE if provider else ChangeAction.CREATE,
-                before=before,
-                after=snapshot(saved, FIELDS),
-            )
+        roles = None
+        if options["no_group_roles"] or options["group_role"] is not None:
+            roles = _group_roles(municipality, options["group_role"] or [])
+        saved = identity_provider_save(
+            provider=form.instance, fields=FIELDS, secret=secret, group_roles=roles
+        )
         self.stdout.write(_summary(saved, created=provider is None))
 
 
@@ -174,21 +162,19 @@ def _errors(form: IdentityProviderForm) -> str:
     return "\n".join(lines)
 
 
-def _group_roles_set(provider: IdentityProvider, wanted: list[list[str]]) -> None:
+def _group_roles(municipality: Municipality, wanted: list[list[str]]) -> list[tuple[str, int, str]]:
+    """The options' group roles as (group, programme id, role), each checked."""
     # Fotfeste's programmes live in a layer above accounts: looked up by the model's name.
     programmes = apps.get_model("programs", "Programme")._default_manager
     rows = []
     for group, programme_name, role in wanted:
         if role not in ProgrammeRole.values:
             raise CommandError(f"No role is called {role!r}: {', '.join(ProgrammeRole.values)}.")
-        programme = programmes.filter(
-            municipality=provider.municipality, name=programme_name
-        ).first()
+        programme = programmes.filter(municipality=municipality, name=programme_name).first()
         if programme is None:
-            raise CommandError(f"{provider.municipality} has no programme {programme_name!r}.")
-        rows.append(GroupRole(provider=provider, group=group, programme_id=programme.pk, role=role))
-    GroupRole.objects.filter(provider=provider).delete()
-    GroupRole.objects.bulk_create(rows)
+            raise CommandError(f"{municipality} has no programme {programme_name!r}.")
+        rows.append((group, programme.pk, role))
+    return rows
 
 
 def _summary(provider: IdentityProvider, *, created: bool) -> str:
