@@ -123,23 +123,16 @@ def sign_out_redirect(request: HttpRequest) -> str | None:
     """Where allauth sends the browser after the sign-out: Fotfeste's own page that goes on to
     the provider's logout. The sign-out is a form, and the site's policy (`form-action 'self'`)
     holds a form's redirects to Fotfeste's origin, so the provider is reached from a page of
-    Fotfeste's instead (``sign_out_onward``); None: no provider's logout to go on to."""
+    Fotfeste's instead (``views.sign_out_onward``); None: no provider's logout to go on to."""
     plan = sign_out_planned(request)
     if not plan.awaited:
         return plan.url or None
     return reverse("sign-out-onward")
 
 
-def sign_out_onward(request: HttpRequest) -> HttpResponse:
-    """The page between Fotfeste's sign-out and the provider's: it goes on by itself (a
-    refresh, which no form rule holds), with a button for a browser that does not."""
-    url = request.session.pop(ONWARD_KEY, None)
-    if not url:
-        return HttpResponseRedirect(reverse("account_login"))
-    response = render(request, "account/sign_out_onward.html", {"url": url})
-    response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "no-store"
-    return response
+def sign_out_onward_url(request: HttpRequest) -> str | None:
+    """The provider's logout address kept for the page between the sign-outs, once."""
+    return request.session.pop(ONWARD_KEY, None)
 
 
 def _note(request: HttpRequest, reason: str) -> None:

@@ -41,7 +41,7 @@ from accounts.services import (
     user_set_active,
 )
 from accounts.sign_in_csp import provider_forms_allowed
-from accounts.sign_out import oidc_sign_out_returned
+from accounts.sign_out import oidc_sign_out_returned, sign_out_onward_url
 from accounts.social import INVITATION_KEY, oidc_login
 from accounts.tokens import (
     MAX_DAYS,
@@ -391,3 +391,15 @@ class MunicipalityLoginView(SignInView):
         # The provider's post-logout address: back from signing out there too.
         oidc_sign_out_returned(request, self.chosen())
         return super().get(request, *args, **kwargs)
+
+
+def sign_out_onward(request: HttpRequest) -> HttpResponse:
+    """The page between Fotfeste's sign-out and the provider's: it goes on by itself (a
+    refresh, which no form rule holds), with a button for a browser that does not."""
+    url = sign_out_onward_url(request)
+    if not url:
+        return HttpResponseRedirect(reverse("account_login"))
+    response = render(request, "account/sign_out_onward.html", {"url": url})
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "no-store"
+    return response

@@ -5,9 +5,14 @@ from django.urls import include, path, register_converter
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from accounts.saml import saml_acs, saml_finish_acs, saml_login, saml_metadata, saml_sls
-from accounts.sign_out import sign_out_onward
 from accounts.social import oidc_callback, oidc_login
-from accounts.views import MunicipalityLoginView, SignInView, UserLanguageView, language_choose
+from accounts.views import (
+    MunicipalityLoginView,
+    SignInView,
+    UserLanguageView,
+    language_choose,
+    sign_out_onward,
+)
 from config.converters import IdConverter
 from config.health import health
 from web.api import router

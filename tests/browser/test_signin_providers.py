@@ -250,6 +250,19 @@ def _signed_out(page, site: str) -> None:
     assert "/accounts/login/" in page.url
 
 
+def _tie_through_invitation(browser, site: str, live_manage, way: Way) -> None:
+    """The staff member, with Fotfeste's own second factor from a password sign-in before,
+    follows their admin's invitation to the provider, which says a second factor was used:
+    their home page, without Fotfeste's code."""
+    with fresh_page(browser, locale=way.locale) as page:
+        sign_in_fully(page, site, way.staff)
+    with fresh_page(browser, locale=way.locale) as page:
+        page.goto(site + _invitation_path(live_manage, way.staff))
+        page.click("form[action$='/provider/'] button[type=submit]")
+        _at_provider(page, way, way.login, mfa=True)
+        _at_home(page, site, f"{way.slug}-home-with-mfa")
+
+
 def test_the_sign_in_pages_offer_each_municipality_s_provider(browser, live_site):
     for width in (1280, 390):
         with fresh_page(browser, width) as page:
@@ -270,21 +283,11 @@ def test_the_sign_in_pages_offer_each_municipality_s_provider(browser, live_site
 def test_invited_staff_sign_in_with_and_without_the_provider_s_second_factor(
     browser, live_site, live_manage, way
 ):
-    # The staff member has Fotfeste's own second factor from a password sign-in before.
-    with fresh_page(browser, locale=way.locale) as page:
-        sign_in_fully(page, live_site, way.staff)
-
-    # They follow their admin's invitation to the provider, which says a second factor was
-    # used: their home page, without Fotfeste's code.
-    with fresh_page(browser, locale=way.locale) as page:
-        page.goto(live_site + _invitation_path(live_manage, way.staff))
-        page.click("form[action$='/provider/'] button[type=submit]")
-        _at_provider(page, way, way.login, mfa=True)
-        _at_home(page, live_site, f"{way.slug}-home-with-mfa")
-        event = _last_event(live_manage, way.slug)
-        assert (event["outcome"], event["user__email"]) == ("signed_in", way.staff)
-        assert event["second_factor"] == "provider"
-        assert _linked_to(live_manage, way.staff) == [way.slug]
+    _tie_through_invitation(browser, live_site, live_manage, way)
+    event = _last_event(live_manage, way.slug)
+    assert (event["outcome"], event["user__email"]) == ("signed_in", way.staff)
+    assert event["second_factor"] == "provider"
+    assert _linked_to(live_manage, way.staff) == [way.slug]
 
     # Another day, the provider asked for a password only: Fotfeste asks for its own code.
     with fresh_page(browser, locale=way.locale) as page:
@@ -355,19 +358,24 @@ def test_a_user_of_the_other_municipality_is_refused_and_never_tied(
 
 def test_signing_out_ends_the_provider_s_session_too(browser, live_site, live_manage, way):
     if way.slug not in _linked_to(live_manage, way.staff):  # run alone: tie them first
-        with fresh_page(browser, locale=way.locale) as page:
-            sign_in_fully(page, live_site, way.staff)
-        with fresh_page(browser, locale=way.locale) as page:
-            page.goto(live_site + _invitation_path(live_manage, way.staff))
-            page.click("form[action$='/provider/'] button[type=submit]")
-            _at_provider(page, way, way.login, mfa=True)
-            _at_home(page, live_site, f"{way.slug}-tied")
+        _tie_through_invitation(browser, live_site, live_manage, way)
     with fresh_page(browser, locale=way.locale) as page:
         _press_sign_in_with(page, live_site, way)
         _at_provider(page, way, way.login, mfa=True, keep=True)
         _at_home(page, live_site, f"{way.slug}-home-before-sign-out")
+        # Held at Fotfeste's page between the two sign-outs (a 204 leaves the browser on it),
+        # to look at it; then its button goes on, as for a browser that does not refresh.
+        provider = re.compile("^" + re.escape(ORIGINS[way.protocol]))
+        page.route(provider, lambda route: route.fulfill(status=204))
         page.click("details.usermenu summary")
         page.click("details.usermenu form[action='/accounts/logout/'] button[type=submit]")
+        arrive(page, re.escape(f"{live_site}/accounts/signing-out/"), "signing-out")
+        page.wait_for_timeout(500)  # the refresh has come and gone
+        assert page.url == f"{live_site}/accounts/signing-out/"
+        no_violations(page, f"{way.slug} signing out")
+        shot(page, f"signing-out-{way.slug}-390")
+        page.unroute(provider)
+        page.click("#sign-out-onward")
         if way.protocol == "openid_connect":  # the provider asks whether to sign out there
             arrive(page, "^" + re.escape(ORIGINS[way.protocol]), f"{way.slug}-end-session")
             page.click("button[name=logout][value=yes]")

@@ -175,3 +175,16 @@ def test_the_waiting_address_is_in_the_applicants_records_and_goes_with_an_erasu
         actor=lead, applicant=applicant, reason="Begärt", scrub=lambda text, _ids: text
     )
     assert not EmailChange.objects.exists()
+
+
+@pytest.mark.parametrize("code", ["", "12ab56", "1" * 40, "\x00"])
+def test_a_code_that_is_not_six_digits_is_said_on_its_field_and_changes_nothing(
+    summer, client, applied, code
+):
+    application, link = applied
+    change_address(client, summer, link, application)
+    response = client.post(f"{link}email/", {"code": code})
+    assert response.status_code == 400 and 'id="id_code_error"' in response.content.decode()
+    assert EmailChange.objects.get().attempts == 0
+    application.refresh_from_db()
+    assert application.email != NEW
