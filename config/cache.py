@@ -73,6 +73,8 @@ class ResilientRedisCache(RedisCache):
     # used twice; answering no would refuse every sign-in while Redis is away.
     add = _quietly(True)(RedisCache.add)
     set = _quietly(None)(RedisCache.set)
+    # A count of tries (config/tries.py) that cannot be made counts nothing.
+    incr = _quietly(0)(RedisCache.incr)
     set_many = _quietly(list)(RedisCache.set_many)
     touch = _quietly(False)(RedisCache.touch)
     delete = _quietly(False)(RedisCache.delete)

@@ -43,9 +43,9 @@ logger = logging.getLogger(__name__)
 
 CODE_MINUTES = 15
 MAX_ATTEMPTS = 5
-# Expired submissions are removed when the next one comes in; the nightly job is not needed
-# for a row that lives minutes, and a quiet evening leaves at most a day's worth.
-_KEEP_EXPIRED = timedelta(hours=24)
+# An expired code is kept a while so that one entered late is told it expired, not that it
+# was never there; then the quarter-hourly job deletes it (codes_expire).
+_KEEP_EXPIRED = timedelta(hours=1)
 SUBJECTS = {
     "code": gettext_lazy("Your code for the summer-job application"),
     "receipt": gettext_lazy("We have received your summer-job application"),
@@ -67,7 +67,6 @@ def pending_application_start(
     e-mail the code. Returns the secret of the confirmation page's address."""
     now = at or timezone.now()
     application_check(season=season, data=data, at=now)
-    PendingApplication.objects.filter(expires_at__lt=now - _KEEP_EXPIRED).delete()
     token, code = secrets.token_urlsafe(32), f"{secrets.randbelow(10**6):06d}"
     pending = PendingApplication.objects.create(
         season=season,
@@ -143,6 +142,7 @@ def _confirmed(
             at=now,
             edit_token_hash=token_digest(link_token),
             language=pending.language,
+            savepoint=False,  # a refusal ends this transaction; nothing in it is kept
         )
     return application, link_token
 
@@ -295,6 +295,14 @@ def email_waiting(application: Application, at: datetime | None = None) -> Email
     """The new address waiting for its code, if any and not expired (from the link's read)."""
     waiting = getattr(application, "email_change", None)
     return waiting if waiting and waiting.expires_at > (at or timezone.now()) else None
+
+
+def codes_expire(*, at: datetime | None = None) -> int:
+    """Delete the submissions and new e-mail addresses whose code expired over an hour ago
+    (encrypted personal data nobody confirmed). Returns how many rows went."""
+    before = (at or timezone.now()) - _KEEP_EXPIRED
+    submissions = PendingApplication.objects.filter(expires_at__lt=before).delete()[0]
+    return submissions + EmailChange.objects.filter(expires_at__lt=before).delete()[0]
 
 
 def email_change_cancel(*, application: Application) -> None:

@@ -6,14 +6,12 @@ from typing import Any
 
 from django.db.models import (
     Count,
-    DateField,
     OuterRef,
     Prefetch,
     Q,
     QuerySet,
     Subquery,
     Sum,
-    Value,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -645,28 +643,3 @@ def run_staff_answers(*, run: LotteryRun) -> QuerySet[StaffAnswer]:
     return StaffAnswer.objects.filter(offer__allocation__run=run).select_related(
         "offer__allocation__application", "offer__place__area", "offer__place__workplace", "made_by"
     )
-
-
-@dataclass(frozen=True)
-class SeasonOffer:
-    """What a season offers an applicant to choose: each period's first day, the work areas."""
-
-    period_starts: dict[int, date]
-    area_ids: frozenset[int]
-
-
-def season_offer(season: Season) -> SeasonOffer:
-    """The season's periods and work areas: from the caller's prefetch where the form's choices
-    read them already, else in one query for both (at the deadline every round trip counts)."""
-    cached = getattr(season, "_prefetched_objects_cache", {})
-    if "periods" in cached and "areas" in cached:
-        starts = {period.pk: period.starts_on for period in season.periods.all()}
-        return SeasonOffer(starts, frozenset(area.pk for area in season.areas.all()))
-    periods = Period.objects.filter(season=season).order_by()
-    areas = WorkArea.objects.filter(season=season).order_by()
-    both = periods.values_list("pk", "starts_on", Value(True)).union(
-        areas.values_list("pk", Value(None, output_field=DateField()), Value(False)), all=True
-    )
-    rows = list(both)
-    starts = {pk: starts_on for pk, starts_on, is_period in rows if is_period}
-    return SeasonOffer(starts, frozenset(pk for pk, _day, is_period in rows if not is_period))

@@ -38,7 +38,8 @@ from summerjobs.models import (
     PriorityTier,
     Season,
 )
-from summerjobs.selectors import SeasonOffer, lottery_draw, season_offer
+from summerjobs.offered import SeasonOffer, season_offer
+from summerjobs.selectors import lottery_draw
 
 logger = logging.getLogger(__name__)
 
@@ -122,15 +123,17 @@ def application_submit(
     at: datetime | None = None,
     edit_token_hash: str | None = None,
     language: str = "",
+    savepoint: bool = True,
 ) -> Application:
     """A young person's application, checked against the season's rules (application_check),
     one per person and season; ``edit_token_hash``: the hash of their link's secret;
-    ``language``: the one they applied in (their certificate's)."""
+    ``language``: the one they applied in (their certificate's); ``savepoint``: False where
+    the caller's transaction holds this one and ends with its error (two round trips fewer)."""
     at = at or timezone.now()
     checked = application_check(season=season, data=data, at=at)
     number = checked.number
     try:
-        with transaction.atomic():
+        with transaction.atomic(savepoint=savepoint):
             application = Application.objects.create(
                 season=season,
                 national_id_encrypted=nid.encrypt(number.value),

@@ -5,6 +5,7 @@ from functools import partial
 from celery import Task, shared_task
 
 from config.generated import BUILD_TASK_OPTIONS, run_with_retry
+from summerjobs.applying import codes_expire
 from summerjobs.certificates import (
     certificate_batch_build,
     certificate_batch_fail,
@@ -22,6 +23,14 @@ def applications_purge_unplaced_task() -> None:
     has passed. Safe to run twice: what is deleted is gone, and each season's deletion is one
     transaction, so a run cut short leaves whole seasons for the next night."""
     applications_purge_unplaced()
+
+
+@shared_task(acks_late=True, time_limit=5 * 60, soft_time_limit=4 * 60)
+def codes_expire_task() -> None:
+    """Every quarter of an hour: delete application submissions and new e-mail addresses whose
+    code expired (kept off the form's path: at the deadline every statement counts). Safe to
+    run twice: what is deleted is gone."""
+    codes_expire()
 
 
 @shared_task(acks_late=True, time_limit=5 * 60, soft_time_limit=4 * 60)

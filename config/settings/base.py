@@ -199,6 +199,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "summerjobs.tasks.applications_purge_unplaced_task",
         "schedule": crontab(hour=1, minute=50),
     },
+    # Unconfirmed application submissions and e-mail addresses go an hour after their code
+    # expired (summerjobs/applying.py).
+    "summer-job-codes": {
+        "task": "summerjobs.tasks.codes_expire_task",
+        "schedule": crontab(minute="*/15"),
+    },
     # Offers past their deadline lapse within a quarter of an hour (summerjobs/offers.py).
     "summer-job-offers": {
         "task": "summerjobs.tasks.offers_tend_task",
@@ -279,13 +285,16 @@ ACCOUNT_RATE_LIMITS = {
     "reset_password_from_key": "20/m/ip",
     "change_password": "5/m/user",
     "reauthenticate": "10/m/user",
-    # The summer-job application e-service (summerjobs/views/apply.py): forms sent per client
-    # address (a school's pupils share one at the deadline), codes e-mailed per address, code
-    # tries per client address and per address the code went to.
-    "summerjob_apply": "100/10m/ip",
-    "summerjob_apply_email": "5/h/key",
-    "summerjob_code": "100/10m/ip",
-    "summerjob_code_email": "15/h/key",
+}
+# The public e-services' tries (config/tries.py), as (tries, seconds from the first): for the
+# summer-job application (summerjobs/views/apply.py) forms sent per client address (a school's
+# pupils share one at the deadline), codes e-mailed per address, code tries per client address
+# and per address the code went to.
+FOTFESTE_TRY_LIMITS: dict[str, tuple[int, int]] = {
+    "summerjob_apply": (100, 10 * 60),
+    "summerjob_apply_email": (5, 60 * 60),
+    "summerjob_code": (100, 10 * 60),
+    "summerjob_code_email": (15, 60 * 60),
 }
 # Staff sign in through their municipality's identity provider where one is configured
 # (accounts.IdentityProvider, set by platform staff: docs/sign-in.md). Nothing of a provider is

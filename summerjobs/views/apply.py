@@ -2,14 +2,13 @@
 session, never cached by a proxy, in Swedish or English, the staff's menu never shown. The
 rules are the services'; these views bind a form, call one service and show what it said.
 
-Rate limits are allauth's, as for sign-in (ACCOUNT_RATE_LIMITS: per client address, and per
-e-mail address as a hashed key), counted in the cache."""
+Tries are counted in the cache (config/tries.py, FOTFESTE_TRY_LIMITS): per client address, as
+allauth finds it for sign-in (behind the trusted proxies), and per e-mail address."""
 
 import secrets
 
-from allauth.core import ratelimit
+from allauth.account.adapter import get_adapter
 from django.conf import settings
-from django.db.models import prefetch_related_objects
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -20,6 +19,7 @@ from django.views import View
 from django.views.decorators.cache import never_cache
 
 from config.errors import ApplicationError, StaleEditError
+from config.tries import client_subject, try_allowed
 from summerjobs.applying import (
     CODE_MINUTES,
     application_change_save,
@@ -34,6 +34,7 @@ from summerjobs.applying import (
 )
 from summerjobs.forms import ApplyForm, ChangeForm, CodeForm, WithdrawForm
 from summerjobs.models import Application, ApplicationStatus, PendingApplication, Season
+from summerjobs.offered import season_offer
 from summerjobs.selectors import application_for_link, season_public, seasons_open
 from summerjobs.services import application_withdraw
 
@@ -50,8 +51,13 @@ def apply_language(request: HttpRequest, season: Season | None) -> str:
     return default if default in LANGUAGES else LANGUAGES[0]
 
 
-def rate_limited(request: HttpRequest, action: str, key: str | None = None) -> bool:
-    return not ratelimit.consume(request, action=action, key=key)
+def rate_limited(request: HttpRequest, action: str, email: str | None = None) -> bool:
+    """Whether this try passes the action's limit: counted per e-mail address where one is
+    given, else per client address."""
+    if email is not None:
+        return not try_allowed(action, email.strip().lower())
+    address = get_adapter(request).get_client_ip(request)
+    return not try_allowed(action, client_subject(address))
 
 
 @method_decorator(never_cache, name="dispatch")
@@ -125,13 +131,14 @@ class ApplyView(SeasonPage):
         return self.found.is_open()
 
     def form(self, **kwargs) -> ApplyForm:
-        # Read once for the form's choices and the rules' check of what was sent.
-        prefetch_related_objects([self.found], "areas", "periods")
-        areas, periods = list(self.found.areas.all()), list(self.found.periods.all())
-        municipality = self.found.programme.municipality.name
-        years = self.found.school_year_list
+        # One read for the form's choices and the rules' check of what was sent (season_offer).
+        offer = season_offer(self.found)
         return ApplyForm(
-            areas=areas, periods=periods, school_years=years, municipality=municipality, **kwargs
+            areas=offer.areas,
+            periods=offer.periods,
+            school_years=self.found.school_year_list,
+            municipality=self.found.programme.municipality.name,
+            **kwargs,
         )
 
     def show(self, form: ApplyForm) -> HttpResponse:
@@ -205,11 +212,11 @@ class LinkPage(ApplyPage):
 
     def form(self, **kwargs) -> ChangeForm:
         season = self.application.season
-        areas, periods = list(season.areas.all()), list(season.periods.all())
+        offer = season_offer(season)
         if "data" not in kwargs:
             kwargs["initial"] = _initial(self.application)
-        years = self.application.season.school_year_list
-        return ChangeForm(areas=areas, periods=periods, school_years=years, **kwargs)
+        years = season.school_year_list
+        return ChangeForm(areas=offer.areas, periods=offer.periods, school_years=years, **kwargs)
 
     def show(self, form: ChangeForm | None, status: int = 200, **context) -> HttpResponse:
         if not self.changeable():

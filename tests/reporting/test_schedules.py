@@ -205,6 +205,7 @@ def test_the_beat_schedule_names_only_tasks_a_worker_has_registered():
         "config.tasks.queued_work_resend_task",
         "summerjobs.tasks.applications_purge_unplaced_task",
         "summerjobs.tasks.offers_tend_task",
+        "summerjobs.tasks.codes_expire_task",
         "summerjobs.tasks.payroll_files_expire_task",
         "summerjobs.tasks.certificate_files_expire_task",
     }

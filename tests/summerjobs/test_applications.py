@@ -4,14 +4,13 @@ personnummer encrypted, refused with a clear message when something is wrong."""
 from datetime import date, timedelta
 
 import pytest
-from django.db.models import prefetch_related_objects
 from django.utils import timezone
 
 from config.errors import ApplicationError
 from participants import national_id as nid
 from participants.synthetic import synthetic_fodselsnummer
 from summerjobs.models import Application, Period, Season, WorkArea
-from summerjobs.selectors import season_offer
+from summerjobs.offered import season_offer
 from summerjobs.services import MAX_CHOICES, application_submit
 from tests.support.summerjobs import YEAR, application_input, apply
 
@@ -162,7 +161,7 @@ def test_an_application_made_at_a_given_time_is_dated_then(summer):
     assert application.created_at == at
 
 
-def test_the_seasons_offer_is_read_in_one_query_and_equals_the_forms_prefetch(
+def test_the_seasons_offer_is_read_in_one_query_once_per_season_object(
     summer, django_assert_num_queries
 ):
     other = WorkArea.objects.create(season=summer.season, name="Kansli")
@@ -170,7 +169,15 @@ def test_the_seasons_offer_is_read_in_one_query_and_equals_the_forms_prefetch(
     with django_assert_num_queries(1):
         read = season_offer(fresh)
     assert read.period_starts == {period.pk: period.starts_on for period in summer.periods}
+    assert [(p.number, p.starts_on, p.ends_on) for p in read.periods] == [
+        (p.number, p.starts_on, p.ends_on) for p in summer.periods
+    ]
     assert read.area_ids == {area.pk for area in summer.areas.values()} | {other.pk}
-    prefetch_related_objects([fresh], "areas", "periods")
+    assert [area.name for area in read.areas] == list(
+        WorkArea.objects.filter(season=summer.season).values_list("name", flat=True)
+    )  # the model's order of names
     with django_assert_num_queries(0):
-        assert season_offer(fresh) == read
+        assert season_offer(fresh) is read
+    another = Season.objects.get(pk=summer.season.pk)
+    with django_assert_num_queries(1):
+        assert season_offer(another) == read

@@ -11,9 +11,11 @@ from django.test import Client
 from django.utils import timezone
 
 from participants import national_id as nid
-from summerjobs.models import Application, PendingApplication, Season
+from summerjobs.models import Application, EmailChange, PendingApplication, Season
+from summerjobs.tasks import codes_expire_task
 from tests.support.summerjobs import (
     YEAR,
+    apply,
     apply_and_confirm,
     code_in,
     form_data,
@@ -128,7 +130,7 @@ def test_the_form_page_takes_a_fixed_number_of_queries(
 ):
     for n in range(12):
         summer.season.areas.create(name=f"Område {n}")
-    with django_assert_max_num_queries(4):
+    with django_assert_max_num_queries(2):  # the season; its periods and areas
         assert client.get(f"/apply/{summer.season.pk}/").status_code == 200
     with django_assert_max_num_queries(2):
         assert client.get("/apply/").status_code == 200
@@ -141,9 +143,11 @@ def test_sending_the_form_and_entering_the_code_take_a_fixed_number_of_queries(
     # a handful of reads and writes, whatever the season's size.
     for n in range(12):
         summer.season.areas.create(name=f"Område {n}")
-    with django_assert_max_num_queries(5):
+    with django_assert_max_num_queries(3):  # the season; its periods and areas; the insert
         sent = send_form(client, summer, **form_data(summer, born=SEVENTEEN, serial=37))
-    with django_assert_max_num_queries(10):
+    # The submission with its season; its delete; periods and areas; three inserts; the
+    # transaction's two (SAVEPOINT and RELEASE here, BEGIN and COMMIT in production).
+    with django_assert_max_num_queries(8):
         confirmed = client.post(sent["Location"], {"code": code_in(mail.outbox[-1])})
     assert confirmed["Location"] == f"/apply/{summer.season.pk}/received/"
 
@@ -191,3 +195,31 @@ def test_the_personnummer_waits_encrypted_with_the_rest_of_the_form(summer, clie
         assert secret not in row
     code = code_in(mail.outbox[-1])
     assert code not in nid.decrypt(pending.data_encrypted) and len(pending.code_hash) == 64
+
+
+def test_codes_never_entered_are_deleted_by_the_quarter_hourly_job_an_hour_after_expiry(
+    summer, client
+):
+    for serial in (41, 42, 43):
+        assert send_form(client, summer, **form_data(summer, born=SEVENTEEN, serial=serial))
+    now = timezone.now()
+    expiries = [now - timedelta(hours=2), now - timedelta(minutes=30), now + timedelta(minutes=9)]
+    for pending, expires_at in zip(
+        PendingApplication.objects.order_by("pk"), expiries, strict=True
+    ):
+        PendingApplication.objects.filter(pk=pending.pk).update(expires_at=expires_at)
+    for serial, expires_at in zip((44, 45), (now - timedelta(hours=2), now), strict=True):
+        application = apply(summer, born=SEVENTEEN, serial=serial)
+        EmailChange.objects.create(
+            application=application,
+            email=f"ny{serial}@example.org",
+            code_hash="x" * 64,
+            expires_at=expires_at,
+        )
+
+    codes_expire_task()
+
+    kept = sorted(PendingApplication.objects.values_list("expires_at", flat=True))
+    assert kept == expiries[1:]
+    assert list(EmailChange.objects.values_list("email", flat=True)) == ["ny45@example.org"]
+    assert Application.objects.count() == 2  # the applications themselves stay

@@ -204,7 +204,7 @@ def test_codes_asked_for_one_address_are_limited(summer, client):
 
 
 def test_forms_sent_from_one_address_are_limited(summer, client, settings):
-    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "summerjob_apply": "2/10m/ip"}
+    settings.FOTFESTE_TRY_LIMITS = {**settings.FOTFESTE_TRY_LIMITS, "summerjob_apply": (2, 600)}
     answers = [
         send_form(client, summer, **form_data(summer, born=SEVENTEEN, serial=serial)).status_code
         for serial in (71, 72, 73)
@@ -213,7 +213,7 @@ def test_forms_sent_from_one_address_are_limited(summer, client, settings):
 
 
 def test_code_tries_from_one_address_are_limited(summer, client, settings):
-    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "summerjob_code": "3/10m/ip"}
+    settings.FOTFESTE_TRY_LIMITS = {**settings.FOTFESTE_TRY_LIMITS, "summerjob_code": (3, 600)}
     sent = send_form(client, summer, **form_data(summer, born=SEVENTEEN, serial=74))
     for _ in range(3):
         client.post(sent["Location"], {"code": "000000"})

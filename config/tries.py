@@ -1,0 +1,60 @@
+"""Tries counted in the cache, for the public e-services, where nobody is signed in: how many
+times one client address sent a form, or one e-mail address was sent a code, within a window
+that starts at the first try. Staff sign-in keeps allauth's limits (ACCOUNT_RATE_LIMITS).
+
+Why not allauth's here too: its count takes four round trips to the cache per limit (a lock,
+a read, a write, the lock's release), and the summer-job form checks two limits at the deadline,
+when hundreds send it within minutes (make bench-summer). This takes one for a first try and
+three after it. A window starting at the first try lets through at most ``limit`` tries in it;
+the next window may follow at once, as with any fixed window.
+
+Keys hold a hash of the subject, never an address. While Redis is away nothing is counted
+(config/cache.py): a restart lasts seconds, and the forms' own checks still run."""
+
+import hashlib
+import ipaddress
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+# IPv6 clients get a /64 each from their provider: counted per address, one person would have
+# billions of tries.
+_IPV6_PREFIX = 64
+
+
+@dataclass(frozen=True)
+class Limit:
+    tries: int
+    seconds: int
+
+
+def limit_of(action: str) -> Limit:
+    tries, seconds = settings.FOTFESTE_TRY_LIMITS[action]
+    return Limit(int(tries), int(seconds))
+
+
+def try_allowed(action: str, subject: str) -> bool:
+    """Count one try of ``action`` by ``subject`` (a client address, an e-mail address); False
+    once the action's limit (FOTFESTE_TRY_LIMITS) is passed within its window."""
+    limit = limit_of(action)
+    digest = hashlib.sha256(f"{action}\0{subject}".encode()).hexdigest()[:40]
+    key = f"tries:{action}:{digest}"
+    if cache.add(key, 1, timeout=limit.seconds):
+        return True
+    try:
+        return cache.incr(key) <= limit.tries
+    except ValueError:  # the window ended between the two: this try opens the next one
+        cache.add(key, 1, timeout=limit.seconds)
+        return True
+
+
+def client_subject(address: str) -> str:
+    """What a client address is counted as: itself, or its /64 network for IPv6."""
+    try:
+        parsed = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(parsed, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network(f"{parsed}/{_IPV6_PREFIX}", strict=False))
+    return str(parsed)
