@@ -5,7 +5,7 @@ that starts at the first try. Staff sign-in keeps allauth's limits (ACCOUNT_RATE
 Why not allauth's here too: its count takes four round trips to the cache per limit (a lock,
 a read, a write, the lock's release), and the summer-job form checks two limits at the deadline,
 when hundreds send it within minutes (make bench-summer). This takes one for a first try and
-three after it. A window starting at the first try lets through at most ``limit`` tries in it;
+three after it. A window starting at the first try lets through at most the limit's tries in it;
 the next window may follow at once, as with any fixed window.
 
 Keys hold a hash of the subject, never an address. While Redis is away nothing is counted
@@ -13,7 +13,6 @@ Keys hold a hash of the subject, never an address. While Redis is away nothing i
 
 import hashlib
 import ipaddress
-from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.cache import cache
@@ -23,29 +22,18 @@ from django.core.cache import cache
 _IPV6_PREFIX = 64
 
 
-@dataclass(frozen=True)
-class Limit:
-    tries: int
-    seconds: int
-
-
-def limit_of(action: str) -> Limit:
-    tries, seconds = settings.FOTFESTE_TRY_LIMITS[action]
-    return Limit(int(tries), int(seconds))
-
-
 def try_allowed(action: str, subject: str) -> bool:
     """Count one try of ``action`` by ``subject`` (a client address, an e-mail address); False
     once the action's limit (FOTFESTE_TRY_LIMITS) is passed within its window."""
-    limit = limit_of(action)
+    tries, seconds = settings.FOTFESTE_TRY_LIMITS[action]
     digest = hashlib.sha256(f"{action}\0{subject}".encode()).hexdigest()[:40]
     key = f"tries:{action}:{digest}"
-    if cache.add(key, 1, timeout=limit.seconds):
+    if cache.add(key, 1, timeout=seconds):
         return True
     try:
-        return cache.incr(key) <= limit.tries
+        return int(cache.incr(key)) <= tries
     except ValueError:  # the window ended between the two: this try opens the next one
-        cache.add(key, 1, timeout=limit.seconds)
+        cache.add(key, 1, timeout=seconds)
         return True
 
 

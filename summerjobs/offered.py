@@ -29,15 +29,16 @@ class SeasonOffer:
         return frozenset(area.pk for area in self.areas)
 
 
-# Where season_offer keeps what it read on the season it was given: the form's choices and the
-# rules' check of what was sent share one read.
+# Where season_offer keeps what it read when asked to (a view's season, for its one request).
 _OFFER_READ = "_summerjobs_offer"
 
 
-def season_offer(season: Season) -> SeasonOffer:
-    """The season's periods and work areas in one statement for both, read once per season
-    object. The periods carry their number and dates, the areas their name: what the form's
-    choices show and the rules check."""
+def season_offer(season: Season, *, keep: bool = False) -> SeasonOffer:
+    """The season's periods and work areas in one statement for both. The periods carry their
+    number and dates, the areas their name: what the form's choices show and the rules check.
+    ``keep``: remember them on this season object, so that the form's choices and the rules'
+    check of what was sent share one read (a view's object, which lives one request; a longer
+    lived one would not see a period or area added later)."""
     if (offer := season.__dict__.get(_OFFER_READ)) is not None:
         return cast(SeasonOffer, offer)
     periods: list[Period] = []
@@ -49,11 +50,18 @@ def season_offer(season: Season) -> SeasonOffer:
             if is_area:
                 areas.append(WorkArea(pk=pk, season=season, name=name))
             else:
-                period = Period(pk=pk, season=season, number=number)
-                period.starts_on, period.ends_on = _day(starts_on), _day(ends_on)
-                periods.append(period)
+                periods.append(
+                    Period(
+                        pk=pk,
+                        season=season,
+                        number=number,
+                        starts_on=_day(starts_on),
+                        ends_on=_day(ends_on),
+                    )
+                )
     offer = SeasonOffer(tuple(periods), tuple(areas))
-    season.__dict__[_OFFER_READ] = offer
+    if keep:
+        season.__dict__[_OFFER_READ] = offer
     return offer
 
 

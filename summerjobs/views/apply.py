@@ -131,8 +131,8 @@ class ApplyView(SeasonPage):
         return self.found.is_open()
 
     def form(self, **kwargs) -> ApplyForm:
-        # One read for the form's choices and the rules' check of what was sent (season_offer).
-        offer = season_offer(self.found)
+        # One read for the form's choices and the rules' check of what was sent.
+        offer = season_offer(self.found, keep=True)
         return ApplyForm(
             areas=offer.areas,
             periods=offer.periods,
@@ -212,7 +212,7 @@ class LinkPage(ApplyPage):
 
     def form(self, **kwargs) -> ChangeForm:
         season = self.application.season
-        offer = season_offer(season)
+        offer = season_offer(season, keep=True)  # the rules' check of a change reads it too
         if "data" not in kwargs:
             kwargs["initial"] = _initial(self.application)
         years = season.school_year_list
