@@ -8,15 +8,17 @@ when hundreds send it within minutes (make bench-summer). This takes one for a f
 three after it. A window starting at the first try lets through at most the limit's tries in it;
 the next window may follow at once, as with any fixed window.
 
-Keys hold a hash of the subject, never an address. While Redis is away nothing is counted
+Keys hold a keyed hash of the subject (the site's secret), never an address, and no address
+can be tried against them. While Redis is away nothing is counted
 (config/cache.py): a restart lasts seconds, and the forms' own checks still run."""
 
-import hashlib
 import ipaddress
 
 from django.conf import settings
 from django.core.cache import cache
+from django.utils.crypto import salted_hmac
 
+_SALT = "fotfeste.tries"
 # IPv6 clients get a /64 each from their provider: counted per address, one person would have
 # billions of tries.
 _IPV6_PREFIX = 64
@@ -26,15 +28,20 @@ def try_allowed(action: str, subject: str) -> bool:
     """Count one try of ``action`` by ``subject`` (a client address, an e-mail address); False
     once the action's limit (FOTFESTE_TRY_LIMITS) is passed within its window."""
     tries, seconds = settings.FOTFESTE_TRY_LIMITS[action]
-    digest = hashlib.sha256(f"{action}\0{subject}".encode()).hexdigest()[:40]
+    digest = salted_hmac(_SALT, f"{action}\0{subject}", algorithm="sha256").hexdigest()[:40]
     key = f"tries:{action}:{digest}"
     if cache.add(key, 1, timeout=seconds):
         return True
     try:
-        return int(cache.incr(key)) <= tries
-    except ValueError:  # the window ended between the two: this try opens the next one
+        count = int(cache.incr(key))
+    except ValueError:  # the window ended before the count: this try opens the next one
         cache.add(key, 1, timeout=seconds)
         return True
+    if count == 1:
+        # The window ended between Django's check that the key exists and Redis's INCR, which
+        # then made a key without an expiry: give it one, or the count would never end.
+        cache.touch(key, seconds)
+    return count <= tries
 
 
 def client_subject(address: str) -> str:
@@ -44,5 +51,7 @@ def client_subject(address: str) -> str:
     except ValueError:
         return address
     if isinstance(parsed, ipaddress.IPv6Address):
+        if parsed.ipv4_mapped is not None:  # ::ffff:a.b.c.d is an IPv4 client
+            return str(parsed.ipv4_mapped)
         return str(ipaddress.IPv6Network(f"{parsed}/{_IPV6_PREFIX}", strict=False))
     return str(parsed)

@@ -9,6 +9,7 @@ import pytest
 from django.core.cache import cache
 from django.test import override_settings
 
+from config.cache import ResilientRedisCache
 from config.tries import client_subject, try_allowed
 
 CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
@@ -38,6 +39,7 @@ def test_ipv6_clients_are_counted_by_their_network_and_ipv4_clients_one_by_one()
     assert client_subject("2001:db8:1:2:ffff::9") == one != client_subject("2001:db8:1:3::1")
     assert client_subject("192.0.2.1") != client_subject("192.0.2.2")
     assert client_subject("not an address") == "not an address"
+    assert client_subject("::ffff:192.0.2.1") == "192.0.2.1"  # an IPv4 client, not all of ::/64
     for _ in range(3):
         assert try_allowed("form", client_subject("2001:db8:1:2::1"))
     assert not try_allowed("form", client_subject("2001:db8:1:2::abcd"))
@@ -54,16 +56,35 @@ def test_the_cache_keys_hold_no_address():
 @override_settings(
     CACHES={"default": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": CLOSED}}
 )
-def test_nothing_is_counted_while_redis_is_away():
+def test_nothing_is_counted_while_redis_is_away(monkeypatch):
     assert all(try_allowed("brief", "192.0.2.8") for _ in range(3))
+    # A count Redis cannot make (the key there, Redis gone before the INCR) lets the try by.
+    monkeypatch.setattr(ResilientRedisCache, "add", lambda *args, **kwargs: False)
+    assert all(try_allowed("brief", "192.0.2.8") for _ in range(3))
+
+
+def test_a_count_whose_window_ended_under_it_still_ends(monkeypatch):
+    # Django checks that the key exists, the window ends, and Redis's INCR makes the key anew,
+    # at 1 and without an expiry: played here on the local cache.
+    made = []
+
+    def incr_on_a_key_just_gone(key, delta=1, version=None):
+        cache.set(key, 1, timeout=None)
+        made.append(key)
+        return 1
+
+    monkeypatch.setattr(cache, "add", lambda *args, **kwargs: False)
+    monkeypatch.setattr(cache, "incr", incr_on_a_key_just_gone)
+    assert try_allowed("form", "192.0.2.9")
+    expiry = cache._expire_info[cache.make_and_validate_key(made[0])]
+    assert expiry is not None and expiry <= time.time() + 60
 
 
 @pytest.mark.services
 def test_a_real_redis_counts_and_refuses():
-    location = os.environ["CELERY_BROKER_URL"]
     config = {
         "BACKEND": "config.cache.ResilientRedisCache",
-        "LOCATION": location,
+        "LOCATION": os.environ["CELERY_BROKER_URL"],
         "KEY_PREFIX": f"tries-test-{os.getpid()}",
     }
     with override_settings(CACHES={"default": config}):
