@@ -81,6 +81,17 @@ class ResilientRedisCache(RedisCache):
     delete_many = _quietly(None)(RedisCache.delete_many)
     clear = _quietly(False)(RedisCache.clear)
 
+    @_quietly(0)
+    def incr_in_window(self, key: str, seconds: int) -> int:
+        """One more at ``key``, which lives ``seconds`` from the first: INCR and EXPIRE … NX
+        (Redis 7) sent together, one round trip where ``add`` and ``incr`` take up to three
+        (config/tries.py). The new count; 0 while Redis is away."""
+        made = self.make_and_validate_key(key)
+        both = self._cache.get_client(made, write=True).pipeline(transaction=False)
+        both.incr(made)
+        both.expire(made, seconds, nx=True)
+        return int(both.execute()[0])
+
     @_quietly(None)
     def get_many_raw(self, keys: list[str]) -> list[bytes | str | None] | None:
         """The values of keys already made (``make_and_validate_key``) as Redis holds them, in
