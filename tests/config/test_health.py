@@ -14,11 +14,9 @@ from audit.models import AccessEvent
 from config import health
 from config.celery import app as celery_app
 from tests.support.production import REQUIRED, run, secret_key
+from tests.support.redis_away import CLOSED
 
 pytestmark = pytest.mark.django_db
-
-# Nothing listens on port 1: connections are refused at once.
-CLOSED = "redis://127.0.0.1:1/0"
 
 
 def probe(client: Client | None = None, query: str = ""):

@@ -17,10 +17,10 @@ from config.queue import _sent_key, queued_work_resend, send
 from imports.models import ImportRun
 from reporting.models import ReportRun, RunStatus
 from reporting.tasks import report_build_task
+from tests.support.redis_away import CACHE_AWAY, CLOSED
 from tests.support.reports import request
 
 pytestmark = pytest.mark.django_db
-CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
 
 
 @pytest.fixture
@@ -136,9 +136,7 @@ def test_the_resender_sends_each_kind_of_waiting_work_to_its_own_task(world, mon
     )
 
 
-@override_settings(
-    CACHES={"default": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": CLOSED}}
-)
+@override_settings(CACHES=CACHE_AWAY)
 def test_the_cache_serves_misses_while_redis_is_away(caplog):
     cache = caches["default"]
     started = time.monotonic()

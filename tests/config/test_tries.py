@@ -10,8 +10,7 @@ from django.core.cache import cache, caches
 from django.test import override_settings
 
 from config.tries import client_subject, try_allowed
-
-CLOSED = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+from tests.support.redis_away import CACHE_AWAY
 
 
 @pytest.fixture(autouse=True)
@@ -52,9 +51,7 @@ def test_the_cache_keys_hold_no_address():
     assert "young" not in keys and "example.org" not in keys and "192.0.2.7" not in keys
 
 
-@override_settings(
-    CACHES={"default": {"BACKEND": "config.cache.ResilientRedisCache", "LOCATION": CLOSED}}
-)
+@override_settings(CACHES=CACHE_AWAY)
 def test_nothing_is_counted_while_redis_is_away():
     assert all(try_allowed("brief", "192.0.2.8") for _ in range(3))
 
